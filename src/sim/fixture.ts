@@ -1,0 +1,244 @@
+/**
+ * The simulator's seed format (documented in docs/simulator.md) and the loader that turns it into
+ * a world with real git repositories.
+ */
+import { join } from 'node:path'
+import { GitRepo } from './git.js'
+import type { Permission, SimIssue, SimRepo, SimState, TokenKind } from './state.js'
+import { PERMISSION_ORDER, ensureUser, nextId, now } from './state.js'
+
+export interface FixtureLabel {
+  name: string
+  color?: string
+  description?: string
+}
+
+export interface FixtureBranch {
+  /** Branch (or SHA) the new branch starts from; default: the default branch. */
+  from?: string
+  /** Files to set (string) or delete (null) in the branch's one commit. */
+  files: Record<string, string | null>
+  message?: string
+}
+
+export interface FixturePull {
+  number?: number
+  title: string
+  body?: string
+  user: string
+  head: string
+  base?: string
+  draft?: boolean
+  labels?: string[]
+}
+
+export interface FixtureIssue {
+  number?: number
+  title: string
+  body?: string
+  user: string
+  labels?: string[]
+  state?: 'open' | 'closed'
+}
+
+export interface FixtureComment {
+  issue: number
+  user: string
+  body: string
+}
+
+export interface FixtureRepo {
+  owner: string
+  name: string
+  private?: boolean
+  defaultBranch?: string
+  /** login → permission (read, triage, write, maintain, admin). */
+  collaborators?: Record<string, Permission>
+  labels?: FixtureLabel[]
+  /** Files of the initial commit on the default branch. */
+  files?: Record<string, string>
+  branches?: Record<string, FixtureBranch>
+  pulls?: FixturePull[]
+  issues?: FixtureIssue[]
+  comments?: FixtureComment[]
+  /** Workflow file names that exist and can be dispatched. */
+  workflows?: string[]
+}
+
+export interface FixtureTeam {
+  slug: string
+  members?: string[]
+  /** "owner/name" → permission granted to team members. */
+  repos?: Record<string, Permission>
+}
+
+export interface FixtureOrg {
+  login: string
+  members?: string[]
+  teams?: FixtureTeam[]
+}
+
+export interface Fixture {
+  users?: { login: string; type?: 'User' | 'Bot' }[]
+  orgs?: FixtureOrg[]
+  tokens?: { token: string; login: string; kind?: TokenKind }[]
+  repos?: FixtureRepo[]
+}
+
+export class FixtureError extends Error {}
+
+function check(cond: unknown, where: string, what: string): asserts cond {
+  if (!cond) throw new FixtureError(`fixture ${where}: ${what}`)
+}
+
+function checkPermission(p: unknown, where: string): asserts p is Permission {
+  check(PERMISSION_ORDER.includes(p as Permission), where, `permission must be one of ${PERMISSION_ORDER.join(', ')}, got ${JSON.stringify(p)}`)
+}
+
+/** Seeds `state` from a fixture, creating bare repositories under `dataDir`. Throws FixtureError on bad input. */
+export async function loadFixture(state: SimState, fixture: Fixture, dataDir: string): Promise<void> {
+  check(fixture && typeof fixture === 'object', '', 'must be an object')
+  for (const u of fixture.users ?? []) {
+    check(typeof u.login === 'string' && u.login, 'users[]', 'login must be a non-empty string')
+    ensureUser(state, u.login, u.type ?? 'User')
+  }
+  for (const [i, o] of (fixture.orgs ?? []).entries()) {
+    check(typeof o.login === 'string' && o.login, `orgs[${i}]`, 'login must be a non-empty string')
+    ensureUser(state, o.login, 'Organization')
+    const org = { login: o.login, id: state.users.get(o.login)!.id, members: [...(o.members ?? [])], teams: new Map() }
+    for (const m of org.members) ensureUser(state, m)
+    for (const [j, t] of (o.teams ?? []).entries()) {
+      check(typeof t.slug === 'string' && t.slug, `orgs[${i}].teams[${j}]`, 'slug must be a non-empty string')
+      for (const [r, p] of Object.entries(t.repos ?? {})) checkPermission(p, `orgs[${i}].teams[${j}].repos.${r}`)
+      for (const m of t.members ?? []) ensureUser(state, m)
+      org.teams.set(t.slug, { slug: t.slug, id: nextId(state), members: [...(t.members ?? [])], repos: { ...(t.repos ?? {}) } })
+    }
+    state.orgs.set(o.login, org)
+  }
+  for (const [i, t] of (fixture.tokens ?? []).entries()) {
+    check(typeof t.token === 'string' && t.token && typeof t.login === 'string', `tokens[${i}]`, 'needs token and login strings')
+    const kind = t.kind ?? 'pat'
+    check(['github-token', 'app', 'pat'].includes(kind), `tokens[${i}].kind`, 'must be github-token, app or pat')
+    ensureUser(state, t.login)
+    state.tokens.set(t.token, { token: t.token, login: t.login, kind })
+  }
+  for (const [i, r] of (fixture.repos ?? []).entries()) await loadRepo(state, r, dataDir, `repos[${i}]`)
+}
+
+async function loadRepo(state: SimState, r: FixtureRepo, dataDir: string, where: string): Promise<void> {
+  check(typeof r.owner === 'string' && /^[A-Za-z0-9-]+$/.test(r.owner), `${where}.owner`, 'must be a GitHub login')
+  check(typeof r.name === 'string' && /^[A-Za-z0-9._-]+$/.test(r.name), `${where}.name`, 'must be a repository name')
+  const key = `${r.owner}/${r.name}`.toLowerCase()
+  check(!state.repos.has(key), where, `repository ${r.owner}/${r.name} is defined twice`)
+  ensureUser(state, r.owner, state.orgs.has(r.owner) ? 'Organization' : 'User')
+  const defaultBranch = r.defaultBranch ?? 'main'
+  const git = await GitRepo.init(join(dataDir, `${r.owner}/${r.name}.git`), defaultBranch)
+  const repo: SimRepo = {
+    id: nextId(state),
+    owner: r.owner,
+    name: r.name,
+    private: !!r.private,
+    defaultBranch,
+    gitDir: git.dir,
+    collaborators: new Map(),
+    labels: new Map(),
+    issues: new Map(),
+    comments: new Map(),
+    reviews: new Map(),
+    statuses: [],
+    checkRuns: new Map(),
+    workflowRuns: new Map(),
+    workflows: [...(r.workflows ?? [])],
+    nextNumber: 1
+  }
+  for (const [login, p] of Object.entries(r.collaborators ?? {})) {
+    checkPermission(p, `${where}.collaborators.${login}`)
+    ensureUser(state, login)
+    repo.collaborators.set(login, p)
+  }
+  for (const l of r.labels ?? []) ensureLabel(state, repo, l.name, l.color, l.description)
+
+  const tree = await git.writeTree(null, { 'README.md': `# ${r.name}\n`, ...(r.files ?? {}) })
+  const root = await git.commitTree(tree, [], 'Initial commit')
+  await git.updateRef(`refs/heads/${defaultBranch}`, root)
+  for (const [name, b] of Object.entries(r.branches ?? {})) {
+    const from = await git.resolve(b.from ?? defaultBranch)
+    check(from, `${where}.branches.${name}.from`, `unknown branch or commit ${JSON.stringify(b.from)}`)
+    const t = await git.writeTree(from, b.files ?? {})
+    const c = await git.commitTree(t, [from], b.message ?? `Update ${name}`)
+    await git.updateRef(`refs/heads/${name}`, c)
+  }
+  state.repos.set(key, repo)
+
+  for (const [j, p] of (r.pulls ?? []).entries()) {
+    const head = await git.resolve(`refs/heads/${p.head}`)
+    const baseRef = p.base ?? defaultBranch
+    const base = await git.resolve(`refs/heads/${baseRef}`)
+    check(head, `${where}.pulls[${j}].head`, `unknown branch ${JSON.stringify(p.head)}`)
+    check(base, `${where}.pulls[${j}].base`, `unknown branch ${JSON.stringify(baseRef)}`)
+    const issue = newIssue(state, repo, p, `${where}.pulls[${j}]`)
+    issue.pull = {
+      head: { ref: p.head, sha: head },
+      base: { ref: baseRef, sha: base },
+      draft: !!p.draft,
+      merged: false,
+      mergedAt: null,
+      mergeCommitSha: null,
+      mergedBy: null,
+      requestedReviewers: []
+    }
+    await git.updateRef(`refs/pull/${issue.number}/head`, head)
+  }
+  for (const [j, i] of (r.issues ?? []).entries()) {
+    const issue = newIssue(state, repo, i, `${where}.issues[${j}]`)
+    if (i.state === 'closed') {
+      issue.state = 'closed'
+      issue.closedAt = issue.createdAt
+    }
+  }
+  for (const [j, c] of (r.comments ?? []).entries()) {
+    check(repo.issues.has(c.issue), `${where}.comments[${j}].issue`, `no issue or pull request #${c.issue}`)
+    ensureUser(state, c.user)
+    const t = now(state)
+    const id = nextId(state)
+    repo.comments.set(id, { id, issueNumber: c.issue, user: c.user, body: c.body, createdAt: t, updatedAt: t })
+  }
+}
+
+function newIssue(state: SimState, repo: SimRepo, i: FixtureIssue | FixturePull, where: string): SimIssue {
+  check(typeof i.title === 'string', `${where}.title`, 'must be a string')
+  check(typeof i.user === 'string' && i.user, `${where}.user`, 'must be a login')
+  const number = i.number ?? repo.nextNumber
+  check(!repo.issues.has(number), `${where}.number`, `#${number} is used twice`)
+  repo.nextNumber = Math.max(repo.nextNumber, number + 1)
+  ensureUser(state, i.user)
+  const t = now(state)
+  for (const l of i.labels ?? []) ensureLabel(state, repo, l)
+  const issue: SimIssue = {
+    id: nextId(state),
+    number,
+    title: i.title,
+    body: i.body ?? null,
+    state: 'open',
+    stateReason: null,
+    user: i.user,
+    labels: [...(i.labels ?? [])],
+    assignees: [],
+    milestone: null,
+    locked: false,
+    createdAt: t,
+    updatedAt: t,
+    closedAt: null,
+    pull: null
+  }
+  repo.issues.set(number, issue)
+  return issue
+}
+
+/** Returns the repository label with this name (case-insensitive), creating it as GitHub does on first use. */
+export function ensureLabel(state: SimState, repo: SimRepo, name: string, color = 'ededed', description?: string) {
+  for (const l of repo.labels.values()) if (l.name.toLowerCase() === name.toLowerCase()) return l
+  const label = { id: nextId(state), name, color, description: description ?? null, default: false }
+  repo.labels.set(name, label)
+  return label
+}

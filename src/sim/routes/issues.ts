@@ -1,0 +1,287 @@
+/** Issue, label, comment, assignee and reaction routes. */
+import type { RouteContext, RouteTable } from '../context.js'
+import { HttpError } from '../http.js'
+import { commentPayload, issuePayload, labelPayload, userPayload } from '../shapes.js'
+import type { SimIssue, SimRepo } from '../state.js'
+import { ensureUser, nextId, now } from '../state.js'
+import { ensureLabel } from '../fixture.js'
+
+function issueOf(ctx: RouteContext, repo: SimRepo): SimIssue {
+  const issue = repo.issues.get(Number(ctx.params.issue_number))
+  if (!issue) throw new HttpError(404, 'Not Found')
+  return issue
+}
+
+/** The event GitHub sends for a change to an issue or a pull request. */
+function emitIssue(ctx: RouteContext, repo: SimRepo, issue: SimIssue, action: string, extra: Record<string, unknown> = {}): void {
+  if (issue.pull) {
+    ctx.emit(repo, 'pull_request', action, { number: issue.number, pull_request: ctx.sim.pullPayload(repo, issue), ...extra })
+  } else {
+    ctx.emit(repo, 'issues', action, { issue: issuePayload(ctx.state, repo, issue), ...extra })
+  }
+}
+
+function labelNames(body: unknown): string[] {
+  const list = Array.isArray(body) ? body : ((body as { labels?: unknown[] } | undefined)?.labels ?? [])
+  return list.map((l) => (typeof l === 'string' ? l : (l as { name: string }).name))
+}
+
+function addLabels(ctx: RouteContext, repo: SimRepo, issue: SimIssue, names: string[]): void {
+  for (const n of names) {
+    const label = ensureLabel(ctx.state, repo, n)
+    if (issue.labels.includes(label.name)) continue
+    issue.labels.push(label.name)
+    issue.updatedAt = now(ctx.state)
+    emitIssue(ctx, repo, issue, 'labeled', { label: labelPayload(ctx.state, repo, label) })
+  }
+}
+
+function removeLabel(ctx: RouteContext, repo: SimRepo, issue: SimIssue, name: string): boolean {
+  const idx = issue.labels.findIndex((l) => l.toLowerCase() === name.toLowerCase())
+  if (idx < 0) return false
+  const [removed] = issue.labels.splice(idx, 1)
+  issue.updatedAt = now(ctx.state)
+  emitIssue(ctx, repo, issue, 'unlabeled', { label: labelPayload(ctx.state, repo, repo.labels.get(removed)!) })
+  return true
+}
+
+const issueLabels = (ctx: RouteContext, repo: SimRepo, issue: SimIssue) => issue.labels.map((n) => labelPayload(ctx.state, repo, repo.labels.get(n)!))
+
+export const issueRoutes: RouteTable = {
+  'issues/get': (ctx) => {
+    const repo = ctx.repo()
+    return { status: 200, body: issuePayload(ctx.state, repo, issueOf(ctx, repo)) }
+  },
+
+  'issues/list-for-repo': (ctx) => {
+    const repo = ctx.repo()
+    const state = ctx.query.get('state') ?? 'open'
+    const labels = (ctx.query.get('labels') ?? '').split(',').filter(Boolean)
+    const items = [...repo.issues.values()]
+      .filter((i) => state === 'all' || i.state === state)
+      .filter((i) => labels.every((l) => i.labels.some((x) => x.toLowerCase() === l.toLowerCase())))
+      .sort((a, b) => b.number - a.number)
+    return ctx.page(items, (i) => issuePayload(ctx.state, repo, i))
+  },
+
+  'issues/create': (ctx) => {
+    const repo = ctx.repo()
+    const user = ctx.actor()
+    const t = now(ctx.state)
+    const issue: SimIssue = {
+      id: nextId(ctx.state),
+      number: repo.nextNumber++,
+      title: String(ctx.body.title),
+      body: ctx.body.body ?? null,
+      state: 'open',
+      stateReason: null,
+      user,
+      labels: [],
+      assignees: [],
+      milestone: null,
+      locked: false,
+      createdAt: t,
+      updatedAt: t,
+      closedAt: null,
+      pull: null
+    }
+    repo.issues.set(issue.number, issue)
+    for (const n of labelNames(ctx.body)) issue.labels.push(ensureLabel(ctx.state, repo, n).name)
+    emitIssue(ctx, repo, issue, 'opened')
+    return { status: 201, body: issuePayload(ctx.state, repo, issue) }
+  },
+
+  'issues/update': (ctx) => {
+    const repo = ctx.repo()
+    const issue = issueOf(ctx, repo)
+    const user = ctx.actor()
+    if (user !== issue.user) ctx.require(repo, 'triage')
+    const b = ctx.body ?? {}
+    const changes: Record<string, unknown> = {}
+    if (typeof b.title === 'string' && b.title !== issue.title) {
+      changes.title = { from: issue.title }
+      issue.title = b.title
+    }
+    if (b.body !== undefined && b.body !== issue.body) {
+      changes.body = { from: issue.body }
+      issue.body = b.body
+    }
+    issue.updatedAt = now(ctx.state)
+    if (Object.keys(changes).length) emitIssue(ctx, repo, issue, 'edited', { changes })
+    if (b.state && b.state !== issue.state) {
+      issue.state = b.state
+      issue.stateReason = b.state === 'closed' ? (b.state_reason ?? 'completed') : 'reopened'
+      issue.closedAt = b.state === 'closed' ? issue.updatedAt : null
+      emitIssue(ctx, repo, issue, b.state === 'closed' ? 'closed' : 'reopened')
+    }
+    if (Array.isArray(b.labels)) {
+      ctx.require(repo, 'triage')
+      const wanted = labelNames(b.labels)
+      for (const l of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === l.toLowerCase())) removeLabel(ctx, repo, issue, l)
+      addLabels(ctx, repo, issue, wanted)
+    }
+    return { status: 200, body: issuePayload(ctx.state, repo, issue) }
+  },
+
+  'issues/list-labels-on-issue': (ctx) => {
+    const repo = ctx.repo()
+    const issue = issueOf(ctx, repo)
+    return ctx.page(issue.labels, (n) => labelPayload(ctx.state, repo, repo.labels.get(n)!))
+  },
+
+  'issues/add-labels': (ctx) => {
+    const repo = ctx.repo()
+    ctx.require(repo, 'triage')
+    const issue = issueOf(ctx, repo)
+    addLabels(ctx, repo, issue, labelNames(ctx.body))
+    return { status: 200, body: issueLabels(ctx, repo, issue) }
+  },
+
+  'issues/set-labels': (ctx) => {
+    const repo = ctx.repo()
+    ctx.require(repo, 'triage')
+    const issue = issueOf(ctx, repo)
+    const wanted = labelNames(ctx.body)
+    for (const l of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === l.toLowerCase())) removeLabel(ctx, repo, issue, l)
+    addLabels(ctx, repo, issue, wanted)
+    return { status: 200, body: issueLabels(ctx, repo, issue) }
+  },
+
+  'issues/remove-label': (ctx) => {
+    const repo = ctx.repo()
+    ctx.require(repo, 'triage')
+    const issue = issueOf(ctx, repo)
+    if (!removeLabel(ctx, repo, issue, ctx.params.name)) throw new HttpError(404, 'Label does not exist')
+    return { status: 200, body: issueLabels(ctx, repo, issue) }
+  },
+
+  'issues/remove-all-labels': (ctx) => {
+    const repo = ctx.repo()
+    ctx.require(repo, 'triage')
+    const issue = issueOf(ctx, repo)
+    for (const l of [...issue.labels]) removeLabel(ctx, repo, issue, l)
+    return { status: 204 }
+  },
+
+  'issues/list-labels-for-repo': (ctx) => {
+    const repo = ctx.repo()
+    return ctx.page([...repo.labels.values()], (l) => labelPayload(ctx.state, repo, l))
+  },
+
+  'issues/get-label': (ctx) => {
+    const repo = ctx.repo()
+    const label = [...repo.labels.values()].find((l) => l.name.toLowerCase() === ctx.params.name.toLowerCase())
+    if (!label) throw new HttpError(404, 'Not Found')
+    return { status: 200, body: labelPayload(ctx.state, repo, label) }
+  },
+
+  'issues/create-label': (ctx) => {
+    const repo = ctx.repo()
+    ctx.require(repo, 'write')
+    const name = String(ctx.body.name)
+    if ([...repo.labels.values()].some((l) => l.name.toLowerCase() === name.toLowerCase())) {
+      throw new HttpError(422, 'Validation Failed', { errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] })
+    }
+    const label = ensureLabel(ctx.state, repo, name, ctx.body.color ?? 'ededed', ctx.body.description)
+    ctx.emit(repo, 'label', 'created', { label: labelPayload(ctx.state, repo, label) })
+    return { status: 201, body: labelPayload(ctx.state, repo, label) }
+  },
+
+  'issues/list-comments': (ctx) => {
+    const repo = ctx.repo()
+    const issue = issueOf(ctx, repo)
+    const items = [...repo.comments.values()].filter((c) => c.issueNumber === issue.number).sort((a, b) => a.id - b.id)
+    return ctx.page(items, (c) => commentPayload(ctx.state, repo, c))
+  },
+
+  'issues/create-comment': (ctx) => {
+    const repo = ctx.repo()
+    const issue = issueOf(ctx, repo)
+    const user = ctx.actor()
+    if (issue.locked) ctx.require(repo, 'write')
+    const t = now(ctx.state)
+    const comment = { id: nextId(ctx.state), issueNumber: issue.number, user, body: String(ctx.body.body), createdAt: t, updatedAt: t }
+    repo.comments.set(comment.id, comment)
+    ctx.emit(repo, 'issue_comment', 'created', { issue: issuePayload(ctx.state, repo, issue), comment: commentPayload(ctx.state, repo, comment) })
+    return { status: 201, body: commentPayload(ctx.state, repo, comment) }
+  },
+
+  'issues/get-comment': (ctx) => {
+    const repo = ctx.repo()
+    const comment = repo.comments.get(Number(ctx.params.comment_id))
+    if (!comment) throw new HttpError(404, 'Not Found')
+    return { status: 200, body: commentPayload(ctx.state, repo, comment) }
+  },
+
+  'issues/update-comment': (ctx) => {
+    const repo = ctx.repo()
+    const comment = repo.comments.get(Number(ctx.params.comment_id))
+    if (!comment) throw new HttpError(404, 'Not Found')
+    if (ctx.actor() !== comment.user) ctx.require(repo, 'maintain')
+    const from = comment.body
+    comment.body = String(ctx.body.body)
+    comment.updatedAt = now(ctx.state)
+    const issue = repo.issues.get(comment.issueNumber)!
+    ctx.emit(repo, 'issue_comment', 'edited', {
+      changes: { body: { from } },
+      issue: issuePayload(ctx.state, repo, issue),
+      comment: commentPayload(ctx.state, repo, comment)
+    })
+    return { status: 200, body: commentPayload(ctx.state, repo, comment) }
+  },
+
+  'issues/delete-comment': (ctx) => {
+    const repo = ctx.repo()
+    const comment = repo.comments.get(Number(ctx.params.comment_id))
+    if (!comment) throw new HttpError(404, 'Not Found')
+    if (ctx.actor() !== comment.user) ctx.require(repo, 'maintain')
+    repo.comments.delete(comment.id)
+    const issue = repo.issues.get(comment.issueNumber)!
+    ctx.emit(repo, 'issue_comment', 'deleted', { issue: issuePayload(ctx.state, repo, issue), comment: commentPayload(ctx.state, repo, comment) })
+    return { status: 204 }
+  },
+
+  'issues/add-assignees': (ctx) => {
+    const repo = ctx.repo()
+    ctx.require(repo, 'triage')
+    const issue = issueOf(ctx, repo)
+    for (const a of (ctx.body?.assignees ?? []) as string[]) {
+      // GitHub silently drops assignees who cannot be assigned (no access to the repository).
+      if (issue.assignees.includes(a) || !ctx.state.users.has(a)) continue
+      issue.assignees.push(a)
+      emitIssue(ctx, repo, issue, 'assigned', { assignee: userPayload(ctx.state, a) })
+    }
+    return { status: 201, body: issuePayload(ctx.state, repo, issue) }
+  },
+
+  'issues/remove-assignees': (ctx) => {
+    const repo = ctx.repo()
+    ctx.require(repo, 'triage')
+    const issue = issueOf(ctx, repo)
+    for (const a of (ctx.body?.assignees ?? []) as string[]) {
+      const idx = issue.assignees.indexOf(a)
+      if (idx < 0) continue
+      issue.assignees.splice(idx, 1)
+      emitIssue(ctx, repo, issue, 'unassigned', { assignee: userPayload(ctx.state, a) })
+    }
+    return { status: 200, body: issuePayload(ctx.state, repo, issue) }
+  },
+
+  'reactions/create-for-issue-comment': (ctx) => {
+    const repo = ctx.repo()
+    const comment = repo.comments.get(Number(ctx.params.comment_id))
+    if (!comment) throw new HttpError(404, 'Not Found')
+    const user = ctx.actor()
+    ensureUser(ctx.state, user)
+    return {
+      status: 201,
+      body: {
+        id: nextId(ctx.state),
+        node_id: Buffer.from(`0:Reaction${comment.id}`).toString('base64'),
+        user: userPayload(ctx.state, user),
+        content: ctx.body.content,
+        created_at: now(ctx.state)
+      }
+    }
+  }
+}
