@@ -40,6 +40,13 @@ function strip(node, isPropertyMap = false) {
       if (!isPropertyMap && DROP.has(k)) continue
       out[k] = strip(v, !isPropertyMap && (k === 'properties' || k === 'patternProperties'))
     }
+    // ajv accepts OpenAPI's `nullable` only next to `type` (and, for an enum, with null listed):
+    // a nullable oneOf/anyOf becomes "… or null", a nullable enum lists null.
+    if (!isPropertyMap && out.nullable === true && out.type === undefined) {
+      delete out.nullable
+      return { anyOf: [out, { type: 'null' }] }
+    }
+    if (!isPropertyMap && out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null]
     return out
   }
   return node

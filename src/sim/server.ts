@@ -185,7 +185,8 @@ export class Simulator {
       }
       return this.finish(res, entry, started, method === 'HEAD' ? { ...result, body: undefined } : result)
     } catch (err) {
-      const e = err instanceof HttpError ? err : new HttpError(500, `Simulator error: ${(err as Error).stack ?? err}`)
+      if (!(err instanceof HttpError)) process.stderr.write(`shepherd sim: ${(err as Error).stack ?? err}\n`)
+      const e = err instanceof HttpError ? err : new HttpError(500, `Simulator error: ${(err as Error).message ?? err}`)
       return this.finish(res, entry, started, { status: e.status, body: errorBody(e.status, e.message, e.extra), headers: e.headers })
     }
   }

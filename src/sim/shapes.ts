@@ -7,6 +7,11 @@ import { ensureUser } from './state.js'
 
 const nodeId = (kind: string, id: number): string => Buffer.from(`0:${kind}${id}`).toString('base64')
 
+/** Returns GitHub's reaction rollup with no reactions. */
+function noReactions(url: string): Record<string, unknown> {
+  return { url: `${url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 }
+}
+
 /** Returns the simple-user shape for a login. */
 export function userPayload(state: SimState, login: string): Record<string, unknown> {
   const u = ensureUser(state, login)
@@ -155,6 +160,8 @@ export function issuePayload(state: SimState, repo: SimRepo, issue: SimIssue): R
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,
     author_association: authorAssociation(state, repo, issue.user),
+    reactions: noReactions(`${api}/issues/${issue.number}`),
+    performed_via_github_app: null,
     ...(issue.pull
       ? {
           pull_request: {
@@ -184,7 +191,9 @@ export function commentPayload(state: SimState, repo: SimRepo, comment: SimComme
     user: userPayload(state, comment.user),
     created_at: comment.createdAt,
     updated_at: comment.updatedAt,
-    author_association: authorAssociation(state, repo, comment.user)
+    author_association: authorAssociation(state, repo, comment.user),
+    reactions: noReactions(`${api}/issues/comments/${comment.id}`),
+    performed_via_github_app: null
   }
 }
 

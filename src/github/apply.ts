@@ -1,0 +1,165 @@
+/**
+ * The effect applier: makes each planned effect true in GitHub, reading first so that a re-run
+ * after a crash converges instead of duplicating (labels by set difference, comments found by
+ * their hidden marker, refs moved only from the SHA the plan expected).
+ */
+import type { GitHubClient } from './client.js'
+import { commentMarker, describeEffect, type CommentUpsert, type Effect, type RefUpdate, type StatusSet } from '../core/effects.js'
+
+export interface RepoRef {
+  owner: string
+  repo: string
+}
+
+export type Outcome = 'applied' | 'unchanged' | 'planned'
+
+export interface AppliedEffect {
+  effect: Effect
+  outcome: Outcome
+  description: string
+}
+
+export interface ApplyOptions {
+  /** Report what would change and change nothing. */
+  dryRun?: boolean
+  /** Login Shepherd writes as; only its own comments are upserted. */
+  self: string
+  log?: (message: string) => void
+}
+
+export class EffectFailedError extends Error {
+  constructor(
+    readonly effect: Effect,
+    readonly done: AppliedEffect[],
+    cause: unknown
+  ) {
+    super(`could not ${describeEffect(effect)}: ${(cause as Error).message ?? cause}`)
+  }
+}
+
+/**
+ * Applies effects in order and returns what each did. Labels on one issue are read once.
+ * Throws EffectFailedError at the first effect GitHub refuses, listing what was done before it.
+ */
+export async function applyEffects(client: GitHubClient, where: RepoRef, effects: Effect[], options: ApplyOptions): Promise<AppliedEffect[]> {
+  const done: AppliedEffect[] = []
+  const labels = new Map<number, Set<string>>()
+  const currentLabels = async (issue: number): Promise<Set<string>> => {
+    let set = labels.get(issue)
+    if (!set) {
+      const list = await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: issue, per_page: 100 })
+      set = new Set(list.map((l) => l.name.toLowerCase()))
+      labels.set(issue, set)
+    }
+    return set
+  }
+  for (const effect of effects) {
+    const record = (outcome: Outcome) => {
+      const item = { effect, outcome, description: describeEffect(effect) }
+      done.push(item)
+      options.log?.(`${outcome}: ${item.description}`)
+    }
+    try {
+      switch (effect.kind) {
+        case 'label.add': {
+          const set = await currentLabels(effect.issue)
+          if (set.has(effect.label.toLowerCase())) record('unchanged')
+          else if (options.dryRun) record('planned')
+          else {
+            await client.rest.issues.addLabels({ ...where, issue_number: effect.issue, labels: [effect.label] })
+            set.add(effect.label.toLowerCase())
+            record('applied')
+          }
+          break
+        }
+        case 'label.remove': {
+          const set = await currentLabels(effect.issue)
+          if (!set.has(effect.label.toLowerCase())) record('unchanged')
+          else if (options.dryRun) record('planned')
+          else {
+            await removeLabel(client, where, effect.issue, effect.label)
+            set.delete(effect.label.toLowerCase())
+            record('applied')
+          }
+          break
+        }
+        case 'comment.upsert':
+          record(await upsertComment(client, where, effect, options))
+          break
+        case 'status.set':
+          record(await setStatus(client, where, effect, options))
+          break
+        case 'ref.update':
+          record(await updateRef(client, where, effect, options))
+          break
+        case 'workflow.dispatch':
+          if (options.dryRun) record('planned')
+          else {
+            await client.rest.actions.createWorkflowDispatch({ ...where, workflow_id: effect.workflow, ref: effect.ref, inputs: effect.inputs })
+            record('applied')
+          }
+          break
+      }
+    } catch (err) {
+      throw new EffectFailedError(effect, done, err)
+    }
+  }
+  return done
+}
+
+async function removeLabel(client: GitHubClient, where: RepoRef, issue: number, label: string): Promise<void> {
+  try {
+    await client.rest.issues.removeLabel({ ...where, issue_number: issue, name: label })
+  } catch (err) {
+    // Someone removed it between our read and our write: the result is what we wanted.
+    if ((err as { status?: number }).status !== 404) throw err
+  }
+}
+
+async function upsertComment(client: GitHubClient, where: RepoRef, effect: CommentUpsert, options: ApplyOptions): Promise<Outcome> {
+  const marker = commentMarker(effect.marker)
+  const body = `${marker}\n${effect.body}`
+  const comments = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: effect.issue, per_page: 100 })
+  // Only our own comments count: anyone can paste a marker into theirs.
+  const mine = comments.find((c) => c.user?.login === options.self && (c.body ?? '').startsWith(marker))
+  if (mine && mine.body === body) return 'unchanged'
+  if (options.dryRun) return 'planned'
+  if (mine) await client.rest.issues.updateComment({ ...where, comment_id: mine.id, body })
+  else await client.rest.issues.createComment({ ...where, issue_number: effect.issue, body })
+  return 'applied'
+}
+
+async function setStatus(client: GitHubClient, where: RepoRef, effect: StatusSet, options: ApplyOptions): Promise<Outcome> {
+  const { data } = await client.rest.repos.getCombinedStatusForRef({ ...where, ref: effect.sha, per_page: 100 })
+  const current = data.statuses.find((s) => s.context === effect.context)
+  if (current && current.state === effect.state && (current.description ?? '') === effect.description) return 'unchanged'
+  if (options.dryRun) return 'planned'
+  await client.rest.repos.createCommitStatus({
+    ...where,
+    sha: effect.sha,
+    context: effect.context,
+    state: effect.state,
+    description: effect.description.slice(0, 140),
+    target_url: effect.targetUrl
+  })
+  return 'applied'
+}
+
+async function updateRef(client: GitHubClient, where: RepoRef, effect: RefUpdate, options: ApplyOptions): Promise<Outcome> {
+  const short = effect.ref.replace(/^refs\//, '')
+  let current: string | null = null
+  try {
+    current = (await client.rest.git.getRef({ ...where, ref: short })).data.object.sha
+  } catch (err) {
+    if ((err as { status?: number }).status !== 404) throw err
+  }
+  if (current === effect.sha) return 'unchanged'
+  if (current !== effect.expected) {
+    throw new Error(`${effect.ref} is at ${current ?? '(missing)'}, not at the expected ${effect.expected ?? '(missing)'}; someone else moved it`)
+  }
+  if (options.dryRun) return 'planned'
+  if (current === null) await client.rest.git.createRef({ ...where, ref: `refs/${short}`, sha: effect.sha })
+  // The guard above is the compare in compare-and-swap; force lets a non-fast-forward through.
+  else await client.rest.git.updateRef({ ...where, ref: short, sha: effect.sha, force: true })
+  return 'applied'
+}

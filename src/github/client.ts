@@ -1,0 +1,59 @@
+/**
+ * The one GitHub client: Octokit (from @actions/github) with retries for server errors and
+ * throttling that honours `retry-after` and secondary rate limits.
+ */
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck'
+
+export type GitHubClient = ReturnType<typeof getOctokit>
+
+export interface ClientOptions {
+  token: string
+  /** REST base URL, e.g. `https://api.github.com` or the simulator's URL. */
+  baseUrl: string
+  /** Attempts after the first for 5xx answers and rate limits (default 3). */
+  retries?: number
+  /**
+   * GitHub asks integrations to space content-creating writes (comments, issues) by a second or
+   * more; the throttling plugin does. Against the simulator that pacing only slows tests, so the
+   * runner harness turns it off with SHEPHERD_SIMULATOR=1. Rate-limit waits are always honoured.
+   */
+  pacing?: boolean
+  /** Where retries and rate-limit waits are reported (default: nowhere). */
+  log?: (message: string) => void
+}
+
+/** Returns a client for one token and API. */
+export function createClient(options: ClientOptions): GitHubClient {
+  const retries = options.retries ?? 3
+  const log = options.log ?? (() => undefined)
+  const onLimit = (kind: string) => (retryAfter: number, req: { method: string; url: string }, _o: unknown, retryCount: number) => {
+    log(`${kind} on ${req.method} ${req.url}; waiting ${retryAfter}s (retry ${retryCount + 1} of ${retries})`)
+    return retryCount < retries
+  }
+  const pacing = options.pacing ?? process.env.SHEPHERD_SIMULATOR !== '1'
+  const groups = pacing
+    ? {}
+    : {
+        write: new Bottleneck.Group({ maxConcurrent: 1 }),
+        notifications: new Bottleneck.Group({ maxConcurrent: 1 }),
+        search: new Bottleneck.Group({ maxConcurrent: 1 })
+      }
+  return getOctokit(
+    options.token,
+    {
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      request: { retries },
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+      throttle: {
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+        ...groups
+      }
+    },
+    retry,
+    throttling
+  )
+}
