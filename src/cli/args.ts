@@ -1,0 +1,48 @@
+/** Argument parsing for the `shepherd` command: node:util parseArgs, with one-line errors. */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { fileURLToPath } from 'node:url'
+
+/** A bad command line; main() prints `shepherd: <message>` and exits 2. */
+export class UsageError extends Error {}
+
+export interface CommandIO {
+  out: (line: string) => void
+  err: (line: string) => void
+}
+
+export interface Command {
+  name: string
+  summary: string
+  usage: string
+  run(argv: string[], io: CommandIO): Promise<number>
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/**
+ * Parses argv against `options` (every command also takes --json) and returns the values and
+ * positionals. Throws UsageError for unknown options, missing values and stray arguments.
+ */
+export function parse<O extends Options>(argv: string[], options: O, maxPositionals = 0) {
+  try {
+    const parsed = parseArgs({ args: argv, options: { ...options, json: { type: 'boolean' } }, allowPositionals: true, strict: true })
+    if (parsed.positionals.length > maxPositionals) {
+      throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`)
+    }
+    return parsed
+  } catch (err) {
+    if (err instanceof UsageError) throw err
+    // parseArgs errors are long; keep the first sentence.
+    throw new UsageError((err as Error).message.split('. ')[0].replace(/\.$/, ''))
+  }
+}
+
+/** Returns the value of a --name option as a positive integer. Throws UsageError otherwise. */
+export function intOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`)
+  return Number(value)
+}
+
+/** The repository checkout this CLI runs from (src/cli and lib/cli both sit two levels down). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
