@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { inputEnvName, readActionMetadata } from './metadata.js'
 import { parseKeyValueFile, parseWorkflowCommands, type Annotation } from './workflow-commands.js'
+import { artifactEnv } from '../sim/artifacts/runtime.js'
 
 export interface RunOptions {
   /** Directory holding action.yml (e.g. `actions/triage`). */
@@ -142,9 +143,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
       RUNNER_NAME: 'shepherd-harness',
       RUNNER_TEMP: temp,
       RUNNER_TOOL_CACHE: join(work, 'toolcache'),
-      ACTIONS_RUNTIME_URL: `${api}/`,
-      ACTIONS_RESULTS_URL: `${api}/`,
-      ACTIONS_RUNTIME_TOKEN: runtimeToken(runId),
+      ...artifactEnv(api, runId),
       ...(loopback ? { SHEPHERD_SIMULATOR: '1' } : {}),
       ...inputEnv,
       ...(options.env ?? {})
@@ -166,15 +165,6 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   } finally {
     await rm(work, { recursive: true, force: true })
   }
-}
-
-/**
- * Returns the unsigned JWT the runner hands to actions as ACTIONS_RUNTIME_TOKEN; @actions/artifact
- * reads the run and job backend ids from its `scp` claim without verifying it.
- */
-export function runtimeToken(runId: number, jobId = runId): string {
-  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
-  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ scp: `Actions.GenericRead:00000000 Actions.Results:run-${runId}:job-${jobId}`, exp: 4102444800 })}.`
 }
 
 function spawnNode(node: string, main: string, env: Record<string, string>, cwd: string, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -30,6 +30,27 @@ export interface FixturePull {
   base?: string
   draft?: boolean
   labels?: string[]
+  /** Submitted reviews, oldest first, on the head commit. */
+  reviews?: FixtureReview[]
+  /** Logins whose review is requested. */
+  requestedReviewers?: string[]
+}
+
+export interface FixtureReview {
+  user: string
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'
+  body?: string
+}
+
+export interface FixtureStatus {
+  /** Branch, tag or SHA the status is set on. */
+  ref: string
+  context: string
+  state: 'error' | 'failure' | 'pending' | 'success'
+  description?: string
+  targetUrl?: string
+  /** Login that set it; default: the repository owner. */
+  creator?: string
 }
 
 export interface FixtureIssue {
@@ -63,6 +84,8 @@ export interface FixtureRepo {
   comments?: FixtureComment[]
   /** Workflow file names that exist and can be dispatched. */
   workflows?: string[]
+  /** Commit statuses, oldest first. */
+  statuses?: FixtureStatus[]
 }
 
 export interface FixtureTeam {
@@ -185,9 +208,25 @@ async function loadRepo(state: SimState, r: FixtureRepo, dataDir: string, where:
       mergedAt: null,
       mergeCommitSha: null,
       mergedBy: null,
-      requestedReviewers: []
+      requestedReviewers: [...(p.requestedReviewers ?? [])]
+    }
+    for (const login of issue.pull.requestedReviewers) ensureUser(state, login)
+    for (const [k, rv] of (p.reviews ?? []).entries()) {
+      check(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED'].includes(rv.state), `${where}.pulls[${j}].reviews[${k}].state`, 'must be APPROVED, CHANGES_REQUESTED or COMMENTED')
+      ensureUser(state, rv.user)
+      const id = nextId(state)
+      repo.reviews.set(id, { id, pullNumber: issue.number, user: rv.user, body: rv.body ?? '', state: rv.state, commitId: head, submittedAt: now(state) })
     }
     await git.updateRef(`refs/pull/${issue.number}/head`, head)
+  }
+  for (const [j, st] of (r.statuses ?? []).entries()) {
+    const sha = (await git.resolve(`refs/heads/${st.ref}`)) ?? (await git.resolve(st.ref))
+    check(sha, `${where}.statuses[${j}].ref`, `unknown branch or commit ${JSON.stringify(st.ref)}`)
+    check(['error', 'failure', 'pending', 'success'].includes(st.state), `${where}.statuses[${j}].state`, 'must be error, failure, pending or success')
+    const creator = st.creator ?? r.owner
+    ensureUser(state, creator)
+    const s = { id: nextId(state), sha, context: st.context, state: st.state, description: st.description ?? null, targetUrl: st.targetUrl ?? null, creator, createdAt: now(state) }
+    repo.statuses.push(s)
   }
   for (const [j, i] of (r.issues ?? []).entries()) {
     const issue = newIssue(state, repo, i, `${where}.issues[${j}]`)

@@ -5,7 +5,8 @@
 import { execFile } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 
-const ENV = {
+/** The environment every simulator git process runs with: no user or system config, fixed identity. */
+export const GIT_ENV: Record<string, string | undefined> = {
   ...process.env,
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
@@ -51,7 +52,7 @@ export class GitRepo {
       const child = execFile(
         'git',
         ['--git-dir', this.dir, ...args],
-        { env: { ...ENV, ...env }, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' },
+        { env: { ...GIT_ENV, ...env }, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' },
         (err, stdout, stderr) => {
           if (err) reject(new GitError(args, typeof err.code === 'number' ? err.code : null, stderr.toString()))
           else resolve(stdout.toString())
@@ -63,11 +64,17 @@ export class GitRepo {
 
   /** Returns the SHA a ref or revision resolves to, or null when it does not exist. */
   async resolve(rev: string): Promise<string | null> {
-    try {
-      return (await this.git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).trim() || null
-    } catch {
-      return null
-    }
+    return this.resolveTo(rev, 'commit')
+  }
+
+  /**
+   * Returns the SHA of the object of `type` a revision peels to (`tree` of a commit, …), or null.
+   * A revision that could pass for an option (leading `-`) resolves to nothing.
+   */
+  async resolveTo(rev: string, type: 'commit' | 'tree' | 'blob' | 'tag'): Promise<string | null> {
+    if (!rev || rev.startsWith('-') || /[\0\n\r]/.test(rev)) return null
+    const r = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{${type}}`])
+    return r.code === 0 ? r.stdout.toString().trim() || null : null
   }
 
   /** Writes a blob and returns its SHA. */
@@ -85,14 +92,12 @@ export class GitRepo {
     try {
       if (base) await this.git(['read-tree', base], undefined, env)
       else await this.git(['read-tree', '--empty'], undefined, env)
+      // `--index-info` also removes (mode 0) without the work tree a bare repository lacks.
+      const lines: string[] = []
       for (const [path, content] of Object.entries(files)) {
-        if (content === null) {
-          await this.git(['update-index', '--force-remove', '--', path], undefined, env)
-        } else {
-          const sha = await this.writeBlob(content)
-          await this.git(['update-index', '--add', '--cacheinfo', `100644,${sha},${path}`], undefined, env)
-        }
+        lines.push(content === null ? `0 ${'0'.repeat(40)}\t${path}` : `100644 ${await this.writeBlob(content)}\t${path}`)
       }
+      if (lines.length) await this.git(['update-index', '--index-info'], lines.join('\n') + '\n', env)
       return (await this.git(['write-tree'], undefined, env)).trim()
     } finally {
       await import('node:fs/promises').then((fs) => fs.rm(index, { force: true }))
@@ -101,7 +106,7 @@ export class GitRepo {
 
   /** Creates a commit object and returns its SHA. */
   async commitTree(tree: string, parents: string[], message: string, author?: GitIdentity, committer?: GitIdentity): Promise<string> {
-    const a = author ?? { name: ENV.GIT_AUTHOR_NAME, email: ENV.GIT_AUTHOR_EMAIL, date: 1767225600 }
+    const a = author ?? { name: GIT_ENV.GIT_AUTHOR_NAME!, email: GIT_ENV.GIT_AUTHOR_EMAIL!, date: 1767225600 }
     const c = committer ?? a
     const env = {
       GIT_AUTHOR_NAME: a.name,
@@ -134,7 +139,7 @@ export class GitRepo {
   async readFile(rev: string, path: string): Promise<Buffer | null> {
     try {
       const out = await new Promise<Buffer>((resolve, reject) =>
-        execFile('git', ['--git-dir', this.dir, 'cat-file', 'blob', `${rev}:${path}`], { env: ENV, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
+        execFile('git', ['--git-dir', this.dir, 'cat-file', 'blob', `${rev}:${path}`], { env: GIT_ENV, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
           err ? reject(new GitError(['cat-file'], null, stderr.toString())) : resolve(stdout)
         )
       )
@@ -163,4 +168,116 @@ export class GitRepo {
       return null
     }
   }
+  /** Runs git and returns its exit code and output; never throws for a non-zero exit. */
+  run(args: string[], input?: string | Buffer, env: Record<string, string> = {}): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = execFile(
+        'git',
+        ['--git-dir', this.dir, ...args],
+        { env: { ...GIT_ENV, ...env }, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 128) : 0
+          resolve({ code, stdout, stderr: stderr.toString() })
+        }
+      )
+      if (input !== undefined) child.stdin!.end(input)
+    })
+  }
+
+  /** Returns a commit's parsed header and message, or null when `rev` names no commit. */
+  async readCommit(rev: string): Promise<CommitInfo | null> {
+    const sha = await this.resolve(rev)
+    if (!sha) return null
+    const text = await this.git(['cat-file', 'commit', sha])
+    const split = text.indexOf('\n\n')
+    const header = split < 0 ? text : text.slice(0, split)
+    const info: CommitInfo = { sha, tree: '', parents: [], author: NOBODY, committer: NOBODY, message: split < 0 ? '' : text.slice(split + 2) }
+    for (const line of header.split('\n')) {
+      const [key, ...rest] = line.split(' ')
+      const value = rest.join(' ')
+      if (key === 'tree') info.tree = value
+      else if (key === 'parent') info.parents.push(value)
+      else if (key === 'author') info.author = parseIdentity(value)
+      else if (key === 'committer') info.committer = parseIdentity(value)
+    }
+    return info
+  }
+
+  /**
+   * Merges two commits with `git merge-tree --write-tree` (nothing is checked out or moved) and
+   * returns the resulting tree and any conflicted paths.
+   */
+  async mergeTree(ours: string, theirs: string): Promise<MergeResult> {
+    const r = await this.run(['merge-tree', '--write-tree', '-z', '--name-only', '--no-messages', ours, theirs])
+    if (r.code !== 0 && r.code !== 1) throw new GitError(['merge-tree', ours, theirs], r.code, r.stderr)
+    const [tree, ...paths] = r.stdout.toString().split('\0').filter(Boolean)
+    return { clean: r.code === 0, tree, conflicts: [...new Set(paths)] }
+  }
+
+  /**
+   * Applies the change `commit` made to its first parent onto `onto` (a cherry-pick) and returns the
+   * resulting tree. git 2.39 has no `merge-tree --merge-base`, so two throwaway commits whose only
+   * common ancestor is the parent stand in for it.
+   */
+  async pickTree(commit: CommitInfo, onto: string): Promise<MergeResult> {
+    const base = commit.parents[0]
+    const ontoTree = (await this.git(['rev-parse', `${onto}^{tree}`])).trim()
+    if (!base) return { clean: true, tree: commit.tree, conflicts: [] }
+    const ours = await this.commitTree(ontoTree, [base], 'pick: onto')
+    const theirs = await this.commitTree(commit.tree, [base], 'pick: change')
+    return this.mergeTree(ours, theirs)
+  }
+
+  /** Returns the best common ancestor of two commits, or null for unrelated histories. */
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    const r = await this.run(['merge-base', a, b])
+    return r.code === 0 ? r.stdout.toString().trim() : null
+  }
+
+  /** Returns whether commit `a` is an ancestor of (or equal to) commit `b`. */
+  async isAncestor(a: string, b: string): Promise<boolean> {
+    return (await this.run(['merge-base', '--is-ancestor', a, b])).code === 0
+  }
+
+  /** Returns the SHAs `git rev-list` prints for these arguments. */
+  async revList(args: string[]): Promise<string[]> {
+    return (await this.git(['rev-list', ...args])).split('\n').filter(Boolean)
+  }
+
+  /** Writes an annotated tag object and returns its SHA. */
+  async writeTag(object: string, type: string, tag: string, message: string, tagger: GitIdentity): Promise<string> {
+    const text = `object ${object}\ntype ${type}\ntag ${tag}\ntagger ${tagger.name} <${tagger.email}> ${tagger.date} +0000\n\n${message}`
+    return (await this.git(['mktag'], text)).trim()
+  }
+
+  /** Returns the raw content of an object, or null when it does not exist. */
+  async readObject(sha: string, type: string): Promise<Buffer | null> {
+    const r = await this.run(['cat-file', type, sha])
+    return r.code === 0 ? r.stdout : null
+  }
+}
+
+/** A commit's header and message. */
+export interface CommitInfo {
+  sha: string
+  tree: string
+  parents: string[]
+  author: GitIdentity
+  committer: GitIdentity
+  message: string
+}
+
+/** The outcome of a merge computed without a work tree. */
+export interface MergeResult {
+  clean: boolean
+  /** The merged tree (with conflict markers in conflicted files when not clean). */
+  tree: string
+  conflicts: string[]
+}
+
+const NOBODY: GitIdentity = { name: '', email: '', date: 0 }
+
+function parseIdentity(value: string): GitIdentity {
+  const m = /^(.*) <([^>]*)> (\d+)/.exec(value)
+  return m ? { name: m[1], email: m[2], date: Number(m[3]) } : NOBODY
 }

@@ -14,6 +14,7 @@ import { HttpError, errorBody, parseJson, readBody, sendJson } from './http.js'
 import { RouteContext, type RouteResult, type RouteTable } from './context.js'
 import { emptyState, type SimIssue, type SimRepo, type SimState, type SimToken } from './state.js'
 import { pullPayload } from './shapes.js'
+import { backendIdsOf } from './artifacts/runtime.js'
 import { loadFixture, type Fixture } from './fixture.js'
 import { restRoutes } from './routes/index.js'
 import { handleAdmin } from './admin.js'
@@ -114,15 +115,23 @@ export class Simulator {
     this.faults.set(rules, seed)
   }
 
-  /** Returns the token record for an Authorization header, or null when absent. Throws 401 when unknown. */
+  /**
+   * Returns the token record for an Authorization header, or null when absent. A runtime token
+   * (the runner's unsigned ACTIONS_RUNTIME_TOKEN JWT) is accepted without registration, as the
+   * results service reads it. Throws 401 for an unknown token.
+   */
   authenticate(header: string | undefined): SimToken | null {
     if (!header) return null
-    const m = /^(?:token|bearer|basic)\s+(.+)$/i.exec(header.trim())
-    let value = m?.[1] ?? ''
-    if (/^basic/i.test(header.trim())) value = Buffer.from(value, 'base64').toString('utf8').split(':').pop() ?? ''
-    const token = this.state.tokens.get(value)
-    if (!token) throw new HttpError(401, 'Bad credentials')
-    return token
+    const m = /^(token|bearer|basic)\s+(.+)$/i.exec(header.trim())
+    if (!m) throw new HttpError(401, 'Bad credentials')
+    // git sends basic auth; the token may be the password (x-access-token:T) or the user name (T:).
+    const candidates = m[1].toLowerCase() === 'basic' ? Buffer.from(m[2], 'base64').toString('utf8').split(':').reverse() : [m[2]]
+    for (const value of candidates) {
+      const token = this.state.tokens.get(value)
+      if (token) return token
+      if (backendIdsOf(value)) return { token: value, login: 'github-actions[bot]', kind: 'runtime' }
+    }
+    throw new HttpError(401, 'Bad credentials')
   }
 
   // Mutations are serialized so that handlers see a consistent world, as GitHub's API appears to.
@@ -165,7 +174,7 @@ export class Simulator {
       entry.actor = token?.login ?? null
       if (extra) {
         const raw = await readBody(req)
-        const result = await this.serialize(() => extra.handle(this, req, url, raw, token))
+        const result = await this.serialize(() => extra.handle(this, req, res, url, raw, token))
         if (result) return this.finish(res, entry, started, result)
         return this.log(entry, started, res.statusCode)
       }

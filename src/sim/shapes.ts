@@ -15,15 +15,17 @@ function noReactions(url: string): Record<string, unknown> {
 /** Returns the simple-user shape for a login. */
 export function userPayload(state: SimState, login: string): Record<string, unknown> {
   const u = ensureUser(state, login)
-  const api = `${state.baseUrl}/users/${u.login}`
+  // Bot logins carry brackets (github-actions[bot]), which a URI must escape.
+  const name = encodeURIComponent(u.login)
+  const api = `${state.baseUrl}/users/${name}`
   return {
     login: u.login,
     id: u.id,
     node_id: nodeId('User', u.id),
-    avatar_url: `${state.baseUrl}/avatars/${u.login}`,
+    avatar_url: `${state.baseUrl}/avatars/${name}`,
     gravatar_id: '',
     url: api,
-    html_url: `${state.baseUrl}/${u.login}`,
+    html_url: `${state.baseUrl}/${name}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -78,6 +80,7 @@ export function repoPayload(state: SimState, repo: SimRepo): Record<string, unkn
     mirror_url: null,
     homepage: null,
     language: null,
+    topics: [],
     forks: 0,
     forks_count: 0,
     stargazers_count: 0,

@@ -13,8 +13,11 @@ export interface SimUser {
   type: 'User' | 'Bot' | 'Organization'
 }
 
-/** How a token authenticates: the workflow's GITHUB_TOKEN starts no workflows with its events. */
-export type TokenKind = 'github-token' | 'app' | 'pat'
+/**
+ * How a token authenticates: the workflow's GITHUB_TOKEN starts no workflows with its events; a
+ * runtime token (ACTIONS_RUNTIME_TOKEN) reaches only the Actions services, with no repository rights.
+ */
+export type TokenKind = 'github-token' | 'app' | 'pat' | 'runtime'
 
 export interface SimToken {
   token: string
@@ -131,6 +134,10 @@ export interface SimWorkflowRun {
   inputs: Record<string, unknown>
   runAttempt: number
   createdAt: string
+  /** Per-workflow run number (assigned on dispatch; defaults to the position in the repository's runs). */
+  runNumber?: number
+  /** Last status change; defaults to createdAt. */
+  updatedAt?: string
 }
 
 export interface SimRepo {

@@ -4,7 +4,8 @@
  * the triage bundle runs through the runner harness on the webhook GitHub would send; the label
  * appears; `/hold cancel` takes it away. Everything produced is written to ./demo-out/.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Simulator } from '../../sim/server.js'
@@ -22,12 +23,14 @@ interface Step {
 
 const REPO = { owner: 'acme', repo: 'widgets' }
 
-function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, {
+// Asynchronous on purpose: the simulator answering these git requests runs in this process.
+async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('git', args, {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@acme.invalid', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@acme.invalid' }
   })
+  return stdout
 }
 
 /** Plays the lifecycle and returns the steps, the triage results and the final labels. */
@@ -47,13 +50,13 @@ export async function playDemo(outDir: string, log: (line: string) => void = () 
 
     const work = join(outDir, 'clone')
     const remote = `${sim.url.replace('http://', 'http://x-access-token:dev-token@')}/acme/widgets.git`
-    git(outDir, ['clone', '--quiet', remote, work])
-    git(work, ['switch', '--quiet', '-c', 'feature/retry-budget'])
+    await git(outDir, ['clone', '--quiet', remote, work])
+    await git(work, ['switch', '--quiet', '-c', 'feature/retry-budget'])
     writeFileSync(join(work, 'src', 'retry.ts'), 'export const retryBudget = 3\n')
-    git(work, ['add', 'src/retry.ts'])
-    git(work, ['commit', '--quiet', '-m', 'Add a retry budget'])
-    git(work, ['push', '--quiet', 'origin', 'feature/retry-budget'])
-    step('Developer pushed a branch over git HTTP', `feature/retry-budget at ${git(work, ['rev-parse', '--short', 'HEAD']).trim()}`)
+    await git(work, ['add', 'src/retry.ts'])
+    await git(work, ['commit', '--quiet', '-m', 'Add a retry budget'])
+    await git(work, ['push', '--quiet', 'origin', 'feature/retry-budget'])
+    step('Developer pushed a branch over git HTTP', `feature/retry-budget at ${(await git(work, ['rev-parse', '--short', 'HEAD'])).trim()}`)
 
     const { data: pr } = await dev.rest.pulls.create({ ...REPO, title: 'Add a retry budget', head: 'feature/retry-budget', base: 'main', body: 'Bounded retries.\n\n```release-note\nRetries are bounded.\n```' })
     step('Developer opened a pull request', `#${pr.number} "${pr.title}" (${pr.html_url})`)

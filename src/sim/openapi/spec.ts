@@ -86,6 +86,8 @@ export class RestSpec {
     this.routes = file.routes.map(([m, p, id]) => compile(m, p, id)).sort((a, b) => b.literals - a.literals)
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true })
     addFormats(this.ajv)
+    // GitHub-specific formats in the description (e.g. repo.nwo, "owner/name"); checked by routes.
+    this.ajv.addFormat('repo.nwo', true)
     this.ajv.addSchema({ $id: 'github', components: { schemas: file.schemas } })
   }
 

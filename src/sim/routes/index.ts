@@ -3,8 +3,26 @@ import type { RouteTable } from '../context.js'
 import { repoRoutes } from './repos.js'
 import { orgRoutes } from './orgs.js'
 import { issueRoutes } from './issues.js'
+import { gitRoutes } from './git.js'
+import { branchRoutes } from './branches.js'
+import { pullRoutes } from './pulls.js'
+import { pullMergeRoutes } from './pullmerge.js'
+import { reviewRoutes } from './reviews.js'
+import { checkRoutes } from './checks.js'
+import { actionRoutes } from './actions.js'
 
 /** Returns the REST route table. */
 export function restRoutes(): RouteTable {
-  return { ...repoRoutes, ...orgRoutes, ...issueRoutes }
+  return {
+    ...repoRoutes,
+    ...orgRoutes,
+    ...issueRoutes,
+    ...gitRoutes,
+    ...branchRoutes,
+    ...pullRoutes,
+    ...pullMergeRoutes,
+    ...reviewRoutes,
+    ...checkRoutes,
+    ...actionRoutes
+  }
 }

@@ -1,0 +1,65 @@
+import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { main } from '../src/cli/main.js'
+import { playDemo } from '../src/cli/commands/demo.js'
+import { webhookProblems } from './support/webhook-schema.js'
+
+async function cli(...argv: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+describe('the shepherd CLI', () => {
+  it('lists its commands with --help', async () => {
+    const r = await cli('--help')
+    expect(r.code).toBe(0)
+    for (const c of ['sim', 'run', 'demo', 'config']) expect(r.out).toMatch(new RegExp(`^  ${c} `, 'm'))
+  })
+
+  it.each([
+    [['frobnicate'], /^shepherd: unknown command "frobnicate"/],
+    [['sim', 'serve', '--port', 'abc'], /^shepherd sim: --port must be a whole number, got "abc"$/],
+    [['sim', 'start'], /^shepherd sim: sim takes one subcommand, serve; got "start"$/],
+    [['sim', 'serve', '--bogus'], /^shepherd sim: Unknown option '--bogus'$/],
+    [['run'], /^shepherd run: name the action to run/],
+    [['run', 'nope', '--event', 'x', '--payload', 'y', '--api', 'http://x'], /^shepherd run: no action "nope"/],
+    [['run', 'triage', '--payload', 'p.json', '--api', 'http://127.0.0.1:1'], /^shepherd run: --event is required$/],
+    [['config', 'check', '/no/such/file.yml'], /^shepherd config: cannot read \/no\/such\/file.yml: ENOENT$/]
+  ])('exits 2 with a one-line reason for %j', async (argv, message) => {
+    const r = await cli(...(argv as string[]))
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(message as RegExp)
+    expect(r.err.split('\n')).toHaveLength(1)
+  })
+
+  it('checks a configuration file, with --json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'))
+    const file = join(dir, 'shepherd.yml')
+    writeFileSync(file, 'merge_queue:\n  batch_size_max: ten\n')
+    const r = await cli('config', 'check', file, '--json')
+    expect(r.code).toBe(1)
+    expect(JSON.parse(r.out).errors[0]).toMatchObject({ path: 'merge_queue.batch_size_max', line: 2 })
+    writeFileSync(file, 'triage: {}\n')
+    expect((await cli('config', 'check', file)).out).toBe(`${file} is valid`)
+  })
+})
+
+describe('the demo', () => {
+  it('plays the lifecycle: /hold applies the label, /hold cancel removes it, and GitHub’s webhook schemas accept every event', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'demo-'))
+    const result = await playDemo(out)
+    expect(result.ok).toBe(true)
+    expect(result.heldLabels).toEqual(['do-not-merge/hold'])
+    expect(result.finalLabels).toEqual([])
+    const events = JSON.parse(readFileSync(join(out, 'events.json'), 'utf8')) as { name: string; action: string | null; payload: unknown }[]
+    expect(events.map((e) => `${e.name}.${e.action ?? ''}`)).toEqual(
+      expect.arrayContaining(['create.', 'push.', 'pull_request.opened', 'issue_comment.created', 'pull_request.labeled', 'pull_request.unlabeled'])
+    )
+    for (const e of events) expect({ event: `${e.name}.${e.action}`, problems: webhookProblems(e.name, e.action, e.payload) }).toEqual({ event: `${e.name}.${e.action}`, problems: [] })
+    expect(readFileSync(join(out, 'demo.md'), 'utf8')).toContain('Pull request labels after /hold**: do-not-merge/hold')
+  })
+})
