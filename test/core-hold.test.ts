@@ -14,7 +14,7 @@ interface CorpusCase {
   parse_check: { fn: string; want: string | null }
 }
 
-const corpus = (JSON.parse(readFileSync(new URL('../../shared/data/prow-commands-corpus.json', import.meta.url), 'utf8')) as CorpusCase[]).filter(
+const corpus = (JSON.parse(readFileSync(new URL('./fixtures/prow-commands-corpus.json', import.meta.url), 'utf8')) as CorpusCase[]).filter(
   (c) => c.parse_check.fn === 'hold'
 )
 
