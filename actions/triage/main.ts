@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import { actionRuntime, reportEffects } from '../../src/github/action-runtime.js'
 import { applyEffects } from '../../src/github/apply.js'
-import { loadConfig, loadIssue } from '../../src/github/snapshot.js'
+import { loadTriageSnapshot } from '../../src/github/snapshot.js'
 import { toTriageEvent } from '../../src/core/triage/event.js'
 import { planTriage } from '../../src/core/triage/plan.js'
 
@@ -13,13 +13,12 @@ async function main(): Promise<void> {
     core.info(`Nothing to do for ${rt.eventName}.`)
     return reportEffects('Shepherd triage', [], [`Nothing to do for this ${rt.eventName} event.`])
   }
-  const config = await loadConfig(rt.client, rt.where, core.getInput('config-path') || undefined)
-  const issue = await loadIssue(rt.client, rt.where, event.number)
+  const { issue, config } = await loadTriageSnapshot(rt.client, rt.where, event.number, core.getInput('config-path') || undefined)
   const plan = planTriage(event, { ...issue, self: rt.self }, config)
   core.setOutput('commands', JSON.stringify(plan.commands.map(({ name, args, line }) => ({ name, args, line }))))
   core.info(`Found ${plan.commands.length} command line(s) on #${event.number}; ${plan.effects.length} effect(s) planned.`)
   if (plan.skipped) core.info(`Skipped: ${plan.skipped}`)
-  const applied = await applyEffects(rt.client, rt.where, plan.effects, { dryRun: rt.dryRun, self: rt.self, log: core.info })
+  const applied = await applyEffects(rt.client, rt.where, plan.effects, { dryRun: rt.dryRun, self: rt.self, knownLabels: { [issue.number]: issue.labels }, log: core.info })
   await reportEffects(`Shepherd triage on #${event.number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : [])
 }
 

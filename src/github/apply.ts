@@ -24,6 +24,8 @@ export interface ApplyOptions {
   dryRun?: boolean
   /** Login Shepherd writes as; only its own comments are upserted. */
   self: string
+  /** Labels per issue as the snapshot just read them, so the applier need not read them again. */
+  knownLabels?: Record<number, string[]>
   log?: (message: string) => void
 }
 
@@ -43,7 +45,9 @@ export class EffectFailedError extends Error {
  */
 export async function applyEffects(client: GitHubClient, where: RepoRef, effects: Effect[], options: ApplyOptions): Promise<AppliedEffect[]> {
   const done: AppliedEffect[] = []
-  const labels = new Map<number, Set<string>>()
+  const labels = new Map<number, Set<string>>(
+    Object.entries(options.knownLabels ?? {}).map(([n, list]) => [Number(n), new Set(list.map((l) => l.toLowerCase()))])
+  )
   const currentLabels = async (issue: number): Promise<Set<string>> => {
     let set = labels.get(issue)
     if (!set) {

@@ -38,8 +38,7 @@ describe('actions/triage handles /hold end to end', () => {
 
   it('adds do-not-merge/hold for /hold, with outputs and a job summary', async () => {
     const result = await triage('/hold\nwaiting for the design review')
-    expect(result.stderr).toBe('')
-    expect(result.exitCode).toBe(0)
+    expect({ exitCode: result.exitCode, annotations: result.annotations, stderr: result.stderr }).toEqual({ exitCode: 0, annotations: [], stderr: '' })
     expect(labels(1)).toContain('do-not-merge/hold')
     expect(JSON.parse(result.outputs.commands)).toEqual([{ name: 'hold', args: '', line: 1 }])
     expect(JSON.parse(result.outputs.effects)).toEqual([{ kind: 'label.add', issue: 1, label: 'do-not-merge/hold', outcome: 'applied' }])
@@ -47,12 +46,18 @@ describe('actions/triage handles /hold end to end', () => {
     expect(result.summary).toContain('add label &quot;do-not-merge/hold&quot; to #1')
   })
 
+  it('reads everything it needs in one GraphQL request and writes once', async () => {
+    const before = sim.requests.length
+    await triage('/hold')
+    expect(sim.requests.slice(before).map((r) => `${r.method} ${r.route}`)).toEqual(['POST graphql', 'POST issues/add-labels'])
+  })
+
   it('is idempotent: a second /hold changes nothing and makes no write', async () => {
     await triage('/hold')
     const before = sim.requests.length
     const again = await triage('/hold')
     expect(again.outputs.changed).toBe('0')
-    expect(sim.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([])
+    expect(sim.requests.slice(before).map((r) => r.route)).toEqual(['graphql'])
   })
 
   it.each(['/hold cancel', '/unhold', '/remove-hold'])('removes the label for %s', async (cmd) => {
@@ -101,14 +106,14 @@ describe('actions/triage handles /hold end to end', () => {
   it('retries through an injected server error and a secondary rate limit', async () => {
     sim.setFaults([
       { match: 'issues/add-labels', kind: 'status', status: 502, times: 1 },
-      { match: 'issues/get', kind: 'secondary-rate-limit', retryAfter: 1, times: 1 }
+      { match: 'graphql', kind: 'secondary-rate-limit', retryAfter: 1, times: 1 }
     ])
     try {
       const result = await triage('/hold')
       expect(result.exitCode).toBe(0)
       expect(labels(1)).toContain('do-not-merge/hold')
       const faults = sim.requests.filter((r) => r.fault).map((r) => `${r.route}:${r.status}`)
-      expect(faults).toEqual(['issues/get:403', 'issues/add-labels:502'])
+      expect(faults).toEqual(['graphql:403', 'issues/add-labels:502'])
     } finally {
       sim.setFaults([])
     }

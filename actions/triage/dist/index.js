@@ -58390,8 +58390,9 @@ function createClient(options) {
         };
     return getOctokit(options.token, {
         baseUrl: options.baseUrl.replace(/\/+$/, ''),
-        request: { retries },
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+        // Not `request.retries`: plugin-retry retries any error carrying that, whatever its status.
+        // 403 and 429 rate limits belong to the throttling plugin, which waits for retry-after.
+        retry: { retries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: onLimit('rate limit'),
             onSecondaryRateLimit: onLimit('secondary rate limit'),
@@ -58505,7 +58506,7 @@ class EffectFailedError extends Error {
  */
 async function applyEffects(client, where, effects, options) {
     const done = [];
-    const labels = new Map();
+    const labels = new Map(Object.entries(options.knownLabels ?? {}).map(([n, list]) => [Number(n), new Set(list.map((l) => l.toLowerCase()))]));
     const currentLabels = async (issue) => {
         let set = labels.get(issue);
         if (!set) {
@@ -58640,6 +58641,45 @@ async function updateRef(client, where, effect, options) {
     else
         await client.rest.git.updateRef({ ...where, ref: short, sha: effect.sha, force: true });
     return 'applied';
+}
+
+;// CONCATENATED MODULE: ./src/github/graphql.ts
+/** How many aliased parts one request carries at most (GitHub counts nodes, not parts; stay modest). */
+const DEFAULT_BATCH_SIZE = 25;
+/** Returns the query text and variables for parts keyed by alias (aliases must be GraphQL names). */
+function buildBatchQuery(parts) {
+    const declarations = [];
+    const variables = {};
+    const fields = [];
+    for (const [alias, part] of Object.entries(parts)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(alias))
+            throw new Error(`GraphQL alias "${alias}" is not a name`);
+        const rename = (text) => text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, v) => {
+            if (!part.variables?.[v])
+                throw new Error(`part "${alias}" uses $${v} without declaring it`);
+            return `$${alias}_${v}`;
+        });
+        for (const [name, [type, value]] of Object.entries(part.variables ?? {})) {
+            declarations.push(`$${alias}_${name}: ${type}`);
+            variables[`${alias}_${name}`] = value;
+        }
+        fields.push(`  ${alias}: ${rename(part.field)} ${rename(part.selection)}`);
+    }
+    const header = declarations.length ? `query Batch(${declarations.join(', ')})` : 'query Batch';
+    return { query: `${header} {\n${fields.join('\n')}\n}`, variables };
+}
+/**
+ * Reads every part and returns the data keyed by alias, in ceil(parts / batchSize) requests.
+ * Throws the client's GraphqlResponseError when GitHub reports errors.
+ */
+async function batchRead(client, parts, batchSize = DEFAULT_BATCH_SIZE) {
+    const entries = Object.entries(parts);
+    const out = {};
+    for (let i = 0; i < entries.length; i += batchSize) {
+        const { query, variables } = buildBatchQuery(Object.fromEntries(entries.slice(i, i + batchSize)));
+        Object.assign(out, await client.graphql(query, variables));
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/core/config/schema.ts
@@ -59192,34 +59232,43 @@ function formatPath(path) {
 
 ;// CONCATENATED MODULE: ./src/github/snapshot.ts
 
-/** Returns the issue or pull request as GitHub has it now. Throws when it does not exist. */
-async function loadIssue(client, where, number) {
-    const { data } = await client.rest.issues.get({ ...where, issue_number: number });
-    return {
-        number,
-        isPull: !!data.pull_request,
-        state: data.state === 'closed' ? 'closed' : 'open',
-        labels: data.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
-        author: data.user?.login ?? ''
-    };
-}
+
 /**
- * Returns the configuration from the repository's default branch (never a PR head), with
- * defaults for a missing file. Throws ConfigInvalidError when the file is invalid.
+ * Returns the issue or pull request, the configuration from the default branch (never a PR head;
+ * defaults when the file is missing) and the default branch's name, in one GraphQL request
+ * (plus label pages past the first 100). Throws when the issue does not exist, and
+ * ConfigInvalidError when the configuration is invalid.
  */
-async function loadConfig(client, where, path = CONFIG_FILE) {
-    const { data: repo } = await client.rest.repos.get({ ...where });
-    let text = null;
-    try {
-        const { data } = await client.rest.repos.getContent({ ...where, path, ref: repo.default_branch });
-        if (!Array.isArray(data) && data.type === 'file' && 'content' in data)
-            text = Buffer.from(data.content, 'base64').toString('utf8');
+async function loadTriageSnapshot(client, where, number, configPath = CONFIG_FILE) {
+    // Issue.state and PullRequest.state have different enum types, so GraphQL needs them aliased apart.
+    const item = (state) => `{ number ${state}: state author { login } labels(first: 100) { nodes { name } pageInfo { hasNextPage } } }`;
+    const data = await batchRead(client, {
+        repo: {
+            field: 'repository(owner: $owner, name: $name)',
+            // HEAD is the default branch: configuration never comes from a pull request's head.
+            selection: `{ defaultBranchRef { name } config: object(expression: $config) { ... on Blob { text } } item: issueOrPullRequest(number: $number) { __typename ... on Issue ${item('issueState')} ... on PullRequest ${item('pullState')} } }`,
+            variables: { owner: ['String!', where.owner], name: ['String!', where.repo], config: ['String!', `HEAD:${configPath}`], number: ['Int!', number] }
+        }
+    });
+    const repo = data.repo;
+    if (!repo?.item)
+        throw new Error(`${where.owner}/${where.repo}#${number} does not exist or is not visible to this token`);
+    let labels = repo.item.labels.nodes.map((l) => l.name);
+    if (repo.item.labels.pageInfo.hasNextPage) {
+        const all = await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: number, per_page: 100 });
+        labels = all.map((l) => l.name);
     }
-    catch (err) {
-        if (err.status !== 404)
-            throw err;
-    }
-    return parseConfig(text, path);
+    return {
+        issue: {
+            number,
+            isPull: repo.item.__typename === 'PullRequest',
+            state: (repo.item.issueState ?? repo.item.pullState) === 'OPEN' ? 'open' : 'closed',
+            labels,
+            author: repo.item.author?.login ?? ''
+        },
+        config: parseConfig(repo.config?.text ?? null, configPath),
+        defaultBranch: repo.defaultBranchRef?.name ?? 'main'
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/triage/event.ts
@@ -59409,14 +59458,13 @@ async function main() {
         info(`Nothing to do for ${rt.eventName}.`);
         return reportEffects('Shepherd triage', [], [`Nothing to do for this ${rt.eventName} event.`]);
     }
-    const config = await loadConfig(rt.client, rt.where, getInput('config-path') || undefined);
-    const issue = await loadIssue(rt.client, rt.where, event.number);
+    const { issue, config } = await loadTriageSnapshot(rt.client, rt.where, event.number, getInput('config-path') || undefined);
     const plan = planTriage(event, { ...issue, self: rt.self }, config);
     setOutput('commands', JSON.stringify(plan.commands.map(({ name, args, line }) => ({ name, args, line }))));
     info(`Found ${plan.commands.length} command line(s) on #${event.number}; ${plan.effects.length} effect(s) planned.`);
     if (plan.skipped)
         info(`Skipped: ${plan.skipped}`);
-    const applied = await applyEffects(rt.client, rt.where, plan.effects, { dryRun: rt.dryRun, self: rt.self, log: info });
+    const applied = await applyEffects(rt.client, rt.where, plan.effects, { dryRun: rt.dryRun, self: rt.self, knownLabels: { [issue.number]: issue.labels }, log: info });
     await reportEffects(`Shepherd triage on #${event.number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : []);
 }
 main().catch((err) => setFailed(err.message));

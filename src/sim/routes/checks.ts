@@ -20,7 +20,7 @@ async function commitOf(repo: SimRepo, ref: string, status = 404): Promise<strin
 function statusPayload(state: SimState, repo: SimRepo, s: SimStatus): Record<string, unknown> {
   return {
     url: `${state.baseUrl}/repos/${repo.owner}/${repo.name}/statuses/${s.sha}`,
-    avatar_url: `${state.baseUrl}/avatars/${s.creator}`,
+    avatar_url: `${state.baseUrl}/avatars/${encodeURIComponent(s.creator)}`,
     id: s.id,
     node_id: Buffer.from(`0:StatusContext${s.id}`).toString('base64'),
     state: s.state,

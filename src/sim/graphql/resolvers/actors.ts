@@ -26,7 +26,7 @@ export function findOrg(ctx: GqlContext, login: string): SimOrg | undefined {
   return undefined
 }
 
-const avatar = (ctx: GqlContext, login: string) => (args: { size?: number }) => `${ctx.state.baseUrl}/avatars/${login}${args?.size ? `?s=${args.size}` : ''}`
+const avatar = (ctx: GqlContext, login: string) => (args: { size?: number }) => `${ctx.state.baseUrl}/avatars/${encodeURIComponent(login)}${args?.size ? `?s=${args.size}` : ''}`
 
 /** Returns a User object (always typed User, as `viewer` is, even for an app's bot login). */
 export function userModel(ctx: GqlContext, login: string): Model {
@@ -45,7 +45,7 @@ export function userModel(ctx: GqlContext, login: string): Model {
     twitterUsername: null,
     pronouns: null,
     avatarUrl: avatar(ctx, u.login),
-    url: `${ctx.state.baseUrl}/${u.login}`,
+    url: `${ctx.state.baseUrl}/${encodeURIComponent(u.login)}`,
     resourcePath: `/${u.login}`,
     createdAt: CREATED,
     updatedAt: CREATED,

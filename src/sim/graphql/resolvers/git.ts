@@ -236,7 +236,7 @@ function statusContextModel(ctx: GqlContext, repo: SimRepo, s: SimStatus): Model
     targetUrl: s.targetUrl,
     createdAt: s.createdAt,
     creator: () => actorModel(ctx, s.creator),
-    avatarUrl: () => `${ctx.state.baseUrl}/avatars/${s.creator}`,
+    avatarUrl: () => `${ctx.state.baseUrl}/avatars/${encodeURIComponent(s.creator)}`,
     commit: () => commitModel(ctx, repo, s.sha),
     isRequired: false
   }
