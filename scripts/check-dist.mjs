@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// --root DIR checks another checkout (the test of this script uses a copy with a stale bundle).
+const rootArg = process.argv.indexOf('--root')
+const root = rootArg >= 0 ? process.argv[rootArg + 1] : join(dirname(fileURLToPath(import.meta.url)), '..')
 const fresh = mkdtempSync(join(tmpdir(), 'shepherd-dist-'))
 const problems = []
 try {
-  execFileSync(process.execPath, [join(root, 'scripts/build-bundles.mjs'), '--out', fresh], { stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(process.execPath, [join(root, 'scripts/build-bundles.mjs'), '--out', fresh], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
   const names = readdirSync(join(root, 'actions')).filter((n) => existsSync(join(root, 'actions', n, 'main.ts')))
   for (const name of names) {
     const committed = join(root, 'actions', name, 'dist')

@@ -9,6 +9,7 @@ import type { FaultRule } from './faults.js'
 import { issuePayload, labelPayload } from './shapes.js'
 import type { TokenKind } from './state.js'
 import { ensureUser } from './state.js'
+import { completeWorkflowRun } from './routes/actions.js'
 
 /** Summarizes the request log: total and count per route. */
 export function requestSummary(sim: Simulator): { total: number; byRoute: Record<string, number> } {
@@ -62,6 +63,14 @@ export async function handleAdmin(sim: Simulator, method: string, url: URL, body
     ensureUser(sim.state, b.login)
     sim.state.tokens.set(b.token, { token: b.token, login: b.login, kind })
     return { status: 201, body: { token: b.token, login: b.login, kind } }
+  }
+  const runMatch = /^\/repos\/([^/]+)\/([^/]+)\/runs\/(\d+)\/complete$/.exec(path)
+  if (method === 'POST' && runMatch) {
+    const repo = sim.state.repos.get(`${runMatch[1]}/${runMatch[2]}`.toLowerCase())
+    if (!repo) throw new HttpError(404, `no repository ${runMatch[1]}/${runMatch[2]}`)
+    const conclusion = (body as { conclusion?: unknown } | undefined)?.conclusion
+    if (typeof conclusion !== 'string') throw new HttpError(422, 'POST /_sim/repos/{owner}/{repo}/runs/{id}/complete takes {"conclusion": "success"|"failure"|…}')
+    return { status: 200, body: await completeWorkflowRun(sim, repo, Number(runMatch[3]), conclusion) }
   }
   const repoMatch = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path)
   if (method === 'GET' && repoMatch) {
