@@ -41,6 +41,9 @@ export interface RunResult {
   outputs: Record<string, string>
   /** Job summary (Markdown/HTML) the action wrote. */
   summary: string
+  /** Variables the action exported for later steps (GITHUB_ENV) and state for its post step (GITHUB_STATE). */
+  exportedEnv: Record<string, string>
+  state: Record<string, string>
   annotations: Annotation[]
   /** The log with workflow commands rendered as a reader sees them. */
   log: string
@@ -119,7 +122,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
       GITHUB_SERVER_URL: api,
       GITHUB_SHA: sha,
       GITHUB_REF: ref,
-      GITHUB_REF_NAME: ref.replace(/^refs\/(heads|tags)\//, ''),
+      // refs/heads/main → main, refs/pull/7/merge → 7/merge, as the runner names them.
+      GITHUB_REF_NAME: ref.replace(/^refs\/(heads|tags|pull)\//, ''),
       GITHUB_WORKFLOW: 'shepherd',
       GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/shepherd.yml@${ref}`,
       GITHUB_ACTION: '__run',
@@ -156,6 +160,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
       exitCode: code,
       outputs: parseKeyValueFile(await readFile(files.output, 'utf8')),
       summary: await readFile(files.summary, 'utf8'),
+      exportedEnv: parseKeyValueFile(await readFile(files.env, 'utf8')),
+      state: parseKeyValueFile(await readFile(files.state, 'utf8')),
       annotations: parsed.annotations,
       log: parsed.text,
       stdout,

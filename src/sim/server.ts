@@ -37,7 +37,7 @@ export interface RequestLogEntry {
   seq: number
   method: string
   path: string
-  /** operationId, `graphql`, `artifact`, `git`, `admin` or `unknown`. */
+  /** operationId, `graphql`, `artifact`, `git` or `unknown` (admin requests are not logged). */
   route: string
   status: number
   actor: string | null
@@ -59,6 +59,9 @@ export class Simulator {
   dataDir = ''
   private server: Server | null = null
   private ownsDataDir = false
+  private generation = 0
+  private worldDir = ''
+  private requestSeq = 0
   private pending = Promise.resolve()
 
   private constructor(readonly options: SimulatorOptions) {
@@ -75,24 +78,44 @@ export class Simulator {
     sim.ownsDataDir = !options.dataDir
     sim.dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'shepherd-sim-')))
     sim.server = createServer((req, res) => void sim.handle(req, res))
-    sim.server.keepAliveTimeout = 1000
+    // Clients drop a connection whose keep-alive hint is within a second or two of expiring
+    // (undici's threshold), so a short timeout would mean a new connection per request.
+    sim.server.keepAliveTimeout = 60_000
     await new Promise<void>((resolve, reject) => {
       sim.server!.once('error', reject)
       sim.server!.listen(options.port ?? 0, '127.0.0.1', () => resolve())
     })
     const { port } = sim.server.address() as AddressInfo
     sim.url = `http://127.0.0.1:${port}`
-    await sim.reset(options.fixture ?? { repos: [] })
+    try {
+      await sim.reset(options.fixture ?? { repos: [] })
+    } catch (err) {
+      await sim.stop()
+      throw err
+    }
     return sim
   }
 
-  /** Replaces the world with a freshly seeded one. Throws when the fixture is invalid. */
+  /**
+   * Replaces the world with a freshly seeded one, git repositories included. Throws when the
+   * fixture is invalid, and then leaves the current world as it was.
+   */
   async reset(fixture: Fixture): Promise<void> {
     const state = emptyState()
     state.baseUrl = this.url
-    await loadFixture(state, fixture, this.dataDir)
+    // Each world gets its own directory, so nothing of the last one (branches, PR refs) survives.
+    const worldDir = join(this.dataDir, `world-${++this.generation}`)
+    try {
+      await loadFixture(state, fixture, worldDir)
+    } catch (err) {
+      await rm(worldDir, { recursive: true, force: true })
+      throw err
+    }
+    const previous = this.worldDir
     this.state = state
+    this.worldDir = worldDir
     this.requests.length = 0
+    if (previous) await rm(previous, { recursive: true, force: true })
   }
 
   /** Stops the server and removes the temp data directory. */
@@ -148,7 +171,7 @@ export class Simulator {
     const started = performance.now()
     const url = new URL(req.url ?? '/', this.url)
     const method = (req.method ?? 'GET').toUpperCase()
-    const entry: RequestLogEntry = { seq: this.requests.length + 1, method, path: url.pathname, route: 'unknown', status: 0, actor: null, ms: 0 }
+    const entry: RequestLogEntry = { seq: ++this.requestSeq, method, path: url.pathname, route: 'unknown', status: 0, actor: null, ms: 0 }
     try {
       if (url.pathname.startsWith('/_sim/')) {
         entry.route = 'admin'
@@ -179,6 +202,8 @@ export class Simulator {
         return this.log(entry, started, res.statusCode)
       }
       if (!match) throw new HttpError(404, 'Not Found')
+      // The runner's ACTIONS_RUNTIME_TOKEN is for the Actions services, not the REST API.
+      if (token?.kind === 'runtime') throw new HttpError(401, 'Bad credentials')
       const handler = this.routes[match.operationId]
       if (!handler) throw new HttpError(501, `The simulator does not implement ${match.operationId} (${method} ${url.pathname}).`)
       const body = parseJson(await readBody(req))

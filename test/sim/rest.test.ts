@@ -66,3 +66,26 @@ describe('the simulator answers REST like GitHub', () => {
     expect(((await res.json()) as { permission: string }).permission).toBe('read')
   })
 })
+
+describe('the simulator’s worlds and tokens', () => {
+  it('refuses the runner’s runtime token on the REST API', async () => {
+    const { artifactEnv } = await import('../../src/sim/artifacts/runtime.js')
+    const res = await fetch(`${sim.url}/repos/acme/widgets/issues/1/comments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${artifactEnv(sim.url, 5).ACTIONS_RUNTIME_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'hi' })
+    })
+    expect(res.status).toBe(401)
+  })
+
+  it('starts every reset from fresh git data, and keeps the world when a reset fails', async () => {
+    await api('/repos/acme/widgets/git/refs', { method: 'POST', body: JSON.stringify({ ref: 'refs/heads/leftover', sha: sim.state.repos.get('acme/widgets')!.issues.get(1)!.pull!.head.sha }) })
+    expect((await api('/repos/acme/widgets/branches/leftover')).status).toBe(200)
+    await expect(sim.reset({ repos: [{ owner: 'acme', name: 'widgets', pulls: [{ title: 't', user: 'u', head: 'nope' }] }] })).rejects.toThrow(
+      'fixture repos[0].pulls[0].head: unknown branch "nope"'
+    )
+    expect((await api('/repos/acme/widgets/branches/leftover')).status).toBe(200)
+    await sim.reset(demoFixture())
+    expect((await api('/repos/acme/widgets/branches/leftover')).status).toBe(404)
+  })
+})

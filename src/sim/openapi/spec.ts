@@ -39,6 +39,9 @@ interface CompiledRoute {
   regex: RegExp
   names: string[]
   literals: number
+  /** Path segments in the template; a greedy last parameter matches that many or more. */
+  segments: number
+  greedy: boolean
   operationId: string
 }
 
@@ -46,10 +49,12 @@ function compile(method: string, template: string, operationId: string): Compile
   const names: string[] = []
   const segments = template.split('/').slice(1)
   let literals = 0
+  let greedy = false
   const parts = segments.map((seg, i) => {
     const whole = /^\{([^}]+)\}$/.exec(seg)
     if (whole) {
       names.push(whole[1])
+      greedy ||= i === segments.length - 1 && GREEDY.has(whole[1])
       return i === segments.length - 1 && GREEDY.has(whole[1]) ? '(.+)' : '([^/]+)'
     }
     literals++
@@ -59,7 +64,7 @@ function compile(method: string, template: string, operationId: string): Compile
       return '([^/]+?)'
     })
   })
-  return { method, regex: new RegExp(`^/${parts.join('/')}$`), names, literals, operationId }
+  return { method, regex: new RegExp(`^/${parts.join('/')}$`), names, literals, segments: segments.length, greedy, operationId }
 }
 
 /** Formats ajv errors the way GitHub words validation failures. */
@@ -79,6 +84,8 @@ export class RestSpec {
   private readonly operations: Record<string, OperationSpec>
   private readonly ajv: Ajv
   private readonly validators = new Map<string, ValidateFunction>()
+  /** Candidate routes per method and segment count, most literal first (1,223 regexes per request otherwise). */
+  private readonly candidates = new Map<string, CompiledRoute[]>()
 
   constructor(file: SubsetFile) {
     this.source = file.source
@@ -99,8 +106,14 @@ export class RestSpec {
   /** Returns the operation a request addresses, or null when GitHub has no such route. */
   match(method: string, pathname: string): RouteMatch | null {
     const m = method === 'HEAD' ? 'GET' : method
-    for (const route of this.routes) {
-      if (route.method !== m) continue
+    const count = pathname.split('/').length - 1
+    const key = `${m} ${count}`
+    let candidates = this.candidates.get(key)
+    if (!candidates) {
+      candidates = this.routes.filter((r) => r.method === m && (r.segments === count || (r.greedy && r.segments < count)))
+      this.candidates.set(key, candidates)
+    }
+    for (const route of candidates) {
       const hit = route.regex.exec(pathname)
       if (!hit) continue
       const params: Record<string, string> = {}
