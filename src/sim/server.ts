@@ -219,6 +219,10 @@ export class Simulator {
       }
       return this.finish(res, entry, started, method === 'HEAD' ? { ...result, body: undefined } : result)
     } catch (err) {
+      // GitHub's GraphQL endpoint points its errors at the GraphQL docs and has no status field.
+      if (err instanceof HttpError && entry.route === 'graphql' && err.status === 401) {
+        return this.finish(res, entry, started, { status: 401, body: { message: err.message, documentation_url: 'https://docs.github.com/graphql' } })
+      }
       if (!(err instanceof HttpError)) process.stderr.write(`shepherd sim: ${(err as Error).stack ?? err}\n`)
       const e = err instanceof HttpError ? err : new HttpError(500, `Simulator error: ${(err as Error).message ?? err}`)
       return this.finish(res, entry, started, { status: e.status, body: errorBody(e.status, e.message, e.extra), headers: e.headers })

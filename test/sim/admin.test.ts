@@ -42,6 +42,10 @@ describe('shepherd sim serve and the /_sim/ admin routes', () => {
     const gql = await call('POST', '/graphql', { query: '{ repository(owner: "acme", name: "widgets") { nope } }' })
     expect(gql.status).toBe(200)
     expect(gql.body.errors[0].message).toBe("Field 'nope' doesn't exist on type 'Repository'")
+    expect(await call('POST', '/graphql', { query: '{ viewer { login } }' }, 'wrong-token')).toEqual({
+      status: 401,
+      body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql' }
+    })
   })
 
   it('counts requests per route and clears the log', async () => {
