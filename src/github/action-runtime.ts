@@ -42,6 +42,18 @@ export function actionRuntime(): ActionRuntime {
   return { client, where: { owner, repo }, eventName, payload, dryRun: dryRunText === 'true', self: core.getInput('bot-login') || 'github-actions[bot]' }
 }
 
+/**
+ * Returns the `config-path` input: a path inside the repository. Throws when it is absolute,
+ * climbs out with `..`, or is empty after trimming.
+ */
+export function configPathInput(fallback = '.github/shepherd.yml'): string {
+  const path = core.getInput('config-path') || fallback
+  if (path.startsWith('/') || path.split('/').includes('..') || /[\0\r\n]/.test(path)) {
+    throw new Error(`input config-path must be a path inside the repository, got ${JSON.stringify(path)}`)
+  }
+  return path
+}
+
 /** Writes the effects to the `effects` output and a table to the job summary. */
 export async function reportEffects(title: string, applied: AppliedEffect[], notes: string[] = []): Promise<void> {
   core.setOutput('effects', JSON.stringify(applied.map((a) => ({ ...a.effect, outcome: a.outcome }))))

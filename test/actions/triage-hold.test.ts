@@ -97,6 +97,12 @@ describe('actions/triage handles /hold end to end', () => {
     expect(labels(1)).not.toContain('do-not-merge/hold')
   })
 
+  it('rejects a config path outside the repository', async () => {
+    const result = await triage('/hold', { inputs: { 'config-path': '../secrets.yml' } })
+    expect(result.exitCode).toBe(1)
+    expect(result.annotations[0].message).toBe('input config-path must be a path inside the repository, got "../secrets.yml"')
+  })
+
   it('rejects a bad dry-run input with a clear error', async () => {
     const result = await triage('/hold', { inputs: { 'dry-run': 'maybe' } })
     expect(result.exitCode).toBe(1)

@@ -58436,6 +58436,17 @@ function actionRuntime() {
     });
     return { client, where: { owner, repo }, eventName, payload, dryRun: dryRunText === 'true', self: getInput('bot-login') || 'github-actions[bot]' };
 }
+/**
+ * Returns the `config-path` input: a path inside the repository. Throws when it is absolute,
+ * climbs out with `..`, or is empty after trimming.
+ */
+function configPathInput(fallback = '.github/shepherd.yml') {
+    const path = getInput('config-path') || fallback;
+    if (path.startsWith('/') || path.split('/').includes('..') || /[\0\r\n]/.test(path)) {
+        throw new Error(`input config-path must be a path inside the repository, got ${JSON.stringify(path)}`);
+    }
+    return path;
+}
 /** Writes the effects to the `effects` output and a table to the job summary. */
 async function reportEffects(title, applied, notes = []) {
     setOutput('effects', JSON.stringify(applied.map((a) => ({ ...a.effect, outcome: a.outcome }))));
@@ -59453,12 +59464,13 @@ function planTriage(event, snapshot, config) {
 
 async function main() {
     const rt = actionRuntime();
+    const configPath = configPathInput();
     const event = toTriageEvent(rt.eventName, rt.payload);
     if (!event) {
         info(`Nothing to do for ${rt.eventName}.`);
         return reportEffects('Shepherd triage', [], [`Nothing to do for this ${rt.eventName} event.`]);
     }
-    const { issue, config } = await loadTriageSnapshot(rt.client, rt.where, event.number, getInput('config-path') || undefined);
+    const { issue, config } = await loadTriageSnapshot(rt.client, rt.where, event.number, configPath);
     const plan = planTriage(event, { ...issue, self: rt.self }, config);
     setOutput('commands', JSON.stringify(plan.commands.map(({ name, args, line }) => ({ name, args, line }))));
     info(`Found ${plan.commands.length} command line(s) on #${event.number}; ${plan.effects.length} effect(s) planned.`);
