@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path'
 import { GitRepo } from './git.js'
+import { ensureLabel, newComment, newIssue } from './issues.js'
 import type { Permission, SimIssue, SimRepo, SimState, TokenKind } from './state.js'
 import { PERMISSION_ORDER, ensureUser, nextId, now } from './state.js'
 
@@ -199,7 +200,7 @@ async function loadRepo(state: SimState, r: FixtureRepo, dataDir: string, where:
     const base = await git.resolve(`refs/heads/${baseRef}`)
     check(head, `${where}.pulls[${j}].head`, `unknown branch ${JSON.stringify(p.head)}`)
     check(base, `${where}.pulls[${j}].base`, `unknown branch ${JSON.stringify(baseRef)}`)
-    const issue = newIssue(state, repo, p, `${where}.pulls[${j}]`)
+    const issue = fixtureIssue(state, repo, p, `${where}.pulls[${j}]`)
     issue.pull = {
       head: { ref: p.head, sha: head },
       base: { ref: baseRef, sha: base },
@@ -229,7 +230,7 @@ async function loadRepo(state: SimState, r: FixtureRepo, dataDir: string, where:
     repo.statuses.push(s)
   }
   for (const [j, i] of (r.issues ?? []).entries()) {
-    const issue = newIssue(state, repo, i, `${where}.issues[${j}]`)
+    const issue = fixtureIssue(state, repo, i, `${where}.issues[${j}]`)
     if (i.state === 'closed') {
       issue.state = 'closed'
       issue.closedAt = issue.createdAt
@@ -238,46 +239,17 @@ async function loadRepo(state: SimState, r: FixtureRepo, dataDir: string, where:
   for (const [j, c] of (r.comments ?? []).entries()) {
     check(repo.issues.has(c.issue), `${where}.comments[${j}].issue`, `no issue or pull request #${c.issue}`)
     ensureUser(state, c.user)
-    const t = now(state)
-    const id = nextId(state)
-    repo.comments.set(id, { id, issueNumber: c.issue, user: c.user, body: c.body, createdAt: t, updatedAt: t })
+    newComment(state, repo, c.issue, c.user, c.body)
   }
 }
 
-function newIssue(state: SimState, repo: SimRepo, i: FixtureIssue | FixturePull, where: string): SimIssue {
+/** Adds a fixture's issue or pull request (still without its pull-request part) after checking it. */
+function fixtureIssue(state: SimState, repo: SimRepo, i: FixtureIssue | FixturePull, where: string): SimIssue {
   check(typeof i.title === 'string', `${where}.title`, 'must be a string')
   check(typeof i.user === 'string' && i.user, `${where}.user`, 'must be a login')
   const number = i.number ?? repo.nextNumber
   check(!repo.issues.has(number), `${where}.number`, `#${number} is used twice`)
-  repo.nextNumber = Math.max(repo.nextNumber, number + 1)
   ensureUser(state, i.user)
-  const t = now(state)
   for (const l of i.labels ?? []) ensureLabel(state, repo, l)
-  const issue: SimIssue = {
-    id: nextId(state),
-    number,
-    title: i.title,
-    body: i.body ?? null,
-    state: 'open',
-    stateReason: null,
-    user: i.user,
-    labels: [...(i.labels ?? [])],
-    assignees: [],
-    milestone: null,
-    locked: false,
-    createdAt: t,
-    updatedAt: t,
-    closedAt: null,
-    pull: null
-  }
-  repo.issues.set(number, issue)
-  return issue
-}
-
-/** Returns the repository label with this name (case-insensitive), creating it as GitHub does on first use. */
-export function ensureLabel(state: SimState, repo: SimRepo, name: string, color = 'ededed', description?: string) {
-  for (const l of repo.labels.values()) if (l.name.toLowerCase() === name.toLowerCase()) return l
-  const label = { id: nextId(state), name, color, description: description ?? null, default: false }
-  repo.labels.set(name, label)
-  return label
+  return newIssue(state, repo, { number, title: i.title, body: i.body, user: i.user, labels: i.labels })
 }

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { Simulator } from '../../src/sim/server.js'
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
 import type { Fixture } from '../../src/sim/fixture.js'
 import { completeWorkflowRun } from '../../src/sim/routes/actions.js'
 import type { SimEvent } from '../../src/sim/state.js'
 import { webhookProblems } from '../support/webhook-schema.js'
+import { type Json, useSimulator } from './support.js'
 
-let sim: Simulator
+const sim = useSimulator(fixture)
+const { api, since } = sim
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-const api = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
-  const res = await fetch(`${sim.url}/repos/acme/widgets${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `token ${init.token ?? 'maintainer-token'}`, 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body)
-  })
-  const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Json }
-}
-const since = (n: number): SimEvent[] => sim.state.events.slice(n)
 /**
  * Webhook-schema problems in what this code builds: `repository` and `sender` come from the shared
  * repo and user shapes (which do not yet escape bot logins such as github-actions[bot] in URLs).
@@ -39,11 +29,6 @@ function fixture(): Fixture {
   repo.workflows = ['ci.yml', 'release.yml', 'nightly.yml']
   return f
 }
-
-beforeAll(async () => {
-  sim = await Simulator.start({ fixture: fixture(), checkResponses: true })
-})
-afterAll(async () => sim.stop())
 
 describe('commit statuses', () => {
   beforeEach(() => sim.reset(fixture()))
@@ -184,7 +169,7 @@ describe('workflow dispatch and runs', () => {
     const [run] = widgets().workflowRuns.values()
     const rerun = () => api(`/actions/runs/${run.id}/rerun-failed-jobs`, { method: 'POST' })
     expect((await rerun()).status).toBe(403)
-    await completeWorkflowRun(sim, widgets(), run.id, 'failure')
+    await completeWorkflowRun(sim.simulator, widgets(), run.id, 'failure')
     const before = sim.state.events.length
     expect((await rerun()).status).toBe(201)
     const events = since(before)
@@ -199,8 +184,8 @@ describe('workflow dispatch and runs', () => {
     await api('/actions/workflows/ci.yml/dispatches', { method: 'POST', body: { ref: 'main' } })
     const [run] = widgets().workflowRuns.values()
     const before = sim.state.events.length
-    await completeWorkflowRun(sim, widgets(), run.id, 'success')
+    await completeWorkflowRun(sim.simulator, widgets(), run.id, 'success')
     expect(since(before).map((e) => [e.name, e.action, (e.payload.workflow_run as Json).conclusion])).toEqual([['workflow_run', 'completed', 'success']])
-    await expect(completeWorkflowRun(sim, widgets(), 12345, 'success')).rejects.toThrow(/no workflow run/)
+    await expect(completeWorkflowRun(sim.simulator, widgets(), 12345, 'success')).rejects.toThrow(/no workflow run/)
   })
 })

@@ -4,24 +4,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { Simulator } from '../../src/sim/server.js'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
 import type { SimEvent } from '../../src/sim/state.js'
 import { webhookProblems } from '../support/webhook-schema.js'
+import { type Json, names, useSimulator } from './support.js'
 
-let sim: Simulator
+const sim = useSimulator(demoFixture)
+const { api, since } = sim
 let work: string
-
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-const api = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
-  const res = await fetch(`${sim.url}/repos/acme/widgets${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `token ${init.token ?? 'maintainer-token'}`, 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body)
-  })
-  const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Json }
-}
 
 /** Runs the git CLI the way a user would, outside any config of the machine. */
 const git = (cwd: string, args: string[]) =>
@@ -48,10 +38,8 @@ const git = (cwd: string, args: string[]) =>
   )
 
 const remote = (token?: string) => (token ? sim.url.replace('http://', `http://x-access-token:${token}@`) : sim.url) + '/acme/widgets.git'
-const since = (n: number): SimEvent[] => sim.state.events.slice(n)
 /** Webhook-schema problems in what this code builds (`repository` comes from the shared repo shape). */
 const problems = (e: SimEvent) => webhookProblems(e.name, e.action, e.payload).filter((p) => !/^\/(repository|pull_request\/(base|head)\/repo)\b/.test(p))
-const names = (events: SimEvent[]) => events.map((e) => (e.action ? `${e.name}.${e.action}` : e.name))
 
 /** Makes a commit on top of `parent` that sets one file, through the git data API. */
 async function commitOnto(parent: string, path: string, content: string, message = `Set ${path}`): Promise<string> {
@@ -63,13 +51,9 @@ async function commitOnto(parent: string, path: string, content: string, message
 }
 
 beforeAll(async () => {
-  sim = await Simulator.start({ fixture: demoFixture(), checkResponses: true })
   work = await mkdtemp(join(tmpdir(), 'shepherd-git-test-'))
 })
-afterAll(async () => {
-  await sim.stop()
-  await rm(work, { recursive: true, force: true })
-})
+afterAll(async () => rm(work, { recursive: true, force: true }))
 
 describe('git data API', () => {
   beforeEach(() => sim.reset(demoFixture()))

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { Simulator } from '../../src/sim/server.js'
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
 import type { Fixture } from '../../src/sim/fixture.js'
 import { GitRepo } from '../../src/sim/git.js'
 import type { SimEvent } from '../../src/sim/state.js'
 import { webhookProblems } from '../support/webhook-schema.js'
+import { type Json, names, useSimulator } from './support.js'
 
-let sim: Simulator
-
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-const api = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
-  const res = await fetch(`${sim.url}/repos/acme/widgets${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `token ${init.token ?? 'maintainer-token'}`, 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body)
-  })
-  const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Json }
-}
-const since = (n: number): SimEvent[] => sim.state.events.slice(n)
-const names = (events: SimEvent[]) => events.map((e) => (e.action ? `${e.name}.${e.action}` : e.name))
+const sim = useSimulator(fixture)
+const { api, since } = sim
 /** Webhook-schema problems in what this code builds (`repository` comes from the shared repo shape). */
 const problems = (e: SimEvent) => webhookProblems(e.name, e.action, e.payload).filter((p) => !/^\/(repository|pull_request\/(base|head)\/repo)\b/.test(p))
 const repoGit = () => new GitRepo(sim.state.repos.get('acme/widgets')!.gitDir)
@@ -45,11 +33,6 @@ function fixture(): Fixture {
   repo.pulls = [...repo.pulls!, { number: 2, title: 'Renames', user: 'contributor', head: 'renames', reviews: [{ user: 'reviewer', state: 'COMMENTED', body: 'Looking' }] }]
   return f
 }
-
-beforeAll(async () => {
-  sim = await Simulator.start({ fixture: fixture(), checkResponses: true })
-})
-afterAll(async () => sim.stop())
 
 describe('pull requests', () => {
   beforeEach(() => sim.reset(fixture()))

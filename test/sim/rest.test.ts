@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { Simulator } from '../../src/sim/server.js'
+import { describe, expect, it } from '@jest/globals'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
+import { useSimulator } from './support.js'
 
-let sim: Simulator
+const sim = useSimulator(demoFixture)
 const api = (path: string, init: RequestInit & { token?: string } = {}) =>
   fetch(`${sim.url}${path}`, {
     ...init,
     headers: { authorization: `token ${init.token ?? 'maintainer-token'}`, 'content-type': 'application/json', ...(init.headers ?? {}) }
   })
-
-beforeAll(async () => {
-  sim = await Simulator.start({ fixture: demoFixture(), checkResponses: true })
-})
-afterAll(async () => sim.stop())
 
 describe('the simulator answers REST like GitHub', () => {
   it('answers a route GitHub does not have with 404', async () => {

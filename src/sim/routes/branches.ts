@@ -6,7 +6,7 @@ import { diffFiles } from '../gitdiff.js'
 import { branchPayload, commitPayload, diffEntryPayload, gitCommitPayload, identityOf, shortBranchPayload, webFlow } from '../gitshapes.js'
 import { moveRef } from '../pushes.js'
 import type { SimRepo } from '../state.js'
-import { clockSeconds, pusherOf } from './git.js'
+import { clockSeconds, pushAccess } from './git.js'
 
 /** Strips an "owner:" prefix naming this repository's owner from a compare side. */
 function side(repo: SimRepo, value: string): string {
@@ -92,10 +92,7 @@ export const branchRoutes: RouteTable = {
   },
 
   'repos/merge': async (ctx) => {
-    const repo = ctx.repo()
-    const pusher = pusherOf(ctx)
-    ctx.require(repo, 'write')
-    const git = new GitRepo(repo.gitDir)
+    const { repo, pusher, git } = pushAccess(ctx)
     const baseName = String(ctx.body.base)
     const base = await git.resolve(`refs/heads/${baseName}`)
     if (!base) throw new HttpError(404, 'Base does not exist')
@@ -113,10 +110,7 @@ export const branchRoutes: RouteTable = {
   },
 
   'repos/create-or-update-file-contents': async (ctx) => {
-    const repo = ctx.repo()
-    const pusher = pusherOf(ctx)
-    ctx.require(repo, 'write')
-    const git = new GitRepo(repo.gitDir)
+    const { repo, pusher, git } = pushAccess(ctx)
     const path = ctx.params.path.replace(/^\/+|\/+$/g, '')
     const branch = String(ctx.body.branch ?? repo.defaultBranch).replace(/^refs\/heads\//, '')
     const tip = await git.resolve(`refs/heads/${branch}`)

@@ -15,6 +15,14 @@ export function pusherOf(ctx: RouteContext): Pusher {
   return { login: ctx.actor(), tokenKind: ctx.token?.kind ?? 'admin' }
 }
 
+/** For a route that moves refs: the repository (the caller needs write access), who pushes, and its git repository. */
+export function pushAccess(ctx: RouteContext): { repo: SimRepo; pusher: Pusher; git: GitRepo } {
+  const repo = ctx.repo()
+  const pusher = pusherOf(ctx)
+  ctx.require(repo, 'write')
+  return { repo, pusher, git: new GitRepo(repo.gitDir) }
+}
+
 /** Returns the current simulated time in seconds (and advances the clock). */
 export function clockSeconds(ctx: RouteContext): number {
   return Date.parse(now(ctx.state)) / 1000
@@ -22,6 +30,14 @@ export function clockSeconds(ctx: RouteContext): number {
 
 async function objectType(git: GitRepo, sha: unknown): Promise<string | null> {
   return typeof sha === 'string' && SHA.test(sha) ? git.typeOf(sha) : null
+}
+
+/** The ref the route's {ref} names and its sha. Throws 422 when it does not exist. */
+async function existingRef(ctx: RouteContext, git: GitRepo): Promise<{ ref: string; current: string }> {
+  const ref = `refs/${ctx.params.ref}`
+  const current = (await git.listRefs(ref)).get(ref)
+  if (!current) throw new HttpError(422, 'Reference does not exist')
+  return { ref, current }
 }
 
 async function refBody(ctx: RouteContext, repo: SimRepo, git: GitRepo, ref: string, sha: string) {
@@ -55,10 +71,7 @@ export const gitRoutes: RouteTable = {
   },
 
   'git/create-ref': async (ctx) => {
-    const repo = ctx.repo()
-    const pusher = pusherOf(ctx)
-    ctx.require(repo, 'write')
-    const git = new GitRepo(repo.gitDir)
+    const { repo, pusher, git } = pushAccess(ctx)
     const ref = String(ctx.body.ref)
     if (!ref.startsWith('refs/') || ref.split('/').length < 3 || (await git.run(['check-ref-format', ref])).code !== 0) {
       throw new HttpError(422, 'Reference name is not valid')
@@ -70,13 +83,8 @@ export const gitRoutes: RouteTable = {
   },
 
   'git/update-ref': async (ctx) => {
-    const repo = ctx.repo()
-    const pusher = pusherOf(ctx)
-    ctx.require(repo, 'write')
-    const git = new GitRepo(repo.gitDir)
-    const ref = `refs/${ctx.params.ref}`
-    const current = (await git.listRefs(ref)).get(ref)
-    if (!current) throw new HttpError(422, 'Reference does not exist')
+    const { repo, pusher, git } = pushAccess(ctx)
+    const { ref, current } = await existingRef(ctx, git)
     const sha = String(ctx.body.sha)
     const type = await objectType(git, sha)
     if (!type) throw new HttpError(422, 'Object does not exist')
@@ -88,13 +96,8 @@ export const gitRoutes: RouteTable = {
   },
 
   'git/delete-ref': async (ctx) => {
-    const repo = ctx.repo()
-    const pusher = pusherOf(ctx)
-    ctx.require(repo, 'write')
-    const git = new GitRepo(repo.gitDir)
-    const ref = `refs/${ctx.params.ref}`
-    const current = (await git.listRefs(ref)).get(ref)
-    if (!current) throw new HttpError(422, 'Reference does not exist')
+    const { repo, pusher, git } = pushAccess(ctx)
+    const { ref, current } = await existingRef(ctx, git)
     await git.deleteRef(ref)
     await publishRefChanges(ctx.state, repo, [{ ref, before: current, after: null }], pusher)
     return { status: 204 }

@@ -2,9 +2,9 @@
 import type { RouteContext, RouteTable } from '../context.js'
 import { HttpError } from '../http.js'
 import { commentPayload, issuePayload, labelPayload, userPayload } from '../shapes.js'
-import type { SimIssue, SimRepo } from '../state.js'
+import type { SimComment, SimIssue, SimRepo } from '../state.js'
 import { ensureUser, nextId, now } from '../state.js'
-import { ensureLabel } from '../fixture.js'
+import { addComment, addLabels, deleteComment, editComment, emitIssue, ensureLabel, newIssue, removeLabel, setLabels } from '../issues.js'
 
 function issueOf(ctx: RouteContext, repo: SimRepo): SimIssue {
   const issue = repo.issues.get(Number(ctx.params.issue_number))
@@ -12,37 +12,22 @@ function issueOf(ctx: RouteContext, repo: SimRepo): SimIssue {
   return issue
 }
 
-/** The event GitHub sends for a change to an issue or a pull request. */
-function emitIssue(ctx: RouteContext, repo: SimRepo, issue: SimIssue, action: string, extra: Record<string, unknown> = {}): void {
-  if (issue.pull) {
-    ctx.emit(repo, 'pull_request', action, { number: issue.number, pull_request: ctx.sim.pullPayload(repo, issue), ...extra })
-  } else {
-    ctx.emit(repo, 'issues', action, { issue: issuePayload(ctx.state, repo, issue), ...extra })
-  }
+/** The issue the route names, for a change that needs triage access to the repository. */
+function triagedIssue(ctx: RouteContext): { repo: SimRepo; issue: SimIssue } {
+  const repo = ctx.repo()
+  ctx.require(repo, 'triage')
+  return { repo, issue: issueOf(ctx, repo) }
+}
+
+function commentOf(ctx: RouteContext, repo: SimRepo): SimComment {
+  const comment = repo.comments.get(Number(ctx.params.comment_id))
+  if (!comment) throw new HttpError(404, 'Not Found')
+  return comment
 }
 
 function labelNames(body: unknown): string[] {
   const list = Array.isArray(body) ? body : ((body as { labels?: unknown[] } | undefined)?.labels ?? [])
   return list.map((l) => (typeof l === 'string' ? l : (l as { name: string }).name))
-}
-
-function addLabels(ctx: RouteContext, repo: SimRepo, issue: SimIssue, names: string[]): void {
-  for (const n of names) {
-    const label = ensureLabel(ctx.state, repo, n)
-    if (issue.labels.includes(label.name)) continue
-    issue.labels.push(label.name)
-    issue.updatedAt = now(ctx.state)
-    emitIssue(ctx, repo, issue, 'labeled', { label: labelPayload(ctx.state, repo, label) })
-  }
-}
-
-function removeLabel(ctx: RouteContext, repo: SimRepo, issue: SimIssue, name: string): boolean {
-  const idx = issue.labels.findIndex((l) => l.toLowerCase() === name.toLowerCase())
-  if (idx < 0) return false
-  const [removed] = issue.labels.splice(idx, 1)
-  issue.updatedAt = now(ctx.state)
-  emitIssue(ctx, repo, issue, 'unlabeled', { label: labelPayload(ctx.state, repo, repo.labels.get(removed)!) })
-  return true
 }
 
 const issueLabels = (ctx: RouteContext, repo: SimRepo, issue: SimIssue) => issue.labels.map((n) => labelPayload(ctx.state, repo, repo.labels.get(n)!))
@@ -67,25 +52,7 @@ export const issueRoutes: RouteTable = {
   'issues/create': (ctx) => {
     const repo = ctx.repo()
     const user = ctx.actor()
-    const t = now(ctx.state)
-    const issue: SimIssue = {
-      id: nextId(ctx.state),
-      number: repo.nextNumber++,
-      title: String(ctx.body.title),
-      body: ctx.body.body ?? null,
-      state: 'open',
-      stateReason: null,
-      user,
-      labels: [],
-      assignees: [],
-      milestone: null,
-      locked: false,
-      createdAt: t,
-      updatedAt: t,
-      closedAt: null,
-      pull: null
-    }
-    repo.issues.set(issue.number, issue)
+    const issue = newIssue(ctx.state, repo, { title: String(ctx.body.title), body: ctx.body.body, user })
     for (const n of labelNames(ctx.body)) issue.labels.push(ensureLabel(ctx.state, repo, n).name)
     emitIssue(ctx, repo, issue, 'opened')
     return { status: 201, body: issuePayload(ctx.state, repo, issue) }
@@ -116,9 +83,7 @@ export const issueRoutes: RouteTable = {
     }
     if (Array.isArray(b.labels)) {
       ctx.require(repo, 'triage')
-      const wanted = labelNames(b.labels)
-      for (const l of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === l.toLowerCase())) removeLabel(ctx, repo, issue, l)
-      addLabels(ctx, repo, issue, wanted)
+      setLabels(ctx, repo, issue, labelNames(b.labels))
     }
     return { status: 200, body: issuePayload(ctx.state, repo, issue) }
   },
@@ -130,35 +95,25 @@ export const issueRoutes: RouteTable = {
   },
 
   'issues/add-labels': (ctx) => {
-    const repo = ctx.repo()
-    ctx.require(repo, 'triage')
-    const issue = issueOf(ctx, repo)
+    const { repo, issue } = triagedIssue(ctx)
     addLabels(ctx, repo, issue, labelNames(ctx.body))
     return { status: 200, body: issueLabels(ctx, repo, issue) }
   },
 
   'issues/set-labels': (ctx) => {
-    const repo = ctx.repo()
-    ctx.require(repo, 'triage')
-    const issue = issueOf(ctx, repo)
-    const wanted = labelNames(ctx.body)
-    for (const l of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === l.toLowerCase())) removeLabel(ctx, repo, issue, l)
-    addLabels(ctx, repo, issue, wanted)
+    const { repo, issue } = triagedIssue(ctx)
+    setLabels(ctx, repo, issue, labelNames(ctx.body))
     return { status: 200, body: issueLabels(ctx, repo, issue) }
   },
 
   'issues/remove-label': (ctx) => {
-    const repo = ctx.repo()
-    ctx.require(repo, 'triage')
-    const issue = issueOf(ctx, repo)
+    const { repo, issue } = triagedIssue(ctx)
     if (!removeLabel(ctx, repo, issue, ctx.params.name)) throw new HttpError(404, 'Label does not exist')
     return { status: 200, body: issueLabels(ctx, repo, issue) }
   },
 
   'issues/remove-all-labels': (ctx) => {
-    const repo = ctx.repo()
-    ctx.require(repo, 'triage')
-    const issue = issueOf(ctx, repo)
+    const { repo, issue } = triagedIssue(ctx)
     for (const l of [...issue.labels]) removeLabel(ctx, repo, issue, l)
     return { status: 204 }
   },
@@ -199,52 +154,34 @@ export const issueRoutes: RouteTable = {
     const issue = issueOf(ctx, repo)
     const user = ctx.actor()
     if (issue.locked) ctx.require(repo, 'write')
-    const t = now(ctx.state)
-    const comment = { id: nextId(ctx.state), issueNumber: issue.number, user, body: String(ctx.body.body), createdAt: t, updatedAt: t }
-    repo.comments.set(comment.id, comment)
-    ctx.emit(repo, 'issue_comment', 'created', { issue: issuePayload(ctx.state, repo, issue), comment: commentPayload(ctx.state, repo, comment) })
+    const comment = addComment(ctx, repo, issue, user, String(ctx.body.body))
     return { status: 201, body: commentPayload(ctx.state, repo, comment) }
   },
 
   'issues/get-comment': (ctx) => {
     const repo = ctx.repo()
-    const comment = repo.comments.get(Number(ctx.params.comment_id))
-    if (!comment) throw new HttpError(404, 'Not Found')
+    const comment = commentOf(ctx, repo)
     return { status: 200, body: commentPayload(ctx.state, repo, comment) }
   },
 
   'issues/update-comment': (ctx) => {
     const repo = ctx.repo()
-    const comment = repo.comments.get(Number(ctx.params.comment_id))
-    if (!comment) throw new HttpError(404, 'Not Found')
+    const comment = commentOf(ctx, repo)
     if (ctx.actor() !== comment.user) ctx.require(repo, 'maintain')
-    const from = comment.body
-    comment.body = String(ctx.body.body)
-    comment.updatedAt = now(ctx.state)
-    const issue = repo.issues.get(comment.issueNumber)!
-    ctx.emit(repo, 'issue_comment', 'edited', {
-      changes: { body: { from } },
-      issue: issuePayload(ctx.state, repo, issue),
-      comment: commentPayload(ctx.state, repo, comment)
-    })
+    editComment(ctx, repo, comment, String(ctx.body.body))
     return { status: 200, body: commentPayload(ctx.state, repo, comment) }
   },
 
   'issues/delete-comment': (ctx) => {
     const repo = ctx.repo()
-    const comment = repo.comments.get(Number(ctx.params.comment_id))
-    if (!comment) throw new HttpError(404, 'Not Found')
+    const comment = commentOf(ctx, repo)
     if (ctx.actor() !== comment.user) ctx.require(repo, 'maintain')
-    repo.comments.delete(comment.id)
-    const issue = repo.issues.get(comment.issueNumber)!
-    ctx.emit(repo, 'issue_comment', 'deleted', { issue: issuePayload(ctx.state, repo, issue), comment: commentPayload(ctx.state, repo, comment) })
+    deleteComment(ctx, repo, comment)
     return { status: 204 }
   },
 
   'issues/add-assignees': (ctx) => {
-    const repo = ctx.repo()
-    ctx.require(repo, 'triage')
-    const issue = issueOf(ctx, repo)
+    const { repo, issue } = triagedIssue(ctx)
     for (const a of (ctx.body?.assignees ?? []) as string[]) {
       // GitHub silently drops assignees who cannot be assigned (no access to the repository).
       if (issue.assignees.includes(a) || !ctx.state.users.has(a)) continue
@@ -255,9 +192,7 @@ export const issueRoutes: RouteTable = {
   },
 
   'issues/remove-assignees': (ctx) => {
-    const repo = ctx.repo()
-    ctx.require(repo, 'triage')
-    const issue = issueOf(ctx, repo)
+    const { repo, issue } = triagedIssue(ctx)
     for (const a of (ctx.body?.assignees ?? []) as string[]) {
       const idx = issue.assignees.indexOf(a)
       if (idx < 0) continue
@@ -269,8 +204,7 @@ export const issueRoutes: RouteTable = {
 
   'reactions/create-for-issue-comment': (ctx) => {
     const repo = ctx.repo()
-    const comment = repo.comments.get(Number(ctx.params.comment_id))
-    if (!comment) throw new HttpError(404, 'Not Found')
+    const comment = commentOf(ctx, repo)
     const user = ctx.actor()
     ensureUser(ctx.state, user)
     return {

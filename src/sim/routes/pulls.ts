@@ -4,9 +4,10 @@ import { HttpError } from '../http.js'
 import { GitRepo } from '../git.js'
 import { diffFiles } from '../gitdiff.js'
 import { diffEntryPayload } from '../gitshapes.js'
+import { newIssue } from '../issues.js'
 import { eventPullPayload, fullPullPayload, pullRange, simplePullPayload } from '../pullinfo.js'
 import type { SimIssue, SimRepo } from '../state.js'
-import { nextId, now } from '../state.js'
+import { now } from '../state.js'
 
 /** Returns the pull request the route's {pull_number} names. Throws 404 when it is not a pull request. */
 export function pullOf(ctx: RouteContext, repo: SimRepo): SimIssue {
@@ -55,22 +56,10 @@ export const pullRoutes: RouteTable = {
     if (!baseSha) throw invalid('base')
     if (openPullFor(repo, head, base)) throw custom(`A pull request already exists for ${repo.owner}:${head}.`)
     if (!(await git.revList([`${baseSha}..${headSha}`, '--'])).length) throw custom(`No commits between ${base} and ${head}`)
-    const t = now(ctx.state)
-    const issue: SimIssue = {
-      id: nextId(ctx.state),
-      number: repo.nextNumber++,
+    const issue = newIssue(ctx.state, repo, {
       title: ctx.body.title,
-      body: ctx.body.body ?? null,
-      state: 'open',
-      stateReason: null,
+      body: ctx.body.body,
       user,
-      labels: [],
-      assignees: [],
-      milestone: null,
-      locked: false,
-      createdAt: t,
-      updatedAt: t,
-      closedAt: null,
       pull: {
         head: { ref: head, sha: headSha },
         base: { ref: base, sha: baseSha },
@@ -81,8 +70,7 @@ export const pullRoutes: RouteTable = {
         mergedBy: null,
         requestedReviewers: []
       }
-    }
-    repo.issues.set(issue.number, issue)
+    })
     await git.updateRef(`refs/pull/${issue.number}/head`, headSha)
     await emitPull(ctx, repo, issue, 'opened')
     return { status: 201, body: await fullPullPayload(ctx.state, repo, issue) }

@@ -5,8 +5,7 @@
  */
 import type { GqlContext, Model } from '../context.js'
 import type { SimComment, SimIssue, SimLabel, SimRepo } from '../../state.js'
-import { nextId, now } from '../../state.js'
-import { commentPayload, issuePayload, labelPayload } from '../../shapes.js'
+import { addComment, addLabels, deleteComment, editComment, removeLabel } from '../../issues.js'
 import { GhError } from '../errors.js'
 import { decodeNodeId } from '../ids.js'
 import { cursorAt } from '../connection.js'
@@ -46,12 +45,6 @@ function labelsByNodeIds(repo: SimRepo, ids: string[]): SimLabel[] {
   })
 }
 
-/** The event GitHub sends for a change to an issue or a pull request (as the REST routes emit it). */
-function emitIssue(ctx: GqlContext, repo: SimRepo, issue: SimIssue, action: string, extra: Record<string, unknown>): void {
-  if (issue.pull) ctx.emit(repo, 'pull_request', action, { number: issue.number, pull_request: ctx.sim.pullPayload(repo, issue), ...extra })
-  else ctx.emit(repo, 'issues', action, { issue: issuePayload(ctx.state, repo, issue), ...extra })
-}
-
 interface Input {
   // Inputs are checked against GitHub's schema before a resolver sees them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,35 +59,21 @@ export function mutationRoot(ctx: GqlContext): Model {
     addLabelsToLabelable: ({ input }: Input) => {
       const { repo, issue } = issueByNodeId(ctx, input.labelableId)
       ctx.require(repo, 'triage', 'AddLabelsToLabelable')
-      for (const label of labelsByNodeIds(repo, input.labelIds)) {
-        if (issue.labels.some((l) => l.toLowerCase() === label.name.toLowerCase())) continue
-        issue.labels.push(label.name)
-        issue.updatedAt = now(ctx.state)
-        emitIssue(ctx, repo, issue, 'labeled', { label: labelPayload(ctx.state, repo, label) })
-      }
+      addLabels(ctx, repo, issue, labelsByNodeIds(repo, input.labelIds).map((l) => l.name))
       return { __typename: 'AddLabelsToLabelablePayload', clientMutationId: input.clientMutationId ?? null, labelable: issueOrPullModel(ctx, repo, issue) }
     },
 
     removeLabelsFromLabelable: ({ input }: Input) => {
       const { repo, issue } = issueByNodeId(ctx, input.labelableId)
       ctx.require(repo, 'triage', 'RemoveLabelsFromLabelable')
-      for (const label of labelsByNodeIds(repo, input.labelIds)) {
-        const idx = issue.labels.findIndex((l) => l.toLowerCase() === label.name.toLowerCase())
-        if (idx < 0) continue
-        issue.labels.splice(idx, 1)
-        issue.updatedAt = now(ctx.state)
-        emitIssue(ctx, repo, issue, 'unlabeled', { label: labelPayload(ctx.state, repo, label) })
-      }
+      for (const label of labelsByNodeIds(repo, input.labelIds)) removeLabel(ctx, repo, issue, label.name)
       return { __typename: 'RemoveLabelsFromLabelablePayload', clientMutationId: input.clientMutationId ?? null, labelable: issueOrPullModel(ctx, repo, issue) }
     },
 
     addComment: ({ input }: Input) => {
       const { repo, issue } = issueByNodeId(ctx, input.subjectId)
       if (issue.locked) ctx.require(repo, 'write', 'AddComment')
-      const t = now(ctx.state)
-      const comment: SimComment = { id: nextId(ctx.state), issueNumber: issue.number, user: ctx.viewer, body: String(input.body), createdAt: t, updatedAt: t }
-      repo.comments.set(comment.id, comment)
-      ctx.emit(repo, 'issue_comment', 'created', { issue: issuePayload(ctx.state, repo, issue), comment: commentPayload(ctx.state, repo, comment) })
+      const comment = addComment(ctx, repo, issue, ctx.viewer, String(input.body))
       const index = [...repo.comments.values()].filter((c) => c.issueNumber === issue.number).length - 1
       const node = commentModel(ctx, repo, comment)
       return {
@@ -109,24 +88,14 @@ export function mutationRoot(ctx: GqlContext): Model {
     updateIssueComment: ({ input }: Input) => {
       const { repo, comment } = commentByNodeId(ctx, input.id)
       if (comment.user !== ctx.viewer) ctx.require(repo, 'maintain', 'UpdateIssueComment')
-      const from = comment.body
-      comment.body = String(input.body)
-      comment.updatedAt = now(ctx.state)
-      const issue = repo.issues.get(comment.issueNumber)!
-      ctx.emit(repo, 'issue_comment', 'edited', {
-        changes: { body: { from } },
-        issue: issuePayload(ctx.state, repo, issue),
-        comment: commentPayload(ctx.state, repo, comment)
-      })
+      editComment(ctx, repo, comment, String(input.body))
       return { __typename: 'UpdateIssueCommentPayload', clientMutationId: input.clientMutationId ?? null, issueComment: commentModel(ctx, repo, comment) }
     },
 
     deleteIssueComment: ({ input }: Input) => {
       const { repo, comment } = commentByNodeId(ctx, input.id)
       if (comment.user !== ctx.viewer) ctx.require(repo, 'maintain', 'DeleteIssueComment')
-      repo.comments.delete(comment.id)
-      const issue = repo.issues.get(comment.issueNumber)!
-      ctx.emit(repo, 'issue_comment', 'deleted', { issue: issuePayload(ctx.state, repo, issue), comment: commentPayload(ctx.state, repo, comment) })
+      deleteComment(ctx, repo, comment)
       return { __typename: 'DeleteIssueCommentPayload', clientMutationId: input.clientMutationId ?? null }
     }
   }
