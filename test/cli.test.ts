@@ -5,6 +5,9 @@ import { join } from 'node:path'
 import { main } from '../src/cli/main.js'
 import { playDemo } from '../src/cli/commands/demo.js'
 import { webhookProblems } from './support/webhook-schema.js'
+import { issueCommentCreated } from './support/payloads.js'
+import { Simulator } from '../src/sim/server.js'
+import { demoFixture } from '../src/sim/fixtures/demo.js'
 
 async function cli(...argv: string[]) {
   const out: string[] = []
@@ -45,6 +48,37 @@ describe('the shepherd CLI', () => {
     expect(JSON.parse(r.out).errors[0]).toMatchObject({ path: 'merge_queue.batch_size_max', line: 2 })
     writeFileSync(file, 'triage: {}\n')
     expect((await cli('config', 'check', file)).out).toBe(`${file} is valid`)
+  })
+})
+
+describe('shepherd run', () => {
+  it('runs the triage bundle on a /hold comment payload and the simulator gets the label', async () => {
+    const sim = await Simulator.start({ fixture: demoFixture(), checkResponses: true })
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'run-'))
+      const payload = join(dir, 'comment.json')
+      writeFileSync(payload, JSON.stringify(issueCommentCreated(sim, 'acme/widgets', 1, 'reviewer', '/hold')))
+      const r = await cli('run', 'triage', '--event', 'issue_comment', '--payload', payload, '--api', sim.url, '--token', 'ghs_actions', '--json')
+      expect(r.code).toBe(0)
+      const result = JSON.parse(r.out) as { exitCode: number; outputs: Record<string, string> }
+      expect(result.exitCode).toBe(0)
+      expect(JSON.parse(result.outputs.effects)[0]).toMatchObject({ kind: 'label.add', label: 'do-not-merge/hold', outcome: 'applied' })
+      expect(sim.state.repos.get('acme/widgets')!.issues.get(1)!.labels).toContain('do-not-merge/hold')
+      const human = await cli('run', 'triage', '--event', 'issue_comment', '--payload', payload, '--api', sim.url, '--token', 'ghs_actions', '--input', 'dry-run=true')
+      expect(human.out).toMatch(/^exit code: 0 \(\d+ ms\)$/m)
+      // Already held: the plan is empty, and the log says so.
+      expect(human.out).toContain('Found 1 command line(s) on #1; 0 effect(s) planned.')
+    } finally {
+      await sim.stop()
+    }
+  })
+
+  it('refuses an input the action does not declare', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-'))
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ repository: { full_name: 'acme/widgets' } }))
+    const r = await cli('run', 'triage', '--event', 'issue_comment', '--payload', join(dir, 'p.json'), '--api', 'http://127.0.0.1:9', '--input', 'colour=blue')
+    expect(r.code).toBe(2)
+    expect(r.err).toBe('shepherd run: unknown input "colour"; actions/triage/action.yml declares github-token, config-path, dry-run, bot-login'.replace('actions/triage', `${process.cwd()}/actions/triage`))
   })
 })
 
