@@ -62,7 +62,7 @@ describe('shepherd run', () => {
       expect(r.code).toBe(0)
       const result = JSON.parse(r.out) as { exitCode: number; outputs: Record<string, string> }
       expect(result.exitCode).toBe(0)
-      expect(JSON.parse(result.outputs.effects)[0]).toMatchObject({ kind: 'label.add', label: 'do-not-merge/hold', outcome: 'applied' })
+      expect(JSON.parse(result.outputs.effects)[0]).toMatchObject({ type: 'label.add', label: 'do-not-merge/hold', outcome: 'applied' })
       expect(sim.state.repos.get('acme/widgets')!.issues.get(1)!.labels).toContain('do-not-merge/hold')
       const human = await cli('run', 'triage', '--event', 'issue_comment', '--payload', payload, '--api', sim.url, '--token', 'ghs_actions', '--input', 'dry-run=true')
       expect(human.out).toMatch(/^exit code: 0 \(\d+ ms\)$/m)

@@ -27,20 +27,20 @@ describe('Prow’s own hold test cases', () => {
     const labels = c.context?.includes(HOLD) ? [HOLD] : []
     const isPull = !c.context?.startsWith('issue')
     const effects = plan(c.body, labels, isPull)
-    expect(effects.filter((e) => e.kind === 'label.add').map((e) => (e as { label: string }).label)).toEqual(c.expected.labels_add)
-    expect(effects.filter((e) => e.kind === 'label.remove').map((e) => (e as { label: string }).label)).toEqual(c.expected.labels_remove)
+    expect(effects.filter((e) => e.type === 'label.add').map((e) => (e as { label: string }).label)).toEqual(c.expected.labels_add)
+    expect(effects.filter((e) => e.type === 'label.remove').map((e) => (e as { label: string }).label)).toEqual(c.expected.labels_remove)
   })
 })
 
 describe('hold commands', () => {
   it.each([
-    ['/hold on an unlabelled PR adds the label', '/hold', [], [{ kind: 'label.add', issue: 7, label: HOLD }]],
-    ['/HOLD is case-insensitive', '/HOLD', [], [{ kind: 'label.add', issue: 7, label: HOLD }]],
+    ['/hold on an unlabelled PR adds the label', '/hold', [], [{ type: 'label.add', issue: 7, label: HOLD }]],
+    ['/HOLD is case-insensitive', '/HOLD', [], [{ type: 'label.add', issue: 7, label: HOLD }]],
     ['/hold on a held PR changes nothing', '/hold', [HOLD], []],
-    ['/hold cancel removes the label', '/hold cancel', [HOLD], [{ kind: 'label.remove', issue: 7, label: HOLD }]],
-    ['/unhold removes the label', '/unhold', [HOLD], [{ kind: 'label.remove', issue: 7, label: HOLD }]],
-    ['/remove-hold removes the label', '/remove-hold please', [HOLD], [{ kind: 'label.remove', issue: 7, label: HOLD }]],
-    ['/hold cancellation is a hold with a reason', '/hold cancellation of the release', [], [{ kind: 'label.add', issue: 7, label: HOLD }]],
+    ['/hold cancel removes the label', '/hold cancel', [HOLD], [{ type: 'label.remove', issue: 7, label: HOLD }]],
+    ['/unhold removes the label', '/unhold', [HOLD], [{ type: 'label.remove', issue: 7, label: HOLD }]],
+    ['/remove-hold removes the label', '/remove-hold please', [HOLD], [{ type: 'label.remove', issue: 7, label: HOLD }]],
+    ['/hold cancellation is a hold with a reason', '/hold cancellation of the release', [], [{ type: 'label.add', issue: 7, label: HOLD }]],
     ['/holdx is not a command', '/holdx', [], []],
     ['a hold mid-sentence never fires', 'please /hold', [], []],
     ['an indented hold never fires', '  /hold', [], []],
@@ -48,10 +48,10 @@ describe('hold commands', () => {
     ['a fenced hold never fires', '```\n/hold\n```', [], []],
     ['a tilde-fenced hold never fires', '~~~sh\n/hold\n~~~', [], []],
     ['a hold in an HTML comment never fires', '<!--\n/hold\n-->', [], []],
-    ['a hold after a closed fence fires', '```\ncode\n```\n/hold', [], [{ kind: 'label.add', issue: 7, label: HOLD }]],
-    ['the last line wins: hold then cancel', '/hold\n/hold cancel', [HOLD], [{ kind: 'label.remove', issue: 7, label: HOLD }]],
-    ['the last line wins: cancel then hold', '/unhold\n/hold', [], [{ kind: 'label.add', issue: 7, label: HOLD }]],
-    ['CRLF line endings work', 'LGTM\r\n/hold\r\n', [], [{ kind: 'label.add', issue: 7, label: HOLD }]]
+    ['a hold after a closed fence fires', '```\ncode\n```\n/hold', [], [{ type: 'label.add', issue: 7, label: HOLD }]],
+    ['the last line wins: hold then cancel', '/hold\n/hold cancel', [HOLD], [{ type: 'label.remove', issue: 7, label: HOLD }]],
+    ['the last line wins: cancel then hold', '/unhold\n/hold', [], [{ type: 'label.add', issue: 7, label: HOLD }]],
+    ['CRLF line endings work', 'LGTM\r\n/hold\r\n', [], [{ type: 'label.add', issue: 7, label: HOLD }]]
   ])('%s', (_name, body, labels, expected) => {
     expect(plan(body as string, labels as string[])).toEqual(expected)
   })
@@ -74,7 +74,7 @@ describe('the triage planner', () => {
   const snapshot = { number: 7, isPull: true, labels: [], self: 'github-actions[bot]' }
 
   it('runs commands from a new comment', () => {
-    expect(planTriage(event(), snapshot, config).effects).toEqual([{ kind: 'label.add', issue: 7, label: HOLD }])
+    expect(planTriage(event(), snapshot, config).effects).toEqual([{ type: 'label.add', issue: 7, label: HOLD }])
   })
   it('does not run commands from an edited comment', () => {
     const p = planTriage(event({ action: 'edited' }), snapshot, config)
@@ -86,7 +86,7 @@ describe('the triage planner', () => {
   })
   it('honours a configured hold label', () => {
     const custom = parseConfig('triage:\n  hold:\n    label: hold\n')
-    expect(planTriage(event(), snapshot, custom).effects).toEqual([{ kind: 'label.add', issue: 7, label: 'hold' }])
+    expect(planTriage(event(), snapshot, custom).effects).toEqual([{ type: 'label.add', issue: 7, label: 'hold' }])
   })
   it('ignores a disabled command', () => {
     const off = parseConfig('triage:\n  commands:\n    disabled: [hold]\n')

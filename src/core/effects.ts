@@ -5,21 +5,21 @@
 
 /** A label added to an issue or pull request (no-op when already present). */
 export interface LabelAdd {
-  kind: 'label.add'
+  type: 'label.add'
   issue: number
   label: string
 }
 
 /** A label removed from an issue or pull request (no-op when absent). */
 export interface LabelRemove {
-  kind: 'label.remove'
+  type: 'label.remove'
   issue: number
   label: string
 }
 
 /** A comment found by its hidden marker and created or edited in place. */
 export interface CommentUpsert {
-  kind: 'comment.upsert'
+  type: 'comment.upsert'
   issue: number
   /** Identifies the comment across runs; rendered as `<!-- shepherd:<marker> -->`. */
   marker: string
@@ -28,7 +28,7 @@ export interface CommentUpsert {
 
 /** A commit status on a SHA. */
 export interface StatusSet {
-  kind: 'status.set'
+  type: 'status.set'
   sha: string
   context: string
   state: 'error' | 'failure' | 'pending' | 'success'
@@ -38,7 +38,7 @@ export interface StatusSet {
 
 /** A ref moved to `sha` only if it still points at `expected` (null: must not exist yet). */
 export interface RefUpdate {
-  kind: 'ref.update'
+  type: 'ref.update'
   ref: string
   sha: string
   expected: string | null
@@ -46,13 +46,74 @@ export interface RefUpdate {
 
 /** A workflow started by `workflow_dispatch` on a ref. */
 export interface WorkflowDispatch {
-  kind: 'workflow.dispatch'
+  type: 'workflow.dispatch'
   workflow: string
   ref: string
   inputs: Record<string, string>
 }
 
-export type Effect = LabelAdd | LabelRemove | CommentUpsert | StatusSet | RefUpdate | WorkflowDispatch
+/** A new comment, e.g. a reply to a command (never edited later). */
+export interface CommentCreate {
+  type: 'comment.create'
+  issue: number
+  body: string
+}
+
+/** Title, state or milestone of an issue or pull request. */
+export interface IssueUpdate {
+  type: 'issue.update'
+  issue: number
+  title?: string
+  state?: 'open' | 'closed'
+  stateReason?: 'completed' | 'not_planned' | 'reopened'
+  /** Milestone title; null clears it. */
+  milestone?: string | null
+}
+
+/** Users added to or removed from an issue's assignees. */
+export interface AssigneesChange {
+  type: 'assignees.add' | 'assignees.remove'
+  issue: number
+  logins: string[]
+}
+
+/** Review requests added to or removed from a pull request. */
+export interface ReviewersChange {
+  type: 'reviewers.request' | 'reviewers.remove'
+  pull: number
+  logins: string[]
+  /** Team slugs (without the org). */
+  teams: string[]
+}
+
+/** The failed jobs of a workflow run started again. */
+export interface WorkflowRerun {
+  type: 'workflow.rerun'
+  runId: number
+}
+
+/** A merged pull request cherry-picked onto a branch, opened as a new pull request. */
+export interface CherryPick {
+  type: 'cherrypick'
+  pull: number
+  branch: string
+  /** Who asked; the new pull request is assigned to them. */
+  requester: string
+}
+
+export type Effect =
+  | LabelAdd
+  | LabelRemove
+  | CommentUpsert
+  | CommentCreate
+  | IssueUpdate
+  | AssigneesChange
+  | ReviewersChange
+  | StatusSet
+  | RefUpdate
+  | WorkflowDispatch
+  | WorkflowRerun
+  | CherryPick
 
 /** Returns the hidden HTML marker that identifies an upserted comment. */
 export function commentMarker(marker: string): string {
@@ -61,7 +122,7 @@ export function commentMarker(marker: string): string {
 
 /** Returns a one-line human description of an effect, for logs, dry runs and summaries. */
 export function describeEffect(e: Effect): string {
-  switch (e.kind) {
+  switch (e.type) {
     case 'label.add':
       return `add label "${e.label}" to #${e.issue}`
     case 'label.remove':
@@ -74,5 +135,21 @@ export function describeEffect(e: Effect): string {
       return `move ${e.ref} from ${e.expected?.slice(0, 7) ?? '(none)'} to ${e.sha.slice(0, 7)}`
     case 'workflow.dispatch':
       return `dispatch ${e.workflow} on ${e.ref}`
+    case 'comment.create':
+      return `comment on #${e.issue}`
+    case 'issue.update':
+      return `update #${e.issue}: ${Object.entries(e).filter(([k]) => !['type', 'issue'].includes(k)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`
+    case 'assignees.add':
+      return `assign ${e.logins.join(', ')} to #${e.issue}`
+    case 'assignees.remove':
+      return `unassign ${e.logins.join(', ')} from #${e.issue}`
+    case 'reviewers.request':
+      return `request review from ${[...e.logins, ...e.teams.map((t) => `team ${t}`)].join(', ')} on #${e.pull}`
+    case 'reviewers.remove':
+      return `remove review request for ${[...e.logins, ...e.teams.map((t) => `team ${t}`)].join(', ')} on #${e.pull}`
+    case 'workflow.rerun':
+      return `re-run the failed jobs of run ${e.runId}`
+    case 'cherrypick':
+      return `cherry-pick #${e.pull} onto ${e.branch}`
   }
 }

@@ -64,7 +64,7 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
       options.log?.(`${outcome}: ${item.description}`)
     }
     try {
-      switch (effect.kind) {
+      switch (effect.type) {
         case 'label.add': {
           const set = await currentLabels(effect.issue)
           if (set.has(effect.label.toLowerCase())) record('unchanged')
@@ -103,6 +103,8 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
             record('applied')
           }
           break
+        default:
+          throw new Error(`the applier does not handle ${effect.type} effects yet`)
       }
     } catch (err) {
       throw new EffectFailedError(effect, done, err)

@@ -41,7 +41,7 @@ describe('actions/triage handles /hold end to end', () => {
     expect({ exitCode: result.exitCode, annotations: result.annotations, stderr: result.stderr }).toEqual({ exitCode: 0, annotations: [], stderr: '' })
     expect(labels(1)).toContain('do-not-merge/hold')
     expect(JSON.parse(result.outputs.commands)).toEqual([{ name: 'hold', args: '', line: 1 }])
-    expect(JSON.parse(result.outputs.effects)).toEqual([{ kind: 'label.add', issue: 1, label: 'do-not-merge/hold', outcome: 'applied' }])
+    expect(JSON.parse(result.outputs.effects)).toEqual([{ type: 'label.add', issue: 1, label: 'do-not-merge/hold', outcome: 'applied' }])
     expect(result.outputs.changed).toBe('1')
     expect(result.summary).toContain('add label &quot;do-not-merge/hold&quot; to #1')
   })

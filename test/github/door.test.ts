@@ -52,7 +52,7 @@ describe('batched GraphQL reads', () => {
 })
 
 describe('the effect applier', () => {
-  const hold: Effect = { kind: 'label.add', issue: 1, label: 'do-not-merge/hold' }
+  const hold: Effect = { type: 'label.add', issue: 1, label: 'do-not-merge/hold' }
 
   it('adds a label once and reports unchanged the second time', async () => {
     expect((await applyEffects(gh, where, [hold], { self }))[0].outcome).toBe('applied')
@@ -64,7 +64,7 @@ describe('the effect applier', () => {
     await applyEffects(gh, where, [hold], { self })
     // The applier believes the label is there, but it is gone by the time it writes.
     repo().issues.get(1)!.labels = []
-    const done = await applyEffects(gh, where, [{ kind: 'label.remove', issue: 1, label: 'do-not-merge/hold' }], { self, knownLabels: { 1: ['do-not-merge/hold'] } })
+    const done = await applyEffects(gh, where, [{ type: 'label.remove', issue: 1, label: 'do-not-merge/hold' }], { self, knownLabels: { 1: ['do-not-merge/hold'] } })
     expect(done[0].outcome).toBe('applied')
   })
 
@@ -72,7 +72,7 @@ describe('the effect applier', () => {
     const marker = commentMarker('notifier')
     const reviewer = createClient({ token: 'reviewer-token', baseUrl: sim.url, pacing: false })
     await reviewer.rest.issues.createComment({ ...where, issue_number: 1, body: `${marker}\nspoofed` })
-    const upsert = (body: string): Effect => ({ kind: 'comment.upsert', issue: 1, marker: 'notifier', body })
+    const upsert = (body: string): Effect => ({ type: 'comment.upsert', issue: 1, marker: 'notifier', body })
     expect((await applyEffects(gh, where, [upsert('first')], { self }))[0].outcome).toBe('applied')
     expect((await applyEffects(gh, where, [upsert('second')], { self }))[0].outcome).toBe('applied')
     expect((await applyEffects(gh, where, [upsert('second')], { self }))[0].outcome).toBe('unchanged')
@@ -82,7 +82,7 @@ describe('the effect applier', () => {
 
   it('sets a commit status once', async () => {
     const sha = repo().issues.get(1)!.pull!.head.sha
-    const status: Effect = { kind: 'status.set', sha, context: 'shepherd/merge-queue', state: 'pending', description: 'In the pool' }
+    const status: Effect = { type: 'status.set', sha, context: 'shepherd/merge-queue', state: 'pending', description: 'In the pool' }
     expect((await applyEffects(gh, where, [status], { self }))[0].outcome).toBe('applied')
     expect((await applyEffects(gh, where, [status], { self }))[0].outcome).toBe('unchanged')
     expect(repo().statuses.filter((s) => s.context === 'shepherd/merge-queue')).toHaveLength(1)
@@ -91,24 +91,24 @@ describe('the effect applier', () => {
   it('moves a ref only from the SHA it expects, and creates one that must not exist', async () => {
     const main = repo().issues.get(1)!.pull!.base.sha
     const head = repo().issues.get(1)!.pull!.head.sha
-    const create: Effect = { kind: 'ref.update', ref: 'refs/heads/shepherd/queue/main/1', sha: main, expected: null }
+    const create: Effect = { type: 'ref.update', ref: 'refs/heads/shepherd/queue/main/1', sha: main, expected: null }
     expect((await applyEffects(gh, where, [create], { self }))[0].outcome).toBe('applied')
     expect((await applyEffects(gh, where, [create], { self }))[0].outcome).toBe('unchanged')
-    const move: Effect = { kind: 'ref.update', ref: 'refs/heads/shepherd/queue/main/1', sha: head, expected: main }
+    const move: Effect = { type: 'ref.update', ref: 'refs/heads/shepherd/queue/main/1', sha: head, expected: main }
     expect((await applyEffects(gh, where, [move], { self }))[0].outcome).toBe('applied')
-    const stale: Effect = { kind: 'ref.update', ref: 'refs/heads/shepherd/queue/main/1', sha: main, expected: '0'.repeat(40) }
+    const stale: Effect = { type: 'ref.update', ref: 'refs/heads/shepherd/queue/main/1', sha: main, expected: '0'.repeat(40) }
     await expect(applyEffects(gh, where, [stale], { self })).rejects.toThrow(/is at [0-9a-f]{40}, not at the expected 0{40}; someone else moved it/)
   })
 
   it('changes nothing in a dry run', async () => {
-    const done = await applyEffects(gh, where, [hold, { kind: 'comment.upsert', issue: 1, marker: 'x', body: 'y' }], { self, dryRun: true })
+    const done = await applyEffects(gh, where, [hold, { type: 'comment.upsert', issue: 1, marker: 'x', body: 'y' }], { self, dryRun: true })
     expect(done.map((d) => d.outcome)).toEqual(['planned', 'planned'])
     expect(repo().issues.get(1)!.labels).toEqual([])
     expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([])
   })
 
   it('stops at the first refused effect and says what was done before it', async () => {
-    const err = await applyEffects(gh, where, [hold, { kind: 'label.add', issue: 999, label: 'x' }, hold], { self }).catch((e: unknown) => e)
+    const err = await applyEffects(gh, where, [hold, { type: 'label.add', issue: 999, label: 'x' }, hold], { self }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(EffectFailedError)
     expect((err as EffectFailedError).message).toMatch(/^could not add label "x" to #999: Not Found/)
     expect((err as EffectFailedError).done.map((d) => d.outcome)).toEqual(['applied'])

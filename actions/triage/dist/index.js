@@ -58484,7 +58484,7 @@ function commentMarker(marker) {
 }
 /** Returns a one-line human description of an effect, for logs, dry runs and summaries. */
 function describeEffect(e) {
-    switch (e.kind) {
+    switch (e.type) {
         case 'label.add':
             return `add label "${e.label}" to #${e.issue}`;
         case 'label.remove':
@@ -58497,6 +58497,22 @@ function describeEffect(e) {
             return `move ${e.ref} from ${e.expected?.slice(0, 7) ?? '(none)'} to ${e.sha.slice(0, 7)}`;
         case 'workflow.dispatch':
             return `dispatch ${e.workflow} on ${e.ref}`;
+        case 'comment.create':
+            return `comment on #${e.issue}`;
+        case 'issue.update':
+            return `update #${e.issue}: ${Object.entries(e).filter(([k]) => !['type', 'issue'].includes(k)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`;
+        case 'assignees.add':
+            return `assign ${e.logins.join(', ')} to #${e.issue}`;
+        case 'assignees.remove':
+            return `unassign ${e.logins.join(', ')} from #${e.issue}`;
+        case 'reviewers.request':
+            return `request review from ${[...e.logins, ...e.teams.map((t) => `team ${t}`)].join(', ')} on #${e.pull}`;
+        case 'reviewers.remove':
+            return `remove review request for ${[...e.logins, ...e.teams.map((t) => `team ${t}`)].join(', ')} on #${e.pull}`;
+        case 'workflow.rerun':
+            return `re-run the failed jobs of run ${e.runId}`;
+        case 'cherrypick':
+            return `cherry-pick #${e.pull} onto ${e.branch}`;
     }
 }
 
@@ -58534,7 +58550,7 @@ async function applyEffects(client, where, effects, options) {
             options.log?.(`${outcome}: ${item.description}`);
         };
         try {
-            switch (effect.kind) {
+            switch (effect.type) {
                 case 'label.add': {
                     const set = await currentLabels(effect.issue);
                     if (set.has(effect.label.toLowerCase()))
@@ -58578,6 +58594,8 @@ async function applyEffects(client, where, effects, options) {
                         record('applied');
                     }
                     break;
+                default:
+                    throw new Error(`the applier does not handle ${effect.type} effects yet`);
             }
         }
         catch (err) {
@@ -59425,9 +59443,9 @@ function planHold(input) {
         return [];
     const has = input.labels.some((l) => l.toLowerCase() === input.holdLabel.toLowerCase());
     if (last === 'hold' && !has)
-        return [{ kind: 'label.add', issue: input.number, label: input.holdLabel }];
+        return [{ type: 'label.add', issue: input.number, label: input.holdLabel }];
     if (last === 'unhold' && has)
-        return [{ kind: 'label.remove', issue: input.number, label: input.holdLabel }];
+        return [{ type: 'label.remove', issue: input.number, label: input.holdLabel }];
     return [];
 }
 

@@ -67,8 +67,8 @@ export async function playDemo(outDir: string, log: (line: string) => void = () 
       const event = sim.state.events.slice(since).find((e: SimEvent) => e.name === 'issue_comment')!
       step(`Reviewer commented "${body.split('\n')[0]}"`, `GitHub sends issue_comment.${event.action} (event #${event.seq}); the triage workflow runs`)
       const result = await runAction({ actionDir: join(REPO_ROOT, 'actions/triage'), event: event.name, payload: event.payload, apiUrl: sim.url, token: 'ghs_actions' })
-      const effects = JSON.parse(result.outputs.effects ?? '[]') as { kind: string; label?: string; outcome: string }[]
-      step(`actions/triage exited ${result.exitCode} in ${result.durationMs} ms`, effects.map((e) => `${e.kind} ${e.label ?? ''} → ${e.outcome}`).join('\n') || 'no effects')
+      const effects = JSON.parse(result.outputs.effects ?? '[]') as { type: string; label?: string; outcome: string }[]
+      step(`actions/triage exited ${result.exitCode} in ${result.durationMs} ms`, effects.map((e) => `${e.type} ${e.label ?? ''} → ${e.outcome}`).join('\n') || 'no effects')
       return result
     }
     const labels = () => sim.state.repos.get('acme/widgets')!.issues.get(pr.number)!.labels

@@ -32,7 +32,7 @@ export function planHold(input: HoldInput): Effect[] {
   const last = intents.at(-1)
   if (!last) return []
   const has = input.labels.some((l) => l.toLowerCase() === input.holdLabel.toLowerCase())
-  if (last === 'hold' && !has) return [{ kind: 'label.add', issue: input.number, label: input.holdLabel }]
-  if (last === 'unhold' && has) return [{ kind: 'label.remove', issue: input.number, label: input.holdLabel }]
+  if (last === 'hold' && !has) return [{ type: 'label.add', issue: input.number, label: input.holdLabel }]
+  if (last === 'unhold' && has) return [{ type: 'label.remove', issue: input.number, label: input.holdLabel }]
   return []
 }
