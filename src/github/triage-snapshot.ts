@@ -1,0 +1,236 @@
+/**
+ * Loads the triage snapshot (src/core/triage/snapshot.ts) from GitHub: one GraphQL read for the
+ * item, its files, comments, reviews, labels, the configuration and who the actors are; one REST
+ * read per actor for their repository permission; one GraphQL read for the OWNERS files that
+ * cover the changed files, from the base branch at its current SHA. Untrusted strings (paths,
+ * logins) travel as GraphQL variables, never inside the query text.
+ */
+import type { GitHubClient } from './client.js'
+import type { RepoRef } from './apply.js'
+import { parseConfig } from '../core/config/index.js'
+import type { ChangedFile, Permission, SnapshotComment, SnapshotReview, SnapshotUser, TriageSnapshot } from '../core/triage/snapshot.js'
+
+export interface LoadSnapshotOptions {
+  number: number
+  configPath: string
+  /** Login Shepherd acts as. */
+  bot: string
+  /** Users whose rights matter for this event (the commenter, the author). */
+  actors: string[]
+}
+
+/** GraphQL node ids the applier needs to batch its writes. */
+export interface SnapshotIds {
+  item: string
+  /** Repository label name (lower-cased) → node id. */
+  labels: Record<string, string>
+}
+
+export interface LoadedSnapshot {
+  snapshot: TriageSnapshot
+  ids: SnapshotIds
+}
+
+type Author = { login: string; __typename: string } | null
+interface Conn<T> {
+  nodes: T[]
+  totalCount?: number
+  pageInfo?: { hasNextPage: boolean }
+}
+interface ItemData {
+  __typename: 'Issue' | 'PullRequest'
+  id: string
+  number: number
+  title: string
+  body: string
+  issueState?: string
+  pullState?: string
+  merged?: boolean
+  isDraft?: boolean
+  author: Author
+  labels: Conn<{ name: string }>
+  assignees: Conn<{ login: string }>
+  milestone: { title: string } | null
+  comments: Conn<{ databaseId: number; body: string; createdAt: string; author: Author }>
+  headRefOid?: string
+  headRefName?: string
+  baseRefName?: string
+  baseRef?: { target: { oid: string } } | null
+  headCommit?: Conn<{ commit: { tree: { oid: string } } }>
+  mergeable?: 'MERGEABLE' | 'CONFLICTING' | 'UNKNOWN'
+  reviewRequests?: Conn<{ requestedReviewer: { login?: string } | null }>
+  reviews?: Conn<{ author: Author; state: SnapshotReview['state']; body: string; submittedAt: string; commit: { oid: string } | null }>
+  firstFiles?: Conn<{ path: string; additions: number; deletions: number }>
+  lastFiles?: Conn<{ path: string; additions: number; deletions: number }>
+}
+
+/** GitHub's GraphQL drops the `[bot]` suffix of app logins; REST and webhooks keep it. */
+const loginOf = (a: Author): string => (!a ? 'ghost' : a.__typename === 'Bot' ? `${a.login}[bot]` : a.login)
+
+const COMMON = `id number title body author { login __typename } labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
+  assignees(first: 100) { nodes { login } } milestone { title }
+  comments(last: 100) { totalCount nodes { databaseId body createdAt author { login __typename } } }`
+const PULL = `headRefOid headRefName baseRefName baseRef { target { oid } } merged isDraft mergeable
+  headCommit: commits(last: 1) { nodes { commit { tree { oid } } } }
+  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } } } }
+  reviews(last: 100) { nodes { author { login __typename } state body submittedAt commit { oid } } }
+  firstFiles: files(first: 100) { totalCount nodes { path additions deletions } }
+  lastFiles: files(last: 100) { nodes { path additions deletions } }`
+
+/** Returns the directories whose OWNERS files may cover these paths, root first. */
+export function ownersCandidates(paths: string[]): string[] {
+  const dirs = new Set<string>([''])
+  for (const p of paths) {
+    const parts = p.split('/').slice(0, -1)
+    for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join('/'))
+  }
+  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
+}
+
+/**
+ * Returns the snapshot for issue or pull request `number`. Throws when it does not exist, and
+ * ConfigInvalidError when the configuration on the default branch is invalid.
+ */
+export async function loadSnapshot(client: GitHubClient, where: RepoRef, options: LoadSnapshotOptions): Promise<LoadedSnapshot> {
+  const actors = [...new Set(options.actors.filter((a) => a && !a.endsWith('[bot]')))]
+  const userFields = actors.map((_, i) => `u${i}: user(login: $u${i}) { login organization(login: $owner) { login } }`).join('\n')
+  const query = `query Snapshot($owner: String!, $name: String!, $number: Int!, $config: String!, $logins: [String!]!${actors.map((_, i) => `, $u${i}: String!`).join('')}) {
+  repository(owner: $owner, name: $name) {
+    id
+    defaultBranchRef { name }
+    config: object(expression: $config) { ... on Blob { text } }
+    labels(first: 100) { nodes { id name } pageInfo { hasNextPage } }
+    owner { __typename ... on Organization { teams(first: 100, userLogins: $logins) { nodes { slug members(first: 100) { nodes { login } } } } } }
+    item: issueOrPullRequest(number: $number) {
+      __typename
+      ... on Issue { issueState: state ${COMMON} }
+      ... on PullRequest { pullState: state ${COMMON} ${PULL} }
+    }
+  }
+  ${userFields}
+}`
+  const variables: Record<string, unknown> = { owner: where.owner, name: where.repo, number: options.number, config: `HEAD:${options.configPath}`, logins: actors }
+  actors.forEach((a, i) => (variables[`u${i}`] = a))
+
+  // The permission reads go out beside the GraphQL read; GraphQL's collaborator list needs push access.
+  const [data, permissions] = await Promise.all([
+    client.graphql<Record<string, unknown>>(query, variables),
+    Promise.all(actors.map((login) => permissionOf(client, where, login)))
+  ])
+  const repo = data.repository as {
+    id: string
+    defaultBranchRef: { name: string } | null
+    config: { text: string | null } | null
+    labels: Conn<{ id: string; name: string }>
+    owner: { __typename: string; teams?: Conn<{ slug: string; members: Conn<{ login: string }> }> }
+    item: ItemData | null
+  }
+  const item = repo.item
+  if (!item) throw new Error(`${where.owner}/${where.repo}#${options.number} does not exist or is not visible to this token`)
+  const config = parseConfig(repo.config?.text ?? null, options.configPath)
+
+  const users: Record<string, SnapshotUser> = {}
+  actors.forEach((login, i) => {
+    const u = data[`u${i}`] as { organization: { login: string } | null } | null
+    const teams = (repo.owner.teams?.nodes ?? []).filter((t) => t.members.nodes.some((m) => m.login.toLowerCase() === login.toLowerCase())).map((t) => `${where.owner}/${t.slug}`)
+    users[login] = { permission: permissions[i], orgMember: !!u?.organization, teams }
+  })
+
+  const isPull = item.__typename === 'PullRequest'
+  const changedFiles = isPull ? await changedFilesOf(client, where, item) : undefined
+  const comments = await commentsOf(client, where, item)
+  const owners = isPull && changedFiles ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {}
+  let labels = item.labels.nodes.map((l) => l.name)
+  if (item.labels.pageInfo?.hasNextPage) {
+    labels = (await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: options.number, per_page: 100 })).map((l) => l.name)
+  }
+  const repoLabels = repo.labels.pageInfo?.hasNextPage
+    ? await client.paginate(client.rest.issues.listLabelsForRepo, { ...where, per_page: 100 })
+    : repo.labels.nodes
+  const snapshot: TriageSnapshot = {
+    repo: { owner: where.owner, name: where.repo, defaultBranch: repo.defaultBranchRef?.name ?? 'main' },
+    bot: options.bot,
+    item: {
+      number: item.number,
+      isPullRequest: isPull,
+      author: loginOf(item.author),
+      authorIsBot: item.author?.__typename === 'Bot',
+      state: (item.issueState ?? item.pullState) === 'OPEN' ? 'open' : 'closed',
+      merged: item.merged,
+      draft: item.isDraft,
+      title: item.title,
+      body: item.body,
+      labels,
+      assignees: item.assignees.nodes.map((a) => a.login),
+      requestedReviewers: item.reviewRequests?.nodes.map((r) => r.requestedReviewer?.login).filter((l): l is string => !!l),
+      milestone: item.milestone?.title ?? null,
+      headSha: item.headRefOid,
+      headRef: item.headRefName,
+      baseRef: item.baseRefName,
+      baseSha: item.baseRef?.target.oid,
+      treeSha: item.headCommit?.nodes[0]?.commit.tree.oid,
+      changedFiles,
+      mergeable: item.mergeable,
+      comments,
+      reviews: item.reviews?.nodes.map((r) => ({ author: loginOf(r.author), state: r.state, body: r.body, submittedAt: r.submittedAt, commit: r.commit?.oid }))
+    },
+    users,
+    owners,
+    repoLabels: repoLabels.map((l) => l.name),
+    config
+  }
+  return { snapshot, ids: { item: item.id, labels: Object.fromEntries(repoLabels.map((l) => [l.name.toLowerCase(), (l as { node_id?: string; id: string | number }).node_id ?? String(l.id)])) } }
+}
+
+async function permissionOf(client: GitHubClient, where: RepoRef, login: string): Promise<Permission> {
+  try {
+    const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...where, username: login })
+    // role_name carries the five roles; `permission` folds triage and maintain into read and write.
+    const role = (data.role_name ?? data.permission) as string
+    return (['read', 'triage', 'write', 'maintain', 'admin'].includes(role) ? role : 'none') as Permission
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return 'none'
+    throw err
+  }
+}
+
+async function changedFilesOf(client: GitHubClient, where: RepoRef, item: ItemData): Promise<ChangedFile[]> {
+  const total = item.firstFiles?.totalCount ?? 0
+  const toFile = (f: { path: string; additions: number; deletions: number }): ChangedFile => ({ path: f.path, additions: f.additions, deletions: f.deletions })
+  // first:100 and last:100 together cover any pull request of up to 200 files in the one read.
+  if (total <= 200) {
+    const first = item.firstFiles?.nodes ?? []
+    const last = (item.lastFiles?.nodes ?? []).slice(Math.max(0, first.length + (item.lastFiles?.nodes.length ?? 0) - total))
+    return [...first, ...last].map(toFile)
+  }
+  const files = await client.paginate(client.rest.pulls.listFiles, { ...where, pull_number: item.number, per_page: 100 })
+  return files.map((f) => ({ path: f.filename, previousPath: f.previous_filename, additions: f.additions, deletions: f.deletions }))
+}
+
+async function commentsOf(client: GitHubClient, where: RepoRef, item: ItemData): Promise<SnapshotComment[]> {
+  if ((item.comments.totalCount ?? 0) <= item.comments.nodes.length) {
+    return item.comments.nodes.map((c) => ({ id: c.databaseId, author: loginOf(c.author), body: c.body, createdAt: c.createdAt, authorIsBot: c.author?.__typename === 'Bot' }))
+  }
+  const all = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: item.number, per_page: 100 })
+  return all.map((c) => ({ id: c.id, author: c.user?.login ?? 'ghost', body: c.body ?? '', createdAt: c.created_at, authorIsBot: c.user?.type === 'Bot' }))
+}
+
+/** Reads every OWNERS file that may cover the files, and OWNERS_ALIASES, at `rev`, in one request. */
+async function ownersFiles(client: GitHubClient, where: RepoRef, rev: string, files: ChangedFile[]): Promise<Record<string, string>> {
+  const paths = [...ownersCandidates(files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path]))).map((d) => (d ? `${d}/OWNERS` : 'OWNERS')), 'OWNERS_ALIASES']
+  const fields = paths.map((_, i) => `f${i}: object(expression: $f${i}) { ... on Blob { text } }`).join('\n    ')
+  const query = `query Owners($owner: String!, $name: String!${paths.map((_, i) => `, $f${i}: String!`).join('')}) {
+  repository(owner: $owner, name: $name) {
+    ${fields}
+  }
+}`
+  const variables: Record<string, unknown> = { owner: where.owner, name: where.repo }
+  paths.forEach((p, i) => (variables[`f${i}`] = `${rev}:${p}`))
+  const data = await client.graphql<{ repository: Record<string, { text: string | null } | null> }>(query, variables)
+  const owners: Record<string, string> = {}
+  paths.forEach((p, i) => {
+    const text = data.repository[`f${i}`]?.text
+    if (typeof text === 'string') owners[p] = text
+  })
+  return owners
+}
