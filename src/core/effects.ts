@@ -52,11 +52,15 @@ export interface WorkflowDispatch {
   inputs: Record<string, string>
 }
 
-/** A new comment, e.g. a reply to a command (never edited later). */
+/**
+ * A new comment, e.g. a reply to a command. With a marker (e.g. the triggering comment's id and
+ * line) a re-run finds the reply it already made instead of posting it twice.
+ */
 export interface CommentCreate {
   type: 'comment.create'
   issue: number
   body: string
+  marker?: string
 }
 
 /** Title, state or milestone of an issue or pull request. */

@@ -100,6 +100,50 @@ describe('the effect applier', () => {
     await expect(applyEffects(gh, where, [stale], { self })).rejects.toThrow(/is at [0-9a-f]{40}, not at the expected 0{40}; someone else moved it/)
   })
 
+  it('replies once per marker, so a re-run does not repeat a reply', async () => {
+    const reply: Effect = { type: 'comment.create', issue: 1, body: '@reviewer: you cannot LGTM your own PR.', marker: 'reply-77-1' }
+    expect((await applyEffects(gh, where, [reply], { self }))[0].outcome).toBe('applied')
+    expect((await applyEffects(gh, where, [reply], { self }))[0].outcome).toBe('unchanged')
+    expect([...repo().comments.values()].filter((c) => c.body.includes('LGTM your own'))).toHaveLength(1)
+  })
+
+  it('retitles, closes and reopens only when that changes something', async () => {
+    const retitle: Effect = { type: 'issue.update', issue: 1, title: 'Faster widgets' }
+    expect((await applyEffects(gh, where, [retitle], { self }))[0].outcome).toBe('applied')
+    expect((await applyEffects(gh, where, [retitle], { self }))[0].outcome).toBe('unchanged')
+    await applyEffects(gh, where, [{ type: 'issue.update', issue: 1, state: 'closed', stateReason: 'not_planned' }], { self })
+    expect(repo().issues.get(1)).toMatchObject({ title: 'Faster widgets', state: 'closed', stateReason: 'not_planned' })
+    await applyEffects(gh, where, [{ type: 'issue.update', issue: 1, state: 'open' }], { self })
+    expect(repo().issues.get(1)!.state).toBe('open')
+  })
+
+  it('assigns and unassigns by difference, and requests and removes reviews', async () => {
+    const assign: Effect = { type: 'assignees.add', issue: 1, logins: ['reviewer'] }
+    expect((await applyEffects(gh, where, [assign], { self }))[0].outcome).toBe('applied')
+    expect((await applyEffects(gh, where, [assign], { self }))[0].outcome).toBe('unchanged')
+    await applyEffects(gh, where, [{ type: 'assignees.remove', issue: 1, logins: ['reviewer', 'nobody'] }], { self })
+    expect(repo().issues.get(1)!.assignees).toEqual([])
+    await applyEffects(gh, where, [{ type: 'reviewers.request', pull: 1, logins: ['reviewer'], teams: [] }], { self })
+    expect(repo().issues.get(1)!.pull!.requestedReviewers).toEqual(['reviewer'])
+    await applyEffects(gh, where, [{ type: 'reviewers.remove', pull: 1, logins: ['reviewer'], teams: [] }], { self })
+    expect(repo().issues.get(1)!.pull!.requestedReviewers).toEqual([])
+  })
+
+  it('reads an issue’s comments once for several replies and an upsert', async () => {
+    sim.requests.length = 0
+    await applyEffects(
+      gh,
+      where,
+      [
+        { type: 'comment.create', issue: 1, body: 'a', marker: 'r1' },
+        { type: 'comment.create', issue: 1, body: 'b', marker: 'r2' },
+        { type: 'comment.upsert', issue: 1, marker: 'notifier', body: 'n' }
+      ],
+      { self }
+    )
+    expect(sim.requests.map((r) => r.route)).toEqual(['issues/list-comments', 'issues/create-comment', 'issues/create-comment', 'issues/create-comment'])
+  })
+
   it('changes nothing in a dry run', async () => {
     const done = await applyEffects(gh, where, [hold, { type: 'comment.upsert', issue: 1, marker: 'x', body: 'y' }], { self, dryRun: true })
     expect(done.map((d) => d.outcome)).toEqual(['planned', 'planned'])

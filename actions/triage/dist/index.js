@@ -58543,6 +58543,7 @@ async function applyEffects(client, where, effects, options) {
         }
         return set;
     };
+    const comments = new Map();
     for (const effect of effects) {
         const record = (outcome) => {
             const item = { effect, outcome, description: describeEffect(effect) };
@@ -58578,7 +58579,7 @@ async function applyEffects(client, where, effects, options) {
                     break;
                 }
                 case 'comment.upsert':
-                    record(await upsertComment(client, where, effect, options));
+                    record(await upsertComment(client, where, effect, options, comments));
                     break;
                 case 'status.set':
                     record(await setStatus(client, where, effect, options));
@@ -58591,6 +58592,28 @@ async function applyEffects(client, where, effects, options) {
                         record('planned');
                     else {
                         await client.rest.actions.createWorkflowDispatch({ ...where, workflow_id: effect.workflow, ref: effect.ref, inputs: effect.inputs });
+                        record('applied');
+                    }
+                    break;
+                case 'comment.create':
+                    record(await createComment(client, where, effect, options, comments));
+                    break;
+                case 'issue.update':
+                    record(await updateIssue(client, where, effect, options));
+                    break;
+                case 'assignees.add':
+                case 'assignees.remove':
+                    record(await changeAssignees(client, where, effect, options));
+                    break;
+                case 'reviewers.request':
+                case 'reviewers.remove':
+                    record(await changeReviewers(client, where, effect, options));
+                    break;
+                case 'workflow.rerun':
+                    if (options.dryRun)
+                        record('planned');
+                    else {
+                        await client.rest.actions.reRunWorkflowFailedJobs({ ...where, run_id: effect.runId });
                         record('applied');
                     }
                     break;
@@ -58614,20 +58637,93 @@ async function removeLabel(client, where, issue, label) {
             throw err;
     }
 }
-async function upsertComment(client, where, effect, options) {
+/** Lists an issue's comments once per run (replies and upserts on one issue share the read). */
+async function commentsOf(client, where, issue, cache) {
+    let list = cache.get(issue);
+    if (!list) {
+        const all = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: issue, per_page: 100 });
+        list = all.map((c) => ({ id: c.id, body: c.body ?? '', login: c.user?.login ?? '' }));
+        cache.set(issue, list);
+    }
+    return list;
+}
+async function createComment(client, where, effect, options, cache) {
+    const marker = effect.marker ? commentMarker(effect.marker) : null;
+    if (marker) {
+        const existing = await commentsOf(client, where, effect.issue, cache);
+        if (existing.some((c) => c.login === options.self && c.body.startsWith(marker)))
+            return 'unchanged';
+    }
+    if (options.dryRun)
+        return 'planned';
+    const body = marker ? `${marker}\n${effect.body}` : effect.body;
+    const { data } = await client.rest.issues.createComment({ ...where, issue_number: effect.issue, body });
+    cache.get(effect.issue)?.push({ id: data.id, body, login: options.self });
+    return 'applied';
+}
+async function updateIssue(client, where, effect, options) {
+    if (effect.milestone !== undefined)
+        throw new Error('setting milestones is not supported yet');
+    const { data } = await client.rest.issues.get({ ...where, issue_number: effect.issue });
+    const change = {};
+    if (effect.title !== undefined && effect.title !== data.title)
+        change.title = effect.title;
+    if (effect.state !== undefined && effect.state !== data.state) {
+        change.state = effect.state;
+        if (effect.stateReason)
+            change.state_reason = effect.stateReason;
+    }
+    if (!Object.keys(change).length)
+        return 'unchanged';
+    if (options.dryRun)
+        return 'planned';
+    await client.rest.issues.update({ ...where, issue_number: effect.issue, ...change });
+    return 'applied';
+}
+async function changeAssignees(client, where, effect, options) {
+    const { data } = await client.rest.issues.get({ ...where, issue_number: effect.issue });
+    const current = new Set((data.assignees ?? []).map((a) => a.login.toLowerCase()));
+    const adding = effect.type === 'assignees.add';
+    const logins = effect.logins.filter((l) => current.has(l.toLowerCase()) !== adding);
+    if (!logins.length)
+        return 'unchanged';
+    if (options.dryRun)
+        return 'planned';
+    if (adding)
+        await client.rest.issues.addAssignees({ ...where, issue_number: effect.issue, assignees: logins });
+    else
+        await client.rest.issues.removeAssignees({ ...where, issue_number: effect.issue, assignees: logins });
+    return 'applied';
+}
+async function changeReviewers(client, where, effect, options) {
+    if (options.dryRun)
+        return 'planned';
+    if (effect.type === 'reviewers.request') {
+        await client.rest.pulls.requestReviewers({ ...where, pull_number: effect.pull, reviewers: effect.logins, team_reviewers: effect.teams });
+    }
+    else {
+        await client.rest.pulls.removeRequestedReviewers({ ...where, pull_number: effect.pull, reviewers: effect.logins, team_reviewers: effect.teams });
+    }
+    return 'applied';
+}
+async function upsertComment(client, where, effect, options, cache) {
     const marker = commentMarker(effect.marker);
     const body = `${marker}\n${effect.body}`;
-    const comments = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: effect.issue, per_page: 100 });
+    const comments = await commentsOf(client, where, effect.issue, cache);
     // Only our own comments count: anyone can paste a marker into theirs.
-    const mine = comments.find((c) => c.user?.login === options.self && (c.body ?? '').startsWith(marker));
+    const mine = comments.find((c) => c.login === options.self && c.body.startsWith(marker));
     if (mine && mine.body === body)
         return 'unchanged';
     if (options.dryRun)
         return 'planned';
-    if (mine)
+    if (mine) {
         await client.rest.issues.updateComment({ ...where, comment_id: mine.id, body });
-    else
-        await client.rest.issues.createComment({ ...where, issue_number: effect.issue, body });
+        mine.body = body;
+    }
+    else {
+        const { data } = await client.rest.issues.createComment({ ...where, issue_number: effect.issue, body });
+        comments.push({ id: data.id, body, login: options.self });
+    }
     return 'applied';
 }
 async function setStatus(client, where, effect, options) {

@@ -86,5 +86,19 @@ export const reviewRoutes: RouteTable = {
       await emitPull(ctx, repo, issue, 'review_requested', { requested_reviewer: userPayload(ctx.state, r) })
     }
     return { status: 201, body: simplePullPayload(ctx.state, repo, issue) }
+  },
+
+  'pulls/remove-requested-reviewers': async (ctx) => {
+    const repo = ctx.repo()
+    ctx.require(repo, 'triage')
+    const issue = pullOf(ctx, repo)
+    const pull = issue.pull!
+    for (const r of (ctx.body?.reviewers ?? []) as string[]) {
+      const idx = pull.requestedReviewers.indexOf(r)
+      if (idx < 0) continue
+      pull.requestedReviewers.splice(idx, 1)
+      await emitPull(ctx, repo, issue, 'review_request_removed', { requested_reviewer: userPayload(ctx.state, r) })
+    }
+    return { status: 200, body: simplePullPayload(ctx.state, repo, issue) }
   }
 }
