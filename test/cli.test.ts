@@ -67,7 +67,7 @@ describe('shepherd run', () => {
       const human = await cli('run', 'triage', '--event', 'issue_comment', '--payload', payload, '--api', sim.url, '--token', 'ghs_actions', '--input', 'dry-run=true')
       expect(human.out).toMatch(/^exit code: 0 \(\d+ ms\)$/m)
       // Already held: the plan is empty, and the log says so.
-      expect(human.out).toContain('Found 1 command line(s) on #1; 0 effect(s) planned.')
+      expect(human.out).toContain('Found 1 command(s) on #1; 0 effect(s) planned.')
     } finally {
       await sim.stop()
     }

@@ -24,12 +24,14 @@ const DEFAULTS: ShepherdConfig = {
   triage: {
     commands: { enabled: ['*'], disabled: [] },
     hold: { label: 'do-not-merge/hold' },
-    labels: { lgtm: 'lgtm', approved: 'approved' },
+    labels: { lgtm: 'lgtm', approved: 'approved', additional: [] },
+    lgtm: { store_tree_hash: true, review_acts_as_lgtm: false },
+    needs_labels: [],
     trusted: { orgs: [], teams: [] },
     ok_to_test: { require_ok_to_test_for_untrusted: true },
     size: { generated_files: [] },
     blunderbuss: { reviewer_count: 2 },
-    approve: { require_self_approval: false, lgtm_acts_as_approve: false, ignore_review_state: true },
+    approve: { require_self_approval: false, lgtm_acts_as_approve: false, ignore_review_state: false },
     label_families: ['kind', 'priority', 'area', 'sig', 'triage', 'wg', 'committee', 'language'],
     test_workflows: {}
   },
@@ -57,12 +59,14 @@ const FULL = `
 triage:
   commands: {enabled: [lgtm, hold, approve], disabled: [hold]}
   hold: {label: blocked}
-  labels: {lgtm: looks-good, approved: ok}
+  labels: {lgtm: looks-good, approved: ok, additional: [tide/merge-method-squash]}
+  lgtm: {store_tree_hash: false, review_acts_as_lgtm: true}
+  needs_labels: [kind, sig]
   trusted: {orgs: [acme], teams: [acme/core]}
   ok_to_test: {require_ok_to_test_for_untrusted: false}
   size: {generated_files: ["**/*.pb.go"]}
   blunderbuss: {reviewer_count: 0}
-  approve: {require_self_approval: true, lgtm_acts_as_approve: true, ignore_review_state: false}
+  approve: {require_self_approval: true, lgtm_acts_as_approve: true, ignore_review_state: true}
   label_families: [kind]
   test_workflows: {unit: unit.yml}
 merge_queue:
@@ -105,12 +109,14 @@ describe('parseConfig: valid files', () => {
         triage: {
           commands: { enabled: ['lgtm', 'hold', 'approve'], disabled: ['hold'] },
           hold: { label: 'blocked' },
-          labels: { lgtm: 'looks-good', approved: 'ok' },
+          labels: { lgtm: 'looks-good', approved: 'ok', additional: ['tide/merge-method-squash'] },
+          lgtm: { store_tree_hash: false, review_acts_as_lgtm: true },
+          needs_labels: ['kind', 'sig'],
           trusted: { orgs: ['acme'], teams: ['acme/core'] },
           ok_to_test: { require_ok_to_test_for_untrusted: false },
           size: { generated_files: ['**/*.pb.go'] },
           blunderbuss: { reviewer_count: 0 },
-          approve: { require_self_approval: true, lgtm_acts_as_approve: true, ignore_review_state: false },
+          approve: { require_self_approval: true, lgtm_acts_as_approve: true, ignore_review_state: true },
           label_families: ['kind'],
           test_workflows: { unit: 'unit.yml' }
         },

@@ -1,10 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { commandLines } from '../src/core/commands/lines.js'
-import { planHold } from '../src/core/triage/hold.js'
 import { planTriage } from '../src/core/triage/plan.js'
-import { parseConfig } from '../src/core/config/index.js'
 import type { TriageEvent } from '../src/core/triage/event.js'
+import { snapshotOf } from './support/snapshots.js'
 
 interface CorpusCase {
   body: string
@@ -19,7 +17,21 @@ const corpus = (JSON.parse(readFileSync(new URL('./fixtures/prow-commands-corpus
 )
 
 const HOLD = 'do-not-merge/hold'
-const plan = (body: string, labels: string[] = [], isPull = true) => planHold({ commands: commandLines(body), isPull, number: 7, labels, holdLabel: HOLD })
+const event = (over: Partial<TriageEvent> = {}): TriageEvent => ({
+  source: 'issue_comment',
+  action: 'created',
+  body: '/hold',
+  author: 'contributor',
+  authorIsBot: false,
+  number: 7,
+  isPull: true,
+  commentId: 1,
+  headSha: null,
+  ...over
+})
+/** Plans a comment by `contributor` (read access: hold needs no rights) on #7. */
+const plan = (body: string, labels: string[] = [], isPull = true, config?: string) =>
+  planTriage({ event: event({ body }) }, snapshotOf({ item: { labels, isPullRequest: isPull }, config })).effects
 
 describe('Prow’s own hold test cases', () => {
   it('covers the corpus', () => expect(corpus.length).toBeGreaterThanOrEqual(5))
@@ -58,38 +70,22 @@ describe('hold commands', () => {
 })
 
 describe('the triage planner', () => {
-  const config = parseConfig('')
-  const event = (over: Partial<TriageEvent> = {}): TriageEvent => ({
-    source: 'issue_comment',
-    action: 'created',
-    body: '/hold',
-    author: 'reviewer',
-    authorIsBot: false,
-    number: 7,
-    isPull: true,
-    commentId: 1,
-    headSha: null,
-    ...over
-  })
-  const snapshot = { number: 7, isPull: true, labels: [], self: 'github-actions[bot]' }
-
   it('runs commands from a new comment', () => {
-    expect(planTriage(event(), snapshot, config).effects).toEqual([{ type: 'label.add', issue: 7, label: HOLD }])
+    expect(plan('/hold')).toEqual([{ type: 'label.add', issue: 7, label: HOLD }])
   })
   it('does not run commands from an edited comment', () => {
-    const p = planTriage(event({ action: 'edited' }), snapshot, config)
+    const p = planTriage({ event: event({ action: 'edited' }) }, snapshotOf())
     expect(p.effects).toEqual([])
     expect(p.skipped).toMatch(/edited/)
   })
   it('ignores Shepherd’s own comments', () => {
-    expect(planTriage(event({ author: 'github-actions[bot]' }), snapshot, config).effects).toEqual([])
+    expect(planTriage({ event: event({ author: 'github-actions[bot]' }) }, snapshotOf()).effects).toEqual([])
   })
   it('honours a configured hold label', () => {
-    const custom = parseConfig('triage:\n  hold:\n    label: hold\n')
-    expect(planTriage(event(), snapshot, custom).effects).toEqual([{ type: 'label.add', issue: 7, label: 'hold' }])
+    expect(plan('/hold', [], true, 'triage:\n  hold:\n    label: hold\n')).toEqual([{ type: 'label.add', issue: 7, label: 'hold' }])
   })
-  it('ignores a disabled command', () => {
-    const off = parseConfig('triage:\n  commands:\n    disabled: [hold]\n')
-    expect(planTriage(event(), snapshot, off).effects).toEqual([])
+  it('ignores a disabled command, and its cancellations', () => {
+    expect(plan('/hold', [], true, 'triage:\n  commands:\n    disabled: [hold]\n')).toEqual([])
+    expect(plan('/unhold', [HOLD], true, 'triage:\n  commands:\n    disabled: [hold]\n')).toEqual([])
   })
 })

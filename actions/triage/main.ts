@@ -2,25 +2,39 @@
 import * as core from '@actions/core'
 import { actionRuntime, configPathInput, reportEffects } from '../../src/github/action-runtime.js'
 import { applyEffects } from '../../src/github/apply.js'
-import { loadTriageSnapshot } from '../../src/github/snapshot.js'
-import { toTriageEvent } from '../../src/core/triage/event.js'
+import { loadSnapshot } from '../../src/github/triage-snapshot.js'
+import { itemNumber, pullRequestAction, pullRequestAuthor, toTriageEvent } from '../../src/core/triage/event.js'
+import { parseCommands } from '../../src/core/commands/parse.js'
+import { needsPermission } from '../../src/core/triage/needs.js'
 import { planTriage } from '../../src/core/triage/plan.js'
 
 async function main(): Promise<void> {
   const rt = actionRuntime()
   const configPath = configPathInput()
   const event = toTriageEvent(rt.eventName, rt.payload)
-  if (!event) {
+  const prAction = pullRequestAction(rt.eventName, rt.payload)
+  const number = itemNumber(rt.payload)
+  if ((!event && !prAction) || number === null) {
     core.info(`Nothing to do for ${rt.eventName}.`)
     return reportEffects('Shepherd triage', [], [`Nothing to do for this ${rt.eventName} event.`])
   }
-  const { issue, config } = await loadTriageSnapshot(rt.client, rt.where, event.number, configPath)
-  const plan = planTriage(event, { ...issue, self: rt.self }, config)
-  core.setOutput('commands', JSON.stringify(plan.commands.map(({ name, args, line }) => ({ name, args, line }))))
-  core.info(`Found ${plan.commands.length} command line(s) on #${event.number}; ${plan.effects.length} effect(s) planned.`)
+  // Ask GitHub only about the people this event's decisions depend on.
+  const actors = new Set<string>()
+  if (event && needsPermission(parseCommands(event.body))) actors.add(event.author)
+  if (prAction === 'opened') actors.add(pullRequestAuthor(rt.payload) ?? '')
+  // OWNERS are read once approval and reviewer assignment act on them (they do not yet).
+  const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners: false })
+  const plan = planTriage({ event, prAction }, snapshot)
+  core.setOutput('commands', JSON.stringify(plan.intents))
+  core.info(`Found ${plan.intents.length} command(s) on #${number}; ${plan.effects.length} effect(s) planned.`)
   if (plan.skipped) core.info(`Skipped: ${plan.skipped}`)
-  const applied = await applyEffects(rt.client, rt.where, plan.effects, { dryRun: rt.dryRun, self: rt.self, knownLabels: { [issue.number]: issue.labels }, log: core.info })
-  await reportEffects(`Shepherd triage on #${event.number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : [])
+  const applied = await applyEffects(rt.client, rt.where, plan.effects, {
+    dryRun: rt.dryRun,
+    self: rt.self,
+    knownLabels: { [number]: snapshot.item.labels },
+    log: core.info
+  })
+  await reportEffects(`Shepherd triage on #${number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : [])
 }
 
 main().catch((err: Error) => core.setFailed(err.message))

@@ -4,8 +4,10 @@ import { simCommand } from './commands/sim.js'
 import { runCommand } from './commands/run.js'
 import { demoCommand } from './commands/demo.js'
 import { configCommand } from './commands/config.js'
+import { ownersCommand } from './commands/owners.js'
+import { commandsCommand } from './commands/commands.js'
 
-const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand]
+const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

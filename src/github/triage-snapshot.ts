@@ -17,6 +17,8 @@ export interface LoadSnapshotOptions {
   bot: string
   /** Users whose rights matter for this event (the commenter, the author). */
   actors: string[]
+  /** Read the OWNERS files covering the changed files (approval, reviewer assignment); default true. */
+  owners?: boolean
 }
 
 /** GraphQL node ids the applier needs to batch its writes. */
@@ -139,7 +141,7 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
   const isPull = item.__typename === 'PullRequest'
   const changedFiles = isPull ? await changedFilesOf(client, where, item) : undefined
   const comments = await commentsOf(client, where, item)
-  const owners = isPull && changedFiles ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {}
+  const owners = isPull && changedFiles && options.owners !== false ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {}
   let labels = item.labels.nodes.map((l) => l.name)
   if (item.labels.pageInfo?.hasNextPage) {
     labels = (await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: options.number, per_page: 100 })).map((l) => l.name)

@@ -40,7 +40,7 @@ describe('actions/triage handles /hold end to end', () => {
     const result = await triage('/hold\nwaiting for the design review')
     expect({ exitCode: result.exitCode, annotations: result.annotations, stderr: result.stderr }).toEqual({ exitCode: 0, annotations: [], stderr: '' })
     expect(labels(1)).toContain('do-not-merge/hold')
-    expect(JSON.parse(result.outputs.commands)).toEqual([{ name: 'hold', args: '', line: 1 }])
+    expect(JSON.parse(result.outputs.commands)).toEqual([{ command: 'hold', action: 'add', line: 1 }])
     expect(JSON.parse(result.outputs.effects)).toEqual([{ type: 'label.add', issue: 1, label: 'do-not-merge/hold', outcome: 'applied' }])
     expect(result.outputs.changed).toBe('1')
     expect(result.summary).toContain('add label &quot;do-not-merge/hold&quot; to #1')

@@ -58768,45 +58768,6 @@ async function updateRef(client, where, effect, options) {
     return 'applied';
 }
 
-;// CONCATENATED MODULE: ./src/github/graphql.ts
-/** How many aliased parts one request carries at most (GitHub counts nodes, not parts; stay modest). */
-const DEFAULT_BATCH_SIZE = 25;
-/** Returns the query text and variables for parts keyed by alias (aliases must be GraphQL names). */
-function buildBatchQuery(parts) {
-    const declarations = [];
-    const variables = {};
-    const fields = [];
-    for (const [alias, part] of Object.entries(parts)) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(alias))
-            throw new Error(`GraphQL alias "${alias}" is not a name`);
-        const rename = (text) => text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, v) => {
-            if (!part.variables?.[v])
-                throw new Error(`part "${alias}" uses $${v} without declaring it`);
-            return `$${alias}_${v}`;
-        });
-        for (const [name, [type, value]] of Object.entries(part.variables ?? {})) {
-            declarations.push(`$${alias}_${name}: ${type}`);
-            variables[`${alias}_${name}`] = value;
-        }
-        fields.push(`  ${alias}: ${rename(part.field)} ${rename(part.selection)}`);
-    }
-    const header = declarations.length ? `query Batch(${declarations.join(', ')})` : 'query Batch';
-    return { query: `${header} {\n${fields.join('\n')}\n}`, variables };
-}
-/**
- * Reads every part and returns the data keyed by alias, in ceil(parts / batchSize) requests.
- * Throws the client's GraphqlResponseError when GitHub reports errors.
- */
-async function batchRead(client, parts, batchSize = DEFAULT_BATCH_SIZE) {
-    const entries = Object.entries(parts);
-    const out = {};
-    for (let i = 0; i < entries.length; i += batchSize) {
-        const { query, variables } = buildBatchQuery(Object.fromEntries(entries.slice(i, i + batchSize)));
-        Object.assign(out, await client.graphql(query, variables));
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/core/config/schema.ts
 /**
  * The JSON Schema of `.github/shepherd.yml` and the TypeScript shape of the defaulted result.
@@ -58869,8 +58830,36 @@ const shepherdConfigSchema = {
                     default: {},
                     properties: {
                         lgtm: { description: 'Label set by `/lgtm` from a reviewer.', type: 'string', minLength: 1, default: 'lgtm' },
-                        approved: { description: 'Label set when OWNERS approvers cover every changed file.', type: 'string', minLength: 1, default: 'approved' }
+                        approved: { description: 'Label set when OWNERS approvers cover every changed file.', type: 'string', minLength: 1, default: 'approved' },
+                        additional: {
+                            description: 'Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).',
+                            type: 'array',
+                            items: { type: 'string', minLength: 1, maxLength: 50 },
+                            uniqueItems: true,
+                            default: []
+                        }
                     }
+                },
+                lgtm: {
+                    description: 'The `/lgtm` command.',
+                    type: 'object',
+                    additionalProperties: false,
+                    default: {},
+                    properties: {
+                        store_tree_hash: {
+                            description: 'Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.',
+                            type: 'boolean',
+                            default: true
+                        },
+                        review_acts_as_lgtm: { description: 'Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.', type: 'boolean', default: false }
+                    }
+                },
+                needs_labels: {
+                    description: 'Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.',
+                    type: 'array',
+                    items: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+                    uniqueItems: true,
+                    default: []
                 },
                 trusted: {
                     description: 'Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).',
@@ -58943,9 +58932,9 @@ const shepherdConfigSchema = {
                         },
                         lgtm_acts_as_approve: { description: 'Let `/lgtm` from an approver also count as `/approve`.', type: 'boolean', default: false },
                         ignore_review_state: {
-                            description: 'When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count.',
+                            description: 'When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.',
                             type: 'boolean',
-                            default: true
+                            default: false
                         }
                     }
                 },
@@ -59355,45 +59344,165 @@ function formatPath(path) {
 
 
 
-;// CONCATENATED MODULE: ./src/github/snapshot.ts
+;// CONCATENATED MODULE: ./src/github/triage-snapshot.ts
 
-
-/**
- * Returns the issue or pull request, the configuration from the default branch (never a PR head;
- * defaults when the file is missing) and the default branch's name, in one GraphQL request
- * (plus label pages past the first 100). Throws when the issue does not exist, and
- * ConfigInvalidError when the configuration is invalid.
- */
-async function loadTriageSnapshot(client, where, number, configPath = CONFIG_FILE) {
-    // Issue.state and PullRequest.state have different enum types, so GraphQL needs them aliased apart.
-    const item = (state) => `{ number ${state}: state author { login } labels(first: 100) { nodes { name } pageInfo { hasNextPage } } }`;
-    const data = await batchRead(client, {
-        repo: {
-            field: 'repository(owner: $owner, name: $name)',
-            // HEAD is the default branch: configuration never comes from a pull request's head.
-            selection: `{ defaultBranchRef { name } config: object(expression: $config) { ... on Blob { text } } item: issueOrPullRequest(number: $number) { __typename ... on Issue ${item('issueState')} ... on PullRequest ${item('pullState')} } }`,
-            variables: { owner: ['String!', where.owner], name: ['String!', where.repo], config: ['String!', `HEAD:${configPath}`], number: ['Int!', number] }
-        }
-    });
-    const repo = data.repo;
-    if (!repo?.item)
-        throw new Error(`${where.owner}/${where.repo}#${number} does not exist or is not visible to this token`);
-    let labels = repo.item.labels.nodes.map((l) => l.name);
-    if (repo.item.labels.pageInfo.hasNextPage) {
-        const all = await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: number, per_page: 100 });
-        labels = all.map((l) => l.name);
+/** GitHub's GraphQL drops the `[bot]` suffix of app logins; REST and webhooks keep it. */
+const loginOf = (a) => (!a ? 'ghost' : a.__typename === 'Bot' ? `${a.login}[bot]` : a.login);
+const COMMON = `id number title body author { login __typename } labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
+  assignees(first: 100) { nodes { login } } milestone { title }
+  comments(last: 100) { totalCount nodes { databaseId body createdAt author { login __typename } } }`;
+const PULL = `headRefOid headRefName baseRefName baseRef { target { oid } } merged isDraft mergeable
+  headCommit: commits(last: 1) { nodes { commit { tree { oid } } } }
+  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } } } }
+  reviews(last: 100) { nodes { author { login __typename } state body submittedAt commit { oid } } }
+  firstFiles: files(first: 100) { totalCount nodes { path additions deletions } }
+  lastFiles: files(last: 100) { nodes { path additions deletions } }`;
+/** Returns the directories whose OWNERS files may cover these paths, root first. */
+function ownersCandidates(paths) {
+    const dirs = new Set(['']);
+    for (const p of paths) {
+        const parts = p.split('/').slice(0, -1);
+        for (let i = 1; i <= parts.length; i++)
+            dirs.add(parts.slice(0, i).join('/'));
     }
-    return {
-        issue: {
-            number,
-            isPull: repo.item.__typename === 'PullRequest',
-            state: (repo.item.issueState ?? repo.item.pullState) === 'OPEN' ? 'open' : 'closed',
+    return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+}
+/**
+ * Returns the snapshot for issue or pull request `number`. Throws when it does not exist, and
+ * ConfigInvalidError when the configuration on the default branch is invalid.
+ */
+async function loadSnapshot(client, where, options) {
+    const actors = [...new Set(options.actors.filter((a) => a && !a.endsWith('[bot]')))];
+    const userFields = actors.map((_, i) => `u${i}: user(login: $u${i}) { login organization(login: $owner) { login } }`).join('\n');
+    const query = `query Snapshot($owner: String!, $name: String!, $number: Int!, $config: String!, $logins: [String!]!${actors.map((_, i) => `, $u${i}: String!`).join('')}) {
+  repository(owner: $owner, name: $name) {
+    id
+    defaultBranchRef { name }
+    config: object(expression: $config) { ... on Blob { text } }
+    labels(first: 100) { nodes { id name } pageInfo { hasNextPage } }
+    owner { __typename ... on Organization { teams(first: 100, userLogins: $logins) { nodes { slug members(first: 100) { nodes { login } } } } } }
+    item: issueOrPullRequest(number: $number) {
+      __typename
+      ... on Issue { issueState: state ${COMMON} }
+      ... on PullRequest { pullState: state ${COMMON} ${PULL} }
+    }
+  }
+  ${userFields}
+}`;
+    const variables = { owner: where.owner, name: where.repo, number: options.number, config: `HEAD:${options.configPath}`, logins: actors };
+    actors.forEach((a, i) => (variables[`u${i}`] = a));
+    // The permission reads go out beside the GraphQL read; GraphQL's collaborator list needs push access.
+    const [data, permissions] = await Promise.all([
+        client.graphql(query, variables),
+        Promise.all(actors.map((login) => permissionOf(client, where, login)))
+    ]);
+    const repo = data.repository;
+    const item = repo.item;
+    if (!item)
+        throw new Error(`${where.owner}/${where.repo}#${options.number} does not exist or is not visible to this token`);
+    const config = parseConfig(repo.config?.text ?? null, options.configPath);
+    const users = {};
+    actors.forEach((login, i) => {
+        const u = data[`u${i}`];
+        const teams = (repo.owner.teams?.nodes ?? []).filter((t) => t.members.nodes.some((m) => m.login.toLowerCase() === login.toLowerCase())).map((t) => `${where.owner}/${t.slug}`);
+        users[login] = { permission: permissions[i], orgMember: !!u?.organization, teams };
+    });
+    const isPull = item.__typename === 'PullRequest';
+    const changedFiles = isPull ? await changedFilesOf(client, where, item) : undefined;
+    const comments = await triage_snapshot_commentsOf(client, where, item);
+    const owners = isPull && changedFiles && options.owners !== false ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {};
+    let labels = item.labels.nodes.map((l) => l.name);
+    if (item.labels.pageInfo?.hasNextPage) {
+        labels = (await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: options.number, per_page: 100 })).map((l) => l.name);
+    }
+    const repoLabels = repo.labels.pageInfo?.hasNextPage
+        ? await client.paginate(client.rest.issues.listLabelsForRepo, { ...where, per_page: 100 })
+        : repo.labels.nodes;
+    const snapshot = {
+        repo: { owner: where.owner, name: where.repo, defaultBranch: repo.defaultBranchRef?.name ?? 'main' },
+        bot: options.bot,
+        item: {
+            number: item.number,
+            isPullRequest: isPull,
+            author: loginOf(item.author),
+            authorIsBot: item.author?.__typename === 'Bot',
+            state: (item.issueState ?? item.pullState) === 'OPEN' ? 'open' : 'closed',
+            merged: item.merged,
+            draft: item.isDraft,
+            title: item.title,
+            body: item.body,
             labels,
-            author: repo.item.author?.login ?? ''
+            assignees: item.assignees.nodes.map((a) => a.login),
+            requestedReviewers: item.reviewRequests?.nodes.map((r) => r.requestedReviewer?.login).filter((l) => !!l),
+            milestone: item.milestone?.title ?? null,
+            headSha: item.headRefOid,
+            headRef: item.headRefName,
+            baseRef: item.baseRefName,
+            baseSha: item.baseRef?.target.oid,
+            treeSha: item.headCommit?.nodes[0]?.commit.tree.oid,
+            changedFiles,
+            mergeable: item.mergeable,
+            comments,
+            reviews: item.reviews?.nodes.map((r) => ({ author: loginOf(r.author), state: r.state, body: r.body, submittedAt: r.submittedAt, commit: r.commit?.oid }))
         },
-        config: parseConfig(repo.config?.text ?? null, configPath),
-        defaultBranch: repo.defaultBranchRef?.name ?? 'main'
+        users,
+        owners,
+        repoLabels: repoLabels.map((l) => l.name),
+        config
     };
+    return { snapshot, ids: { item: item.id, labels: Object.fromEntries(repoLabels.map((l) => [l.name.toLowerCase(), l.node_id ?? String(l.id)])) } };
+}
+async function permissionOf(client, where, login) {
+    try {
+        const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...where, username: login });
+        // role_name carries the five roles; `permission` folds triage and maintain into read and write.
+        const role = (data.role_name ?? data.permission);
+        return (['read', 'triage', 'write', 'maintain', 'admin'].includes(role) ? role : 'none');
+    }
+    catch (err) {
+        if (err.status === 404)
+            return 'none';
+        throw err;
+    }
+}
+async function changedFilesOf(client, where, item) {
+    const total = item.firstFiles?.totalCount ?? 0;
+    const toFile = (f) => ({ path: f.path, additions: f.additions, deletions: f.deletions });
+    // first:100 and last:100 together cover any pull request of up to 200 files in the one read.
+    if (total <= 200) {
+        const first = item.firstFiles?.nodes ?? [];
+        const last = (item.lastFiles?.nodes ?? []).slice(Math.max(0, first.length + (item.lastFiles?.nodes.length ?? 0) - total));
+        return [...first, ...last].map(toFile);
+    }
+    const files = await client.paginate(client.rest.pulls.listFiles, { ...where, pull_number: item.number, per_page: 100 });
+    return files.map((f) => ({ path: f.filename, previousPath: f.previous_filename, additions: f.additions, deletions: f.deletions }));
+}
+async function triage_snapshot_commentsOf(client, where, item) {
+    if ((item.comments.totalCount ?? 0) <= item.comments.nodes.length) {
+        return item.comments.nodes.map((c) => ({ id: c.databaseId, author: loginOf(c.author), body: c.body, createdAt: c.createdAt, authorIsBot: c.author?.__typename === 'Bot' }));
+    }
+    const all = await client.paginate(client.rest.issues.listComments, { ...where, issue_number: item.number, per_page: 100 });
+    return all.map((c) => ({ id: c.id, author: c.user?.login ?? 'ghost', body: c.body ?? '', createdAt: c.created_at, authorIsBot: c.user?.type === 'Bot' }));
+}
+/** Reads every OWNERS file that may cover the files, and OWNERS_ALIASES, at `rev`, in one request. */
+async function ownersFiles(client, where, rev, files) {
+    const paths = [...ownersCandidates(files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path]))).map((d) => (d ? `${d}/OWNERS` : 'OWNERS')), 'OWNERS_ALIASES'];
+    const fields = paths.map((_, i) => `f${i}: object(expression: $f${i}) { ... on Blob { text } }`).join('\n    ');
+    const query = `query Owners($owner: String!, $name: String!${paths.map((_, i) => `, $f${i}: String!`).join('')}) {
+  repository(owner: $owner, name: $name) {
+    ${fields}
+  }
+}`;
+    const variables = { owner: where.owner, name: where.repo };
+    paths.forEach((p, i) => (variables[`f${i}`] = `${rev}:${p}`));
+    const data = await client.graphql(query, variables);
+    const owners = {};
+    paths.forEach((p, i) => {
+        const text = data.repository[`f${i}`]?.text;
+        if (typeof text === 'string')
+            owners[p] = text;
+    });
+    return owners;
 }
 
 ;// CONCATENATED MODULE: ./src/core/triage/event.ts
@@ -59481,6 +59590,24 @@ function toTriageEvent(eventName, payload) {
             throw new UnsupportedEventError(`triage handles issue_comment, pull_request_review, pull_request_target, pull_request and issues events, not "${eventName}"`);
     }
 }
+const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft'];
+/** Returns the action of a pull_request(_target) event triage reacts to, or null for any other event. */
+function pullRequestAction(eventName, payload) {
+    if (eventName !== 'pull_request' && eventName !== 'pull_request_target')
+        return null;
+    const action = str(obj(payload).action);
+    return PR_ACTIONS.includes(action) ? action : null;
+}
+/** Returns the number of the issue or pull request an event is about, or null. */
+function itemNumber(payload) {
+    const p = obj(payload);
+    const n = obj(p.pull_request).number ?? obj(p.issue).number;
+    return typeof n === 'number' ? n : null;
+}
+/** Returns the login of the pull request's author in a pull request event, or null. */
+function pullRequestAuthor(payload) {
+    return str(obj(obj(obj(payload).pull_request).user).login) || null;
+}
 
 ;// CONCATENATED MODULE: ./src/core/commands/lines.ts
 /**
@@ -59519,53 +59646,3705 @@ function commandLines(body) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/core/triage/hold.ts
-/** Returns what one command line asks of the hold label, or null when it is not a hold command. */
-function holdIntent(cmd) {
-    if (cmd.name === 'unhold' || cmd.name === 'remove-hold')
-        return 'unhold';
-    if (cmd.name !== 'hold')
-        return null;
-    return cmd.args.split(/\s+/)[0].toLowerCase() === 'cancel' ? 'unhold' : 'hold';
+;// CONCATENATED MODULE: ./src/core/commands/types.ts
+/**
+ * What a comment asks for: one typed intent per command line. Intents say what was written, not
+ * whether it is allowed or what it changes; the triage planner decides that from GitHub's state.
+ */
+/** The label families of Prow's label plugin (`/kind bug` -> `kind/bug`); `triage.label_families` may change them. */
+const PROW_LABEL_FAMILIES = ['area', 'committee', 'kind', 'language', 'priority', 'sig', 'triage', 'wg'];
+/** The states `/lifecycle` accepts; their labels (`lifecycle/frozen`, …) exclude each other. */
+const LIFECYCLE_STATES = ['active', 'frozen', 'stale', 'rotten'];
+
+;// CONCATENATED MODULE: ./src/core/commands/grammar.ts
+
+/** Most values one command line may name (logins, labels, tests, branches, contexts). */
+const MAX_ARGS = 20;
+/** Longest single value (a test name, branch, status context, milestone title). */
+const MAX_VALUE_LENGTH = 255;
+/** Longest label name; GitHub refuses longer ones. */
+const MAX_LABEL_LENGTH = 50;
+/** Longest issue or pull request title; GitHub refuses longer ones. */
+const MAX_TITLE_LENGTH = 256;
+/** Returns the `invalid` intent for a command line. */
+function invalid(cmd, reason) {
+    return { command: 'invalid', name: cmd.name, reason, line: cmd.line };
 }
-/** Returns the label change the comment's last hold command asks for, if it changes anything. */
-function planHold(input) {
-    // Prow's hold acts on pull requests only: an issue cannot merge, so there is nothing to hold.
-    if (!input.isPull)
+function at(body, cmd) {
+    return { ...body, line: cmd.line };
+}
+// C0 and C1 control characters other than tab (a title may hold one; lists are split on it anyway).
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+// GitHub logins: letters, digits, hyphens; `_` for Enterprise Managed Users (`name_shortcode`).
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// The same shape as `triage.trusted.teams` in the configuration schema.
+const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+$/;
+/** Splits a list written with spaces or commas (`a b`, `a, b`, `a,b,`). */
+function splitList(args) {
+    return args.split(/[\s,]+/).filter(Boolean);
+}
+/**
+ * Splits on whitespace outside double quotes, dropping the quotes (`a "b c"` -> `a`, `b c`), as
+ * Prow's `/override` does. Returns null when a quote is left open.
+ */
+function splitQuoted(args) {
+    const out = [];
+    let current = '';
+    let quoted = false;
+    let any = false;
+    for (const ch of args) {
+        if (ch === '"') {
+            quoted = !quoted;
+            any = true;
+        }
+        else if (!quoted && /\s/.test(ch)) {
+            if (any)
+                out.push(current);
+            current = '';
+            any = false;
+        }
+        else {
+            current += ch;
+            any = true;
+        }
+    }
+    if (quoted)
+        return null;
+    if (any)
+        out.push(current);
+    return out.map((s) => s.trim()).filter(Boolean);
+}
+function unique(values, fold = (v) => v) {
+    const seen = new Set();
+    return values.filter((v) => !seen.has(fold(v)) && seen.add(fold(v)));
+}
+/** The first problem with a list of values, or null: count, length and control characters. */
+function listProblem(cmd, values, noun, maxLength = MAX_VALUE_LENGTH) {
+    if (values.length > MAX_ARGS)
+        return `\`/${cmd.name}\` takes at most ${MAX_ARGS} ${noun} on one line.`;
+    if (values.some((v) => v.length > maxLength))
+        return `\`/${cmd.name}\` takes ${noun} of at most ${maxLength} characters.`;
+    if (values.some((v) => CONTROL.test(v)))
+        return `\`/${cmd.name}\` cannot take control characters.`;
+    return null;
+}
+/** Joins `a`, `b` and `c` as "`a`, `b` or `c`". */
+function orList(items) {
+    const quoted = items.map((i) => `\`${i}\``);
+    return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+}
+/** Nothing may follow the command word (Prow's `\s*$`). */
+function alone(body, reason) {
+    return (cmd) => (cmd.args ? invalid(cmd, reason ?? `Write \`/${cmd.name}\` alone on its line.`) : at(body, cmd));
+}
+/** Any text may follow the command word, and is ignored (a reason, as in `/hold until Friday`). */
+function anyText(body) {
+    return (cmd) => at(body, cmd);
+}
+/**
+ * Exactly one of `table`'s keywords may follow the command word (`''` for none). Keywords compare
+ * in lower case unless the command is case-sensitive; spacing between words does not matter.
+ */
+function keywords(table, options = {}) {
+    return (cmd) => {
+        const words = cmd.args.split(/\s+/).filter(Boolean).join(' ');
+        const key = options.caseSensitive ? words : words.toLowerCase();
+        if (Object.hasOwn(table, key))
+            return at(table[key], cmd);
+        const forms = Object.keys(table).map((k) => (k ? `/${cmd.name} ${k}` : `/${cmd.name}`));
+        return invalid(cmd, `Write ${orList(forms)} alone on its line.`);
+    };
+}
+/** `/approve [no-issue|cancel] [text]`: as Prow, any `cancel` in the text cancels. */
+function approveArgs() {
+    return (cmd) => {
+        const args = cmd.args.toLowerCase();
+        if (args.includes('cancel'))
+            return at({ command: 'approve', action: 'cancel', noIssue: false }, cmd);
+        return at({ command: 'approve', action: 'add', noIssue: args === 'no-issue' }, cmd);
+    };
+}
+/** `/hold [cancel] [reason]`: a first word `cancel` releases the hold; other text is a reason. */
+function holdArgs() {
+    return (cmd) => at({ command: 'hold', action: cmd.args.split(/\s+/)[0].toLowerCase() === 'cancel' ? 'cancel' : 'add' }, cmd);
+}
+/** `/kind bug feature`: values of a label family, lower-cased, each a label `<family>/<value>`. */
+function familyLabels(family, action) {
+    return (cmd) => {
+        const values = unique(splitList(cmd.args).map((v) => v.toLowerCase()));
+        if (values.length === 0)
+            return invalid(cmd, `Name at least one value: \`/${cmd.name} <value>\`.`);
+        const labels = values.map((v) => `${family}/${v}`);
+        const problem = listProblem(cmd, labels, 'labels', MAX_LABEL_LENGTH);
+        return problem ? invalid(cmd, problem) : at({ command: 'label', family, action, values, labels }, cmd);
+    };
+}
+/** `/label x` or `/label "needs docs"`: exactly one label, kept as written. */
+function oneLabel(action) {
+    return (cmd) => {
+        const values = splitQuoted(cmd.args);
+        if (!values || values.length !== 1) {
+            return invalid(cmd, `Name exactly one label: \`/${cmd.name} <label>\`; quote a label with spaces: \`/${cmd.name} "good first issue"\`.`);
+        }
+        const problem = listProblem(cmd, values, 'labels', MAX_LABEL_LENGTH);
+        return problem ? invalid(cmd, problem) : at({ command: 'label', family: null, action, values, labels: values }, cmd);
+    };
+}
+/** `/assign @a b @org/team`: logins and teams, an `@` optional; none means the commenter. */
+function people(command, action) {
+    return (cmd) => {
+        const names = splitList(cmd.args).map((n) => (n.startsWith('@') ? n.slice(1) : n));
+        const problem = listProblem(cmd, names, 'names');
+        if (problem)
+            return invalid(cmd, problem);
+        if (names.some((n) => (n.includes('/') ? !TEAM.test(n) : !LOGIN.test(n)))) {
+            return invalid(cmd, `\`/${cmd.name}\` takes GitHub logins (\`@user\`) and teams (\`@org/team\`), separated by spaces.`);
+        }
+        const fold = (n) => n.toLowerCase();
+        const users = unique(names.filter((n) => !n.includes('/')), fold);
+        const teams = unique(names.filter((n) => n.includes('/')), fold);
+        return at({ command, action, users, teams, self: names.length === 0 }, cmd);
+    };
+}
+/** `/lifecycle frozen`: exactly one state. */
+function lifecycleState(action) {
+    return (cmd) => {
+        const state = cmd.args.toLowerCase();
+        if (!LIFECYCLE_STATES.includes(state)) {
+            return invalid(cmd, `Write \`/${cmd.name}\` and one state: ${orList([...LIFECYCLE_STATES])}.`);
+        }
+        return at({ command: 'lifecycle', action, state: state, label: `lifecycle/${state}` }, cmd);
+    };
+}
+/** `/test a b,`, `/test all`, `/test ?` and a bare `/test` (help). */
+function testArgs() {
+    return (cmd) => {
+        if (cmd.args === '' || cmd.args === '?')
+            return at({ command: 'test', action: 'help', asked: cmd.args === '?' }, cmd);
+        const words = splitList(cmd.args);
+        // As Prow's `/test all …`: only a first `all` means every test; later words still name tests.
+        const all = words[0] === 'all';
+        const names = unique(all ? words.slice(1) : words);
+        const problem = listProblem(cmd, names, 'test names');
+        return problem ? invalid(cmd, problem) : at({ command: 'test', action: 'run', all, names }, cmd);
+    };
+}
+/** `/override ctx "ctx with spaces"`: status contexts or check names, quoted when they have spaces. */
+function overrideArgs() {
+    return (cmd) => {
+        const contexts = splitQuoted(cmd.args);
+        if (!contexts)
+            return invalid(cmd, `A quote is left open; write \`/${cmd.name} "check with spaces"\`.`);
+        if (contexts.length === 0)
+            return invalid(cmd, '/override requires failed status contexts to operate on, but none was given');
+        const problem = listProblem(cmd, contexts, 'contexts');
+        return problem ? invalid(cmd, problem) : at({ command: 'override', contexts: unique(contexts) }, cmd);
+    };
+}
+/** `/milestone <title>` or `/milestone clear`. */
+function milestoneArgs() {
+    return (cmd) => {
+        if (!cmd.args)
+            return invalid(cmd, `Name a milestone: \`/${cmd.name} <title>\`, or \`/${cmd.name} clear\` to clear it.`);
+        if (cmd.args === 'clear')
+            return at({ command: 'milestone', action: 'clear' }, cmd);
+        const problem = listProblem(cmd, [cmd.args], 'titles');
+        return problem ? invalid(cmd, problem) : at({ command: 'milestone', action: 'set', title: cmd.args }, cmd);
+    };
+}
+/** `/retitle <title>`: the rest of the line. */
+function retitleArgs() {
+    return (cmd) => {
+        if (!cmd.args)
+            return invalid(cmd, 'Titles may not be empty.');
+        const problem = listProblem(cmd, [cmd.args], 'titles', MAX_TITLE_LENGTH);
+        return problem ? invalid(cmd, problem) : at({ command: 'retitle', title: cmd.args }, cmd);
+    };
+}
+/** Returns whether `name` is a branch name git would accept (`git check-ref-format --branch`). */
+function isBranchName(name) {
+    if (!name || name === '@' || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') || name.endsWith('.'))
+        return false;
+    if (/[\u0000-\u0020\u007f~^:?*[\\]|\.\.|@\{|\/\//.test(name))
+        return false;
+    return name.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
+}
+/** `/cherry-pick release-1.30 release-1.29`: one or more branches. */
+function cherryPickArgs() {
+    return (cmd) => {
+        const branches = unique(splitList(cmd.args));
+        if (branches.length === 0)
+            return invalid(cmd, `Name a branch: \`/${cmd.name} <branch>\`.`);
+        const problem = listProblem(cmd, branches, 'branches');
+        if (problem)
+            return invalid(cmd, problem);
+        if (!branches.every(isBranchName))
+            return invalid(cmd, `\`/${cmd.name}\` takes branch names, separated by spaces.`);
+        return at({ command: 'cherry-pick', branches }, cmd);
+    };
+}
+/** `/shepherd help`, `/shepherd freeze [reason]`, `/shepherd unfreeze [reason]`. */
+function shepherdArgs() {
+    return (cmd) => {
+        const [sub = '', ...rest] = cmd.args.toLowerCase().split(/\s+/);
+        if (sub === 'help' && rest.length === 0)
+            return at({ command: 'shepherd', action: 'help' }, cmd);
+        if (sub === 'freeze' || sub === 'unfreeze')
+            return at({ command: 'shepherd', action: sub }, cmd);
+        return invalid(cmd, 'Write `/shepherd help`, `/shepherd freeze` or `/shepherd unfreeze`.');
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/commands/registry.ts
+/**
+ * Every comment command Shepherd knows, in one table: its word, aliases, whether Prow matches the
+ * word case-sensitively, its syntax, and the parser for its arguments. docs/commands.md describes
+ * the same table for people; a test checks that it names every word here.
+ */
+
+
+const RETEST_TARGETS = 'The `/retest` command does not accept any targets.';
+// Case: `true` marks the words Prow matches case-sensitively (prow.md §0.7).
+const ROWS = [
+    [
+        'lgtm',
+        false,
+        '/lgtm [no-issue|cancel]',
+        keywords({
+            '': { command: 'lgtm', action: 'add', noIssue: false },
+            'no-issue': { command: 'lgtm', action: 'add', noIssue: true },
+            cancel: { command: 'lgtm', action: 'cancel', noIssue: false }
+        })
+    ],
+    ['remove-lgtm', false, '/remove-lgtm', alone({ command: 'lgtm', action: 'cancel', noIssue: false })],
+    ['approve', false, '/approve [no-issue|cancel] [text]', approveArgs()],
+    ['remove-approve', false, '/remove-approve [text]', anyText({ command: 'approve', action: 'cancel', noIssue: false })],
+    ['hold', false, '/hold [cancel] [reason]', holdArgs()],
+    ['unhold', false, '/unhold [reason]', anyText({ command: 'hold', action: 'cancel' })],
+    ['remove-hold', false, '/remove-hold [reason]', anyText({ command: 'hold', action: 'cancel' })],
+    ['label', true, '/label <label>', oneLabel('add')],
+    ['remove-label', true, '/remove-label <label>', oneLabel('remove')],
+    ['assign', false, '/assign [@user|@org/team …]', people('assign', 'add')],
+    ['unassign', false, '/unassign [@user|@org/team …]', people('assign', 'remove')],
+    ['cc', false, '/cc [@user|@org/team …]', people('cc', 'add')],
+    ['uncc', false, '/uncc [@user|@org/team …]', people('cc', 'remove')],
+    ['lifecycle', false, '/lifecycle active|frozen|stale|rotten', lifecycleState('add')],
+    ['remove-lifecycle', false, '/remove-lifecycle active|frozen|stale|rotten', lifecycleState('remove')],
+    ['close', false, '/close [not-planned]', keywords({ '': { command: 'close', notPlanned: false }, 'not-planned': { command: 'close', notPlanned: true } })],
+    ['reopen', false, '/reopen', alone({ command: 'reopen' })],
+    [
+        'ok-to-test',
+        true,
+        '/ok-to-test [cancel]',
+        keywords({ '': { command: 'ok-to-test', action: 'add' }, cancel: { command: 'ok-to-test', action: 'cancel' } }, { caseSensitive: true })
+    ],
+    ['test', true, '/test <name …> | /test all | /test ?', testArgs()],
+    ['retest', true, '/retest', alone({ command: 'retest', requiredOnly: false }, RETEST_TARGETS)],
+    ['retest-required', true, '/retest-required', alone({ command: 'retest', requiredOnly: true })],
+    ['override', false, '/override <check> ["check with spaces" …]', overrideArgs()],
+    ['milestone', true, '/milestone <title> | /milestone clear', milestoneArgs()],
+    ['retitle', false, '/retitle <title>', retitleArgs()],
+    ['help', false, '/help', alone({ command: 'help', action: 'add' })],
+    ['remove-help', false, '/remove-help', alone({ command: 'help', action: 'remove' })],
+    ['good-first-issue', false, '/good-first-issue', alone({ command: 'good-first-issue', action: 'add' })],
+    ['remove-good-first-issue', false, '/remove-good-first-issue', alone({ command: 'good-first-issue', action: 'remove' })],
+    ['cherry-pick', true, '/cherry-pick <branch …>', cherryPickArgs(), ['cherrypick']],
+    ['auto-cc', false, '/auto-cc', alone({ command: 'auto-cc' })],
+    ['shepherd', false, '/shepherd help|freeze|unfreeze', shepherdArgs()]
+];
+function familyRows(families) {
+    return families.flatMap((f) => [
+        [f, true, `/${f} <value …>`, familyLabels(f, 'add')],
+        [`remove-${f}`, true, `/remove-${f} <value …>`, familyLabels(f, 'remove')]
+    ]);
+}
+const FAMILY = /^[a-z0-9][a-z0-9-]*$/;
+/**
+ * Returns the command specs with the given label families (Prow's eight by default). A family
+ * whose word another command already has (`label_families: [hold]`) is left out: the command wins.
+ */
+function commandSpecs(labelFamilies = PROW_LABEL_FAMILIES) {
+    const taken = new Set(ROWS.flatMap(([word, , , , aliases]) => [word, ...(aliases ?? [])]));
+    const families = [...new Set(labelFamilies)].filter((f) => FAMILY.test(f) && !taken.has(f) && !taken.has(`remove-${f}`));
+    return [...ROWS, ...familyRows(families)].map(([word, caseSensitive, usage, parse, aliases = []]) => ({ word, aliases, caseSensitive, usage, parse }));
+}
+/** The default specs, Prow's label families included. */
+const COMMAND_SPECS = commandSpecs();
+/** Returns a lookup from every command word and alias to its spec. */
+function commandRegistry(specs = COMMAND_SPECS) {
+    return new Map(specs.flatMap((s) => [s.word, ...s.aliases].map((w) => [w, s])));
+}
+
+;// CONCATENATED MODULE: ./src/core/commands/parse.ts
+/**
+ * Comment body in, typed command intents out: the command lines `commandLines` finds, each parsed
+ * by its spec in the registry. Pure and total: it never throws, whatever the comment holds.
+ */
+
+
+const DEFAULT_REGISTRY = commandRegistry(COMMAND_SPECS);
+let custom = null;
+function registryFor(families) {
+    if (!families)
+        return DEFAULT_REGISTRY;
+    const key = families.join('\n');
+    if (custom?.key !== key)
+        custom = { key, registry: commandRegistry(commandSpecs(families)) };
+    return custom.registry;
+}
+/**
+ * Returns the intents of a comment's command lines, in line order: one per known command line
+ * (an `invalid` intent when its arguments are wrong), none for unknown `/words`. Conflicts are
+ * left to the planner, which lets the last line win.
+ */
+function parseCommands(body, options = {}) {
+    const registry = registryFor(options.labelFamilies);
+    const intents = [];
+    for (const cmd of commandLines(body)) {
+        const spec = registry.get(cmd.name);
+        if (!spec)
+            continue;
+        if (spec.caseSensitive && cmd.raw !== cmd.name) {
+            intents.push({ command: 'invalid', name: cmd.name, reason: `Write \`/${cmd.name}\` in lower case; \`/${cmd.raw}\` is not a command.`, line: cmd.line });
+            continue;
+        }
+        intents.push(spec.parse(cmd));
+    }
+    return intents;
+}
+
+;// CONCATENATED MODULE: ./src/core/triage/needs.ts
+/** Commands that ask GitHub for the commenter's repository permission. */
+const NEED_PERMISSION = new Set(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override']);
+/** Returns whether any intent needs the commenter's permission. */
+function needsPermission(intents) {
+    return intents.some((i) => NEED_PERMISSION.has(i.command));
+}
+
+;// CONCATENATED MODULE: ./src/core/triage/working.ts
+const key = (s) => s.toLowerCase();
+class working_WorkingItem {
+    item;
+    labels = new Map();
+    assignees = new Map();
+    reviewRequests = new Map();
+    reviewRemovals = new Map();
+    title;
+    state;
+    stateReason;
+    /** Effects that are not a difference of state (dispatches, re-runs, cherry-picks). */
+    actions = [];
+    /** Messages for the reply to the comment, in line order. */
+    replies = [];
+    constructor(item) {
+        this.item = item;
+        for (const l of item.labels)
+            this.labels.set(key(l), l);
+        for (const a of item.assignees)
+            this.assignees.set(key(a), a);
+        this.title = item.title;
+        this.state = item.state;
+    }
+    hasLabel(label) {
+        return this.labels.has(key(label));
+    }
+    /** Returns the labels as they stand now. */
+    currentLabels() {
+        return [...this.labels.values()];
+    }
+    addLabel(label) {
+        if (!this.hasLabel(label))
+            this.labels.set(key(label), label);
+    }
+    removeLabel(label) {
+        this.labels.delete(key(label));
+    }
+    isAssigned(login) {
+        return this.assignees.has(key(login));
+    }
+    assign(login) {
+        this.assignees.set(key(login), login);
+    }
+    unassign(login) {
+        this.assignees.delete(key(login));
+    }
+    requestReview(login) {
+        this.reviewRemovals.delete(key(login));
+        this.reviewRequests.set(key(login), login);
+    }
+    removeReviewRequest(login) {
+        this.reviewRequests.delete(key(login));
+        this.reviewRemovals.set(key(login), login);
+    }
+    reply(message) {
+        this.replies.push(message);
+    }
+    /** Returns the effects that take GitHub from the snapshot to this state, in a stable order. */
+    effects() {
+        const n = this.item.number;
+        const before = new Map(this.item.labels.map((l) => [key(l), l]));
+        const out = [];
+        for (const [k, l] of before)
+            if (!this.labels.has(k))
+                out.push({ type: 'label.remove', issue: n, label: l });
+        for (const [k, l] of this.labels)
+            if (!before.has(k))
+                out.push({ type: 'label.add', issue: n, label: l });
+        const assigned = new Set(this.item.assignees.map(key));
+        const adds = [...this.assignees].filter(([k]) => !assigned.has(k)).map(([, l]) => l);
+        const removes = this.item.assignees.filter((a) => !this.assignees.has(key(a)));
+        if (adds.length)
+            out.push({ type: 'assignees.add', issue: n, logins: adds });
+        if (removes.length)
+            out.push({ type: 'assignees.remove', issue: n, logins: removes });
+        const requested = new Set((this.item.requestedReviewers ?? []).map(key));
+        const asks = [...this.reviewRequests].filter(([k]) => !requested.has(k)).map(([, l]) => l);
+        const drops = [...this.reviewRemovals].filter(([k]) => requested.has(k)).map(([, l]) => l);
+        if (asks.length)
+            out.push({ type: 'reviewers.request', pull: n, logins: asks, teams: [] });
+        if (drops.length)
+            out.push({ type: 'reviewers.remove', pull: n, logins: drops, teams: [] });
+        if (this.title !== this.item.title || this.state !== this.item.state) {
+            out.push({
+                type: 'issue.update',
+                issue: n,
+                ...(this.title !== this.item.title ? { title: this.title } : {}),
+                ...(this.state !== this.item.state ? { state: this.state, ...(this.stateReason ? { stateReason: this.stateReason } : {}) } : {})
+            });
+        }
+        return [...out, ...this.actions];
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/minimatch/node_modules/balanced-match/dist/esm/index.js
+const balanced = (a, b, str) => {
+    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
+    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
+    const r = ma !== null && mb != null && range(ma, mb, str);
+    return (r && {
+        start: r[0],
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + ma.length, r[1]),
+        post: str.slice(r[1] + mb.length),
+    });
+};
+const maybeMatch = (reg, str) => {
+    const m = str.match(reg);
+    return m ? m[0] : null;
+};
+const range = (a, b, str) => {
+    let begs, beg, left, right = undefined, result;
+    let ai = str.indexOf(a);
+    let bi = str.indexOf(b, ai + 1);
+    let i = ai;
+    if (ai >= 0 && bi > 0) {
+        if (a === b) {
+            return [ai, bi];
+        }
+        begs = [];
+        left = str.length;
+        while (i >= 0 && !result) {
+            if (i === ai) {
+                begs.push(i);
+                ai = str.indexOf(a, i + 1);
+            }
+            else if (begs.length === 1) {
+                const r = begs.pop();
+                if (r !== undefined)
+                    result = [r, bi];
+            }
+            else {
+                beg = begs.pop();
+                if (beg !== undefined && beg < left) {
+                    left = beg;
+                    right = bi;
+                }
+                bi = str.indexOf(b, i + 1);
+            }
+            i = ai < bi && ai >= 0 ? ai : bi;
+        }
+        if (begs.length && right !== undefined) {
+            result = [left, right];
+        }
+    }
+    return result;
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/node_modules/brace-expansion/dist/esm/index.js
+
+const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
+const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
+const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
+const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
+const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
+const escSlashPattern = new RegExp(escSlash, 'g');
+const escOpenPattern = new RegExp(escOpen, 'g');
+const escClosePattern = new RegExp(escClose, 'g');
+const escCommaPattern = new RegExp(escComma, 'g');
+const escPeriodPattern = new RegExp(escPeriod, 'g');
+const slashPattern = /\\\\/g;
+const openPattern = /\\{/g;
+const closePattern = /\\}/g;
+const commaPattern = /\\,/g;
+const periodPattern = /\\\./g;
+const EXPANSION_MAX = 100_000;
+// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
+// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
+// truncated to 100k results - while making every result ~1500 characters
+// long. The result set, and the intermediate arrays built while combining
+// brace sets, then grow large enough to exhaust memory and crash the process
+// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
+// characters the accumulator may hold at any point, so memory stays flat no
+// matter how many brace groups are chained. The limit sits well above any
+// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
+// characters) so legitimate input is unaffected.
+const EXPANSION_MAX_LENGTH = 4_000_000;
+// `expand_` recurses once per level of brace *nesting* - both when expanding a
+// set's comma members and when re-wrapping a set whose body is a single part.
+// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
+// level per chained group), which left nesting depth unbounded: about 3,100
+// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
+// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
+// will follow nesting. It sits far above any realistic pattern and well below
+// the depth at which the stack runs out.
+const EXPANSION_MAX_DEPTH = 1_000;
+// Bash keeps a quirk where a brace group followed by a comma set still expands
+// (`{a},b}`). The parser implements it by rewriting the string and restarting
+// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
+// full passes over a string that itself grows by one `escClose` sentinel each
+// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
+// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
+// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
+// times the scan may restart. Real `{a},b}` input needs a handful.
+const EXPANSION_MAX_REWRITES = 1_000;
+// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
+// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
+// and chained groups each rebuild up to `max` results, so 2KB of input could
+// block the event loop for over 30 seconds. Each character scanned, result
+// built and sequence value generated is a step, and each `expand_` call costs
+// `CALL_STEPS` more. Past the budget, the set being expanded and everything
+// after it stay literal. A glob needs a few hundred steps, and nesting all the
+// way to `EXPANSION_MAX_DEPTH` about 4M.
+const EXPANSION_MAX_STEPS = 20_000_000;
+// What one `expand_` call costs on top of what it scans and builds. Setting
+// one up takes about as long as scanning 16 characters, and a set whose
+// results are wrapped to be expanded again makes one call per result, each
+// scanning and building next to nothing: 64KB of
+// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
+// 4M such calls, which spent the budget three times as slowly as anything
+// else.
+const CALL_STEPS = 16;
+function numeric(str) {
+    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+}
+function escapeBraces(str) {
+    return str
+        .replace(slashPattern, escSlash)
+        .replace(openPattern, escOpen)
+        .replace(closePattern, escClose)
+        .replace(commaPattern, escComma)
+        .replace(periodPattern, escPeriod);
+}
+function unescapeBraces(str) {
+    return str
+        .replace(escSlashPattern, '\\')
+        .replace(escOpenPattern, '{')
+        .replace(escClosePattern, '}')
+        .replace(escCommaPattern, ',')
+        .replace(escPeriodPattern, '.');
+}
+// Like `target.push(...items)` but doesn't overflow the stack
+function pushAll(target, items) {
+    for (let i = 0; i < items.length; i++) {
+        target.push(items[i]);
+    }
+}
+// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
+// and charged for the characters it walks: up to the group's `}`, or the
+// whole string when there is no match or unmatched `{` come first, which
+// `unmatched` then flags for masking. Once a call overdraws the budget, it
+// and every later one return undefined, so the rest stays literal.
+function balancedWithBudget(str, masked, budget) {
+    if (budget.remaining < 0) {
+        return undefined;
+    }
+    const r = range('{', '}', masked);
+    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
+    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+    if (!r || budget.remaining < 0) {
+        return undefined;
+    }
+    return {
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + 1, r[1]),
+        post: str.slice(r[1] + 1),
+        unmatched,
+    };
+}
+// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
+// keeps the length, so a scan of it still lines up with the string it was
+// made from. Such a `{` is literal either way, but `balanced` only learns that
+// one is unmatched by reading to the end of the string, so with one at the
+// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
+// input. That was quadratic, and once the step budget charged for it, it ran
+// out partway through and left the rest literal. A scan of the masked copy
+// stops at the group's `}`. It is one pass, charged as such.
+function maskUnmatchedOpens(masked, budget) {
+    budget.remaining -= masked.length;
+    const open = [];
+    for (let i = 0; i < masked.length; i++) {
+        const c = masked.charCodeAt(i);
+        if (c === 0x7b) {
+            open.push(i);
+        }
+        else if (c === 0x7d && open.length) {
+            open.pop();
+        }
+    }
+    let out = '';
+    let last = 0;
+    for (let i = 0; i < open.length; i++) {
+        const at = open[i];
+        out += masked.slice(last, at) + '\0';
+        last = at + 1;
+    }
+    return out + masked.slice(last);
+}
+// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
+// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
+// the end. The regex tries every `,` and backtracks through the rest of its
+// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
+// every pass. Like a scan, it is charged for the whole string and refused if
+// that overdraws the budget.
+function commaSetFollows(str, budget) {
+    budget.remaining -= str.length;
+    if (budget.remaining < 0) {
+        return false;
+    }
+    // Whether a `}` follows the current position before the line ends
+    let close = false;
+    for (let i = str.length - 1; i >= 0; i--) {
+        const c = str.charCodeAt(i);
+        if (c === 0x7d) {
+            close = true;
+        }
+        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+            // A line terminator, which `.` does not match
+            close = false;
+        }
+        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * Basically just str.split(","), but handling cases
+ * where we have nested braced sections, which should be
+ * treated as individual members, like {a,{b,c},d}
+ *
+ * Returns `undefined` if the step budget runs out before the whole set is
+ * split, since splitting what is left on every comma would tear apart the
+ * nested sets it still holds.
+ */
+function parseCommaParts(str, budget) {
+    const parts = [];
+    // Walk the brace groups iteratively. Recursing on `post` once per group let a
+    // chain of them exhaust the stack - the parsing-side counterpart to
+    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
+    // `maxLength` can bound, since it happens before expansion.
+    //
+    // The part the next chunk continues
+    let carry = '';
+    for (;;) {
+        // A set's body holds no unmatched `{`, so there is nothing to mask.
+        const m = balancedWithBudget(str, str, budget);
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        if (!m) {
+            const tail = str.split(',');
+            tail[0] = carry + tail[0];
+            pushAll(parts, tail);
+            return parts;
+        }
+        const { pre, body, post } = m;
+        const p = pre.split(',');
+        p[0] = carry + p[0];
+        p[p.length - 1] += '{' + body + '}';
+        if (!post.length) {
+            pushAll(parts, p);
+            return parts;
+        }
+        carry = p.pop();
+        pushAll(parts, p);
+        str = post;
+    }
+}
+// An option that is left out, or that is NaN, gets its default. Every
+// comparison against NaN is false, so a NaN bound would never be reached:
+// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
+// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
+// `Infinity` to lift a bound.
+function bound(value, fallback) {
+    return value === undefined || isNaN(value) ? fallback : value;
+}
+function esm_expand(str, options = {}) {
+    if (!str) {
         return [];
-    const intents = input.commands.map(holdIntent).filter((i) => i !== null);
-    const last = intents.at(-1);
-    if (!last)
-        return [];
-    const has = input.labels.some((l) => l.toLowerCase() === input.holdLabel.toLowerCase());
-    if (last === 'hold' && !has)
-        return [{ type: 'label.add', issue: input.number, label: input.holdLabel }];
-    if (last === 'unhold' && has)
-        return [{ type: 'label.remove', issue: input.number, label: input.holdLabel }];
-    return [];
+    }
+    const max = bound(options.max, EXPANSION_MAX);
+    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
+    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
+    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
+    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+    // I don't know why Bash 4.3 does this, but it does.
+    // Anything starting with {} will have the first two bytes preserved
+    // but *only* at the top level, so {},a}b will not expand to anything,
+    // but a{},b}c will be expanded to [a}c,abc].
+    // One could argue that this is a bug in Bash, but since the goal of
+    // this module is to match Bash's rules, we escape a leading {}
+    if (str.slice(0, 2) === '{}') {
+        str = '\\{\\}' + str.slice(2);
+    }
+    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+}
+function embrace(str) {
+    return '{' + str + '}';
+}
+function isPadded(el) {
+    return /^-?0\d/.test(el);
+}
+function lte(i, y) {
+    return i <= y;
+}
+function gte(i, y) {
+    return i >= y;
+}
+// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
+// number of results at `max` and the total number of characters at `maxLength`.
+// This is the one place output grows, so bounding it here keeps the single
+// accumulator - and therefore memory - flat regardless of how many brace groups
+// are combined (CVE-2026-14257). Each result built is a step, since `max` and
+// `maxLength` bound one combination, not how many brace groups are combined.
+function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+    const out = [];
+    let length = 0;
+    // Bash drops empty results at the top level, and they don't count against
+    // `max`, so `max` bounds the number of *kept* results. Only an empty
+    // `acc[a] + pre` can make one, so for those the empty values are skipped
+    // without being visited. Visiting them one at a time let a set of empties
+    // cost `acc.length * values.length` while keeping nothing.
+    let nonEmpty;
+    outer: for (let a = 0; a < acc.length; a++) {
+        const prefix = acc[a] + pre;
+        let vs = values;
+        if (dropEmpties && !prefix) {
+            if (!nonEmpty)
+                nonEmpty = values.filter(v => v);
+            vs = nonEmpty;
+        }
+        for (let v = 0; v < vs.length; v++) {
+            if (out.length >= max)
+                break outer;
+            const expansion = prefix + vs[v];
+            if (length + expansion.length > maxLength)
+                break outer;
+            out.push(expansion);
+            length += expansion.length;
+        }
+    }
+    budget.remaining -= out.length;
+    return out;
+}
+// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
+// sequence body, or `undefined` if the step budget runs out generating them.
+function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+    const n = body.split(/\.\./);
+    const N = [];
+    // A sequence body always splits into two or three parts, but the compiler
+    // can't know that.
+    /* c8 ignore start */
+    if (n[0] === undefined || n[1] === undefined) {
+        return N;
+    }
+    /* c8 ignore stop */
+    const x = numeric(n[0]);
+    const y = numeric(n[1]);
+    const width = Math.max(n[0].length, n[1].length);
+    let incr = n.length === 3 && n[2] !== undefined ?
+        Math.max(Math.abs(numeric(n[2])), 1)
+        : 1;
+    let test = lte;
+    const reverse = y < x;
+    if (reverse) {
+        incr *= -1;
+        test = gte;
+    }
+    const pad = n.some(isPadded);
+    // A padded value is built a character at a time to `width`, which the input
+    // sets, so it costs one step per character: 64KB of
+    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
+    // one step per value.
+    const cost = pad ? width : 1;
+    let length = 0;
+    for (let i = x; test(i, y) && N.length < max; i += incr) {
+        // Each value is a step. `max` and `maxLength` bound one sequence, but a
+        // chain of them still generated up to `max` values each, however few
+        // combining could keep.
+        budget.remaining -= cost;
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        let c;
+        if (isAlphaSequence) {
+            c = String.fromCharCode(i);
+            if (c === '\\') {
+                c = '';
+            }
+        }
+        else {
+            c = String(i);
+            if (pad) {
+                const need = width - c.length;
+                if (need > 0) {
+                    const z = new Array(need + 1).join('0');
+                    if (i < 0) {
+                        c = '-' + z + c.slice(1);
+                    }
+                    else {
+                        c = z + c;
+                    }
+                }
+            }
+        }
+        if (length + c.length > maxLength)
+            break;
+        N.push(c);
+        length += c.length;
+    }
+    return N;
+}
+function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+    // An overdraft here makes the first scan refuse, so `str` stays literal.
+    budget.remaining -= CALL_STEPS;
+    // Too deeply nested to keep following: treat the rest as literal, the same
+    // way a group that cannot expand is already handled. Truncating rather than
+    // throwing keeps `expand` total, matching `max` and `maxLength`.
+    if (depth > maxDepth) {
+        return [str];
+    }
+    // Consume the string's top-level brace groups left to right, threading a
+    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
+    // rather than recursing on `m.post` once per group - keeps the native stack
+    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
+    // longer overflow the stack, and leaves a single accumulator whose size
+    // `maxLength` bounds directly (CVE-2026-14257).
+    let acc = [''];
+    // Bash drops empty results, but only when the *first* top-level group is a
+    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
+    // is on the final strings, so it is applied to whichever `combine` produces
+    // them (the one with no brace set left in the tail).
+    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
+    // re-reads the whole string, so leaving this unbounded is quadratic.
+    let rewrites = 0;
+    let dropEmpties = false;
+    let firstGroup = true;
+    // `str` with its unmatched `{` masked, once a scan has run into them
+    let masked = str;
+    for (;;) {
+        const m = balancedWithBudget(str, masked, budget);
+        // No brace set left, or no step budget left to look for one: the rest of
+        // the string is literal.
+        if (!m) {
+            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
+        }
+        if (m.unmatched) {
+            masked = maskUnmatchedOpens(masked, budget);
+        }
+        // no need to expand pre, since it is guaranteed to be free of brace-sets
+        const pre = m.pre;
+        // This set and the rest of the string, literal: for a set that cannot
+        // expand, and for one the step budget runs out on. Once it is overdrawn,
+        // every set still being expanded, at every level, stays literal like this -
+        // otherwise each level above would go on combining, and wrapping and
+        // expanding again, results the budget was too small for.
+        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
+        if (/\$$/.test(pre)) {
+            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
+            firstGroup = false;
+            if (!m.post.length)
+                break;
+            str = m.post;
+            masked = masked.slice(m.end + 1);
+            continue;
+        }
+        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
+        const isSequence = isNumericSequence || isAlphaSequence;
+        const isOptions = m.body.indexOf(',') >= 0;
+        if (!isSequence && !isOptions) {
+            // {a},b}
+            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+                rewrites++;
+                str = m.pre + '{' + m.body + escClose + m.post;
+                // Taking a `}` away never gives an unmatched `{` a partner, so what
+                // is masked stays unmatched. The `{` it closed can be left without
+                // one, and the next scan masks it.
+                masked =
+                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+                isTop = true;
+                continue;
+            }
+            // Nothing here expands, so the whole remaining string is literal.
+            return literal();
+        }
+        if (firstGroup) {
+            dropEmpties = isTop && !isSequence;
+            firstGroup = false;
+        }
+        let values;
+        if (isSequence) {
+            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
+            if (!values) {
+                return literal();
+            }
+        }
+        else {
+            let n = parseCommaParts(m.body, budget);
+            // The step budget ran out partway through the set.
+            if (!n) {
+                return literal();
+            }
+            if (n.length === 1 && n[0] !== undefined) {
+                // x{{a,b}}y ==> x{a}y x{b}y
+                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+                // The step budget ran out expanding the set's only part.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                //XXX is this necessary? Can't seem to hit it in tests.
+                /* c8 ignore start */
+                if (n.length === 1) {
+                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
+                    if (budget.remaining < 0) {
+                        return literal();
+                    }
+                    acc = next;
+                    if (!m.post.length)
+                        break;
+                    str = m.post;
+                    masked = masked.slice(m.end + 1);
+                    continue;
+                }
+                /* c8 ignore stop */
+            }
+            // Values that `combine` is going to drop as empty produce no result, so
+            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
+            // would stop at `['a', '']` and yield one result instead of two. Skipping
+            // them outright keeps `values` bounded while leaving `max` a bound on
+            // *kept* results.
+            let dropsEmpties = dropEmpties && !m.post.length && !pre;
+            for (let d = 0; dropsEmpties && d < acc.length; d++) {
+                if (acc[d]) {
+                    dropsEmpties = false;
+                }
+            }
+            values = [];
+            let valuesLength = 0;
+            outer: for (let j = 0; j < n.length; j++) {
+                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+                // The step budget ran out expanding a member.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                for (let k = 0; k < expanded.length; k++) {
+                    const v = expanded[k];
+                    if (dropsEmpties && !v)
+                        continue;
+                    if (values.length >= max ||
+                        valuesLength + v.length > maxLength) {
+                        break outer;
+                    }
+                    values.push(v);
+                    valuesLength += v.length;
+                }
+            }
+        }
+        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+        // The step budget ran out combining the set's values in.
+        if (budget.remaining < 0) {
+            return literal();
+        }
+        acc = next;
+        if (!m.post.length)
+            break;
+        str = m.post;
+        masked = masked.slice(m.end + 1);
+    }
+    return acc;
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/assert-valid-pattern.js
+const MAX_PATTERN_LENGTH = 1024 * 64;
+const assertValidPattern = (pattern) => {
+    if (typeof pattern !== 'string') {
+        throw new TypeError('invalid pattern');
+    }
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+        throw new TypeError('pattern is too long');
+    }
+};
+//# sourceMappingURL=assert-valid-pattern.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/brace-expressions.js
+// translate the various posix character classes into unicode properties
+// this works across all unicode locales
+// { <posix class>: [<translation>, /u flag required, negated]
+const posixClasses = {
+    '[:alnum:]': ['\\p{L}\\p{Nl}\\p{Nd}', true],
+    '[:alpha:]': ['\\p{L}\\p{Nl}', true],
+    '[:ascii:]': ['\\x' + '00-\\x' + '7f', false],
+    '[:blank:]': ['\\p{Zs}\\t', true],
+    '[:cntrl:]': ['\\p{Cc}', true],
+    '[:digit:]': ['\\p{Nd}', true],
+    '[:graph:]': ['\\p{Z}\\p{C}', true, true],
+    '[:lower:]': ['\\p{Ll}', true],
+    '[:print:]': ['\\p{C}', true],
+    '[:punct:]': ['\\p{P}', true],
+    '[:space:]': ['\\p{Z}\\t\\r\\n\\v\\f', true],
+    '[:upper:]': ['\\p{Lu}', true],
+    '[:word:]': ['\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}', true],
+    '[:xdigit:]': ['A-Fa-f0-9', false],
+};
+// only need to escape a few things inside of brace expressions
+// escapes: [ \ ] -
+const braceEscape = (s) => s.replace(/[[\]\\-]/g, '\\$&');
+// escape all regexp magic characters
+const regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+// everything has already been escaped, we just have to join
+const rangesToString = (ranges) => ranges.join('');
+// takes a glob string at a posix brace expression, and returns
+// an equivalent regular expression source, and boolean indicating
+// whether the /u flag needs to be applied, and the number of chars
+// consumed to parse the character class.
+// This also removes out of order ranges, and returns ($.) if the
+// entire class just no good.
+const parseClass = (glob, position) => {
+    const pos = position;
+    /* c8 ignore start */
+    if (glob.charAt(pos) !== '[') {
+        throw new Error('not in a brace expression');
+    }
+    /* c8 ignore stop */
+    const ranges = [];
+    const negs = [];
+    let i = pos + 1;
+    let sawStart = false;
+    let uflag = false;
+    let escaping = false;
+    let negate = false;
+    let endPos = pos;
+    let rangeStart = '';
+    WHILE: while (i < glob.length) {
+        const c = glob.charAt(i);
+        if ((c === '!' || c === '^') && i === pos + 1) {
+            negate = true;
+            i++;
+            continue;
+        }
+        if (c === ']' && sawStart && !escaping) {
+            endPos = i + 1;
+            break;
+        }
+        sawStart = true;
+        if (c === '\\') {
+            if (!escaping) {
+                escaping = true;
+                i++;
+                continue;
+            }
+            // escaped \ char, fall through and treat like normal char
+        }
+        if (c === '[' && !escaping) {
+            // either a posix class, a collation equivalent, or just a [
+            for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
+                if (glob.startsWith(cls, i)) {
+                    // invalid, [a-[] is fine, but not [a-[:alpha]]
+                    if (rangeStart) {
+                        return ['$.', false, glob.length - pos, true];
+                    }
+                    i += cls.length;
+                    if (neg)
+                        negs.push(unip);
+                    else
+                        ranges.push(unip);
+                    uflag = uflag || u;
+                    continue WHILE;
+                }
+            }
+        }
+        // now it's just a normal character, effectively
+        escaping = false;
+        if (rangeStart) {
+            // throw this range away if it's not valid, but others
+            // can still match.
+            if (c > rangeStart) {
+                ranges.push(braceEscape(rangeStart) + '-' + braceEscape(c));
+            }
+            else if (c === rangeStart) {
+                ranges.push(braceEscape(c));
+            }
+            rangeStart = '';
+            i++;
+            continue;
+        }
+        // now might be the start of a range.
+        // can be either c-d or c-] or c<more...>] or c] at this point
+        if (glob.startsWith('-]', i + 1)) {
+            ranges.push(braceEscape(c + '-'));
+            i += 2;
+            continue;
+        }
+        if (glob.startsWith('-', i + 1)) {
+            rangeStart = c;
+            i += 2;
+            continue;
+        }
+        // not the start of a range, just a single character
+        ranges.push(braceEscape(c));
+        i++;
+    }
+    if (endPos < i) {
+        // didn't see the end of the class, not a valid class,
+        // but might still be valid as a literal match.
+        return ['', false, 0, false];
+    }
+    // if we got no ranges and no negates, then we have a range that
+    // cannot possibly match anything, and that poisons the whole glob
+    if (!ranges.length && !negs.length) {
+        return ['$.', false, glob.length - pos, true];
+    }
+    // if we got one positive range, and it's a single character, then that's
+    // not actually a magic pattern, it's just that one literal character.
+    // we should not treat that as "magic", we should just return the literal
+    // character. [_] is a perfectly valid way to escape glob magic chars.
+    if (negs.length === 0 &&
+        ranges.length === 1 &&
+        /^\\?.$/.test(ranges[0]) &&
+        !negate) {
+        const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
+        return [regexpEscape(r), false, endPos - pos, false];
+    }
+    const sranges = '[' + (negate ? '^' : '') + rangesToString(ranges) + ']';
+    const snegs = '[' + (negate ? '' : '^') + rangesToString(negs) + ']';
+    const comb = ranges.length && negs.length ? '(' + sranges + '|' + snegs + ')'
+        : ranges.length ? sranges
+            : snegs;
+    return [comb, uflag, endPos - pos, true];
+};
+//# sourceMappingURL=brace-expressions.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/unescape.js
+/**
+ * Un-escape a string that has been escaped with {@link escape}.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape} option is used, then
+ * square-bracket escapes are removed, but not backslash escapes.
+ *
+ * For example, it will turn the string `'[*]'` into `*`, but it will not
+ * turn `'\\*'` into `'*'`, because `\` is a path separator in
+ * `windowsPathsNoEscape` mode.
+ *
+ * When `windowsPathsNoEscape` is not set, then both square-bracket escapes and
+ * backslash escapes are removed.
+ *
+ * Slashes (and backslashes in `windowsPathsNoEscape` mode) cannot be escaped
+ * or unescaped.
+ *
+ * When `magicalBraces` is not set, escapes of braces (`{` and `}`) will not be
+ * unescaped.
+ */
+const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true, } = {}) => {
+    if (magicalBraces) {
+        return windowsPathsNoEscape ?
+            s.replace(/\[([^/\\])\]/g, '$1')
+            : s
+                .replace(/((?!\\).|^)\[([^/\\])\]/g, '$1$2')
+                .replace(/\\([^/])/g, '$1');
+    }
+    return windowsPathsNoEscape ?
+        s.replace(/\[([^/\\{}])\]/g, '$1')
+        : s
+            .replace(/((?!\\).|^)\[([^/\\{}])\]/g, '$1$2')
+            .replace(/\\([^/{}])/g, '$1');
+};
+//# sourceMappingURL=unescape.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/ast.js
+// parse a single path portion
+var _a;
+
+
+const types = new Set(['!', '?', '+', '*', '@']);
+const isExtglobType = (c) => types.has(c);
+const isExtglobAST = (c) => isExtglobType(c.type);
+// Map of which extglob types can adopt the children of a nested extglob
+//
+// anything but ! can adopt a matching type:
+// +(a|+(b|c)|d) => +(a|b|c|d)
+// *(a|*(b|c)|d) => *(a|b|c|d)
+// @(a|@(b|c)|d) => @(a|b|c|d)
+// ?(a|?(b|c)|d) => ?(a|b|c|d)
+//
+// * can adopt anything, because 0 or repetition is allowed
+// *(a|?(b|c)|d) => *(a|b|c|d)
+// *(a|+(b|c)|d) => *(a|b|c|d)
+// *(a|@(b|c)|d) => *(a|b|c|d)
+//
+// + can adopt @, because 1 or repetition is allowed
+// +(a|@(b|c)|d) => +(a|b|c|d)
+//
+// + and @ CANNOT adopt *, because 0 would be allowed
+// +(a|*(b|c)|d) => would match "", on *(b|c)
+// @(a|*(b|c)|d) => would match "", on *(b|c)
+//
+// + and @ CANNOT adopt ?, because 0 would be allowed
+// +(a|?(b|c)|d) => would match "", on ?(b|c)
+// @(a|?(b|c)|d) => would match "", on ?(b|c)
+//
+// ? can adopt @, because 0 or 1 is allowed
+// ?(a|@(b|c)|d) => ?(a|b|c|d)
+//
+// ? and @ CANNOT adopt * or +, because >1 would be allowed
+// ?(a|*(b|c)|d) => would match bbb on *(b|c)
+// @(a|*(b|c)|d) => would match bbb on *(b|c)
+// ?(a|+(b|c)|d) => would match bbb on +(b|c)
+// @(a|+(b|c)|d) => would match bbb on +(b|c)
+//
+// ! CANNOT adopt ! (nothing else can either)
+// !(a|!(b|c)|d) => !(a|b|c|d) would fail to match on b (not not b|c)
+//
+// ! can adopt @
+// !(a|@(b|c)|d) => !(a|b|c|d)
+//
+// ! CANNOT adopt *
+// !(a|*(b|c)|d) => !(a|b|c|d) would match on bbb, not allowed
+//
+// ! CANNOT adopt +
+// !(a|+(b|c)|d) => !(a|b|c|d) would match on bbb, not allowed
+//
+// ! CANNOT adopt ?
+// x!(a|?(b|c)|d) => x!(a|b|c|d) would fail to match "x"
+const adoptionMap = new Map([
+    ['!', ['@']],
+    ['?', ['?', '@']],
+    ['@', ['@']],
+    ['*', ['*', '+', '?', '@']],
+    ['+', ['+', '@']],
+]);
+// nested extglobs that can be adopted in, but with the addition of
+// a blank '' element.
+const adoptionWithSpaceMap = new Map([
+    ['!', ['?']],
+    ['@', ['?']],
+    ['+', ['?', '*']],
+]);
+// union of the previous two maps
+const adoptionAnyMap = new Map([
+    ['!', ['?', '@']],
+    ['?', ['?', '@']],
+    ['@', ['?', '@']],
+    ['*', ['*', '+', '?', '@']],
+    ['+', ['+', '@', '?', '*']],
+]);
+// Extglobs that can take over their parent if they are the only child
+// the key is parent, value maps child to resulting extglob parent type
+// '@' is omitted because it's a special case. An `@` extglob with a single
+// member can always be usurped by that subpattern.
+const usurpMap = new Map([
+    ['!', new Map([['!', '@']])],
+    [
+        '?',
+        new Map([
+            ['*', '*'],
+            ['+', '*'],
+        ]),
+    ],
+    [
+        '@',
+        new Map([
+            ['!', '!'],
+            ['?', '?'],
+            ['@', '@'],
+            ['*', '*'],
+            ['+', '+'],
+        ]),
+    ],
+    [
+        '+',
+        new Map([
+            ['?', '*'],
+            ['*', '*'],
+        ]),
+    ],
+]);
+// Patterns that get prepended to bind to the start of either the
+// entire string, or just a single path portion, to prevent dots
+// and/or traversal patterns, when needed.
+// Exts don't need the ^ or / bit, because the root binds that already.
+const startNoTraversal = '(?!(?:^|/)\\.\\.?(?:$|/))';
+const startNoDot = '(?!\\.)';
+// characters that indicate a start of pattern needs the "no dots" bit,
+// because a dot *might* be matched. ( is not in the list, because in
+// the case of a child extglob, it will handle the prevention itself.
+const addPatternStart = new Set(['[', '.']);
+// cases where traversal is A-OK, no dot prevention needed
+const justDots = new Set(['..', '.']);
+const reSpecials = new Set('().*{}+?[]^$\\!');
+const regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+// any single thing other than /
+const qmark = '[^/]';
+// * => any number of characters
+const star = qmark + '*?';
+// use + when we need to ensure that *something* matches, because the * is
+// the only thing in the path portion.
+const starNoEmpty = qmark + '+?';
+// remove the \ chars that we added if we end up doing a nonmagic compare
+// const deslash = (s: string) => s.replace(/\\(.)/g, '$1')
+let ID = 0;
+class AST {
+    type;
+    #root;
+    #hasMagic;
+    #uflag = false;
+    #parts = [];
+    #parent;
+    #parentIndex;
+    #negs;
+    #filledNegs = false;
+    #options;
+    #toString;
+    // set to true if it's an extglob with no children
+    // (which really means one child of '')
+    #emptyExt = false;
+    id = ++ID;
+    get depth() {
+        return (this.#parent?.depth ?? -1) + 1;
+    }
+    [Symbol.for('nodejs.util.inspect.custom')]() {
+        return {
+            '@@type': 'AST',
+            id: this.id,
+            type: this.type,
+            root: this.#root.id,
+            parent: this.#parent?.id,
+            depth: this.depth,
+            partsLength: this.#parts.length,
+            parts: this.#parts,
+        };
+    }
+    constructor(type, parent, options = {}) {
+        this.type = type;
+        // extglobs are inherently magical
+        if (type)
+            this.#hasMagic = true;
+        this.#parent = parent;
+        this.#root = this.#parent ? this.#parent.#root : this;
+        this.#options = this.#root === this ? options : this.#root.#options;
+        this.#negs = this.#root === this ? [] : this.#root.#negs;
+        if (type === '!' && !this.#root.#filledNegs)
+            this.#negs.push(this);
+        this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
+    }
+    get hasMagic() {
+        /* c8 ignore start */
+        if (this.#hasMagic !== undefined)
+            return this.#hasMagic;
+        /* c8 ignore stop */
+        for (const p of this.#parts) {
+            if (typeof p === 'string')
+                continue;
+            if (p.type || p.hasMagic)
+                return (this.#hasMagic = true);
+        }
+        // note: will be undefined until we generate the regexp src and find out
+        return this.#hasMagic;
+    }
+    // reconstructs the pattern
+    toString() {
+        return (this.#toString !== undefined ? this.#toString
+            : !this.type ?
+                (this.#toString = this.#parts.map(p => String(p)).join(''))
+                : (this.#toString =
+                    this.type +
+                        '(' +
+                        this.#parts.map(p => String(p)).join('|') +
+                        ')'));
+    }
+    #fillNegs() {
+        /* c8 ignore start */
+        if (this !== this.#root)
+            throw new Error('should only call on root');
+        if (this.#filledNegs)
+            return this;
+        /* c8 ignore stop */
+        // call toString() once to fill this out
+        this.toString();
+        this.#filledNegs = true;
+        let n;
+        while ((n = this.#negs.pop())) {
+            if (n.type !== '!')
+                continue;
+            // walk up the tree, appending everthing that comes AFTER parentIndex
+            let p = n;
+            let pp = p.#parent;
+            while (pp) {
+                for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
+                    for (const part of n.#parts) {
+                        /* c8 ignore start */
+                        if (typeof part === 'string') {
+                            throw new Error('string part in extglob AST??');
+                        }
+                        /* c8 ignore stop */
+                        part.copyIn(pp.#parts[i]);
+                    }
+                }
+                p = pp;
+                pp = p.#parent;
+            }
+        }
+        return this;
+    }
+    push(...parts) {
+        for (const p of parts) {
+            if (p === '')
+                continue;
+            /* c8 ignore start */
+            if (typeof p !== 'string' &&
+                !(p instanceof _a && p.#parent === this)) {
+                throw new Error('invalid part: ' + p);
+            }
+            /* c8 ignore stop */
+            this.#parts.push(p);
+        }
+    }
+    toJSON() {
+        const ret = this.type === null ?
+            this.#parts
+                .slice()
+                .map(p => (typeof p === 'string' ? p : p.toJSON()))
+            : [this.type, ...this.#parts.map(p => p.toJSON())];
+        if (this.isStart() && !this.type)
+            ret.unshift([]);
+        if (this.isEnd() &&
+            (this === this.#root ||
+                (this.#root.#filledNegs && this.#parent?.type === '!'))) {
+            ret.push({});
+        }
+        return ret;
+    }
+    isStart() {
+        if (this.#root === this)
+            return true;
+        // if (this.type) return !!this.#parent?.isStart()
+        if (!this.#parent?.isStart())
+            return false;
+        if (this.#parentIndex === 0)
+            return true;
+        // if everything AHEAD of this is a negation, then it's still the "start"
+        const p = this.#parent;
+        for (let i = 0; i < this.#parentIndex; i++) {
+            const pp = p.#parts[i];
+            if (!(pp instanceof _a && pp.type === '!')) {
+                return false;
+            }
+        }
+        return true;
+    }
+    isEnd() {
+        if (this.#root === this)
+            return true;
+        if (this.#parent?.type === '!')
+            return true;
+        if (!this.#parent?.isEnd())
+            return false;
+        if (!this.type)
+            return this.#parent?.isEnd();
+        // if not root, it'll always have a parent
+        /* c8 ignore start */
+        const pl = this.#parent ? this.#parent.#parts.length : 0;
+        /* c8 ignore stop */
+        return this.#parentIndex === pl - 1;
+    }
+    copyIn(part) {
+        if (typeof part === 'string')
+            this.push(part);
+        else
+            this.push(part.clone(this));
+    }
+    clone(parent) {
+        const c = new _a(this.type, parent);
+        for (const p of this.#parts) {
+            c.copyIn(p);
+        }
+        return c;
+    }
+    static #parseAST(str, ast, pos, opt, extDepth) {
+        const maxDepth = opt.maxExtglobRecursion ?? 2;
+        let escaping = false;
+        let inBrace = false;
+        let braceStart = -1;
+        let braceNeg = false;
+        if (ast.type === null) {
+            // outside of a extglob, append until we find a start
+            let i = pos;
+            let acc = '';
+            while (i < str.length) {
+                const c = str.charAt(i++);
+                // still accumulate escapes at this point, but we do ignore
+                // starts that are escaped
+                if (escaping || c === '\\') {
+                    escaping = !escaping;
+                    acc += c;
+                    continue;
+                }
+                if (inBrace) {
+                    if (i === braceStart + 1) {
+                        if (c === '^' || c === '!') {
+                            braceNeg = true;
+                        }
+                    }
+                    else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
+                        inBrace = false;
+                    }
+                    acc += c;
+                    continue;
+                }
+                else if (c === '[') {
+                    inBrace = true;
+                    braceStart = i;
+                    braceNeg = false;
+                    acc += c;
+                    continue;
+                }
+                // we don't have to check for adoption here, because that's
+                // done at the other recursion point.
+                const doRecurse = !opt.noext &&
+                    isExtglobType(c) &&
+                    str.charAt(i) === '(' &&
+                    extDepth <= maxDepth;
+                if (doRecurse) {
+                    ast.push(acc);
+                    acc = '';
+                    const ext = new _a(c, ast);
+                    i = _a.#parseAST(str, ext, i, opt, extDepth + 1);
+                    ast.push(ext);
+                    continue;
+                }
+                acc += c;
+            }
+            ast.push(acc);
+            return i;
+        }
+        // some kind of extglob, pos is at the (
+        // find the next | or )
+        let i = pos + 1;
+        let part = new _a(null, ast);
+        const parts = [];
+        let acc = '';
+        while (i < str.length) {
+            const c = str.charAt(i++);
+            // still accumulate escapes at this point, but we do ignore
+            // starts that are escaped
+            if (escaping || c === '\\') {
+                escaping = !escaping;
+                acc += c;
+                continue;
+            }
+            if (inBrace) {
+                if (i === braceStart + 1) {
+                    if (c === '^' || c === '!') {
+                        braceNeg = true;
+                    }
+                }
+                else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
+                    inBrace = false;
+                }
+                acc += c;
+                continue;
+            }
+            else if (c === '[') {
+                inBrace = true;
+                braceStart = i;
+                braceNeg = false;
+                acc += c;
+                continue;
+            }
+            const doRecurse = !opt.noext &&
+                isExtglobType(c) &&
+                str.charAt(i) === '(' &&
+                /* c8 ignore start - the maxDepth is sufficient here */
+                (extDepth <= maxDepth || (ast && ast.#canAdoptType(c)));
+            /* c8 ignore stop */
+            if (doRecurse) {
+                const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
+                part.push(acc);
+                acc = '';
+                const ext = new _a(c, part);
+                part.push(ext);
+                i = _a.#parseAST(str, ext, i, opt, extDepth + depthAdd);
+                continue;
+            }
+            if (c === '|') {
+                part.push(acc);
+                acc = '';
+                parts.push(part);
+                part = new _a(null, ast);
+                continue;
+            }
+            if (c === ')') {
+                if (acc === '' && ast.#parts.length === 0) {
+                    ast.#emptyExt = true;
+                }
+                part.push(acc);
+                acc = '';
+                ast.push(...parts, part);
+                return i;
+            }
+            acc += c;
+        }
+        // unfinished extglob
+        // if we got here, it was a malformed extglob! not an extglob, but
+        // maybe something else in there.
+        ast.type = null;
+        ast.#hasMagic = undefined;
+        ast.#parts = [str.substring(pos - 1)];
+        return i;
+    }
+    #canAdoptWithSpace(child) {
+        return this.#canAdopt(child, adoptionWithSpaceMap);
+    }
+    #canAdopt(child, map = adoptionMap) {
+        if (!child ||
+            typeof child !== 'object' ||
+            child.type !== null ||
+            child.#parts.length !== 1 ||
+            this.type === null) {
+            return false;
+        }
+        const gc = child.#parts[0];
+        if (!gc || typeof gc !== 'object' || gc.type === null) {
+            return false;
+        }
+        return this.#canAdoptType(gc.type, map);
+    }
+    #canAdoptType(c, map = adoptionAnyMap) {
+        return !!map.get(this.type)?.includes(c);
+    }
+    #adoptWithSpace(child, index) {
+        const gc = child.#parts[0];
+        const blank = new _a(null, gc, this.options);
+        blank.#parts.push('');
+        gc.push(blank);
+        this.#adopt(child, index);
+    }
+    #adopt(child, index) {
+        const gc = child.#parts[0];
+        this.#parts.splice(index, 1, ...gc.#parts);
+        for (const p of gc.#parts) {
+            if (typeof p === 'object')
+                p.#parent = this;
+        }
+        this.#toString = undefined;
+    }
+    #canUsurpType(c) {
+        const m = usurpMap.get(this.type);
+        return !!m?.has(c);
+    }
+    #canUsurp(child) {
+        if (!child ||
+            typeof child !== 'object' ||
+            child.type !== null ||
+            child.#parts.length !== 1 ||
+            this.type === null ||
+            this.#parts.length !== 1) {
+            return false;
+        }
+        const gc = child.#parts[0];
+        if (!gc || typeof gc !== 'object' || gc.type === null) {
+            return false;
+        }
+        return this.#canUsurpType(gc.type);
+    }
+    #usurp(child) {
+        const m = usurpMap.get(this.type);
+        const gc = child.#parts[0];
+        const nt = m?.get(gc.type);
+        /* c8 ignore start - impossible */
+        if (!nt)
+            return false;
+        /* c8 ignore stop */
+        this.#parts = gc.#parts;
+        for (const p of this.#parts) {
+            if (typeof p === 'object') {
+                p.#parent = this;
+            }
+        }
+        this.type = nt;
+        this.#toString = undefined;
+        this.#emptyExt = false;
+    }
+    static fromGlob(pattern, options = {}) {
+        const ast = new _a(null, undefined, options);
+        _a.#parseAST(pattern, ast, 0, options, 0);
+        return ast;
+    }
+    // returns the regular expression if there's magic, or the unescaped
+    // string if not.
+    toMMPattern() {
+        // should only be called on root
+        /* c8 ignore start */
+        if (this !== this.#root)
+            return this.#root.toMMPattern();
+        /* c8 ignore stop */
+        const glob = this.toString();
+        const [re, body, hasMagic, uflag] = this.toRegExpSource();
+        // if we're in nocase mode, and not nocaseMagicOnly, then we do
+        // still need a regular expression if we have to case-insensitively
+        // match capital/lowercase characters.
+        const anyMagic = hasMagic ||
+            this.#hasMagic ||
+            (this.#options.nocase &&
+                !this.#options.nocaseMagicOnly &&
+                glob.toUpperCase() !== glob.toLowerCase());
+        if (!anyMagic) {
+            return body;
+        }
+        const flags = (this.#options.nocase ? 'i' : '') + (uflag ? 'u' : '');
+        return Object.assign(new RegExp(`^${re}$`, flags), {
+            _src: re,
+            _glob: glob,
+        });
+    }
+    get options() {
+        return this.#options;
+    }
+    // returns the string match, the regexp source, whether there's magic
+    // in the regexp (so a regular expression is required) and whether or
+    // not the uflag is needed for the regular expression (for posix classes)
+    // TODO: instead of injecting the start/end at this point, just return
+    // the BODY of the regexp, along with the start/end portions suitable
+    // for binding the start/end in either a joined full-path makeRe context
+    // (where we bind to (^|/), or a standalone matchPart context (where
+    // we bind to ^, and not /).  Otherwise slashes get duped!
+    //
+    // In part-matching mode, the start is:
+    // - if not isStart: nothing
+    // - if traversal possible, but not allowed: ^(?!\.\.?$)
+    // - if dots allowed or not possible: ^
+    // - if dots possible and not allowed: ^(?!\.)
+    // end is:
+    // - if not isEnd(): nothing
+    // - else: $
+    //
+    // In full-path matching mode, we put the slash at the START of the
+    // pattern, so start is:
+    // - if first pattern: same as part-matching mode
+    // - if not isStart(): nothing
+    // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
+    // - if dots allowed or not possible: /
+    // - if dots possible and not allowed: /(?!\.)
+    // end is:
+    // - if last pattern, same as part-matching mode
+    // - else nothing
+    //
+    // Always put the (?:$|/) on negated tails, though, because that has to be
+    // there to bind the end of the negated pattern portion, and it's easier to
+    // just stick it in now rather than try to inject it later in the middle of
+    // the pattern.
+    //
+    // We can just always return the same end, and leave it up to the caller
+    // to know whether it's going to be used joined or in parts.
+    // And, if the start is adjusted slightly, can do the same there:
+    // - if not isStart: nothing
+    // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
+    // - if dots allowed or not possible: (?:/|^)
+    // - if dots possible and not allowed: (?:/|^)(?!\.)
+    //
+    // But it's better to have a simpler binding without a conditional, for
+    // performance, so probably better to return both start options.
+    //
+    // Then the caller just ignores the end if it's not the first pattern,
+    // and the start always gets applied.
+    //
+    // But that's always going to be $ if it's the ending pattern, or nothing,
+    // so the caller can just attach $ at the end of the pattern when building.
+    //
+    // So the todo is:
+    // - better detect what kind of start is needed
+    // - return both flavors of starting pattern
+    // - attach $ at the end of the pattern when creating the actual RegExp
+    //
+    // Ah, but wait, no, that all only applies to the root when the first pattern
+    // is not an extglob. If the first pattern IS an extglob, then we need all
+    // that dot prevention biz to live in the extglob portions, because eg
+    // +(*|.x*) can match .xy but not .yx.
+    //
+    // So, return the two flavors if it's #root and the first child is not an
+    // AST, otherwise leave it to the child AST to handle it, and there,
+    // use the (?:^|/) style of start binding.
+    //
+    // Even simplified further:
+    // - Since the start for a join is eg /(?!\.) and the start for a part
+    // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
+    // or start or whatever) and prepend ^ or / at the Regexp construction.
+    toRegExpSource(allowDot) {
+        const dot = allowDot ?? !!this.#options.dot;
+        if (this.#root === this) {
+            this.#flatten();
+            this.#fillNegs();
+        }
+        if (!isExtglobAST(this)) {
+            const noEmpty = this.isStart() &&
+                this.isEnd() &&
+                !this.#parts.some(s => typeof s !== 'string');
+            const src = this.#parts
+                .map(p => {
+                const [re, _, hasMagic, uflag] = typeof p === 'string' ?
+                    _a.#parseGlob(p, this.#hasMagic, noEmpty)
+                    : p.toRegExpSource(allowDot);
+                this.#hasMagic = this.#hasMagic || hasMagic;
+                this.#uflag = this.#uflag || uflag;
+                return re;
+            })
+                .join('');
+            let start = '';
+            if (this.isStart()) {
+                if (typeof this.#parts[0] === 'string') {
+                    // this is the string that will match the start of the pattern,
+                    // so we need to protect against dots and such.
+                    // '.' and '..' cannot match unless the pattern is that exactly,
+                    // even if it starts with . or dot:true is set.
+                    const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
+                    if (!dotTravAllowed) {
+                        const aps = addPatternStart;
+                        // check if we have a possibility of matching . or ..,
+                        // and prevent that.
+                        const needNoTrav = 
+                        // dots are allowed, and the pattern starts with [ or .
+                        (dot && aps.has(src.charAt(0))) ||
+                            // the pattern starts with \., and then [ or .
+                            (src.startsWith('\\.') && aps.has(src.charAt(2))) ||
+                            // the pattern starts with \.\., and then [ or .
+                            (src.startsWith('\\.\\.') && aps.has(src.charAt(4)));
+                        // no need to prevent dots if it can't match a dot, or if a
+                        // sub-pattern will be preventing it anyway.
+                        const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
+                        start =
+                            needNoTrav ? startNoTraversal
+                                : needNoDot ? startNoDot
+                                    : '';
+                    }
+                }
+            }
+            // append the "end of path portion" pattern to negation tails
+            let end = '';
+            if (this.isEnd() &&
+                this.#root.#filledNegs &&
+                this.#parent?.type === '!') {
+                end = '(?:$|\\/)';
+            }
+            const final = start + src + end;
+            return [
+                final,
+                unescape_unescape(src),
+                (this.#hasMagic = !!this.#hasMagic),
+                this.#uflag,
+            ];
+        }
+        // We need to calculate the body *twice* if it's a repeat pattern
+        // at the start, once in nodot mode, then again in dot mode, so a
+        // pattern like *(?) can match 'x.y'
+        const repeated = this.type === '*' || this.type === '+';
+        // some kind of extglob
+        const start = this.type === '!' ? '(?:(?!(?:' : '(?:';
+        let body = this.#partsToRegExp(dot);
+        if (this.isStart() && this.isEnd() && !body && this.type !== '!') {
+            // invalid extglob, has to at least be *something* present, if it's
+            // the entire path portion.
+            const s = this.toString();
+            const me = this;
+            me.#parts = [s];
+            me.type = null;
+            me.#hasMagic = undefined;
+            return [s, unescape_unescape(this.toString()), false, false];
+        }
+        let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ?
+            ''
+            : this.#partsToRegExp(true);
+        if (bodyDotAllowed === body) {
+            bodyDotAllowed = '';
+        }
+        if (bodyDotAllowed) {
+            body = `(?:${body})(?:${bodyDotAllowed})*?`;
+        }
+        // an empty !() is exactly equivalent to a starNoEmpty
+        let final = '';
+        if (this.type === '!' && this.#emptyExt) {
+            final = (this.isStart() && !dot ? startNoDot : '') + starNoEmpty;
+        }
+        else {
+            const close = this.type === '!' ?
+                // !() must match something,but !(x) can match ''
+                '))' +
+                    (this.isStart() && !dot && !allowDot ? startNoDot : '') +
+                    star +
+                    ')'
+                : this.type === '@' ? ')'
+                    : this.type === '?' ? ')?'
+                        : this.type === '+' && bodyDotAllowed ? ')'
+                            : this.type === '*' && bodyDotAllowed ? `)?`
+                                : `)${this.type}`;
+            final = start + body + close;
+        }
+        return [
+            final,
+            unescape_unescape(body),
+            (this.#hasMagic = !!this.#hasMagic),
+            this.#uflag,
+        ];
+    }
+    #flatten() {
+        if (!isExtglobAST(this)) {
+            for (const p of this.#parts) {
+                if (typeof p === 'object') {
+                    p.#flatten();
+                }
+            }
+        }
+        else {
+            // do up to 10 passes to flatten as much as possible
+            let iterations = 0;
+            let done = false;
+            do {
+                done = true;
+                for (let i = 0; i < this.#parts.length; i++) {
+                    const c = this.#parts[i];
+                    if (typeof c === 'object') {
+                        c.#flatten();
+                        if (this.#canAdopt(c)) {
+                            done = false;
+                            this.#adopt(c, i);
+                        }
+                        else if (this.#canAdoptWithSpace(c)) {
+                            done = false;
+                            this.#adoptWithSpace(c, i);
+                        }
+                        else if (this.#canUsurp(c)) {
+                            done = false;
+                            this.#usurp(c);
+                        }
+                    }
+                }
+            } while (!done && ++iterations < 10);
+        }
+        this.#toString = undefined;
+    }
+    #partsToRegExp(dot) {
+        return this.#parts
+            .map(p => {
+            // extglob ASTs should only contain parent ASTs
+            /* c8 ignore start */
+            if (typeof p === 'string') {
+                throw new Error('string type in extglob ast??');
+            }
+            /* c8 ignore stop */
+            // can ignore hasMagic, because extglobs are already always magic
+            const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
+            this.#uflag = this.#uflag || uflag;
+            return re;
+        })
+            .filter(p => !(this.isStart() && this.isEnd()) || !!p)
+            .join('|');
+    }
+    static #parseGlob(glob, hasMagic, noEmpty = false) {
+        let escaping = false;
+        let re = '';
+        let uflag = false;
+        // multiple stars that aren't globstars coalesce into one *
+        let inStar = false;
+        for (let i = 0; i < glob.length; i++) {
+            const c = glob.charAt(i);
+            if (escaping) {
+                escaping = false;
+                re += (reSpecials.has(c) ? '\\' : '') + c;
+                continue;
+            }
+            if (c === '*') {
+                if (inStar)
+                    continue;
+                inStar = true;
+                re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
+                hasMagic = true;
+                continue;
+            }
+            else {
+                inStar = false;
+            }
+            if (c === '\\') {
+                if (i === glob.length - 1) {
+                    re += '\\\\';
+                }
+                else {
+                    escaping = true;
+                }
+                continue;
+            }
+            if (c === '[') {
+                const [src, needUflag, consumed, magic] = parseClass(glob, i);
+                if (consumed) {
+                    re += src;
+                    uflag = uflag || needUflag;
+                    i += consumed - 1;
+                    hasMagic = hasMagic || magic;
+                    continue;
+                }
+            }
+            if (c === '?') {
+                re += qmark;
+                hasMagic = true;
+                continue;
+            }
+            re += regExpEscape(c);
+        }
+        return [re, unescape_unescape(glob), !!hasMagic, uflag];
+    }
+}
+_a = AST;
+//# sourceMappingURL=ast.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/escape.js
+/**
+ * Escape all magic characters in a glob pattern.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape}
+ * option is used, then characters are escaped by wrapping in `[]`, because
+ * a magic character wrapped in a character class can only be satisfied by
+ * that exact character.  In this mode, `\` is _not_ escaped, because it is
+ * not interpreted as a magic character, but instead as a path separator.
+ *
+ * If the {@link MinimatchOptions.magicalBraces} option is used,
+ * then braces (`{` and `}`) will be escaped.
+ */
+const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false, } = {}) => {
+    // don't need to escape +@! because we escape the parens
+    // that make those magic, and escaping ! as [!] isn't valid,
+    // because [!]] is a valid glob class meaning not ']'.
+    if (magicalBraces) {
+        return windowsPathsNoEscape ?
+            s.replace(/[?*()[\]{}]/g, '[$&]')
+            : s.replace(/[?*()[\]\\{}]/g, '\\$&');
+    }
+    return windowsPathsNoEscape ?
+        s.replace(/[?*()[\]]/g, '[$&]')
+        : s.replace(/[?*()[\]\\]/g, '\\$&');
+};
+//# sourceMappingURL=escape.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/index.js
+
+
+
+
+
+const minimatch = (p, pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // shortcut: comments match nothing.
+    if (!options.nocomment && pattern.charAt(0) === '#') {
+        return false;
+    }
+    return new Minimatch(pattern, options).match(p);
+};
+// Optimized checking for the most common glob patterns.
+const starDotExtRE = /^\*+([^+@!?*[(]*)$/;
+const starDotExtTest = (ext) => (f) => !f.startsWith('.') && f.endsWith(ext);
+const starDotExtTestDot = (ext) => (f) => f.endsWith(ext);
+const starDotExtTestNocase = (ext) => {
+    ext = ext.toLowerCase();
+    return (f) => !f.startsWith('.') && f.toLowerCase().endsWith(ext);
+};
+const starDotExtTestNocaseDot = (ext) => {
+    ext = ext.toLowerCase();
+    return (f) => f.toLowerCase().endsWith(ext);
+};
+const starDotStarRE = /^\*+\.\*+$/;
+const starDotStarTest = (f) => !f.startsWith('.') && f.includes('.');
+const starDotStarTestDot = (f) => f !== '.' && f !== '..' && f.includes('.');
+const dotStarRE = /^\.\*+$/;
+const dotStarTest = (f) => f !== '.' && f !== '..' && f.startsWith('.');
+const starRE = /^\*+$/;
+const starTest = (f) => f.length !== 0 && !f.startsWith('.');
+const starTestDot = (f) => f.length !== 0 && f !== '.' && f !== '..';
+const qmarksRE = /^\?+([^+@!?*[(]*)?$/;
+const qmarksTestNocase = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExt([$0]);
+    if (!ext)
+        return noext;
+    ext = ext.toLowerCase();
+    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
+};
+const qmarksTestNocaseDot = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExtDot([$0]);
+    if (!ext)
+        return noext;
+    ext = ext.toLowerCase();
+    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
+};
+const qmarksTestDot = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExtDot([$0]);
+    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
+};
+const qmarksTest = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExt([$0]);
+    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
+};
+const qmarksTestNoExt = ([$0]) => {
+    const len = $0.length;
+    return (f) => f.length === len && !f.startsWith('.');
+};
+const qmarksTestNoExtDot = ([$0]) => {
+    const len = $0.length;
+    return (f) => f.length === len && f !== '.' && f !== '..';
+};
+/* c8 ignore start */
+const defaultPlatform = (typeof process === 'object' && process ?
+    (typeof process.env === 'object' &&
+        process.env &&
+        process.env.__MINIMATCH_TESTING_PLATFORM__) ||
+        process.platform
+    : 'posix');
+const esm_path = {
+    win32: { sep: '\\' },
+    posix: { sep: '/' },
+};
+/* c8 ignore stop */
+const esm_sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
+minimatch.sep = esm_sep;
+const GLOBSTAR = Symbol('globstar **');
+minimatch.GLOBSTAR = GLOBSTAR;
+// any single thing other than /
+// don't need to escape / when using new RegExp()
+const esm_qmark = '[^/]';
+// * => any number of characters
+const esm_star = esm_qmark + '*?';
+// ** when dots are allowed.  Anything goes, except .. and .
+// not (^ or / followed by one or two dots followed by $ or /),
+// followed by anything, any number of times.
+const twoStarDot = '(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?';
+// not a ^ or / followed by a dot,
+// followed by anything, any number of times.
+const twoStarNoDot = '(?:(?!(?:\\/|^)\\.).)*?';
+const filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
+minimatch.filter = filter;
+const ext = (a, b = {}) => Object.assign({}, a, b);
+const esm_defaults = (def) => {
+    if (!def || typeof def !== 'object' || !Object.keys(def).length) {
+        return minimatch;
+    }
+    const orig = minimatch;
+    const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+    return Object.assign(m, {
+        Minimatch: class Minimatch extends orig.Minimatch {
+            constructor(pattern, options = {}) {
+                super(pattern, ext(def, options));
+            }
+            static defaults(options) {
+                return orig.defaults(ext(def, options)).Minimatch;
+            }
+        },
+        AST: class AST extends orig.AST {
+            /* c8 ignore start */
+            constructor(type, parent, options = {}) {
+                super(type, parent, ext(def, options));
+            }
+            /* c8 ignore stop */
+            static fromGlob(pattern, options = {}) {
+                return orig.AST.fromGlob(pattern, ext(def, options));
+            }
+        },
+        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
+        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
+        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
+        defaults: (options) => orig.defaults(ext(def, options)),
+        makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
+        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
+        match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
+        sep: orig.sep,
+        GLOBSTAR: GLOBSTAR,
+    });
+};
+minimatch.defaults = esm_defaults;
+// Brace expansion:
+// a{b,c}d -> abd acd
+// a{b,}c -> abc ac
+// a{0..3}d -> a0d a1d a2d a3d
+// a{b,c{d,e}f}g -> abg acdfg acefg
+// a{b,c}d{e,f}g -> abdeg acdeg abdeg abdfg
+//
+// Invalid sets are not expanded.
+// a{2..}b -> a{2..}b
+// a{b}c -> a{b}c
+const braceExpand = (pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // Thanks to Yeting Li <https://github.com/yetingli> for
+    // improving this regexp to avoid a ReDOS vulnerability.
+    if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+        // shortcut. no need to expand.
+        return [pattern];
+    }
+    return esm_expand(pattern, { max: options.braceExpandMax });
+};
+minimatch.braceExpand = braceExpand;
+// parse a component of the expanded set.
+// At this point, no pattern may contain "/" in it
+// so we're going to return a 2d array, where each entry is the full
+// pattern, split on '/', and then turned into a regular expression.
+// A regexp is made at the end which joins each array with an
+// escaped /, and another full one which joins each regexp with |.
+//
+// Following the lead of Bash 4.1, note that "**" only has special meaning
+// when it is the *only* thing in a path portion.  Otherwise, any series
+// of * is equivalent to a single *.  Globstar behavior is enabled by
+// default, and can be disabled by setting options.noglobstar.
+const makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
+minimatch.makeRe = makeRe;
+const match = (list, pattern, options = {}) => {
+    const mm = new Minimatch(pattern, options);
+    list = list.filter(f => mm.match(f));
+    if (mm.options.nonull && !list.length) {
+        list.push(pattern);
+    }
+    return list;
+};
+minimatch.match = match;
+// replace stuff like \* with *
+const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
+const esm_regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+class Minimatch {
+    options;
+    set;
+    pattern;
+    windowsPathsNoEscape;
+    nonegate;
+    negate;
+    comment;
+    empty;
+    preserveMultipleSlashes;
+    partial;
+    globSet;
+    globParts;
+    nocase;
+    isWindows;
+    platform;
+    windowsNoMagicRoot;
+    maxGlobstarRecursion;
+    regexp;
+    constructor(pattern, options = {}) {
+        assertValidPattern(pattern);
+        options = options || {};
+        this.options = options;
+        this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
+        this.pattern = pattern;
+        this.platform = options.platform || defaultPlatform;
+        this.isWindows = this.platform === 'win32';
+        // avoid the annoying deprecation flag lol
+        const awe = ('allowWindow' + 'sEscape');
+        this.windowsPathsNoEscape =
+            !!options.windowsPathsNoEscape || options[awe] === false;
+        if (this.windowsPathsNoEscape) {
+            this.pattern = this.pattern.replace(/\\/g, '/');
+        }
+        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
+        this.regexp = null;
+        this.negate = false;
+        this.nonegate = !!options.nonegate;
+        this.comment = false;
+        this.empty = false;
+        this.partial = !!options.partial;
+        this.nocase = !!this.options.nocase;
+        this.windowsNoMagicRoot =
+            options.windowsNoMagicRoot !== undefined ?
+                options.windowsNoMagicRoot
+                : !!(this.isWindows && this.nocase);
+        this.globSet = [];
+        this.globParts = [];
+        this.set = [];
+        // make the set of regexps etc.
+        this.make();
+    }
+    hasMagic() {
+        if (this.options.magicalBraces && this.set.length > 1) {
+            return true;
+        }
+        for (const pattern of this.set) {
+            for (const part of pattern) {
+                if (typeof part !== 'string')
+                    return true;
+            }
+        }
+        return false;
+    }
+    debug(..._) { }
+    make() {
+        const pattern = this.pattern;
+        const options = this.options;
+        // empty patterns and comments match nothing.
+        if (!options.nocomment && pattern.charAt(0) === '#') {
+            this.comment = true;
+            return;
+        }
+        if (!pattern) {
+            this.empty = true;
+            return;
+        }
+        // step 1: figure out negation, etc.
+        this.parseNegate();
+        // step 2: expand braces
+        this.globSet = [...new Set(this.braceExpand())];
+        if (options.debug) {
+            //oxlint-disable-next-line no-console
+            this.debug = (...args) => console.error(...args);
+        }
+        this.debug(this.pattern, this.globSet);
+        // step 3: now we have a set, so turn each one into a series of
+        // path-portion matching patterns.
+        // These will be regexps, except in the case of "**", which is
+        // set to the GLOBSTAR object for globstar behavior,
+        // and will not contain any / characters
+        //
+        // First, we preprocess to make the glob pattern sets a bit simpler
+        // and deduped.  There are some perf-killing patterns that can cause
+        // problems with a glob walk, but we can simplify them down a bit.
+        const rawGlobParts = this.globSet.map(s => this.slashSplit(s));
+        this.globParts = this.preprocess(rawGlobParts);
+        this.debug(this.pattern, this.globParts);
+        // glob --> regexps
+        let set = this.globParts.map((s, _, __) => {
+            if (this.isWindows && this.windowsNoMagicRoot) {
+                // check if it's a drive or unc path.
+                const isUNC = s[0] === '' &&
+                    s[1] === '' &&
+                    (s[2] === '?' || !globMagic.test(s[2])) &&
+                    !globMagic.test(s[3]);
+                const isDrive = /^[a-z]:/i.test(s[0]);
+                if (isUNC) {
+                    return [
+                        ...s.slice(0, 4),
+                        ...s.slice(4).map(ss => this.parse(ss)),
+                    ];
+                }
+                else if (isDrive) {
+                    return [s[0], ...s.slice(1).map(ss => this.parse(ss))];
+                }
+            }
+            return s.map(ss => this.parse(ss));
+        });
+        this.debug(this.pattern, set);
+        // filter out everything that didn't compile properly.
+        this.set = set.filter(s => s.indexOf(false) === -1);
+        // do not treat the ? in UNC paths as magic
+        if (this.isWindows) {
+            for (let i = 0; i < this.set.length; i++) {
+                const p = this.set[i];
+                if (p[0] === '' &&
+                    p[1] === '' &&
+                    this.globParts[i][2] === '?' &&
+                    typeof p[3] === 'string' &&
+                    /^[a-z]:$/i.test(p[3])) {
+                    p[2] = '?';
+                }
+            }
+        }
+        this.debug(this.pattern, this.set);
+    }
+    // various transforms to equivalent pattern sets that are
+    // faster to process in a filesystem walk.  The goal is to
+    // eliminate what we can, and push all ** patterns as far
+    // to the right as possible, even if it increases the number
+    // of patterns that we have to process.
+    preprocess(globParts) {
+        // if we're not in globstar mode, then turn ** into *
+        if (this.options.noglobstar) {
+            for (const partset of globParts) {
+                for (let j = 0; j < partset.length; j++) {
+                    if (partset[j] === '**') {
+                        partset[j] = '*';
+                    }
+                }
+            }
+        }
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            // aggressive optimization for the purpose of fs walking
+            globParts = this.firstPhasePreProcess(globParts);
+            globParts = this.secondPhasePreProcess(globParts);
+        }
+        else if (optimizationLevel >= 1) {
+            // just basic optimizations to remove some .. parts
+            globParts = this.levelOneOptimize(globParts);
+        }
+        else {
+            // just collapse multiple ** portions into one
+            globParts = this.adjascentGlobstarOptimize(globParts);
+        }
+        return globParts;
+    }
+    // just get rid of adjascent ** portions
+    adjascentGlobstarOptimize(globParts) {
+        return globParts.map(parts => {
+            let gs = -1;
+            while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                let i = gs;
+                while (parts[i + 1] === '**') {
+                    i++;
+                }
+                if (i !== gs) {
+                    parts.splice(gs, i - gs);
+                }
+            }
+            return parts;
+        });
+    }
+    // get rid of adjascent ** and resolve .. portions
+    levelOneOptimize(globParts) {
+        return globParts.map(parts => {
+            parts = parts.reduce((set, part) => {
+                const prev = set[set.length - 1];
+                if (part === '**' && prev === '**') {
+                    return set;
+                }
+                if (part === '..') {
+                    if (prev && prev !== '..' && prev !== '.' && prev !== '**') {
+                        set.pop();
+                        return set;
+                    }
+                }
+                set.push(part);
+                return set;
+            }, []);
+            return parts.length === 0 ? [''] : parts;
+        });
+    }
+    levelTwoFileOptimize(parts) {
+        if (!Array.isArray(parts)) {
+            parts = this.slashSplit(parts);
+        }
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/<e>/<rest> -> <pre>/<rest>
+            if (!this.preserveMultipleSlashes) {
+                for (let i = 1; i < parts.length - 1; i++) {
+                    const p = parts[i];
+                    // don't squeeze out UNC patterns
+                    if (i === 1 && p === '' && parts[0] === '')
+                        continue;
+                    if (p === '.' || p === '') {
+                        didSomething = true;
+                        parts.splice(i, 1);
+                        i--;
+                    }
+                }
+                if (parts[0] === '.' &&
+                    parts.length === 2 &&
+                    (parts[1] === '.' || parts[1] === '')) {
+                    didSomething = true;
+                    parts.pop();
+                }
+            }
+            // <pre>/<p>/../<rest> -> <pre>/<rest>
+            let dd = 0;
+            while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                const p = parts[dd - 1];
+                if (p &&
+                    p !== '.' &&
+                    p !== '..' &&
+                    p !== '**' &&
+                    !(this.isWindows && /^[a-z]:$/i.test(p))) {
+                    didSomething = true;
+                    parts.splice(dd - 1, 2);
+                    dd -= 2;
+                }
+            }
+        } while (didSomething);
+        return parts.length === 0 ? [''] : parts;
+    }
+    // First phase: single-pattern processing
+    // <pre> is 1 or more portions
+    // <rest> is 1 or more portions
+    // <p> is any portion other than ., .., '', or **
+    // <e> is . or ''
+    //
+    // **/.. is *brutal* for filesystem walking performance, because
+    // it effectively resets the recursive walk each time it occurs,
+    // and ** cannot be reduced out by a .. pattern part like a regexp
+    // or most strings (other than .., ., and '') can be.
+    //
+    // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+    // <pre>/<e>/<rest> -> <pre>/<rest>
+    // <pre>/<p>/../<rest> -> <pre>/<rest>
+    // **/**/<rest> -> **/<rest>
+    //
+    // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
+    // this WOULD be allowed if ** did follow symlinks, or * didn't
+    firstPhasePreProcess(globParts) {
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+            for (let parts of globParts) {
+                let gs = -1;
+                while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                    let gss = gs;
+                    while (parts[gss + 1] === '**') {
+                        // <pre>/**/**/<rest> -> <pre>/**/<rest>
+                        gss++;
+                    }
+                    // eg, if gs is 2 and gss is 4, that means we have 3 **
+                    // parts, and can remove 2 of them.
+                    if (gss > gs) {
+                        parts.splice(gs + 1, gss - gs);
+                    }
+                    let next = parts[gs + 1];
+                    const p = parts[gs + 2];
+                    const p2 = parts[gs + 3];
+                    if (next !== '..')
+                        continue;
+                    if (!p ||
+                        p === '.' ||
+                        p === '..' ||
+                        !p2 ||
+                        p2 === '.' ||
+                        p2 === '..') {
+                        continue;
+                    }
+                    didSomething = true;
+                    // edit parts in place, and push the new one
+                    parts.splice(gs, 1);
+                    const other = parts.slice(0);
+                    other[gs] = '**';
+                    globParts.push(other);
+                    gs--;
+                }
+                // <pre>/<e>/<rest> -> <pre>/<rest>
+                if (!this.preserveMultipleSlashes) {
+                    for (let i = 1; i < parts.length - 1; i++) {
+                        const p = parts[i];
+                        // don't squeeze out UNC patterns
+                        if (i === 1 && p === '' && parts[0] === '')
+                            continue;
+                        if (p === '.' || p === '') {
+                            didSomething = true;
+                            parts.splice(i, 1);
+                            i--;
+                        }
+                    }
+                    if (parts[0] === '.' &&
+                        parts.length === 2 &&
+                        (parts[1] === '.' || parts[1] === '')) {
+                        didSomething = true;
+                        parts.pop();
+                    }
+                }
+                // <pre>/<p>/../<rest> -> <pre>/<rest>
+                let dd = 0;
+                while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                    const p = parts[dd - 1];
+                    if (p && p !== '.' && p !== '..' && p !== '**') {
+                        didSomething = true;
+                        const needDot = dd === 1 && parts[dd + 1] === '**';
+                        const splin = needDot ? ['.'] : [];
+                        parts.splice(dd - 1, 2, ...splin);
+                        if (parts.length === 0)
+                            parts.push('');
+                        dd -= 2;
+                    }
+                }
+            }
+        } while (didSomething);
+        return globParts;
+    }
+    // second phase: multi-pattern dedupes
+    // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
+    // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
+    // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
+    //
+    // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
+    // ^-- not valid because ** doens't follow symlinks
+    secondPhasePreProcess(globParts) {
+        for (let i = 0; i < globParts.length - 1; i++) {
+            for (let j = i + 1; j < globParts.length; j++) {
+                const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
+                if (matched) {
+                    globParts[i] = [];
+                    globParts[j] = matched;
+                    break;
+                }
+            }
+        }
+        return globParts.filter(gs => gs.length);
+    }
+    partsMatch(a, b, emptyGSMatch = false) {
+        let ai = 0;
+        let bi = 0;
+        let result = [];
+        let which = '';
+        while (ai < a.length && bi < b.length) {
+            if (a[ai] === b[bi]) {
+                result.push(which === 'b' ? b[bi] : a[ai]);
+                ai++;
+                bi++;
+            }
+            else if (emptyGSMatch && a[ai] === '**' && b[bi] === a[ai + 1]) {
+                result.push(a[ai]);
+                ai++;
+            }
+            else if (emptyGSMatch && b[bi] === '**' && a[ai] === b[bi + 1]) {
+                result.push(b[bi]);
+                bi++;
+            }
+            else if (a[ai] === '*' &&
+                b[bi] &&
+                (this.options.dot || !b[bi].startsWith('.')) &&
+                b[bi] !== '**') {
+                if (which === 'b')
+                    return false;
+                which = 'a';
+                result.push(a[ai]);
+                ai++;
+                bi++;
+            }
+            else if (b[bi] === '*' &&
+                a[ai] &&
+                (this.options.dot || !a[ai].startsWith('.')) &&
+                a[ai] !== '**') {
+                if (which === 'a')
+                    return false;
+                which = 'b';
+                result.push(b[bi]);
+                ai++;
+                bi++;
+            }
+            else {
+                return false;
+            }
+        }
+        // if we fall out of the loop, it means they two are identical
+        // as long as their lengths match
+        return a.length === b.length && result;
+    }
+    parseNegate() {
+        if (this.nonegate)
+            return;
+        const pattern = this.pattern;
+        let negate = false;
+        let negateOffset = 0;
+        for (let i = 0; i < pattern.length && pattern.charAt(i) === '!'; i++) {
+            negate = !negate;
+            negateOffset++;
+        }
+        if (negateOffset)
+            this.pattern = pattern.slice(negateOffset);
+        this.negate = negate;
+    }
+    // set partial to true to test if, for example,
+    // "/a/b" matches the start of "/*/b/*/d"
+    // Partial means, if you run out of file before you run
+    // out of pattern, then that's fine, as long as all
+    // the parts match.
+    matchOne(file, pattern, partial = false) {
+        let fileStartIndex = 0;
+        let patternStartIndex = 0;
+        // UNC paths like //?/X:/... can match X:/... and vice versa
+        // Drive letters in absolute drive or unc paths are always compared
+        // case-insensitively.
+        if (this.isWindows) {
+            const fileDrive = typeof file[0] === 'string' && /^[a-z]:$/i.test(file[0]);
+            const fileUNC = !fileDrive &&
+                file[0] === '' &&
+                file[1] === '' &&
+                file[2] === '?' &&
+                /^[a-z]:$/i.test(file[3]);
+            const patternDrive = typeof pattern[0] === 'string' && /^[a-z]:$/i.test(pattern[0]);
+            const patternUNC = !patternDrive &&
+                pattern[0] === '' &&
+                pattern[1] === '' &&
+                pattern[2] === '?' &&
+                typeof pattern[3] === 'string' &&
+                /^[a-z]:$/i.test(pattern[3]);
+            const fdi = fileUNC ? 3
+                : fileDrive ? 0
+                    : undefined;
+            const pdi = patternUNC ? 3
+                : patternDrive ? 0
+                    : undefined;
+            if (typeof fdi === 'number' && typeof pdi === 'number') {
+                const [fd, pd] = [
+                    file[fdi],
+                    pattern[pdi],
+                ];
+                // start matching at the drive letter index of each
+                if (fd.toLowerCase() === pd.toLowerCase()) {
+                    pattern[pdi] = fd;
+                    patternStartIndex = pdi;
+                    fileStartIndex = fdi;
+                }
+            }
+        }
+        // resolve and reduce . and .. portions in the file as well.
+        // don't need to do the second phase, because it's only one string[]
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            file = this.levelTwoFileOptimize(file);
+        }
+        if (pattern.includes(GLOBSTAR)) {
+            return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
+        }
+        return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
+    }
+    #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
+        // split the pattern into head, tail, and middle of ** delimited parts
+        const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
+        const lastgs = pattern.lastIndexOf(GLOBSTAR);
+        // split the pattern up into globstar-delimited sections
+        // the tail has to be at the end, and the others just have
+        // to be found in order from the head.
+        const [head, body, tail] = partial ?
+            [
+                pattern.slice(patternIndex, firstgs),
+                pattern.slice(firstgs + 1),
+                [],
+            ]
+            : [
+                pattern.slice(patternIndex, firstgs),
+                pattern.slice(firstgs + 1, lastgs),
+                pattern.slice(lastgs + 1),
+            ];
+        // check the head, from the current file/pattern index.
+        if (head.length) {
+            const fileHead = file.slice(fileIndex, fileIndex + head.length);
+            if (!this.#matchOne(fileHead, head, partial, 0, 0)) {
+                return false;
+            }
+            fileIndex += head.length;
+            patternIndex += head.length;
+        }
+        // now we know the head matches!
+        // if the last portion is not empty, it MUST match the end
+        // check the tail
+        let fileTailMatch = 0;
+        if (tail.length) {
+            // if head + tail > file, then we cannot possibly match
+            if (tail.length + fileIndex > file.length)
+                return false;
+            // try to match the tail
+            let tailStart = file.length - tail.length;
+            if (this.#matchOne(file, tail, partial, tailStart, 0)) {
+                fileTailMatch = tail.length;
+            }
+            else {
+                // affordance for stuff like a/**/* matching a/b/
+                // if the last file portion is '', and there's more to the pattern
+                // then try without the '' bit.
+                if (file[file.length - 1] !== '' ||
+                    fileIndex + tail.length === file.length) {
+                    return false;
+                }
+                tailStart--;
+                if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
+                    return false;
+                }
+                fileTailMatch = tail.length + 1;
+            }
+        }
+        // now we know the tail matches!
+        // the middle is zero or more portions wrapped in **, possibly
+        // containing more ** sections.
+        // so a/**/b/**/c/**/d has become **/b/**/c/**
+        // if it's empty, it means a/**/b, just verify we have no bad dots
+        // if there's no tail, so it ends on /**, then we must have *something*
+        // after the head, or it's not a matc
+        if (!body.length) {
+            let sawSome = !!fileTailMatch;
+            for (let i = fileIndex; i < file.length - fileTailMatch; i++) {
+                const f = String(file[i]);
+                sawSome = true;
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            // in partial mode, we just need to get past all file parts
+            return partial || sawSome;
+        }
+        // now we know that there's one or more body sections, which can
+        // be matched anywhere from the 0 index (because the head was pruned)
+        // through to the length-fileTailMatch index.
+        // split the body up into sections, and note the minimum index it can
+        // be found at (start with the length of all previous segments)
+        // [section, before, after]
+        const bodySegments = [[[], 0]];
+        let currentBody = bodySegments[0];
+        let nonGsParts = 0;
+        const nonGsPartsSums = [0];
+        for (const b of body) {
+            if (b === GLOBSTAR) {
+                nonGsPartsSums.push(nonGsParts);
+                currentBody = [[], 0];
+                bodySegments.push(currentBody);
+            }
+            else {
+                currentBody[0].push(b);
+                nonGsParts++;
+            }
+        }
+        let i = bodySegments.length - 1;
+        const fileLength = file.length - fileTailMatch;
+        for (const b of bodySegments) {
+            b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
+        }
+        return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial, 0, !!fileTailMatch);
+    }
+    // return false for "nope, not matching"
+    // return null for "not matching, cannot keep trying"
+    #matchGlobStarBodySections(file, 
+    // pattern section, last possible position for it
+    bodySegments, fileIndex, bodyIndex, partial, globStarDepth, sawTail) {
+        // take the first body segment, and walk from fileIndex to its "after"
+        // value at the end
+        // If it doesn't match at that position, we increment, until we hit
+        // that final possible position, and give up.
+        // If it does match, then advance and try to rest.
+        // If any of them fail we keep walking forward.
+        // this is still a bit recursively painful, but it's more constrained
+        // than previous implementations, because we never test something that
+        // can't possibly be a valid matching condition.
+        const bs = bodySegments[bodyIndex];
+        if (!bs) {
+            // just make sure that there's no bad dots
+            for (let i = fileIndex; i < file.length; i++) {
+                sawTail = true;
+                const f = file[i];
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            return sawTail;
+        }
+        // have a non-globstar body section to test
+        const [body, after] = bs;
+        while (fileIndex <= after) {
+            const m = this.#matchOne(file.slice(0, fileIndex + body.length), body, partial, fileIndex, 0);
+            // if limit exceeded, no match. intentional false negative,
+            // acceptable break in correctness for security.
+            if (m && globStarDepth < this.maxGlobstarRecursion) {
+                // match! see if the rest match. if so, we're done!
+                const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
+                if (sub !== false) {
+                    return sub;
+                }
+            }
+            const f = file[fileIndex];
+            if (f === '.' ||
+                f === '..' ||
+                (!this.options.dot && f.startsWith('.'))) {
+                return false;
+            }
+            fileIndex++;
+        }
+        // walked off. no point continuing
+        return partial || null;
+    }
+    #matchOne(file, pattern, partial, fileIndex, patternIndex) {
+        let fi;
+        let pi;
+        let pl;
+        let fl;
+        for (fi = fileIndex,
+            pi = patternIndex,
+            fl = file.length,
+            pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
+            this.debug('matchOne loop');
+            let p = pattern[pi];
+            let f = file[fi];
+            this.debug(pattern, p, f);
+            // should be impossible.
+            // some invalid regexp stuff in the set.
+            /* c8 ignore start */
+            if (p === false || p === GLOBSTAR) {
+                return false;
+            }
+            /* c8 ignore stop */
+            // something other than **
+            // non-magic patterns just have to match exactly
+            // patterns with magic have been turned into regexps.
+            let hit;
+            if (typeof p === 'string') {
+                hit = f === p;
+                this.debug('string match', p, f, hit);
+            }
+            else {
+                hit = p.test(f);
+                this.debug('pattern match', p, f, hit);
+            }
+            if (!hit)
+                return false;
+        }
+        // Note: ending in / means that we'll get a final ""
+        // at the end of the pattern.  This can only match a
+        // corresponding "" at the end of the file.
+        // If the file ends in /, then it can only match a
+        // a pattern that ends in /, unless the pattern just
+        // doesn't have any more for it. But, a/b/ should *not*
+        // match "a/b/*", even though "" matches against the
+        // [^/]*? pattern, except in partial mode, where it might
+        // simply not be reached yet.
+        // However, a/b/ should still satisfy a/*
+        // now either we fell off the end of the pattern, or we're done.
+        if (fi === fl && pi === pl) {
+            // ran out of pattern and filename at the same time.
+            // an exact hit!
+            return true;
+        }
+        else if (fi === fl) {
+            // ran out of file, but still had pattern left.
+            // this is ok if we're doing the match as part of
+            // a glob fs traversal.
+            return partial;
+        }
+        else if (pi === pl) {
+            // ran out of pattern, still have file left.
+            // this is only acceptable if we're on the very last
+            // empty segment of a file with a trailing slash.
+            // a/* should match a/b/
+            return fi === fl - 1 && file[fi] === '';
+            /* c8 ignore start */
+        }
+        else {
+            // should be unreachable.
+            throw new Error('wtf?');
+        }
+        /* c8 ignore stop */
+    }
+    braceExpand() {
+        return braceExpand(this.pattern, this.options);
+    }
+    parse(pattern) {
+        assertValidPattern(pattern);
+        const options = this.options;
+        // shortcuts
+        if (pattern === '**')
+            return GLOBSTAR;
+        if (pattern === '')
+            return '';
+        // far and away, the most common glob pattern parts are
+        // *, *.*, and *.<ext>  Add a fast check method for those.
+        let m;
+        let fastTest = null;
+        if ((m = pattern.match(starRE))) {
+            fastTest = options.dot ? starTestDot : starTest;
+        }
+        else if ((m = pattern.match(starDotExtRE))) {
+            fastTest = (options.nocase ?
+                options.dot ?
+                    starDotExtTestNocaseDot
+                    : starDotExtTestNocase
+                : options.dot ? starDotExtTestDot
+                    : starDotExtTest)(m[1]);
+        }
+        else if ((m = pattern.match(qmarksRE))) {
+            fastTest = (options.nocase ?
+                options.dot ?
+                    qmarksTestNocaseDot
+                    : qmarksTestNocase
+                : options.dot ? qmarksTestDot
+                    : qmarksTest)(m);
+        }
+        else if ((m = pattern.match(starDotStarRE))) {
+            fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
+        }
+        else if ((m = pattern.match(dotStarRE))) {
+            fastTest = dotStarTest;
+        }
+        const re = AST.fromGlob(pattern, this.options).toMMPattern();
+        if (fastTest && typeof re === 'object') {
+            // Avoids overriding in frozen environments
+            Reflect.defineProperty(re, 'test', { value: fastTest });
+        }
+        return re;
+    }
+    makeRe() {
+        if (this.regexp || this.regexp === false)
+            return this.regexp;
+        // at this point, this.set is a 2d array of partial
+        // pattern strings, or "**".
+        //
+        // It's better to use .match().  This function shouldn't
+        // be used, really, but it's pretty convenient sometimes,
+        // when you just want to work with a regex.
+        const set = this.set;
+        if (!set.length) {
+            this.regexp = false;
+            return this.regexp;
+        }
+        const options = this.options;
+        const twoStar = options.noglobstar ? esm_star
+            : options.dot ? twoStarDot
+                : twoStarNoDot;
+        const flags = new Set(options.nocase ? ['i'] : []);
+        // regexpify non-globstar patterns
+        // if ** is only item, then we just do one twoStar
+        // if ** is first, and there are more, prepend (\/|twoStar\/)? to next
+        // if ** is last, append (\/twoStar|) to previous
+        // if ** is in the middle, append (\/|\/twoStar\/) to previous
+        // then filter out GLOBSTAR symbols
+        let re = set
+            .map(pattern => {
+            const pp = pattern.map(p => {
+                if (p instanceof RegExp) {
+                    for (const f of p.flags.split(''))
+                        flags.add(f);
+                }
+                return (typeof p === 'string' ? esm_regExpEscape(p)
+                    : p === GLOBSTAR ? GLOBSTAR
+                        : p._src);
+            });
+            pp.forEach((p, i) => {
+                const next = pp[i + 1];
+                const prev = pp[i - 1];
+                if (p !== GLOBSTAR || prev === GLOBSTAR) {
+                    return;
+                }
+                if (prev === undefined) {
+                    if (next !== undefined && next !== GLOBSTAR) {
+                        pp[i + 1] = '(?:\\/|' + twoStar + '\\/)?' + next;
+                    }
+                    else {
+                        pp[i] = twoStar;
+                    }
+                }
+                else if (next === undefined) {
+                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + ')?';
+                }
+                else if (next !== GLOBSTAR) {
+                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + '\\/)' + next;
+                    pp[i + 1] = GLOBSTAR;
+                }
+            });
+            const filtered = pp.filter(p => p !== GLOBSTAR);
+            // For partial matches, we need to make the pattern match
+            // any prefix of the full path. We do this by generating
+            // alternative patterns that match progressively longer prefixes.
+            if (this.partial && filtered.length >= 1) {
+                const prefixes = [];
+                for (let i = 1; i <= filtered.length; i++) {
+                    prefixes.push(filtered.slice(0, i).join('/'));
+                }
+                return '(?:' + prefixes.join('|') + ')';
+            }
+            return filtered.join('/');
+        })
+            .join('|');
+        // need to wrap in parens if we had more than one thing with |,
+        // otherwise only the first will be anchored to ^ and the last to $
+        const [open, close] = set.length > 1 ? ['(?:', ')'] : ['', ''];
+        // must match entire pattern
+        // ending in a * or ** will make it less strict.
+        re = '^' + open + re + close + '$';
+        // In partial mode, '/' should always match as it's a valid prefix for any pattern
+        if (this.partial) {
+            re = '^(?:\\/|' + open + re.slice(1, -1) + close + ')$';
+        }
+        // can match anything, as long as it's not this.
+        if (this.negate)
+            re = '^(?!' + re + ').+$';
+        try {
+            this.regexp = new RegExp(re, [...flags].join(''));
+            /* c8 ignore start */
+        }
+        catch {
+            // should be impossible
+            this.regexp = false;
+        }
+        /* c8 ignore stop */
+        return this.regexp;
+    }
+    slashSplit(p) {
+        // if p starts with // on windows, we preserve that
+        // so that UNC paths aren't broken.  Otherwise, any number of
+        // / characters are coalesced into one, unless
+        // preserveMultipleSlashes is set to true.
+        if (this.preserveMultipleSlashes) {
+            return p.split('/');
+        }
+        else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
+            // add an extra '' for the one we lose
+            return ['', ...p.split(/\/+/)];
+        }
+        else {
+            return p.split(/\/+/);
+        }
+    }
+    match(f, partial = this.partial) {
+        this.debug('match', f, this.pattern);
+        // short-circuit in the case of busted things.
+        // comments, etc.
+        if (this.comment) {
+            return false;
+        }
+        if (this.empty) {
+            return f === '';
+        }
+        if (f === '/' && partial) {
+            return true;
+        }
+        const options = this.options;
+        // windows: need to use /, not \
+        if (this.isWindows) {
+            f = f.split('\\').join('/');
+        }
+        // treat the test path as a set of pathparts.
+        const ff = this.slashSplit(f);
+        this.debug(this.pattern, 'split', ff);
+        // just ONE of the pattern sets in this.set needs to match
+        // in order for it to be valid.  If negating, then just one
+        // match means that we have failed.
+        // Either way, return on the first hit.
+        const set = this.set;
+        this.debug(this.pattern, 'set', set);
+        // Find the basename of the path by looking for the last non-empty segment
+        let filename = ff[ff.length - 1];
+        if (!filename) {
+            for (let i = ff.length - 2; !filename && i >= 0; i--) {
+                filename = ff[i];
+            }
+        }
+        for (const pattern of set) {
+            let file = ff;
+            if (options.matchBase && pattern.length === 1) {
+                file = [filename];
+            }
+            const hit = this.matchOne(file, pattern, partial);
+            if (hit) {
+                if (options.flipNegate) {
+                    return true;
+                }
+                return !this.negate;
+            }
+        }
+        // didn't get any hits.  this is success if it's a negative
+        // pattern, failure otherwise.
+        if (options.flipNegate) {
+            return false;
+        }
+        return this.negate;
+    }
+    static defaults(def) {
+        return minimatch.defaults(def).Minimatch;
+    }
+}
+/* c8 ignore start */
+
+
+
+/* c8 ignore stop */
+minimatch.AST = AST;
+minimatch.Minimatch = Minimatch;
+minimatch.escape = escape_escape;
+minimatch.unescape = unescape_unescape;
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/core/triage/snapshot.ts
+/** Returns what the snapshot knows of a user; unknown users have no rights. */
+function snapshot_userOf(snapshot, login) {
+    return snapshot.users[login] ?? { permission: 'none', orgMember: false, teams: [] };
+}
+
+;// CONCATENATED MODULE: ./src/core/triage/authz.ts
+/**
+ * Who may do what, from what GitHub says about a user (never from `author_association`, which a
+ * webhook payload carries but which can be stale and, for some events, spoofed by context).
+ */
+
+const WRITE = new Set(['write', 'maintain', 'admin']);
+/** Returns whether the user has write permission or more on the repository (Prow's "collaborator"). */
+function isCollaborator(snapshot, login) {
+    return WRITE.has(snapshot_userOf(snapshot, login).permission);
+}
+/** Returns whether the user is an admin of the repository. */
+function isAdmin(snapshot, login) {
+    return userOf(snapshot, login).permission === 'admin';
+}
+/** Returns whether the user is a member of the organization that owns the repository. */
+function isOrgMember(snapshot, login) {
+    return snapshot_userOf(snapshot, login).orgMember;
+}
+/**
+ * Returns whether the user is trusted to have CI run on their code (Prow's trigger.TrustedUser):
+ * Shepherd itself, an org member, a collaborator, or a member of a configured trusted team.
+ */
+function isTrusted(snapshot, login) {
+    if (login.toLowerCase() === snapshot.bot.toLowerCase())
+        return true;
+    const user = snapshot_userOf(snapshot, login);
+    if (user.orgMember || WRITE.has(user.permission))
+        return true;
+    const trustedTeams = new Set(snapshot.config.triage.trusted.teams.map((t) => t.toLowerCase()));
+    return user.teams.some((t) => trustedTeams.has(t.toLowerCase()));
+}
+
+;// CONCATENATED MODULE: ./src/core/triage/pull-request.ts
+/**
+ * What triage does when a pull request itself changes (opened, pushed to, retitled, marked ready):
+ * size, work-in-progress and needs-rebase labels, and `needs-ok-to-test` with a welcome for
+ * authors who are not trusted yet. Pure.
+ */
+
+
+
+const WIP_LABEL = 'do-not-merge/work-in-progress';
+const NEEDS_REBASE = 'needs-rebase';
+const NEEDS_OK_TO_TEST = 'needs-ok-to-test';
+const OK_TO_TEST = 'ok-to-test';
+/** Prow's size thresholds: lines changed (additions + deletions) at which each size starts. */
+const SIZES = [
+    ['XXL', 1000],
+    ['XL', 500],
+    ['L', 100],
+    ['M', 30],
+    ['S', 10],
+    ['XS', 0]
+];
+/** Returns the size label for a count of changed lines. */
+function sizeLabel(lines) {
+    return `size/${SIZES.find(([, min]) => lines >= min)[0]}`;
+}
+/** Returns the changed lines of a pull request, without files matching the generated-file globs. */
+function changedLines(snapshot) {
+    const generated = snapshot.config.triage.size.generated_files;
+    return (snapshot.item.changedFiles ?? [])
+        .filter((f) => !generated.some((g) => minimatch(f.path, g, { dot: true })))
+        .reduce((n, f) => n + f.additions + f.deletions, 0);
+}
+/** Prow's WIP title rule: "WIP", "[WIP]", "wip:" … at the start of the title. */
+function isWipTitle(title) {
+    return /^\W?WIP\W/i.test(title) || /^\W?WIP$/i.test(title);
+}
+/** Returns the welcome reply for an author who is not trusted yet. */
+function welcomeMessage(author, org) {
+    return [
+        `Hi @${author}. Thanks for your PR.`,
+        '',
+        `I'm waiting for a ${org} member to verify that this patch is reasonable to test. If it is, they should reply with \`/ok-to-test\` on its own line. Until that is done, I will not automatically test new commits in this PR, but the usual testing commands by members will still work.`,
+        '',
+        'Once the patch is verified, the new status will be reflected by the `ok-to-test` label.'
+    ].join('\n');
+}
+/** Changes the working copy as a pull request event calls for. */
+function applyPullRequestEvent(action, snapshot, work) {
+    const { item } = snapshot;
+    if (!item.isPullRequest || item.state !== 'open')
+        return;
+    const toggle = (label, want) => (want ? work.addLabel(label) : work.removeLabel(label));
+    const contentChanged = action === 'opened' || action === 'reopened' || action === 'synchronize';
+    if (contentChanged && item.changedFiles) {
+        const size = sizeLabel(changedLines(snapshot));
+        for (const l of work.currentLabels())
+            if (/^size\//i.test(l))
+                work.removeLabel(l);
+        work.addLabel(size);
+    }
+    toggle(WIP_LABEL, !!item.draft || isWipTitle(item.title));
+    // GitHub computes mergeability lazily; UNKNOWN means "ask again later", not "no conflict".
+    if (contentChanged && item.mergeable && item.mergeable !== 'UNKNOWN')
+        toggle(NEEDS_REBASE, item.mergeable === 'CONFLICTING');
+    for (const family of snapshot.config.triage.needs_labels) {
+        toggle(`needs-${family}`, !work.currentLabels().some((l) => l.toLowerCase().startsWith(`${family}/`)));
+    }
+    if (action === 'opened' && snapshot.config.triage.ok_to_test.require_ok_to_test_for_untrusted && !isTrusted(snapshot, item.author) && !work.hasLabel(OK_TO_TEST)) {
+        work.addLabel(NEEDS_OK_TO_TEST);
+        work.actions.push({ type: 'comment.create', issue: item.number, body: welcomeMessage(item.author, snapshot.repo.owner), marker: 'welcome' });
+    }
+}
+/** Returns the effects for a pull request event on its own. */
+function planPullRequest(action, snapshot) {
+    const work = new WorkingItem(snapshot.item);
+    applyPullRequestEvent(action, snapshot, work);
+    return work.effects();
+}
+
+;// CONCATENATED MODULE: ./src/core/triage/commands/review.ts
+
+/** `/hold`, `/hold cancel`, `/unhold`, `/remove-hold`: pull requests only (an issue cannot merge). */
+const hold = (intent, ctx) => {
+    if (!ctx.snapshot.item.isPullRequest)
+        return;
+    const label = ctx.snapshot.config.triage.hold.label;
+    if (intent.action === 'add')
+        ctx.work.addLabel(label);
+    else
+        ctx.work.removeLabel(label);
+};
+/** Marker of the comment that records the git tree an `lgtm` was given on. */
+const LGTM_TREE_MARKER = 'lgtm-tree';
+/** `/lgtm`, `/lgtm cancel`, `/remove-lgtm`: open pull requests only. */
+const lgtm = (intent, ctx) => {
+    const { item, config } = ctx.snapshot;
+    if (!item.isPullRequest || item.state !== 'open')
+        return;
+    const label = config.triage.labels.lgtm;
+    const isAuthor = ctx.actor.toLowerCase() === item.author.toLowerCase();
+    if (intent.action === 'add') {
+        if (isAuthor)
+            return ctx.work.reply('you cannot LGTM your own PR.');
+        if (!isCollaborator(ctx.snapshot, ctx.actor))
+            return ctx.work.reply('changing LGTM is restricted to collaborators');
+        ctx.work.addLabel(label);
+        // Prow assigns a reviewer who LGTMs without being assigned, so the PR shows who reviewed it.
+        if (!ctx.work.isAssigned(ctx.actor))
+            ctx.work.assign(ctx.actor);
+        if (item.treeSha) {
+            ctx.work.actions.push({ type: 'comment.upsert', issue: item.number, marker: LGTM_TREE_MARKER, body: `LGTM label has been added.\n\n<details>\n\nGit tree hash: ${item.treeSha}\n\n</details>` });
+        }
+        return;
+    }
+    if (!isAuthor && !isCollaborator(ctx.snapshot, ctx.actor))
+        return ctx.work.reply('changing LGTM is restricted to collaborators');
+    ctx.work.removeLabel(label);
+};
+
+;// CONCATENATED MODULE: ./src/core/triage/commands/context.ts
+/** Labels only Shepherd decides (issue #3's gate labels): `/label` can neither add nor remove them. */
+function isGateLabel(ctx, label) {
+    const l = label.toLowerCase();
+    const { labels, hold } = ctx.snapshot.config.triage;
+    return [labels.lgtm, labels.approved, hold.label, 'needs-ok-to-test', 'ok-to-test'].some((g) => g.toLowerCase() === l) || l.startsWith('do-not-merge/');
+}
+
+;// CONCATENATED MODULE: ./src/core/triage/commands/labels.ts
+
+
+/** Families whose last label, when removed, brings back `needs-<family>` if the repository has it. */
+const REQUIRED_FAMILIES = new Set(['kind', 'priority', 'sig', 'triage']);
+const code = (labels) => labels.map((l) => `\`${l}\``).join(', ');
+const repoHas = (ctx, label) => ctx.snapshot.repoLabels.some((l) => l.toLowerCase() === label.toLowerCase());
+/** `/<family> v…`, `/remove-<family> v…`, `/label x`, `/remove-label x`. */
+const label = (intent, ctx) => {
+    const { work } = ctx;
+    if (intent.family === null) {
+        const allowed = new Set(ctx.snapshot.config.triage.labels.additional.map((l) => l.toLowerCase()));
+        for (const l of intent.labels) {
+            if (isGateLabel(ctx, l))
+                work.reply(`The label \`${l}\` is set by Shepherd from reviews and checks, so it cannot be changed with \`/label\`.`);
+            else if (!allowed.has(l.toLowerCase()))
+                work.reply(`The label \`${l}\` cannot be applied with \`/label\`. These labels are supported: ${code(ctx.snapshot.config.triage.labels.additional) || 'none'}. Is it listed under \`triage.labels.additional\` in \`.github/shepherd.yml\`?`);
+            else if (intent.action === 'add') {
+                if (repoHas(ctx, l))
+                    work.addLabel(l);
+                else
+                    work.reply(`The label(s) \`${l}\` cannot be applied, because the repository doesn't have them.`);
+            }
+            else
+                work.removeLabel(l);
+        }
+        return;
+    }
+    if (intent.action === 'add') {
+        const missing = intent.labels.filter((l) => !repoHas(ctx, l));
+        if (missing.length)
+            work.reply(`The label(s) ${code(missing)} cannot be applied, because the repository doesn't have them.`);
+        for (const l of intent.labels.filter((x) => repoHas(ctx, x))) {
+            if (l.toLowerCase() === 'triage/accepted' && !isOrgMember(ctx.snapshot, ctx.actor)) {
+                work.reply('The label `triage/accepted` cannot be applied. Only GitHub organization members can add the label.');
+                continue;
+            }
+            work.addLabel(l);
+            work.removeLabel(`needs-${intent.family}`);
+        }
+        return;
+    }
+    const absent = intent.labels.filter((l) => !work.hasLabel(l));
+    if (absent.length)
+        work.reply(`Those labels are not set on the issue: ${code(absent)}`);
+    for (const l of intent.labels.filter((x) => work.hasLabel(x)))
+        work.removeLabel(l);
+    const family = intent.family;
+    if (REQUIRED_FAMILIES.has(family) && !work.currentLabels().some((l) => l.toLowerCase().startsWith(`${family}/`)) && repoHas(ctx, `needs-${family}`)) {
+        work.addLabel(`needs-${family}`);
+    }
+};
+/** `/lifecycle x` sets one lifecycle label and clears the others; `/remove-lifecycle x` clears it. */
+const lifecycle = (intent, ctx) => {
+    const { work, snapshot } = ctx;
+    if (intent.action === 'remove')
+        return work.removeLabel(intent.label);
+    if (intent.state === 'frozen' && snapshot.item.isPullRequest)
+        return work.reply('The `lifecycle/frozen` label cannot be applied to Pull Requests.');
+    for (const l of work.currentLabels())
+        if (l.toLowerCase().startsWith('lifecycle/'))
+            work.removeLabel(l);
+    work.addLabel(intent.label);
+};
+const HELP = 'help wanted';
+const GOOD_FIRST = 'good first issue';
+/** `/help`, `/remove-help`: open issues only. Removing help also removes good-first-issue. */
+const help = (intent, ctx) => {
+    const { item } = ctx.snapshot;
+    if (item.isPullRequest || item.state !== 'open')
+        return;
+    if (intent.action === 'add') {
+        if (!ctx.work.hasLabel(HELP))
+            ctx.work.reply('This request has been marked as needing help from a contributor.');
+        ctx.work.addLabel(HELP);
+    }
+    else {
+        ctx.work.removeLabel(HELP);
+        ctx.work.removeLabel(GOOD_FIRST);
+    }
+};
+/** `/good-first-issue`, `/remove-good-first-issue`: open issues only; a good first issue also wants help. */
+const goodFirstIssue = (intent, ctx) => {
+    const { item } = ctx.snapshot;
+    if (item.isPullRequest || item.state !== 'open')
+        return;
+    if (intent.action === 'add') {
+        if (!ctx.work.hasLabel(GOOD_FIRST))
+            ctx.work.reply('This request has been marked as suitable for new contributors.');
+        ctx.work.addLabel(HELP);
+        ctx.work.addLabel(GOOD_FIRST);
+    }
+    else
+        ctx.work.removeLabel(GOOD_FIRST);
+};
+
+;// CONCATENATED MODULE: ./src/core/triage/commands/people.ts
+/** `/assign [@user…]` and `/unassign [@user…]`. */
+const people_assign = (intent, ctx) => {
+    const users = intent.self || (!intent.users.length && !intent.teams.length) ? [ctx.actor] : intent.users;
+    if (intent.teams.length)
+        ctx.work.reply(`GitHub cannot assign a team (${intent.teams.map((t) => `@${t}`).join(', ')}); use \`/cc @org/team\` to request its review.`);
+    for (const u of users) {
+        if (intent.action === 'add')
+            ctx.work.assign(u);
+        else
+            ctx.work.unassign(u);
+    }
+};
+/** `/cc [@user|@org/team…]` and `/uncc …`: review requests, pull requests only. */
+const cc = (intent, ctx) => {
+    const { item } = ctx.snapshot;
+    if (!item.isPullRequest)
+        return;
+    const users = intent.self || (!intent.users.length && !intent.teams.length) ? [ctx.actor] : intent.users;
+    const author = users.filter((u) => u.toLowerCase() === item.author.toLowerCase());
+    if (intent.action === 'add' && author.length)
+        ctx.work.reply('GitHub didn\'t allow me to request PR reviews from the following users: ' + author.join(', ') + '.\n\nNote that only collaborators can review, and authors cannot review their own PRs.');
+    for (const u of users) {
+        if (author.includes(u) && intent.action === 'add')
+            continue;
+        if (intent.action === 'add')
+            ctx.work.requestReview(u);
+        else
+            ctx.work.removeReviewRequest(u);
+    }
+    if (intent.teams.length) {
+        // Team slugs without the org: GitHub's review request API takes them that way.
+        const teams = intent.teams.map((t) => t.split('/').pop());
+        ctx.work.actions.push({ type: intent.action === 'add' ? 'reviewers.request' : 'reviewers.remove', pull: item.number, logins: [], teams });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/core/triage/commands/state.ts
+
+const noun = (ctx) => (ctx.snapshot.item.isPullRequest ? 'PR' : 'issue');
+const isAuthor = (ctx) => ctx.actor.toLowerCase() === ctx.snapshot.item.author.toLowerCase();
+/** `/close`: the author or a collaborator; anyone when the item is stale or rotten. */
+const state_close = (intent, ctx) => {
+    const { work } = ctx;
+    if (work.state === 'closed')
+        return;
+    const stale = work.hasLabel('lifecycle/stale') || work.hasLabel('lifecycle/rotten');
+    if (!stale && !isAuthor(ctx) && !isCollaborator(ctx.snapshot, ctx.actor)) {
+        return work.reply(`You can't close an active ${noun(ctx)} unless you authored it or you are a collaborator.`);
+    }
+    if (intent.notPlanned && ctx.snapshot.item.isPullRequest)
+        return work.reply('PRs cannot be closed as Not Planned.');
+    work.state = 'closed';
+    work.stateReason = intent.notPlanned ? 'not_planned' : 'completed';
+    work.reply(ctx.snapshot.item.isPullRequest ? 'Closed this PR.' : 'Closing this issue.');
+};
+/** `/reopen`: the author or a collaborator. A merged pull request cannot be reopened. */
+const reopen = (_intent, ctx) => {
+    const { work } = ctx;
+    if (work.state === 'open' || ctx.snapshot.item.merged)
+        return;
+    if (!isAuthor(ctx) && !isCollaborator(ctx.snapshot, ctx.actor)) {
+        return work.reply(`You can't reopen an ${noun(ctx)} unless you authored it or you are a collaborator.`);
+    }
+    work.state = 'open';
+    work.stateReason = 'reopened';
+    work.reply(ctx.snapshot.item.isPullRequest ? 'Reopened this PR.' : 'Reopened this issue.');
+};
+// GitHub closes issues named after these words in a PR title or body when it merges.
+const CLOSING = /\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s*:?\s+(?:[\w.-]+\/[\w.-]+)?#\d+/i;
+/** `/retitle <title>`: trusted users, open items. */
+const retitle = (intent, ctx) => {
+    const { work } = ctx;
+    if (!isTrusted(ctx.snapshot, ctx.actor))
+        return work.reply('Re-titling can only be requested by trusted users, like repository collaborators.');
+    if (work.state !== 'open')
+        return work.reply(`A closed ${noun(ctx)} cannot be re-titled.`);
+    const title = intent.title.trim();
+    if (!title)
+        return work.reply('Titles may not be empty.');
+    if (CLOSING.test(title))
+        return work.reply('Titles may not contain [keywords](https://docs.github.com/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue) which can automatically close issues.');
+    work.title = title;
+};
+/** `/milestone`: parsed, not acted on yet (it needs a maintainers team and the milestones API). */
+const milestone = (_intent, ctx) => {
+    ctx.work.reply('Shepherd does not set milestones yet; set it from the sidebar.');
+};
+
+;// CONCATENATED MODULE: ./src/core/triage/commands/trigger.ts
+
+
+/** `/ok-to-test`: trusted users only; pull requests only. */
+const okToTest = (intent, ctx) => {
+    if (!ctx.snapshot.item.isPullRequest)
+        return;
+    const trusted = isTrusted(ctx.snapshot, ctx.actor);
+    if (intent.action === 'add') {
+        if (!trusted)
+            return ctx.work.reply('Cannot trigger testing until a trusted user reviews the PR and leaves an `/ok-to-test` message.');
+        ctx.work.addLabel(OK_TO_TEST);
+        ctx.work.removeLabel(NEEDS_OK_TO_TEST);
+        return;
+    }
+    if (!trusted)
+        return ctx.work.reply('Only trusted users can revoke `/ok-to-test`.');
+    ctx.work.removeLabel(OK_TO_TEST);
+    ctx.work.addLabel(NEEDS_OK_TO_TEST);
+};
+
+;// CONCATENATED MODULE: ./src/core/triage/reply.ts
+/** Shepherd's replies to commands: who they answer, what happened, and the comment they answer. */
+
+const MAX_QUOTE = 2000;
+/**
+ * Returns a reply to `author` with one paragraph per message and, folded, the comment it answers
+ * quoted line by line (so that quoted commands never run again).
+ */
+function renderReply(author, messages, comment) {
+    const text = comment.length > MAX_QUOTE ? `${comment.slice(0, MAX_QUOTE)}…` : comment;
+    const quoted = text.split(/\r?\n/).map((l) => `> ${l}`).join('\n');
+    return [`@${author}: ${messages.join('\n\n')}`, '', '<details>', '', 'In response to [this](#):', '', quoted, '', '</details>'].join('\n');
+}
+/** Returns the `/shepherd help` reply: every command this repository has turned on. */
+function shepherdHelp(snapshot) {
+    const { enabled, disabled } = snapshot.config.triage.commands;
+    const on = COMMAND_SPECS.filter((s) => !disabled.includes(s.word) && (enabled.includes('*') || enabled.includes(s.word)));
+    return ['These commands are enabled here:', '', ...on.map((s) => `- \`${s.usage}\``), '', 'See docs/commands.md in Shepherd for who may use each.'].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/core/triage/plan.ts
 /**
- * The triage planner: a comment-like event, the issue or pull request as GitHub has it now, and the
- * configuration in; the effects to apply out. Pure.
+ * The triage planner: an event, the snapshot of the issue or pull request, and out come the
+ * effects. Commands run in line order on one working copy, so the last line wins for every
+ * command alike; pull request events (open, push, retitle) run first. Pure.
  */
 
 
-/** Returns the commands found in the event and the effects they call for. */
-function planTriage(event, snapshot, config) {
+
+
+
+
+
+
+
+
+/** Commands whose handling lands with later work; they get a clear reply instead of silence. */
+const NOT_YET = new Set(['approve', 'test', 'retest', 'override', 'cherry-pick', 'auto-cc']);
+const HANDLERS = {
+    hold: hold,
+    lgtm: lgtm,
+    label: label,
+    lifecycle: lifecycle,
+    help: help,
+    'good-first-issue': goodFirstIssue,
+    assign: people_assign,
+    cc: cc,
+    close: state_close,
+    reopen: reopen,
+    retitle: retitle,
+    milestone: milestone,
+    'ok-to-test': okToTest
+};
+/** Returns whether configuration turns a command word off (`remove-kind` and `unassign` follow `kind` and `assign`). */
+function enabled(word, snapshot) {
+    const { enabled: on, disabled } = snapshot.config.triage.commands;
+    const base = word.replace(/^remove-/, '').replace(/^un(assign|cc|hold)$/, '$1');
+    const listed = (list) => list.includes(word) || list.includes(base);
+    return !listed(disabled) && (on.includes('*') || listed(on));
+}
+/** Returns the intents of a comment that configuration leaves on. */
+function activeIntents(body, snapshot) {
+    const words = new Map(commandLines(body).map((c) => [c.line, c.name]));
+    return parseCommands(body, { labelFamilies: snapshot.config.triage.label_families }).filter((i) => enabled(words.get(i.line) ?? '', snapshot));
+}
+/** Runs the intents on the working copy, replying to what cannot be done. */
+function runIntents(intents, ctx) {
+    for (const intent of intents) {
+        if (intent.command === 'invalid')
+            ctx.work.reply(intent.reason);
+        else if (intent.command === 'shepherd') {
+            if (intent.action === 'help')
+                ctx.work.reply(shepherdHelp(ctx.snapshot));
+            else
+                ctx.work.reply('`/shepherd freeze` and `/shepherd unfreeze` act on the merge queue, which is not running in this repository yet.');
+        }
+        else if (NOT_YET.has(intent.command))
+            ctx.work.reply(`Shepherd reads \`/${intent.command}\` but does not act on it yet.`);
+        else
+            HANDLERS[intent.command](intent, ctx);
+    }
+}
+/**
+ * Returns the plan for an event. Only newly created text runs commands, and Shepherd's own
+ * comments never do.
+ */
+function planTriage({ event, prAction }, snapshot) {
+    const work = new working_WorkingItem(snapshot.item);
+    if (prAction)
+        applyPullRequestEvent(prAction, snapshot, work);
+    if (!event)
+        return { intents: [], effects: work.effects(), skipped: null };
     if (event.action !== 'created')
-        return { commands: [], effects: [], skipped: `text was ${event.action}; only new text runs commands` };
-    if (event.author === snapshot.self)
-        return { commands: [], effects: [], skipped: 'the comment is Shepherd’s own' };
-    const commands = commandLines(event.body);
-    const enabled = config.triage.commands.enabled;
-    const disabled = new Set(config.triage.commands.disabled);
-    const active = commands.filter((c) => !disabled.has(c.name) && (enabled.includes('*') || enabled.includes(c.name)));
-    const effects = [
-        ...planHold({ commands: active, isPull: snapshot.isPull, number: snapshot.number, labels: snapshot.labels, holdLabel: config.triage.hold.label })
-    ];
-    return { commands, effects, skipped: null };
+        return { intents: [], effects: work.effects(), skipped: `text was ${event.action}; only new text runs commands` };
+    if (event.author.toLowerCase() === snapshot.bot.toLowerCase())
+        return { intents: [], effects: work.effects(), skipped: 'the comment is Shepherd’s own' };
+    const intents = activeIntents(event.body, snapshot);
+    runIntents(intents, { snapshot, actor: event.author, work });
+    const effects = work.effects();
+    if (work.replies.length) {
+        effects.push({
+            type: 'comment.create',
+            issue: snapshot.item.number,
+            body: renderReply(event.author, work.replies, event.body),
+            marker: `reply-${event.source}-${event.commentId ?? snapshot.item.number}`
+        });
+    }
+    return { intents, effects, skipped: null };
 }
 
 ;// CONCATENATED MODULE: ./actions/triage/main.ts
@@ -59576,22 +63355,38 @@ function planTriage(event, snapshot, config) {
 
 
 
+
+
 async function main() {
     const rt = actionRuntime();
     const configPath = configPathInput();
     const event = toTriageEvent(rt.eventName, rt.payload);
-    if (!event) {
+    const prAction = pullRequestAction(rt.eventName, rt.payload);
+    const number = itemNumber(rt.payload);
+    if ((!event && !prAction) || number === null) {
         info(`Nothing to do for ${rt.eventName}.`);
         return reportEffects('Shepherd triage', [], [`Nothing to do for this ${rt.eventName} event.`]);
     }
-    const { issue, config } = await loadTriageSnapshot(rt.client, rt.where, event.number, configPath);
-    const plan = planTriage(event, { ...issue, self: rt.self }, config);
-    setOutput('commands', JSON.stringify(plan.commands.map(({ name, args, line }) => ({ name, args, line }))));
-    info(`Found ${plan.commands.length} command line(s) on #${event.number}; ${plan.effects.length} effect(s) planned.`);
+    // Ask GitHub only about the people this event's decisions depend on.
+    const actors = new Set();
+    if (event && needsPermission(parseCommands(event.body)))
+        actors.add(event.author);
+    if (prAction === 'opened')
+        actors.add(pullRequestAuthor(rt.payload) ?? '');
+    // OWNERS are read once approval and reviewer assignment act on them (they do not yet).
+    const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners: false });
+    const plan = planTriage({ event, prAction }, snapshot);
+    setOutput('commands', JSON.stringify(plan.intents));
+    info(`Found ${plan.intents.length} command(s) on #${number}; ${plan.effects.length} effect(s) planned.`);
     if (plan.skipped)
         info(`Skipped: ${plan.skipped}`);
-    const applied = await applyEffects(rt.client, rt.where, plan.effects, { dryRun: rt.dryRun, self: rt.self, knownLabels: { [issue.number]: issue.labels }, log: info });
-    await reportEffects(`Shepherd triage on #${event.number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : []);
+    const applied = await applyEffects(rt.client, rt.where, plan.effects, {
+        dryRun: rt.dryRun,
+        self: rt.self,
+        knownLabels: { [number]: snapshot.item.labels },
+        log: info
+    });
+    await reportEffects(`Shepherd triage on #${number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : []);
 }
 main().catch((err) => setFailed(err.message));
 

@@ -60,8 +60,36 @@ export const shepherdConfigSchema = {
           default: {},
           properties: {
             lgtm: { description: 'Label set by `/lgtm` from a reviewer.', type: 'string', minLength: 1, default: 'lgtm' },
-            approved: { description: 'Label set when OWNERS approvers cover every changed file.', type: 'string', minLength: 1, default: 'approved' }
+            approved: { description: 'Label set when OWNERS approvers cover every changed file.', type: 'string', minLength: 1, default: 'approved' },
+            additional: {
+              description: 'Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).',
+              type: 'array',
+              items: { type: 'string', minLength: 1, maxLength: 50 },
+              uniqueItems: true,
+              default: []
+            }
           }
+        },
+        lgtm: {
+          description: 'The `/lgtm` command.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            store_tree_hash: {
+              description: 'Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.',
+              type: 'boolean',
+              default: true
+            },
+            review_acts_as_lgtm: { description: 'Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.', type: 'boolean', default: false }
+          }
+        },
+        needs_labels: {
+          description: 'Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.',
+          type: 'array',
+          items: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+          uniqueItems: true,
+          default: []
         },
         trusted: {
           description: 'Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).',
@@ -134,9 +162,9 @@ export const shepherdConfigSchema = {
             },
             lgtm_acts_as_approve: { description: 'Let `/lgtm` from an approver also count as `/approve`.', type: 'boolean', default: false },
             ignore_review_state: {
-              description: 'When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count.',
+              description: 'When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.',
               type: 'boolean',
-              default: true
+              default: false
             }
           }
         },
@@ -284,7 +312,9 @@ export const shepherdConfigSchema = {
 export interface TriageConfig {
   commands: { enabled: string[]; disabled: string[] }
   hold: { label: string }
-  labels: { lgtm: string; approved: string }
+  labels: { lgtm: string; approved: string; additional: string[] }
+  lgtm: { store_tree_hash: boolean; review_acts_as_lgtm: boolean }
+  needs_labels: string[]
   trusted: { orgs: string[]; teams: string[] }
   ok_to_test: { require_ok_to_test_for_untrusted: boolean }
   size: { generated_files: string[] }

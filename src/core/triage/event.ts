@@ -98,3 +98,25 @@ export function toTriageEvent(eventName: string, payload: unknown): TriageEvent 
       )
   }
 }
+
+const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft'] as const
+export type PullRequestEventAction = (typeof PR_ACTIONS)[number]
+
+/** Returns the action of a pull_request(_target) event triage reacts to, or null for any other event. */
+export function pullRequestAction(eventName: string, payload: unknown): PullRequestEventAction | null {
+  if (eventName !== 'pull_request' && eventName !== 'pull_request_target') return null
+  const action = str(obj(payload).action)
+  return (PR_ACTIONS as readonly string[]).includes(action) ? (action as PullRequestEventAction) : null
+}
+
+/** Returns the number of the issue or pull request an event is about, or null. */
+export function itemNumber(payload: unknown): number | null {
+  const p = obj(payload)
+  const n = obj(p.pull_request).number ?? obj(p.issue).number
+  return typeof n === 'number' ? n : null
+}
+
+/** Returns the login of the pull request's author in a pull request event, or null. */
+export function pullRequestAuthor(payload: unknown): string | null {
+  return str(obj(obj(obj(payload).pull_request).user).login) || null
+}

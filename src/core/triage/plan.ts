@@ -1,40 +1,104 @@
 /**
- * The triage planner: a comment-like event, the issue or pull request as GitHub has it now, and the
- * configuration in; the effects to apply out. Pure.
+ * The triage planner: an event, the snapshot of the issue or pull request, and out come the
+ * effects. Commands run in line order on one working copy, so the last line wins for every
+ * command alike; pull request events (open, push, retitle) run first. Pure.
  */
-import { commandLines, type CommandLine } from '../commands/lines.js'
+import { commandLines } from '../commands/lines.js'
+import { parseCommands } from '../commands/parse.js'
+import type { CommandIntent } from '../commands/types.js'
 import type { Effect } from '../effects.js'
-import type { ShepherdConfig } from '../config/index.js'
 import type { TriageEvent } from './event.js'
-import { planHold } from './hold.js'
-
-/** What triage needs to know about the issue or pull request the event is on. */
-export interface TriageSnapshot {
-  number: number
-  isPull: boolean
-  labels: string[]
-  /** Login of the identity Shepherd runs as; its own comments never trigger it. */
-  self: string
-}
+import type { TriageSnapshot } from './snapshot.js'
+import { WorkingItem } from './working.js'
+import { applyPullRequestEvent, type PullRequestAction } from './pull-request.js'
+import type { CommandContext, Handler } from './commands/context.js'
+import { hold, lgtm } from './commands/review.js'
+import { goodFirstIssue, help, label, lifecycle } from './commands/labels.js'
+import { assign, cc } from './commands/people.js'
+import { close, milestone, reopen, retitle } from './commands/state.js'
+import { okToTest } from './commands/trigger.js'
+import { renderReply, shepherdHelp } from './reply.js'
 
 export interface TriagePlan {
-  /** The command lines found, whether or not they changed anything. */
-  commands: CommandLine[]
+  /** The commands found, in line order, whether or not they changed anything. */
+  intents: CommandIntent[]
   effects: Effect[]
-  /** Why nothing ran, when nothing could (for the log and the summary). */
+  /** Why no command ran, when none could (for the log and the summary). */
   skipped: string | null
 }
 
-/** Returns the commands found in the event and the effects they call for. */
-export function planTriage(event: TriageEvent, snapshot: TriageSnapshot, config: ShepherdConfig): TriagePlan {
-  if (event.action !== 'created') return { commands: [], effects: [], skipped: `text was ${event.action}; only new text runs commands` }
-  if (event.author === snapshot.self) return { commands: [], effects: [], skipped: 'the comment is Shepherd’s own' }
-  const commands = commandLines(event.body)
-  const enabled = config.triage.commands.enabled
-  const disabled = new Set(config.triage.commands.disabled)
-  const active = commands.filter((c) => !disabled.has(c.name) && (enabled.includes('*') || enabled.includes(c.name)))
-  const effects: Effect[] = [
-    ...planHold({ commands: active, isPull: snapshot.isPull, number: snapshot.number, labels: snapshot.labels, holdLabel: config.triage.hold.label })
-  ]
-  return { commands, effects, skipped: null }
+/** Commands whose handling lands with later work; they get a clear reply instead of silence. */
+const NOT_YET = new Set(['approve', 'test', 'retest', 'override', 'cherry-pick', 'auto-cc'])
+
+const HANDLERS: Partial<Record<CommandIntent['command'], Handler<never>>> = {
+  hold,
+  lgtm,
+  label,
+  lifecycle,
+  help,
+  'good-first-issue': goodFirstIssue,
+  assign,
+  cc,
+  close,
+  reopen,
+  retitle,
+  milestone,
+  'ok-to-test': okToTest
+}
+
+/** Returns whether configuration turns a command word off (`remove-kind` and `unassign` follow `kind` and `assign`). */
+function enabled(word: string, snapshot: TriageSnapshot): boolean {
+  const { enabled: on, disabled } = snapshot.config.triage.commands
+  const base = word.replace(/^remove-/, '').replace(/^un(assign|cc|hold)$/, '$1')
+  const listed = (list: string[]) => list.includes(word) || list.includes(base)
+  return !listed(disabled) && (on.includes('*') || listed(on))
+}
+
+/** Returns the intents of a comment that configuration leaves on. */
+export function activeIntents(body: string, snapshot: TriageSnapshot): CommandIntent[] {
+  const words = new Map(commandLines(body).map((c) => [c.line, c.name]))
+  return parseCommands(body, { labelFamilies: snapshot.config.triage.label_families }).filter((i) => enabled(words.get(i.line) ?? '', snapshot))
+}
+
+/** Runs the intents on the working copy, replying to what cannot be done. */
+function runIntents(intents: CommandIntent[], ctx: CommandContext): void {
+  for (const intent of intents) {
+    if (intent.command === 'invalid') ctx.work.reply(intent.reason)
+    else if (intent.command === 'shepherd') {
+      if (intent.action === 'help') ctx.work.reply(shepherdHelp(ctx.snapshot))
+      else ctx.work.reply('`/shepherd freeze` and `/shepherd unfreeze` act on the merge queue, which is not running in this repository yet.')
+    } else if (NOT_YET.has(intent.command)) ctx.work.reply(`Shepherd reads \`/${intent.command}\` but does not act on it yet.`)
+    else (HANDLERS[intent.command] as Handler<CommandIntent>)(intent, ctx)
+  }
+}
+
+export interface TriageInput {
+  /** Text that may carry commands: a comment, a review body, an opened item's body. */
+  event?: TriageEvent | null
+  /** What happened to the pull request itself, for pull request events. */
+  prAction?: PullRequestAction | null
+}
+
+/**
+ * Returns the plan for an event. Only newly created text runs commands, and Shepherd's own
+ * comments never do.
+ */
+export function planTriage({ event, prAction }: TriageInput, snapshot: TriageSnapshot): TriagePlan {
+  const work = new WorkingItem(snapshot.item)
+  if (prAction) applyPullRequestEvent(prAction, snapshot, work)
+  if (!event) return { intents: [], effects: work.effects(), skipped: null }
+  if (event.action !== 'created') return { intents: [], effects: work.effects(), skipped: `text was ${event.action}; only new text runs commands` }
+  if (event.author.toLowerCase() === snapshot.bot.toLowerCase()) return { intents: [], effects: work.effects(), skipped: 'the comment is Shepherd’s own' }
+  const intents = activeIntents(event.body, snapshot)
+  runIntents(intents, { snapshot, actor: event.author, work })
+  const effects = work.effects()
+  if (work.replies.length) {
+    effects.push({
+      type: 'comment.create',
+      issue: snapshot.item.number,
+      body: renderReply(event.author, work.replies, event.body),
+      marker: `reply-${event.source}-${event.commentId ?? snapshot.item.number}`
+    })
+  }
+  return { intents, effects, skipped: null }
 }

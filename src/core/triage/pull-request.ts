@@ -5,6 +5,7 @@
  */
 import { minimatch } from 'minimatch'
 import type { Effect } from '../effects.js'
+import { WorkingItem } from './working.js'
 import type { TriageSnapshot } from './snapshot.js'
 import { isTrusted } from './authz.js'
 
@@ -43,45 +44,45 @@ export function isWipTitle(title: string): boolean {
   return /^\W?WIP\W/i.test(title) || /^\W?WIP$/i.test(title)
 }
 
-const has = (labels: string[], label: string) => labels.some((l) => l.toLowerCase() === label.toLowerCase())
-
-/** Returns label effects that make `want` true for `label`, given the current labels. */
-export function toggle(number: number, labels: string[], label: string, want: boolean): Effect[] {
-  if (want && !has(labels, label)) return [{ type: 'label.add', issue: number, label }]
-  if (!want && has(labels, label)) return [{ type: 'label.remove', issue: number, label }]
-  return []
-}
 
 /** Returns the welcome reply for an author who is not trusted yet. */
-export function welcomeMessage(author: string, repo: string): string {
+export function welcomeMessage(author: string, org: string): string {
   return [
     `Hi @${author}. Thanks for your PR.`,
     '',
-    `I'm waiting for a ${repo} member to verify that this patch is reasonable to test. If it is, they should reply with \`/ok-to-test\` on its own line. Until that is done, I will not automatically test new commits in this PR, but the usual testing commands by members will still work.`,
+    `I'm waiting for a ${org} member to verify that this patch is reasonable to test. If it is, they should reply with \`/ok-to-test\` on its own line. Until that is done, I will not automatically test new commits in this PR, but the usual testing commands by members will still work.`,
     '',
     'Once the patch is verified, the new status will be reflected by the `ok-to-test` label.'
   ].join('\n')
 }
 
-/** Returns the effects for a pull request event. */
-export function planPullRequest(action: PullRequestAction, snapshot: TriageSnapshot): Effect[] {
+/** Changes the working copy as a pull request event calls for. */
+export function applyPullRequestEvent(action: PullRequestAction, snapshot: TriageSnapshot, work: WorkingItem): void {
   const { item } = snapshot
-  if (!item.isPullRequest || item.state !== 'open') return []
-  const n = item.number
-  const effects: Effect[] = []
+  if (!item.isPullRequest || item.state !== 'open') return
+  const toggle = (label: string, want: boolean) => (want ? work.addLabel(label) : work.removeLabel(label))
   const contentChanged = action === 'opened' || action === 'reopened' || action === 'synchronize'
 
   if (contentChanged && item.changedFiles) {
     const size = sizeLabel(changedLines(snapshot))
-    for (const l of item.labels) if (/^size\//i.test(l) && l.toLowerCase() !== size.toLowerCase()) effects.push({ type: 'label.remove', issue: n, label: l })
-    effects.push(...toggle(n, item.labels, size, true))
+    for (const l of work.currentLabels()) if (/^size\//i.test(l)) work.removeLabel(l)
+    work.addLabel(size)
   }
-  effects.push(...toggle(n, item.labels, WIP_LABEL, !!item.draft || isWipTitle(item.title)))
+  toggle(WIP_LABEL, !!item.draft || isWipTitle(item.title))
   // GitHub computes mergeability lazily; UNKNOWN means "ask again later", not "no conflict".
-  if (contentChanged && item.mergeable && item.mergeable !== 'UNKNOWN') effects.push(...toggle(n, item.labels, NEEDS_REBASE, item.mergeable === 'CONFLICTING'))
-  if (action === 'opened' && snapshot.config.triage.ok_to_test.require_ok_to_test_for_untrusted && !isTrusted(snapshot, item.author) && !has(item.labels, OK_TO_TEST)) {
-    effects.push(...toggle(n, item.labels, NEEDS_OK_TO_TEST, true))
-    effects.push({ type: 'comment.create', issue: n, body: welcomeMessage(item.author, `${snapshot.repo.owner}`), marker: 'welcome' })
+  if (contentChanged && item.mergeable && item.mergeable !== 'UNKNOWN') toggle(NEEDS_REBASE, item.mergeable === 'CONFLICTING')
+  for (const family of snapshot.config.triage.needs_labels) {
+    toggle(`needs-${family}`, !work.currentLabels().some((l) => l.toLowerCase().startsWith(`${family}/`)))
   }
-  return effects
+  if (action === 'opened' && snapshot.config.triage.ok_to_test.require_ok_to_test_for_untrusted && !isTrusted(snapshot, item.author) && !work.hasLabel(OK_TO_TEST)) {
+    work.addLabel(NEEDS_OK_TO_TEST)
+    work.actions.push({ type: 'comment.create', issue: item.number, body: welcomeMessage(item.author, snapshot.repo.owner), marker: 'welcome' })
+  }
+}
+
+/** Returns the effects for a pull request event on its own. */
+export function planPullRequest(action: PullRequestAction, snapshot: TriageSnapshot): Effect[] {
+  const work = new WorkingItem(snapshot.item)
+  applyPullRequestEvent(action, snapshot, work)
+  return work.effects()
 }

@@ -1,0 +1,39 @@
+/**
+ * `/hold` and `/lgtm` (Prow's hold and lgtm plugins). Anyone may hold a pull request; `/lgtm`
+ * needs write access and never comes from the author; `/lgtm cancel` may also come from the author.
+ */
+import type { HoldCommand, LgtmCommand } from '../../commands/types.js'
+import { isCollaborator } from '../authz.js'
+import type { Handler } from './context.js'
+
+/** `/hold`, `/hold cancel`, `/unhold`, `/remove-hold`: pull requests only (an issue cannot merge). */
+export const hold: Handler<HoldCommand> = (intent, ctx) => {
+  if (!ctx.snapshot.item.isPullRequest) return
+  const label = ctx.snapshot.config.triage.hold.label
+  if (intent.action === 'add') ctx.work.addLabel(label)
+  else ctx.work.removeLabel(label)
+}
+
+/** Marker of the comment that records the git tree an `lgtm` was given on. */
+export const LGTM_TREE_MARKER = 'lgtm-tree'
+
+/** `/lgtm`, `/lgtm cancel`, `/remove-lgtm`: open pull requests only. */
+export const lgtm: Handler<LgtmCommand> = (intent, ctx) => {
+  const { item, config } = ctx.snapshot
+  if (!item.isPullRequest || item.state !== 'open') return
+  const label = config.triage.labels.lgtm
+  const isAuthor = ctx.actor.toLowerCase() === item.author.toLowerCase()
+  if (intent.action === 'add') {
+    if (isAuthor) return ctx.work.reply('you cannot LGTM your own PR.')
+    if (!isCollaborator(ctx.snapshot, ctx.actor)) return ctx.work.reply('changing LGTM is restricted to collaborators')
+    ctx.work.addLabel(label)
+    // Prow assigns a reviewer who LGTMs without being assigned, so the PR shows who reviewed it.
+    if (!ctx.work.isAssigned(ctx.actor)) ctx.work.assign(ctx.actor)
+    if (item.treeSha) {
+      ctx.work.actions.push({ type: 'comment.upsert', issue: item.number, marker: LGTM_TREE_MARKER, body: `LGTM label has been added.\n\n<details>\n\nGit tree hash: ${item.treeSha}\n\n</details>` })
+    }
+    return
+  }
+  if (!isAuthor && !isCollaborator(ctx.snapshot, ctx.actor)) return ctx.work.reply('changing LGTM is restricted to collaborators')
+  ctx.work.removeLabel(label)
+}
