@@ -1,0 +1,160 @@
+import { describe, expect, it } from '@jest/globals'
+import { planTriage } from '../../src/core/triage/plan.js'
+import type { TriageEvent } from '../../src/core/triage/event.js'
+import type { Effect } from '../../src/core/effects.js'
+import { snapshotOf, type SnapshotOverrides } from '../support/snapshots.js'
+
+// Roles in snapshotOf: contributor (read, the default PR author), member (org member, read),
+// reviewer (write, org member), maintainer (admin).
+function run(author: string, body: string, over: SnapshotOverrides = {}) {
+  const event: TriageEvent = { source: 'issue_comment', action: 'created', body, author, authorIsBot: false, number: 7, isPull: over.item?.isPullRequest ?? true, commentId: 99, headSha: null }
+  return planTriage({ event }, snapshotOf(over))
+}
+const labelChanges = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'label.add' ? [`+${e.label}`] : e.type === 'label.remove' ? [`-${e.label}`] : []))
+const reply = (effects: Effect[]) => (effects.find((e) => e.type === 'comment.create') as { body: string } | undefined)?.body ?? ''
+
+describe('/lgtm', () => {
+  it('a collaborator’s /lgtm adds lgtm, assigns them and records the tree', () => {
+    const { effects } = run('reviewer', '/lgtm')
+    expect(labelChanges(effects)).toEqual(['+lgtm'])
+    expect(effects).toContainEqual({ type: 'assignees.add', issue: 7, logins: ['reviewer'] })
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'comment.upsert', marker: 'lgtm-tree', body: expect.stringContaining(`Git tree hash: ${'b'.repeat(40)}`) }))
+  })
+  it('the author cannot LGTM their own PR', () => {
+    const { effects } = run('contributor', '/lgtm')
+    expect(labelChanges(effects)).toEqual([])
+    expect(reply(effects)).toMatch(/^@contributor: you cannot LGTM your own PR\./)
+  })
+  it('a reader cannot LGTM', () => {
+    expect(reply(run('member', '/lgtm').effects)).toMatch(/^@member: changing LGTM is restricted to collaborators/)
+  })
+  it('the author may cancel an lgtm', () => {
+    expect(labelChanges(run('contributor', '/lgtm cancel', { item: { labels: ['lgtm'] } }).effects)).toEqual(['-lgtm'])
+  })
+  it('the last line wins: /lgtm then /lgtm cancel leaves no lgtm', () => {
+    expect(labelChanges(run('reviewer', '/lgtm\n/lgtm cancel').effects)).toEqual([])
+  })
+  it('does nothing on an issue or a closed PR', () => {
+    expect(run('reviewer', '/lgtm', { item: { isPullRequest: false } }).effects).toEqual([])
+    expect(run('reviewer', '/lgtm', { item: { state: 'closed' } }).effects).toEqual([])
+  })
+})
+
+describe('label commands', () => {
+  it('anyone adds a family label the repository has', () => {
+    expect(labelChanges(run('contributor', '/kind bug').effects)).toEqual(['+kind/bug'])
+  })
+  it('a label the repository lacks is refused with Prow’s words', () => {
+    const { effects } = run('contributor', '/kind nonsense')
+    expect(labelChanges(effects)).toEqual([])
+    expect(reply(effects)).toContain("The label(s) `kind/nonsense` cannot be applied, because the repository doesn't have them.")
+  })
+  it('only org members accept triage', () => {
+    const repoLabels = ['triage/accepted']
+    expect(reply(run('contributor', '/triage accepted', { repoLabels }).effects)).toContain('Only GitHub organization members can add the label.')
+    expect(labelChanges(run('member', '/triage accepted', { repoLabels }).effects)).toEqual(['+triage/accepted'])
+  })
+  it('removing the last kind brings back needs-kind when the repository has it', () => {
+    const { effects } = run('contributor', '/remove-kind bug', { item: { labels: ['kind/bug'] }, repoLabels: ['kind/bug', 'needs-kind'] })
+    expect(labelChanges(effects)).toEqual(['-kind/bug', '+needs-kind'])
+  })
+  it('adding a kind clears needs-kind', () => {
+    expect(labelChanges(run('contributor', '/kind bug', { item: { labels: ['needs-kind'] } }).effects)).toEqual(['-needs-kind', '+kind/bug'])
+  })
+  it('/label cannot touch gate labels, whatever the configuration says', () => {
+    const config = 'triage:\n  labels:\n    additional: [lgtm, tide/merge-method-squash]\n'
+    const { effects } = run('maintainer', '/label lgtm', { config })
+    expect(labelChanges(effects)).toEqual([])
+    expect(reply(effects)).toContain('cannot be changed with `/label`')
+  })
+  it('/label adds a configured label the repository has', () => {
+    const over = { config: 'triage:\n  labels:\n    additional: [tide/merge-method-squash]\n', repoLabels: ['tide/merge-method-squash'] }
+    expect(labelChanges(run('contributor', '/label tide/merge-method-squash', over).effects)).toEqual(['+tide/merge-method-squash'])
+    expect(reply(run('contributor', '/label other', over).effects)).toContain('These labels are supported: `tide/merge-method-squash`')
+  })
+  it('lifecycle labels exclude each other, and frozen is not for pull requests', () => {
+    expect(labelChanges(run('contributor', '/lifecycle rotten', { item: { labels: ['lifecycle/stale'] } }).effects)).toEqual(['-lifecycle/stale', '+lifecycle/rotten'])
+    expect(reply(run('contributor', '/lifecycle frozen').effects)).toContain('The `lifecycle/frozen` label cannot be applied to Pull Requests.')
+  })
+  it('help and good-first-issue are for open issues', () => {
+    const issue = { item: { isPullRequest: false } }
+    const { effects } = run('contributor', '/good-first-issue', issue)
+    expect(labelChanges(effects)).toEqual(['+help wanted', '+good first issue'])
+    expect(reply(effects)).toContain('suitable for new contributors')
+    expect(run('contributor', '/help').effects).toEqual([])
+    expect(labelChanges(run('contributor', '/remove-help', { item: { isPullRequest: false, labels: ['help wanted', 'good first issue'] } }).effects)).toEqual(['-help wanted', '-good first issue'])
+  })
+})
+
+describe('people', () => {
+  it('/assign with no names assigns the commenter; /assign @a @b assigns them', () => {
+    expect(run('member', '/assign').effects).toEqual([{ type: 'assignees.add', issue: 7, logins: ['member'] }])
+    expect(run('member', '/assign @reviewer @maintainer').effects).toEqual([{ type: 'assignees.add', issue: 7, logins: ['reviewer', 'maintainer'] }])
+  })
+  it('/unassign removes only who is assigned', () => {
+    expect(run('member', '/unassign @reviewer', { item: { assignees: ['reviewer', 'member'] } }).effects).toEqual([{ type: 'assignees.remove', issue: 7, logins: ['reviewer'] }])
+  })
+  it('/cc requests reviews, teams included, but never from the author', () => {
+    const { effects } = run('member', '/cc @reviewer @contributor @acme/api-reviewers')
+    expect(effects).toContainEqual({ type: 'reviewers.request', pull: 7, logins: ['reviewer'], teams: [] })
+    expect(effects).toContainEqual({ type: 'reviewers.request', pull: 7, logins: [], teams: ['api-reviewers'] })
+    expect(reply(effects)).toContain('authors cannot review their own PRs')
+  })
+})
+
+describe('state', () => {
+  it('the author closes their PR; a stranger may not, unless it is stale', () => {
+    expect(run('contributor', '/close').effects).toContainEqual({ type: 'issue.update', issue: 7, state: 'closed', stateReason: 'completed' })
+    expect(reply(run('member', '/close').effects)).toContain("You can't close an active PR unless you authored it or you are a collaborator.")
+    expect(run('member', '/close', { item: { labels: ['lifecycle/stale'] } }).effects).toContainEqual({ type: 'issue.update', issue: 7, state: 'closed', stateReason: 'completed' })
+  })
+  it('/close not-planned is for issues', () => {
+    expect(run('contributor', '/close not-planned', { item: { isPullRequest: false } }).effects).toContainEqual({ type: 'issue.update', issue: 7, state: 'closed', stateReason: 'not_planned' })
+    expect(reply(run('contributor', '/close not-planned').effects)).toContain('PRs cannot be closed as Not Planned.')
+  })
+  it('/reopen by a collaborator; never a merged PR', () => {
+    expect(run('reviewer', '/reopen', { item: { state: 'closed' } }).effects).toContainEqual({ type: 'issue.update', issue: 7, state: 'open', stateReason: 'reopened' })
+    expect(run('reviewer', '/reopen', { item: { state: 'closed', merged: true } }).effects).toEqual([])
+  })
+  it('/retitle by a trusted user, without issue-closing keywords', () => {
+    expect(run('member', '/retitle Faster widgets').effects).toEqual([{ type: 'issue.update', issue: 7, title: 'Faster widgets' }])
+    expect(reply(run('contributor', '/retitle Faster widgets').effects)).toContain('Re-titling can only be requested by trusted users')
+    expect(reply(run('member', '/retitle Fixes #12').effects)).toContain('Titles may not contain')
+  })
+})
+
+describe('/ok-to-test', () => {
+  it('a trusted user lets an untrusted PR be tested', () => {
+    expect(labelChanges(run('member', '/ok-to-test', { item: { labels: ['needs-ok-to-test'] } }).effects)).toEqual(['-needs-ok-to-test', '+ok-to-test'])
+  })
+  it('an untrusted commenter cannot, and hears why', () => {
+    const { effects } = run('contributor', '/ok-to-test', { item: { labels: ['needs-ok-to-test'] } })
+    expect(labelChanges(effects)).toEqual([])
+    expect(reply(effects)).toContain('Cannot trigger testing until a trusted user reviews the PR')
+  })
+  it('only trusted users revoke it', () => {
+    expect(labelChanges(run('reviewer', '/ok-to-test cancel', { item: { labels: ['ok-to-test'] } }).effects)).toEqual(['-ok-to-test', '+needs-ok-to-test'])
+    expect(reply(run('contributor', '/ok-to-test cancel', { item: { labels: ['ok-to-test'] } }).effects)).toContain('Only trusted users can revoke `/ok-to-test`.')
+  })
+})
+
+describe('replies', () => {
+  it('answer once per comment, quote it, and carry a marker so a re-run does not repeat them', () => {
+    const { effects } = run('contributor', '/lgtm\n/kind nonsense')
+    const replies = effects.filter((e) => e.type === 'comment.create')
+    expect(replies).toHaveLength(1)
+    expect(replies[0]).toMatchObject({ marker: 'reply-issue_comment-99' })
+    expect(reply(effects)).toContain('> /lgtm\n> /kind nonsense')
+  })
+  it('explain an invalid command', () => {
+    expect(reply(run('reviewer', '/lgtm please').effects)).toMatch(/^@reviewer: /)
+  })
+  it('say plainly which commands are not acted on yet', () => {
+    expect(reply(run('maintainer', '/approve').effects)).toContain('Shepherd reads `/approve` but does not act on it yet.')
+  })
+  it('list the enabled commands for /shepherd help', () => {
+    const { effects } = run('contributor', '/shepherd help', { config: 'triage:\n  commands:\n    disabled: [cherry-pick]\n' })
+    expect(reply(effects)).toContain('`/hold')
+    expect(reply(effects)).not.toContain('/cherry-pick')
+  })
+})
