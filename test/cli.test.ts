@@ -82,6 +82,40 @@ describe('shepherd run', () => {
   })
 })
 
+describe('shepherd triage plan', () => {
+  const write = (name: string, value: unknown) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'plan-')), name)
+    writeFileSync(file, JSON.stringify(value))
+    return file
+  }
+  const snapshot = {
+    repo: { owner: 'acme', name: 'widgets', defaultBranch: 'main' },
+    item: { number: 7, isPullRequest: true, author: 'dev', title: 'Faster', labels: ['do-not-merge/hold'], treeSha: 'c'.repeat(40) },
+    users: { rev: { permission: 'write', orgMember: true, teams: [] } },
+    repoLabels: ['lgtm'],
+    config: { triage: { hold: { label: 'do-not-merge/hold' } } }
+  }
+  const comment = (body: string) => ({ action: 'created', issue: { number: 7, pull_request: { url: 'x' } }, comment: { id: 5, body, user: { login: 'rev', type: 'User' } } })
+
+  it('prints the planned effects as JSON, with no API', async () => {
+    const r = await cli('triage', 'plan', '--snapshot', write('snap.json', snapshot), '--event', write('event.json', comment('/lgtm\n/hold cancel')), '--json')
+    expect(r.code).toBe(0)
+    const { effects } = JSON.parse(r.out) as { effects: { type: string; label?: string }[] }
+    expect(effects.filter((e) => e.type.startsWith('label.'))).toEqual([
+      { type: 'label.remove', issue: 7, label: 'do-not-merge/hold' },
+      { type: 'label.add', issue: 7, label: 'lgtm' }
+    ])
+  })
+
+  it('refuses a snapshot without an item and an invalid configuration in it', async () => {
+    const event = write('event.json', comment('/hold'))
+    expect((await cli('triage', 'plan', '--snapshot', write('s.json', { repo: {} }), '--event', event)).err).toBe('shepherd triage: the snapshot needs "item" (see docs/triage.md)')
+    const bad = await cli('triage', 'plan', '--snapshot', write('s.json', { ...snapshot, config: { triage: { hold: { lable: 'x' } } } }), '--event', event)
+    expect(bad.code).toBe(2)
+    expect(bad.err).toMatch(/unknown key "lable"/)
+  })
+})
+
 describe('the demo', () => {
   it('plays the lifecycle: /hold applies the label, /hold cancel removes it, and GitHub’s webhook schemas accept every event', async () => {
     const out = mkdtempSync(join(tmpdir(), 'demo-'))

@@ -4,10 +4,11 @@ import { simCommand } from './commands/sim.js'
 import { runCommand } from './commands/run.js'
 import { demoCommand } from './commands/demo.js'
 import { configCommand } from './commands/config.js'
+import { triageCommand } from './commands/triage.js'
 import { ownersCommand } from './commands/owners.js'
 import { commandsCommand } from './commands/commands.js'
 
-const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand]
+const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
