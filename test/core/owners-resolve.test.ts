@@ -1,4 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
+import { approvalState } from '../../src/core/owners/approve.js'
+import { selectReviewers } from '../../src/core/owners/blunderbuss.js'
+import { renderApprovalNotifier } from '../../src/core/owners/notifier.js'
+import { seededRandom } from '../../src/core/owners/random.js'
 import { buildOwnersIndex, entriesForPath, ownersForPath, validateOwners } from '../../src/core/owners/resolve.js'
 
 const repo = buildOwnersIndex({
@@ -77,5 +81,33 @@ describe('resolving OWNERS for a path', () => {
     expect(ownersForPath(index, 'a/x').approvers).toEqual(['alice', 'ann'])
     expect(ownersForPath(index, 'b/x').approverOwnersFile).toBe('OWNERS')
     expect(validateOwners(index).map((e) => `${e.file}:${e.line}`)).toEqual(['a/OWNERS:2', 'b/OWNERS:2', 'c/OWNERS_ALIASES:1'])
+  })
+})
+
+describe('robustness', () => {
+  it('never throws on random repositories, paths and histories', () => {
+    const random = seededRandom(99)
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]
+    const dirs = ['', 'a', 'a/b', 'a/b/c', 'x', './a', '/a', 'a//b', 'OWNERS', '..', 'a/../b']
+    const texts = ['approvers: [u1, u2]\n', 'options: {no_parent_owners: true}\nreviewers: [u3]\n', 'filters:\n  "\\\\.md$":\n    approvers: [u4]\n  "(":\n    approvers: [u5]\n', 'options:\n  auto_approve_unowned_subfolders: true\napprovers: [team]\n', '[[[', '', 'approvers: team\n', 'labels: [a, b]\nrequired_reviewers: [u1]\n']
+    for (let n = 0; n < 300; n++) {
+      const owners: Record<string, string> = { OWNERS_ALIASES: pick(['aliases: {team: [u6, u7]}\n', 'aliases: 3\n', '']) }
+      for (let k = 0; k < 5; k++) owners[`${pick(dirs)}/OWNERS`.replace(/^\//, '')] = pick(texts)
+      const index = buildOwnersIndex(owners)
+      const files = Array.from({ length: 1 + Math.floor(random() * 4) }, () => `${pick(dirs)}/${pick(['f.go', 'R.md', '', 'x/y.go'])}`)
+      const history = Array.from({ length: 3 }, (_, i) => ({ author: pick(['u1', 'U4', 'team', '', 'bot[bot]']), body: pick(['/approve', '/approve cancel', '/lgtm', '```\n/approve', 'hi']), at: pick(['2024-01-01T00:00:0' + i + 'Z', 'not a date']), review: pick([undefined, 'APPROVED', 'CHANGES_REQUESTED', 'PENDING'] as const) }))
+      expect(() => {
+        validateOwners(index)
+        const state = approvalState({ files, index, author: pick(['u1', '']), history, options: { require_self_approval: random() < 0.5, lgtm_acts_as_approve: random() < 0.5, ignore_review_state: random() < 0.5 }, prNumber: n })
+        renderApprovalNotifier(state, { owner: 'o', repo: 'r', branch: 'main', prNumber: n })
+        selectReviewers({ files, index, author: 'u1', prNumber: n, count: Math.floor(random() * 4) })
+      }).not.toThrow()
+    }
+  })
+
+  it('handles very deep paths', () => {
+    const deep = Array(2000).fill('d').join('/')
+    const index = buildOwnersIndex({ OWNERS: 'filters:\n  "x$":\n    approvers: [a]\n  ".*":\n    approvers: [b]\n' })
+    expect(ownersForPath(index, `${deep}/x`).approvers).toEqual(['a', 'b'])
   })
 })

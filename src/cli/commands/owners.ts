@@ -27,6 +27,7 @@ export function readOwnersTree(root: string): Record<string, string> {
   return owners
 }
 
+/** The `owners` command; exits 1 when an OWNERS file is invalid. */
 export const ownersCommand: Command = {
   name: 'owners',
   summary: 'Explain who owns, reviews and approves paths (owners explain --dir REPO --files a,b)',

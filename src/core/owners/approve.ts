@@ -23,7 +23,7 @@ export interface ApprovalInput {
   author: string
   /** Comments and reviews, in any order. */
   history?: readonly HistoryItem[]
-  /** Approvals computed elsewhere, keyed by lower-case login. */
+  /** Approvals computed elsewhere (approvalsFromHistory), keyed by lower-case login. */
   approvals?: ReadonlyMap<string, Approval>
   options: ApproveOptions
   /** Seeds the choice among equally useful approvers. */
@@ -102,7 +102,9 @@ export function approvalState(input: ApprovalInput): ApprovalState {
   const byGroup = new Map<string, typeof needed>()
   for (const n of needed) {
     const group = groupOf(n.dir)
-    byGroup.set(group, [...(byGroup.get(group) ?? []), n])
+    const members = byGroup.get(group)
+    if (members) members.push(n)
+    else byGroup.set(group, [n])
   }
 
   const isApproved = (approvers: readonly string[]) => approvers.some((a) => approvals.has(a))

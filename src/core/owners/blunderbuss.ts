@@ -10,6 +10,7 @@ import { normLogin } from './parse.js'
 import { seededRandom } from './random.js'
 import { closestOwnersDir, entriesForPath, ownersForPath, type OwnersIndex } from './resolve.js'
 
+/** What selectReviewers needs. */
 export interface ReviewerInput {
   /** Changed files: paths, or entries with line counts (the snapshot's `changedFiles`). */
   files: ReadonlyArray<string | { path: string; additions?: number; deletions?: number }>

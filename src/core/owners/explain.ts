@@ -7,6 +7,7 @@ import { approvalState } from './approve.js'
 import type { OwnersError } from './parse.js'
 import { ownersForPath, validateOwners, type FileOwners, type OwnersIndex } from './resolve.js'
 
+/** What `shepherd owners explain` reports. */
 export interface OwnersExplanation {
   files: FileOwners[]
   /** OWNERS files a PR changing these paths needs approval from (subdirectories folded into ancestors, as Prow does). */

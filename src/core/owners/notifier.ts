@@ -47,6 +47,11 @@ function mention(login: string): string {
   return GITHUB_LOGIN.test(login) ? `@${login}` : escapeMarkdown(login)
 }
 
+/** Percent-encodes a path segment, including the characters Markdown gives a meaning to in a link destination. */
+function segment(text: string): string {
+  return encodeURIComponent(text).replace(/[()*!'~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
 function safeUrl(url: string | undefined): string | null {
   return url && /^https?:\/\/[^\s<>"'`]+$/.test(url) ? url : null
 }
@@ -61,9 +66,9 @@ function list(items: readonly string[]): string {
  */
 export function renderApprovalNotifier(state: ApprovalState, ctx: NotifierContext): string {
   const server = safeUrl(ctx.serverUrl) ?? 'https://github.com'
-  const repoUrl = `${server}/${encodeURIComponent(ctx.owner)}/${encodeURIComponent(ctx.repo)}`
+  const repoUrl = `${server}/${segment(ctx.owner)}/${segment(ctx.repo)}`
   const prUrl = `${repoUrl}/pull/${Math.trunc(ctx.prNumber)}`
-  const blob = (path: string) => `${repoUrl}/blob/${ctx.branch.split('/').map(encodeURIComponent).join('/')}/${path.split('/').map(encodeURIComponent).join('/')}`
+  const blob = (path: string) => `${repoUrl}/blob/${ctx.branch.split('/').map(segment).join('/')}/${path.split('/').map(segment).join('/')}`
   const approval = (a: Approval) => `*<a href="${escapeAttribute(safeUrl(a.url) ?? `${prUrl}#`)}" title="${HOW[a.how]}">${escapeMarkdown(a.login)}</a>*`
   const process = safeUrl(ctx.processUrl)
   const more = process ? ` For more information see [the Code Review Process](${process}).` : ''

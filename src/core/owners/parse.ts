@@ -6,6 +6,7 @@
 import { MAX_FILTERS, Reader, normLogin, LOGIN, type OwnersError } from './reader.js'
 import { compileFilter } from './regex.js'
 
+/** Re-exported so callers need one module for parsing. */
 export { MAX_LIST_ENTRIES, MAX_OWNERS_FILE_LENGTH, normLogin, type OwnersError } from './reader.js'
 
 /** The people and labels an OWNERS file (or one of its filters) names; logins lower-cased, aliases not yet expanded. */

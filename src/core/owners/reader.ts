@@ -14,8 +14,9 @@ export interface OwnersError {
 
 /** Files larger than this are refused (the largest OWNERS_ALIASES in Kubernetes is ~40 KB). */
 export const MAX_OWNERS_FILE_LENGTH = 1 << 20
-/** Most entries in one list and most filters in one file. */
+/** Most entries in one list. */
 export const MAX_LIST_ENTRIES = 10000
+/** Most filters in one OWNERS file. */
 export const MAX_FILTERS = 500
 
 /** GitHub logins and alias names after lower-casing; `_` appears in enterprise-managed logins. */
@@ -107,6 +108,7 @@ export class Reader {
   }
 }
 
+/** Returns a short description of a node for error messages, such as `string "alice"` or `a list`. */
 export function describe(node: unknown): string {
   if (node === null || node === undefined) return 'nothing'
   if (isMap(node)) return 'a mapping'

@@ -8,6 +8,7 @@
 import { normLogin, parseOwnersAliases, parseOwnersFile, type OwnersConfig, type OwnersEntries, type OwnersError, type OwnersFilter } from './parse.js'
 import { filterMatches } from './regex.js'
 
+/** The file names Shepherd reads (Prow's defaults; Prow lets an org rename them). */
 export const OWNERS_FILE = 'OWNERS'
 export const ALIASES_FILE = 'OWNERS_ALIASES'
 
@@ -52,7 +53,7 @@ export function parentDir(path: string): string {
 }
 
 function normPath(path: string): string {
-  return path.replace(/^(?:\.\/|\/)+/, '')
+  return path.startsWith('/') || path.startsWith('./') ? path.replace(/^(?:\.\/|\/)+/, '') : path
 }
 
 /**
@@ -64,7 +65,7 @@ export function buildOwnersIndex(owners: Readonly<Record<string, string>>): Owne
   const texts = new Map<string, string>()
   const errors: OwnersError[] = []
   let aliases = new Map<string, string[]>()
-  for (const raw of Object.keys(owners).sort()) {
+  for (const raw of Object.keys(owners)) {
     const path = normPath(raw)
     const name = path.slice(path.lastIndexOf('/') + 1)
     if (path === ALIASES_FILE) {
@@ -107,10 +108,10 @@ export function validateOwners(index: OwnersIndex): OwnersError[] {
 
 /** Replaces alias names by their members, as Prow does when it loads OWNERS; an unknown name stays a login. */
 function expand(config: OwnersConfig, aliases: ReadonlyMap<string, readonly string[]>): OwnersConfig {
-  const people = (logins: string[]) => [...new Set(logins.flatMap((l) => aliases.get(normLogin(l)) ?? [l]))].sort()
+  const people = (logins: string[]) => (logins.length === 0 ? logins : [...new Set(logins.flatMap((l) => aliases.get(normLogin(l)) ?? [l]))].sort(byString))
   return {
     ...config,
-    filters: config.filters.map((f) => ({ ...f, approvers: people(f.approvers), reviewers: people(f.reviewers), requiredReviewers: people(f.requiredReviewers), labels: [...f.labels].sort() }))
+    filters: config.filters.map((f) => ({ ...f, approvers: people(f.approvers), reviewers: people(f.reviewers), requiredReviewers: people(f.requiredReviewers), labels: [...f.labels].sort(byString) }))
   }
 }
 
@@ -197,24 +198,33 @@ function resolvePath(index: OwnersIndex, path: string): Resolved {
 }
 
 /** Per index: resolutions by key, and for each directory the directories above it with regex filters. */
-const caches = new WeakMap<OwnersIndex, { resolved: Map<string, Resolved>; regexDirs: Map<string, string[]> }>()
+const caches = new WeakMap<OwnersIndex, { resolved: Map<string, Resolved>; regexDirs: Map<string, string[]>; paths: Map<string, Resolved> }>()
 
-/** The directories from `dir` up to the root whose OWNERS file has a regex filter. */
+/** The directories from `dir` up to the root whose OWNERS file has a regex filter (iterative: paths can be deep). */
 function regexDirs(index: OwnersIndex, memo: Map<string, string[]>, dir: string): string[] {
-  let dirs = memo.get(dir)
-  if (!dirs) {
-    const above = dir === '' ? [] : regexDirs(index, memo, parentDir(dir))
-    dirs = index.config(dir)?.filters.some((f) => f.regex !== null) ? [dir, ...above] : above
-    memo.set(dir, dirs)
+  const missing: string[] = []
+  let d = dir
+  while (!memo.has(d)) {
+    missing.push(d)
+    if (d === '') break
+    d = parentDir(d)
   }
-  return dirs
+  let above = memo.get(d) ?? []
+  for (let i = missing.length - 1; i >= 0; i--) {
+    const here = missing[i]
+    above = index.config(here)?.filters.some((f) => f.regex !== null) ? [here, ...above] : above
+    memo.set(here, above)
+  }
+  return memo.get(dir) ?? []
 }
 
 /** The resolution of a path, cached by its directory plus, for each OWNERS file above it with regex filters, which of them match. */
 function resolved(index: OwnersIndex, rawPath: string): Resolved {
-  const path = normPath(rawPath)
   let cache = caches.get(index)
-  if (!cache) caches.set(index, (cache = { resolved: new Map(), regexDirs: new Map() }))
+  if (!cache) caches.set(index, (cache = { resolved: new Map(), regexDirs: new Map(), paths: new Map() }))
+  const known = cache.paths.get(rawPath)
+  if (known) return known
+  const path = normPath(rawPath)
   let key = parentDir(path)
   for (const dir of regexDirs(index, cache.regexDirs, key)) {
     const filters = index.config(dir)?.filters ?? []
@@ -222,6 +232,7 @@ function resolved(index: OwnersIndex, rawPath: string): Resolved {
   }
   let result = cache.resolved.get(key)
   if (!result) cache.resolved.set(key, (result = resolvePath(index, path)))
+  cache.paths.set(rawPath, result)
   return result
 }
 
