@@ -5,7 +5,7 @@ import { applyEffects } from '../../src/github/apply.js'
 import { loadSnapshot } from '../../src/github/triage-snapshot.js'
 import { itemNumber, pullRequestAction, pullRequestAuthor, toTriageEvent } from '../../src/core/triage/event.js'
 import { parseCommands } from '../../src/core/commands/parse.js'
-import { needsPermission } from '../../src/core/triage/needs.js'
+import { needsOwners, needsPermission } from '../../src/core/triage/needs.js'
 import { planTriage } from '../../src/core/triage/plan.js'
 
 async function main(): Promise<void> {
@@ -19,11 +19,13 @@ async function main(): Promise<void> {
     return reportEffects('Shepherd triage', [], [`Nothing to do for this ${rt.eventName} event.`])
   }
   // Ask GitHub only about the people this event's decisions depend on.
+  const intents = event ? parseCommands(event.body) : []
   const actors = new Set<string>()
-  if (event && needsPermission(parseCommands(event.body))) actors.add(event.author)
+  if (event && needsPermission(intents)) actors.add(event.author)
   if (prAction === 'opened') actors.add(pullRequestAuthor(rt.payload) ?? '')
-  // OWNERS are read once approval and reviewer assignment act on them (they do not yet).
-  const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners: false })
+  // lgtm_acts_as_approve is not known before the configuration is read: assume it may be on.
+  const owners = needsOwners(intents, prAction, event?.source, true)
+  const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners })
   const plan = planTriage({ event, prAction }, snapshot)
   core.setOutput('commands', JSON.stringify(plan.intents))
   core.info(`Found ${plan.intents.length} command(s) on #${number}; ${plan.effects.length} effect(s) planned.`)

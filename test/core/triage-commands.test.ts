@@ -3,6 +3,7 @@ import { planTriage } from '../../src/core/triage/plan.js'
 import type { TriageEvent } from '../../src/core/triage/event.js'
 import type { Effect } from '../../src/core/effects.js'
 import { snapshotOf, type SnapshotOverrides } from '../support/snapshots.js'
+import type { PullRequestAction } from '../../src/core/triage/pull-request.js'
 
 // Roles in snapshotOf: contributor (read, the default PR author), member (org member, read),
 // reviewer (write, org member), maintainer (admin).
@@ -150,11 +151,81 @@ describe('replies', () => {
     expect(reply(run('reviewer', '/lgtm please').effects)).toMatch(/^@reviewer: /)
   })
   it('say plainly which commands are not acted on yet', () => {
-    expect(reply(run('maintainer', '/approve').effects)).toContain('Shepherd reads `/approve` but does not act on it yet.')
+    expect(reply(run('maintainer', '/retest').effects)).toContain('Shepherd reads `/retest` but does not act on it yet.')
   })
   it('list the enabled commands for /shepherd help', () => {
     const { effects } = run('contributor', '/shepherd help', { config: 'triage:\n  commands:\n    disabled: [cherry-pick]\n' })
     expect(reply(effects)).toContain('`/hold')
     expect(reply(effects)).not.toContain('/cherry-pick')
+  })
+})
+
+describe('OWNERS approval', () => {
+  const owners = {
+    OWNERS: 'approvers: [maintainer]\nreviewers: [reviewer]\n',
+    'api/OWNERS': 'approvers: [api-lead]\nreviewers: [api-reviewer]\nlabels: [area/api]\n'
+  }
+  const files = [
+    { path: 'api/types.go', additions: 10, deletions: 2 },
+    { path: 'README.md', additions: 1, deletions: 0 }
+  ]
+  const notifier = (effects: Effect[]) => effects.find((e) => e.type === 'comment.upsert' && e.marker === 'approve') as { body: string } | undefined
+
+  it('an approver of every file approves the PR with /approve, and the notifier says so', () => {
+    const { effects } = run('maintainer', '/approve', { owners, item: { changedFiles: files } })
+    expect(labelChanges(effects)).toEqual(['+approved'])
+    expect(notifier(effects)!.body).toContain('**APPROVED**')
+  })
+  it('an approver of part of the PR does not approve it, and the notifier suggests who can', () => {
+    const { effects } = run('api-lead', '/approve', { owners, item: { changedFiles: files }, users: { 'api-lead': { permission: 'write' } } })
+    expect(labelChanges(effects)).toEqual([])
+    const body = notifier(effects)!.body
+    expect(body).toContain('**NOT APPROVED**')
+    expect(body).toContain('@maintainer')
+  })
+  it('someone who is not an approver changes nothing', () => {
+    expect(labelChanges(run('member', '/approve', { owners, item: { changedFiles: files } }).effects)).toEqual([])
+  })
+  it('/approve cancel takes an approval back', () => {
+    const comments = [{ id: 1, author: 'maintainer', body: '/approve', createdAt: '2026-01-01T00:00:00Z' }]
+    const { effects } = run('maintainer', '/approve cancel', { owners, item: { changedFiles: files, labels: ['approved'], comments } })
+    expect(labelChanges(effects)).toEqual(['-approved'])
+  })
+  it('an author who is an approver approves implicitly', () => {
+    const { effects } = planTriage({ prAction: 'opened' }, snapshotOf({ owners, item: { author: 'maintainer', changedFiles: [{ path: 'README.md', additions: 1, deletions: 0 }] } }))
+    expect(labelChanges(effects)).toContain('+approved')
+  })
+  it('a GitHub review approval from an approver counts, as in Prow', () => {
+    const reviews = [{ author: 'maintainer', state: 'APPROVED' as const, body: '', submittedAt: '2026-01-01T00:00:00Z' }]
+    const event: TriageEvent = { source: 'review', action: 'created', body: '', author: 'maintainer', authorIsBot: false, number: 7, isPull: true, commentId: null, headSha: null }
+    expect(labelChanges(planTriage({ event }, snapshotOf({ owners, item: { changedFiles: files, reviews } })).effects)).toContain('+approved')
+  })
+})
+
+describe('pull request events', () => {
+  const owners = { OWNERS: 'approvers: [maintainer]\nreviewers: [reviewer, other-reviewer]\nlabels: [area/core]\n' }
+  const pr = (action: PullRequestAction, over: SnapshotOverrides = {}) => planTriage({ prAction: action }, snapshotOf({ owners, repoLabels: ['area/core', 'lgtm', 'approved'], ...over }))
+
+  it('a new PR gets reviewers from its OWNERS and the OWNERS labels', () => {
+    const { effects } = pr('opened')
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'reviewers.request', pull: 7 }))
+    expect(labelChanges(effects)).toContain('+area/core')
+  })
+  it('reviewer choice is the same on every run for the same PR', () => {
+    expect(pr('opened').effects).toEqual(pr('opened').effects)
+  })
+  it('a push that keeps the tree keeps lgtm', () => {
+    const comments = [{ id: 3, author: 'github-actions[bot]', body: `<!-- shepherd:lgtm-tree -->\nLGTM label has been added.\n\nGit tree hash: ${'b'.repeat(40)}`, createdAt: '2026-01-01T00:00:00Z' }]
+    expect(labelChanges(pr('synchronize', { item: { labels: ['lgtm'], comments } }).effects)).not.toContain('-lgtm')
+  })
+  it('a push that changes the tree removes lgtm and says so', () => {
+    const comments = [{ id: 3, author: 'github-actions[bot]', body: `<!-- shepherd:lgtm-tree -->\nLGTM label has been added.\n\nGit tree hash: ${'c'.repeat(40)}`, createdAt: '2026-01-01T00:00:00Z' }]
+    const { effects } = pr('synchronize', { item: { labels: ['lgtm'], comments } })
+    expect(labelChanges(effects)).toContain('-lgtm')
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'comment.create', body: 'New changes are detected. LGTM label has been removed.' }))
+  })
+  it('someone else’s comment carrying the tree marker does not keep lgtm', () => {
+    const comments = [{ id: 3, author: 'contributor', body: `<!-- shepherd:lgtm-tree -->\nGit tree hash: ${'b'.repeat(40)}`, createdAt: '2026-01-01T00:00:00Z' }]
+    expect(labelChanges(pr('synchronize', { item: { labels: ['lgtm'], comments } }).effects)).toContain('-lgtm')
   })
 })

@@ -60016,6 +60016,14 @@ function parseCommands(body, options = {}) {
 ;// CONCATENATED MODULE: ./src/core/triage/needs.ts
 /** Commands that ask GitHub for the commenter's repository permission. */
 const NEED_PERMISSION = new Set(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override']);
+/** Returns whether triage must read OWNERS for this event: approval, reviewer assignment, OWNERS labels. */
+function needsOwners(intents, prAction, source, lgtmActsAsApprove) {
+    if (prAction === 'opened' || prAction === 'reopened' || prAction === 'synchronize')
+        return true;
+    if (source === 'review')
+        return true;
+    return intents.some((i) => i.command === 'approve' || i.command === 'auto-cc' || (lgtmActsAsApprove && i.command === 'lgtm'));
+}
 /** Returns whether any intent needs the commenter's permission. */
 function needsPermission(intents) {
     return intents.some((i) => NEED_PERMISSION.has(i.command));
@@ -60058,6 +60066,10 @@ class working_WorkingItem {
     }
     removeLabel(label) {
         this.labels.delete(key(label));
+    }
+    /** Returns the assignees as they stand now. */
+    assigneeList() {
+        return [...this.assignees.values()];
     }
     isAssigned(login) {
         return this.assignees.has(key(login));
@@ -62985,6 +62997,7 @@ function planPullRequest(action, snapshot) {
 
 ;// CONCATENATED MODULE: ./src/core/triage/commands/review.ts
 
+
 /** `/hold`, `/hold cancel`, `/unhold`, `/remove-hold`: pull requests only (an issue cannot merge). */
 const hold = (intent, ctx) => {
     if (!ctx.snapshot.item.isPullRequest)
@@ -63022,6 +63035,1515 @@ const lgtm = (intent, ctx) => {
         return ctx.work.reply('changing LGTM is restricted to collaborators');
     ctx.work.removeLabel(label);
 };
+/**
+ * On a push: keeps `lgtm` when the new head has the git tree the lgtm was given on (Prow's
+ * store_tree_hash: a reworded or squashed commit), and otherwise removes it and says why.
+ */
+function resetLgtmOnPush(snapshot, work) {
+    const { item, config, bot } = snapshot;
+    const label = config.triage.labels.lgtm;
+    if (!work.hasLabel(label))
+        return;
+    if (config.triage.lgtm.store_tree_hash && item.treeSha) {
+        const marker = commentMarker(LGTM_TREE_MARKER);
+        const record = [...(item.comments ?? [])].reverse().find((c) => c.author.toLowerCase() === bot.toLowerCase() && c.body.startsWith(marker));
+        const tree = /Git tree hash: ([0-9a-f]{40})/.exec(record?.body ?? '')?.[1];
+        if (tree === item.treeSha)
+            return;
+    }
+    work.removeLabel(label);
+    work.actions.push({ type: 'comment.create', issue: item.number, body: 'New changes are detected. LGTM label has been removed.', marker: `lgtm-removed-${item.headSha ?? 'head'}` });
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/fast-yaml.ts
+const INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`~]/;
+/** Plain scalars the YAML 1.1 schema reads as something other than a string. */
+const NOT_A_STRING = /^(?:[yYnN]|yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$|^[-+.]?[0-9]|^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
+class Bail extends Error {
+}
+const bail = () => {
+    throw new Bail();
+};
+/** Returns the tree, null for an empty document, or undefined when the text needs the full YAML parser. Never throws. */
+function fastYamlTree(text) {
+    if (/[\r\t\ufeff\u0000]/.test(text))
+        return undefined;
+    const lines = [];
+    let offset = 0;
+    for (const raw of text.split('\n')) {
+        const indent = raw.length - raw.trimStart().length;
+        if (indent < raw.length && raw[indent] !== '#') {
+            if (indent === 0 && (raw.startsWith('---') || raw.startsWith('...') || raw.startsWith('%')))
+                return undefined;
+            lines.push({ indent, offset, text: raw });
+        }
+        offset += raw.length + 1;
+    }
+    if (lines.length === 0)
+        return null;
+    try {
+        const cursor = { pos: 0 };
+        const tree = block(lines, cursor, lines[0].indent);
+        return cursor.pos === lines.length ? tree : undefined;
+    }
+    catch (err) {
+        if (err instanceof Bail)
+            return undefined;
+        throw err;
+    }
+}
+const isItem = (l) => l.text[l.indent] === '-' && (l.text.length === l.indent + 1 || l.text[l.indent + 1] === ' ');
+function block(lines, cursor, indent) {
+    return isItem(lines[cursor.pos]) ? sequence(lines, cursor, indent) : mapping(lines, cursor, indent);
+}
+function sequence(lines, cursor, indent) {
+    const items = [];
+    const at = lines[cursor.pos].offset + indent;
+    while (cursor.pos < lines.length && lines[cursor.pos].indent === indent && isItem(lines[cursor.pos])) {
+        const line = lines[cursor.pos++];
+        const item = value(line, indent + 1);
+        if (item === null || item.kind !== 'scalar')
+            bail();
+        items.push(item);
+    }
+    if (cursor.pos < lines.length && lines[cursor.pos].indent > indent)
+        bail();
+    return { kind: 'seq', at, items };
+}
+function mapping(lines, cursor, indent) {
+    const pairs = [];
+    const seen = new Set();
+    const at = lines[cursor.pos].offset + indent;
+    while (cursor.pos < lines.length && lines[cursor.pos].indent === indent) {
+        const line = lines[cursor.pos++];
+        if (isItem(line))
+            bail();
+        const { key, colon } = readKey(line, indent);
+        if (seen.has(key.value))
+            bail();
+        seen.add(key.value);
+        let v = value(line, colon + 1);
+        if (v === null) {
+            const next = lines[cursor.pos];
+            if (next && next.indent > indent)
+                v = block(lines, cursor, next.indent);
+            else if (next && next.indent === indent && isItem(next))
+                v = sequence(lines, cursor, indent);
+            else
+                v = { kind: 'scalar', at: line.offset + colon + 1, value: null };
+        }
+        pairs.push({ key, value: v });
+    }
+    if (cursor.pos < lines.length && lines[cursor.pos].indent > indent)
+        bail();
+    return { kind: 'map', at, pairs };
+}
+function readKey(line, i) {
+    const t = line.text;
+    if (t[i] === '"' || t[i] === "'") {
+        const q = quoted(t, i);
+        if (t[q.end] !== ':' || (q.end + 1 < t.length && t[q.end + 1] !== ' '))
+            bail();
+        return { key: { kind: 'scalar', at: line.offset + i, value: q.value }, colon: q.end };
+    }
+    if (INDICATOR.test(t.slice(i)))
+        bail();
+    let colon = t.indexOf(':', i);
+    while (colon >= 0 && colon + 1 < t.length && t[colon + 1] !== ' ')
+        colon = t.indexOf(':', colon + 1);
+    if (colon < 0)
+        bail();
+    const key = t.slice(i, colon).trimEnd();
+    if (key.includes(' #') || NOT_A_STRING.test(key))
+        bail();
+    return { key: { kind: 'scalar', at: line.offset + i, value: key }, colon };
+}
+/** The value that starts at or after column `from` and runs to the end of the line; null when there is none. */
+function value(line, from) {
+    const t = line.text;
+    let i = from;
+    while (t[i] === ' ')
+        i++;
+    if (i >= t.length || t[i] === '#')
+        return null;
+    if (i === from && from < t.length)
+        bail();
+    const at = line.offset + i;
+    let node;
+    let end;
+    if (t[i] === '[')
+        ({ node, end } = flow(t, i, line.offset));
+    else if (t.startsWith('{}', i))
+        ({ node, end } = { node: { kind: 'map', at, pairs: [] }, end: i + 2 });
+    else if (t[i] === '"' || t[i] === "'") {
+        const q = quoted(t, i);
+        ({ node, end } = { node: { kind: 'scalar', at, value: q.value }, end: q.end });
+    }
+    else {
+        const hash = t.indexOf(' #', i);
+        end = hash < 0 ? t.length : hash;
+        node = { kind: 'scalar', at, value: plain(t.slice(i, end).trimEnd()) };
+    }
+    const rest = t.slice(end).trimStart();
+    if (rest !== '' && !rest.startsWith('#'))
+        bail();
+    if (rest.startsWith('#') && t[end] !== ' ')
+        bail();
+    return node;
+}
+function plain(s) {
+    if (s === 'true' || s === 'false')
+        return s === 'true';
+    if (INDICATOR.test(s) || NOT_A_STRING.test(s) || s.includes(': ') || s.endsWith(':'))
+        bail();
+    return s;
+}
+function flow(t, open, base) {
+    const items = [];
+    let i = open + 1;
+    for (;;) {
+        while (t[i] === ' ')
+            i++;
+        if (t[i] === ']' && items.length === 0)
+            return { node: { kind: 'seq', at: base + open, items }, end: i + 1 };
+        const at = i;
+        let v;
+        if (t[i] === '"' || t[i] === "'") {
+            const q = quoted(t, i);
+            v = q.value;
+            i = q.end;
+        }
+        else {
+            let j = i;
+            while (j < t.length && !',[]{}#'.includes(t[j]))
+                j++;
+            const s = t.slice(i, j).trimEnd();
+            if (s === '' || s.includes(':'))
+                bail();
+            v = plain(s);
+            i = j;
+        }
+        items.push({ kind: 'scalar', at: base + at, value: v });
+        while (t[i] === ' ')
+            i++;
+        if (t[i] === ']')
+            return { node: { kind: 'seq', at: base + open, items }, end: i + 1 };
+        if (t[i] !== ',')
+            bail();
+        i++;
+    }
+}
+/** A quoted scalar starting at `i`; only the escapes `\\`, `\"` and `\/` (and `''` in single quotes) are read here. */
+function quoted(t, i) {
+    const q = t[i];
+    let out = '';
+    for (let j = i + 1; j < t.length; j++) {
+        const c = t[j];
+        if (q === "'" && c === "'") {
+            if (t[j + 1] === "'") {
+                out += "'";
+                j++;
+                continue;
+            }
+            return { value: out, end: j + 1 };
+        }
+        if (q === '"' && c === '"')
+            return { value: out, end: j + 1 };
+        if (q === '"' && c === '\\') {
+            const n = t[++j];
+            if (n !== '\\' && n !== '"' && n !== '/')
+                bail();
+            out += n;
+            continue;
+        }
+        out += c;
+    }
+    return bail();
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/yaml-tree.ts
+/**
+ * OWNERS files as a small YAML tree with source offsets. Most OWNERS files use a tiny subset of
+ * YAML, which `fast-yaml.ts` reads in one pass; anything else goes through the `yaml` package
+ * (YAML 1.1, as Prow's Go parser), which is exact but ~100x slower (0.1 ms for a 10-line file,
+ * 13 ms for a 20 KB OWNERS_ALIASES) — too slow for 1,000 files in a 20 ms budget.
+ */
+
+
+/** Most nodes converted from one document: YAML aliases can make a small file expand enormously. */
+const MAX_NODES = 50000;
+/**
+ * Returns the tree of a YAML document (null when it is empty) or its syntax errors as offsets.
+ * Never throws.
+ */
+function yamlTree(text) {
+    const fast = fastYamlTree(text);
+    if (fast !== undefined)
+        return { tree: fast, errors: [] };
+    return slowYamlTree(text);
+}
+/** The `yaml` package's reading of a document, as a YNode tree. Exported for tests that compare both readers. */
+function slowYamlTree(text) {
+    try {
+        const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, version: '1.1', uniqueKeys: true });
+        if (doc.errors.length > 0) {
+            return {
+                tree: null,
+                errors: doc.errors.map((e) => ({ at: e.pos[0], message: e.code === 'MULTIPLE_DOCS' ? 'the file must hold a single YAML document' : `invalid YAML: ${e.message.split('\n')[0]}` }))
+            };
+        }
+        const budget = { nodes: 0 };
+        return { tree: doc.contents === null ? null : convert(doc, doc.contents, budget, 0), errors: [] };
+    }
+    catch (err) {
+        return { tree: null, errors: [{ at: 0, message: `invalid YAML: ${err.message}` }] };
+    }
+}
+function convert(doc, raw, budget, at) {
+    if (++budget.nodes > MAX_NODES)
+        throw new Error(`the document expands to more than ${MAX_NODES} values (YAML aliases?)`);
+    const node = (0,dist/* isAlias */.Vj)(raw) ? raw.resolve(doc) : raw;
+    if ((0,dist/* isMap */.jh)(node)) {
+        const pairs = node.items.map((p) => {
+            const key = convert(doc, p.key, budget, yaml_tree_start(p.key, yaml_tree_start(node, at)));
+            return { key, value: convert(doc, p.value, budget, keyEnd(p.key, key.at)) };
+        });
+        return { kind: 'map', at: yaml_tree_start(node, at), pairs };
+    }
+    if ((0,dist/* isSeq */.oP)(node))
+        return { kind: 'seq', at: yaml_tree_start(node, at), items: node.items.map((i) => convert(doc, i, budget, yaml_tree_start(node, at))) };
+    if ((0,dist/* isScalar */.jn)(node))
+        return { kind: 'scalar', at: yaml_tree_start(node, at), value: node.value };
+    return { kind: 'scalar', at, value: null };
+}
+function yaml_tree_start(node, fallback) {
+    const range = node?.range;
+    return range ? range[0] : fallback;
+}
+function keyEnd(node, fallback) {
+    const range = node?.range;
+    return range ? range[1] + 1 : fallback;
+}
+/** Returns a function from offset to 1-based line and column. */
+function lineIndex(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return (offset) => {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (starts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return { line: lo + 1, column: Math.max(1, offset - starts[lo] + 1) };
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/reader.ts
+/**
+ * Reads one OWNERS or OWNERS_ALIASES file's YAML tree and reports problems with their line and
+ * column; shared by parse.ts.
+ */
+
+/** Files larger than this are refused (the largest OWNERS_ALIASES in Kubernetes is ~40 KB). */
+const MAX_OWNERS_FILE_LENGTH = 1 << 20;
+/** Most entries in one list. */
+const MAX_LIST_ENTRIES = 10000;
+/** Most filters in one OWNERS file. */
+const MAX_FILTERS = 500;
+/** GitHub logins and alias names after lower-casing; `_` appears in enterprise-managed logins. */
+const reader_LOGIN = /^[a-z0-9](?:[a-z0-9_.-]{0,98})$/;
+/** Returns the login as Prow's `NormLogin` does: lower-cased, without a leading `@`. */
+function normLogin(login) {
+    return login.toLowerCase().replace(/^@/, '');
+}
+const isMap = (n) => n?.kind === 'map';
+const isSeq = (n) => n?.kind === 'seq';
+const isScalar = (n) => n?.kind === 'scalar';
+/** One file's YAML tree, and helpers that report problems at a node. */
+class Reader {
+    file;
+    errors = [];
+    position = () => ({ line: 1, column: 1 });
+    /** False when the file could not be read as YAML at all. */
+    readable = false;
+    constructor(file) {
+        this.file = file;
+    }
+    load(text) {
+        if (typeof text !== 'string')
+            return this.fail(undefined, 'the file is not text') ?? null;
+        if (text.length > MAX_OWNERS_FILE_LENGTH)
+            return this.fail(undefined, `the file is larger than ${MAX_OWNERS_FILE_LENGTH} characters`) ?? null;
+        this.position = lineIndex(text);
+        const { tree, errors } = yamlTree(text);
+        for (const e of errors)
+            this.error(e.at, e.message);
+        this.readable = errors.length === 0;
+        return tree;
+    }
+    error(at, message) {
+        const offset = typeof at === 'number' ? at : (at?.at ?? 0);
+        this.errors.push({ file: this.file, ...this.position(offset), message });
+    }
+    fail(at, message) {
+        this.error(at, message);
+        return undefined;
+    }
+    /** The pairs of a mapping with string keys; reports unknown keys. Null (an empty value) is an empty mapping. */
+    pairs(node, what, known) {
+        if (node === null || node === undefined || (isScalar(node) && node.value === null))
+            return [];
+        if (!isMap(node))
+            return this.fail(node, `${what} must be a mapping, got ${reader_describe(node)}`) ?? [];
+        const out = [];
+        for (const { key: keyNode, value } of node.pairs) {
+            const key = isScalar(keyNode) && keyNode.value !== null ? String(keyNode.value) : null;
+            if (key === null)
+                this.error(keyNode, `${what} keys must be plain words`);
+            else if (known.length > 0 && !known.includes(key))
+                this.error(keyNode, unknownKey(key, what, known));
+            else
+                out.push({ key, keyNode, value });
+        }
+        return out;
+    }
+    /** A list of strings; non-strings are reported and skipped. A flow mapping `{a, b}` lists its keys. */
+    strings(node, what) {
+        if (node === null || (isScalar(node) && node.value === null))
+            return [];
+        const items = isSeq(node) ? node.items : isMap(node) && what.startsWith('aliases.') ? node.pairs.map((p) => p.key) : null;
+        if (items === null)
+            return this.fail(node, `${what} must be a list, got ${reader_describe(node)}`) ?? [];
+        if (items.length > MAX_LIST_ENTRIES)
+            return this.fail(node, `${what} has more than ${MAX_LIST_ENTRIES} entries`) ?? [];
+        const out = [];
+        for (const item of items) {
+            if (isScalar(item) && typeof item.value === 'string')
+                out.push({ value: item.value, node: item });
+            else
+                this.error(item, `${what} entries must be strings, got ${reader_describe(item)}${isScalar(item) && item.value !== null ? ' (quote it)' : ''}`);
+        }
+        return out;
+    }
+    /** A list of logins or alias names, normalized; invalid entries are reported and skipped. */
+    logins(node, what) {
+        const out = new Set();
+        for (const { value, node: at } of this.strings(node, what)) {
+            const login = normLogin(value.trim());
+            if (login.includes('/'))
+                this.error(at, `${what}: "${value}" looks like a team; OWNERS names people, so use an alias from OWNERS_ALIASES`);
+            else if (!reader_LOGIN.test(login))
+                this.error(at, `${what}: "${value}" is not a GitHub login or alias name`);
+            else
+                out.add(login);
+        }
+        return [...out];
+    }
+    bool(node, what) {
+        if (isScalar(node) && typeof node.value === 'boolean')
+            return node.value;
+        if (isScalar(node) && node.value === null)
+            return false;
+        this.error(node, `${what} must be true or false, got ${reader_describe(node)}`);
+        return false;
+    }
+}
+/** Returns a short description of a node for error messages, such as `string "alice"` or `a list`. */
+function reader_describe(node) {
+    if (node === null || node === undefined)
+        return 'nothing';
+    if (isMap(node))
+        return 'a mapping';
+    if (isSeq(node))
+        return 'a list';
+    if (isScalar(node))
+        return node.value === null ? 'null' : `${node.value instanceof Date ? 'date' : typeof node.value} ${String(JSON.stringify(node.value) ?? node.value).slice(0, 60)}`;
+    return 'an unsupported value';
+}
+function unknownKey(key, where, known) {
+    const near = known.find((k) => distance(key.toLowerCase().replace(/-/g, '_'), k) <= 2);
+    const shown = JSON.stringify(key.slice(0, 60));
+    return near ? `unknown key ${shown} in ${where} (did you mean "${near}"?)` : `unknown key ${shown} in ${where}; known keys are ${known.join(', ')}`;
+}
+/** Levenshtein distance, bounded: long strings are simply far apart. */
+function distance(a, b) {
+    if (Math.abs(a.length - b.length) > 2 || a.length > 64)
+        return 99;
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++)
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = row;
+    }
+    return prev[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/regex.ts
+/**
+ * OWNERS `filters:` keys are Go RE2 regular expressions; Shepherd runs them as JavaScript RegExps.
+ * The two dialects differ, so each pattern is translated where Go syntax has a JS equivalent and
+ * refused where the meaning would change or matching could take exponential time (RE2 is linear,
+ * a backtracking JS engine is not).
+ */
+/** Paths longer than this are cut before a filter is tested (git's own limit is 4096 bytes). */
+const MAX_MATCHED_PATH = 4096;
+/** Longest filter pattern accepted. */
+const regex_MAX_PATTERN_LENGTH = 1000;
+/**
+ * Returns the JS RegExp for a Go filter pattern; `regex: null` for `.*`, which Prow stores as
+ * "no filter". Never throws: a pattern that does not compile, or uses lookaround, backreferences,
+ * Unicode classes, `(?U)`, mid-pattern flags or a quantified group that contains a quantifier
+ * (`(a+)+`, exponential in JS), comes back as `{error}`.
+ */
+function compileFilter(pattern) {
+    if (pattern === '.*')
+        return { regex: null };
+    if (pattern.length > regex_MAX_PATTERN_LENGTH)
+        return { error: `filter pattern is longer than ${regex_MAX_PATTERN_LENGTH} characters` };
+    const translated = translate(pattern);
+    if ('error' in translated)
+        return translated;
+    try {
+        return { regex: new RegExp(translated.source, translated.flags) };
+    }
+    catch (err) {
+        return { error: `invalid regular expression ${JSON.stringify(pattern)}: ${err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}` };
+    }
+}
+/** Returns whether a compiled filter matches a path relative to the OWNERS file's directory (unanchored, like Go's MatchString). */
+function filterMatches(regex, relativePath) {
+    if (regex === null)
+        return true;
+    regex.lastIndex = 0;
+    return regex.test(relativePath.length > MAX_MATCHED_PATH ? relativePath.slice(0, MAX_MATCHED_PATH) : relativePath);
+}
+function translate(p) {
+    const refuse = (what) => ({ error: `${what} in filter ${JSON.stringify(p)} ${what.endsWith('s') ? 'are' : 'is'} not supported` });
+    let flags = '';
+    let i = 0;
+    const leading = /^\(\?([a-zA-Z]+)\)/.exec(p);
+    if (leading) {
+        if (!/^[ims]+$/.test(leading[1]))
+            return refuse(`the flag group (?${leading[1]})`);
+        flags = [...new Set(leading[1])].join('');
+        i = leading[0].length;
+    }
+    let out = '';
+    let inClass = false;
+    // One entry per open group: whether it contains a quantifier.
+    const groups = [false];
+    const quantifierAt = (j) => p[j] === '*' || p[j] === '+' || (p[j] === '{' && /^\{\d+(,\d*)?\}/.test(p.slice(j)));
+    for (; i < p.length; i++) {
+        const c = p[i];
+        if (c === '\\') {
+            const n = p[i + 1];
+            if (n === undefined)
+                return { error: `filter ${JSON.stringify(p)} ends with a lone backslash` };
+            if (/[1-9]/.test(n) && !inClass)
+                return refuse('backreferences');
+            if (n === 'k' && !inClass)
+                return refuse('named backreferences');
+            if (n === 'p' || n === 'P')
+                return refuse('Unicode classes (\\p{...})');
+            if (n === 'Q' || n === 'E' || n === 'C')
+                return refuse(`the escape \\${n}`);
+            if (n === 'A' && !inClass)
+                out += '^';
+            else if (n === 'z' && !inClass)
+                out += '(?![\\s\\S])';
+            else
+                out += c + n;
+            i++;
+            continue;
+        }
+        if (inClass) {
+            if (c === '[' && p[i + 1] === ':')
+                return refuse('POSIX classes ([[:alpha:]])');
+            if (c === ']')
+                inClass = false;
+            out += c;
+            continue;
+        }
+        if (c === '[') {
+            inClass = true;
+            out += c;
+            if (p[i + 1] === '^')
+                out += p[++i];
+            // Go reads a `]` right after `[` or `[^` as a literal; JS would read an empty class.
+            if (p[i + 1] === ']') {
+                out += '\\]';
+                i++;
+            }
+            continue;
+        }
+        if (c === '(') {
+            if (p[i + 1] === '?') {
+                const rest = p.slice(i + 2);
+                if (/^(=|!|<=|<!)/.test(rest))
+                    return refuse('lookaround assertions');
+                if (rest.startsWith('P<')) {
+                    out += '(?<';
+                    i += 3;
+                }
+                else if (rest.startsWith(':') || /^<[A-Za-z_]/.test(rest)) {
+                    out += '(?';
+                    i += 1;
+                }
+                else {
+                    return refuse('flags in the middle of a pattern');
+                }
+                groups.push(false);
+                continue;
+            }
+            groups.push(false);
+            out += c;
+            continue;
+        }
+        if (c === ')') {
+            if (groups.length === 1)
+                return { error: `invalid regular expression ${JSON.stringify(p)}: unmatched )` };
+            const inner = groups.pop();
+            if (inner && quantifierAt(i + 1))
+                return refuse('nested quantifiers such as (a+)+');
+            if (inner)
+                groups[groups.length - 1] = true;
+            out += c;
+            continue;
+        }
+        if (quantifierAt(i))
+            groups[groups.length - 1] = true;
+        out += c;
+    }
+    return { source: out, flags };
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/parse.ts
+/**
+ * Parses OWNERS and OWNERS_ALIASES files (Prow's repoowners format, docs/owners.md) with the
+ * `yaml` package, reporting every problem with its line and column. Pure and total: any input,
+ * however large or malformed, gives a result and never an exception.
+ */
+
+
+/** Re-exported so callers need one module for parsing. */
+
+const ENTRY_KEYS = { approvers: 'approvers', reviewers: 'reviewers', required_reviewers: 'requiredReviewers', labels: 'labels' };
+const DOC_KEYS = ['emeritus_approvers', 'security_contacts'];
+const TOP_KEYS = [...Object.keys(ENTRY_KEYS), ...DOC_KEYS, 'options', 'filters'];
+const FILTER_KEYS = [...Object.keys(ENTRY_KEYS), 'emeritus_approvers'];
+const OPTION_KEYS = ['no_parent_owners', 'auto_approve_unowned_subfolders'];
+/**
+ * Returns the OWNERS file at `path` (e.g. `pkg/OWNERS`) and every problem in it. `config` is null
+ * only when the file is not YAML at all; otherwise invalid entries, keys, options and filters are
+ * reported and left out while the rest is kept, as Prow's lenient loader keeps what it can read.
+ * Never throws.
+ */
+function parseOwnersFile(path, text) {
+    const r = new Reader(path);
+    try {
+        const root = r.load(text);
+        if (!r.readable)
+            return { config: null, errors: r.errors };
+        const slash = path.lastIndexOf('/');
+        const config = { path, dir: slash < 0 ? '' : path.slice(0, slash), noParentOwners: false, autoApproveUnownedSubfolders: false, filters: [], emeritusApprovers: [] };
+        const simple = { pattern: '.*', regex: null, ...emptyEntries() };
+        let filtersNode = null;
+        for (const { key, keyNode, value } of r.pairs(root, 'an OWNERS file', TOP_KEYS)) {
+            if (key === 'options')
+                readOptions(r, value, config);
+            else if (key === 'filters')
+                filtersNode = { keyNode, value };
+            else if (key === 'emeritus_approvers')
+                config.emeritusApprovers = r.logins(value, key);
+            else if (key === 'security_contacts')
+                r.strings(value, key);
+            else
+                readEntry(r, simple, key, value);
+        }
+        const simpleUsed = FILTERABLE.some((k) => simple[k].length > 0);
+        if (filtersNode && simpleUsed)
+            r.error(filtersNode.keyNode, 'filters cannot be mixed with top-level approvers, reviewers, required_reviewers or labels; the filters are ignored (as in Prow)');
+        else if (filtersNode)
+            config.filters = readFilters(r, filtersNode.value, config);
+        if (simpleUsed)
+            config.filters = [simple];
+        return { config, errors: r.errors };
+    }
+    catch (err) {
+        // Defensive: the yaml package should not throw here, but a bad file must never stop a run.
+        return { config: null, errors: [...r.errors, { file: path, line: 1, column: 1, message: `could not read the file: ${err.message}` }] };
+    }
+}
+const FILTERABLE = ['approvers', 'reviewers', 'requiredReviewers', 'labels'];
+function emptyEntries() {
+    return { approvers: [], reviewers: [], requiredReviewers: [], labels: [] };
+}
+function readEntry(r, into, key, value) {
+    const field = ENTRY_KEYS[key];
+    if (field === 'labels') {
+        const labels = new Set();
+        for (const { value: label, node } of r.strings(value, key)) {
+            if (label.trim() && label.length <= 50)
+                labels.add(label.trim());
+            else
+                r.error(node, `labels: "${label.slice(0, 60)}" is not a label name (1 to 50 characters)`);
+        }
+        into.labels = [...labels];
+    }
+    else if (field) {
+        into[field] = r.logins(value, key);
+    }
+}
+function readOptions(r, node, config) {
+    for (const { key, value } of r.pairs(node, 'options', OPTION_KEYS)) {
+        if (key === 'no_parent_owners')
+            config.noParentOwners = r.bool(value, `options.${key}`);
+        else
+            config.autoApproveUnownedSubfolders = r.bool(value, `options.${key}`);
+    }
+}
+function readFilters(r, node, config) {
+    const filters = [];
+    for (const { key, keyNode, value } of r.pairs(node, 'filters', [])) {
+        if (filters.length >= MAX_FILTERS)
+            return r.fail(keyNode, `more than ${MAX_FILTERS} filters`) ?? filters;
+        const compiled = compileFilter(key);
+        if ('error' in compiled) {
+            r.error(keyNode, compiled.error);
+            continue;
+        }
+        const filter = { pattern: key, regex: compiled.regex, ...emptyEntries() };
+        for (const entry of r.pairs(value, `filters[${JSON.stringify(key)}]`, FILTER_KEYS)) {
+            if (entry.key === 'emeritus_approvers')
+                config.emeritusApprovers = [...new Set([...config.emeritusApprovers, ...r.logins(entry.value, entry.key)])];
+            else
+                readEntry(r, filter, entry.key, entry.value);
+        }
+        filters.push(filter);
+    }
+    return filters;
+}
+/**
+ * Returns the aliases of an OWNERS_ALIASES file (`aliases: {name: [logins]}`), names and members
+ * normalized, and every problem. As in Prow an empty group is an empty list and a flow mapping
+ * `{a, b}` lists its keys; a member that is itself an alias name is reported (aliases do not nest).
+ * Never throws.
+ */
+function parseOwnersAliases(path, text) {
+    const r = new Reader(path);
+    const aliases = new Map();
+    try {
+        const root = r.load(text);
+        if (!r.readable)
+            return { aliases, errors: r.errors };
+        const groups = r.pairs(root, 'OWNERS_ALIASES', ['aliases']).find((p) => p.key === 'aliases')?.value ?? null;
+        const members = [];
+        for (const { key, keyNode, value } of r.pairs(groups, 'aliases', [])) {
+            const name = normLogin(key.trim());
+            if (!reader_LOGIN.test(name))
+                r.error(keyNode, `alias name "${key}" must look like a login (letters, digits, -, _ or .)`);
+            else if (aliases.has(name))
+                r.error(keyNode, `alias "${key}" is defined twice (names are case-insensitive)`);
+            else {
+                const logins = r.logins(value, `aliases.${key}`);
+                aliases.set(name, logins);
+                members.push({ name, logins, at: keyNode });
+            }
+        }
+        for (const { name, logins, at } of members) {
+            const nested = logins.filter((l) => aliases.has(l));
+            if (nested.length > 0) {
+                r.error(at, `alias "${name}" lists ${nested.map((n) => `"${n}"`).join(', ')}, which ${nested.length === 1 ? 'is an alias' : 'are aliases'}; aliases do not nest, so list the people`);
+                aliases.set(name, logins.filter((l) => !aliases.has(l)));
+            }
+        }
+        return { aliases, errors: r.errors };
+    }
+    catch (err) {
+        return { aliases, errors: [...r.errors, { file: path, line: 1, column: 1, message: `could not read the file: ${err.message}` }] };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/history.ts
+/**
+ * Who has approved a pull request, recomputed from its whole comment and review history on every
+ * run, as Prow's approve plugin does (`approve.go` addApprovers): items in time order; a review's
+ * state first, then each command line of its body, so an explicit command overrides the state;
+ * within one body the last command line wins.
+ */
+
+
+/** Returns the comments and reviews of a snapshot item as history, in time order (comments before reviews at the same instant, as Prow sorts). */
+function historyFromSnapshot(item) {
+    const comments = (item.comments ?? []).map((c) => ({ author: c.author, body: c.body, at: c.createdAt, isBot: c.authorIsBot }));
+    const reviews = (item.reviews ?? []).map((r) => ({ author: r.author, body: r.body, at: r.submittedAt, review: r.state }));
+    return chronological([...comments, ...reviews]);
+}
+function chronological(items) {
+    const time = (i) => {
+        const t = Date.parse(i.at);
+        return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+    };
+    return items.map((item, n) => ({ item, n, t: time(item) })).sort((a, b) => a.t - b.t || a.n - b.n).map((x) => x.item);
+}
+/** Returns whether a login is a bot: flagged as one, Shepherd's own login, or a GitHub App (`name[bot]`). */
+function isBot(login, flagged, bot) {
+    return flagged === true || /\[bot\]$/i.test(login) || (bot !== undefined && normLogin(login) === normLogin(bot));
+}
+/**
+ * Returns the current approvals keyed by lower-case login, from `history` (sorted here by time;
+ * ties keep their order). The author approves implicitly first unless `require_self_approval`.
+ * Bot comments and pending reviews are ignored. Never throws.
+ */
+function approvalsFromHistory(history, author, options, bot) {
+    const approvals = new Map();
+    const add = (login, how, url, noIssue) => {
+        const key = normLogin(login);
+        // Prow keeps an earlier no-issue approval over a later plain one (owners.go shouldNotOverrideApproval).
+        if (approvals.get(key)?.noIssue && !noIssue)
+            return;
+        approvals.set(key, { login, how, ...(url ? { url } : {}), noIssue });
+    };
+    if (!options.require_self_approval && author)
+        add(author, 'author', undefined, false);
+    for (const item of chronological(history)) {
+        if (!item.author || isBot(item.author, item.isBot, bot) || item.review === 'PENDING')
+            continue;
+        const key = normLogin(item.author);
+        if (!options.ignore_review_state && item.review === 'APPROVED')
+            add(item.author, 'review', item.url, false);
+        if (!options.ignore_review_state && item.review === 'CHANGES_REQUESTED')
+            approvals.delete(key);
+        for (const line of commandLines(item.body)) {
+            const lgtm = options.lgtm_acts_as_approve && (line.name === 'lgtm' || line.name === 'remove-lgtm');
+            if (line.name !== 'approve' && line.name !== 'remove-approve' && !lgtm)
+                continue;
+            const args = line.args.toLowerCase();
+            // As in Prow, any argument containing "cancel" cancels: a misread cancel is harmless, a misread approval is not.
+            if (line.name.startsWith('remove-') || args.includes('cancel'))
+                approvals.delete(key);
+            else
+                add(item.author, line.name === 'lgtm' ? 'lgtm' : 'approve', item.url, args === 'no-issue');
+        }
+    }
+    return approvals;
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/resolve.ts
+/**
+ * The repository's OWNERS index and what it says about one path, following Prow's repoowners
+ * (`entriesForFile`, `findOwnersForFile`): approvers and reviewers are the union of every OWNERS
+ * file from the path's directory up to the root, stopping at the first level with
+ * `no_parent_owners` once something was found; filters match the path relative to the OWNERS
+ * file's directory. OWNERS files are parsed lazily, so a PR pays only for the files above it.
+ */
+
+
+/** The file names Shepherd reads (Prow's defaults; Prow lets an org rename them). */
+const OWNERS_FILE = 'OWNERS';
+const ALIASES_FILE = 'OWNERS_ALIASES';
+/** Returns the OWNERS file path of a directory (`''` → `OWNERS`). */
+function ownersPath(dir) {
+    return dir === '' ? OWNERS_FILE : `${dir}/${OWNERS_FILE}`;
+}
+/** Returns the parent directory of a repository path (`a/b` → `a`, `a` → `''`). */
+function parentDir(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '' : path.slice(0, slash);
+}
+function normPath(path) {
+    return path.startsWith('/') || path.startsWith('./') ? path.replace(/^(?:\.\/|\/)+/, '') : path;
+}
+/**
+ * Returns the index of `owners` (repository path → file text: every `OWNERS` file and the root
+ * `OWNERS_ALIASES`). Other paths are ignored; an OWNERS_ALIASES outside the root is reported.
+ * Never throws.
+ */
+function buildOwnersIndex(owners) {
+    const texts = new Map();
+    const errors = [];
+    let aliases = new Map();
+    for (const raw of Object.keys(owners)) {
+        const path = normPath(raw);
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (path === ALIASES_FILE) {
+            const parsed = parseOwnersAliases(path, owners[raw]);
+            aliases = parsed.aliases;
+            errors.push(...parsed.errors);
+        }
+        else if (name === ALIASES_FILE) {
+            errors.push({ file: path, line: 1, column: 1, message: 'OWNERS_ALIASES is read only at the repository root; this file is ignored' });
+        }
+        else if (name === OWNERS_FILE) {
+            texts.set(parentDir(path), owners[raw]);
+        }
+    }
+    const parsed = new Map();
+    return {
+        dirs: new Set(texts.keys()),
+        aliases,
+        errors,
+        config(dir) {
+            let config = parsed.get(dir);
+            if (config === undefined) {
+                const text = texts.get(dir);
+                config = null;
+                if (text !== undefined) {
+                    const result = parseOwnersFile(ownersPath(dir), text);
+                    errors.push(...result.errors);
+                    config = result.config && resolve_expand(result.config, aliases);
+                }
+                parsed.set(dir, config);
+            }
+            return config;
+        }
+    };
+}
+/** Returns every problem in the index's files, parsing all of them (for `shepherd owners explain` and checks). */
+function validateOwners(index) {
+    for (const dir of index.dirs)
+        index.config(dir);
+    return [...index.errors].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
+/** Replaces alias names by their members, as Prow does when it loads OWNERS; an unknown name stays a login. */
+function resolve_expand(config, aliases) {
+    const people = (logins) => (logins.length === 0 ? logins : [...new Set(logins.flatMap((l) => aliases.get(normLogin(l)) ?? [l]))].sort(byString));
+    return {
+        ...config,
+        filters: config.filters.map((f) => ({ ...f, approvers: people(f.approvers), reviewers: people(f.reviewers), requiredReviewers: people(f.requiredReviewers), labels: [...f.labels].sort(byString) }))
+    };
+}
+function relative(dir, path) {
+    return dir === '' ? path : path.slice(dir.length + 1);
+}
+const byString = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/** Merges two sorted lists of distinct strings. */
+function mergeSorted(a, b) {
+    if (a.length === 0)
+        return b;
+    if (b.length === 0)
+        return a;
+    const out = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length)
+        out.push(a[i] < b[j] ? a[i++] : b[j++]);
+    while (i < a.length)
+        out.push(a[i++]);
+    while (j < b.length)
+        out.push(b[j++]);
+    return out;
+}
+/** Which filters of a directory's OWNERS file match the path (all of them when none is a regex). */
+function matching(index, dir, path) {
+    const config = index.config(dir);
+    if (!config)
+        return [];
+    if (!config.filters.some((f) => f.regex !== null))
+        return config.filters;
+    const rel = relative(dir, path);
+    return config.filters.filter((f) => filterMatches(f.regex, rel));
+}
+/** Walks from the path's directory to the root once, following Prow's entriesForFile and findOwnersForFile for each kind. */
+function resolvePath(index, path) {
+    const kinds = ['approvers', 'reviewers', 'requiredReviewers', 'labels'];
+    const layers = { approvers: [], reviewers: [], requiredReviewers: [], labels: [] };
+    const seen = { approvers: new Set(), reviewers: new Set(), requiredReviewers: new Set(), labels: new Set() };
+    const done = new Set();
+    const closest = { approvers: null, reviewers: null };
+    for (let dir = parentDir(path);; dir = parentDir(dir)) {
+        const filters = matching(index, dir, path);
+        for (const kind of filters.length > 0 || index.config(dir)?.noParentOwners ? kinds : []) {
+            const found = filters.length === 1 ? filters[0][kind] : [...new Set(filters.flatMap((f) => f[kind]))].sort(byString);
+            if (found.length > 0 && (kind === 'approvers' || kind === 'reviewers'))
+                closest[kind] ??= dir;
+            if (done.has(kind))
+                continue;
+            const fresh = seen[kind].size === 0 ? found : found.filter((e) => !seen[kind].has(e));
+            if (fresh.length > 0) {
+                layers[kind].push({ dir, entries: fresh });
+                for (const e of fresh)
+                    seen[kind].add(e);
+            }
+            // Prow stops at no_parent_owners only once something was found (entriesForFile).
+            if (seen[kind].size > 0 && index.config(dir)?.noParentOwners)
+                done.add(kind);
+        }
+        if (dir === '')
+            break;
+    }
+    const flat = (ls) => ls.map((l) => l.entries).reduce(mergeSorted, []);
+    const contributing = new Set(kinds.flatMap((k) => layers[k].map((l) => l.dir)));
+    return {
+        layers,
+        closest,
+        owners: {
+            ownersFiles: [...contributing].sort((a, b) => b.length - a.length).map(ownersPath),
+            approvers: flat(layers.approvers),
+            reviewers: flat(layers.reviewers),
+            leafApprovers: layers.approvers[0]?.entries ?? [],
+            leafReviewers: layers.reviewers[0]?.entries ?? [],
+            requiredReviewers: flat(layers.requiredReviewers),
+            labels: flat(layers.labels),
+            approverOwnersFile: closest.approvers === null ? null : ownersPath(closest.approvers)
+        }
+    };
+}
+/** Per index: resolutions by key, and for each directory the directories above it with regex filters. */
+const caches = new WeakMap();
+/** The directories from `dir` up to the root whose OWNERS file has a regex filter (iterative: paths can be deep). */
+function regexDirs(index, memo, dir) {
+    const missing = [];
+    let d = dir;
+    while (!memo.has(d)) {
+        missing.push(d);
+        if (d === '')
+            break;
+        d = parentDir(d);
+    }
+    let above = memo.get(d) ?? [];
+    for (let i = missing.length - 1; i >= 0; i--) {
+        const here = missing[i];
+        above = index.config(here)?.filters.some((f) => f.regex !== null) ? [here, ...above] : above;
+        memo.set(here, above);
+    }
+    return memo.get(dir) ?? [];
+}
+/** The resolution of a path, cached by its directory plus, for each OWNERS file above it with regex filters, which of them match. */
+function resolved(index, rawPath) {
+    let cache = caches.get(index);
+    if (!cache)
+        caches.set(index, (cache = { resolved: new Map(), regexDirs: new Map(), paths: new Map() }));
+    const known = cache.paths.get(rawPath);
+    if (known)
+        return known;
+    const path = normPath(rawPath);
+    let key = parentDir(path);
+    for (const dir of regexDirs(index, cache.regexDirs, key)) {
+        const filters = index.config(dir)?.filters ?? [];
+        key += `\0${dir}:${filters.map((f) => (filterMatches(f.regex, relative(dir, path)) ? 1 : 0)).join('')}`;
+    }
+    let result = cache.resolved.get(key);
+    if (!result)
+        cache.resolved.set(key, (result = resolvePath(index, path)));
+    cache.paths.set(rawPath, result);
+    return result;
+}
+/**
+ * Returns Prow's layered entries for a path: one layer per contributing OWNERS level, closest
+ * first, each without the entries of closer levels, stopping at the first level with
+ * no_parent_owners once something was found. `leafOnly` returns the first layer only.
+ * The arrays are shared: do not modify them.
+ */
+function entriesForPath(index, path, kind, leafOnly = false) {
+    const layers = resolved(index, path).layers[kind];
+    return leafOnly ? layers.slice(0, 1) : layers;
+}
+/** Returns the deepest directory whose OWNERS file has approvers (or reviewers) matching the path, or null (Prow's findOwnersForFile; no_parent_owners plays no part). */
+function closestOwnersDir(index, path, kind) {
+    return resolved(index, path).closest[kind];
+}
+/** Returns what the OWNERS files say about one repository path. The arrays are shared: do not modify them. Never throws. */
+function ownersForPath(index, path) {
+    return { path: normPath(path), ...resolved(index, path).owners };
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/random.ts
+/**
+ * A small seeded PRNG, so that choices that look random (suggested approvers, reviewers) are the
+ * same on every run for one PR and differ across PRs — Prow seeds Go's math/rand with the PR
+ * number for the same reason. The sequence differs from Go's, so Shepherd's picks differ from Prow's.
+ */
+/** Returns a generator of floats in [0, 1) determined by `seed` (mulberry32 over a splitmix-style scramble of the seed). */
+function seededRandom(seed) {
+    let h = Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    let state = (h ^ (h >>> 16)) >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** Returns a shuffled copy of `items` (Fisher–Yates); the same items and generator state give the same order. */
+function shuffled(items, random) {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/suggest.ts
+/**
+ * Suggested approvers: a small set of people who, with the current approvals, would approve every
+ * OWNERS file a PR still needs. Prow's greedy cover (approvers/owners.go GetSuggestedApprovers)
+ * with its counter bug fixed, assignees preferred, and redundant picks dropped afterwards.
+ */
+
+/**
+ * Returns `assigned` (assignees who would approve something still pending) and `suggested` (more
+ * people, from the leaf approvers, to cover the rest), each sorted. Ties are broken by a shuffle
+ * seeded with `seed` (the PR number), so suggestions are stable for a PR. Files nobody can approve
+ * stay uncovered. Never throws.
+ */
+function suggestApprovers(pending, assignees, seed) {
+    const uncovered = new Set(pending.map((_, i) => i));
+    const assigned = cover(pending, uncovered, [...new Set(assignees)].sort(), 'approvers');
+    const candidates = [...new Set([...uncovered].flatMap((i) => pending[i].leafApprovers))].sort();
+    const suggested = cover(pending, uncovered, shuffled(candidates, seededRandom(seed)), 'leafApprovers');
+    return { assigned: assigned.sort(), suggested: suggested.sort() };
+}
+/** Maps each wanted person to the files (of `files`) whose `relation` lists them. */
+function reverse(pending, files, wanted, relation) {
+    const out = new Map();
+    for (const i of files) {
+        for (const a of pending[i][relation]) {
+            if (!wanted.has(a))
+                continue;
+            const list = out.get(a);
+            if (list)
+                list.push(i);
+            else
+                out.set(a, [i]);
+        }
+    }
+    return out;
+}
+/**
+ * Greedy set cover over `uncovered` (updated in place). Each round takes the candidate who, by
+ * `relation`, completes the most OWNERS groups, then covers the most files — Prow scores with
+ * leaf approvers so that the people closest to the change are asked, not the root approvers who
+ * could approve everything. The first in `candidates` order wins a tie. A pick removes every file
+ * it can approve at any level. Then picks whose files the other picks approve too are dropped, so
+ * each one is needed.
+ */
+function cover(pending, uncovered, candidates, relation) {
+    const wanted = new Set(candidates);
+    const scores = reverse(pending, uncovered, wanted, relation);
+    const approves = reverse(pending, uncovered, wanted, 'approvers');
+    const groups = pending.reduce((n, f) => Math.max(n, f.group + 1), 0);
+    const open = new Int32Array(groups);
+    for (const i of uncovered)
+        open[pending[i].group]++;
+    const count = new Int32Array(groups);
+    const touched = [];
+    const picks = [];
+    let live = candidates.filter((c) => scores.has(c));
+    while (live.length > 0) {
+        let best = null;
+        const still = [];
+        for (const who of live) {
+            let files = 0;
+            for (const i of scores.get(who) ?? []) {
+                if (!uncovered.has(i))
+                    continue;
+                files++;
+                if (count[pending[i].group]++ === 0)
+                    touched.push(pending[i].group);
+            }
+            let completed = 0;
+            for (const g of touched) {
+                if (count[g] === open[g])
+                    completed++;
+                count[g] = 0;
+            }
+            touched.length = 0;
+            if (files === 0)
+                continue;
+            still.push(who);
+            if (!best || completed > best.groups || (completed === best.groups && files > best.files))
+                best = { who, groups: completed, files };
+        }
+        if (!best)
+            break;
+        picks.push(best.who);
+        for (const i of approves.get(best.who) ?? [])
+            if (uncovered.delete(i))
+                open[pending[i].group]--;
+        live = still.filter((c) => c !== best.who);
+    }
+    // Latest picks are the least useful: drop any whose files the others approve anyway, so that
+    // every suggestion is needed (a root approver needed for a root file makes the rest redundant).
+    for (let k = picks.length - 1; k >= 0; k--) {
+        const others = new Set(picks.filter((_, j) => j !== k));
+        if ((approves.get(picks[k]) ?? []).every((i) => pending[i].approvers.some((a) => others.has(a))))
+            picks.splice(k, 1);
+    }
+    return picks;
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/approve.ts
+/**
+ * Prow's approval decision (plugins/approve/approvers/owners.go): which OWNERS files a PR needs,
+ * which of them the current approvers satisfy, whether the PR is approved, and whom to ask.
+ * docs/owners.md describes the rules and where Shepherd differs from Prow.
+ */
+
+
+
+
+/**
+ * Returns the approval state of a PR from its changed files, the OWNERS index and its approval
+ * history (or precomputed approvals). A PR with no changed files is not approved. Never throws
+ * on well-typed input.
+ */
+function approvalState(input) {
+    const { index, options } = input;
+    const approvals = input.approvals ?? approvalsFromHistory(input.history ?? [], input.author, options, input.bot);
+    const paths = [...new Set(input.files.flatMap((f) => (typeof f === 'string' ? [f] : [f.path, f.previousPath ?? f.path])).map((p) => p.replace(/^(?:\.\/|\/)+/, '')))].sort();
+    const autoApproved = [];
+    const needed = [];
+    for (const path of paths) {
+        const dir = closestOwnersDir(index, path, 'approvers');
+        if (dir !== null && parentDir(path) !== dir && index.config(dir)?.autoApproveUnownedSubfolders) {
+            autoApproved.push(path);
+            continue;
+        }
+        const owners = ownersForPath(index, path);
+        needed.push({ path, dir: dir ?? '', approvers: owners.approvers, leaf: owners.leafApprovers });
+    }
+    // A file nobody can approve is listed under the root OWNERS (as in Prow), but does not fold
+    // every other OWNERS file into the root the way a root approver's file does.
+    const groups = removeSubdirs(index, new Set(needed.filter((n) => n.approvers.length > 0).map((n) => n.dir)));
+    if (needed.some((n) => n.approvers.length === 0))
+        groups.add('');
+    const groupOf = (dir) => {
+        for (let d = dir;; d = parentDir(d))
+            if (groups.has(d) || d === '')
+                return d;
+    };
+    const byGroup = new Map();
+    for (const n of needed) {
+        const group = groupOf(n.dir);
+        const members = byGroup.get(group);
+        if (members)
+            members.push(n);
+        else
+            byGroup.set(group, [n]);
+    }
+    const isApproved = (approvers) => approvers.some((a) => approvals.has(a));
+    const files = [...byGroup.keys()].sort().map((dir) => {
+        const members = byGroup.get(dir) ?? [];
+        const approvers = [...new Set(members.flatMap((m) => m.approvers))].sort();
+        const approvedBy = approvers.filter((a) => approvals.has(a)).map((a) => approvals.get(a)?.login ?? a);
+        return { ownersFile: ownersPath(dir), files: members.map((m) => m.path), approvers, approvedBy, approved: members.every((m) => isApproved(m.approvers)) };
+    });
+    const filesApproved = paths.length > 0 && files.every((f) => f.approved);
+    const canApproveSomething = new Set(files.flatMap((f) => f.approvers));
+    const bypassedBy = [...approvals].filter(([key, a]) => a.noIssue && canApproveSomething.has(key)).map(([, a]) => a.login);
+    const issueNumber = associatedIssue(input.body ?? '', input.org ?? '');
+    const required = options.issue_required === true;
+    const requirementsMet = filesApproved && (!required || issueNumber !== null || bypassedBy.length > 0);
+    const manuallyApproved = input.manuallyApproved === true;
+    const groupIndex = new Map(files.map((f, i) => [f.ownersFile, i]));
+    const pending = needed
+        .filter((n) => !isApproved(n.approvers))
+        .map((n) => ({ group: groupIndex.get(ownersPath(groupOf(n.dir))) ?? 0, approvers: n.approvers, leafApprovers: n.leaf }));
+    // Without implicit self-approval Prow treats the author as an assignee, to be asked first.
+    const assignees = [...(input.assignees ?? []), ...(options.require_self_approval && input.author ? [input.author] : [])].map(normLogin);
+    const { assigned, suggested } = filesApproved ? { assigned: [], suggested: [] } : suggestApprovers(pending, assignees, input.prNumber);
+    return {
+        approved: requirementsMet || manuallyApproved,
+        filesApproved,
+        requirementsMet,
+        manuallyApproved,
+        files,
+        approvers: [...approvals.keys()].sort().map((k) => approvals.get(k)),
+        suggested,
+        assignedApprovers: assigned,
+        autoApproved,
+        unowned: needed.filter((n) => n.approvers.length === 0).map((n) => n.path),
+        issue: { required, number: issueNumber, bypassedBy: bypassedBy.sort() }
+    };
+}
+/**
+ * Returns the directories left after dropping every one whose ancestor is also in the set, unless
+ * an OWNERS file with no_parent_owners lies between them (Prow's removeSubdirs).
+ */
+function removeSubdirs(index, dirs) {
+    const kept = new Set(dirs);
+    for (const dir of [...dirs].sort()) {
+        for (let d = dir; d !== '' && !index.config(d)?.noParentOwners;) {
+            d = parentDir(d);
+            if (kept.has(d)) {
+                kept.delete(dir);
+                break;
+            }
+        }
+    }
+    return kept;
+}
+/** Returns the issue a PR body refers to (`#123` or `<org>/<repo>/issues/123`), as Prow's findAssociatedIssue; null when none. */
+function associatedIssue(body, org) {
+    const escaped = org.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const m = new RegExp(`(?:${escaped}/[^/]+/issues/|#)(\\d+)`).exec(body.slice(0, 65536));
+    return m ? Number(m[1]) : null;
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/notifier.ts
+/** The marker of the notifier comment (`comment.upsert`). */
+const APPROVAL_NOTIFIER_MARKER = 'approve';
+/** Most OWNERS files listed; GitHub refuses comments over 65,536 characters. */
+const MAX_LISTED_OWNERS_FILES = 150;
+const HOW = { approve: 'Approved', review: 'Approved', lgtm: 'LGTM', author: 'Author self-approved' };
+const GITHUB_LOGIN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}$/i;
+/** Returns text safe in Markdown and HTML: punctuation backslash-escaped, `<>&"` as entities, `@` and `#` as entities (no mentions or issue links), on one line. */
+function escapeMarkdown(text) {
+    return text
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+        .replace(/[\\`*_{}[\]()+\-.!|~]/g, '\\$&')
+        .replace(/[&<>"'@#]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttribute(text) {
+    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+/** A login as a mention when it is a valid GitHub login, else as escaped text. */
+function mention(login) {
+    return GITHUB_LOGIN.test(login) ? `@${login}` : escapeMarkdown(login);
+}
+/** Percent-encodes a path segment, including the characters Markdown gives a meaning to in a link destination. */
+function segment(text) {
+    return encodeURIComponent(text).replace(/[()*!'~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function safeUrl(url) {
+    return url && /^https?:\/\/[^\s<>"'`]+$/.test(url) ? url : null;
+}
+function list(items) {
+    return items.join(', ');
+}
+/**
+ * Returns the notifier comment for `state`. Deterministic: the same state and context give the
+ * same text. Never throws.
+ */
+function renderApprovalNotifier(state, ctx) {
+    const server = safeUrl(ctx.serverUrl) ?? 'https://github.com';
+    const repoUrl = `${server}/${segment(ctx.owner)}/${segment(ctx.repo)}`;
+    const prUrl = `${repoUrl}/pull/${Math.trunc(ctx.prNumber)}`;
+    const blob = (path) => `${repoUrl}/blob/${ctx.branch.split('/').map(segment).join('/')}/${path.split('/').map(segment).join('/')}`;
+    const approval = (a) => `*<a href="${escapeAttribute(safeUrl(a.url) ?? `${prUrl}#`)}" title="${HOW[a.how]}">${escapeMarkdown(a.login)}</a>*`;
+    const process = safeUrl(ctx.processUrl);
+    const more = process ? ` For more information see [the Code Review Process](${process}).` : '';
+    const pending = !state.filesApproved && !state.manuallyApproved;
+    const out = [`[APPROVALNOTIFIER] This PR is **${state.approved ? '' : 'NOT '}APPROVED**`, ''];
+    if (!state.requirementsMet && state.manuallyApproved)
+        out.push('Approval requirements bypassed by manually added approval.', '');
+    out.push(`This pull-request has been approved by:${state.approvers.length ? ' ' : ''}${list(state.approvers.map(approval))}`);
+    if (pending) {
+        const assigned = list(state.assignedApprovers.map(mention));
+        const suggested = list(state.suggested.map(mention));
+        const lead = '**Once this PR has been reviewed and has the lgtm label**, please';
+        if (assigned && suggested)
+            out.push(`${lead} ask for approval from ${assigned} and additionally assign ${suggested} for approval.${more}`);
+        else if (suggested)
+            out.push(`${lead} assign ${suggested} for approval.${more}`);
+        else if (assigned)
+            out.push(`${lead} ask for approval from ${assigned}.${more}`);
+        if (state.unowned.length > 0) {
+            const shown = state.unowned.slice(0, 20).map((p) => `\`${p.replace(/[`\r\n]/g, ' ')}\``);
+            out.push(`**No OWNERS file names an approver for** ${list(shown)}${state.unowned.length > 20 ? ` and ${state.unowned.length - 20} more` : ''}; add approvers to an OWNERS file above ${state.unowned.length === 1 ? 'it' : 'them'}.`);
+        }
+    }
+    out.push('');
+    if (state.issue.required) {
+        if (state.issue.number !== null)
+            out.push(`Associated issue: *#${state.issue.number}*`, '');
+        else if (state.issue.bypassedBy.length > 0)
+            out.push(`Associated issue requirement bypassed by: ${list(state.issue.bypassedBy.map((l) => `*${escapeMarkdown(l)}*`))}`, '');
+        else if (state.manuallyApproved)
+            out.push('*No associated issue*. Requirement bypassed by manually added approval.', '');
+        else
+            out.push('*No associated issue*. Update pull-request body to add a reference to an issue, or get approval with `/approve no-issue`', '');
+    }
+    const commands = safeUrl(ctx.commandsUrl) ?? 'https://github.com/shepherd/shepherd/blob/main/docs/commands.md';
+    out.push(`The full list of commands accepted by this bot can be found [here](${commands}).`, '');
+    if (!pending && process)
+        out.push(`The pull request process is described [here](${process})`, '');
+    out.push(`<details${pending ? ' open' : ''}>`, 'Needs approval from an approver in each of these files:', '');
+    for (const f of state.files.slice(0, MAX_LISTED_OWNERS_FILES)) {
+        const link = `[${escapeMarkdown(f.ownersFile)}](${blob(f.ownersFile)})`;
+        const by = f.approvedBy.length ? ` [${f.approvedBy.map(escapeMarkdown).join(',')}]` : '';
+        if (f.approved)
+            out.push(`- ~~${link}~~${by}`);
+        else
+            out.push(`- **${link}**${by}`, ...(by ? ['  > Need more approvers for rest parts.'] : []));
+    }
+    if (state.files.length > MAX_LISTED_OWNERS_FILES)
+        out.push(`- …and ${state.files.length - MAX_LISTED_OWNERS_FILES} more OWNERS files (${state.files.slice(MAX_LISTED_OWNERS_FILES).filter((f) => !f.approved).length} not yet approved)`);
+    out.push('', 'Approvers can indicate their approval by writing `/approve` in a comment', 'Approvers can cancel approval by writing `/approve cancel` in a comment', '</details>');
+    const meta = JSON.stringify({ approvers: [...new Set([...state.suggested, ...state.assignedApprovers])].sort() }).replace(/--/g, '-\\u002d').replace(/</g, '\\u003c');
+    out.push(`<!-- META=${meta} -->`);
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/owners/blunderbuss.ts
+/**
+ * Reviewer selection when a PR opens, after Prow's blunderbuss (plugins/blunderbuss, getReviewers):
+ * one reviewer from the closest OWNERS reviewers of each area the PR touches, topped up from the
+ * remaining closest reviewers, then from reviewers further up, then from approvers. Picks are
+ * random but seeded with the PR number, so a re-run requests the same people. Areas are visited
+ * in order of lines changed, so when the count is smaller than the number of areas the busiest
+ * areas get their reviewers first.
+ */
+
+
+
+/**
+ * Returns the reviewers to request for a PR. The author and `exclude` are never picked; required
+ * reviewers (except the author) are always included and do not count toward `count`. Never throws.
+ */
+function selectReviewers(input) {
+    const files = input.files
+        .map((f) => (typeof f === 'string' ? { path: f, lines: 0 } : { path: f.path, lines: (f.additions ?? 0) + (f.deletions ?? 0) }))
+        .sort((a, b) => b.lines - a.lines || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .map((f) => f.path);
+    const author = normLogin(input.author);
+    const required = [...new Set(files.flatMap((f) => ownersForPath(input.index, f).requiredReviewers))].filter((r) => r !== author).sort();
+    const excluded = new Set([author, ...(input.exclude ?? []).map(normLogin), ...required]);
+    const count = Math.max(0, Math.floor(input.count));
+    const max = Math.max(0, Math.floor(input.max ?? count));
+    if (count === 0)
+        return { reviewers: [], required };
+    const random = seededRandom(input.prNumber);
+    const picked = pick(input.index, files, 'reviewers', count, max, excluded, random);
+    if (picked.length < count && !input.excludeApprovers) {
+        for (const a of pick(input.index, files, 'approvers', count, max, new Set([...excluded, ...picked]), random))
+            picked.push(a);
+    }
+    return { reviewers: picked.slice(0, max), required };
+}
+/** Takes a random element out of `pool` (sorted first, so the result depends only on the generator). */
+function popRandom(pool, random) {
+    const sorted = [...pool].sort();
+    const chosen = sorted[Math.floor(random() * sorted.length)];
+    pool.delete(chosen);
+    return chosen;
+}
+function pick(index, files, kind, count, max, excluded, random) {
+    const picked = [];
+    const taken = new Set();
+    const take = (who) => {
+        picked.push(who);
+        taken.add(who);
+    };
+    const usable = (people) => people.filter((p) => !excluded.has(p) && !taken.has(p));
+    // One closest reviewer per OWNERS area (Prow takes one for every area, then cuts to max).
+    const areas = new Set();
+    const leaves = new Set();
+    for (const file of files) {
+        const area = closestOwnersDir(index, file, kind) ?? '';
+        if (areas.has(area))
+            continue;
+        areas.add(area);
+        const candidates = new Set(usable(entriesForPath(index, file, kind, true)[0]?.entries ?? []));
+        if (candidates.size === 0)
+            continue;
+        for (const c of candidates)
+            leaves.add(c);
+        if (picked.length < max)
+            take(popRandom(candidates, random));
+    }
+    // Then the other closest reviewers, then reviewers further up, closest level first.
+    const unused = new Set(usable([...leaves]));
+    while (picked.length < count && unused.size > 0)
+        take(popRandom(unused, random));
+    for (const file of files) {
+        if (picked.length >= count)
+            break;
+        for (const layer of entriesForPath(index, file, kind)) {
+            const pool = new Set(usable(layer.entries));
+            while (picked.length < count && pool.size > 0)
+                take(popRandom(pool, random));
+        }
+    }
+    return picked;
+}
+
+;// CONCATENATED MODULE: ./src/core/triage/approval.ts
+/**
+ * OWNERS-gated approval, reviewer assignment and OWNERS labels on the working copy: the
+ * `approved` label follows the approval state (recomputed from the whole comment and review
+ * history every run, as Prow does), and the notifier comment is upserted in place.
+ */
+
+
+
+
+
+let cached = null;
+/** Returns the OWNERS index of a snapshot (built once per snapshot object). */
+function ownersIndexOf(snapshot) {
+    if (cached?.owners !== snapshot.owners)
+        cached = { owners: snapshot.owners, index: buildOwnersIndex(snapshot.owners) };
+    return cached.index;
+}
+/** Returns the history with the event's own text in it (a snapshot file may predate the comment). */
+function historyWith(snapshot, event) {
+    const history = historyFromSnapshot(snapshot.item);
+    if (event && event.action === 'created' && event.source === 'issue_comment' && !snapshot.item.comments?.some((c) => c.id === event.commentId)) {
+        history.push({ author: event.author, body: event.body, at: '9999-12-31T23:59:59Z', isBot: event.authorIsBot });
+    }
+    return history;
+}
+/** Sets `approved` from the OWNERS approval state and upserts the notifier comment. */
+function applyApproval(snapshot, event, work) {
+    const { item, config } = snapshot;
+    if (!item.isPullRequest || item.state !== 'open' || !item.changedFiles)
+        return;
+    const label = config.triage.labels.approved;
+    const state = approvalState({
+        files: item.changedFiles,
+        index: ownersIndexOf(snapshot),
+        author: item.author,
+        history: historyWith(snapshot, event),
+        options: config.triage.approve,
+        prNumber: item.number,
+        assignees: work.assigneeList(),
+        bot: snapshot.bot,
+        body: item.body,
+        org: snapshot.repo.owner
+    });
+    if (state.approved)
+        work.addLabel(label);
+    else
+        work.removeLabel(label);
+    const body = renderApprovalNotifier(state, { owner: snapshot.repo.owner, repo: snapshot.repo.name, branch: item.baseRef ?? snapshot.repo.defaultBranch, prNumber: item.number });
+    work.actions.push({ type: 'comment.upsert', issue: item.number, marker: APPROVAL_NOTIFIER_MARKER, body });
+}
+/** Requests reviewers from the closest OWNERS of the changed files (Prow's blunderbuss). */
+function assignReviewers(snapshot, work) {
+    const { item, config } = snapshot;
+    if (!item.isPullRequest || !item.changedFiles)
+        return;
+    const { reviewers, required } = selectReviewers({
+        files: item.changedFiles,
+        index: ownersIndexOf(snapshot),
+        author: item.author,
+        prNumber: item.number,
+        count: config.triage.blunderbuss.reviewer_count,
+        exclude: [snapshot.bot, ...(item.requestedReviewers ?? [])]
+    });
+    for (const r of [...required, ...reviewers])
+        work.requestReview(r);
+}
+/** Adds the `labels:` of every OWNERS file above each changed file (Prow's owners-label; never removes). */
+function applyOwnersLabels(snapshot, work) {
+    const index = ownersIndexOf(snapshot);
+    for (const f of snapshot.item.changedFiles ?? []) {
+        for (const l of ownersForPath(index, f.path).labels)
+            if (snapshot.repoLabels.some((r) => r.toLowerCase() === l.toLowerCase()))
+                work.addLabel(l);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/core/triage/commands/context.ts
 /** Labels only Shepherd decides (issue #3's gate labels): `/label` can neither add nor remove them. */
@@ -63273,9 +64795,14 @@ function shepherdHelp(snapshot) {
 
 
 
+
+
 /** Commands whose handling lands with later work; they get a clear reply instead of silence. */
-const NOT_YET = new Set(['approve', 'test', 'retest', 'override', 'cherry-pick', 'auto-cc']);
+const NOT_YET = new Set(['test', 'retest', 'override', 'cherry-pick']);
 const HANDLERS = {
+    // Approval is recomputed from the whole history after the commands (see applyApproval).
+    approve: () => undefined,
+    'auto-cc': (_i, ctx) => assignReviewers(ctx.snapshot, ctx.work),
     hold: hold,
     lgtm: lgtm,
     label: label,
@@ -63327,15 +64854,22 @@ function planTriage({ event, prAction }, snapshot) {
     const work = new working_WorkingItem(snapshot.item);
     if (prAction)
         applyPullRequestEvent(prAction, snapshot, work);
-    if (!event)
-        return { intents: [], effects: work.effects(), skipped: null };
-    if (event.action !== 'created')
-        return { intents: [], effects: work.effects(), skipped: `text was ${event.action}; only new text runs commands` };
-    if (event.author.toLowerCase() === snapshot.bot.toLowerCase())
-        return { intents: [], effects: work.effects(), skipped: 'the comment is Shepherd’s own' };
-    const intents = activeIntents(event.body, snapshot);
-    runIntents(intents, { snapshot, actor: event.author, work });
+    if (prAction === 'synchronize')
+        resetLgtmOnPush(snapshot, work);
+    if (prAction === 'opened' || prAction === 'synchronize')
+        applyOwnersLabels(snapshot, work);
+    // Blunderbuss on open, unless the author already asked for reviewers with /cc in the body.
+    if (prAction === 'opened' && !(event && activeIntents(event.body, snapshot).some((i) => i.command === 'cc')))
+        assignReviewers(snapshot, work);
+    const skipped = !event ? null : event.action !== 'created' ? `text was ${event.action}; only new text runs commands` : event.author.toLowerCase() === snapshot.bot.toLowerCase() ? 'the comment is Shepherd’s own' : null;
+    const intents = event && !skipped ? activeIntents(event.body, snapshot) : [];
+    if (event && !skipped)
+        runIntents(intents, { snapshot, actor: event.author, work });
+    if (needsOwners(intents, prAction, event?.source, snapshot.config.triage.approve.lgtm_acts_as_approve))
+        applyApproval(snapshot, event, work);
     const effects = work.effects();
+    if (!event || skipped)
+        return { intents, effects, skipped };
     if (work.replies.length) {
         effects.push({
             type: 'comment.create',
@@ -63368,13 +64902,15 @@ async function main() {
         return reportEffects('Shepherd triage', [], [`Nothing to do for this ${rt.eventName} event.`]);
     }
     // Ask GitHub only about the people this event's decisions depend on.
+    const intents = event ? parseCommands(event.body) : [];
     const actors = new Set();
-    if (event && needsPermission(parseCommands(event.body)))
+    if (event && needsPermission(intents))
         actors.add(event.author);
     if (prAction === 'opened')
         actors.add(pullRequestAuthor(rt.payload) ?? '');
-    // OWNERS are read once approval and reviewer assignment act on them (they do not yet).
-    const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners: false });
+    // lgtm_acts_as_approve is not known before the configuration is read: assume it may be on.
+    const owners = needsOwners(intents, prAction, event?.source, true);
+    const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners });
     const plan = planTriage({ event, prAction }, snapshot);
     setOutput('commands', JSON.stringify(plan.intents));
     info(`Found ${plan.intents.length} command(s) on #${number}; ${plan.effects.length} effect(s) planned.`);

@@ -12,7 +12,9 @@ import type { TriageSnapshot } from './snapshot.js'
 import { WorkingItem } from './working.js'
 import { applyPullRequestEvent, type PullRequestAction } from './pull-request.js'
 import type { CommandContext, Handler } from './commands/context.js'
-import { hold, lgtm } from './commands/review.js'
+import { hold, lgtm, resetLgtmOnPush } from './commands/review.js'
+import { applyApproval, applyOwnersLabels, assignReviewers } from './approval.js'
+import { needsOwners } from './needs.js'
 import { goodFirstIssue, help, label, lifecycle } from './commands/labels.js'
 import { assign, cc } from './commands/people.js'
 import { close, milestone, reopen, retitle } from './commands/state.js'
@@ -28,9 +30,12 @@ export interface TriagePlan {
 }
 
 /** Commands whose handling lands with later work; they get a clear reply instead of silence. */
-const NOT_YET = new Set(['approve', 'test', 'retest', 'override', 'cherry-pick', 'auto-cc'])
+const NOT_YET = new Set(['test', 'retest', 'override', 'cherry-pick'])
 
 const HANDLERS: Partial<Record<CommandIntent['command'], Handler<never>>> = {
+  // Approval is recomputed from the whole history after the commands (see applyApproval).
+  approve: () => undefined,
+  'auto-cc': (_i, ctx) => assignReviewers(ctx.snapshot, ctx.work),
   hold,
   lgtm,
   label,
@@ -86,12 +91,16 @@ export interface TriageInput {
 export function planTriage({ event, prAction }: TriageInput, snapshot: TriageSnapshot): TriagePlan {
   const work = new WorkingItem(snapshot.item)
   if (prAction) applyPullRequestEvent(prAction, snapshot, work)
-  if (!event) return { intents: [], effects: work.effects(), skipped: null }
-  if (event.action !== 'created') return { intents: [], effects: work.effects(), skipped: `text was ${event.action}; only new text runs commands` }
-  if (event.author.toLowerCase() === snapshot.bot.toLowerCase()) return { intents: [], effects: work.effects(), skipped: 'the comment is Shepherd’s own' }
-  const intents = activeIntents(event.body, snapshot)
-  runIntents(intents, { snapshot, actor: event.author, work })
+  if (prAction === 'synchronize') resetLgtmOnPush(snapshot, work)
+  if (prAction === 'opened' || prAction === 'synchronize') applyOwnersLabels(snapshot, work)
+  // Blunderbuss on open, unless the author already asked for reviewers with /cc in the body.
+  if (prAction === 'opened' && !(event && activeIntents(event.body, snapshot).some((i) => i.command === 'cc'))) assignReviewers(snapshot, work)
+  const skipped = !event ? null : event.action !== 'created' ? `text was ${event.action}; only new text runs commands` : event.author.toLowerCase() === snapshot.bot.toLowerCase() ? 'the comment is Shepherd’s own' : null
+  const intents = event && !skipped ? activeIntents(event.body, snapshot) : []
+  if (event && !skipped) runIntents(intents, { snapshot, actor: event.author, work })
+  if (needsOwners(intents, prAction, event?.source, snapshot.config.triage.approve.lgtm_acts_as_approve)) applyApproval(snapshot, event, work)
   const effects = work.effects()
+  if (!event || skipped) return { intents, effects, skipped }
   if (work.replies.length) {
     effects.push({
       type: 'comment.create',

@@ -45,6 +45,11 @@ export class WorkingItem {
     this.labels.delete(key(label))
   }
 
+  /** Returns the assignees as they stand now. */
+  assigneeList(): string[] {
+    return [...this.assignees.values()]
+  }
+
   isAssigned(login: string): boolean {
     return this.assignees.has(key(login))
   }

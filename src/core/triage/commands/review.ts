@@ -5,6 +5,9 @@
 import type { HoldCommand, LgtmCommand } from '../../commands/types.js'
 import { isCollaborator } from '../authz.js'
 import type { Handler } from './context.js'
+import { commentMarker } from '../../effects.js'
+import type { TriageSnapshot } from '../snapshot.js'
+import type { WorkingItem } from '../working.js'
 
 /** `/hold`, `/hold cancel`, `/unhold`, `/remove-hold`: pull requests only (an issue cannot merge). */
 export const hold: Handler<HoldCommand> = (intent, ctx) => {
@@ -36,4 +39,22 @@ export const lgtm: Handler<LgtmCommand> = (intent, ctx) => {
   }
   if (!isAuthor && !isCollaborator(ctx.snapshot, ctx.actor)) return ctx.work.reply('changing LGTM is restricted to collaborators')
   ctx.work.removeLabel(label)
+}
+
+/**
+ * On a push: keeps `lgtm` when the new head has the git tree the lgtm was given on (Prow's
+ * store_tree_hash: a reworded or squashed commit), and otherwise removes it and says why.
+ */
+export function resetLgtmOnPush(snapshot: TriageSnapshot, work: WorkingItem): void {
+  const { item, config, bot } = snapshot
+  const label = config.triage.labels.lgtm
+  if (!work.hasLabel(label)) return
+  if (config.triage.lgtm.store_tree_hash && item.treeSha) {
+    const marker = commentMarker(LGTM_TREE_MARKER)
+    const record = [...(item.comments ?? [])].reverse().find((c) => c.author.toLowerCase() === bot.toLowerCase() && c.body.startsWith(marker))
+    const tree = /Git tree hash: ([0-9a-f]{40})/.exec(record?.body ?? '')?.[1]
+    if (tree === item.treeSha) return
+  }
+  work.removeLabel(label)
+  work.actions.push({ type: 'comment.create', issue: item.number, body: 'New changes are detected. LGTM label has been removed.', marker: `lgtm-removed-${item.headSha ?? 'head'}` })
 }

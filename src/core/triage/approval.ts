@@ -1,0 +1,76 @@
+/**
+ * OWNERS-gated approval, reviewer assignment and OWNERS labels on the working copy: the
+ * `approved` label follows the approval state (recomputed from the whole comment and review
+ * history every run, as Prow does), and the notifier comment is upserted in place.
+ */
+import { approvalState } from '../owners/approve.js'
+import { historyFromSnapshot, type HistoryItem } from '../owners/history.js'
+import { APPROVAL_NOTIFIER_MARKER, renderApprovalNotifier } from '../owners/notifier.js'
+import { buildOwnersIndex, ownersForPath, type OwnersIndex } from '../owners/resolve.js'
+import { selectReviewers } from '../owners/blunderbuss.js'
+import type { TriageEvent } from './event.js'
+import type { TriageSnapshot } from './snapshot.js'
+import type { WorkingItem } from './working.js'
+
+let cached: { owners: Record<string, string>; index: OwnersIndex } | null = null
+
+/** Returns the OWNERS index of a snapshot (built once per snapshot object). */
+export function ownersIndexOf(snapshot: TriageSnapshot): OwnersIndex {
+  if (cached?.owners !== snapshot.owners) cached = { owners: snapshot.owners, index: buildOwnersIndex(snapshot.owners) }
+  return cached.index
+}
+
+/** Returns the history with the event's own text in it (a snapshot file may predate the comment). */
+function historyWith(snapshot: TriageSnapshot, event: TriageEvent | null | undefined): HistoryItem[] {
+  const history = historyFromSnapshot(snapshot.item)
+  if (event && event.action === 'created' && event.source === 'issue_comment' && !snapshot.item.comments?.some((c) => c.id === event.commentId)) {
+    history.push({ author: event.author, body: event.body, at: '9999-12-31T23:59:59Z', isBot: event.authorIsBot })
+  }
+  return history
+}
+
+/** Sets `approved` from the OWNERS approval state and upserts the notifier comment. */
+export function applyApproval(snapshot: TriageSnapshot, event: TriageEvent | null | undefined, work: WorkingItem): void {
+  const { item, config } = snapshot
+  if (!item.isPullRequest || item.state !== 'open' || !item.changedFiles) return
+  const label = config.triage.labels.approved
+  const state = approvalState({
+    files: item.changedFiles,
+    index: ownersIndexOf(snapshot),
+    author: item.author,
+    history: historyWith(snapshot, event),
+    options: config.triage.approve,
+    prNumber: item.number,
+    assignees: work.assigneeList(),
+    bot: snapshot.bot,
+    body: item.body,
+    org: snapshot.repo.owner
+  })
+  if (state.approved) work.addLabel(label)
+  else work.removeLabel(label)
+  const body = renderApprovalNotifier(state, { owner: snapshot.repo.owner, repo: snapshot.repo.name, branch: item.baseRef ?? snapshot.repo.defaultBranch, prNumber: item.number })
+  work.actions.push({ type: 'comment.upsert', issue: item.number, marker: APPROVAL_NOTIFIER_MARKER, body })
+}
+
+/** Requests reviewers from the closest OWNERS of the changed files (Prow's blunderbuss). */
+export function assignReviewers(snapshot: TriageSnapshot, work: WorkingItem): void {
+  const { item, config } = snapshot
+  if (!item.isPullRequest || !item.changedFiles) return
+  const { reviewers, required } = selectReviewers({
+    files: item.changedFiles,
+    index: ownersIndexOf(snapshot),
+    author: item.author,
+    prNumber: item.number,
+    count: config.triage.blunderbuss.reviewer_count,
+    exclude: [snapshot.bot, ...(item.requestedReviewers ?? [])]
+  })
+  for (const r of [...required, ...reviewers]) work.requestReview(r)
+}
+
+/** Adds the `labels:` of every OWNERS file above each changed file (Prow's owners-label; never removes). */
+export function applyOwnersLabels(snapshot: TriageSnapshot, work: WorkingItem): void {
+  const index = ownersIndexOf(snapshot)
+  for (const f of snapshot.item.changedFiles ?? []) {
+    for (const l of ownersForPath(index, f.path).labels) if (snapshot.repoLabels.some((r) => r.toLowerCase() === l.toLowerCase())) work.addLabel(l)
+  }
+}
