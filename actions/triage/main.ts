@@ -7,6 +7,7 @@ import { itemNumber, pullRequestAction, pullRequestAuthor, toTriageEvent } from 
 import { parseCommands } from '../../src/core/commands/parse.js'
 import { needsOwners, needsPermission } from '../../src/core/triage/needs.js'
 import { planTriage } from '../../src/core/triage/plan.js'
+import type { ShepherdConfig } from '../../src/core/config/index.js'
 
 async function main(): Promise<void> {
   const rt = actionRuntime()
@@ -23,8 +24,8 @@ async function main(): Promise<void> {
   const actors = new Set<string>()
   if (event && needsPermission(intents)) actors.add(event.author)
   if (prAction === 'opened') actors.add(pullRequestAuthor(rt.payload) ?? '')
-  // lgtm_acts_as_approve is not known before the configuration is read: assume it may be on.
-  const owners = needsOwners(intents, prAction, event?.source, true)
+  // Decided once the configuration is read (lgtm_acts_as_approve makes /lgtm an approval).
+  const owners = (config: ShepherdConfig) => needsOwners(intents, prAction, event?.source, config.triage.approve.lgtm_acts_as_approve)
   const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners })
   const plan = planTriage({ event, prAction }, snapshot)
   core.setOutput('commands', JSON.stringify(plan.intents))
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
     dryRun: rt.dryRun,
     self: rt.self,
     knownLabels: { [number]: snapshot.item.labels },
+    knownAssignees: { [number]: snapshot.item.assignees },
+    // The snapshot holds every comment (it pages past 100), so upserts need not list them again.
+    knownComments: { [number]: (snapshot.item.comments ?? []).map((c) => ({ id: c.id, login: c.author, body: c.body })) },
     log: core.info
   })
   await reportEffects(`Shepherd triage on #${number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : [])

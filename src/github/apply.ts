@@ -37,6 +37,10 @@ export interface ApplyOptions {
   self: string
   /** Labels per issue as the snapshot just read them, so the applier need not read them again. */
   knownLabels?: Record<number, string[]>
+  /** Assignees per issue as the snapshot just read them. */
+  knownAssignees?: Record<number, string[]>
+  /** Comments per issue (id, author login, body) as the snapshot just read them, complete. */
+  knownComments?: Record<number, { id: number; login: string; body: string }[]>
   log?: (message: string) => void
 }
 
@@ -68,7 +72,10 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
     }
     return set
   }
-  const comments = new Map<number, { id: number; body: string; login: string }[]>()
+  const comments = new Map<number, { id: number; body: string; login: string }[]>(
+    Object.entries(options.knownComments ?? {}).map(([n, list]) => [Number(n), list.map((c) => ({ ...c }))])
+  )
+  const assignees = new Map<number, Set<string>>(Object.entries(options.knownAssignees ?? {}).map(([n, list]) => [Number(n), new Set(list.map((a) => a.toLowerCase()))]))
   for (const effect of effects) {
     const record = (outcome: Outcome) => {
       const item = { effect, outcome, description: describeEffect(effect) }
@@ -123,7 +130,7 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
           break
         case 'assignees.add':
         case 'assignees.remove':
-          record(await changeAssignees(client, where, effect, options))
+          record(await changeAssignees(client, where, effect, options, assignees))
           break
         case 'reviewers.request':
         case 'reviewers.remove':
@@ -200,15 +207,23 @@ async function updateIssue(client: GitHubClient, where: RepoRef, effect: IssueUp
   return 'applied'
 }
 
-async function changeAssignees(client: GitHubClient, where: RepoRef, effect: AssigneesChange, options: ApplyOptions): Promise<Outcome> {
-  const { data } = await client.rest.issues.get({ ...where, issue_number: effect.issue })
-  const current = new Set((data.assignees ?? []).map((a) => a.login.toLowerCase()))
+async function changeAssignees(client: GitHubClient, where: RepoRef, effect: AssigneesChange, options: ApplyOptions, cache: Map<number, Set<string>>): Promise<Outcome> {
+  let current = cache.get(effect.issue)
+  if (!current) {
+    const { data } = await client.rest.issues.get({ ...where, issue_number: effect.issue })
+    current = new Set((data.assignees ?? []).map((a) => a.login.toLowerCase()))
+    cache.set(effect.issue, current)
+  }
   const adding = effect.type === 'assignees.add'
   const logins = effect.logins.filter((l) => current.has(l.toLowerCase()) !== adding)
   if (!logins.length) return 'unchanged'
   if (options.dryRun) return 'planned'
   if (adding) await client.rest.issues.addAssignees({ ...where, issue_number: effect.issue, assignees: logins })
   else await client.rest.issues.removeAssignees({ ...where, issue_number: effect.issue, assignees: logins })
+  for (const l of logins) {
+    if (adding) current.add(l.toLowerCase())
+    else current.delete(l.toLowerCase())
+  }
   return 'applied'
 }
 

@@ -7,7 +7,7 @@
  */
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
-import { parseConfig } from '../core/config/index.js'
+import { parseConfig, type ShepherdConfig } from '../core/config/index.js'
 import type { ChangedFile, Permission, SnapshotComment, SnapshotReview, SnapshotUser, TriageSnapshot } from '../core/triage/snapshot.js'
 
 export interface LoadSnapshotOptions {
@@ -17,8 +17,11 @@ export interface LoadSnapshotOptions {
   bot: string
   /** Users whose rights matter for this event (the commenter, the author). */
   actors: string[]
-  /** Read the OWNERS files covering the changed files (approval, reviewer assignment); default true. */
-  owners?: boolean
+  /**
+   * Read the OWNERS files covering the changed files (approval, reviewer assignment): a boolean,
+   * or a decision on the configuration just read. Default true.
+   */
+  owners?: boolean | ((config: ShepherdConfig) => boolean)
 }
 
 /** GraphQL node ids the applier needs to batch its writes. */
@@ -141,7 +144,8 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
   const isPull = item.__typename === 'PullRequest'
   const changedFiles = isPull ? await changedFilesOf(client, where, item) : undefined
   const comments = await commentsOf(client, where, item)
-  const owners = isPull && changedFiles && options.owners !== false ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {}
+  const wantOwners = typeof options.owners === 'function' ? options.owners(config) : options.owners !== false
+  const owners = isPull && changedFiles && wantOwners ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {}
   let labels = item.labels.nodes.map((l) => l.name)
   if (item.labels.pageInfo?.hasNextPage) {
     labels = (await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: options.number, per_page: 100 })).map((l) => l.name)

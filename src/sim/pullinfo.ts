@@ -77,5 +77,7 @@ export async function eventPullPayload(state: SimState, repo: SimRepo, issue: Si
 export function simplePullPayload(state: SimState, repo: SimRepo, issue: SimIssue): Record<string, unknown> {
   const full = pullPayload(state, repo, issue, { mergeable: null, mergeableState: 'unknown', commits: 0, additions: 0, deletions: 0, changedFiles: 0 })
   for (const key of FULL_ONLY) delete full[key]
+  // pull-request-simple documents label descriptions as strings, where the full shape allows null.
+  full.labels = (full.labels as { description: string | null }[]).map((l) => ({ ...l, description: l.description ?? '' }))
   return full
 }

@@ -58543,7 +58543,8 @@ async function applyEffects(client, where, effects, options) {
         }
         return set;
     };
-    const comments = new Map();
+    const comments = new Map(Object.entries(options.knownComments ?? {}).map(([n, list]) => [Number(n), list.map((c) => ({ ...c }))]));
+    const assignees = new Map(Object.entries(options.knownAssignees ?? {}).map(([n, list]) => [Number(n), new Set(list.map((a) => a.toLowerCase()))]));
     for (const effect of effects) {
         const record = (outcome) => {
             const item = { effect, outcome, description: describeEffect(effect) };
@@ -58603,7 +58604,7 @@ async function applyEffects(client, where, effects, options) {
                     break;
                 case 'assignees.add':
                 case 'assignees.remove':
-                    record(await changeAssignees(client, where, effect, options));
+                    record(await changeAssignees(client, where, effect, options, assignees));
                     break;
                 case 'reviewers.request':
                 case 'reviewers.remove':
@@ -58680,9 +58681,13 @@ async function updateIssue(client, where, effect, options) {
     await client.rest.issues.update({ ...where, issue_number: effect.issue, ...change });
     return 'applied';
 }
-async function changeAssignees(client, where, effect, options) {
-    const { data } = await client.rest.issues.get({ ...where, issue_number: effect.issue });
-    const current = new Set((data.assignees ?? []).map((a) => a.login.toLowerCase()));
+async function changeAssignees(client, where, effect, options, cache) {
+    let current = cache.get(effect.issue);
+    if (!current) {
+        const { data } = await client.rest.issues.get({ ...where, issue_number: effect.issue });
+        current = new Set((data.assignees ?? []).map((a) => a.login.toLowerCase()));
+        cache.set(effect.issue, current);
+    }
     const adding = effect.type === 'assignees.add';
     const logins = effect.logins.filter((l) => current.has(l.toLowerCase()) !== adding);
     if (!logins.length)
@@ -58693,6 +58698,12 @@ async function changeAssignees(client, where, effect, options) {
         await client.rest.issues.addAssignees({ ...where, issue_number: effect.issue, assignees: logins });
     else
         await client.rest.issues.removeAssignees({ ...where, issue_number: effect.issue, assignees: logins });
+    for (const l of logins) {
+        if (adding)
+            current.add(l.toLowerCase());
+        else
+            current.delete(l.toLowerCase());
+    }
     return 'applied';
 }
 async function changeReviewers(client, where, effect, options) {
@@ -59410,7 +59421,8 @@ async function loadSnapshot(client, where, options) {
     const isPull = item.__typename === 'PullRequest';
     const changedFiles = isPull ? await changedFilesOf(client, where, item) : undefined;
     const comments = await triage_snapshot_commentsOf(client, where, item);
-    const owners = isPull && changedFiles && options.owners !== false ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {};
+    const wantOwners = typeof options.owners === 'function' ? options.owners(config) : options.owners !== false;
+    const owners = isPull && changedFiles && wantOwners ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {};
     let labels = item.labels.nodes.map((l) => l.name);
     if (item.labels.pageInfo?.hasNextPage) {
         labels = (await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: options.number, per_page: 100 })).map((l) => l.name);
@@ -64908,8 +64920,8 @@ async function main() {
         actors.add(event.author);
     if (prAction === 'opened')
         actors.add(pullRequestAuthor(rt.payload) ?? '');
-    // lgtm_acts_as_approve is not known before the configuration is read: assume it may be on.
-    const owners = needsOwners(intents, prAction, event?.source, true);
+    // Decided once the configuration is read (lgtm_acts_as_approve makes /lgtm an approval).
+    const owners = (config) => needsOwners(intents, prAction, event?.source, config.triage.approve.lgtm_acts_as_approve);
     const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners });
     const plan = planTriage({ event, prAction }, snapshot);
     setOutput('commands', JSON.stringify(plan.intents));
@@ -64920,6 +64932,9 @@ async function main() {
         dryRun: rt.dryRun,
         self: rt.self,
         knownLabels: { [number]: snapshot.item.labels },
+        knownAssignees: { [number]: snapshot.item.assignees },
+        // The snapshot holds every comment (it pages past 100), so upserts need not list them again.
+        knownComments: { [number]: (snapshot.item.comments ?? []).map((c) => ({ id: c.id, login: c.author, body: c.body })) },
         log: info
     });
     await reportEffects(`Shepherd triage on #${number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : []);
