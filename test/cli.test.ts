@@ -117,17 +117,19 @@ describe('shepherd triage plan', () => {
 })
 
 describe('the demo', () => {
-  it('plays the lifecycle: /hold applies the label, /hold cancel removes it, and GitHub’s webhook schemas accept every event', async () => {
+  it('plays the lifecycle to lgtm + approved, and GitHub’s webhook schemas accept every event', async () => {
     const out = mkdtempSync(join(tmpdir(), 'demo-'))
     const result = await playDemo(out)
+    expect(result.runs.map((r) => r.exitCode)).toEqual(result.runs.map(() => 0))
+    expect(result.heldLabels).toContain('do-not-merge/hold')
+    expect(result.finalLabels).toEqual(['approved', 'area/api', 'area/web', 'lgtm', 'ok-to-test', 'size/S'])
     expect(result.ok).toBe(true)
-    expect(result.heldLabels).toEqual(['do-not-merge/hold'])
-    expect(result.finalLabels).toEqual([])
     const events = JSON.parse(readFileSync(join(out, 'events.json'), 'utf8')) as { name: string; action: string | null; payload: unknown }[]
     expect(events.map((e) => `${e.name}.${e.action ?? ''}`)).toEqual(
-      expect.arrayContaining(['create.', 'push.', 'pull_request.opened', 'issue_comment.created', 'pull_request.labeled', 'pull_request.unlabeled'])
+      expect.arrayContaining(['pull_request.opened', 'issue_comment.created', 'pull_request.labeled', 'pull_request.unlabeled', 'pull_request.review_requested'])
     )
     for (const e of events) expect({ event: `${e.name}.${e.action}`, problems: webhookProblems(e.name, e.action, e.payload) }).toEqual({ event: `${e.name}.${e.action}`, problems: [] })
-    expect(readFileSync(join(out, 'demo.md'), 'utf8')).toContain('Pull request labels after /hold**: do-not-merge/hold')
+    expect(readFileSync(join(out, 'notifier.md'), 'utf8')).toContain('**APPROVED**')
+    expect(readFileSync(join(out, 'demo.md'), 'utf8')).toContain('Pull request labels at the end**: approved, area/api, area/web, lgtm, ok-to-test, size/S')
   })
 })

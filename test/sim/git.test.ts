@@ -126,11 +126,11 @@ describe('git data API', () => {
     const refs = await api('/git/matching-refs/heads/feature')
     expect(refs.body.map((r: Json) => r.ref)).toEqual(['refs/heads/feature/faster-widgets'])
     const flat = await api('/git/trees/main')
-    expect(flat.body.tree.map((e: Json) => e.path)).toEqual(['.github', 'OWNERS', 'README.md', 'src'])
+    expect(flat.body.tree.map((e: Json) => e.path)).toEqual(['.github', 'OWNERS', 'README.md', 'api', 'src', 'web'])
     const deep = await api('/git/trees/main?recursive=1')
     expect(deep.body.tree.map((e: Json) => e.path)).toContain('src/widget.ts')
     const pruned = await api('/git/trees', { method: 'POST', body: { base_tree: flat.body.sha, tree: [{ path: 'src', mode: '040000', type: 'tree', sha: null }] } })
-    expect(pruned.body.tree.map((e: Json) => e.path)).toEqual(['.github', 'OWNERS', 'README.md'])
+    expect(pruned.body.tree.map((e: Json) => e.path)).toEqual(['.github', 'OWNERS', 'README.md', 'api', 'web'])
   })
 
   it.each([
@@ -165,7 +165,7 @@ describe('branches, commits, comparisons and merges', () => {
   it('reads a branch, lists branches and reads a commit with its files', async () => {
     const branch = await api('/branches/feature/faster-widgets')
     expect(branch.body).toMatchObject({ name: 'feature/faster-widgets', protected: false, commit: { commit: { message: 'Make widgets faster' } } })
-    expect((await api('/branches')).body.map((b: Json) => b.name)).toEqual(['feature/faster-widgets', 'main'])
+    expect((await api('/branches')).body.map((b: Json) => b.name)).toEqual(['contributor/cart-totals', 'feature/faster-widgets', 'main'])
     const commit = await api(`/commits/${branch.body.commit.sha}`)
     expect(commit.body.files.map((f: Json) => [f.filename, f.status, f.additions, f.deletions])).toEqual([['src/widget.ts', 'modified', 1, 1]])
     expect(commit.body.stats).toEqual({ additions: 1, deletions: 1, total: 2 })

@@ -15,7 +15,7 @@ ajv.addSchema({ $id: 'webhooks', components: spec.components })
 
 /** Returns the schema problems of a payload for `event.action` (e.g. issue_comment, created); empty when valid. */
 export function webhookProblems(event: string, action: string | null, payload: unknown): string[] {
-  const key = `${event.replace(/_/g, '-')}${action ? `-${action}` : ''}`
+  const key = `${event.replace(/_/g, '-')}${action ? `-${action.replace(/_/g, '-')}` : ''}`
   const hook = spec.webhooks[key]
   if (!hook) throw new Error(`no webhook schema ${key}`)
   const schema = JSON.parse(JSON.stringify(hook.post.requestBody.content['application/json'].schema).replace(/"#\/components\//g, '"webhooks#/components/'))

@@ -59574,7 +59574,8 @@ function toTriageEvent(eventName, payload) {
                 authorIsBot: isBot(review),
                 number: pr.number,
                 isPull: true,
-                commentId: null,
+                // Reviews answer under their own id, so two reviews' replies never share a marker.
+                commentId: typeof review.id === 'number' ? review.id : null,
                 headSha: str(obj(pr.head).sha) || null
             };
         }
@@ -63038,9 +63039,6 @@ const lgtm = (intent, ctx) => {
         // Prow assigns a reviewer who LGTMs without being assigned, so the PR shows who reviewed it.
         if (!ctx.work.isAssigned(ctx.actor))
             ctx.work.assign(ctx.actor);
-        if (item.treeSha) {
-            ctx.work.actions.push({ type: 'comment.upsert', issue: item.number, marker: LGTM_TREE_MARKER, body: `LGTM label has been added.\n\n<details>\n\nGit tree hash: ${item.treeSha}\n\n</details>` });
-        }
         return;
     }
     if (!isAuthor && !isCollaborator(ctx.snapshot, ctx.actor))
@@ -63065,6 +63063,15 @@ function resetLgtmOnPush(snapshot, work) {
     }
     work.removeLabel(label);
     work.actions.push({ type: 'comment.create', issue: item.number, body: 'New changes are detected. LGTM label has been removed.', marker: `lgtm-removed-${item.headSha ?? 'head'}` });
+}
+/** Records the head's git tree when this event adds `lgtm`, so a later push can keep it (store_tree_hash). */
+function recordLgtmTree(snapshot, work) {
+    const { item, config } = snapshot;
+    const label = config.triage.labels.lgtm;
+    const added = work.hasLabel(label) && !item.labels.some((l) => l.toLowerCase() === label.toLowerCase());
+    if (!added || !item.treeSha || !config.triage.lgtm.store_tree_hash)
+        return;
+    work.actions.push({ type: 'comment.upsert', issue: item.number, marker: LGTM_TREE_MARKER, body: `LGTM label has been added.\n\n<details>\n\nGit tree hash: ${item.treeSha}\n\n</details>` });
 }
 
 ;// CONCATENATED MODULE: ./src/core/owners/fast-yaml.ts
@@ -64480,12 +64487,23 @@ function pick(index, files, kind, count, max, excluded, random) {
     return picked;
 }
 
+;// CONCATENATED MODULE: ./src/core/triage/enabled.ts
+/** Returns whether a command word is on; `remove-kind`, `unassign`, `uncc`, `unhold` follow their base word. */
+function commandEnabled(word, config) {
+    const { enabled: on, disabled } = config.triage.commands;
+    const base = word.toLowerCase().replace(/^remove-/, '').replace(/^un(assign|cc|hold)$/, '$1');
+    const listed = (list) => list.includes(word.toLowerCase()) || list.includes(base);
+    return !listed(disabled) && (on.includes('*') || listed(on));
+}
+
 ;// CONCATENATED MODULE: ./src/core/triage/approval.ts
 /**
  * OWNERS-gated approval, reviewer assignment and OWNERS labels on the working copy: the
  * `approved` label follows the approval state (recomputed from the whole comment and review
  * history every run, as Prow does), and the notifier comment is upserted in place.
  */
+
+
 
 
 
@@ -64498,11 +64516,20 @@ function ownersIndexOf(snapshot) {
         cached = { owners: snapshot.owners, index: buildOwnersIndex(snapshot.owners) };
     return cached.index;
 }
+/** Returns a body with only the command lines configuration leaves on (a disabled /approve never approves). */
+function enabledCommandsOnly(body, snapshot) {
+    const lines = commandLines(body);
+    if (lines.every((c) => commandEnabled(c.name, snapshot.config)))
+        return body;
+    const all = body.split(/\r\n|\r|\n/);
+    const off = new Set(lines.filter((c) => !commandEnabled(c.name, snapshot.config)).map((c) => c.line));
+    return all.map((l, i) => (off.has(i + 1) ? '' : l)).join('\n');
+}
 /** Returns the history with the event's own text in it (a snapshot file may predate the comment). */
 function historyWith(snapshot, event) {
-    const history = historyFromSnapshot(snapshot.item);
+    const history = historyFromSnapshot(snapshot.item).map((h) => ({ ...h, body: enabledCommandsOnly(h.body, snapshot) }));
     if (event && event.action === 'created' && event.source === 'issue_comment' && !snapshot.item.comments?.some((c) => c.id === event.commentId)) {
-        history.push({ author: event.author, body: event.body, at: '9999-12-31T23:59:59Z', isBot: event.authorIsBot });
+        history.push({ author: event.author, body: enabledCommandsOnly(event.body, snapshot), at: '9999-12-31T23:59:59Z', isBot: event.authorIsBot });
     }
     return history;
 }
@@ -64572,14 +64599,24 @@ function isGateLabel(ctx, label) {
 const REQUIRED_FAMILIES = new Set(['kind', 'priority', 'sig', 'triage']);
 const code = (labels) => labels.map((l) => `\`${l}\``).join(', ');
 const repoHas = (ctx, label) => ctx.snapshot.repoLabels.some((l) => l.toLowerCase() === label.toLowerCase());
+/** Returns why the commenter may not add or remove this label, or null when they may. */
+function refusal(ctx, label, command) {
+    if (isGateLabel(ctx, label))
+        return `The label \`${label}\` is set by Shepherd from reviews and checks, so it cannot be changed with \`${command}\`.`;
+    if (label.toLowerCase() === 'triage/accepted' && !isOrgMember(ctx.snapshot, ctx.actor)) {
+        return 'The label `triage/accepted` cannot be applied. Only GitHub organization members can add the label.';
+    }
+    return null;
+}
 /** `/<family> v…`, `/remove-<family> v…`, `/label x`, `/remove-label x`. */
 const label = (intent, ctx) => {
     const { work } = ctx;
     if (intent.family === null) {
         const allowed = new Set(ctx.snapshot.config.triage.labels.additional.map((l) => l.toLowerCase()));
         for (const l of intent.labels) {
-            if (isGateLabel(ctx, l))
-                work.reply(`The label \`${l}\` is set by Shepherd from reviews and checks, so it cannot be changed with \`/label\`.`);
+            const refused = refusal(ctx, l, '/label');
+            if (refused)
+                work.reply(refused);
             else if (!allowed.has(l.toLowerCase()))
                 work.reply(`The label \`${l}\` cannot be applied with \`/label\`. These labels are supported: ${code(ctx.snapshot.config.triage.labels.additional) || 'none'}. Is it listed under \`triage.labels.additional\` in \`.github/shepherd.yml\`?`);
             else if (intent.action === 'add') {
@@ -64598,22 +64635,33 @@ const label = (intent, ctx) => {
         if (missing.length)
             work.reply(`The label(s) ${code(missing)} cannot be applied, because the repository doesn't have them.`);
         for (const l of intent.labels.filter((x) => repoHas(ctx, x))) {
-            if (l.toLowerCase() === 'triage/accepted' && !isOrgMember(ctx.snapshot, ctx.actor)) {
-                work.reply('The label `triage/accepted` cannot be applied. Only GitHub organization members can add the label.');
+            const refused = refusal(ctx, l, `/${intent.family}`);
+            if (refused) {
+                work.reply(refused);
                 continue;
             }
             work.addLabel(l);
-            work.removeLabel(`needs-${intent.family}`);
+            if (!isGateLabel(ctx, `needs-${intent.family}`))
+                work.removeLabel(`needs-${intent.family}`);
         }
         return;
     }
     const absent = intent.labels.filter((l) => !work.hasLabel(l));
     if (absent.length)
         work.reply(`Those labels are not set on the issue: ${code(absent)}`);
-    for (const l of intent.labels.filter((x) => work.hasLabel(x)))
-        work.removeLabel(l);
+    let removed = false;
+    for (const l of intent.labels.filter((x) => work.hasLabel(x))) {
+        const refused = refusal(ctx, l, `/remove-${intent.family}`);
+        if (refused)
+            work.reply(refused);
+        else {
+            work.removeLabel(l);
+            removed = true;
+        }
+    }
     const family = intent.family;
-    if (REQUIRED_FAMILIES.has(family) && !work.currentLabels().some((l) => l.toLowerCase().startsWith(`${family}/`)) && repoHas(ctx, `needs-${family}`)) {
+    // Only taking away the last label of a required family brings needs-<family> back.
+    if (removed && REQUIRED_FAMILIES.has(family) && !work.currentLabels().some((l) => l.toLowerCase().startsWith(`${family}/`)) && repoHas(ctx, `needs-${family}`)) {
         work.addLabel(`needs-${family}`);
     }
 };
@@ -64707,7 +64755,8 @@ const state_close = (intent, ctx) => {
     const { work } = ctx;
     if (work.state === 'closed')
         return;
-    const stale = work.hasLabel('lifecycle/stale') || work.hasLabel('lifecycle/rotten');
+    // Staleness as GitHub has it: a `/lifecycle stale` earlier in the same comment does not count.
+    const stale = ctx.snapshot.item.labels.some((l) => ['lifecycle/stale', 'lifecycle/rotten'].includes(l.toLowerCase()));
     if (!stale && !isAuthor(ctx) && !isCollaborator(ctx.snapshot, ctx.actor)) {
         return work.reply(`You can't close an active ${noun(ctx)} unless you authored it or you are a collaborator.`);
     }
@@ -64780,9 +64829,17 @@ const MAX_QUOTE = 2000;
  * quoted line by line (so that quoted commands never run again).
  */
 function renderReply(author, messages, comment) {
-    const text = comment.length > MAX_QUOTE ? `${comment.slice(0, MAX_QUOTE)}…` : comment;
-    const quoted = text.split(/\r?\n/).map((l) => `> ${l}`).join('\n');
-    return [`@${author}: ${messages.join('\n\n')}`, '', '<details>', '', 'In response to [this](#):', '', quoted, '', '</details>'].join('\n');
+    let text = comment;
+    if (text.length > MAX_QUOTE) {
+        // Cut on a code point boundary: half an emoji is not text GitHub accepts.
+        const end = /[\uD800-\uDBFF]/.test(text[MAX_QUOTE - 1]) ? MAX_QUOTE - 1 : MAX_QUOTE;
+        text = `${text.slice(0, end)}…`;
+    }
+    // Every line break the command parser knows (CRLF, LF, a lone CR) starts a quoted line.
+    const quoted = text.split(/\r\n|\r|\n/).map((l) => `> ${l}`).join('\n');
+    // No line of the reply may start with "/": a reply must never read as a command.
+    const said = messages.join('\n\n').split('\n').map((l) => (l.startsWith('/') ? `\\${l}` : l)).join('\n');
+    return [`@${author}: ${said}`, '', '<details>', '', 'In response to [this](#):', '', quoted, '', '</details>'].join('\n');
 }
 /** Returns the `/shepherd help` reply: every command this repository has turned on. */
 function shepherdHelp(snapshot) {
@@ -64797,6 +64854,8 @@ function shepherdHelp(snapshot) {
  * effects. Commands run in line order on one working copy, so the last line wins for every
  * command alike; pull request events (open, push, retitle) run first. Pure.
  */
+
+
 
 
 
@@ -64829,17 +64888,10 @@ const HANDLERS = {
     milestone: milestone,
     'ok-to-test': okToTest
 };
-/** Returns whether configuration turns a command word off (`remove-kind` and `unassign` follow `kind` and `assign`). */
-function enabled(word, snapshot) {
-    const { enabled: on, disabled } = snapshot.config.triage.commands;
-    const base = word.replace(/^remove-/, '').replace(/^un(assign|cc|hold)$/, '$1');
-    const listed = (list) => list.includes(word) || list.includes(base);
-    return !listed(disabled) && (on.includes('*') || listed(on));
-}
 /** Returns the intents of a comment that configuration leaves on. */
 function activeIntents(body, snapshot) {
     const words = new Map(commandLines(body).map((c) => [c.line, c.name]));
-    return parseCommands(body, { labelFamilies: snapshot.config.triage.label_families }).filter((i) => enabled(words.get(i.line) ?? '', snapshot));
+    return parseCommands(body, { labelFamilies: snapshot.config.triage.label_families }).filter((i) => commandEnabled(words.get(i.line) ?? '', snapshot.config));
 }
 /** Runs the intents on the working copy, replying to what cannot be done. */
 function runIntents(intents, ctx) {
@@ -64879,6 +64931,7 @@ function planTriage({ event, prAction }, snapshot) {
         runIntents(intents, { snapshot, actor: event.author, work });
     if (needsOwners(intents, prAction, event?.source, snapshot.config.triage.approve.lgtm_acts_as_approve))
         applyApproval(snapshot, event, work);
+    recordLgtmTree(snapshot, work);
     const effects = work.effects();
     if (!event || skipped)
         return { intents, effects, skipped };

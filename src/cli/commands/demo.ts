@@ -1,16 +1,15 @@
 /**
- * `shepherd demo`: a scripted lifecycle on the embedded simulator. A developer clones the demo
- * repository over real git, pushes a branch and opens a pull request; a reviewer comments `/hold`;
- * the triage bundle runs through the runner harness on the webhook GitHub would send; the label
- * appears; `/hold cancel` takes it away. Everything produced is written to ./demo-out/.
+ * `shepherd demo`: a scripted pull request lifecycle on the embedded simulator. An outside
+ * contributor opens a PR touching two OWNERS areas; triage labels it, requests reviewers and asks
+ * for `/ok-to-test`; a member says `/ok-to-test`; a reviewer says `/lgtm`; each area's approver says
+ * `/approve` while the notifier keeps count; a `/hold` and `/unhold` pass by; the PR ends with
+ * `lgtm` and `approved`. Each step runs the committed triage bundle through the runner harness on
+ * the webhook GitHub would send. Everything produced is written to ./demo-out/.
  */
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Simulator } from '../../sim/server.js'
 import { demoFixture } from '../../sim/fixtures/demo.js'
-import type { SimEvent } from '../../sim/state.js'
 import { createClient } from '../../github/client.js'
 import { requestSummary } from '../../sim/admin.js'
 import { runAction, type RunResult } from '../../runner/run.js'
@@ -23,16 +22,6 @@ interface Step {
 
 const REPO = { owner: 'acme', repo: 'widgets' }
 
-// Asynchronous on purpose: the simulator answering these git requests runs in this process.
-async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@acme.invalid', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@acme.invalid' }
-  })
-  return stdout
-}
-
 /** Plays the lifecycle and returns the steps, the triage results and the final labels. */
 export async function playDemo(outDir: string, log: (line: string) => void = () => undefined) {
   rmSync(outDir, { recursive: true, force: true })
@@ -43,58 +32,66 @@ export async function playDemo(outDir: string, log: (line: string) => void = () 
     steps.push({ title, detail })
     log(`▸ ${title}\n  ${detail.split('\n').join('\n  ')}`)
   }
+  const runs: RunResult[] = []
   try {
     step('Simulator started', `${sim.url} with acme/widgets (GitHub's OpenAPI and GraphQL schemas, real git)`)
-    const dev = createClient({ token: 'dev-token', baseUrl: sim.url, pacing: false })
-    const reviewer = createClient({ token: 'reviewer-token', baseUrl: sim.url, pacing: false })
+    const as = (login: string) => createClient({ token: `${login}-token`, baseUrl: sim.url, pacing: false })
+    const issue = () => sim.state.repos.get('acme/widgets')!.issues
+    let number = 0
+    const labels = () => [...issue().get(number)!.labels].sort()
 
-    const work = join(outDir, 'clone')
-    const remote = `${sim.url.replace('http://', 'http://x-access-token:dev-token@')}/acme/widgets.git`
-    await git(outDir, ['clone', '--quiet', remote, work])
-    await git(work, ['switch', '--quiet', '-c', 'feature/retry-budget'])
-    writeFileSync(join(work, 'src', 'retry.ts'), 'export const retryBudget = 3\n')
-    await git(work, ['add', 'src/retry.ts'])
-    await git(work, ['commit', '--quiet', '-m', 'Add a retry budget'])
-    await git(work, ['push', '--quiet', 'origin', 'feature/retry-budget'])
-    step('Developer pushed a branch over git HTTP', `feature/retry-budget at ${(await git(work, ['rev-parse', '--short', 'HEAD'])).trim()}`)
-
-    const { data: pr } = await dev.rest.pulls.create({ ...REPO, title: 'Add a retry budget', head: 'feature/retry-budget', base: 'main', body: 'Bounded retries.\n\n```release-note\nRetries are bounded.\n```' })
-    step('Developer opened a pull request', `#${pr.number} "${pr.title}" (${pr.html_url})`)
-
-    const runTriageOn = async (body: string): Promise<RunResult> => {
-      const since = sim.state.events.length
-      await reviewer.rest.issues.createComment({ ...REPO, issue_number: pr.number, body })
-      const event = sim.state.events.slice(since).find((e: SimEvent) => e.name === 'issue_comment')!
-      step(`Reviewer commented "${body.split('\n')[0]}"`, `GitHub sends issue_comment.${event.action} (event #${event.seq}); the triage workflow runs`)
-      const result = await runAction({ actionDir: join(REPO_ROOT, 'actions/triage'), event: event.name, payload: event.payload, apiUrl: sim.url, token: 'ghs_actions' })
-      const effects = JSON.parse(result.outputs.effects ?? '[]') as { type: string; label?: string; outcome: string }[]
-      step(`actions/triage exited ${result.exitCode} in ${result.durationMs} ms`, effects.map((e) => `${e.type} ${e.label ?? ''} → ${e.outcome}`).join('\n') || 'no effects')
+    /** Runs triage on the newest event called `name`, as the workflow on `trigger` would. */
+    const triage = async (name: string, trigger = name): Promise<RunResult> => {
+      const event = [...sim.state.events].reverse().find((e) => e.name === name)!
+      const before = sim.requests.length
+      const result = await runAction({ actionDir: join(REPO_ROOT, 'actions/triage'), event: trigger, payload: event.payload, apiUrl: sim.url, token: 'ghs_actions' })
+      runs.push(result)
+      const effects = JSON.parse(result.outputs.effects ?? '[]') as { type: string; label?: string; logins?: string[]; marker?: string; outcome: string }[]
+      const what = effects.map((e) => `${e.type} ${e.label ?? e.logins?.join(', ') ?? e.marker ?? ''}`.trim() + ` → ${e.outcome}`)
+      step(`actions/triage on ${trigger}.${event.action} exited ${result.exitCode} (${sim.requests.length - before} API requests, ${result.durationMs} ms)`, what.join('\n') || 'no effects')
       return result
     }
-    const labels = () => sim.state.repos.get('acme/widgets')!.issues.get(pr.number)!.labels
+    const say = async (login: string, body: string) => {
+      await as(login).rest.issues.createComment({ ...REPO, issue_number: number, body })
+      step(`${login} commented "${body}"`, 'GitHub sends issue_comment.created; the triage workflow runs')
+      return triage('issue_comment')
+    }
 
-    const held = await runTriageOn('/hold\nLet us wait for the design review.')
-    const heldLabels = [...labels()]
-    step('Pull request labels after /hold', heldLabels.join(', ') || '(none)')
-    const labeled = sim.state.events.filter((e) => e.name === 'pull_request' && e.action === 'labeled').at(-1)
-    if (labeled) step('Webhook pull_request.labeled', `caused by ${labeled.actor} with a ${labeled.tokenKind} token: starts workflows? ${labeled.startsWorkflows}`)
+    const { data: pr } = await as('contributor').rest.pulls.create({ ...REPO, title: 'Add cart totals', head: 'contributor/cart-totals', base: 'main', body: 'Totals for the cart, in the API and on the page.' })
+    number = pr.number
+    step('contributor opened a pull request', `#${pr.number} "${pr.title}" touching api/ and web/ (${pr.html_url})`)
+    await triage('pull_request', 'pull_request_target')
+    step('After the PR opened', `labels: ${labels().join(', ')}\nreview requested from: ${issue().get(number)!.pull!.requestedReviewers.join(', ')}`)
 
-    const released = await runTriageOn('/hold cancel')
-    const finalLabels = [...labels()]
-    step('Pull request labels after /hold cancel', finalLabels.join(', ') || '(none)')
+    await say('member', '/ok-to-test')
+    await say('reviewer', '/lgtm')
+    await say('api-lead', '/approve')
+    step('Notifier after one approval', notifier(sim, number).split('\n')[1] ?? '')
+    await say('reviewer', '/hold')
+    const heldLabels = labels()
+    await say('reviewer', '/unhold')
+    await say('web-lead', '/approve')
+    const finalLabels = labels()
+    step('Notifier after both approvals', notifier(sim, number).split('\n')[1] ?? '')
+    step('Pull request labels at the end', finalLabels.join(', '))
 
     const requests = requestSummary(sim)
     writeFileSync(join(outDir, 'events.json'), JSON.stringify(sim.state.events, null, 2))
     writeFileSync(join(outDir, 'requests.json'), JSON.stringify({ ...requests, entries: sim.requests }, null, 2))
-    writeFileSync(join(outDir, 'triage-hold.summary.md'), held.summary)
-    writeFileSync(join(outDir, 'triage-hold-cancel.summary.md'), released.summary)
+    runs.forEach((r, i) => writeFileSync(join(outDir, `triage-${String(i + 1).padStart(2, '0')}.summary.md`), r.summary))
+    writeFileSync(join(outDir, 'notifier.md'), notifier(sim, number))
     const transcript = ['# Shepherd demo', '', ...steps.map((s) => `- **${s.title}**: ${s.detail.replace(/\n/g, '; ')}`), '', `API requests: ${requests.total}`, '']
     writeFileSync(join(outDir, 'demo.md'), transcript.join('\n'))
-    rmSync(work, { recursive: true, force: true })
-    return { steps, held, released, heldLabels, finalLabels, requests, ok: held.exitCode === 0 && released.exitCode === 0 && heldLabels.includes('do-not-merge/hold') && !finalLabels.includes('do-not-merge/hold') }
+    const ok = runs.every((r) => r.exitCode === 0) && heldLabels.includes('do-not-merge/hold') && ['lgtm', 'approved'].every((l) => finalLabels.includes(l)) && !finalLabels.includes('do-not-merge/hold')
+    return { steps, runs, heldLabels, finalLabels, requests, ok }
   } finally {
     await sim.stop()
   }
+}
+
+function notifier(sim: Simulator, number: number): string {
+  const c = [...sim.state.repos.get('acme/widgets')!.comments.values()].find((x) => x.issueNumber === number && x.body.startsWith('<!-- shepherd:approve -->'))
+  return c?.body ?? '(no notifier)'
 }
 
 export const demoCommand: Command = {

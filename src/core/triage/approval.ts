@@ -11,6 +11,8 @@ import { selectReviewers } from '../owners/blunderbuss.js'
 import type { TriageEvent } from './event.js'
 import type { TriageSnapshot } from './snapshot.js'
 import type { WorkingItem } from './working.js'
+import { commandLines } from '../commands/lines.js'
+import { commandEnabled } from './enabled.js'
 
 let cached: { owners: Record<string, string>; index: OwnersIndex } | null = null
 
@@ -20,11 +22,20 @@ export function ownersIndexOf(snapshot: TriageSnapshot): OwnersIndex {
   return cached.index
 }
 
+/** Returns a body with only the command lines configuration leaves on (a disabled /approve never approves). */
+function enabledCommandsOnly(body: string, snapshot: TriageSnapshot): string {
+  const lines = commandLines(body)
+  if (lines.every((c) => commandEnabled(c.name, snapshot.config))) return body
+  const all = body.split(/\r\n|\r|\n/)
+  const off = new Set(lines.filter((c) => !commandEnabled(c.name, snapshot.config)).map((c) => c.line))
+  return all.map((l, i) => (off.has(i + 1) ? '' : l)).join('\n')
+}
+
 /** Returns the history with the event's own text in it (a snapshot file may predate the comment). */
 function historyWith(snapshot: TriageSnapshot, event: TriageEvent | null | undefined): HistoryItem[] {
-  const history = historyFromSnapshot(snapshot.item)
+  const history = historyFromSnapshot(snapshot.item).map((h) => ({ ...h, body: enabledCommandsOnly(h.body, snapshot) }))
   if (event && event.action === 'created' && event.source === 'issue_comment' && !snapshot.item.comments?.some((c) => c.id === event.commentId)) {
-    history.push({ author: event.author, body: event.body, at: '9999-12-31T23:59:59Z', isBot: event.authorIsBot })
+    history.push({ author: event.author, body: enabledCommandsOnly(event.body, snapshot), at: '9999-12-31T23:59:59Z', isBot: event.authorIsBot })
   }
   return history
 }

@@ -13,7 +13,7 @@ export interface TriageEvent {
   authorIsBot: boolean
   number: number
   isPull: boolean
-  /** The comment's id when the text is a comment. */
+  /** The comment's (or review's) id, when the text is one. */
   commentId: number | null
   /** The PR head SHA when the payload carries it. */
   headSha: string | null
@@ -70,7 +70,8 @@ export function toTriageEvent(eventName: string, payload: unknown): TriageEvent 
         authorIsBot: isBot(review),
         number: pr.number,
         isPull: true,
-        commentId: null,
+        // Reviews answer under their own id, so two reviews' replies never share a marker.
+        commentId: typeof review.id === 'number' ? review.id : null,
         headSha: str(obj(pr.head).sha) || null
       }
     }

@@ -15,6 +15,8 @@ import type { CommandContext, Handler } from './commands/context.js'
 import { hold, lgtm, resetLgtmOnPush } from './commands/review.js'
 import { applyApproval, applyOwnersLabels, assignReviewers } from './approval.js'
 import { needsOwners } from './needs.js'
+import { commandEnabled } from './enabled.js'
+import { recordLgtmTree } from './commands/review.js'
 import { goodFirstIssue, help, label, lifecycle } from './commands/labels.js'
 import { assign, cc } from './commands/people.js'
 import { close, milestone, reopen, retitle } from './commands/state.js'
@@ -51,18 +53,11 @@ const HANDLERS: Partial<Record<CommandIntent['command'], Handler<never>>> = {
   'ok-to-test': okToTest
 }
 
-/** Returns whether configuration turns a command word off (`remove-kind` and `unassign` follow `kind` and `assign`). */
-function enabled(word: string, snapshot: TriageSnapshot): boolean {
-  const { enabled: on, disabled } = snapshot.config.triage.commands
-  const base = word.replace(/^remove-/, '').replace(/^un(assign|cc|hold)$/, '$1')
-  const listed = (list: string[]) => list.includes(word) || list.includes(base)
-  return !listed(disabled) && (on.includes('*') || listed(on))
-}
 
 /** Returns the intents of a comment that configuration leaves on. */
 export function activeIntents(body: string, snapshot: TriageSnapshot): CommandIntent[] {
   const words = new Map(commandLines(body).map((c) => [c.line, c.name]))
-  return parseCommands(body, { labelFamilies: snapshot.config.triage.label_families }).filter((i) => enabled(words.get(i.line) ?? '', snapshot))
+  return parseCommands(body, { labelFamilies: snapshot.config.triage.label_families }).filter((i) => commandEnabled(words.get(i.line) ?? '', snapshot.config))
 }
 
 /** Runs the intents on the working copy, replying to what cannot be done. */
@@ -99,6 +94,7 @@ export function planTriage({ event, prAction }: TriageInput, snapshot: TriageSna
   const intents = event && !skipped ? activeIntents(event.body, snapshot) : []
   if (event && !skipped) runIntents(intents, { snapshot, actor: event.author, work })
   if (needsOwners(intents, prAction, event?.source, snapshot.config.triage.approve.lgtm_acts_as_approve)) applyApproval(snapshot, event, work)
+  recordLgtmTree(snapshot, work)
   const effects = work.effects()
   if (!event || skipped) return { intents, effects, skipped }
   if (work.replies.length) {

@@ -9,9 +9,17 @@ const MAX_QUOTE = 2000
  * quoted line by line (so that quoted commands never run again).
  */
 export function renderReply(author: string, messages: string[], comment: string): string {
-  const text = comment.length > MAX_QUOTE ? `${comment.slice(0, MAX_QUOTE)}…` : comment
-  const quoted = text.split(/\r?\n/).map((l) => `> ${l}`).join('\n')
-  return [`@${author}: ${messages.join('\n\n')}`, '', '<details>', '', 'In response to [this](#):', '', quoted, '', '</details>'].join('\n')
+  let text = comment
+  if (text.length > MAX_QUOTE) {
+    // Cut on a code point boundary: half an emoji is not text GitHub accepts.
+    const end = /[\uD800-\uDBFF]/.test(text[MAX_QUOTE - 1]) ? MAX_QUOTE - 1 : MAX_QUOTE
+    text = `${text.slice(0, end)}…`
+  }
+  // Every line break the command parser knows (CRLF, LF, a lone CR) starts a quoted line.
+  const quoted = text.split(/\r\n|\r|\n/).map((l) => `> ${l}`).join('\n')
+  // No line of the reply may start with "/": a reply must never read as a command.
+  const said = messages.join('\n\n').split('\n').map((l) => (l.startsWith('/') ? `\\${l}` : l)).join('\n')
+  return [`@${author}: ${said}`, '', '<details>', '', 'In response to [this](#):', '', quoted, '', '</details>'].join('\n')
 }
 
 /** Returns the `/shepherd help` reply: every command this repository has turned on. */

@@ -12,13 +12,23 @@ const REQUIRED_FAMILIES = new Set(['kind', 'priority', 'sig', 'triage'])
 const code = (labels: string[]) => labels.map((l) => `\`${l}\``).join(', ')
 const repoHas = (ctx: CommandContext, label: string) => ctx.snapshot.repoLabels.some((l) => l.toLowerCase() === label.toLowerCase())
 
+/** Returns why the commenter may not add or remove this label, or null when they may. */
+function refusal(ctx: CommandContext, label: string, command: string): string | null {
+  if (isGateLabel(ctx, label)) return `The label \`${label}\` is set by Shepherd from reviews and checks, so it cannot be changed with \`${command}\`.`
+  if (label.toLowerCase() === 'triage/accepted' && !isOrgMember(ctx.snapshot, ctx.actor)) {
+    return 'The label `triage/accepted` cannot be applied. Only GitHub organization members can add the label.'
+  }
+  return null
+}
+
 /** `/<family> v…`, `/remove-<family> v…`, `/label x`, `/remove-label x`. */
 export const label: Handler<LabelCommand> = (intent, ctx) => {
   const { work } = ctx
   if (intent.family === null) {
     const allowed = new Set(ctx.snapshot.config.triage.labels.additional.map((l) => l.toLowerCase()))
     for (const l of intent.labels) {
-      if (isGateLabel(ctx, l)) work.reply(`The label \`${l}\` is set by Shepherd from reviews and checks, so it cannot be changed with \`/label\`.`)
+      const refused = refusal(ctx, l, '/label')
+      if (refused) work.reply(refused)
       else if (!allowed.has(l.toLowerCase())) work.reply(`The label \`${l}\` cannot be applied with \`/label\`. These labels are supported: ${code(ctx.snapshot.config.triage.labels.additional) || 'none'}. Is it listed under \`triage.labels.additional\` in \`.github/shepherd.yml\`?`)
       else if (intent.action === 'add') {
         if (repoHas(ctx, l)) work.addLabel(l)
@@ -31,20 +41,30 @@ export const label: Handler<LabelCommand> = (intent, ctx) => {
     const missing = intent.labels.filter((l) => !repoHas(ctx, l))
     if (missing.length) work.reply(`The label(s) ${code(missing)} cannot be applied, because the repository doesn't have them.`)
     for (const l of intent.labels.filter((x) => repoHas(ctx, x))) {
-      if (l.toLowerCase() === 'triage/accepted' && !isOrgMember(ctx.snapshot, ctx.actor)) {
-        work.reply('The label `triage/accepted` cannot be applied. Only GitHub organization members can add the label.')
+      const refused = refusal(ctx, l, `/${intent.family}`)
+      if (refused) {
+        work.reply(refused)
         continue
       }
       work.addLabel(l)
-      work.removeLabel(`needs-${intent.family}`)
+      if (!isGateLabel(ctx, `needs-${intent.family}`)) work.removeLabel(`needs-${intent.family}`)
     }
     return
   }
   const absent = intent.labels.filter((l) => !work.hasLabel(l))
   if (absent.length) work.reply(`Those labels are not set on the issue: ${code(absent)}`)
-  for (const l of intent.labels.filter((x) => work.hasLabel(x))) work.removeLabel(l)
+  let removed = false
+  for (const l of intent.labels.filter((x) => work.hasLabel(x))) {
+    const refused = refusal(ctx, l, `/remove-${intent.family}`)
+    if (refused) work.reply(refused)
+    else {
+      work.removeLabel(l)
+      removed = true
+    }
+  }
   const family = intent.family
-  if (REQUIRED_FAMILIES.has(family) && !work.currentLabels().some((l) => l.toLowerCase().startsWith(`${family}/`)) && repoHas(ctx, `needs-${family}`)) {
+  // Only taking away the last label of a required family brings needs-<family> back.
+  if (removed && REQUIRED_FAMILIES.has(family) && !work.currentLabels().some((l) => l.toLowerCase().startsWith(`${family}/`)) && repoHas(ctx, `needs-${family}`)) {
     work.addLabel(`needs-${family}`)
   }
 }

@@ -13,7 +13,8 @@ const isAuthor = (ctx: CommandContext) => ctx.actor.toLowerCase() === ctx.snapsh
 export const close: Handler<CloseCommand> = (intent, ctx) => {
   const { work } = ctx
   if (work.state === 'closed') return
-  const stale = work.hasLabel('lifecycle/stale') || work.hasLabel('lifecycle/rotten')
+  // Staleness as GitHub has it: a `/lifecycle stale` earlier in the same comment does not count.
+  const stale = ctx.snapshot.item.labels.some((l) => ['lifecycle/stale', 'lifecycle/rotten'].includes(l.toLowerCase()))
   if (!stale && !isAuthor(ctx) && !isCollaborator(ctx.snapshot, ctx.actor)) {
     return work.reply(`You can't close an active ${noun(ctx)} unless you authored it or you are a collaborator.`)
   }
