@@ -60057,6 +60057,8 @@ class working_WorkingItem {
     actions = [];
     /** Messages for the reply to the comment, in line order. */
     replies = [];
+    /** An authorized `/lgtm` ran in this event (its tree is recorded, even when a re-run finds the label already set). */
+    lgtmGiven = false;
     constructor(item) {
         this.item = item;
         for (const l of item.labels)
@@ -63036,6 +63038,7 @@ const lgtm = (intent, ctx) => {
         if (!isCollaborator(ctx.snapshot, ctx.actor))
             return ctx.work.reply('changing LGTM is restricted to collaborators');
         ctx.work.addLabel(label);
+        ctx.work.lgtmGiven = true;
         // Prow assigns a reviewer who LGTMs without being assigned, so the PR shows who reviewed it.
         if (!ctx.work.isAssigned(ctx.actor))
             ctx.work.assign(ctx.actor);
@@ -63044,6 +63047,7 @@ const lgtm = (intent, ctx) => {
     if (!isAuthor && !isCollaborator(ctx.snapshot, ctx.actor))
         return ctx.work.reply('changing LGTM is restricted to collaborators');
     ctx.work.removeLabel(label);
+    ctx.work.lgtmGiven = false;
 };
 /**
  * On a push: keeps `lgtm` when the new head has the git tree the lgtm was given on (Prow's
@@ -63064,12 +63068,13 @@ function resetLgtmOnPush(snapshot, work) {
     work.removeLabel(label);
     work.actions.push({ type: 'comment.create', issue: item.number, body: 'New changes are detected. LGTM label has been removed.', marker: `lgtm-removed-${item.headSha ?? 'head'}` });
 }
-/** Records the head's git tree when this event adds `lgtm`, so a later push can keep it (store_tree_hash). */
+/**
+ * Records the head's git tree when an `/lgtm` in this event leaves `lgtm` set, so a later push can
+ * keep it (store_tree_hash). Keyed by a marker, so a re-run after a partial failure writes it once.
+ */
 function recordLgtmTree(snapshot, work) {
     const { item, config } = snapshot;
-    const label = config.triage.labels.lgtm;
-    const added = work.hasLabel(label) && !item.labels.some((l) => l.toLowerCase() === label.toLowerCase());
-    if (!added || !item.treeSha || !config.triage.lgtm.store_tree_hash)
+    if (!work.lgtmGiven || !work.hasLabel(config.triage.labels.lgtm) || !item.treeSha || !config.triage.lgtm.store_tree_hash)
         return;
     work.actions.push({ type: 'comment.upsert', issue: item.number, marker: LGTM_TREE_MARKER, body: `LGTM label has been added.\n\n<details>\n\nGit tree hash: ${item.treeSha}\n\n</details>` });
 }

@@ -20,6 +20,8 @@ export class WorkingItem {
   readonly actions: Effect[] = []
   /** Messages for the reply to the comment, in line order. */
   readonly replies: string[] = []
+  /** An authorized `/lgtm` ran in this event (its tree is recorded, even when a re-run finds the label already set). */
+  lgtmGiven = false
 
   constructor(readonly item: SnapshotItem) {
     for (const l of item.labels) this.labels.set(key(l), l)

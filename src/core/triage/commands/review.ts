@@ -30,12 +30,14 @@ export const lgtm: Handler<LgtmCommand> = (intent, ctx) => {
     if (isAuthor) return ctx.work.reply('you cannot LGTM your own PR.')
     if (!isCollaborator(ctx.snapshot, ctx.actor)) return ctx.work.reply('changing LGTM is restricted to collaborators')
     ctx.work.addLabel(label)
+    ctx.work.lgtmGiven = true
     // Prow assigns a reviewer who LGTMs without being assigned, so the PR shows who reviewed it.
     if (!ctx.work.isAssigned(ctx.actor)) ctx.work.assign(ctx.actor)
     return
   }
   if (!isAuthor && !isCollaborator(ctx.snapshot, ctx.actor)) return ctx.work.reply('changing LGTM is restricted to collaborators')
   ctx.work.removeLabel(label)
+  ctx.work.lgtmGiven = false
 }
 
 /**
@@ -56,11 +58,12 @@ export function resetLgtmOnPush(snapshot: TriageSnapshot, work: WorkingItem): vo
   work.actions.push({ type: 'comment.create', issue: item.number, body: 'New changes are detected. LGTM label has been removed.', marker: `lgtm-removed-${item.headSha ?? 'head'}` })
 }
 
-/** Records the head's git tree when this event adds `lgtm`, so a later push can keep it (store_tree_hash). */
+/**
+ * Records the head's git tree when an `/lgtm` in this event leaves `lgtm` set, so a later push can
+ * keep it (store_tree_hash). Keyed by a marker, so a re-run after a partial failure writes it once.
+ */
 export function recordLgtmTree(snapshot: TriageSnapshot, work: WorkingItem): void {
   const { item, config } = snapshot
-  const label = config.triage.labels.lgtm
-  const added = work.hasLabel(label) && !item.labels.some((l) => l.toLowerCase() === label.toLowerCase())
-  if (!added || !item.treeSha || !config.triage.lgtm.store_tree_hash) return
+  if (!work.lgtmGiven || !work.hasLabel(config.triage.labels.lgtm) || !item.treeSha || !config.triage.lgtm.store_tree_hash) return
   work.actions.push({ type: 'comment.upsert', issue: item.number, marker: LGTM_TREE_MARKER, body: `LGTM label has been added.\n\n<details>\n\nGit tree hash: ${item.treeSha}\n\n</details>` })
 }
