@@ -7,9 +7,11 @@ import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { coldStart } from './cold-start.mjs'
 import { simThroughput } from './sim-throughput.mjs'
+import { triageRequests } from './triage-requests.mjs'
+import { triagePlanning } from './triage-planning.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const benches = { 'cold-start': coldStart, 'sim-throughput': simThroughput }
+const benches = { 'cold-start': coldStart, 'sim-throughput': simThroughput, 'triage-requests': triageRequests, 'triage-planning': triagePlanning }
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches)
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 

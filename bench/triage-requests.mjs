@@ -138,6 +138,9 @@ export async function triageRequests(root, log) {
     await sim.stop()
   }
 
+  // More than 100 repository labels (as in kubernetes/kubernetes) send the snapshot back to REST to list them all.
+  const labelReads = events.map((e) => e.routes.find(([r]) => r === 'issues/list-labels-for-repo')?.[1] ?? 0)
+  log(`of these, repository label listing (${s.labels.length} labels > 100): ${labelReads.join(', ')} requests`)
   const budgeted = (what) => /lgtm|approve/.test(what)
   const rows = events.map((e) => ({
     what: `${e.what}; ${s.files.length} files under 60 OWNERS dirs, 1,000 OWNERS files: ${e.routes.map(([r, n]) => `${r} ×${n}`).join(', ')}`,

@@ -5,7 +5,7 @@ import { applyEffects } from '../../src/github/apply.js'
 import { loadSnapshot } from '../../src/github/triage-snapshot.js'
 import { itemNumber, pullRequestAction, pullRequestAuthor, toTriageEvent } from '../../src/core/triage/event.js'
 import { parseCommands } from '../../src/core/commands/parse.js'
-import { needsOwners, needsPermission } from '../../src/core/triage/needs.js'
+import { labelsOfInterest, needsOwners, needsPermission } from '../../src/core/triage/needs.js'
 import { planTriage } from '../../src/core/triage/plan.js'
 import type { ShepherdConfig } from '../../src/core/config/index.js'
 
@@ -26,7 +26,15 @@ async function main(): Promise<void> {
   if (prAction === 'opened') actors.add(pullRequestAuthor(rt.payload) ?? '')
   // Decided once the configuration is read (lgtm_acts_as_approve makes /lgtm an approval).
   const owners = (config: ShepherdConfig) => needsOwners(intents, prAction, event?.source, config.triage.approve.lgtm_acts_as_approve)
-  const { snapshot } = await loadSnapshot(rt.client, rt.where, { number, configPath, bot: rt.self, actors: [...actors].filter(Boolean), owners })
+  const { snapshot, ids } = await loadSnapshot(rt.client, rt.where, {
+    number,
+    configPath,
+    bot: rt.self,
+    actors: [...actors].filter(Boolean),
+    owners,
+    labelNames: (config) => labelsOfInterest(intents, config),
+    ownersLabels: prAction === 'opened' || prAction === 'synchronize'
+  })
   const plan = planTriage({ event, prAction }, snapshot)
   core.setOutput('commands', JSON.stringify(plan.intents))
   core.info(`Found ${plan.intents.length} command(s) on #${number}; ${plan.effects.length} effect(s) planned.`)
@@ -38,6 +46,8 @@ async function main(): Promise<void> {
     knownAssignees: { [number]: snapshot.item.assignees },
     // The snapshot holds every comment (it pages past 100), so upserts need not list them again.
     knownComments: { [number]: (snapshot.item.comments ?? []).map((c) => ({ id: c.id, login: c.author, body: c.body })) },
+    // Label, assignee and comment changes on the item go out as one GraphQL mutation.
+    graphql: { ...ids, number },
     log: core.info
   })
   await reportEffects(`Shepherd triage on #${number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : [])

@@ -4,6 +4,7 @@
  * their hidden marker, refs moved only from the SHA the plan expected).
  */
 import type { GitHubClient } from './client.js'
+import { MutationBatch, type GraphqlIds } from './mutations.js'
 import {
   commentMarker,
   describeEffect,
@@ -41,6 +42,12 @@ export interface ApplyOptions {
   knownAssignees?: Record<number, string[]>
   /** Comments per issue (id, author login, body) as the snapshot just read them, complete. */
   knownComments?: Record<number, { id: number; login: string; body: string }[]>
+  /**
+   * Node ids of the item, its repository's labels, the actors and the comments: with them, label,
+   * assignee and comment changes on that item go out as one GraphQL mutation instead of one REST
+   * call each.
+   */
+  graphql?: GraphqlIds
   log?: (message: string) => void
 }
 
@@ -76,12 +83,35 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
     Object.entries(options.knownComments ?? {}).map(([n, list]) => [Number(n), list.map((c) => ({ ...c }))])
   )
   const assignees = new Map<number, Set<string>>(Object.entries(options.knownAssignees ?? {}).map(([n, list]) => [Number(n), new Set(list.map((a) => a.toLowerCase()))]))
+  const batch = new MutationBatch()
+  // Effects written through the pending batch: reported once it has gone out.
+  let pending: AppliedEffect[] = []
+  const flush = async () => {
+    if (!batch.size) return
+    try {
+      await batch.flush(client)
+    } catch (err) {
+      throw new EffectFailedError(pending[0].effect, done, err)
+    }
+    for (const p of pending) {
+      done.push(p)
+      options.log?.(`${p.outcome}: ${p.description}`)
+    }
+    pending = []
+  }
   for (const effect of effects) {
     const record = (outcome: Outcome) => {
       const item = { effect, outcome, description: describeEffect(effect) }
       done.push(item)
       options.log?.(`${outcome}: ${item.description}`)
     }
+    if (!options.dryRun && options.graphql && (await batched(effect, options.graphql, batch, { labels: currentLabels, assignees, comments }, options.self))) {
+      if (batch.size > pending.length) pending.push({ effect, outcome: 'applied', description: describeEffect(effect) })
+      else record('unchanged')
+      continue
+    }
+    // REST effects do not wait for the batch: what the batch holds does not depend on them, and
+    // one mutation at the end keeps a command to one write.
     try {
       switch (effect.type) {
         case 'label.add': {
@@ -150,7 +180,74 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
       throw new EffectFailedError(effect, done, err)
     }
   }
+  await flush()
   return done
+}
+
+interface KnownState {
+  labels: (issue: number) => Promise<Set<string>>
+  assignees: Map<number, Set<string>>
+  comments: Map<number, { id: number; body: string; login: string }[]>
+}
+
+/**
+ * Adds the effect to the mutation batch when GraphQL can write it (it is on the snapshot's item
+ * and every node id is known) and it changes something. Returns whether the batch took it or it
+ * needs no write; false means: apply it through REST.
+ */
+async function batched(effect: Effect, ids: GraphqlIds, batch: MutationBatch, known: KnownState, self: string): Promise<boolean> {
+  const onItem = (n: number) => n === ids.number
+  switch (effect.type) {
+    case 'label.add':
+    case 'label.remove': {
+      const id = ids.labels[effect.label.toLowerCase()]
+      if (!onItem(effect.issue) || !id) return false
+      const set = await known.labels(effect.issue)
+      const adding = effect.type === 'label.add'
+      if (set.has(effect.label.toLowerCase()) === adding) return true
+      batch.add(adding ? 'addLabelsToLabelable' : 'removeLabelsFromLabelable', adding ? 'AddLabelsToLabelableInput' : 'RemoveLabelsFromLabelableInput', { labelableId: ids.item, labelIds: [id] })
+      if (adding) set.add(effect.label.toLowerCase())
+      else set.delete(effect.label.toLowerCase())
+      return true
+    }
+    case 'assignees.add':
+    case 'assignees.remove': {
+      const current = known.assignees.get(effect.issue)
+      const userIds = effect.logins.map((l) => ids.users[l.toLowerCase()])
+      if (!onItem(effect.issue) || !current || userIds.some((u) => !u)) return false
+      const adding = effect.type === 'assignees.add'
+      const change = effect.logins.filter((l) => current.has(l.toLowerCase()) !== adding)
+      if (!change.length) return true
+      const input = { assignableId: ids.item, assigneeIds: change.map((l) => ids.users[l.toLowerCase()]) }
+      batch.add(adding ? 'addAssigneesToAssignable' : 'removeAssigneesFromAssignable', adding ? 'AddAssigneesToAssignableInput' : 'RemoveAssigneesFromAssignableInput', input)
+      for (const l of change) {
+        if (adding) current.add(l.toLowerCase())
+        else current.delete(l.toLowerCase())
+      }
+      return true
+    }
+    case 'comment.create':
+    case 'comment.upsert': {
+      const comments = known.comments.get(effect.issue)
+      if (!onItem(effect.issue) || !comments) return false
+      const marker = effect.type === 'comment.upsert' ? commentMarker(effect.marker) : effect.marker ? commentMarker(effect.marker) : null
+      const body = marker ? `${marker}\n${effect.body}` : effect.body
+      const mine = marker ? comments.find((c) => c.login === self && c.body.startsWith(marker)) : undefined
+      if (mine && (effect.type === 'comment.create' || mine.body === body)) return true
+      if (mine) {
+        const nodeId = ids.comments[mine.id]
+        if (!nodeId) return false
+        batch.add('updateIssueComment', 'UpdateIssueCommentInput', { id: nodeId, body })
+        mine.body = body
+      } else {
+        batch.add('addComment', 'AddCommentInput', { subjectId: ids.item, body })
+        comments.push({ id: -1, body, login: self })
+      }
+      return true
+    }
+    default:
+      return false
+  }
 }
 
 async function removeLabel(client: GitHubClient, where: RepoRef, issue: number, label: string): Promise<void> {

@@ -8,6 +8,7 @@
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import { parseConfig, type ShepherdConfig } from '../core/config/index.js'
+import { buildOwnersIndex, ownersForPath } from '../core/owners/resolve.js'
 import type { ChangedFile, Permission, SnapshotComment, SnapshotReview, SnapshotUser, TriageSnapshot } from '../core/triage/snapshot.js'
 
 export interface LoadSnapshotOptions {
@@ -22,13 +23,24 @@ export interface LoadSnapshotOptions {
    * or a decision on the configuration just read. Default true.
    */
   owners?: boolean | ((config: ShepherdConfig) => boolean)
+  /**
+   * Labels the plan may touch, when the repository has more than the first read's 100: they are
+   * looked up by name in the second read instead of listing every label. Default: list them all.
+   */
+  labelNames?: (config: ShepherdConfig) => string[]
+  /** Also look up the labels the OWNERS files name (pull request open and push: owners-label). */
+  ownersLabels?: boolean
 }
 
-/** GraphQL node ids the applier needs to batch its writes. */
+/** GraphQL node ids the applier needs to batch its writes into one mutation. */
 export interface SnapshotIds {
   item: string
   /** Repository label name (lower-cased) → node id. */
   labels: Record<string, string>
+  /** Actor login (lower-cased) → User node id. */
+  users: Record<string, string>
+  /** Comment database id → node id. */
+  comments: Record<number, string>
 }
 
 export interface LoadedSnapshot {
@@ -56,7 +68,7 @@ interface ItemData {
   labels: Conn<{ name: string }>
   assignees: Conn<{ login: string }>
   milestone: { title: string } | null
-  comments: Conn<{ databaseId: number; body: string; createdAt: string; author: Author }>
+  comments: Conn<{ id: string; databaseId: number; body: string; createdAt: string; author: Author }>
   headRefOid?: string
   headRefName?: string
   baseRefName?: string
@@ -74,7 +86,7 @@ const loginOf = (a: Author): string => (!a ? 'ghost' : a.__typename === 'Bot' ? 
 
 const COMMON = `id number title body author { login __typename } labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
   assignees(first: 100) { nodes { login } } milestone { title }
-  comments(last: 100) { totalCount nodes { databaseId body createdAt author { login __typename } } }`
+  comments(last: 100) { totalCount nodes { id databaseId body createdAt author { login __typename } } }`
 const PULL = `headRefOid headRefName baseRefName baseRef { target { oid } } merged isDraft mergeable
   headCommit: commits(last: 1) { nodes { commit { tree { oid } } } }
   reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } } } }
@@ -98,7 +110,7 @@ export function ownersCandidates(paths: string[]): string[] {
  */
 export async function loadSnapshot(client: GitHubClient, where: RepoRef, options: LoadSnapshotOptions): Promise<LoadedSnapshot> {
   const actors = [...new Set(options.actors.filter((a) => a && !a.endsWith('[bot]')))]
-  const userFields = actors.map((_, i) => `u${i}: user(login: $u${i}) { login organization(login: $owner) { login } }`).join('\n')
+  const userFields = actors.map((_, i) => `u${i}: user(login: $u${i}) { id login organization(login: $owner) { login } }`).join('\n')
   const query = `query Snapshot($owner: String!, $name: String!, $number: Int!, $config: String!, $logins: [String!]!${actors.map((_, i) => `, $u${i}: String!`).join('')}) {
   repository(owner: $owner, name: $name) {
     id
@@ -145,14 +157,35 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
   const changedFiles = isPull ? await changedFilesOf(client, where, item) : undefined
   const comments = await commentsOf(client, where, item)
   const wantOwners = typeof options.owners === 'function' ? options.owners(config) : options.owners !== false
-  const owners = isPull && changedFiles && wantOwners ? await ownersFiles(client, where, item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD', changedFiles) : {}
+  const moreLabels = !!repo.labels.pageInfo?.hasNextPage
+  const wantedLabels = moreLabels && options.labelNames ? options.labelNames(config) : []
+  const second =
+    (isPull && changedFiles && wantOwners) || wantedLabels.length
+      ? await secondRead(client, where, {
+          rev: item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD',
+          files: isPull && changedFiles && wantOwners ? changedFiles : null,
+          labels: wantedLabels
+        })
+      : { owners: {}, labels: [] }
+  const owners = second.owners
+  if (moreLabels && options.labelNames && options.ownersLabels && changedFiles && Object.keys(owners).length) {
+    const index = buildOwnersIndex(owners)
+    const named = [...new Set(changedFiles.flatMap((f) => ownersForPath(index, f.path).labels))]
+    const known = new Set([...repo.labels.nodes, ...second.labels].map((l) => l.name.toLowerCase()))
+    const missing = named.filter((l) => !known.has(l.toLowerCase()))
+    if (missing.length) second.labels.push(...(await secondRead(client, where, { rev: 'HEAD', files: null, labels: missing })).labels)
+  }
   let labels = item.labels.nodes.map((l) => l.name)
   if (item.labels.pageInfo?.hasNextPage) {
     labels = (await client.paginate(client.rest.issues.listLabelsOnIssue, { ...where, issue_number: options.number, per_page: 100 })).map((l) => l.name)
   }
-  const repoLabels = repo.labels.pageInfo?.hasNextPage
-    ? await client.paginate(client.rest.issues.listLabelsForRepo, { ...where, per_page: 100 })
-    : repo.labels.nodes
+  // With more than 100 labels: the first page plus the ones this event may touch, by name; or all of
+  // them when the caller cannot say which.
+  const repoLabels: { id: string | number; name: string; node_id?: string }[] = !moreLabels
+    ? repo.labels.nodes
+    : options.labelNames
+      ? [...repo.labels.nodes, ...second.labels]
+      : await client.paginate(client.rest.issues.listLabelsForRepo, { ...where, per_page: 100 })
   const snapshot: TriageSnapshot = {
     repo: { owner: where.owner, name: where.repo, defaultBranch: repo.defaultBranchRef?.name ?? 'main' },
     bot: options.bot,
@@ -185,7 +218,20 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
     repoLabels: repoLabels.map((l) => l.name),
     config
   }
-  return { snapshot, ids: { item: item.id, labels: Object.fromEntries(repoLabels.map((l) => [l.name.toLowerCase(), (l as { node_id?: string; id: string | number }).node_id ?? String(l.id)])) } }
+  const userIds: Record<string, string> = {}
+  actors.forEach((login, i) => {
+    const u = data[`u${i}`] as { id?: string } | null
+    if (u?.id) userIds[login.toLowerCase()] = u.id
+  })
+  return {
+    snapshot,
+    ids: {
+      item: item.id,
+      labels: Object.fromEntries(repoLabels.map((l) => [l.name.toLowerCase(), (l as { node_id?: string; id: string | number }).node_id ?? String(l.id)])),
+      users: userIds,
+      comments: Object.fromEntries(item.comments.nodes.map((c) => [c.databaseId, c.id]))
+    }
+  }
 }
 
 async function permissionOf(client: GitHubClient, where: RepoRef, login: string): Promise<Permission> {
@@ -221,22 +267,38 @@ async function commentsOf(client: GitHubClient, where: RepoRef, item: ItemData):
   return all.map((c) => ({ id: c.id, author: c.user?.login ?? 'ghost', body: c.body ?? '', createdAt: c.created_at, authorIsBot: c.user?.type === 'Bot' }))
 }
 
-/** Reads every OWNERS file that may cover the files, and OWNERS_ALIASES, at `rev`, in one request. */
-async function ownersFiles(client: GitHubClient, where: RepoRef, rev: string, files: ChangedFile[]): Promise<Record<string, string>> {
-  const paths = [...ownersCandidates(files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path]))).map((d) => (d ? `${d}/OWNERS` : 'OWNERS')), 'OWNERS_ALIASES']
-  const fields = paths.map((_, i) => `f${i}: object(expression: $f${i}) { ... on Blob { text } }`).join('\n    ')
-  const query = `query Owners($owner: String!, $name: String!${paths.map((_, i) => `, $f${i}: String!`).join('')}) {
+/**
+ * The second read, in one request: every OWNERS file that may cover the files, and OWNERS_ALIASES,
+ * at `rev`; and labels looked up by name.
+ */
+async function secondRead(
+  client: GitHubClient,
+  where: RepoRef,
+  want: { rev: string; files: ChangedFile[] | null; labels: string[] }
+): Promise<{ owners: Record<string, string>; labels: { id: string; name: string }[] }> {
+  const paths = want.files
+    ? [...ownersCandidates(want.files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path]))).map((d) => (d ? `${d}/OWNERS` : 'OWNERS')), 'OWNERS_ALIASES']
+    : []
+  const labels = [...new Set(want.labels.map((l) => l.toLowerCase()))]
+  const fields = [
+    ...paths.map((_, i) => `f${i}: object(expression: $f${i}) { ... on Blob { text } }`),
+    ...labels.map((_, i) => `l${i}: label(name: $l${i}) { id name }`)
+  ].join('\n    ')
+  const vars = [...paths.map((_, i) => `, $f${i}: String!`), ...labels.map((_, i) => `, $l${i}: String!`)].join('')
+  const query = `query Second($owner: String!, $name: String!${vars}) {
   repository(owner: $owner, name: $name) {
     ${fields}
   }
 }`
   const variables: Record<string, unknown> = { owner: where.owner, name: where.repo }
-  paths.forEach((p, i) => (variables[`f${i}`] = `${rev}:${p}`))
-  const data = await client.graphql<{ repository: Record<string, { text: string | null } | null> }>(query, variables)
+  paths.forEach((p, i) => (variables[`f${i}`] = `${want.rev}:${p}`))
+  labels.forEach((l, i) => (variables[`l${i}`] = l))
+  const data = await client.graphql<{ repository: Record<string, { text?: string | null; id?: string; name?: string } | null> }>(query, variables)
   const owners: Record<string, string> = {}
   paths.forEach((p, i) => {
     const text = data.repository[`f${i}`]?.text
     if (typeof text === 'string') owners[p] = text
   })
-  return owners
+  const found = labels.map((_, i) => data.repository[`l${i}`]).filter((l): l is { id: string; name: string } => !!l?.id && !!l.name)
+  return { owners, labels: found }
 }

@@ -4,7 +4,7 @@
  * one way. Permission checks stay with the caller: REST and GraphQL report them differently.
  */
 import type { Simulator } from './server.js'
-import { commentPayload, issuePayload, labelPayload } from './shapes.js'
+import { commentPayload, issuePayload, labelPayload, userPayload } from './shapes.js'
 import type { SimComment, SimEvent, SimIssue, SimLabel, SimPull, SimRepo, SimState } from './state.js'
 import { nextId, now } from './state.js'
 
@@ -128,4 +128,23 @@ export function editComment(ctx: Changer, repo: SimRepo, comment: SimComment, bo
 export function deleteComment(ctx: Changer, repo: SimRepo, comment: SimComment): void {
   repo.comments.delete(comment.id)
   emitComment(ctx, repo, comment, 'deleted')
+}
+
+/** Assigns known users (GitHub silently drops those it cannot assign), emitting `assigned` per user. */
+export function assign(ctx: Changer, repo: SimRepo, issue: SimIssue, logins: string[]): void {
+  for (const a of logins) {
+    if (issue.assignees.includes(a) || !ctx.state.users.has(a)) continue
+    issue.assignees.push(a)
+    emitIssue(ctx, repo, issue, 'assigned', { assignee: userPayload(ctx.state, a) })
+  }
+}
+
+/** Unassigns users, emitting `unassigned` per user that was assigned. */
+export function unassign(ctx: Changer, repo: SimRepo, issue: SimIssue, logins: string[]): void {
+  for (const a of logins) {
+    const idx = issue.assignees.indexOf(a)
+    if (idx < 0) continue
+    issue.assignees.splice(idx, 1)
+    emitIssue(ctx, repo, issue, 'unassigned', { assignee: userPayload(ctx.state, a) })
+  }
 }

@@ -46,10 +46,10 @@ describe('actions/triage handles /hold end to end', () => {
     expect(result.summary).toContain('add label &quot;do-not-merge/hold&quot; to #1')
   })
 
-  it('reads everything it needs in one GraphQL request and writes once', async () => {
+  it('reads everything it needs in one GraphQL request and writes once, in one GraphQL mutation', async () => {
     const before = sim.requests.length
     await triage('/hold')
-    expect(sim.requests.slice(before).map((r) => `${r.method} ${r.route}`)).toEqual(['POST graphql', 'POST issues/add-labels'])
+    expect(sim.requests.slice(before).map((r) => `${r.method} ${r.route}`)).toEqual(['POST graphql', 'POST graphql'])
   })
 
   it('is idempotent: a second /hold changes nothing and makes no write', async () => {
@@ -111,15 +111,15 @@ describe('actions/triage handles /hold end to end', () => {
 
   it('retries through an injected server error and a secondary rate limit', async () => {
     sim.setFaults([
-      { match: 'issues/add-labels', kind: 'status', status: 502, times: 1 },
-      { match: 'graphql', kind: 'secondary-rate-limit', retryAfter: 1, times: 1 }
+      { match: 'graphql', kind: 'secondary-rate-limit', retryAfter: 1, times: 1 },
+      { match: 'graphql', kind: 'status', status: 502, times: 1 }
     ])
     try {
       const result = await triage('/hold')
       expect(result.exitCode).toBe(0)
       expect(labels(1)).toContain('do-not-merge/hold')
       const faults = sim.requests.filter((r) => r.fault).map((r) => `${r.route}:${r.status}`)
-      expect(faults).toEqual(['graphql:403', 'issues/add-labels:502'])
+      expect(faults).toEqual(['graphql:403', 'graphql:502'])
     } finally {
       sim.setFaults([])
     }

@@ -80,6 +80,25 @@ describe('the triage snapshot loader', () => {
     expect(Object.keys(snapshot.owners)).not.toContain('pkg/cli/OWNERS')
   })
 
+  it('looks up only the labels it may touch when the repository has more than 100', async () => {
+    const f = fixture()
+    f.repos![0].labels = [...Array.from({ length: 150 }, (_, i) => ({ name: `area/a${String(i).padStart(3, '0')}` })), { name: 'lgtm' }, { name: 'kind/bug' }]
+    await sim.reset(f)
+    sim.requests.length = 0
+    const { snapshot, ids } = await loadSnapshot(gh, { owner: 'acme', repo: 'big' }, {
+      number: 1,
+      configPath: '.github/shepherd.yml',
+      bot: 'github-actions[bot]',
+      actors: [],
+      owners: false,
+      labelNames: () => ['lgtm', 'approved', 'kind/bug']
+    })
+    expect(sim.requests.map((r) => r.route)).toEqual(['graphql', 'graphql'])
+    expect(snapshot.repoLabels).toEqual(expect.arrayContaining(['lgtm', 'kind/bug']))
+    expect(snapshot.repoLabels).not.toContain('approved')
+    expect(ids.labels.lgtm).toBeTruthy()
+  })
+
   it('fails clearly for an item that does not exist', async () => {
     await expect(loadSnapshot(gh, { owner: 'acme', repo: 'big' }, { number: 99, configPath: '.github/shepherd.yml', bot: 'x', actors: [] })).rejects.toThrow(/acme\/big#99 does not exist|Could not resolve/)
   })

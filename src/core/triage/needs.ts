@@ -1,5 +1,7 @@
 /** What the snapshot must hold for a set of commands, so that the action reads no more than that. */
 import type { CommandIntent } from '../commands/types.js'
+import type { ShepherdConfig } from '../config/index.js'
+import { SIZES, NEEDS_OK_TO_TEST, NEEDS_REBASE, OK_TO_TEST, WIP_LABEL } from './pull-request.js'
 
 /** Commands that ask GitHub for the commenter's repository permission. */
 const NEED_PERMISSION = new Set<CommandIntent['command']>(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override'])
@@ -14,4 +16,30 @@ export function needsOwners(intents: CommandIntent[], prAction: string | null | 
 /** Returns whether any intent needs the commenter's permission. */
 export function needsPermission(intents: CommandIntent[]): boolean {
   return intents.some((i) => NEED_PERMISSION.has(i.command))
+}
+
+/**
+ * Returns every label a plan for these intents may add or remove: the gate and status labels,
+ * sizes, lifecycle and help labels, needs-<family>, and the labels the commands name. The action
+ * looks these up by name when a repository has too many labels to list in one read.
+ */
+export function labelsOfInterest(intents: CommandIntent[], config: ShepherdConfig): string[] {
+  const t = config.triage
+  const names = [
+    t.labels.lgtm,
+    t.labels.approved,
+    t.hold.label,
+    OK_TO_TEST,
+    NEEDS_OK_TO_TEST,
+    WIP_LABEL,
+    NEEDS_REBASE,
+    ...SIZES.map(([s]) => `size/${s}`),
+    ...['active', 'frozen', 'stale', 'rotten'].map((s) => `lifecycle/${s}`),
+    'help wanted',
+    'good first issue',
+    'triage/accepted',
+    ...['kind', 'priority', 'sig', 'triage', ...t.needs_labels].map((f) => `needs-${f}`)
+  ]
+  for (const i of intents) if (i.command === 'label') names.push(...i.labels)
+  return [...new Set(names)]
 }

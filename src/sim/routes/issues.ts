@@ -4,7 +4,7 @@ import { HttpError } from '../http.js'
 import { commentPayload, issuePayload, labelPayload, userPayload } from '../shapes.js'
 import type { SimComment, SimIssue, SimRepo } from '../state.js'
 import { ensureUser, nextId, now } from '../state.js'
-import { addComment, addLabels, deleteComment, editComment, emitIssue, ensureLabel, newIssue, removeLabel, setLabels } from '../issues.js'
+import { addComment, addLabels, assign, deleteComment, editComment, emitIssue, ensureLabel, newIssue, removeLabel, setLabels, unassign } from '../issues.js'
 
 function issueOf(ctx: RouteContext, repo: SimRepo): SimIssue {
   const issue = repo.issues.get(Number(ctx.params.issue_number))
@@ -182,23 +182,13 @@ export const issueRoutes: RouteTable = {
 
   'issues/add-assignees': (ctx) => {
     const { repo, issue } = triagedIssue(ctx)
-    for (const a of (ctx.body?.assignees ?? []) as string[]) {
-      // GitHub silently drops assignees who cannot be assigned (no access to the repository).
-      if (issue.assignees.includes(a) || !ctx.state.users.has(a)) continue
-      issue.assignees.push(a)
-      emitIssue(ctx, repo, issue, 'assigned', { assignee: userPayload(ctx.state, a) })
-    }
+    assign(ctx, repo, issue, (ctx.body?.assignees ?? []) as string[])
     return { status: 201, body: issuePayload(ctx.state, repo, issue) }
   },
 
   'issues/remove-assignees': (ctx) => {
     const { repo, issue } = triagedIssue(ctx)
-    for (const a of (ctx.body?.assignees ?? []) as string[]) {
-      const idx = issue.assignees.indexOf(a)
-      if (idx < 0) continue
-      issue.assignees.splice(idx, 1)
-      emitIssue(ctx, repo, issue, 'unassigned', { assignee: userPayload(ctx.state, a) })
-    }
+    unassign(ctx, repo, issue, (ctx.body?.assignees ?? []) as string[])
     return { status: 200, body: issuePayload(ctx.state, repo, issue) }
   },
 

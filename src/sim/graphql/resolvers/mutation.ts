@@ -5,7 +5,7 @@
  */
 import type { GqlContext, Model } from '../context.js'
 import type { SimComment, SimIssue, SimLabel, SimRepo } from '../../state.js'
-import { addComment, addLabels, deleteComment, editComment, removeLabel } from '../../issues.js'
+import { addComment, addLabels, assign, deleteComment, editComment, removeLabel, unassign } from '../../issues.js'
 import { GhError } from '../errors.js'
 import { decodeNodeId } from '../ids.js'
 import { cursorAt } from '../connection.js'
@@ -45,6 +45,16 @@ function labelsByNodeIds(repo: SimRepo, ids: string[]): SimLabel[] {
   })
 }
 
+/** Returns the logins that User node ids name. Throws NOT_FOUND for an id that names no user. */
+function loginsByNodeIds(ctx: GqlContext, ids: string[]): string[] {
+  return ids.map((id) => {
+    const d = decodeNodeId(id)
+    const user = d?.type === 'User' ? [...ctx.state.users.values()].find((u) => u.id === Number(d.key)) : undefined
+    if (!user) throw notFound(id)
+    return user.login
+  })
+}
+
 interface Input {
   // Inputs are checked against GitHub's schema before a resolver sees them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -68,6 +78,20 @@ export function mutationRoot(ctx: GqlContext): Model {
       ctx.require(repo, 'triage', 'RemoveLabelsFromLabelable')
       for (const label of labelsByNodeIds(repo, input.labelIds)) removeLabel(ctx, repo, issue, label.name)
       return { __typename: 'RemoveLabelsFromLabelablePayload', clientMutationId: input.clientMutationId ?? null, labelable: issueOrPullModel(ctx, repo, issue) }
+    },
+
+    addAssigneesToAssignable: ({ input }: Input) => {
+      const { repo, issue } = issueByNodeId(ctx, input.assignableId)
+      ctx.require(repo, 'triage', 'AddAssigneesToAssignable')
+      assign(ctx, repo, issue, loginsByNodeIds(ctx, input.assigneeIds))
+      return { __typename: 'AddAssigneesToAssignablePayload', clientMutationId: input.clientMutationId ?? null, assignable: issueOrPullModel(ctx, repo, issue) }
+    },
+
+    removeAssigneesFromAssignable: ({ input }: Input) => {
+      const { repo, issue } = issueByNodeId(ctx, input.assignableId)
+      ctx.require(repo, 'triage', 'RemoveAssigneesFromAssignable')
+      unassign(ctx, repo, issue, loginsByNodeIds(ctx, input.assigneeIds))
+      return { __typename: 'RemoveAssigneesFromAssignablePayload', clientMutationId: input.clientMutationId ?? null, assignable: issueOrPullModel(ctx, repo, issue) }
     },
 
     addComment: ({ input }: Input) => {
