@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     actors: [...actors].filter(Boolean),
     owners,
     labelNames: (config) => labelsOfInterest(intents, config),
-    ownersLabels: prAction === 'opened' || prAction === 'synchronize'
+    ownersLabels: prAction === 'opened' || prAction === 'synchronize',
+    runs: intents.some((i) => i.command === 'retest')
   })
   const plan = planTriage({ event, prAction }, snapshot)
   core.setOutput('commands', JSON.stringify(plan.intents))

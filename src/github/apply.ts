@@ -166,13 +166,17 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
         case 'reviewers.remove':
           record(await changeReviewers(client, where, effect, options))
           break
-        case 'workflow.rerun':
-          if (options.dryRun) record('planned')
+        case 'workflow.rerun': {
+          // A run already started again is not started a second time by a re-run of Shepherd.
+          const { data: run } = await client.rest.actions.getWorkflowRun({ ...where, run_id: effect.runId })
+          if (run.status !== 'completed') record('unchanged')
+          else if (options.dryRun) record('planned')
           else {
             await client.rest.actions.reRunWorkflowFailedJobs({ ...where, run_id: effect.runId })
             record('applied')
           }
           break
+        }
         default:
           throw new Error(`the applier does not handle ${effect.type} effects yet`)
       }

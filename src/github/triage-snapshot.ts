@@ -9,7 +9,7 @@ import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import { parseConfig, type ShepherdConfig } from '../core/config/index.js'
 import { buildOwnersIndex, ownersForPath } from '../core/owners/resolve.js'
-import type { ChangedFile, Permission, SnapshotComment, SnapshotReview, SnapshotUser, TriageSnapshot } from '../core/triage/snapshot.js'
+import type { ChangedFile, Permission, SnapshotCheck, SnapshotComment, SnapshotReview, SnapshotRun, SnapshotUser, TriageSnapshot } from '../core/triage/snapshot.js'
 
 export interface LoadSnapshotOptions {
   number: number
@@ -30,6 +30,8 @@ export interface LoadSnapshotOptions {
   labelNames?: (config: ShepherdConfig) => string[]
   /** Also look up the labels the OWNERS files name (pull request open and push: owners-label). */
   ownersLabels?: boolean
+  /** Read the workflow runs on the head (for /retest). */
+  runs?: boolean
 }
 
 /** GraphQL node ids the applier needs to batch its writes into one mutation. */
@@ -73,7 +75,12 @@ interface ItemData {
   headRefName?: string
   baseRefName?: string
   baseRef?: { target: { oid: string } } | null
-  headCommit?: Conn<{ commit: { tree: { oid: string } } }>
+  headCommit?: Conn<{
+    commit: {
+      tree: { oid: string }
+      statusCheckRollup: { contexts: Conn<{ __typename: string; context?: string; state?: string; name?: string; status?: string; conclusion?: string | null }> } | null
+    }
+  }>
   mergeable?: 'MERGEABLE' | 'CONFLICTING' | 'UNKNOWN'
   reviewRequests?: Conn<{ requestedReviewer: { login?: string } | null }>
   reviews?: Conn<{ author: Author; state: SnapshotReview['state']; body: string; submittedAt: string; commit: { oid: string } | null }>
@@ -88,7 +95,8 @@ const COMMON = `id number title body author { login __typename } labels(first: 1
   assignees(first: 100) { nodes { login } } milestone { title }
   comments(last: 100) { totalCount nodes { id databaseId body createdAt author { login __typename } } }`
 const PULL = `headRefOid headRefName baseRefName baseRef { target { oid } } merged isDraft mergeable
-  headCommit: commits(last: 1) { nodes { commit { tree { oid } } } }
+  headCommit: commits(last: 1) { nodes { commit { tree { oid } statusCheckRollup { contexts(first: 100) { nodes {
+    __typename ... on StatusContext { context state } ... on CheckRun { name status conclusion } } } } } } }
   reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } } } }
   reviews(last: 100) { nodes { author { login __typename } state body submittedAt commit { oid } } }
   firstFiles: files(first: 100) { totalCount nodes { path additions deletions } }
@@ -215,6 +223,8 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
     },
     users,
     owners,
+    checks: checksOf(item),
+    runs: isPull && options.runs && item.headRefOid ? await runsOf(client, where, item.headRefOid) : undefined,
     repoLabels: repoLabels.map((l) => l.name),
     config
   }
@@ -232,6 +242,29 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
       comments: Object.fromEntries(item.comments.nodes.map((c) => [c.databaseId, c.id]))
     }
   }
+}
+
+/** Returns the head's commit statuses and check runs, with GitHub's states lower-cased. */
+function checksOf(item: ItemData): SnapshotCheck[] | undefined {
+  const contexts = item.headCommit?.nodes[0]?.commit.statusCheckRollup?.contexts.nodes
+  if (!contexts) return item.__typename === 'PullRequest' ? [] : undefined
+  return contexts.map((c) =>
+    c.__typename === 'StatusContext'
+      ? { name: c.context ?? '', kind: 'status' as const, state: (c.state ?? 'pending').toLowerCase() as SnapshotCheck['state'] }
+      : { name: c.name ?? '', kind: 'check' as const, state: (c.status === 'COMPLETED' ? (c.conclusion ?? 'neutral') : 'pending').toLowerCase() as SnapshotCheck['state'] }
+  )
+}
+
+/** Returns the workflow runs on a head SHA (one REST read). */
+async function runsOf(client: GitHubClient, where: RepoRef, sha: string): Promise<SnapshotRun[]> {
+  const { data } = await client.rest.actions.listWorkflowRunsForRepo({ ...where, head_sha: sha, per_page: 100 })
+  return data.workflow_runs.map((r) => ({
+    id: r.id,
+    workflow: r.path?.split('/').pop() ?? r.name ?? String(r.workflow_id),
+    headSha: r.head_sha,
+    status: (r.status ?? 'completed') as SnapshotRun['status'],
+    conclusion: r.conclusion ?? null
+  }))
 }
 
 async function permissionOf(client: GitHubClient, where: RepoRef, login: string): Promise<Permission> {

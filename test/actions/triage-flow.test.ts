@@ -27,6 +27,7 @@ function fixture(): Fixture {
           'api/cart.go': 'package api\n',
           'web/cart.ts': 'export {}\n'
         },
+        workflows: ['ci.yml'],
         branches: { 'cart-totals': { files: { 'api/cart.go': 'package api\n\nfunc Total() int { return 1 }\n', 'web/cart.ts': 'export const total = 1\n' } } }
       }
     ]
@@ -123,5 +124,19 @@ describe('a pull request from open to lgtm + approved', () => {
     await triageOn('pull_request', 'pull_request_target')
     expect(labels()).not.toContain('lgtm')
     expect([...repo().comments.values()].some((c) => c.body.includes('New changes are detected. LGTM label has been removed.'))).toBe(true)
+  })
+
+  it('/retest re-runs the failed CI run on the new head, once', async () => {
+    await as('maintainer').rest.actions.createWorkflowDispatch({ ...where, workflow_id: 'ci.yml', ref: 'cart-totals' })
+    const run = [...repo().workflowRuns.values()].at(-1)!
+    expect(run.headSha).toBe(repo().issues.get(1)!.pull!.head.sha)
+    await fetch(`${sim.url}/_sim/repos/acme/shop/runs/${run.id}/complete`, { method: 'POST', body: JSON.stringify({ conclusion: 'failure' }) })
+    await comment('member', '/retest')
+    const first = await triageOn('issue_comment')
+    expect(first.requests).toContain('actions/re-run-workflow-failed-jobs')
+    expect(repo().workflowRuns.get(run.id)).toMatchObject({ runAttempt: 2, status: 'queued' })
+    // Running triage again on the same comment does not start the run a third time.
+    await triageOn('issue_comment')
+    expect(repo().workflowRuns.get(run.id)!.runAttempt).toBe(2)
   })
 })

@@ -151,7 +151,7 @@ describe('replies', () => {
     expect(reply(run('reviewer', '/lgtm please').effects)).toMatch(/^@reviewer: /)
   })
   it('say plainly which commands are not acted on yet', () => {
-    expect(reply(run('maintainer', '/retest').effects)).toContain('Shepherd reads `/retest` but does not act on it yet.')
+    expect(reply(run('maintainer', '/cherry-pick release-1.0').effects)).toContain('Shepherd reads `/cherry-pick` but does not act on it yet.')
   })
   it('list the enabled commands for /shepherd help', () => {
     const { effects } = run('contributor', '/shepherd help', { config: 'triage:\n  commands:\n    disabled: [cherry-pick]\n' })
@@ -227,5 +227,53 @@ describe('pull request events', () => {
   it('someone else’s comment carrying the tree marker does not keep lgtm', () => {
     const comments = [{ id: 3, author: 'contributor', body: `<!-- shepherd:lgtm-tree -->\nGit tree hash: ${'b'.repeat(40)}`, createdAt: '2026-01-01T00:00:00Z' }]
     expect(labelChanges(pr('synchronize', { item: { labels: ['lgtm'], comments } }).effects)).toContain('-lgtm')
+  })
+})
+
+describe('CI commands', () => {
+  const head = 'a'.repeat(40)
+  const runs = [
+    { id: 10, workflow: 'ci.yml', headSha: head, status: 'completed' as const, conclusion: 'failure' },
+    { id: 11, workflow: 'lint.yml', headSha: head, status: 'completed' as const, conclusion: 'success' },
+    { id: 12, workflow: 'e2e.yml', headSha: head, status: 'completed' as const, conclusion: 'failure' },
+    { id: 13, workflow: 'e2e.yml', headSha: head, status: 'in_progress' as const, conclusion: null },
+    { id: 9, workflow: 'ci.yml', headSha: 'f'.repeat(40), status: 'completed' as const, conclusion: 'failure' }
+  ]
+  const withRuns = (over: SnapshotOverrides = {}) => {
+    const snap = snapshotOf(over)
+    snap.runs = runs
+    snap.checks = [
+      { name: 'ci/legacy', kind: 'status', state: 'failure' },
+      { name: 'build', kind: 'check', state: 'failure' },
+      { name: 'lint', kind: 'status', state: 'success' }
+    ]
+    return snap
+  }
+  const plan = (author: string, body: string, over: SnapshotOverrides = {}) =>
+    planTriage({ event: { source: 'issue_comment', action: 'created', body, author, authorIsBot: false, number: 7, isPull: true, commentId: 5, headSha: null } }, withRuns(over)).effects
+
+  it('/retest re-runs the latest failed run of each workflow on the head', () => {
+    expect(plan('member', '/retest').filter((e) => e.type === 'workflow.rerun')).toEqual([{ type: 'workflow.rerun', runId: 10 }])
+  })
+  it('/retest from an untrusted commenter on an untrusted PR is refused', () => {
+    expect(reply(plan('contributor', '/retest'))).toContain('Cannot trigger testing until a trusted user reviews the PR')
+  })
+  it('/retest from the author works once the PR is ok-to-test', () => {
+    expect(plan('contributor', '/retest', { item: { labels: ['ok-to-test'] } }).filter((e) => e.type === 'workflow.rerun')).toHaveLength(1)
+  })
+  it('/test dispatches the configured workflow for the PR head and names unknown tests', () => {
+    const effects = plan('member', '/test unit nope', { config: 'triage:\n  test_workflows:\n    unit: unit.yml\n    e2e: e2e.yml\n' })
+    expect(effects).toContainEqual({ type: 'workflow.dispatch', workflow: 'unit.yml', ref: 'main', inputs: { 'pr-number': '7', 'head-sha': head } })
+    expect(reply(effects)).toContain('The specified target(s) for `/test` were not found: `nope`')
+  })
+  it('/test all dispatches every configured workflow', () => {
+    const effects = plan('member', '/test all', { config: 'triage:\n  test_workflows:\n    unit: unit.yml\n    e2e: e2e.yml\n' })
+    expect(effects.filter((e) => e.type === 'workflow.dispatch').map((e) => (e as { workflow: string }).workflow)).toEqual(['unit.yml', 'e2e.yml'])
+  })
+  it('/override lets an admin pass a failing status, not a check run, and refuses others', () => {
+    const effects = plan('maintainer', '/override ci/legacy build')
+    expect(effects).toContainEqual({ type: 'status.set', sha: head, context: 'ci/legacy', state: 'success', description: 'Overridden by @maintainer' })
+    expect(reply(effects)).toContain('`build` is a check run')
+    expect(reply(plan('reviewer', '/override ci/legacy'))).toContain('only repository admins may')
   })
 })

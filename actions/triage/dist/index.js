@@ -58661,14 +58661,19 @@ async function applyEffects(client, where, effects, options) {
                 case 'reviewers.remove':
                     record(await changeReviewers(client, where, effect, options));
                     break;
-                case 'workflow.rerun':
-                    if (options.dryRun)
+                case 'workflow.rerun': {
+                    // A run already started again is not started a second time by a re-run of Shepherd.
+                    const { data: run } = await client.rest.actions.getWorkflowRun({ ...where, run_id: effect.runId });
+                    if (run.status !== 'completed')
+                        record('unchanged');
+                    else if (options.dryRun)
                         record('planned');
                     else {
                         await client.rest.actions.reRunWorkflowFailedJobs({ ...where, run_id: effect.runId });
                         record('applied');
                     }
                     break;
+                }
                 default:
                     throw new Error(`the applier does not handle ${effect.type} effects yet`);
             }
@@ -60421,7 +60426,8 @@ const COMMON = `id number title body author { login __typename } labels(first: 1
   assignees(first: 100) { nodes { login } } milestone { title }
   comments(last: 100) { totalCount nodes { id databaseId body createdAt author { login __typename } } }`;
 const PULL = `headRefOid headRefName baseRefName baseRef { target { oid } } merged isDraft mergeable
-  headCommit: commits(last: 1) { nodes { commit { tree { oid } } } }
+  headCommit: commits(last: 1) { nodes { commit { tree { oid } statusCheckRollup { contexts(first: 100) { nodes {
+    __typename ... on StatusContext { context state } ... on CheckRun { name status conclusion } } } } } } }
   reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } } } }
   reviews(last: 100) { nodes { author { login __typename } state body submittedAt commit { oid } } }
   firstFiles: files(first: 100) { totalCount nodes { path additions deletions } }
@@ -60538,6 +60544,8 @@ async function loadSnapshot(client, where, options) {
         },
         users,
         owners,
+        checks: checksOf(item),
+        runs: isPull && options.runs && item.headRefOid ? await runsOf(client, where, item.headRefOid) : undefined,
         repoLabels: repoLabels.map((l) => l.name),
         config
     };
@@ -60556,6 +60564,26 @@ async function loadSnapshot(client, where, options) {
             comments: Object.fromEntries(item.comments.nodes.map((c) => [c.databaseId, c.id]))
         }
     };
+}
+/** Returns the head's commit statuses and check runs, with GitHub's states lower-cased. */
+function checksOf(item) {
+    const contexts = item.headCommit?.nodes[0]?.commit.statusCheckRollup?.contexts.nodes;
+    if (!contexts)
+        return item.__typename === 'PullRequest' ? [] : undefined;
+    return contexts.map((c) => c.__typename === 'StatusContext'
+        ? { name: c.context ?? '', kind: 'status', state: (c.state ?? 'pending').toLowerCase() }
+        : { name: c.name ?? '', kind: 'check', state: (c.status === 'COMPLETED' ? (c.conclusion ?? 'neutral') : 'pending').toLowerCase() });
+}
+/** Returns the workflow runs on a head SHA (one REST read). */
+async function runsOf(client, where, sha) {
+    const { data } = await client.rest.actions.listWorkflowRunsForRepo({ ...where, head_sha: sha, per_page: 100 });
+    return data.workflow_runs.map((r) => ({
+        id: r.id,
+        workflow: r.path?.split('/').pop() ?? r.name ?? String(r.workflow_id),
+        headSha: r.head_sha,
+        status: (r.status ?? 'completed'),
+        conclusion: r.conclusion ?? null
+    }));
 }
 async function permissionOf(client, where, login) {
     try {
@@ -63881,7 +63909,7 @@ minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/core/triage/snapshot.ts
 /** Returns what the snapshot knows of a user; unknown users have no rights. */
-function snapshot_userOf(snapshot, login) {
+function userOf(snapshot, login) {
     return snapshot.users[login] ?? { permission: 'none', orgMember: false, teams: [] };
 }
 
@@ -63894,7 +63922,7 @@ function snapshot_userOf(snapshot, login) {
 const WRITE = new Set(['write', 'maintain', 'admin']);
 /** Returns whether the user has write permission or more on the repository (Prow's "collaborator"). */
 function isCollaborator(snapshot, login) {
-    return WRITE.has(snapshot_userOf(snapshot, login).permission);
+    return WRITE.has(userOf(snapshot, login).permission);
 }
 /** Returns whether the user is an admin of the repository. */
 function isAdmin(snapshot, login) {
@@ -63902,7 +63930,7 @@ function isAdmin(snapshot, login) {
 }
 /** Returns whether the user is a member of the organization that owns the repository. */
 function isOrgMember(snapshot, login) {
-    return snapshot_userOf(snapshot, login).orgMember;
+    return userOf(snapshot, login).orgMember;
 }
 /**
  * Returns whether the user is trusted to have CI run on their code (Prow's trigger.TrustedUser):
@@ -63911,7 +63939,7 @@ function isOrgMember(snapshot, login) {
 function isTrusted(snapshot, login) {
     if (login.toLowerCase() === snapshot.bot.toLowerCase())
         return true;
-    const user = snapshot_userOf(snapshot, login);
+    const user = userOf(snapshot, login);
     if (user.orgMember || WRITE.has(user.permission))
         return true;
     const trustedTeams = new Set(snapshot.config.triage.trusted.teams.map((t) => t.toLowerCase()));
@@ -65024,6 +65052,82 @@ const okToTest = (intent, ctx) => {
     ctx.work.addLabel(NEEDS_OK_TO_TEST);
 };
 
+;// CONCATENATED MODULE: ./src/core/triage/commands/ci.ts
+
+
+const FAILED = new Set(['failure', 'timed_out', 'cancelled', 'startup_failure']);
+const UNTRUSTED = 'Cannot trigger testing until a trusted user reviews the PR and leaves an `/ok-to-test` message.';
+/** Returns whether CI may run for this commenter on this PR (Prow's trigger rules). */
+function mayTest(ctx) {
+    const { snapshot, actor } = ctx;
+    return isTrusted(snapshot, actor) || isTrusted(snapshot, snapshot.item.author) || snapshot.item.labels.some((l) => l.toLowerCase() === OK_TO_TEST);
+}
+const openPull = (ctx) => ctx.snapshot.item.isPullRequest && ctx.snapshot.item.state === 'open';
+/** `/retest`, `/retest-required`: the latest run of each workflow on the head, if it failed. */
+const retest = (_intent, ctx) => {
+    if (!openPull(ctx))
+        return;
+    if (!mayTest(ctx))
+        return ctx.work.reply(UNTRUSTED);
+    const { item, runs = [] } = ctx.snapshot;
+    const latest = new Map();
+    for (const r of runs.filter((r) => r.headSha === item.headSha))
+        if (!latest.has(r.workflow) || latest.get(r.workflow).id < r.id)
+            latest.set(r.workflow, r);
+    const failed = [...latest.values()].filter((r) => r.status === 'completed' && FAILED.has(r.conclusion ?? ''));
+    if (!failed.length)
+        return ctx.work.reply(`There are no failed GitHub Actions runs on ${item.headSha?.slice(0, 7) ?? 'the head'} to re-run.`);
+    for (const r of failed)
+        ctx.work.actions.push({ type: 'workflow.rerun', runId: r.id });
+};
+const testList = (ctx) => Object.keys(ctx.snapshot.config.triage.test_workflows)
+    .map((t) => `\`/test ${t}\``)
+    .join(', ') || 'none (configure `triage.test_workflows`)';
+/** `/test <name…>`, `/test all`: dispatches the configured workflows for the PR head. */
+const test = (intent, ctx) => {
+    if (!openPull(ctx))
+        return;
+    if (intent.action === 'help')
+        return ctx.work.reply(`The following commands are available to trigger jobs: ${testList(ctx)}.`);
+    if (!mayTest(ctx))
+        return ctx.work.reply(UNTRUSTED);
+    const workflows = ctx.snapshot.config.triage.test_workflows;
+    const names = intent.all ? [...new Set([...Object.keys(workflows), ...intent.names])] : intent.names;
+    const unknown = names.filter((n) => !(n in workflows));
+    if (unknown.length)
+        ctx.work.reply(`The specified target(s) for \`/test\` were not found: ${unknown.map((n) => `\`${n}\``).join(', ')}. The following commands are available to trigger jobs: ${testList(ctx)}.`);
+    const { item, repo } = ctx.snapshot;
+    for (const n of names.filter((x) => x in workflows)) {
+        // workflow_dispatch needs a branch of this repository; the workflow checks out the PR head itself.
+        ctx.work.actions.push({ type: 'workflow.dispatch', workflow: workflows[n], ref: repo.defaultBranch, inputs: { 'pr-number': String(item.number), 'head-sha': item.headSha ?? '' } });
+    }
+};
+/** `/override <context…>`: admins mark failing or pending commit statuses on the head as passed. */
+const override = (intent, ctx) => {
+    if (!openPull(ctx))
+        return;
+    if (!isAdmin(ctx.snapshot, ctx.actor))
+        return ctx.work.reply('You are not authorized to override contexts: only repository admins may.');
+    const { item, checks = [] } = ctx.snapshot;
+    const done = [];
+    for (const name of intent.contexts) {
+        const check = checks.find((c) => c.name === name);
+        if (!check || ['success', 'neutral', 'skipped'].includes(check.state)) {
+            const failing = checks.filter((c) => !['success', 'neutral', 'skipped'].includes(c.state)).map((c) => `\`${c.name}\``);
+            ctx.work.reply(`\`${name}\` is not a failed or pending context on ${item.headSha?.slice(0, 7)}. Failed or pending: ${failing.join(', ') || 'none'}.`);
+        }
+        else if (check.kind === 'check') {
+            ctx.work.reply(`\`${name}\` is a check run; GitHub lets only the app that created a check run change it, so it cannot be overridden.`);
+        }
+        else {
+            ctx.work.actions.push({ type: 'status.set', sha: item.headSha, context: name, state: 'success', description: `Overridden by @${ctx.actor}` });
+            done.push(name);
+        }
+    }
+    if (done.length)
+        ctx.work.reply(`Overrode contexts on behalf of ${ctx.actor}: ${done.join(', ')}`);
+};
+
 ;// CONCATENATED MODULE: ./src/core/triage/reply.ts
 /** Shepherd's replies to commands: who they answer, what happened, and the comment they answer. */
 
@@ -65072,8 +65176,9 @@ function shepherdHelp(snapshot) {
 
 
 
+
 /** Commands whose handling lands with later work; they get a clear reply instead of silence. */
-const NOT_YET = new Set(['test', 'retest', 'override', 'cherry-pick']);
+const NOT_YET = new Set(['cherry-pick']);
 const HANDLERS = {
     // Approval is recomputed from the whole history after the commands (see applyApproval).
     approve: () => undefined,
@@ -65090,7 +65195,10 @@ const HANDLERS = {
     reopen: reopen,
     retitle: retitle,
     milestone: milestone,
-    'ok-to-test': okToTest
+    'ok-to-test': okToTest,
+    retest: retest,
+    test: test,
+    override: override
 };
 /** Returns the intents of a comment that configuration leaves on. */
 function activeIntents(body, snapshot) {
@@ -65186,7 +65294,8 @@ async function main() {
         actors: [...actors].filter(Boolean),
         owners,
         labelNames: (config) => labelsOfInterest(intents, config),
-        ownersLabels: prAction === 'opened' || prAction === 'synchronize'
+        ownersLabels: prAction === 'opened' || prAction === 'synchronize',
+        runs: intents.some((i) => i.command === 'retest')
     });
     const plan = planTriage({ event, prAction }, snapshot);
     setOutput('commands', JSON.stringify(plan.intents));

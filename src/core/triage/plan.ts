@@ -21,6 +21,7 @@ import { goodFirstIssue, help, label, lifecycle } from './commands/labels.js'
 import { assign, cc } from './commands/people.js'
 import { close, milestone, reopen, retitle } from './commands/state.js'
 import { okToTest } from './commands/trigger.js'
+import { override, retest, test } from './commands/ci.js'
 import { renderReply, shepherdHelp } from './reply.js'
 
 export interface TriagePlan {
@@ -32,7 +33,7 @@ export interface TriagePlan {
 }
 
 /** Commands whose handling lands with later work; they get a clear reply instead of silence. */
-const NOT_YET = new Set(['test', 'retest', 'override', 'cherry-pick'])
+const NOT_YET = new Set(['cherry-pick'])
 
 const HANDLERS: Partial<Record<CommandIntent['command'], Handler<never>>> = {
   // Approval is recomputed from the whole history after the commands (see applyApproval).
@@ -50,7 +51,10 @@ const HANDLERS: Partial<Record<CommandIntent['command'], Handler<never>>> = {
   reopen,
   retitle,
   milestone,
-  'ok-to-test': okToTest
+  'ok-to-test': okToTest,
+  retest,
+  test,
+  override
 }
 
 

@@ -199,6 +199,13 @@ export const actionRoutes: RouteTable = {
     return { ...page, body: { total_count: runs.length, workflow_runs } }
   },
 
+  'actions/get-workflow-run': async (ctx: RouteContext) => {
+    const repo = ctx.repo()
+    const run = repo.workflowRuns.get(Number(ctx.params.run_id))
+    if (!run) throw new HttpError(404, 'Not Found')
+    return { status: 200, body: await workflowRunPayload(ctx.state, repo, run) }
+  },
+
   'actions/re-run-workflow-failed-jobs': async (ctx) => {
     const repo = ctx.repo()
     const actor = ctx.require(repo, 'write')
