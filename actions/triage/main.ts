@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     owners,
     labelNames: (config) => labelsOfInterest(intents, config),
     ownersLabels: prAction === 'opened' || prAction === 'synchronize',
-    runs: intents.some((i) => i.command === 'retest')
+    runs: intents.some((i) => i.command === 'retest'),
+    headOwners: prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened'
   })
   const plan = planTriage({ event, prAction }, snapshot)
   core.setOutput('commands', JSON.stringify(plan.intents))

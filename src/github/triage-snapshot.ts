@@ -32,6 +32,8 @@ export interface LoadSnapshotOptions {
   ownersLabels?: boolean
   /** Read the workflow runs on the head (for /retest). */
   runs?: boolean
+  /** Read the head's version of the OWNERS files the pull request changes (open and push). */
+  headOwners?: boolean
 }
 
 /** GraphQL node ids the applier needs to batch its writes into one mutation. */
@@ -167,14 +169,16 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
   const wantOwners = typeof options.owners === 'function' ? options.owners(config) : options.owners !== false
   const moreLabels = !!repo.labels.pageInfo?.hasNextPage
   const wantedLabels = moreLabels && options.labelNames ? options.labelNames(config) : []
+  const changedOwners = options.headOwners && isPull && changedFiles && item.headRefOid ? changedFiles.filter((f) => /(^|\/)(OWNERS|OWNERS_ALIASES)$/.test(f.path)).map((f) => f.path) : []
   const second =
-    (isPull && changedFiles && wantOwners) || wantedLabels.length
+    (isPull && changedFiles && wantOwners) || wantedLabels.length || changedOwners.length
       ? await secondRead(client, where, {
           rev: item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD',
           files: isPull && changedFiles && wantOwners ? changedFiles : null,
-          labels: wantedLabels
+          labels: wantedLabels,
+          head: changedOwners.length ? { rev: item.headRefOid!, paths: changedOwners } : null
         })
-      : { owners: {}, labels: [] }
+      : { owners: {}, labels: [], head: {} }
   const owners = second.owners
   if (moreLabels && options.labelNames && options.ownersLabels && changedFiles && Object.keys(owners).length) {
     const index = buildOwnersIndex(owners)
@@ -217,6 +221,7 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
       baseSha: item.baseRef?.target.oid,
       treeSha: item.headCommit?.nodes[0]?.commit.tree.oid,
       changedFiles,
+      ...(changedOwners.length ? { headOwners: second.head } : {}),
       mergeable: item.mergeable,
       comments,
       reviews: item.reviews?.nodes.map((r) => ({ author: loginOf(r.author), state: r.state, body: r.body, submittedAt: r.submittedAt, commit: r.commit?.oid }))
@@ -307,17 +312,19 @@ async function commentsOf(client: GitHubClient, where: RepoRef, item: ItemData):
 async function secondRead(
   client: GitHubClient,
   where: RepoRef,
-  want: { rev: string; files: ChangedFile[] | null; labels: string[] }
-): Promise<{ owners: Record<string, string>; labels: { id: string; name: string }[] }> {
+  want: { rev: string; files: ChangedFile[] | null; labels: string[]; head?: { rev: string; paths: string[] } | null }
+): Promise<{ owners: Record<string, string>; labels: { id: string; name: string }[]; head: Record<string, string | null> }> {
+  const headPaths = want.head?.paths ?? []
   const paths = want.files
     ? [...ownersCandidates(want.files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path]))).map((d) => (d ? `${d}/OWNERS` : 'OWNERS')), 'OWNERS_ALIASES']
     : []
   const labels = [...new Set(want.labels.map((l) => l.toLowerCase()))]
   const fields = [
     ...paths.map((_, i) => `f${i}: object(expression: $f${i}) { ... on Blob { text } }`),
-    ...labels.map((_, i) => `l${i}: label(name: $l${i}) { id name }`)
+    ...labels.map((_, i) => `l${i}: label(name: $l${i}) { id name }`),
+    ...headPaths.map((_, i) => `h${i}: object(expression: $h${i}) { ... on Blob { text } }`)
   ].join('\n    ')
-  const vars = [...paths.map((_, i) => `, $f${i}: String!`), ...labels.map((_, i) => `, $l${i}: String!`)].join('')
+  const vars = [...paths.map((_, i) => `, $f${i}: String!`), ...labels.map((_, i) => `, $l${i}: String!`), ...headPaths.map((_, i) => `, $h${i}: String!`)].join('')
   const query = `query Second($owner: String!, $name: String!${vars}) {
   repository(owner: $owner, name: $name) {
     ${fields}
@@ -326,6 +333,7 @@ async function secondRead(
   const variables: Record<string, unknown> = { owner: where.owner, name: where.repo }
   paths.forEach((p, i) => (variables[`f${i}`] = `${want.rev}:${p}`))
   labels.forEach((l, i) => (variables[`l${i}`] = l))
+  headPaths.forEach((p, i) => (variables[`h${i}`] = `${want.head!.rev}:${p}`))
   const data = await client.graphql<{ repository: Record<string, { text?: string | null; id?: string; name?: string } | null> }>(query, variables)
   const owners: Record<string, string> = {}
   paths.forEach((p, i) => {
@@ -333,5 +341,7 @@ async function secondRead(
     if (typeof text === 'string') owners[p] = text
   })
   const found = labels.map((_, i) => data.repository[`l${i}`]).filter((l): l is { id: string; name: string } => !!l?.id && !!l.name)
-  return { owners, labels: found }
+  const head: Record<string, string | null> = {}
+  headPaths.forEach((p, i) => (head[p] = data.repository[`h${i}`]?.text ?? null))
+  return { owners, labels: found, head }
 }

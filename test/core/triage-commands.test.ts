@@ -277,3 +277,30 @@ describe('CI commands', () => {
     expect(reply(plan('reviewer', '/override ci/legacy'))).toContain('only repository admins may')
   })
 })
+
+describe('OWNERS files a PR changes', () => {
+  const opened = (headOwners: Record<string, string | null>, labels: string[] = []) =>
+    planTriage({ prAction: 'synchronize' }, snapshotOf({ item: { headOwners, labels, changedFiles: [{ path: 'api/OWNERS', additions: 1, deletions: 0 }] } })).effects
+
+  it('an invalid OWNERS file blocks the PR and the comment names the file and line', () => {
+    const effects = opened({ 'api/OWNERS': 'approvers:\n  - alice\nreviewrs: [bob]\n' })
+    expect(labelChanges(effects)).toContain('+do-not-merge/invalid-owners-file')
+    const comment = effects.find((e) => e.type === 'comment.upsert' && e.marker === 'invalid-owners') as { body: string }
+    expect(comment.body).toMatch(/api\/OWNERS:3:1: .*reviewrs/)
+  })
+  it('valid files change nothing', () => {
+    expect(labelChanges(opened({ 'api/OWNERS': 'approvers: [alice]\n', 'api/v1/OWNERS': null }))).not.toContain('+do-not-merge/invalid-owners-file')
+  })
+  it('fixing them lifts the block', () => {
+    const effects = opened({ 'api/OWNERS': 'approvers: [alice]\n' }, ['do-not-merge/invalid-owners-file'])
+    expect(labelChanges(effects)).toContain('-do-not-merge/invalid-owners-file')
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'comment.upsert', marker: 'invalid-owners', body: 'The OWNERS files this PR changes are valid now.' }))
+  })
+  it('/label cannot lift it', () => {
+    const effects = planTriage(
+      { event: { source: 'issue_comment', action: 'created', body: '/remove-label do-not-merge/invalid-owners-file', author: 'maintainer', authorIsBot: false, number: 7, isPull: true, commentId: 1, headSha: null } },
+      snapshotOf({ item: { labels: ['do-not-merge/invalid-owners-file'] }, config: 'triage:\n  labels:\n    additional: [do-not-merge/invalid-owners-file]\n' })
+    ).effects
+    expect(labelChanges(effects)).toEqual([])
+  })
+})

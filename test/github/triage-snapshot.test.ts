@@ -99,6 +99,18 @@ describe('the triage snapshot loader', () => {
     expect(ids.labels.lgtm).toBeTruthy()
   })
 
+  it('reads the head’s version of the OWNERS files a pull request changes, beside the base’s', async () => {
+    const f = fixture()
+    f.repos![0].branches!.owners = { files: { 'pkg/api/OWNERS': 'approvers: [sig-api, contributor]\n', 'pkg/api/x.go': 'x\n' } }
+    f.repos![0].pulls!.push({ number: 3, title: 'Owners', user: 'contributor', head: 'owners' })
+    await sim.reset(f)
+    sim.requests.length = 0
+    const { snapshot } = await loadSnapshot(gh, { owner: 'acme', repo: 'big' }, { number: 3, configPath: '.github/shepherd.yml', bot: 'x', actors: [], headOwners: true })
+    expect(snapshot.item.headOwners).toEqual({ 'pkg/api/OWNERS': 'approvers: [sig-api, contributor]\n' })
+    expect(snapshot.owners['pkg/api/OWNERS']).toBe('approvers: [sig-api]\n')
+    expect(sim.requests.map((r) => r.route)).toEqual(['graphql', 'graphql'])
+  })
+
   it('fails clearly for an item that does not exist', async () => {
     await expect(loadSnapshot(gh, { owner: 'acme', repo: 'big' }, { number: 99, configPath: '.github/shepherd.yml', bot: 'x', actors: [] })).rejects.toThrow(/acme\/big#99 does not exist|Could not resolve/)
   })

@@ -60269,7 +60269,7 @@ function buildOwnersIndex(owners) {
     };
 }
 /** Returns every problem in the index's files, parsing all of them (for `shepherd owners explain` and checks). */
-function validateOwners(index) {
+function resolve_validateOwners(index) {
     for (const dir of index.dirs)
         index.config(dir);
     return [...index.errors].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
@@ -60413,7 +60413,7 @@ function closestOwnersDir(index, path, kind) {
     return resolved(index, path).closest[kind];
 }
 /** Returns what the OWNERS files say about one repository path. The arrays are shared: do not modify them. Never throws. */
-function ownersForPath(index, path) {
+function resolve_ownersForPath(index, path) {
     return { path: normPath(path), ...resolved(index, path).owners };
 }
 
@@ -60488,17 +60488,19 @@ async function loadSnapshot(client, where, options) {
     const wantOwners = typeof options.owners === 'function' ? options.owners(config) : options.owners !== false;
     const moreLabels = !!repo.labels.pageInfo?.hasNextPage;
     const wantedLabels = moreLabels && options.labelNames ? options.labelNames(config) : [];
-    const second = (isPull && changedFiles && wantOwners) || wantedLabels.length
+    const changedOwners = options.headOwners && isPull && changedFiles && item.headRefOid ? changedFiles.filter((f) => /(^|\/)(OWNERS|OWNERS_ALIASES)$/.test(f.path)).map((f) => f.path) : [];
+    const second = (isPull && changedFiles && wantOwners) || wantedLabels.length || changedOwners.length
         ? await secondRead(client, where, {
             rev: item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD',
             files: isPull && changedFiles && wantOwners ? changedFiles : null,
-            labels: wantedLabels
+            labels: wantedLabels,
+            head: changedOwners.length ? { rev: item.headRefOid, paths: changedOwners } : null
         })
-        : { owners: {}, labels: [] };
+        : { owners: {}, labels: [], head: {} };
     const owners = second.owners;
     if (moreLabels && options.labelNames && options.ownersLabels && changedFiles && Object.keys(owners).length) {
         const index = buildOwnersIndex(owners);
-        const named = [...new Set(changedFiles.flatMap((f) => ownersForPath(index, f.path).labels))];
+        const named = [...new Set(changedFiles.flatMap((f) => resolve_ownersForPath(index, f.path).labels))];
         const known = new Set([...repo.labels.nodes, ...second.labels].map((l) => l.name.toLowerCase()));
         const missing = named.filter((l) => !known.has(l.toLowerCase()));
         if (missing.length)
@@ -60538,6 +60540,7 @@ async function loadSnapshot(client, where, options) {
             baseSha: item.baseRef?.target.oid,
             treeSha: item.headCommit?.nodes[0]?.commit.tree.oid,
             changedFiles,
+            ...(changedOwners.length ? { headOwners: second.head } : {}),
             mergeable: item.mergeable,
             comments,
             reviews: item.reviews?.nodes.map((r) => ({ author: loginOf(r.author), state: r.state, body: r.body, submittedAt: r.submittedAt, commit: r.commit?.oid }))
@@ -60622,15 +60625,17 @@ async function triage_snapshot_commentsOf(client, where, item) {
  * at `rev`; and labels looked up by name.
  */
 async function secondRead(client, where, want) {
+    const headPaths = want.head?.paths ?? [];
     const paths = want.files
         ? [...ownersCandidates(want.files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path]))).map((d) => (d ? `${d}/OWNERS` : 'OWNERS')), 'OWNERS_ALIASES']
         : [];
     const labels = [...new Set(want.labels.map((l) => l.toLowerCase()))];
     const fields = [
         ...paths.map((_, i) => `f${i}: object(expression: $f${i}) { ... on Blob { text } }`),
-        ...labels.map((_, i) => `l${i}: label(name: $l${i}) { id name }`)
+        ...labels.map((_, i) => `l${i}: label(name: $l${i}) { id name }`),
+        ...headPaths.map((_, i) => `h${i}: object(expression: $h${i}) { ... on Blob { text } }`)
     ].join('\n    ');
-    const vars = [...paths.map((_, i) => `, $f${i}: String!`), ...labels.map((_, i) => `, $l${i}: String!`)].join('');
+    const vars = [...paths.map((_, i) => `, $f${i}: String!`), ...labels.map((_, i) => `, $l${i}: String!`), ...headPaths.map((_, i) => `, $h${i}: String!`)].join('');
     const query = `query Second($owner: String!, $name: String!${vars}) {
   repository(owner: $owner, name: $name) {
     ${fields}
@@ -60639,6 +60644,7 @@ async function secondRead(client, where, want) {
     const variables = { owner: where.owner, name: where.repo };
     paths.forEach((p, i) => (variables[`f${i}`] = `${want.rev}:${p}`));
     labels.forEach((l, i) => (variables[`l${i}`] = l));
+    headPaths.forEach((p, i) => (variables[`h${i}`] = `${want.head.rev}:${p}`));
     const data = await client.graphql(query, variables);
     const owners = {};
     paths.forEach((p, i) => {
@@ -60647,7 +60653,9 @@ async function secondRead(client, where, want) {
             owners[p] = text;
     });
     const found = labels.map((_, i) => data.repository[`l${i}`]).filter((l) => !!l?.id && !!l.name);
-    return { owners, labels: found };
+    const head = {};
+    headPaths.forEach((p, i) => (head[p] = data.repository[`h${i}`]?.text ?? null));
+    return { owners, labels: found, head };
 }
 
 ;// CONCATENATED MODULE: ./src/core/triage/event.ts
@@ -64062,6 +64070,7 @@ function labelsOfInterest(intents, config) {
         'help wanted',
         'good first issue',
         'triage/accepted',
+        'do-not-merge/invalid-owners-file',
         ...['kind', 'priority', 'sig', 'triage', ...t.needs_labels].map((f) => `needs-${f}`)
     ];
     for (const i of intents)
@@ -64448,7 +64457,7 @@ function cover(pending, uncovered, candidates, relation) {
  * history (or precomputed approvals). A PR with no changed files is not approved. Never throws
  * on well-typed input.
  */
-function approvalState(input) {
+function approve_approvalState(input) {
     const { index, options } = input;
     const approvals = input.approvals ?? approvalsFromHistory(input.history ?? [], input.author, options, input.bot);
     const paths = [...new Set(input.files.flatMap((f) => (typeof f === 'string' ? [f] : [f.path, f.previousPath ?? f.path])).map((p) => p.replace(/^(?:\.\/|\/)+/, '')))].sort();
@@ -64460,7 +64469,7 @@ function approvalState(input) {
             autoApproved.push(path);
             continue;
         }
-        const owners = ownersForPath(index, path);
+        const owners = resolve_ownersForPath(index, path);
         needed.push({ path, dir: dir ?? '', approvers: owners.approvers, leaf: owners.leafApprovers });
     }
     // A file nobody can approve is listed under the root OWNERS (as in Prow), but does not fold
@@ -64658,7 +64667,7 @@ function selectReviewers(input) {
         .sort((a, b) => b.lines - a.lines || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
         .map((f) => f.path);
     const author = normLogin(input.author);
-    const required = [...new Set(files.flatMap((f) => ownersForPath(input.index, f).requiredReviewers))].filter((r) => r !== author).sort();
+    const required = [...new Set(files.flatMap((f) => resolve_ownersForPath(input.index, f).requiredReviewers))].filter((r) => r !== author).sort();
     const excluded = new Set([author, ...(input.exclude ?? []).map(normLogin), ...required]);
     const count = Math.max(0, Math.floor(input.count));
     const max = Math.max(0, Math.floor(input.max ?? count));
@@ -64719,6 +64728,52 @@ function pick(index, files, kind, count, max, excluded, random) {
     return picked;
 }
 
+;// CONCATENATED MODULE: ./src/core/owners/explain.ts
+/**
+ * `shepherd owners explain`: what the OWNERS files say about a set of paths — per path its
+ * approvers, reviewers and the OWNERS file that must approve it, and for the set the OWNERS files
+ * a PR touching them needs and whom to ask. Pure: the CLI reads the files.
+ */
+
+
+/** Returns the explanation for `paths`; `seed` (a PR number) breaks ties among suggestions. Never throws. */
+function explainOwners(index, paths, seed = 0) {
+    const state = approvalState({
+        files: paths,
+        index,
+        author: '',
+        approvals: new Map(),
+        options: { require_self_approval: true, lgtm_acts_as_approve: false, ignore_review_state: true },
+        prNumber: seed
+    });
+    return {
+        files: paths.map((p) => ownersForPath(index, p)),
+        needed: state.files.map((f) => f.ownersFile),
+        suggested: state.suggested,
+        autoApproved: state.autoApproved,
+        unowned: state.unowned,
+        errors: validateOwners(index)
+    };
+}
+/** Returns an OWNERS problem as `file:line:column: message`. */
+function formatOwnersError(e) {
+    return `${e.file}:${e.line}:${e.column}: ${e.message}`;
+}
+/** Returns the explanation as plain text lines. */
+function formatExplanation(e) {
+    const names = (xs) => (xs.length ? xs.join(', ') : '(none)');
+    const out = [];
+    for (const f of e.files) {
+        out.push(f.path, `  approvers:          ${names(f.approvers)}`, `  reviewers:          ${names(f.reviewers)}`, ...(f.requiredReviewers.length ? [`  required reviewers: ${names(f.requiredReviewers)}`] : []), ...(f.labels.length ? [`  labels:             ${names(f.labels)}`] : []), `  OWNERS files:       ${names(f.ownersFiles)}`, `  must be approved in ${e.autoApproved.includes(f.path) ? '(nothing: auto-approved sub-folder)' : (f.approverOwnersFile ?? '(no OWNERS file has approvers for it)')}`, '');
+    }
+    out.push(`Needs approval from: ${names(e.needed)}`, `Suggested approvers: ${names(e.suggested)}`);
+    if (e.unowned.length)
+        out.push(`Nobody can approve:  ${names(e.unowned)}`);
+    if (e.errors.length)
+        out.push('', `${e.errors.length} problem${e.errors.length === 1 ? '' : 's'} in OWNERS files:`, ...e.errors.map(formatOwnersError));
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/core/triage/enabled.ts
 /** Returns whether a command word is on; `remove-kind`, `unassign`, `uncc`, `unhold` follow their base word. */
 function commandEnabled(word, config) {
@@ -64734,6 +64789,8 @@ function commandEnabled(word, config) {
  * `approved` label follows the approval state (recomputed from the whole comment and review
  * history every run, as Prow does), and the notifier comment is upserted in place.
  */
+
+
 
 
 
@@ -64771,7 +64828,7 @@ function applyApproval(snapshot, event, work) {
     if (!item.isPullRequest || item.state !== 'open' || !item.changedFiles)
         return;
     const label = config.triage.labels.approved;
-    const state = approvalState({
+    const state = approve_approvalState({
         files: item.changedFiles,
         index: ownersIndexOf(snapshot),
         author: item.author,
@@ -64810,9 +64867,34 @@ function assignReviewers(snapshot, work) {
 function applyOwnersLabels(snapshot, work) {
     const index = ownersIndexOf(snapshot);
     for (const f of snapshot.item.changedFiles ?? []) {
-        for (const l of ownersForPath(index, f.path).labels)
+        for (const l of resolve_ownersForPath(index, f.path).labels)
             if (snapshot.repoLabels.some((r) => r.toLowerCase() === l.toLowerCase()))
                 work.addLabel(l);
+    }
+}
+const INVALID_OWNERS_LABEL = 'do-not-merge/invalid-owners-file';
+/**
+ * Validates the OWNERS files a pull request changes, as its head has them: any problem adds
+ * `do-not-merge/invalid-owners-file` and a comment naming each file and line; once they are all
+ * valid again, the label goes and the comment says so.
+ */
+function checkHeadOwners(snapshot, work) {
+    const head = snapshot.item.headOwners;
+    if (!head)
+        return;
+    const errors = Object.entries(head)
+        .filter((e) => e[1] !== null)
+        .flatMap(([path, text]) => (path.split('/').pop() === 'OWNERS_ALIASES' ? parseOwnersAliases(path, text) : parseOwnersFile(path, text)).errors);
+    const n = snapshot.item.number;
+    if (errors.length) {
+        work.addLabel(INVALID_OWNERS_LABEL);
+        const list = errors.slice(0, 50).map((e) => `- \`${formatOwnersError(e).replace(/`/g, "'")}\``);
+        const more = errors.length > 50 ? [`- … and ${errors.length - 50} more`] : [];
+        work.actions.push({ type: 'comment.upsert', issue: n, marker: 'invalid-owners', body: ['This PR changes OWNERS files that Shepherd cannot read:', '', ...list, ...more, '', 'Fix them and push; the `do-not-merge/invalid-owners-file` label goes away when they are valid.'].join('\n') });
+    }
+    else if (work.hasLabel(INVALID_OWNERS_LABEL)) {
+        work.removeLabel(INVALID_OWNERS_LABEL);
+        work.actions.push({ type: 'comment.upsert', issue: n, marker: 'invalid-owners', body: 'The OWNERS files this PR changes are valid now.' });
     }
 }
 
@@ -65234,6 +65316,8 @@ function planTriage({ event, prAction }, snapshot) {
         resetLgtmOnPush(snapshot, work);
     if (prAction === 'opened' || prAction === 'synchronize')
         applyOwnersLabels(snapshot, work);
+    if (prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened')
+        checkHeadOwners(snapshot, work);
     // Blunderbuss on open, unless the author already asked for reviewers with /cc in the body.
     if (prAction === 'opened' && !(event && activeIntents(event.body, snapshot).some((i) => i.command === 'cc')))
         assignReviewers(snapshot, work);
@@ -65295,7 +65379,8 @@ async function main() {
         owners,
         labelNames: (config) => labelsOfInterest(intents, config),
         ownersLabels: prAction === 'opened' || prAction === 'synchronize',
-        runs: intents.some((i) => i.command === 'retest')
+        runs: intents.some((i) => i.command === 'retest'),
+        headOwners: prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened'
     });
     const plan = planTriage({ event, prAction }, snapshot);
     setOutput('commands', JSON.stringify(plan.intents));

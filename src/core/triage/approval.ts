@@ -8,6 +8,8 @@ import { historyFromSnapshot, type HistoryItem } from '../owners/history.js'
 import { APPROVAL_NOTIFIER_MARKER, renderApprovalNotifier } from '../owners/notifier.js'
 import { buildOwnersIndex, ownersForPath, type OwnersIndex } from '../owners/resolve.js'
 import { selectReviewers } from '../owners/blunderbuss.js'
+import { parseOwnersAliases, parseOwnersFile } from '../owners/parse.js'
+import { formatOwnersError } from '../owners/explain.js'
 import type { TriageEvent } from './event.js'
 import type { TriageSnapshot } from './snapshot.js'
 import type { WorkingItem } from './working.js'
@@ -83,5 +85,30 @@ export function applyOwnersLabels(snapshot: TriageSnapshot, work: WorkingItem): 
   const index = ownersIndexOf(snapshot)
   for (const f of snapshot.item.changedFiles ?? []) {
     for (const l of ownersForPath(index, f.path).labels) if (snapshot.repoLabels.some((r) => r.toLowerCase() === l.toLowerCase())) work.addLabel(l)
+  }
+}
+
+export const INVALID_OWNERS_LABEL = 'do-not-merge/invalid-owners-file'
+
+/**
+ * Validates the OWNERS files a pull request changes, as its head has them: any problem adds
+ * `do-not-merge/invalid-owners-file` and a comment naming each file and line; once they are all
+ * valid again, the label goes and the comment says so.
+ */
+export function checkHeadOwners(snapshot: TriageSnapshot, work: WorkingItem): void {
+  const head = snapshot.item.headOwners
+  if (!head) return
+  const errors = Object.entries(head)
+    .filter((e): e is [string, string] => e[1] !== null)
+    .flatMap(([path, text]) => (path.split('/').pop() === 'OWNERS_ALIASES' ? parseOwnersAliases(path, text) : parseOwnersFile(path, text)).errors)
+  const n = snapshot.item.number
+  if (errors.length) {
+    work.addLabel(INVALID_OWNERS_LABEL)
+    const list = errors.slice(0, 50).map((e) => `- \`${formatOwnersError(e).replace(/`/g, "'")}\``)
+    const more = errors.length > 50 ? [`- … and ${errors.length - 50} more`] : []
+    work.actions.push({ type: 'comment.upsert', issue: n, marker: 'invalid-owners', body: ['This PR changes OWNERS files that Shepherd cannot read:', '', ...list, ...more, '', 'Fix them and push; the `do-not-merge/invalid-owners-file` label goes away when they are valid.'].join('\n') })
+  } else if (work.hasLabel(INVALID_OWNERS_LABEL)) {
+    work.removeLabel(INVALID_OWNERS_LABEL)
+    work.actions.push({ type: 'comment.upsert', issue: n, marker: 'invalid-owners', body: 'The OWNERS files this PR changes are valid now.' })
   }
 }

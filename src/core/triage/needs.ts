@@ -38,6 +38,7 @@ export function labelsOfInterest(intents: CommandIntent[], config: ShepherdConfi
     'help wanted',
     'good first issue',
     'triage/accepted',
+    'do-not-merge/invalid-owners-file',
     ...['kind', 'priority', 'sig', 'triage', ...t.needs_labels].map((f) => `needs-${f}`)
   ]
   for (const i of intents) if (i.command === 'label') names.push(...i.labels)

@@ -13,7 +13,7 @@ import { WorkingItem } from './working.js'
 import { applyPullRequestEvent, type PullRequestAction } from './pull-request.js'
 import type { CommandContext, Handler } from './commands/context.js'
 import { hold, lgtm, resetLgtmOnPush } from './commands/review.js'
-import { applyApproval, applyOwnersLabels, assignReviewers } from './approval.js'
+import { applyApproval, applyOwnersLabels, assignReviewers, checkHeadOwners } from './approval.js'
 import { needsOwners } from './needs.js'
 import { commandEnabled } from './enabled.js'
 import { recordLgtmTree } from './commands/review.js'
@@ -92,6 +92,7 @@ export function planTriage({ event, prAction }: TriageInput, snapshot: TriageSna
   if (prAction) applyPullRequestEvent(prAction, snapshot, work)
   if (prAction === 'synchronize') resetLgtmOnPush(snapshot, work)
   if (prAction === 'opened' || prAction === 'synchronize') applyOwnersLabels(snapshot, work)
+  if (prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened') checkHeadOwners(snapshot, work)
   // Blunderbuss on open, unless the author already asked for reviewers with /cc in the body.
   if (prAction === 'opened' && !(event && activeIntents(event.body, snapshot).some((i) => i.command === 'cc'))) assignReviewers(snapshot, work)
   const skipped = !event ? null : event.action !== 'created' ? `text was ${event.action}; only new text runs commands` : event.author.toLowerCase() === snapshot.bot.toLowerCase() ? 'the comment is Shepherd’s own' : null

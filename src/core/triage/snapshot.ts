@@ -57,6 +57,11 @@ export interface SnapshotItem {
   changedFiles?: ChangedFile[]
   /** GitHub's answer to "can this merge": CONFLICTING adds needs-rebase. */
   mergeable?: 'MERGEABLE' | 'CONFLICTING' | 'UNKNOWN'
+  /**
+   * The OWNERS and OWNERS_ALIASES files this pull request changes, as its head has them (null when
+   * it deletes one): validated on open and push, never used to decide who approves.
+   */
+  headOwners?: Record<string, string | null>
   /** Comments in creation order (approvals are recomputed from them every run, as Prow does). */
   comments?: SnapshotComment[]
   reviews?: SnapshotReview[]
