@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     knownComments: { [number]: (snapshot.item.comments ?? []).map((c) => ({ id: c.id, login: c.author, body: c.body })) },
     // Label, assignee and comment changes on the item go out as one GraphQL mutation.
     graphql: { ...ids, number },
+    git: rt.git,
     log: core.info
   })
   await reportEffects(`Shepherd triage on #${number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : [])

@@ -15,6 +15,8 @@ export interface ActionRuntime {
   dryRun: boolean
   /** Login Shepherd writes as (its own comments never trigger it). */
   self: string
+  /** What git needs (cherry-picks): the token and the server's URL. */
+  git: { token: string; serverUrl: string }
 }
 
 /**
@@ -39,7 +41,15 @@ export function actionRuntime(): ActionRuntime {
     baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
     log: (m) => core.warning(m)
   })
-  return { client, where: { owner, repo }, eventName, payload, dryRun: dryRunText === 'true', self: core.getInput('bot-login') || 'github-actions[bot]' }
+  return {
+    client,
+    where: { owner, repo },
+    eventName,
+    payload,
+    dryRun: dryRunText === 'true',
+    self: core.getInput('bot-login') || 'github-actions[bot]',
+    git: { token, serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com' }
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { GitHubClient } from './client.js'
 import { MutationBatch, type GraphqlIds } from './mutations.js'
+import { cherryPick } from './cherrypick.js'
 import {
   commentMarker,
   describeEffect,
@@ -48,6 +49,8 @@ export interface ApplyOptions {
    * call each.
    */
   graphql?: GraphqlIds
+  /** What git needs for cherry-picks: the token and the server's URL. */
+  git?: { token: string; serverUrl: string }
   log?: (message: string) => void
 }
 
@@ -177,8 +180,22 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
           }
           break
         }
+        case 'cherrypick': {
+          if (!options.git) throw new Error('cherry-picks need the git settings (token and server URL)')
+          const result = await cherryPick(client, where, effect, { ...options.git, dryRun: options.dryRun })
+          const say = (body: string) =>
+            createComment(client, where, { type: 'comment.create', issue: effect.pull, body, marker: `cherry-pick-${effect.branch}` }, options, comments)
+          if (result.outcome === 'conflict') {
+            await say(`@${effect.requester}: #${effect.pull} failed to apply on top of branch \`${effect.branch}\`: conflicts in ${result.files.map((f) => `\`${f}\``).join(', ') || 'the change'}. Cherry-pick it by hand.`)
+            record('applied')
+          } else {
+            if (result.outcome === 'applied') await say(`@${effect.requester}: new pull request created: #${result.pull}`)
+            record(result.outcome)
+          }
+          break
+        }
         default:
-          throw new Error(`the applier does not handle ${effect.type} effects yet`)
+          throw new Error(`the applier does not handle ${(effect as Effect).type} effects yet`)
       }
     } catch (err) {
       throw new EffectFailedError(effect, done, err)

@@ -150,8 +150,16 @@ describe('replies', () => {
   it('explain an invalid command', () => {
     expect(reply(run('reviewer', '/lgtm please').effects)).toMatch(/^@reviewer: /)
   })
-  it('say plainly which commands are not acted on yet', () => {
-    expect(reply(run('maintainer', '/cherry-pick release-1.0').effects)).toContain('Shepherd reads `/cherry-pick` but does not act on it yet.')
+  it('record an accepted cherry-pick request in a comment of its own, which the merge reads back', () => {
+    const { effects } = run('maintainer', '/cherry-pick release-1.0')
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'comment.create', marker: 'cherry-pick-request-release-1.0', body: expect.stringMatching(/^@maintainer: once the present PR merges/) }))
+    const record = `<!-- shepherd:cherry-pick-request-release-1.0 -->\n@maintainer: once the present PR merges, I will cherry-pick it`
+    const spoof = `<!-- shepherd:cherry-pick-request-evil -->\n@contributor: once the present PR merges`
+    const merged = planTriage({ prAction: 'closed' }, snapshotOf({ item: { state: 'closed', merged: true, comments: [
+      { id: 1, author: 'github-actions[bot]', body: record, createdAt: '2026-01-01T00:00:00Z' },
+      { id: 2, author: 'contributor', body: spoof, createdAt: '2026-01-01T00:00:01Z' }
+    ] } })).effects
+    expect(merged.filter((e) => e.type === 'cherrypick')).toEqual([{ type: 'cherrypick', pull: 7, branch: 'release-1.0', requester: 'maintainer' }])
   })
   it('list the enabled commands for /shepherd help', () => {
     const { effects } = run('contributor', '/shepherd help', { config: 'triage:\n  commands:\n    disabled: [cherry-pick]\n' })

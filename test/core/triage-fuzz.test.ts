@@ -493,7 +493,9 @@ function violations(c: Case, event: TriageEvent, snapshot: TriageSnapshot, plan:
   }
 
   // Everything else a comment may change.
-  const replies = effects.filter((e) => e.type === 'comment.create')
+  // A cherry-pick request on an open PR is recorded in a comment of its own (one per branch), which
+  // the merge event reads back: a record, not a reply.
+  const replies = effects.filter((e) => e.type === 'comment.create' && !e.marker?.startsWith('cherry-pick-request-'))
   if (replies.length > 1) out.push(`${replies.length} replies to one comment`)
   for (const e of effects) {
     switch (e.type) {

@@ -58434,7 +58434,15 @@ function actionRuntime() {
         baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
         log: (m) => warning(m)
     });
-    return { client, where: { owner, repo }, eventName, payload, dryRun: dryRunText === 'true', self: getInput('bot-login') || 'github-actions[bot]' };
+    return {
+        client,
+        where: { owner, repo },
+        eventName,
+        payload,
+        dryRun: dryRunText === 'true',
+        self: getInput('bot-login') || 'github-actions[bot]',
+        git: { token, serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com' }
+    };
 }
 /**
  * Returns the `config-path` input: a path inside the repository. Throws when it is absolute,
@@ -58496,6 +58504,79 @@ class MutationBatch {
     }
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/github/cherrypick.ts
+/**
+ * Cherry-picks a merged pull request onto a branch with real git, in a scratch directory: fetch
+ * the target branch and the merged base, `git cherry-pick -x` the merge, push a new branch, open a
+ * pull request carrying the release note and `kind/*` labels, assigned to whoever asked. Runs
+ * again converge: an existing cherry-pick pull request is found, not opened twice. The token goes
+ * to git in an http.extraHeader, never in a URL or an argument that logs show.
+ */
+
+
+
+
+const IDENTITY = { GIT_AUTHOR_NAME: 'Shepherd', GIT_AUTHOR_EMAIL: 'shepherd@users.noreply.github.com', GIT_COMMITTER_NAME: 'Shepherd', GIT_COMMITTER_EMAIL: 'shepherd@users.noreply.github.com' };
+function git(cwd, args, token) {
+    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+    return new Promise((resolve, reject) => (0,external_node_child_process_namespaceObject.execFile)('git', ['-c', `http.extraHeader=${header}`, ...args], { cwd, env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0]} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`)) : resolve(stdout))));
+}
+/** Returns the fenced release-note block of a pull request body, or null. */
+function releaseNoteBlock(body) {
+    const m = /```release-note\r?\n([\s\S]*?)\r?\n```/.exec(body ?? '');
+    return m ? m[0] : null;
+}
+/**
+ * Cherry-picks `effect.pull` onto `effect.branch`. Returns the new pull request, or the files in
+ * conflict. Throws on anything else git or GitHub refuses (the branch does not exist, say).
+ */
+async function cherryPick(client, where, effect, options) {
+    const { data: pr } = await client.rest.pulls.get({ ...where, pull_number: effect.pull });
+    if (!pr.merged || !pr.merge_commit_sha)
+        throw new Error(`#${effect.pull} is not merged`);
+    const branch = `cherry-pick-${effect.pull}-to-${effect.branch}`;
+    const existing = await client.rest.pulls.list({ ...where, state: 'all', head: `${where.owner}:${branch}`, base: effect.branch });
+    if (existing.data.length)
+        return { outcome: 'unchanged', pull: existing.data[0].number };
+    if (options.dryRun)
+        return { outcome: 'planned' };
+    const url = `${options.serverUrl.replace(/\/+$/, '')}/${where.owner}/${where.repo}.git`;
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)(), 'shepherd-cherry-pick-'));
+    try {
+        await git(dir, ['init', '--quiet'], options.token);
+        await git(dir, ['fetch', '--quiet', '--no-tags', url, `+refs/heads/${effect.branch}:refs/remotes/origin/target`, `+refs/heads/${pr.base.ref}:refs/remotes/origin/base`], options.token);
+        await git(dir, ['checkout', '--quiet', '-B', branch, 'refs/remotes/origin/target'], options.token);
+        const parents = (await git(dir, ['rev-list', '--parents', '-n', '1', pr.merge_commit_sha], options.token)).trim().split(' ').length - 1;
+        try {
+            await git(dir, ['cherry-pick', '-x', ...(parents > 1 ? ['-m', '1'] : []), pr.merge_commit_sha], options.token);
+        }
+        catch {
+            const files = (await git(dir, ['diff', '--name-only', '--diff-filter=U'], options.token)).trim().split('\n').filter(Boolean);
+            return { outcome: 'conflict', files };
+        }
+        await git(dir, ['push', '--quiet', url, `HEAD:refs/heads/${branch}`], options.token);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+    const note = releaseNoteBlock(pr.body);
+    const body = [`This is an automated cherry-pick of #${effect.pull}`, ...(note ? ['', note] : [])].join('\n');
+    const { data: created } = await client.rest.pulls.create({ ...where, title: `[${effect.branch}] ${pr.title}`, head: branch, base: effect.branch, body });
+    const kinds = pr.labels.map((l) => l.name).filter((l) => l.startsWith('kind/'));
+    if (kinds.length)
+        await client.rest.issues.addLabels({ ...where, issue_number: created.number, labels: kinds });
+    await client.rest.issues.addAssignees({ ...where, issue_number: created.number, assignees: [effect.requester] });
+    return { outcome: 'applied', pull: created.number };
+}
+
 ;// CONCATENATED MODULE: ./src/core/effects.ts
 /**
  * Effects: what a plan asks the world to change, as typed data. The applier (src/github/apply.ts)
@@ -58540,6 +58621,7 @@ function describeEffect(e) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/apply.ts
+
 
 
 class EffectFailedError extends Error {
@@ -58671,6 +58753,22 @@ async function applyEffects(client, where, effects, options) {
                     else {
                         await client.rest.actions.reRunWorkflowFailedJobs({ ...where, run_id: effect.runId });
                         record('applied');
+                    }
+                    break;
+                }
+                case 'cherrypick': {
+                    if (!options.git)
+                        throw new Error('cherry-picks need the git settings (token and server URL)');
+                    const result = await cherryPick(client, where, effect, { ...options.git, dryRun: options.dryRun });
+                    const say = (body) => createComment(client, where, { type: 'comment.create', issue: effect.pull, body, marker: `cherry-pick-${effect.branch}` }, options, comments);
+                    if (result.outcome === 'conflict') {
+                        await say(`@${effect.requester}: #${effect.pull} failed to apply on top of branch \`${effect.branch}\`: conflicts in ${result.files.map((f) => `\`${f}\``).join(', ') || 'the change'}. Cherry-pick it by hand.`);
+                        record('applied');
+                    }
+                    else {
+                        if (result.outcome === 'applied')
+                            await say(`@${effect.requester}: new pull request created: #${result.pull}`);
+                        record(result.outcome);
                     }
                     break;
                 }
@@ -60744,7 +60842,7 @@ function toTriageEvent(eventName, payload) {
             throw new UnsupportedEventError(`triage handles issue_comment, pull_request_review, pull_request_target, pull_request and issues events, not "${eventName}"`);
     }
 }
-const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft'];
+const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft', 'closed'];
 /** Returns the action of a pull_request(_target) event triage reacts to, or null for any other event. */
 function pullRequestAction(eventName, payload) {
     if (eventName !== 'pull_request' && eventName !== 'pull_request_target')
@@ -64037,7 +64135,7 @@ function planPullRequest(action, snapshot) {
 ;// CONCATENATED MODULE: ./src/core/triage/needs.ts
 
 /** Commands that ask GitHub for the commenter's repository permission. */
-const NEED_PERMISSION = new Set(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override']);
+const NEED_PERMISSION = new Set(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override', 'cherry-pick']);
 /** Returns whether triage must read OWNERS for this event: approval, reviewer assignment, OWNERS labels. */
 function needsOwners(intents, prAction, source, lgtmActsAsApprove) {
     if (prAction === 'opened' || prAction === 'reopened' || prAction === 'synchronize')
@@ -65137,6 +65235,7 @@ const okToTest = (intent, ctx) => {
 ;// CONCATENATED MODULE: ./src/core/triage/commands/ci.ts
 
 
+
 const FAILED = new Set(['failure', 'timed_out', 'cancelled', 'startup_failure']);
 const UNTRUSTED = 'Cannot trigger testing until a trusted user reviews the PR and leaves an `/ok-to-test` message.';
 /** Returns whether CI may run for this commenter on this PR (Prow's trigger rules). */
@@ -65209,6 +65308,40 @@ const override = (intent, ctx) => {
     if (done.length)
         ctx.work.reply(`Overrode contexts on behalf of ${ctx.actor}: ${done.join(', ')}`);
 };
+/** Marker prefix of Shepherd's record of an accepted cherry-pick request (followed by the branch). */
+const CHERRY_PICK_REQUEST = 'cherry-pick-request-';
+/** Returns whether the commenter may ask for cherry-picks: org members (as Prow) and collaborators. */
+function mayCherryPick(ctx) {
+    return isOrgMember(ctx.snapshot, ctx.actor) || isCollaborator(ctx.snapshot, ctx.actor);
+}
+/**
+ * `/cherry-pick <branch…>`: on a merged pull request, cherry-picks now; on an open one, promises
+ * to when it merges (the merge event reads the request back from the comments).
+ */
+const ci_cherryPick = (intent, ctx) => {
+    const { item } = ctx.snapshot;
+    if (!item.isPullRequest)
+        return;
+    if (!mayCherryPick(ctx))
+        return ctx.work.reply('only organization members and collaborators may request cherry-picks.');
+    for (const branch of intent.branches) {
+        if (branch === item.baseRef)
+            ctx.work.reply(`I cannot cherry-pick the present PR on top of its base branch \`${branch}\`.`);
+        else if (item.merged)
+            ctx.work.actions.push({ type: 'cherrypick', pull: item.number, branch, requester: ctx.actor });
+        else if (item.state === 'open') {
+            // Shepherd's own comment is the record the merge event reads back: only requests it accepted count.
+            ctx.work.actions.push({
+                type: 'comment.create',
+                issue: item.number,
+                marker: `${CHERRY_PICK_REQUEST}${branch}`,
+                body: `@${ctx.actor}: once the present PR merges, I will cherry-pick it on top of \`${branch}\` in a new PR and assign it to you.`
+            });
+        }
+        else
+            ctx.work.reply(`#${item.number} was closed without merging; there is nothing to cherry-pick.`);
+    }
+};
 
 ;// CONCATENATED MODULE: ./src/core/triage/reply.ts
 /** Shepherd's replies to commands: who they answer, what happened, and the comment they answer. */
@@ -65260,7 +65393,7 @@ function shepherdHelp(snapshot) {
 
 
 /** Commands whose handling lands with later work; they get a clear reply instead of silence. */
-const NOT_YET = new Set(['cherry-pick']);
+const NOT_YET = new Set([]);
 const HANDLERS = {
     // Approval is recomputed from the whole history after the commands (see applyApproval).
     approve: () => undefined,
@@ -65280,8 +65413,30 @@ const HANDLERS = {
     'ok-to-test': okToTest,
     retest: retest,
     test: test,
-    override: override
+    override: override,
+    'cherry-pick': ci_cherryPick
 };
+/**
+ * On merge: the cherry-picks Shepherd accepted while the PR was open. Its own request records are
+ * read back (authorization was checked when they were made); anyone else's text never counts.
+ */
+function cherryPicksOnMerge(snapshot, work) {
+    const { item } = snapshot;
+    if (!item.merged)
+        return;
+    const prefix = `<!-- shepherd:${CHERRY_PICK_REQUEST}`;
+    const seen = new Set();
+    for (const c of item.comments ?? []) {
+        if (c.author.toLowerCase() !== snapshot.bot.toLowerCase() || !c.body.startsWith(prefix))
+            continue;
+        const branch = c.body.slice(prefix.length, c.body.indexOf(' -->'));
+        const requester = /\n@([\w-]+(?:\[bot\])?):/.exec(c.body)?.[1];
+        if (!branch || !requester || seen.has(branch))
+            continue;
+        seen.add(branch);
+        work.actions.push({ type: 'cherrypick', pull: item.number, branch, requester });
+    }
+}
 /** Returns the intents of a comment that configuration leaves on. */
 function activeIntents(body, snapshot) {
     const words = new Map(commandLines(body).map((c) => [c.line, c.name]));
@@ -65318,6 +65473,8 @@ function planTriage({ event, prAction }, snapshot) {
         applyOwnersLabels(snapshot, work);
     if (prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened')
         checkHeadOwners(snapshot, work);
+    if (prAction === 'closed')
+        cherryPicksOnMerge(snapshot, work);
     // Blunderbuss on open, unless the author already asked for reviewers with /cc in the body.
     if (prAction === 'opened' && !(event && activeIntents(event.body, snapshot).some((i) => i.command === 'cc')))
         assignReviewers(snapshot, work);
@@ -65396,6 +65553,7 @@ async function main() {
         knownComments: { [number]: (snapshot.item.comments ?? []).map((c) => ({ id: c.id, login: c.author, body: c.body })) },
         // Label, assignee and comment changes on the item go out as one GraphQL mutation.
         graphql: { ...ids, number },
+        git: rt.git,
         log: info
     });
     await reportEffects(`Shepherd triage on #${number}${rt.dryRun ? ' (dry run)' : ''}`, applied, plan.skipped ? [plan.skipped] : []);

@@ -100,7 +100,7 @@ export function toTriageEvent(eventName: string, payload: unknown): TriageEvent 
   }
 }
 
-const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft'] as const
+const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft', 'closed'] as const
 export type PullRequestEventAction = (typeof PR_ACTIONS)[number]
 
 /** Returns the action of a pull_request(_target) event triage reacts to, or null for any other event. */

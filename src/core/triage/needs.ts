@@ -4,7 +4,7 @@ import type { ShepherdConfig } from '../config/index.js'
 import { SIZES, NEEDS_OK_TO_TEST, NEEDS_REBASE, OK_TO_TEST, WIP_LABEL } from './pull-request.js'
 
 /** Commands that ask GitHub for the commenter's repository permission. */
-const NEED_PERMISSION = new Set<CommandIntent['command']>(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override'])
+const NEED_PERMISSION = new Set<CommandIntent['command']>(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override', 'cherry-pick'])
 
 /** Returns whether triage must read OWNERS for this event: approval, reviewer assignment, OWNERS labels. */
 export function needsOwners(intents: CommandIntent[], prAction: string | null | undefined, source: string | null | undefined, lgtmActsAsApprove: boolean): boolean {

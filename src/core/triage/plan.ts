@@ -21,7 +21,7 @@ import { goodFirstIssue, help, label, lifecycle } from './commands/labels.js'
 import { assign, cc } from './commands/people.js'
 import { close, milestone, reopen, retitle } from './commands/state.js'
 import { okToTest } from './commands/trigger.js'
-import { override, retest, test } from './commands/ci.js'
+import { CHERRY_PICK_REQUEST, cherryPick, override, retest, test } from './commands/ci.js'
 import { renderReply, shepherdHelp } from './reply.js'
 
 export interface TriagePlan {
@@ -33,7 +33,7 @@ export interface TriagePlan {
 }
 
 /** Commands whose handling lands with later work; they get a clear reply instead of silence. */
-const NOT_YET = new Set(['cherry-pick'])
+const NOT_YET = new Set<string>([])
 
 const HANDLERS: Partial<Record<CommandIntent['command'], Handler<never>>> = {
   // Approval is recomputed from the whole history after the commands (see applyApproval).
@@ -54,7 +54,27 @@ const HANDLERS: Partial<Record<CommandIntent['command'], Handler<never>>> = {
   'ok-to-test': okToTest,
   retest,
   test,
-  override
+  override,
+  'cherry-pick': cherryPick
+}
+
+/**
+ * On merge: the cherry-picks Shepherd accepted while the PR was open. Its own request records are
+ * read back (authorization was checked when they were made); anyone else's text never counts.
+ */
+function cherryPicksOnMerge(snapshot: TriageSnapshot, work: WorkingItem): void {
+  const { item } = snapshot
+  if (!item.merged) return
+  const prefix = `<!-- shepherd:${CHERRY_PICK_REQUEST}`
+  const seen = new Set<string>()
+  for (const c of item.comments ?? []) {
+    if (c.author.toLowerCase() !== snapshot.bot.toLowerCase() || !c.body.startsWith(prefix)) continue
+    const branch = c.body.slice(prefix.length, c.body.indexOf(' -->'))
+    const requester = /\n@([\w-]+(?:\[bot\])?):/.exec(c.body)?.[1]
+    if (!branch || !requester || seen.has(branch)) continue
+    seen.add(branch)
+    work.actions.push({ type: 'cherrypick', pull: item.number, branch, requester })
+  }
 }
 
 
@@ -93,6 +113,7 @@ export function planTriage({ event, prAction }: TriageInput, snapshot: TriageSna
   if (prAction === 'synchronize') resetLgtmOnPush(snapshot, work)
   if (prAction === 'opened' || prAction === 'synchronize') applyOwnersLabels(snapshot, work)
   if (prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened') checkHeadOwners(snapshot, work)
+  if (prAction === 'closed') cherryPicksOnMerge(snapshot, work)
   // Blunderbuss on open, unless the author already asked for reviewers with /cc in the body.
   if (prAction === 'opened' && !(event && activeIntents(event.body, snapshot).some((i) => i.command === 'cc'))) assignReviewers(snapshot, work)
   const skipped = !event ? null : event.action !== 'created' ? `text was ${event.action}; only new text runs commands` : event.author.toLowerCase() === snapshot.bot.toLowerCase() ? 'the comment is Shepherd’s own' : null

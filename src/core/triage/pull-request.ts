@@ -9,7 +9,7 @@ import { WorkingItem } from './working.js'
 import type { TriageSnapshot } from './snapshot.js'
 import { isTrusted } from './authz.js'
 
-export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'edited' | 'ready_for_review' | 'converted_to_draft'
+export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'edited' | 'ready_for_review' | 'converted_to_draft' | 'closed'
 
 export const WIP_LABEL = 'do-not-merge/work-in-progress'
 export const NEEDS_REBASE = 'needs-rebase'

@@ -4,7 +4,8 @@
  * marks a failing commit status as passed. Testing needs a trusted commenter or a trusted PR
  * (trusted author, or `ok-to-test`); overriding needs an admin.
  */
-import type { OverrideCommand, RetestCommand, TestHelpCommand, TestRunCommand } from '../../commands/types.js'
+import type { CherryPickCommand, OverrideCommand, RetestCommand, TestHelpCommand, TestRunCommand } from '../../commands/types.js'
+import { isCollaborator, isOrgMember } from '../authz.js'
 import { isAdmin, isTrusted } from '../authz.js'
 import { OK_TO_TEST } from '../pull-request.js'
 import type { CommandContext, Handler } from './context.js'
@@ -72,4 +73,36 @@ export const override: Handler<OverrideCommand> = (intent, ctx) => {
     }
   }
   if (done.length) ctx.work.reply(`Overrode contexts on behalf of ${ctx.actor}: ${done.join(', ')}`)
+}
+
+/** Marker prefix of Shepherd's record of an accepted cherry-pick request (followed by the branch). */
+export const CHERRY_PICK_REQUEST = 'cherry-pick-request-'
+
+/** Returns whether the commenter may ask for cherry-picks: org members (as Prow) and collaborators. */
+export function mayCherryPick(ctx: Pick<CommandContext, 'snapshot' | 'actor'>): boolean {
+  return isOrgMember(ctx.snapshot, ctx.actor) || isCollaborator(ctx.snapshot, ctx.actor)
+}
+
+/**
+ * `/cherry-pick <branch…>`: on a merged pull request, cherry-picks now; on an open one, promises
+ * to when it merges (the merge event reads the request back from the comments).
+ */
+export const cherryPick: Handler<CherryPickCommand> = (intent, ctx) => {
+  const { item } = ctx.snapshot
+  if (!item.isPullRequest) return
+  if (!mayCherryPick(ctx)) return ctx.work.reply('only organization members and collaborators may request cherry-picks.')
+  for (const branch of intent.branches) {
+    if (branch === item.baseRef) ctx.work.reply(`I cannot cherry-pick the present PR on top of its base branch \`${branch}\`.`)
+    else if (item.merged) ctx.work.actions.push({ type: 'cherrypick', pull: item.number, branch, requester: ctx.actor })
+    else if (item.state === 'open') {
+      // Shepherd's own comment is the record the merge event reads back: only requests it accepted count.
+      ctx.work.actions.push({
+        type: 'comment.create',
+        issue: item.number,
+        marker: `${CHERRY_PICK_REQUEST}${branch}`,
+        body: `@${ctx.actor}: once the present PR merges, I will cherry-pick it on top of \`${branch}\` in a new PR and assign it to you.`
+      })
+    }
+    else ctx.work.reply(`#${item.number} was closed without merging; there is nothing to cherry-pick.`)
+  }
 }
