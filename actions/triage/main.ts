@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   // Ask GitHub only about the people this event's decisions depend on.
   const intents = event ? parseCommands(event.body) : []
   const actors = new Set<string>()
-  if (event && needsPermission(intents)) actors.add(event.author)
+  if (event && needsPermission(intents, event.source)) actors.add(event.author)
   if (prAction === 'opened') actors.add(pullRequestAuthor(rt.payload) ?? '')
   // Decided once the configuration is read (lgtm_acts_as_approve makes /lgtm an approval).
   const owners = (config: ShepherdConfig) => needsOwners(intents, prAction, event?.source, config.triage.approve.lgtm_acts_as_approve)

@@ -312,3 +312,15 @@ describe('OWNERS files a PR changes', () => {
     expect(labelChanges(effects)).toEqual([])
   })
 })
+
+describe('reviews as lgtm (triage.lgtm.review_acts_as_lgtm)', () => {
+  const review = (author: string, state: string, body = '', config = 'triage:\n  lgtm:\n    review_acts_as_lgtm: true\n', labels: string[] = []) =>
+    labelChanges(planTriage({ event: { source: 'review', action: 'created', body, author, authorIsBot: false, number: 7, isPull: true, commentId: 3, headSha: null, reviewState: state } }, snapshotOf({ config, item: { labels } })).effects)
+  it('a collaborator’s approval adds lgtm', () => expect(review('reviewer', 'approved')).toContain('+lgtm'))
+  it('requesting changes removes it', () => expect(review('reviewer', 'changes_requested', '', undefined, ['lgtm'])).toContain('-lgtm'))
+  it('the author’s or a reader’s approval does not', () => {
+    expect(review('contributor', 'approved')).not.toContain('+lgtm')
+    expect(review('member', 'approved')).not.toContain('+lgtm')
+  })
+  it('is off by default, as in Prow', () => expect(review('reviewer', 'approved', '', '')).not.toContain('+lgtm'))
+})

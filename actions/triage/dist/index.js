@@ -60815,7 +60815,8 @@ function toTriageEvent(eventName, payload) {
                 isPull: true,
                 // Reviews answer under their own id, so two reviews' replies never share a marker.
                 commentId: typeof review.id === 'number' ? review.id : null,
-                headSha: str(obj(pr.head).sha) || null
+                headSha: str(obj(pr.head).sha) || null,
+                reviewState: str(review.state).toLowerCase()
             };
         }
         case 'pull_request':
@@ -64144,9 +64145,9 @@ function needsOwners(intents, prAction, source, lgtmActsAsApprove) {
         return true;
     return intents.some((i) => i.command === 'approve' || i.command === 'auto-cc' || (lgtmActsAsApprove && i.command === 'lgtm'));
 }
-/** Returns whether any intent needs the commenter's permission. */
-function needsPermission(intents) {
-    return intents.some((i) => NEED_PERMISSION.has(i.command));
+/** Returns whether any intent (or a review, which may count as lgtm) needs the commenter's permission. */
+function needsPermission(intents, source) {
+    return source === 'review' || intents.some((i) => NEED_PERMISSION.has(i.command));
 }
 /**
  * Returns every label a plan for these intents may add or remove: the gate and status labels,
@@ -64345,6 +64346,27 @@ function recordLgtmTree(snapshot, work) {
     if (!work.lgtmGiven || !work.hasLabel(config.triage.labels.lgtm) || !item.treeSha || !config.triage.lgtm.store_tree_hash)
         return;
     work.actions.push({ type: 'comment.upsert', issue: item.number, marker: LGTM_TREE_MARKER, body: `LGTM label has been added.\n\n<details>\n\nGit tree hash: ${item.treeSha}\n\n</details>` });
+}
+/**
+ * `triage.lgtm.review_acts_as_lgtm`: a collaborator's GitHub review Approve adds `lgtm` (never the
+ * author's), Request changes removes it. A review body with `/lgtm` goes the comment way instead.
+ */
+function reviewAsLgtm(snapshot, reviewer, state, body, work) {
+    const { item, config } = snapshot;
+    if (!config.triage.lgtm.review_acts_as_lgtm || !item.isPullRequest || item.state !== 'open')
+        return;
+    if (/^\/(lgtm|remove-lgtm)\b/im.test(body))
+        return;
+    if (reviewer.toLowerCase() === item.author.toLowerCase() || !isCollaborator(snapshot, reviewer))
+        return;
+    if (state === 'approved') {
+        work.addLabel(config.triage.labels.lgtm);
+        work.lgtmGiven = true;
+    }
+    else if (state === 'changes_requested') {
+        work.removeLabel(config.triage.labels.lgtm);
+        work.lgtmGiven = false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/owners/history.ts
@@ -65480,6 +65502,8 @@ function planTriage({ event, prAction }, snapshot) {
         assignReviewers(snapshot, work);
     const skipped = !event ? null : event.action !== 'created' ? `text was ${event.action}; only new text runs commands` : event.author.toLowerCase() === snapshot.bot.toLowerCase() ? 'the comment is Shepherd’s own' : null;
     const intents = event && !skipped ? activeIntents(event.body, snapshot) : [];
+    if (event && !skipped && event.source === 'review')
+        reviewAsLgtm(snapshot, event.author, event.reviewState, event.body, work);
     if (event && !skipped)
         runIntents(intents, { snapshot, actor: event.author, work });
     if (needsOwners(intents, prAction, event?.source, snapshot.config.triage.approve.lgtm_acts_as_approve))
@@ -65522,7 +65546,7 @@ async function main() {
     // Ask GitHub only about the people this event's decisions depend on.
     const intents = event ? parseCommands(event.body) : [];
     const actors = new Set();
-    if (event && needsPermission(intents))
+    if (event && needsPermission(intents, event.source))
         actors.add(event.author);
     if (prAction === 'opened')
         actors.add(pullRequestAuthor(rt.payload) ?? '');

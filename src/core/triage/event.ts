@@ -17,6 +17,8 @@ export interface TriageEvent {
   commentId: number | null
   /** The PR head SHA when the payload carries it. */
   headSha: string | null
+  /** For reviews: `approved`, `changes_requested` or `commented`. */
+  reviewState?: string
 }
 
 export class UnsupportedEventError extends Error {}
@@ -72,7 +74,8 @@ export function toTriageEvent(eventName: string, payload: unknown): TriageEvent 
         isPull: true,
         // Reviews answer under their own id, so two reviews' replies never share a marker.
         commentId: typeof review.id === 'number' ? review.id : null,
-        headSha: str(obj(pr.head).sha) || null
+        headSha: str(obj(pr.head).sha) || null,
+        reviewState: str(review.state).toLowerCase()
       }
     }
     case 'pull_request':

@@ -13,9 +13,9 @@ export function needsOwners(intents: CommandIntent[], prAction: string | null | 
   return intents.some((i) => i.command === 'approve' || i.command === 'auto-cc' || (lgtmActsAsApprove && i.command === 'lgtm'))
 }
 
-/** Returns whether any intent needs the commenter's permission. */
-export function needsPermission(intents: CommandIntent[]): boolean {
-  return intents.some((i) => NEED_PERMISSION.has(i.command))
+/** Returns whether any intent (or a review, which may count as lgtm) needs the commenter's permission. */
+export function needsPermission(intents: CommandIntent[], source?: string | null): boolean {
+  return source === 'review' || intents.some((i) => NEED_PERMISSION.has(i.command))
 }
 
 /**

@@ -12,7 +12,7 @@ import type { TriageSnapshot } from './snapshot.js'
 import { WorkingItem } from './working.js'
 import { applyPullRequestEvent, type PullRequestAction } from './pull-request.js'
 import type { CommandContext, Handler } from './commands/context.js'
-import { hold, lgtm, resetLgtmOnPush } from './commands/review.js'
+import { hold, lgtm, resetLgtmOnPush, reviewAsLgtm } from './commands/review.js'
 import { applyApproval, applyOwnersLabels, assignReviewers, checkHeadOwners } from './approval.js'
 import { needsOwners } from './needs.js'
 import { commandEnabled } from './enabled.js'
@@ -118,6 +118,7 @@ export function planTriage({ event, prAction }: TriageInput, snapshot: TriageSna
   if (prAction === 'opened' && !(event && activeIntents(event.body, snapshot).some((i) => i.command === 'cc'))) assignReviewers(snapshot, work)
   const skipped = !event ? null : event.action !== 'created' ? `text was ${event.action}; only new text runs commands` : event.author.toLowerCase() === snapshot.bot.toLowerCase() ? 'the comment is Shepherd’s own' : null
   const intents = event && !skipped ? activeIntents(event.body, snapshot) : []
+  if (event && !skipped && event.source === 'review') reviewAsLgtm(snapshot, event.author, event.reviewState, event.body, work)
   if (event && !skipped) runIntents(intents, { snapshot, actor: event.author, work })
   if (needsOwners(intents, prAction, event?.source, snapshot.config.triage.approve.lgtm_acts_as_approve)) applyApproval(snapshot, event, work)
   recordLgtmTree(snapshot, work)

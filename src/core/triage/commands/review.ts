@@ -67,3 +67,21 @@ export function recordLgtmTree(snapshot: TriageSnapshot, work: WorkingItem): voi
   if (!work.lgtmGiven || !work.hasLabel(config.triage.labels.lgtm) || !item.treeSha || !config.triage.lgtm.store_tree_hash) return
   work.actions.push({ type: 'comment.upsert', issue: item.number, marker: LGTM_TREE_MARKER, body: `LGTM label has been added.\n\n<details>\n\nGit tree hash: ${item.treeSha}\n\n</details>` })
 }
+
+/**
+ * `triage.lgtm.review_acts_as_lgtm`: a collaborator's GitHub review Approve adds `lgtm` (never the
+ * author's), Request changes removes it. A review body with `/lgtm` goes the comment way instead.
+ */
+export function reviewAsLgtm(snapshot: TriageSnapshot, reviewer: string, state: string | undefined, body: string, work: WorkingItem): void {
+  const { item, config } = snapshot
+  if (!config.triage.lgtm.review_acts_as_lgtm || !item.isPullRequest || item.state !== 'open') return
+  if (/^\/(lgtm|remove-lgtm)\b/im.test(body)) return
+  if (reviewer.toLowerCase() === item.author.toLowerCase() || !isCollaborator(snapshot, reviewer)) return
+  if (state === 'approved') {
+    work.addLabel(config.triage.labels.lgtm)
+    work.lgtmGiven = true
+  } else if (state === 'changes_requested') {
+    work.removeLabel(config.triage.labels.lgtm)
+    work.lgtmGiven = false
+  }
+}
