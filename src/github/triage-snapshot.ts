@@ -170,15 +170,19 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
   const moreLabels = !!repo.labels.pageInfo?.hasNextPage
   const wantedLabels = moreLabels && options.labelNames ? options.labelNames(config) : []
   const changedOwners = options.headOwners && isPull && changedFiles && item.headRefOid ? changedFiles.filter((f) => /(^|\/)(OWNERS|OWNERS_ALIASES)$/.test(f.path)).map((f) => f.path) : []
+  const trustedOrgs = config.triage.trusted.orgs.filter((o) => o.toLowerCase() !== where.owner.toLowerCase())
+  const orgCheck = trustedOrgs.length && actors.length ? { logins: actors, orgs: trustedOrgs } : null
   const second =
-    (isPull && changedFiles && wantOwners) || wantedLabels.length || changedOwners.length
+    (isPull && changedFiles && wantOwners) || wantedLabels.length || changedOwners.length || orgCheck
       ? await secondRead(client, where, {
           rev: item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD',
           files: isPull && changedFiles && wantOwners ? changedFiles : null,
           labels: wantedLabels,
-          head: changedOwners.length ? { rev: item.headRefOid!, paths: changedOwners } : null
+          head: changedOwners.length ? { rev: item.headRefOid!, paths: changedOwners } : null,
+          orgs: orgCheck
         })
-      : { owners: {}, labels: [], head: {} }
+      : { owners: {}, labels: [], head: {}, orgs: {} as Record<string, string[]> }
+  for (const [login, orgs] of Object.entries(second.orgs)) if (users[login]) users[login].orgs = orgs
   const owners = second.owners
   if (moreLabels && options.labelNames && options.ownersLabels && changedFiles && Object.keys(owners).length) {
     const index = buildOwnersIndex(owners)
@@ -312,9 +316,11 @@ async function commentsOf(client: GitHubClient, where: RepoRef, item: ItemData):
 async function secondRead(
   client: GitHubClient,
   where: RepoRef,
-  want: { rev: string; files: ChangedFile[] | null; labels: string[]; head?: { rev: string; paths: string[] } | null }
-): Promise<{ owners: Record<string, string>; labels: { id: string; name: string }[]; head: Record<string, string | null> }> {
+  want: { rev: string; files: ChangedFile[] | null; labels: string[]; head?: { rev: string; paths: string[] } | null; orgs?: { logins: string[]; orgs: string[] } | null }
+): Promise<{ owners: Record<string, string>; labels: { id: string; name: string }[]; head: Record<string, string | null>; orgs: Record<string, string[]> }> {
   const headPaths = want.head?.paths ?? []
+  // Membership of the configured trusted organizations, per user (root fields beside the repository).
+  const pairs = (want.orgs?.logins ?? []).flatMap((login) => (want.orgs?.orgs ?? []).map((org) => ({ login, org })))
   const paths = want.files
     ? [...ownersCandidates(want.files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path]))).map((d) => (d ? `${d}/OWNERS` : 'OWNERS')), 'OWNERS_ALIASES']
     : []
@@ -324,17 +330,28 @@ async function secondRead(
     ...labels.map((_, i) => `l${i}: label(name: $l${i}) { id name }`),
     ...headPaths.map((_, i) => `h${i}: object(expression: $h${i}) { ... on Blob { text } }`)
   ].join('\n    ')
-  const vars = [...paths.map((_, i) => `, $f${i}: String!`), ...labels.map((_, i) => `, $l${i}: String!`), ...headPaths.map((_, i) => `, $h${i}: String!`)].join('')
+  const vars = [
+    ...paths.map((_, i) => `, $f${i}: String!`),
+    ...labels.map((_, i) => `, $l${i}: String!`),
+    ...headPaths.map((_, i) => `, $h${i}: String!`),
+    ...pairs.flatMap((_, i) => [`, $tu${i}: String!`, `, $to${i}: String!`])
+  ].join('')
+  const memberships = pairs.map((_, i) => `t${i}: user(login: $tu${i}) { organization(login: $to${i}) { login } }`).join('\n  ')
   const query = `query Second($owner: String!, $name: String!${vars}) {
   repository(owner: $owner, name: $name) {
-    ${fields}
+    ${fields || '__typename'}
   }
+  ${memberships}
 }`
   const variables: Record<string, unknown> = { owner: where.owner, name: where.repo }
   paths.forEach((p, i) => (variables[`f${i}`] = `${want.rev}:${p}`))
   labels.forEach((l, i) => (variables[`l${i}`] = l))
   headPaths.forEach((p, i) => (variables[`h${i}`] = `${want.head!.rev}:${p}`))
-  const data = await client.graphql<{ repository: Record<string, { text?: string | null; id?: string; name?: string } | null> }>(query, variables)
+  pairs.forEach((p, i) => {
+    variables[`tu${i}`] = p.login
+    variables[`to${i}`] = p.org
+  })
+  const data = await client.graphql<{ repository: Record<string, { text?: string | null; id?: string; name?: string } | null> } & Record<string, unknown>>(query, variables)
   const owners: Record<string, string> = {}
   paths.forEach((p, i) => {
     const text = data.repository[`f${i}`]?.text
@@ -343,5 +360,9 @@ async function secondRead(
   const found = labels.map((_, i) => data.repository[`l${i}`]).filter((l): l is { id: string; name: string } => !!l?.id && !!l.name)
   const head: Record<string, string | null> = {}
   headPaths.forEach((p, i) => (head[p] = data.repository[`h${i}`]?.text ?? null))
-  return { owners, labels: found, head }
+  const orgs: Record<string, string[]> = {}
+  pairs.forEach((p, i) => {
+    if ((data[`t${i}`] as { organization: unknown } | null)?.organization) (orgs[p.login] ??= []).push(p.org)
+  })
+  return { owners, labels: found, head, orgs }
 }

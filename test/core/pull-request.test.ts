@@ -99,6 +99,11 @@ describe('needs-ok-to-test', () => {
     expect(planPullRequest('opened', snap).filter((e) => 'label' in e && e.label === 'needs-ok-to-test')).toEqual([])
   })
 
+  it('trusts a member of a configured trusted organization', () => {
+    const snap = snapshotOf({ config: 'triage:\n  trusted:\n    orgs: [friends]\n', users: { contributor: { orgs: ['friends'] } } })
+    expect(planPullRequest('opened', snap).filter((e) => 'label' in e && e.label === 'needs-ok-to-test')).toEqual([])
+  })
+
   it('does nothing when configured off', () => {
     const snap = snapshotOf({ config: 'triage:\n  ok_to_test:\n    require_ok_to_test_for_untrusted: false\n' })
     expect(planPullRequest('opened', snap).filter((e) => e.type === 'comment.create')).toEqual([])

@@ -111,6 +111,16 @@ describe('the triage snapshot loader', () => {
     expect(sim.requests.map((r) => r.route)).toEqual(['graphql', 'graphql'])
   })
 
+  it('asks GitHub whether actors belong to the configured trusted organizations', async () => {
+    const f = fixture()
+    f.orgs!.push({ login: 'friends', members: ['contributor'] })
+    f.repos![0].files!['.github/shepherd.yml'] = 'triage:\n  trusted:\n    orgs: [friends]\n'
+    await sim.reset(f)
+    const { snapshot } = await loadSnapshot(gh, { owner: 'acme', repo: 'big' }, { number: 1, configPath: '.github/shepherd.yml', bot: 'x', actors: ['contributor', 'reviewer'], owners: false })
+    expect(snapshot.users.contributor.orgs).toEqual(['friends'])
+    expect(snapshot.users.reviewer.orgs).toBeUndefined()
+  })
+
   it('fails clearly for an item that does not exist', async () => {
     await expect(loadSnapshot(gh, { owner: 'acme', repo: 'big' }, { number: 99, configPath: '.github/shepherd.yml', bot: 'x', actors: [] })).rejects.toThrow(/acme\/big#99 does not exist|Could not resolve/)
   })

@@ -60587,14 +60587,20 @@ async function loadSnapshot(client, where, options) {
     const moreLabels = !!repo.labels.pageInfo?.hasNextPage;
     const wantedLabels = moreLabels && options.labelNames ? options.labelNames(config) : [];
     const changedOwners = options.headOwners && isPull && changedFiles && item.headRefOid ? changedFiles.filter((f) => /(^|\/)(OWNERS|OWNERS_ALIASES)$/.test(f.path)).map((f) => f.path) : [];
-    const second = (isPull && changedFiles && wantOwners) || wantedLabels.length || changedOwners.length
+    const trustedOrgs = config.triage.trusted.orgs.filter((o) => o.toLowerCase() !== where.owner.toLowerCase());
+    const orgCheck = trustedOrgs.length && actors.length ? { logins: actors, orgs: trustedOrgs } : null;
+    const second = (isPull && changedFiles && wantOwners) || wantedLabels.length || changedOwners.length || orgCheck
         ? await secondRead(client, where, {
             rev: item.baseRef?.target.oid ?? item.baseRefName ?? 'HEAD',
             files: isPull && changedFiles && wantOwners ? changedFiles : null,
             labels: wantedLabels,
-            head: changedOwners.length ? { rev: item.headRefOid, paths: changedOwners } : null
+            head: changedOwners.length ? { rev: item.headRefOid, paths: changedOwners } : null,
+            orgs: orgCheck
         })
-        : { owners: {}, labels: [], head: {} };
+        : { owners: {}, labels: [], head: {}, orgs: {} };
+    for (const [login, orgs] of Object.entries(second.orgs))
+        if (users[login])
+            users[login].orgs = orgs;
     const owners = second.owners;
     if (moreLabels && options.labelNames && options.ownersLabels && changedFiles && Object.keys(owners).length) {
         const index = buildOwnersIndex(owners);
@@ -60724,6 +60730,8 @@ async function triage_snapshot_commentsOf(client, where, item) {
  */
 async function secondRead(client, where, want) {
     const headPaths = want.head?.paths ?? [];
+    // Membership of the configured trusted organizations, per user (root fields beside the repository).
+    const pairs = (want.orgs?.logins ?? []).flatMap((login) => (want.orgs?.orgs ?? []).map((org) => ({ login, org })));
     const paths = want.files
         ? [...ownersCandidates(want.files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path]))).map((d) => (d ? `${d}/OWNERS` : 'OWNERS')), 'OWNERS_ALIASES']
         : [];
@@ -60733,16 +60741,27 @@ async function secondRead(client, where, want) {
         ...labels.map((_, i) => `l${i}: label(name: $l${i}) { id name }`),
         ...headPaths.map((_, i) => `h${i}: object(expression: $h${i}) { ... on Blob { text } }`)
     ].join('\n    ');
-    const vars = [...paths.map((_, i) => `, $f${i}: String!`), ...labels.map((_, i) => `, $l${i}: String!`), ...headPaths.map((_, i) => `, $h${i}: String!`)].join('');
+    const vars = [
+        ...paths.map((_, i) => `, $f${i}: String!`),
+        ...labels.map((_, i) => `, $l${i}: String!`),
+        ...headPaths.map((_, i) => `, $h${i}: String!`),
+        ...pairs.flatMap((_, i) => [`, $tu${i}: String!`, `, $to${i}: String!`])
+    ].join('');
+    const memberships = pairs.map((_, i) => `t${i}: user(login: $tu${i}) { organization(login: $to${i}) { login } }`).join('\n  ');
     const query = `query Second($owner: String!, $name: String!${vars}) {
   repository(owner: $owner, name: $name) {
-    ${fields}
+    ${fields || '__typename'}
   }
+  ${memberships}
 }`;
     const variables = { owner: where.owner, name: where.repo };
     paths.forEach((p, i) => (variables[`f${i}`] = `${want.rev}:${p}`));
     labels.forEach((l, i) => (variables[`l${i}`] = l));
     headPaths.forEach((p, i) => (variables[`h${i}`] = `${want.head.rev}:${p}`));
+    pairs.forEach((p, i) => {
+        variables[`tu${i}`] = p.login;
+        variables[`to${i}`] = p.org;
+    });
     const data = await client.graphql(query, variables);
     const owners = {};
     paths.forEach((p, i) => {
@@ -60753,7 +60772,12 @@ async function secondRead(client, where, want) {
     const found = labels.map((_, i) => data.repository[`l${i}`]).filter((l) => !!l?.id && !!l.name);
     const head = {};
     headPaths.forEach((p, i) => (head[p] = data.repository[`h${i}`]?.text ?? null));
-    return { owners, labels: found, head };
+    const orgs = {};
+    pairs.forEach((p, i) => {
+        if (data[`t${i}`]?.organization)
+            (orgs[p.login] ??= []).push(p.org);
+    });
+    return { owners, labels: found, head, orgs };
 }
 
 ;// CONCATENATED MODULE: ./src/core/triage/event.ts
@@ -64041,13 +64065,16 @@ function isOrgMember(snapshot, login) {
 }
 /**
  * Returns whether the user is trusted to have CI run on their code (Prow's trigger.TrustedUser):
- * Shepherd itself, an org member, a collaborator, or a member of a configured trusted team.
+ * Shepherd itself, an org member, a collaborator, or a member of a configured trusted org or team.
  */
 function isTrusted(snapshot, login) {
     if (login.toLowerCase() === snapshot.bot.toLowerCase())
         return true;
     const user = userOf(snapshot, login);
     if (user.orgMember || WRITE.has(user.permission))
+        return true;
+    const trustedOrgs = new Set(snapshot.config.triage.trusted.orgs.map((o) => o.toLowerCase()));
+    if ((user.orgs ?? []).some((o) => trustedOrgs.has(o.toLowerCase())))
         return true;
     const trustedTeams = new Set(snapshot.config.triage.trusted.teams.map((t) => t.toLowerCase()));
     return user.teams.some((t) => trustedTeams.has(t.toLowerCase()));

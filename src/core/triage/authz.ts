@@ -23,12 +23,14 @@ export function isOrgMember(snapshot: TriageSnapshot, login: string): boolean {
 
 /**
  * Returns whether the user is trusted to have CI run on their code (Prow's trigger.TrustedUser):
- * Shepherd itself, an org member, a collaborator, or a member of a configured trusted team.
+ * Shepherd itself, an org member, a collaborator, or a member of a configured trusted org or team.
  */
 export function isTrusted(snapshot: TriageSnapshot, login: string): boolean {
   if (login.toLowerCase() === snapshot.bot.toLowerCase()) return true
   const user = userOf(snapshot, login)
   if (user.orgMember || WRITE.has(user.permission)) return true
+  const trustedOrgs = new Set(snapshot.config.triage.trusted.orgs.map((o) => o.toLowerCase()))
+  if ((user.orgs ?? []).some((o) => trustedOrgs.has(o.toLowerCase()))) return true
   const trustedTeams = new Set(snapshot.config.triage.trusted.teams.map((t) => t.toLowerCase()))
   return user.teams.some((t) => trustedTeams.has(t.toLowerCase()))
 }

@@ -72,6 +72,8 @@ export interface SnapshotUser {
   orgMember: boolean
   /** Teams as `org/slug`. */
   teams: string[]
+  /** Which of the configured `triage.trusted.orgs` the user belongs to (when any are configured). */
+  orgs?: string[]
 }
 
 export interface SnapshotRun {
