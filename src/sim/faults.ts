@@ -4,6 +4,8 @@
  * connection. The same seed and requests give the same faults.
  */
 
+import { seededRandom } from '../core/random.js'
+
 export type FaultKind = 'status' | 'secondary-rate-limit' | 'rate-limit' | 'latency' | 'drop'
 
 export interface FaultRule {
@@ -25,18 +27,6 @@ export interface FaultRule {
 
 interface ActiveRule extends FaultRule {
   hits: number
-}
-
-/** Returns a deterministic PRNG (mulberry32) yielding floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** The set of active fault rules with its random source. */

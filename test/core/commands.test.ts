@@ -1,3 +1,4 @@
+import { seededRandom } from '../../src/core/random.js'
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { commandLines } from '../../src/core/commands/lines.js'
@@ -469,16 +470,6 @@ describe('grammar helpers', () => {
 // ---------------------------------------------------------------------------------------------
 // Fuzz: random comments that mix command words, whitespace, unicode, fences, quotes and comments.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const FUZZ_BODIES = 12_000
 const WORDS = [...COMMAND_SPECS.flatMap((s) => [s.word, ...s.aliases]), 'usr', 'foo', 'transfer-issue', 'lgtmx']
@@ -524,7 +515,7 @@ function boundsHold(i: CommandIntent): boolean {
 
 describe('fuzz', () => {
   it(`parses ${FUZZ_BODIES} random comments without throwing, inside the body, deterministically`, () => {
-    const rand = mulberry32(0x5eed)
+    const rand = seededRandom(0x5eed)
     const seen = new Set<string>()
     let intents = 0
     for (let n = 0; n < FUZZ_BODIES; n++) {

@@ -4,7 +4,7 @@ import { parseOwnersAliases, parseOwnersFile, MAX_OWNERS_FILE_LENGTH } from '../
 import { compileFilter, filterMatches } from '../../src/core/owners/regex.js'
 import { fastYamlTree } from '../../src/core/owners/fast-yaml.js'
 import { slowYamlTree, type YNode } from '../../src/core/owners/yaml-tree.js'
-import { seededRandom } from '../../src/core/owners/random.js'
+import { seededRandom } from '../../src/core/random.js'
 
 const parse = (text: string, path = 'pkg/OWNERS') => parseOwnersFile(path, text)
 const messages = (text: string) => parse(text).errors.map((e) => `${e.line}:${e.column}: ${e.message}`)

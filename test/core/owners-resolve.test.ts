@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { approvalState } from '../../src/core/owners/approve.js'
 import { selectReviewers } from '../../src/core/owners/blunderbuss.js'
 import { renderApprovalNotifier } from '../../src/core/owners/notifier.js'
-import { seededRandom } from '../../src/core/owners/random.js'
+import { seededRandom } from '../../src/core/random.js'
 import { buildOwnersIndex, entriesForPath, ownersForPath, validateOwners } from '../../src/core/owners/resolve.js'
 
 const repo = buildOwnersIndex({

@@ -64461,9 +64461,10 @@ function approvalsFromHistory(history, author, options, bot) {
     return approvals;
 }
 
-;// CONCATENATED MODULE: ./src/core/owners/random.ts
+;// CONCATENATED MODULE: ./src/core/random.ts
 /**
- * A small seeded PRNG, so that choices that look random (suggested approvers, reviewers) are the
+ * A small seeded PRNG, so that choices that look random (suggested approvers, reviewers, injected
+ * faults) are the
  * same on every run for one PR and differ across PRs — Prow seeds Go's math/rand with the PR
  * number for the same reason. The sequence differs from Go's, so Shepherd's picks differ from Prow's.
  */

@@ -7,7 +7,7 @@
  * areas get their reviewers first.
  */
 import { normLogin } from './parse.js'
-import { seededRandom } from './random.js'
+import { seededRandom } from '../random.js'
 import { closestOwnersDir, entriesForPath, ownersForPath, type OwnersIndex } from './resolve.js'
 
 /** What selectReviewers needs. */

@@ -3,7 +3,7 @@
  * OWNERS file a PR still needs. Prow's greedy cover (approvers/owners.go GetSuggestedApprovers)
  * with its counter bug fixed, assignees preferred, and redundant picks dropped afterwards.
  */
-import { seededRandom, shuffled } from './random.js'
+import { seededRandom, shuffled } from '../random.js'
 
 /** One changed file still waiting for approval. */
 export interface PendingFile {
