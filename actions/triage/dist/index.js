@@ -65525,11 +65525,11 @@ function planTriage({ event, prAction }, snapshot) {
         checkHeadOwners(snapshot, work);
     if (prAction === 'closed')
         cherryPicksOnMerge(snapshot, work);
-    // Blunderbuss on open, unless the author already asked for reviewers with /cc in the body.
-    if (prAction === 'opened' && !(event && activeIntents(event.body, snapshot).some((i) => i.command === 'cc')))
-        assignReviewers(snapshot, work);
     const skipped = !event ? null : event.action !== 'created' ? `text was ${event.action}; only new text runs commands` : event.author.toLowerCase() === snapshot.bot.toLowerCase() ? 'the comment is Shepherd’s own' : null;
     const intents = event && !skipped ? activeIntents(event.body, snapshot) : [];
+    // Blunderbuss on open, unless the author already asked for reviewers with /cc in the body.
+    if (prAction === 'opened' && !intents.some((i) => i.command === 'cc'))
+        assignReviewers(snapshot, work);
     if (event && !skipped && event.source === 'review')
         reviewAsLgtm(snapshot, event.author, event.reviewState, event.body, work);
     if (event && !skipped)
