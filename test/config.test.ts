@@ -33,7 +33,8 @@ const DEFAULTS: ShepherdConfig = {
     blunderbuss: { reviewer_count: 2 },
     approve: { require_self_approval: false, lgtm_acts_as_approve: false, ignore_review_state: false },
     label_families: ['kind', 'priority', 'area', 'sig', 'triage', 'wg', 'committee', 'language'],
-    test_workflows: {}
+    test_workflows: {},
+    milestone: { maintainers_team: '' }
   },
   merge_queue: {
     branches: [],
@@ -69,6 +70,7 @@ triage:
   approve: {require_self_approval: true, lgtm_acts_as_approve: true, ignore_review_state: true}
   label_families: [kind]
   test_workflows: {unit: unit.yml}
+  milestone: {maintainers_team: acme/release-team}
 merge_queue:
   branches: [main]
   labels: [ready]
@@ -118,7 +120,8 @@ describe('parseConfig: valid files', () => {
           blunderbuss: { reviewer_count: 0 },
           approve: { require_self_approval: true, lgtm_acts_as_approve: true, ignore_review_state: true },
           label_families: ['kind'],
-          test_workflows: { unit: 'unit.yml' }
+          test_workflows: { unit: 'unit.yml' },
+          milestone: { maintainers_team: 'acme/release-team' }
         },
         merge_queue: {
           branches: ['main'],

@@ -180,6 +180,21 @@ export const shepherdConfigSchema = {
           type: 'object',
           additionalProperties: { type: 'string', pattern: '^[^/]+\\.ya?ml$' },
           default: {}
+        },
+        milestone: {
+          description: 'The `/milestone` command.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            maintainers_team: {
+              description:
+                'Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow\'s milestone maintainers team); empty lets collaborators (write permission or more) set them.',
+              type: 'string',
+              pattern: '^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$',
+              default: ''
+            }
+          }
         }
       }
     },
@@ -322,6 +337,7 @@ export interface TriageConfig {
   approve: { require_self_approval: boolean; lgtm_acts_as_approve: boolean; ignore_review_state: boolean }
   label_families: string[]
   test_workflows: Record<string, string>
+  milestone: { maintainers_team: string }
 }
 
 /** `merge_queue` after defaults. */
