@@ -2,28 +2,42 @@
 // Bundles every actions/<name>/main.ts with ncc into actions/<name>/dist/ (ESM, because the
 // package is "type": "module"). Usage: node scripts/build-bundles.mjs [--out DIR] [name...]
 // With --out the bundles go to DIR/<name>/ instead (the bundle check compares those).
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
+//
+// `undici` is not bundled into index.js: scripts/bundle/undici-lazy.mjs stands in for it and loads
+// the real one (dist/undici.cjs, bundled separately) only when a proxy is configured; see there.
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import ncc from '@vercel/ncc'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
 const outIdx = args.indexOf('--out')
 const outRoot = outIdx >= 0 ? args.splice(outIdx, 2)[1] : null
 const names = args.length ? args : readdirSync(join(root, 'actions')).filter((n) => existsSync(join(root, 'actions', n, 'main.ts')))
-const ncc = join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js')
+const options = { quiet: true, target: 'es2023', sourceMapRegister: false, minify: false, cache: false }
+
+/** ncc's output for one entry: the code, and any assets (none are expected). */
+async function bundle(entry, extra = {}) {
+  const { code, assets } = await ncc(join(root, entry), { ...options, ...extra })
+  const unexpected = Object.keys(assets ?? {}).filter((a) => a !== 'package.json')
+  if (unexpected.length) throw new Error(`${entry}: ncc emitted assets the build does not copy: ${unexpected.join(', ')}`)
+  return code
+}
+
+const undici = await bundle('scripts/bundle/undici-entry.cjs')
+const lazy = readFileSync(join(root, 'scripts/bundle/undici-lazy.mjs'), 'utf8')
 
 for (const name of names) {
   const out = outRoot ? join(outRoot, name) : join(root, 'actions', name, 'dist')
+  const started = Date.now()
+  const code = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs' } })
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
-  const started = Date.now()
-  execFileSync(process.execPath, [ncc, 'build', join('actions', name, 'main.ts'), '-o', out, '--quiet', '--no-source-map-register', '--target', 'es2023'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit']
-  })
-  // ncc writes {"type":"module"} beside an ESM bundle; keep it explicit so it is never lost.
+  writeFileSync(join(out, 'index.js'), code)
+  writeFileSync(join(out, 'undici-lazy.mjs'), lazy)
+  writeFileSync(join(out, 'undici.cjs'), undici)
+  // Keep the package type explicit so index.js is always read as ESM.
   writeFileSync(join(out, 'package.json'), '{"type":"module"}\n')
   console.log(`built actions/${name} in ${((Date.now() - started) / 1000).toFixed(1)}s`)
 }

@@ -3,9 +3,10 @@
  * Every problem is reported with the line and column of the offending key or value, so a user can
  * fix the whole file in one go. Pure: the caller reads the file (from the default branch).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml'
 import { shepherdConfigSchema, type ShepherdConfig } from './schema.js'
+import { validate as generatedValidate } from './validate.generated.js'
 
 /** Where the configuration lives in a repository. */
 export const CONFIG_FILE = '.github/shepherd.yml'
@@ -39,13 +40,12 @@ export class ConfigInvalidError extends Error {
 type Segment = string | number
 type Position = { line: number; column: number }
 
-let validator: ValidateFunction | undefined
-
-/** The schema compiled once; `useDefaults` fills in every absent key while validating. */
-function compiled(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true }).compile(shepherdConfigSchema)
-  return validator
-}
+/**
+ * The schema's validator: Ajv's standalone code, generated at build time by
+ * scripts/gen-config-validator.mjs (`allErrors`, `useDefaults` fills in every absent key while
+ * validating, `verbose`, `strict`). A test keeps it equal to what Ajv compiles from schema.ts.
+ */
+const validate = generatedValidate as ValidateFunction
 
 /**
  * Returns the configuration in `text` (the contents of `file`) with every default applied; `null`
@@ -72,7 +72,6 @@ export function parseConfig(text: string | null, file = CONFIG_FILE): ShepherdCo
   } catch (e) {
     throw new ConfigInvalidError(file, [{ path: '', line: 1, column: 1, message: (e as Error).message }])
   }
-  const validate = compiled()
   if (!validate(data)) throw new ConfigInvalidError(file, schemaErrors(validate.errors ?? [], data, doc, at))
   return data as ShepherdConfig
 }

@@ -1,0 +1,2 @@
+// The real undici for scripts/bundle/undici-lazy.mjs, bundled as dist/undici.cjs.
+module.exports = require('undici')
