@@ -5,6 +5,7 @@
 import { join } from 'node:path'
 import { GitRepo } from './git.js'
 import { ensureLabel, newComment, newIssue } from './issues.js'
+import { milestoneByTitle, newMilestone } from './milestones.js'
 import type { Permission, SimIssue, SimRepo, SimState, TokenKind } from './state.js'
 import { PERMISSION_ORDER, ensureUser, nextId, now } from './state.js'
 
@@ -12,6 +13,14 @@ export interface FixtureLabel {
   name: string
   color?: string
   description?: string
+}
+
+export interface FixtureMilestone {
+  title: string
+  description?: string
+  state?: 'open' | 'closed'
+  /** ISO date-time. */
+  dueOn?: string
 }
 
 export interface FixtureBranch {
@@ -35,6 +44,8 @@ export interface FixturePull {
   reviews?: FixtureReview[]
   /** Logins whose review is requested. */
   requestedReviewers?: string[]
+  /** Title of one of the repository's milestones. */
+  milestone?: string
 }
 
 export interface FixtureReview {
@@ -61,6 +72,8 @@ export interface FixtureIssue {
   user: string
   labels?: string[]
   state?: 'open' | 'closed'
+  /** Title of one of the repository's milestones. */
+  milestone?: string
 }
 
 export interface FixtureComment {
@@ -77,6 +90,8 @@ export interface FixtureRepo {
   /** login → permission (read, triage, write, maintain, admin). */
   collaborators?: Record<string, Permission>
   labels?: FixtureLabel[]
+  /** Milestones, numbered from 1 in this order. */
+  milestones?: FixtureMilestone[]
   /** Files of the initial commit on the default branch. */
   files?: Record<string, string>
   branches?: Record<string, FixtureBranch>
@@ -166,6 +181,7 @@ async function loadRepo(state: SimState, r: FixtureRepo, dataDir: string, where:
     gitDir: git.dir,
     collaborators: new Map(),
     labels: new Map(),
+    milestones: new Map(),
     issues: new Map(),
     comments: new Map(),
     reviews: new Map(),
@@ -173,7 +189,8 @@ async function loadRepo(state: SimState, r: FixtureRepo, dataDir: string, where:
     checkRuns: new Map(),
     workflowRuns: new Map(),
     workflows: [...(r.workflows ?? [])],
-    nextNumber: 1
+    nextNumber: 1,
+    nextMilestone: 1
   }
   for (const [login, p] of Object.entries(r.collaborators ?? {})) {
     checkPermission(p, `${where}.collaborators.${login}`)
@@ -181,6 +198,13 @@ async function loadRepo(state: SimState, r: FixtureRepo, dataDir: string, where:
     repo.collaborators.set(login, p)
   }
   for (const l of r.labels ?? []) ensureLabel(state, repo, l.name, l.color, l.description)
+  for (const [j, m] of (r.milestones ?? []).entries()) {
+    check(typeof m.title === 'string' && m.title, `${where}.milestones[${j}].title`, 'must be a non-empty string')
+    check(!milestoneByTitle(repo, m.title), `${where}.milestones[${j}].title`, `milestone ${JSON.stringify(m.title)} is defined twice`)
+    check(m.state === undefined || m.state === 'open' || m.state === 'closed', `${where}.milestones[${j}].state`, 'must be open or closed')
+    check(m.dueOn === undefined || !Number.isNaN(Date.parse(m.dueOn)), `${where}.milestones[${j}].dueOn`, 'must be an ISO date-time')
+    newMilestone(state, repo, { title: m.title, description: m.description, state: m.state, dueOn: m.dueOn ? new Date(m.dueOn).toISOString().replace(/\.\d{3}Z$/, 'Z') : null, creator: r.owner })
+  }
 
   const tree = await git.writeTree(null, { 'README.md': `# ${r.name}\n`, ...(r.files ?? {}) })
   const root = await git.commitTree(tree, [], 'Initial commit')
@@ -251,5 +275,9 @@ function fixtureIssue(state: SimState, repo: SimRepo, i: FixtureIssue | FixtureP
   check(!repo.issues.has(number), `${where}.number`, `#${number} is used twice`)
   ensureUser(state, i.user)
   for (const l of i.labels ?? []) ensureLabel(state, repo, l)
-  return newIssue(state, repo, { number, title: i.title, body: i.body, user: i.user, labels: i.labels })
+  const milestone = i.milestone === undefined ? undefined : milestoneByTitle(repo, i.milestone)
+  check(i.milestone === undefined || milestone, `${where}.milestone`, `no milestone ${JSON.stringify(i.milestone)} in ${repo.owner}/${repo.name}.milestones`)
+  const issue = newIssue(state, repo, { number, title: i.title, body: i.body, user: i.user, labels: i.labels })
+  issue.milestone = milestone?.number ?? null
+  return issue
 }

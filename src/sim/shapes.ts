@@ -2,7 +2,7 @@
  * REST shapes of simulator objects, as GitHub returns them (checked against the OpenAPI response
  * schemas in tests). Also used for webhook payloads, which share these shapes.
  */
-import type { SimComment, SimIssue, SimLabel, SimRepo, SimState } from './state.js'
+import type { SimComment, SimIssue, SimLabel, SimMilestone, SimRepo, SimState } from './state.js'
 import { ensureUser } from './state.js'
 
 const nodeId = (kind: string, id: number): string => Buffer.from(`0:${kind}${id}`).toString('base64')
@@ -123,6 +123,36 @@ export function labelPayload(state: SimState, repo: SimRepo, label: SimLabel): R
   }
 }
 
+/** Returns the milestone shape, with its open and closed issue counts (pull requests count too, as on GitHub). */
+export function milestonePayload(state: SimState, repo: SimRepo, m: SimMilestone): Record<string, unknown> {
+  const api = `${state.baseUrl}/repos/${repo.owner}/${repo.name}`
+  const items = [...repo.issues.values()].filter((i) => i.milestone === m.number)
+  return {
+    url: `${api}/milestones/${m.number}`,
+    html_url: `${state.baseUrl}/${repo.owner}/${repo.name}/milestone/${m.number}`,
+    labels_url: `${api}/milestones/${m.number}/labels`,
+    id: m.id,
+    node_id: nodeId('Milestone', m.id),
+    number: m.number,
+    state: m.state,
+    title: m.title,
+    description: m.description,
+    creator: userPayload(state, m.creator),
+    open_issues: items.filter((i) => i.state === 'open').length,
+    closed_issues: items.filter((i) => i.state === 'closed').length,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+    closed_at: m.closedAt,
+    due_on: m.dueOn
+  }
+}
+
+/** Returns the milestone shape of the issue's milestone, or null. */
+function issueMilestone(state: SimState, repo: SimRepo, issue: SimIssue): Record<string, unknown> | null {
+  const m = issue.milestone === null ? undefined : repo.milestones.get(issue.milestone)
+  return m ? milestonePayload(state, repo, m) : null
+}
+
 /** Returns the author_association GitHub would report for a login on a repository. */
 export function authorAssociation(state: SimState, repo: SimRepo, login: string): string {
   if (login === repo.owner) return 'OWNER'
@@ -155,7 +185,7 @@ export function issuePayload(state: SimState, repo: SimRepo, issue: SimIssue): R
     labels: issue.labels.map((n) => labelPayload(state, repo, repo.labels.get(n)!)),
     assignee: issue.assignees[0] ? userPayload(state, issue.assignees[0]) : null,
     assignees: issue.assignees.map((a) => userPayload(state, a)),
-    milestone: null,
+    milestone: issueMilestone(state, repo, issue),
     locked: issue.locked,
     active_lock_reason: null,
     comments,
@@ -238,7 +268,7 @@ export function pullPayload(
     user: base.user,
     body: issue.body,
     labels: base.labels,
-    milestone: null,
+    milestone: base.milestone,
     active_lock_reason: null,
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,

@@ -48,6 +48,19 @@ export interface SimLabel {
   default: boolean
 }
 
+export interface SimMilestone {
+  id: number
+  number: number
+  title: string
+  description: string | null
+  state: 'open' | 'closed'
+  dueOn: string | null
+  creator: string
+  createdAt: string
+  updatedAt: string
+  closedAt: string | null
+}
+
 export interface SimPull {
   head: { ref: string; sha: string }
   base: { ref: string; sha: string }
@@ -69,6 +82,7 @@ export interface SimIssue {
   user: string
   labels: string[]
   assignees: string[]
+  /** Number of the repository milestone the issue is in. */
   milestone: number | null
   locked: boolean
   createdAt: string
@@ -150,6 +164,8 @@ export interface SimRepo {
   gitDir: string
   collaborators: Map<string, Permission>
   labels: Map<string, SimLabel>
+  /** Milestones by number. */
+  milestones: Map<number, SimMilestone>
   issues: Map<number, SimIssue>
   comments: Map<number, SimComment>
   reviews: Map<number, SimReview>
@@ -159,6 +175,8 @@ export interface SimRepo {
   /** Workflow files known to exist (for dispatch), by file name. */
   workflows: string[]
   nextNumber: number
+  /** Milestones are numbered on their own, from 1; a deleted milestone's number is not reused. */
+  nextMilestone: number
 }
 
 export interface SimEvent {

@@ -107,7 +107,7 @@ function qualifier(key: string, value: string, quoted: boolean): Predicate | nul
     case 'no':
       if (v === 'label') return (h) => h.issue.labels.length === 0
       if (v === 'assignee') return (h) => h.issue.assignees.length === 0
-      if (v === 'milestone') return () => true
+      if (v === 'milestone') return (h) => h.issue.milestone === null
       return () => false
     case 'base':
       return (h) => !!h.issue.pull && lower(h.issue.pull.base.ref) === v
@@ -150,6 +150,10 @@ function qualifier(key: string, value: string, quoted: boolean): Predicate | nul
     case 'comments':
       return (h) => inRange([...h.repo.comments.values()].filter((c) => c.issueNumber === h.issue.number).length, value, 'number')
     case 'milestone':
+      return (h) => {
+        const m = h.issue.milestone === null ? undefined : h.repo.milestones.get(h.issue.milestone)
+        return !!m && values.includes(lower(m.title))
+      }
     case 'project':
     case 'linked':
     case 'reason':

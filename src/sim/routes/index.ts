@@ -3,6 +3,7 @@ import type { RouteTable } from '../context.js'
 import { repoRoutes } from './repos.js'
 import { orgRoutes } from './orgs.js'
 import { issueRoutes } from './issues.js'
+import { milestoneRoutes } from './milestones.js'
 import { gitRoutes } from './git.js'
 import { branchRoutes } from './branches.js'
 import { pullRoutes } from './pulls.js'
@@ -17,6 +18,7 @@ export function restRoutes(): RouteTable {
     ...repoRoutes,
     ...orgRoutes,
     ...issueRoutes,
+    ...milestoneRoutes,
     ...gitRoutes,
     ...branchRoutes,
     ...pullRoutes,

@@ -5,6 +5,7 @@ import { commentPayload, issuePayload, labelPayload, userPayload } from '../shap
 import type { SimComment, SimIssue, SimRepo } from '../state.js'
 import { ensureUser, nextId, now } from '../state.js'
 import { addComment, addLabels, assign, deleteComment, editComment, emitIssue, ensureLabel, newIssue, removeLabel, setLabels, unassign } from '../issues.js'
+import { setIssueMilestone } from '../milestones.js'
 
 function issueOf(ctx: RouteContext, repo: SimRepo): SimIssue {
   const issue = repo.issues.get(Number(ctx.params.issue_number))
@@ -28,6 +29,14 @@ function commentOf(ctx: RouteContext, repo: SimRepo): SimComment {
 function labelNames(body: unknown): string[] {
   const list = Array.isArray(body) ? body : ((body as { labels?: unknown[] } | undefined)?.labels ?? [])
   return list.map((l) => (typeof l === 'string' ? l : (l as { name: string }).name))
+}
+
+/** The milestone a PATCH names: its number (GitHub's schema also allows a string, read here as digits), or null for none. Throws 422 for an unknown one. */
+function milestoneNumber(repo: SimRepo, value: unknown): number | null {
+  if (value === null) return null
+  const n = typeof value === 'number' ? value : /^\d+$/.test(String(value)) ? Number(value) : NaN
+  if (!repo.milestones.has(n)) throw new HttpError(422, 'Validation Failed', { errors: [{ value, resource: 'Issue', field: 'milestone', code: 'invalid' }] })
+  return n
 }
 
 const issueLabels = (ctx: RouteContext, repo: SimRepo, issue: SimIssue) => issue.labels.map((n) => labelPayload(ctx.state, repo, repo.labels.get(n)!))
@@ -84,6 +93,10 @@ export const issueRoutes: RouteTable = {
     if (Array.isArray(b.labels)) {
       ctx.require(repo, 'triage')
       setLabels(ctx, repo, issue, labelNames(b.labels))
+    }
+    if (b.milestone !== undefined) {
+      ctx.require(repo, 'triage')
+      setIssueMilestone(ctx, repo, issue, milestoneNumber(repo, b.milestone))
     }
     return { status: 200, body: issuePayload(ctx.state, repo, issue) }
   },

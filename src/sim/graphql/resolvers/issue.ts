@@ -10,6 +10,7 @@ import { latestReviews, reviewsOf, rollupState } from '../derive.js'
 import { actorModel, userModel } from './actors.js'
 import { issueState, listIssues, repoModel } from './repository.js'
 import { allRefs, commitModel, refModel } from './git.js'
+import { milestoneModel } from './milestone.js'
 
 const atLeast = (have: string, needed: string) => PERMISSION_ORDER.indexOf(have as never) >= PERMISSION_ORDER.indexOf(needed as never)
 
@@ -142,7 +143,10 @@ function shared(ctx: GqlContext, repo: SimRepo, issue: SimIssue, type: 'Issue' |
     closedAt: issue.closedAt,
     locked: issue.locked,
     activeLockReason: null,
-    milestone: null,
+    milestone: () => {
+      const m = issue.milestone === null ? undefined : repo.milestones.get(issue.milestone)
+      return m ? milestoneModel(ctx, repo, m) : null
+    },
     url: `${ctx.state.baseUrl}${path}`,
     resourcePath: path,
     viewerDidAuthor: issue.user === ctx.viewer,

@@ -9,6 +9,7 @@ import { actorModel, botModel, findOrg, findUser, orgModel, teamModel, userModel
 import { repoModel } from './repository.js'
 import { commentModel, issueModel, issueOrPullModel, labelModel, pullModel, reviewModel } from './issue.js'
 import { commitModel, objectById, refModel, allRefs } from './git.js'
+import { milestoneModel } from './milestone.js'
 
 export const RATE_LIMIT = 5000
 
@@ -91,6 +92,11 @@ export async function nodeById(ctx: GqlContext, id: string): Promise<Model | nul
       case 'Label': {
         const l = [...repo.labels.values()].find((x) => x.id === num)
         if (l) return labelModel(ctx, repo, l)
+        break
+      }
+      case 'Milestone': {
+        const m = [...repo.milestones.values()].find((x) => x.id === num)
+        if (m) return milestoneModel(ctx, repo, m)
         break
       }
     }

@@ -9,6 +9,7 @@ import { lookupObject, loadCommits } from '../gitdata.js'
 import { actorModel, userModel } from './actors.js'
 import { issueModel, issueOrPullModel, labelModel, pullModel } from './issue.js'
 import { allRefs, objectModel, refModel, resolveRefName } from './git.js'
+import { listMilestones, milestoneModel } from './milestone.js'
 
 const CREATED = '2026-01-01T00:00:00Z'
 
@@ -118,6 +119,14 @@ export function repoModel(ctx: GqlContext, repo: SimRepo): Model {
       const label = [...repo.labels.values()].find((l) => l.name.toLowerCase() === name.toLowerCase())
       return label ? labelModel(ctx, repo, label) : null
     },
+    milestone: ({ number }: { number: number }) => {
+      const m = repo.milestones.get(number)
+      return m ? milestoneModel(ctx, repo, m) : null
+    },
+    milestones: connectionField(
+      (args) => listMilestones(repo, args),
+      (m) => milestoneModel(ctx, repo, m)
+    ),
     issue: ({ number }: { number: number }) => {
       const issue = repo.issues.get(number)
       if (!issue || issue.pull) throw notFound('an Issue', number)
