@@ -70,8 +70,8 @@ export interface IssueUpdate {
   title?: string
   state?: 'open' | 'closed'
   stateReason?: 'completed' | 'not_planned' | 'reopened'
-  /** Milestone title; null clears it. */
-  milestone?: string | null
+  /** The milestone to put the item in (its number is what GitHub takes); null clears it. */
+  milestone?: { number: number; title: string } | null
 }
 
 /** Users added to or removed from an issue's assignees. */
@@ -142,7 +142,10 @@ export function describeEffect(e: Effect): string {
     case 'comment.create':
       return `comment on #${e.issue}`
     case 'issue.update':
-      return `update #${e.issue}: ${Object.entries(e).filter(([k]) => !['type', 'issue'].includes(k)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`
+      return `update #${e.issue}: ${Object.entries(e)
+        .filter(([k]) => !['type', 'issue'].includes(k))
+        .map(([k, v]) => `${k}=${JSON.stringify(k === 'milestone' && v ? (v as { title: string }).title : v)}`)
+        .join(', ')}`
     case 'assignees.add':
       return `assign ${e.logins.join(', ')} to #${e.issue}`
     case 'assignees.remove':

@@ -311,14 +311,15 @@ async function createComment(
 }
 
 async function updateIssue(client: GitHubClient, where: RepoRef, effect: IssueUpdate, options: ApplyOptions): Promise<Outcome> {
-  if (effect.milestone !== undefined) throw new Error('setting milestones is not supported yet')
   const { data } = await client.rest.issues.get({ ...where, issue_number: effect.issue })
-  const change: { title?: string; state?: 'open' | 'closed'; state_reason?: 'completed' | 'not_planned' | 'reopened' } = {}
+  const change: { title?: string; state?: 'open' | 'closed'; state_reason?: 'completed' | 'not_planned' | 'reopened'; milestone?: number | null } = {}
   if (effect.title !== undefined && effect.title !== data.title) change.title = effect.title
   if (effect.state !== undefined && effect.state !== data.state) {
     change.state = effect.state
     if (effect.stateReason) change.state_reason = effect.stateReason
   }
+  // GitHub takes the milestone by number; null takes the item out of its milestone.
+  if (effect.milestone !== undefined && (effect.milestone?.number ?? null) !== (data.milestone?.number ?? null)) change.milestone = effect.milestone?.number ?? null
   if (!Object.keys(change).length) return 'unchanged'
   if (options.dryRun) return 'planned'
   await client.rest.issues.update({ ...where, issue_number: effect.issue, ...change })

@@ -9,7 +9,7 @@ import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import { parseConfig, type ShepherdConfig } from '../core/config/index.js'
 import { buildOwnersIndex, ownersForPath } from '../core/owners/resolve.js'
-import type { ChangedFile, Permission, SnapshotCheck, SnapshotComment, SnapshotReview, SnapshotRun, SnapshotUser, TriageSnapshot } from '../core/triage/snapshot.js'
+import type { ChangedFile, Permission, SnapshotCheck, SnapshotComment, SnapshotMilestone, SnapshotReview, SnapshotRun, SnapshotUser, TriageSnapshot } from '../core/triage/snapshot.js'
 
 export interface LoadSnapshotOptions {
   number: number
@@ -32,6 +32,8 @@ export interface LoadSnapshotOptions {
   ownersLabels?: boolean
   /** Read the workflow runs on the head (for /retest). */
   runs?: boolean
+  /** Read the repository's open milestones (for /milestone), in the first read. */
+  milestones?: boolean
   /** Read the head's version of the OWNERS files the pull request changes (open and push). */
   headOwners?: boolean
 }
@@ -127,6 +129,7 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
     defaultBranchRef { name }
     config: object(expression: $config) { ... on Blob { text } }
     labels(first: 100) { nodes { id name } pageInfo { hasNextPage } }
+    ${options.milestones ? 'milestones(first: 100, states: [OPEN], orderBy: {field: DUE_DATE, direction: ASC}) { nodes { number title } pageInfo { hasNextPage } }' : ''}
     owner { __typename ... on Organization { teams(first: 100, userLogins: $logins) { nodes { slug members(first: 100) { nodes { login } } } } } }
     item: issueOrPullRequest(number: $number) {
       __typename
@@ -149,6 +152,7 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
     defaultBranchRef: { name: string } | null
     config: { text: string | null } | null
     labels: Conn<{ id: string; name: string }>
+    milestones?: Conn<SnapshotMilestone>
     owner: { __typename: string; teams?: Conn<{ slug: string; members: Conn<{ login: string }> }> }
     item: ItemData | null
   }
@@ -234,6 +238,7 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
     owners,
     checks: checksOf(item),
     runs: isPull && options.runs && item.headRefOid ? await runsOf(client, where, item.headRefOid) : undefined,
+    ...(repo.milestones ? { milestones: await milestonesOf(client, where, repo.milestones) } : {}),
     repoLabels: repoLabels.map((l) => l.name),
     config
   }
@@ -274,6 +279,13 @@ async function runsOf(client: GitHubClient, where: RepoRef, sha: string): Promis
     status: (r.status ?? 'completed') as SnapshotRun['status'],
     conclusion: r.conclusion ?? null
   }))
+}
+
+/** Returns the open milestones, soonest due first (as GitHub lists them): the first read's, or all of them past 100. */
+async function milestonesOf(client: GitHubClient, where: RepoRef, first: Conn<SnapshotMilestone>): Promise<SnapshotMilestone[]> {
+  if (!first.pageInfo?.hasNextPage) return first.nodes.map((m) => ({ number: m.number, title: m.title }))
+  const all = await client.paginate(client.rest.issues.listMilestones, { ...where, state: 'open', per_page: 100 })
+  return all.map((m) => ({ number: m.number, title: m.title }))
 }
 
 async function permissionOf(client: GitHubClient, where: RepoRef, login: string): Promise<Permission> {

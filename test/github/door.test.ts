@@ -117,6 +117,18 @@ describe('the effect applier', () => {
     expect(repo().issues.get(1)!.state).toBe('open')
   })
 
+  it('sets and clears a milestone by number only when that changes something', async () => {
+    await gh.rest.issues.createMilestone({ ...where, title: 'v1.0' })
+    const set: Effect = { type: 'issue.update', issue: 1, milestone: { number: 1, title: 'v1.0' } }
+    expect((await applyEffects(gh, where, [set], { self }))[0]).toMatchObject({ outcome: 'applied', description: 'update #1: milestone="v1.0"' })
+    expect(repo().issues.get(1)!.milestone).toBe(1)
+    expect((await applyEffects(gh, where, [set], { self }))[0].outcome).toBe('unchanged')
+    const clear: Effect = { type: 'issue.update', issue: 1, milestone: null }
+    expect((await applyEffects(gh, where, [clear], { self }))[0].outcome).toBe('applied')
+    expect(repo().issues.get(1)!.milestone).toBeNull()
+    expect((await applyEffects(gh, where, [clear], { self }))[0].outcome).toBe('unchanged')
+  })
+
   it('assigns and unassigns by difference, and requests and removes reviews', async () => {
     const assign: Effect = { type: 'assignees.add', issue: 1, logins: ['reviewer'] }
     expect((await applyEffects(gh, where, [assign], { self }))[0].outcome).toBe('applied')

@@ -121,6 +121,35 @@ describe('the triage snapshot loader', () => {
     expect(snapshot.users.reviewer.orgs).toBeUndefined()
   })
 
+  it('reads the open milestones in the first read only when asked, and the item’s milestone always', async () => {
+    const f = fixture()
+    f.repos![0].milestones = [{ title: 'v1.0' }, { title: 'v0.9', state: 'closed' }, { title: 'v1.1', dueOn: '2026-02-01T00:00:00Z' }]
+    f.repos![0].pulls![0].milestone = 'v0.9'
+    await sim.reset(f)
+    sim.requests.length = 0
+    const options = { number: 1, configPath: '.github/shepherd.yml', bot: 'x', actors: ['reviewer'], owners: false }
+    const { snapshot } = await loadSnapshot(gh, { owner: 'acme', repo: 'big' }, { ...options, milestones: true })
+    expect(sim.requests.map((r) => r.route).sort()).toEqual(['graphql', 'repos/get-collaborator-permission-level'])
+    // Soonest due first, undated last, as GitHub lists them; closed ones are not offered.
+    expect(snapshot.milestones).toEqual([
+      { number: 3, title: 'v1.1' },
+      { number: 1, title: 'v1.0' }
+    ])
+    expect(snapshot.item.milestone).toBe('v0.9')
+    expect((await loadSnapshot(gh, { owner: 'acme', repo: 'big' }, options)).snapshot.milestones).toBeUndefined()
+  })
+
+  it('lists the open milestones through REST when there are more than 100', async () => {
+    const f = fixture()
+    f.repos![0].milestones = Array.from({ length: 120 }, (_, i) => ({ title: `m${i + 1}` }))
+    await sim.reset(f)
+    sim.requests.length = 0
+    const { snapshot } = await loadSnapshot(gh, { owner: 'acme', repo: 'big' }, { number: 1, configPath: '.github/shepherd.yml', bot: 'x', actors: [], owners: false, milestones: true })
+    expect(snapshot.milestones).toHaveLength(120)
+    expect(snapshot.milestones![119]).toEqual({ number: 120, title: 'm120' })
+    expect(sim.requests.map((r) => r.route)).toEqual(['graphql', 'issues/list-milestones', 'issues/list-milestones'])
+  })
+
   it('fails clearly for an item that does not exist', async () => {
     await expect(loadSnapshot(gh, { owner: 'acme', repo: 'big' }, { number: 99, configPath: '.github/shepherd.yml', bot: 'x', actors: [] })).rejects.toThrow(/acme\/big#99 does not exist|Could not resolve/)
   })

@@ -47,6 +47,7 @@ export interface SnapshotItem {
   assignees: string[]
   /** Users whose review is requested (pull requests). */
   requestedReviewers?: string[]
+  /** Title of the item's milestone; null for none. */
   milestone?: string | null
   headSha?: string
   headRef?: string
@@ -76,6 +77,12 @@ export interface SnapshotUser {
   orgs?: string[]
 }
 
+/** A milestone of the repository. */
+export interface SnapshotMilestone {
+  number: number
+  title: string
+}
+
 export interface SnapshotRun {
   id: number
   workflow: string
@@ -101,7 +108,8 @@ export interface TriageSnapshot {
   /** OWNERS files (and `OWNERS_ALIASES`) from the base branch at its current SHA: path → text. */
   owners: Record<string, string>
   repoLabels: string[]
-  milestones?: string[]
+  /** The repository's open milestones, by number; read only for events with a `/milestone` command. */
+  milestones?: SnapshotMilestone[]
   /** Workflow runs on the PR head, for /retest. */
   runs?: SnapshotRun[]
   /** Commit statuses and check runs on the PR head, for /override. */
