@@ -110,7 +110,9 @@ const configArb = fc.record({
   requireSelfApproval: fc.boolean(),
   lgtmActsAsApprove: fc.boolean(),
   // OWNERS at the root: who may approve (the author sometimes, for implicit self-approval).
-  approvers: fc.subarray(['max-maintainer', 'cole-collab', AUTHOR], { minLength: 1 })
+  approvers: fc.subarray(['max-maintainer', 'cole-collab', AUTHOR], { minLength: 1 }),
+  // Who may /milestone: collaborators (no team), the maintainer's team, or a team nobody here is in.
+  milestoneTeam: fc.constantFrom('', '', 'acme/maintainers', 'ACME/Maintainers', 'acme/release')
 })
 type ConfigCase = typeof configArb extends fc.Arbitrary<infer T> ? T : never
 
@@ -124,7 +126,9 @@ const itemArb = fc.record({
   repoLabels: fc.subarray([...LABEL_POOL, ...REPO_EXTRA]),
   assignees: fc.subarray(Object.values(LOGIN).slice(0, 7), { maxLength: 3 }),
   requested: fc.subarray(Object.values(LOGIN).slice(0, 7), { maxLength: 3 }),
-  treeSha: fc.boolean()
+  treeSha: fc.boolean(),
+  // v0.9 is closed: an item may be in it, but it cannot be set.
+  milestone: fc.constantFrom(null, null, 'v1.0', 'v2.0', 'v0.9')
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -174,7 +178,7 @@ const ARGS: Record<string, fc.Arbitrary<string>> = {
   retest: fc.constantFrom('', 'foo'),
   'retest-required': fc.constantFrom('', 'foo'),
   override: fc.constantFrom('lint', '"build (ubuntu, 20)" lint', '"open', ''),
-  milestone: fc.constantFrom('v1.0', 'clear', ''),
+  milestone: fc.constantFrom('v1.0', 'v2.0', 'v0.9', 'V1.0', 'clear', 'Clear', ''),
   retitle: fc.constantFrom('New title', 'Fixes #12', 'fix: resolves acme/widgets#3', '', '   ', 'ünïcode 🚀 title', 't'.repeat(300), 'WIP: more'),
   help: fc.constantFrom('', '', 'please'),
   'remove-help': fc.constantFrom('', 'x'),
@@ -259,6 +263,10 @@ type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never
 // ---------------------------------------------------------------------------------------------
 
 const configCache = new Map<string, TriageSnapshot['config']>()
+const OPEN_MILESTONES = [
+  { number: 2, title: 'v2.0' },
+  { number: 1, title: 'v1.0' }
+]
 
 function configText(c: ConfigCase): string {
   const triage: Record<string, unknown> = {
@@ -270,6 +278,7 @@ function configText(c: ConfigCase): string {
   if (c.families) triage.label_families = c.families
   if (c.hold) triage.hold = { label: c.hold }
   triage.approve = { require_self_approval: c.requireSelfApproval, lgtm_acts_as_approve: c.lgtmActsAsApprove }
+  if (c.milestoneTeam) triage.milestone = { maintainers_team: c.milestoneTeam }
   return JSON.stringify({ triage })
 }
 
@@ -299,12 +308,14 @@ function inputOf(c: Case): { event: TriageEvent; snapshot: TriageSnapshot } {
       requestedReviewers: isPull ? [...c.item.requested] : [],
       ...(isPull ? { headSha: 'a'.repeat(40), baseRef: 'main', changedFiles: [{ path: 'src/widget.ts', additions: 3, deletions: 1 }] } : {}),
       ...(isPull && c.item.treeSha ? { treeSha: 'b'.repeat(40) } : {}),
+      milestone: c.item.milestone,
       comments: [],
       reviews: []
     },
     users,
     owners: { OWNERS: `approvers: [${c.config.approvers.join(', ')}]\nreviewers: [cole-collab, rita-reader]\n` },
     repoLabels: [...c.item.repoLabels],
+    milestones: [...OPEN_MILESTONES],
     config: JSON.parse(JSON.stringify(configCache.get(text)!)) as TriageSnapshot['config']
   }
   const author = c.event.role === 'shepherd' ? c.event.botLogin : LOGIN[c.event.role]
@@ -526,7 +537,16 @@ function violations(c: Case, event: TriageEvent, snapshot: TriageSnapshot, plan:
           if (!e.title.trim() || e.title.length > 256 || CLOSING_KEYWORD.test(e.title)) out.push(`a title that may not be set: ${JSON.stringify(e.title)}`)
           if (!(open || e.state === 'open')) out.push('a closed item retitled')
         }
-        if (e.milestone !== undefined) out.push('a milestone set, which Shepherd does not do yet')
+        if (e.milestone !== undefined) {
+          // Members of triage.milestone.maintainers_team, or collaborators when none is set; open milestones only, by exact title.
+          const team = config.triage.milestone.maintainers_team
+          const teams = (c.users as Users)[c.event.role]?.teams ?? []
+          const may = team ? teams.some((t) => lc(t) === lc(team)) : actor.write
+          if (!(runsCommands && on('milestone') && may)) out.push(`milestone set by ${c.event.role}: only ${team ? `members of ${team}` : 'collaborators'}`)
+          const m = e.milestone
+          if (m === null ? !item.milestone : !OPEN_MILESTONES.some((o) => o.number === m.number && o.title === m.title)) out.push(`a milestone that may not be set: ${JSON.stringify(m)}`)
+          if ((m?.title ?? null) === (item.milestone ?? null)) out.push('a milestone set to what it already is')
+        }
         break
       }
       case 'reviewers.request':
@@ -687,7 +707,8 @@ const baseCase = (over: { role?: Role; body: string; isPull?: boolean; labels?: 
     repoLabels: over.repoLabels ?? [...LABEL_POOL, ...REPO_EXTRA],
     assignees: [],
     requested: [],
-    treeSha: false
+    treeSha: false,
+    milestone: null
   },
   config: {
     families: over.families,
@@ -701,7 +722,8 @@ const baseCase = (over: { role?: Role; body: string; isPull?: boolean; labels?: 
     needs: [],
     requireSelfApproval: false,
     lgtmActsAsApprove: false,
-    approvers: ['max-maintainer']
+    approvers: ['max-maintainer'],
+    milestoneTeam: ''
   },
   event: { role: over.role ?? 'anonymous', source: 'issue_comment', action: 'created', commentId: 1, botLogin: BOT, body: over.body }
 })
@@ -711,12 +733,17 @@ describe('triage planner: cases the fuzz oracle checks', () => {
     expect(check(baseCase({ role: 'collaborator', body: '/lgtm\n/kind bug\n/hold' }))).toEqual([])
     expect(check(baseCase({ role: 'author', body: '/close' }))).toEqual([])
     expect(check(baseCase({ role: 'anonymous', body: '/close', labels: ['lifecycle/rotten'] }))).toEqual([])
+    expect(check(baseCase({ role: 'collaborator', body: '/milestone v1.0' }))).toEqual([])
   })
   it('the oracle rejects what no role may do', () => {
     const c = baseCase({ role: 'author', body: '/lgtm' })
     const { event, snapshot } = inputOf(c)
     const forged: TriagePlan = { intents: [], skipped: null, effects: [{ type: 'label.add', issue: 7, label: 'lgtm' } as Effect] }
     expect(violations(c, event, snapshot, forged)).toEqual([expect.stringMatching(/lgtm: collaborators only/)])
+    const byReader = baseCase({ role: 'reader', body: '/milestone v1.0' })
+    const input = inputOf(byReader)
+    const milestoned: TriagePlan = { intents: [], skipped: null, effects: [{ type: 'issue.update', issue: 7, milestone: { number: 9, title: 'v9' } }] }
+    expect(violations(byReader, input.event, input.snapshot, milestoned)).toEqual([expect.stringMatching(/milestone set by reader/), expect.stringMatching(/a milestone that may not be set/)])
   })
 })
 

@@ -1,12 +1,14 @@
 /** Builds triage snapshots for planner tests: a plain open pull request unless told otherwise. */
 import { parseConfig } from '../../src/core/config/index.js'
-import type { SnapshotItem, SnapshotUser, TriageSnapshot } from '../../src/core/triage/snapshot.js'
+import type { SnapshotItem, SnapshotMilestone, SnapshotUser, TriageSnapshot } from '../../src/core/triage/snapshot.js'
 
 export interface SnapshotOverrides {
   item?: Partial<SnapshotItem>
   users?: Record<string, Partial<SnapshotUser>>
   owners?: Record<string, string>
   repoLabels?: string[]
+  /** The repository's open milestones (absent unless given, as when the event has no /milestone). */
+  milestones?: SnapshotMilestone[]
   /** YAML text of .github/shepherd.yml. */
   config?: string
 }
@@ -45,6 +47,7 @@ export function snapshotOf(over: SnapshotOverrides = {}): TriageSnapshot {
     users,
     owners: over.owners ?? { OWNERS: 'approvers: [maintainer]\nreviewers: [reviewer]\n' },
     repoLabels: over.repoLabels ?? ['lgtm', 'approved', 'kind/bug', 'kind/feature', 'size/XS', 'size/S'],
+    ...(over.milestones ? { milestones: over.milestones } : {}),
     config: parseConfig(over.config ?? '')
   }
 }

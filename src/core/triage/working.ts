@@ -4,7 +4,7 @@
  * the copy and GitHub's state, computed once at the end.
  */
 import type { Effect } from '../effects.js'
-import type { SnapshotItem } from './snapshot.js'
+import type { SnapshotItem, SnapshotMilestone } from './snapshot.js'
 
 const key = (s: string) => s.toLowerCase()
 
@@ -16,6 +16,7 @@ export class WorkingItem {
   title: string
   state: 'open' | 'closed'
   stateReason: 'completed' | 'not_planned' | 'reopened' | undefined
+  private milestoneNow: SnapshotMilestone | null | undefined
   /** Effects that are not a difference of state (dispatches, re-runs, cherry-picks). */
   readonly actions: Effect[] = []
   /** Messages for the reply to the comment, in line order. */
@@ -74,6 +75,16 @@ export class WorkingItem {
     this.reviewRemovals.set(key(login), login)
   }
 
+  /** Returns the title of the milestone as it stands now; null for none. */
+  get milestone(): string | null {
+    return this.milestoneNow === undefined ? (this.item.milestone ?? null) : (this.milestoneNow?.title ?? null)
+  }
+
+  /** Puts the item in a milestone of the repository; null takes it out of its milestone. */
+  setMilestone(milestone: SnapshotMilestone | null): void {
+    this.milestoneNow = milestone
+  }
+
   reply(message: string): void {
     this.replies.push(message)
   }
@@ -95,12 +106,14 @@ export class WorkingItem {
     const drops = [...this.reviewRemovals].filter(([k]) => requested.has(k)).map(([, l]) => l)
     if (asks.length) out.push({ type: 'reviewers.request', pull: n, logins: asks, teams: [] })
     if (drops.length) out.push({ type: 'reviewers.remove', pull: n, logins: drops, teams: [] })
-    if (this.title !== this.item.title || this.state !== this.item.state) {
+    const milestoneChanged = this.milestone !== (this.item.milestone ?? null)
+    if (this.title !== this.item.title || this.state !== this.item.state || milestoneChanged) {
       out.push({
         type: 'issue.update',
         issue: n,
         ...(this.title !== this.item.title ? { title: this.title } : {}),
-        ...(this.state !== this.item.state ? { state: this.state, ...(this.stateReason ? { stateReason: this.stateReason } : {}) } : {})
+        ...(this.state !== this.item.state ? { state: this.state, ...(this.stateReason ? { stateReason: this.stateReason } : {}) } : {}),
+        ...(milestoneChanged ? { milestone: this.milestoneNow ? { number: this.milestoneNow.number, title: this.milestoneNow.title } : null } : {})
       })
     }
     return [...out, ...this.actions]

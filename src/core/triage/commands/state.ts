@@ -1,9 +1,10 @@
 /**
- * `/close [not-planned]`, `/reopen` and `/retitle` (Prow's lifecycle/close, reopen and retitle
- * plugins), and `/milestone`, which Shepherd does not set yet.
+ * `/close [not-planned]`, `/reopen`, `/retitle` and `/milestone` (Prow's lifecycle/close, reopen,
+ * retitle and milestone plugins).
  */
 import type { CloseCommand, MilestoneClearCommand, MilestoneSetCommand, ReopenCommand, RetitleCommand } from '../../commands/types.js'
 import { isCollaborator, isTrusted } from '../authz.js'
+import { userOf } from '../snapshot.js'
 import type { CommandContext, Handler } from './context.js'
 
 const noun = (ctx: CommandContext) => (ctx.snapshot.item.isPullRequest ? 'PR' : 'issue')
@@ -50,7 +51,37 @@ export const retitle: Handler<RetitleCommand> = (intent, ctx) => {
   work.title = title
 }
 
-/** `/milestone`: parsed, not acted on yet (it needs a maintainers team and the milestones API). */
-export const milestone: Handler<MilestoneSetCommand | MilestoneClearCommand> = (_intent, ctx) => {
-  ctx.work.reply('Shepherd does not set milestones yet; set it from the sidebar.')
+/** Most milestones a reply lists; a repository may have hundreds open. */
+const MAX_LISTED_MILESTONES = 100
+
+/** Returns Prow's refusal when the commenter may not set milestones, or null when they may. */
+function milestoneRefusal(ctx: CommandContext): string | null {
+  const team = ctx.snapshot.config.triage.milestone.maintainers_team
+  if (!team) return isCollaborator(ctx.snapshot, ctx.actor) ? null : 'You must be a collaborator (write permission or more) to set the milestone.'
+  if (userOf(ctx.snapshot, ctx.actor).teams.some((t) => t.toLowerCase() === team.toLowerCase())) return null
+  const [org, slug] = team.split('/')
+  return (
+    `You must be a member of the [${org}/${slug}](https://github.com/orgs/${org}/teams/${slug}/members) GitHub team to set the milestone. ` +
+    'If you believe you should be able to issue the /milestone command, please contact your Milestone Maintainers Team and have them propose you as an additional delegate for this responsibility.'
+  )
+}
+
+/**
+ * `/milestone <title>` and `/milestone clear`: members of `triage.milestone.maintainers_team`, or
+ * collaborators when no team is set. The title must be one of the repository's open milestones,
+ * exactly (as Prow, case-sensitive).
+ */
+export const milestone: Handler<MilestoneSetCommand | MilestoneClearCommand> = (intent, ctx) => {
+  const { work } = ctx
+  const refusal = milestoneRefusal(ctx)
+  if (refusal) return work.reply(refusal)
+  if (intent.action === 'clear') return work.setMilestone(null)
+  const open = ctx.snapshot.milestones ?? []
+  const wanted = open.find((m) => m.title === intent.title)
+  if (wanted) return work.setMilestone(wanted)
+  // Sorted by title, as Prow lists them.
+  const titles = open.map((m) => m.title).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const listed = titles.slice(0, MAX_LISTED_MILESTONES).map((t) => `\`${t}\``)
+  const more = titles.length > listed.length ? ` and ${titles.length - listed.length} more` : ''
+  work.reply(`The provided milestone is not valid for this repository. Milestones in this repository: [${listed.join(', ')}${more}]\n\nUse \`/milestone clear\` to clear the milestone.`)
 }
