@@ -20,6 +20,7 @@ function fixture(): Fixture {
         name: 'shop',
         collaborators: { reviewer: 'write', 'api-lead': 'write', 'web-lead': 'write', maintainer: 'admin' },
         labels: ['lgtm', 'approved', 'needs-ok-to-test', 'ok-to-test', 'area/api', 'area/web', 'size/XS', 'size/S', 'do-not-merge/hold', 'kind/feature'].map((name) => ({ name })),
+        milestones: [{ title: 'v1.0' }, { title: 'v1.1' }, { title: 'v0.9', state: 'closed' }],
         files: {
           OWNERS: 'approvers: [maintainer]\n',
           'api/OWNERS': 'approvers: [api-lead]\nreviewers: [reviewer]\nlabels: [area/api]\n',
@@ -138,5 +139,40 @@ describe('a pull request from open to lgtm + approved', () => {
     // Running triage again on the same comment does not start the run a third time.
     await triageOn('issue_comment')
     expect(repo().workflowRuns.get(run.id)!.runAttempt).toBe(2)
+  })
+})
+
+describe('/milestone on the same pull request (no maintainers team configured: collaborators)', () => {
+  const milestone = () => repo().issues.get(1)!.milestone
+  const lastReply = () => [...repo().comments.values()].at(-1)!
+
+  it('a member without write access is told who may, and nothing changes', async () => {
+    await comment('member', '/milestone v1.0')
+    await triageOn('issue_comment')
+    expect(milestone()).toBeNull()
+    expect(lastReply()).toMatchObject({ user: 'github-actions[bot]', body: expect.stringContaining('@member: You must be a collaborator (write permission or more) to set the milestone.') })
+  })
+
+  it('a collaborator sets it, in four requests, and a re-run changes nothing', async () => {
+    await comment('maintainer', '/milestone v1.0')
+    const run = await triageOn('issue_comment')
+    expect(milestone()).toBe(1)
+    expect([...run.requests].sort()).toEqual(['graphql', 'issues/get', 'issues/update', 'repos/get-collaborator-permission-level'])
+    expect(sim.state.events.at(-1)).toMatchObject({ name: 'pull_request', action: 'milestoned', startsWorkflows: false })
+    const again = await triageOn('issue_comment')
+    expect(again.requests).not.toContain('issues/update')
+  })
+
+  it('a title that is not an open milestone gets the list, sorted', async () => {
+    await comment('reviewer', '/milestone v0.9')
+    await triageOn('issue_comment')
+    expect(milestone()).toBe(1)
+    expect(lastReply().body).toContain('The provided milestone is not valid for this repository. Milestones in this repository: [`v1.0`, `v1.1`]')
+  })
+
+  it('/milestone clear takes it out again', async () => {
+    await comment('reviewer', '/milestone clear')
+    await triageOn('issue_comment')
+    expect(milestone()).toBeNull()
   })
 })
