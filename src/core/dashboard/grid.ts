@@ -1,0 +1,137 @@
+/**
+ * The dashboard's grid: history records turned into tests × runs, newest run first, tests in the
+ * order the page lists them (flakiest first, then failing now, then by name).
+ */
+import type { RunInfo, RunRecord } from '../test-report/model.js'
+import { OUTCOME_CHARS } from './encode.js'
+import { scoreTest, type TestAnalysis } from './flakiness.js'
+
+/** One test's row. `outcomes`, `timesMs` and the keys of `messages` follow `Grid.runs`. */
+export interface GridTest {
+  id: string
+  /** The job whose runs the test belongs to: records of different jobs are different histories. */
+  job: string
+  classname: string
+  name: string
+  /** One outcome character per run, newest first; `-` where the run did not have the test. */
+  outcomes: string
+  timesMs: number[]
+  /** Failure message by run index. */
+  messages: Map<number, string>
+  analysis: TestAnalysis & { flaky: boolean }
+  /** The newest run with a result (not skipped, not absent) failed or errored. */
+  failingNow: boolean
+}
+
+export interface Grid {
+  /** Newest first. */
+  runs: RunInfo[]
+  tests: GridTest[]
+  /** The jobs of the runs, in order of first appearance (newest run first). */
+  jobs: string[]
+}
+
+/**
+ * Returns the grid of `records` (any order; the newest `maxRuns` are kept, by `run.createdAt`,
+ * then run id and attempt). A test is a (job, id) pair: each job's tests have `-` in the other
+ * jobs' runs. Tests found in no kept record are left out. `analysis` gives each test's flip rate
+ * and verdicts (matched by job and id, or by id when it names no job); a test it does not cover is
+ * scored with `scoreTest` over its own job's runs. Throws when
+ * a record holds an outcome character that is not one of `OUTCOME_CHARS`.
+ */
+export function buildGrid(records: readonly RunRecord[], analysis: readonly TestAnalysis[] = [], maxRuns = Infinity): Grid {
+  const kept = [...records].sort(newestFirst).slice(0, Math.max(0, maxRuns))
+  const runs = kept.map((r) => r.run)
+  const rowOf = new Map<string, number>()
+  const ids: string[] = []
+  const jobOf: string[] = []
+  // Each record's test index → grid row. Most runs list the same tests as the run before, so the
+  // previous map is reused when the list is equal: 5,000 comparisons instead of 5,000 lookups.
+  let previous: { job: string; names: string[]; rows: Int32Array } | undefined
+  const rowMaps = kept.map((record) => {
+    const { job } = record.run
+    const { names } = record
+    if (previous && previous.job === job && sameNames(previous.names, names)) return previous.rows
+    const rows = new Int32Array(names.length)
+    for (let i = 0; i < names.length; i++) {
+      const key = `${job}\u001e${names[i]}`
+      let row = rowOf.get(key)
+      if (row === undefined) {
+        row = ids.length
+        rowOf.set(key, row)
+        ids.push(names[i])
+        jobOf.push(job)
+      }
+      rows[i] = row
+    }
+    previous = { job, names, rows }
+    return rows
+  })
+  const width = kept.length
+  const codes = new Uint8Array(ids.length * width).fill(DASH)
+  const times = new Float64Array(ids.length * width)
+  const messages = ids.map(() => new Map<number, string>())
+  kept.forEach((record, col) => {
+    const { outcomes, timesMs } = record
+    const rows = rowMaps[col]
+    for (let i = 0; i < rows.length; i++) {
+      const code = outcomes.charCodeAt(i)
+      if (!VALID[code]) throw new Error(`record of run ${record.run.id}: outcome "${outcomes[i]}" of test ${i} is not one of ${OUTCOME_CHARS}`)
+      codes[rows[i] * width + col] = code
+      times[rows[i] * width + col] = timesMs[i] ?? 0
+    }
+    for (const [index, message] of Object.entries(record.messages)) {
+      const i = Number(index)
+      if (Number.isInteger(i) && i >= 0 && i < rows.length) messages[rows[i]].set(col, message)
+    }
+  })
+  const given = new Map(analysis.map((a) => [a.job === undefined ? a.id : `${a.job}\u001e${a.id}`, a]))
+  const shasOldestFirst = runs.map((r) => r.sha).reverse()
+  const tests = ids.map((id, row): GridTest => {
+    const outcomes = String.fromCharCode(...codes.subarray(row * width, (row + 1) * width))
+    const job = jobOf[row]
+    // Other jobs' runs are `-` in this row, so scoring the whole row scores this job's runs.
+    const a = given.get(`${job}\u001e${id}`) ?? given.get(id) ?? scoreTest(id, [...outcomes].reverse().join(''), shasOldestFirst)
+    const cut = id.indexOf('\u001f')
+    return {
+      id,
+      job,
+      classname: cut < 0 ? '' : id.slice(0, cut),
+      name: cut < 0 ? id : id.slice(cut + 1),
+      outcomes,
+      timesMs: Array.from(times.subarray(row * width, (row + 1) * width)),
+      messages: messages[row],
+      analysis: { ...a, flaky: a.flaky ?? a.verdicts.some((v) => v.kind !== 'regression') },
+      failingNow: /^[-s]*[fe]/.test(outcomes)
+    }
+  })
+  tests.sort(byFlakiness)
+  return { runs, tests, jobs: [...new Set(runs.map((r) => r.job))] }
+}
+
+const DASH = '-'.charCodeAt(0)
+const VALID: boolean[] = []
+for (const c of OUTCOME_CHARS) VALID[c.charCodeAt(0)] = true
+
+function sameNames(a: string[], b: string[]): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function newestFirst(a: RunRecord, b: RunRecord): number {
+  const ta = Date.parse(a.run.createdAt)
+  const tb = Date.parse(b.run.createdAt)
+  return (Number.isNaN(tb) ? -Infinity : tb) - (Number.isNaN(ta) ? -Infinity : ta) || b.run.id - a.run.id || b.run.attempt - a.run.attempt
+}
+
+/** Flaky before not, higher flip rate first, failing now first, then by name (code-point order, so every machine agrees). */
+export function byFlakiness(a: GridTest, b: GridTest): number {
+  if (a.analysis.flaky !== b.analysis.flaky) return a.analysis.flaky ? -1 : 1
+  if (a.analysis.flipRate !== b.analysis.flipRate) return b.analysis.flipRate - a.analysis.flipRate
+  if (a.failingNow !== b.failingNow) return a.failingNow ? -1 : 1
+  const ka = `${a.classname}\u0000${a.name}\u0000${a.job}`
+  const kb = `${b.classname}\u0000${b.name}\u0000${b.job}`
+  return ka < kb ? -1 : ka > kb ? 1 : 0
+}
