@@ -1,0 +1,123 @@
+/**
+ * Check-run annotations for a report: one per failing or errored test and per unreadable file
+ * (`failure`), one per flaky test (`warning`), at the file and line when known. GitHub takes 50
+ * per request; annotations need a path in the repository, so tests without a location are left
+ * out here and listed in the summary instead.
+ */
+import type { ReadError, Report, TestResult } from './model.js'
+import type { FlakyTest } from './summary.js'
+import { truncate } from './markdown.js'
+
+/** One annotation in the shape `checks.create`/`checks.update` take. */
+export interface CheckAnnotation {
+  path: string
+  start_line: number
+  end_line: number
+  start_column?: number
+  end_column?: number
+  annotation_level: 'notice' | 'warning' | 'failure'
+  message: string
+  title?: string
+  raw_details?: string
+}
+
+/** GitHub's cap on annotations per check-run request. */
+export const ANNOTATIONS_PER_REQUEST = 50
+
+// GitHub's field limits: title 255 characters, message and raw_details 64 KB.
+const TITLE_MAX = 255
+const MESSAGE_MAX = 4000
+const DETAILS_MAX = 32_000
+
+// Plain text, but controls and bidirectional overrides are still no one's business.
+const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd')
+
+/**
+ * Returns a path relative to the repository for a file a JUnit report names: Windows separators
+ * become `/`, a leading `./` and the workspace prefix are removed. Returns undefined for a path
+ * outside the workspace or one that climbs out with `..`.
+ */
+export function repoRelative(file: string | undefined, workspace?: string): string | undefined {
+  if (!file) return undefined
+  let path = file.replace(/\\/g, '/')
+  const ws = workspace?.replace(/\\/g, '/').replace(/\/+$/, '')
+  if (ws && path.startsWith(`${ws}/`)) path = path.slice(ws.length + 1)
+  path = path.replace(/^(\.\/)+/, '')
+  if (!path || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split('/').includes('..')) return undefined
+  return path
+}
+
+export interface AnnotationSet {
+  annotations: CheckAnnotation[]
+  /** Failing tests with no repository location (listed in the summary, not annotated). */
+  unlocated: TestResult[]
+}
+
+/**
+ * Returns the annotations for a report: unreadable files first, then failures and errors in
+ * report order, then flaky tests. Paths must already be repository-relative (see `repoRelative`).
+ */
+export function checkAnnotations(report: Report, flaky: FlakyTest[] = []): AnnotationSet {
+  const annotations: CheckAnnotation[] = report.errors.map(readErrorAnnotation)
+  const unlocated: TestResult[] = []
+  const byId = new Map(report.results.map((r) => [r.id, r]))
+  for (const r of report.results) {
+    if (r.outcome !== 'failed' && r.outcome !== 'errored') continue
+    const path = repoRelative(r.file)
+    if (!path) {
+      unlocated.push(r)
+      continue
+    }
+    const f = r.failure
+    const message = f ? `${f.type ? `${f.type}: ` : ''}${f.message}` : r.outcome === 'errored' ? 'errored' : 'failed'
+    annotations.push({
+      path,
+      start_line: r.line ?? 1,
+      end_line: r.line ?? 1,
+      annotation_level: 'failure',
+      title: truncate(clean(`${r.outcome === 'errored' ? 'Error' : 'Failed'}: ${displayName(r)}`), TITLE_MAX),
+      message: truncate(clean(message || '(no message)'), MESSAGE_MAX),
+      ...(f?.details ? { raw_details: truncate(clean(f.details), DETAILS_MAX) } : {})
+    })
+  }
+  for (const f of flaky) {
+    const r = byId.get(f.id)
+    const path = repoRelative(r?.file)
+    if (!r || !path) continue
+    annotations.push({
+      path,
+      start_line: r.line ?? 1,
+      end_line: r.line ?? 1,
+      annotation_level: 'warning',
+      title: truncate(clean(`Flaky: ${displayName(r)}`), TITLE_MAX),
+      message: truncate(clean(f.evidence.join('\n')), MESSAGE_MAX)
+    })
+  }
+  return { annotations, unlocated }
+}
+
+function readErrorAnnotation(e: ReadError): CheckAnnotation {
+  const line = e.line ?? 1
+  return {
+    path: repoRelative(e.file) ?? e.file.replace(/^\/+/, ''),
+    start_line: line,
+    end_line: line,
+    // Columns are allowed only on a one-line annotation, which this is.
+    ...(e.line && e.column ? { start_column: e.column, end_column: e.column } : {}),
+    annotation_level: 'failure',
+    title: 'Unreadable JUnit file',
+    message: truncate(clean(`${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`), MESSAGE_MAX)
+  }
+}
+
+/** Returns `classname › name`, or the name alone when the classname is empty. */
+export function displayName(r: Pick<TestResult, 'classname' | 'name'>): string {
+  return r.classname ? `${r.classname} › ${r.name}` : r.name
+}
+
+/** Splits items into consecutive batches of at most `size`. */
+export function batches<T>(items: T[], size = ANNOTATIONS_PER_REQUEST): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}

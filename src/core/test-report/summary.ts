@@ -1,0 +1,347 @@
+/**
+ * The run's report as Markdown: job summary, check-run summary, PR comment and the full report
+ * artifact are all this one renderer under different size budgets. Sections are laid out in the
+ * order a reader wants them (totals, new failures, flaky tests, failures, slowest, per suite) and
+ * kept in the order they matter (totals, unreadable files, new failures, failures, flaky tests,
+ * slowest, per suite): when the budget is short, the least important give way first, each cut
+ * said in a note that links to the full report.
+ */
+import type { Counts, ReadError, Report, TestCounts, TestResult } from './model.js'
+import { byteLength, codeBlock, inline, link, table } from './markdown.js'
+
+/** A test judged flaky, with the evidence a reader can check. */
+export interface FlakyTest {
+  id: string
+  classname: string
+  name: string
+  /** Sentences, e.g. "failed then passed in this run (failed, passed)". */
+  evidence: string[]
+}
+
+/** What new failures are measured against: the base branch's latest recorded run. */
+export interface Baseline {
+  branch: string
+  sha?: string
+  url?: string
+}
+
+export interface SummaryInput {
+  /** Report name (the check name). */
+  title: string
+  report: Report
+  /** Flaky tests: in-run flakes plus the history's verdicts. */
+  flaky?: FlakyTest[]
+  /** Ids of tests failing now that did not fail on the baseline; undefined when there is no history. */
+  newFailures?: string[]
+  baseline?: Baseline
+  /** `https://github.com/o/r/blob/<sha>`: file links point there. Without it locations are plain text. */
+  blobUrl?: string
+  /** Link to the full report (the artifact). */
+  reportUrl?: string
+  /** Link to the run. */
+  runUrl?: string
+  /** Extra lines for the end (already escaped Markdown). */
+  notes?: string[]
+}
+
+export type SectionName = 'errors' | 'new' | 'flaky' | 'failures' | 'slowest' | 'suites'
+
+export interface RenderOptions {
+  /** Budget in UTF-8 bytes for the whole text (Infinity: no limit). */
+  maxBytes: number
+  /** Per failure: characters and lines of message and stack trace. */
+  detailChars?: number
+  detailLines?: number
+  /** How many slowest tests to list (default 10). */
+  slowest?: number
+  /** Sections to render (default all). */
+  sections?: SectionName[]
+}
+
+export interface Rendered {
+  markdown: string
+  /** Sections that were cut or left out to fit, in the order they gave way. */
+  trimmed: SectionName[]
+}
+
+/** GitHub's limits, with a margin for what the runner or API adds. */
+export const LIMITS = {
+  /** `$GITHUB_STEP_SUMMARY`: 1 MiB per step. */
+  jobSummary: 1024 * 1024 - 1024,
+  /** Check run `output.summary` and `output.text`: 65,535 characters each (bytes, to be safe with any character). */
+  checkOutput: 65_535,
+  /** Issue comment body: 65,536 characters. */
+  comment: 65_000
+}
+
+const DISPLAY: SectionName[] = ['errors', 'new', 'flaky', 'failures', 'slowest', 'suites']
+const PRIORITY: SectionName[] = ['errors', 'new', 'failures', 'flaky', 'slowest', 'suites']
+const TITLES: Record<SectionName, string> = {
+  errors: 'Unreadable files',
+  new: 'New failures',
+  flaky: 'Flaky tests',
+  failures: 'Failures',
+  slowest: 'Slowest tests',
+  suites: 'Suites'
+}
+
+/** A section: a heading, an optional lead paragraph, and items that can be cut from the end. */
+interface Section {
+  name: SectionName
+  head: string
+  items: string[]
+  /** Items joined with this (table rows by newline, blocks by a blank line). */
+  joiner: string
+  /** Rendered once after the items when any were cut. */
+  more: (left: number) => string
+}
+
+/** Returns the Markdown for the report within the budget. Never throws on odd input. */
+export function renderSummary(input: SummaryInput, options: RenderOptions): Rendered {
+  const wanted = new Set(options.sections ?? DISPLAY)
+  const sections = new Map<SectionName, Section>()
+  for (const s of buildSections(input, options)) if (wanted.has(s.name) && s.items.length) sections.set(s.name, s)
+
+  const header = renderHeader(input)
+  const trimmedNames: SectionName[] = []
+  const footerFor = (trimmed: SectionName[]) => renderFooter(input, trimmed)
+  // Reserve the longest footer we could need (every section trimmed) so the note always fits.
+  let budget = options.maxBytes - byteLength(header) - byteLength(footerFor([...sections.keys()])) - 8
+  const chosen = new Map<SectionName, string>()
+  for (const name of PRIORITY) {
+    const s = sections.get(name)
+    if (!s) continue
+    const text = fit(s, budget)
+    if (text === null) {
+      trimmedNames.push(name)
+      continue
+    }
+    if (text.cut) trimmedNames.push(name)
+    chosen.set(name, text.markdown)
+    budget -= byteLength(text.markdown) + 2
+  }
+  const body = DISPLAY.filter((n) => chosen.has(n)).map((n) => chosen.get(n)!)
+  const markdown = [header, ...body, footerFor(trimmedNames)].filter(Boolean).join('\n\n') + '\n'
+  return { markdown, trimmed: trimmedNames }
+}
+
+/** Returns as many of the section's items as fit in `budget` bytes, or null when not even one does. */
+function fit(s: Section, budget: number): { markdown: string; cut: boolean } | null {
+  const all = [s.head, s.items.join(s.joiner)].join(s.joiner === '\n' ? '\n' : '\n\n')
+  if (byteLength(all) <= budget) return { markdown: all, cut: false }
+  const headBytes = byteLength(s.head) + 2
+  // Room for the "N more" line, whatever N is.
+  let room = budget - headBytes - byteLength(s.more(s.items.length)) - 2
+  const kept: string[] = []
+  for (const item of s.items) {
+    const size = byteLength(item) + byteLength(s.joiner)
+    if (size > room) break
+    kept.push(item)
+    room -= size
+  }
+  if (!kept.length) return null
+  const joinHead = s.joiner === '\n' ? '\n' : '\n\n'
+  return { markdown: `${s.head}${joinHead}${kept.join(s.joiner)}\n\n${s.more(s.items.length - kept.length)}`, cut: true }
+}
+
+function renderHeader(input: SummaryInput): string {
+  const { report } = input
+  const t = report.tests
+  const bad = t.failed + t.errored
+  const icon = bad ? '❌' : report.errors.length ? '⚠️' : '✅'
+  const parts = [
+    bad ? `**${t.failed} failed**` : null,
+    t.errored ? `**${t.errored} errored**` : null,
+    `${t.passed} passed`,
+    t.skipped ? `${t.skipped} skipped` : null,
+    t.flaky ? `${t.flaky} flaky` : null
+  ].filter(Boolean)
+  const files = report.files.length
+  const unreadable = report.errors.length ? `, **${report.errors.length} unreadable**` : ''
+  const time = formatMs(report.results.reduce((sum, r) => sum + r.timeMs, 0))
+  const lines = [
+    `### ${icon} ${inline(input.title, 100)}`,
+    `${parts.join(', ')} — ${t.total} tests in ${files} file${files === 1 ? '' : 's'}${unreadable}, ${time}${input.runUrl ? ` · ${link('run', input.runUrl)}` : ''}${input.reportUrl ? ` · ${link('full report', input.reportUrl)}` : ''}`,
+    '',
+    table(
+      ['', 'total', 'passed', 'failed', 'errored', 'skipped', 'flaky'],
+      [countsRow('tests', t), countsRow('runs', report.runs)],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r']
+    ),
+    '',
+    '<sub>tests: unique tests, retries merged; runs: every `<testcase>` element.</sub>'
+  ]
+  return lines.join('\n')
+}
+
+function countsRow(label: string, c: Counts | TestCounts): string[] {
+  return [label, String(c.total), String(c.passed), String(c.failed), String(c.errored), String(c.skipped), 'flaky' in c ? String(c.flaky) : '—']
+}
+
+function renderFooter(input: SummaryInput, trimmed: SectionName[]): string {
+  const lines: string[] = []
+  if (trimmed.length) {
+    const where = input.reportUrl ? `: see the ${link('full report', input.reportUrl)}` : ''
+    lines.push(`> [!NOTE]\n> Shortened to fit GitHub's size limit (${trimmed.map((n) => TITLES[n].toLowerCase()).join(', ')} cut)${where}.`)
+  }
+  for (const n of input.notes ?? []) lines.push(n)
+  return lines.join('\n\n')
+}
+
+function buildSections(input: SummaryInput, options: RenderOptions): Section[] {
+  const { report } = input
+  const failing = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored')
+  const newIds = new Set(input.newFailures ?? [])
+  const byId = new Map(report.results.map((r) => [r.id, r]))
+  const more = (what: string) => (left: number) => `…and ${left} more ${what}${input.reportUrl ? ` in the ${link('full report', input.reportUrl)}` : ' in the full report'}.`
+  const detail = { maxChars: options.detailChars ?? 3000, maxLines: options.detailLines ?? 40 }
+  const sections: Section[] = []
+
+  sections.push({
+    name: 'errors',
+    head: `#### ⚠️ ${TITLES.errors} (${report.errors.length})`,
+    items: report.errors.map((e) => `- ${describeReadError(e)}`),
+    joiner: '\n',
+    more: more('unreadable files')
+  })
+
+  const fresh = [...newIds].map((id) => byId.get(id)).filter((r): r is TestResult => !!r)
+  const base = input.baseline
+  const against = base ? ` since ${inline(base.branch, 100)}${base.sha ? ` at ${link(base.sha.slice(0, 7), base.url)}` : ''}` : ''
+  sections.push({
+    name: 'new',
+    head: `#### 🆕 ${TITLES.new} (${fresh.length})${against}`,
+    items: fresh.map((r) => `- ${testTitle(r)}${where(r, input.blobUrl)}${r.failure?.message ? ` — ${inline(firstLine(r.failure.message), 200)}` : ''}`),
+    joiner: '\n',
+    more: more('new failures')
+  })
+
+  const flaky = input.flaky ?? []
+  sections.push({
+    name: 'flaky',
+    head: `#### 🔁 ${TITLES.flaky} (${flaky.length})`,
+    items: flaky.map((f) => `- **${inline(f.name, 200)}** <sub>${inline(f.classname, 150)}</sub>: ${f.evidence.map((e) => inline(e, 300)).join('; ')}`),
+    joiner: '\n',
+    more: more('flaky tests')
+  })
+
+  // New failures lead, then the rest in report order.
+  const ordered = [...failing.filter((r) => newIds.has(r.id)), ...failing.filter((r) => !newIds.has(r.id))]
+  sections.push({
+    name: 'failures',
+    head: `#### ❌ ${TITLES.failures} (${failing.length})`,
+    items: ordered.map((r) => renderFailure(r, newIds.has(r.id), input.blobUrl, detail)),
+    joiner: '\n\n',
+    more: more('failures')
+  })
+
+  const count = options.slowest ?? 10
+  const slow = report.results.filter((r) => r.timeMs > 0).sort((a, b) => b.timeMs - a.timeMs).slice(0, count)
+  sections.push({
+    name: 'slowest',
+    head: `#### 🐢 ${TITLES.slowest}\n\n${table(['test', 'suite', 'time'], [], ['l', 'l', 'r'])}`,
+    items: slow.map((r) => `| ${inline(r.name, 150)} | ${inline(r.suites.at(-1) ?? r.classname, 100)} | ${formatMs(r.timeMs)} |`),
+    joiner: '\n',
+    more: more('slow tests')
+  })
+
+  const suites = suiteRows(report.results)
+  sections.push({
+    name: 'suites',
+    head: `#### 📦 ${TITLES.suites} (${suites.length})\n\n${table(['suite', 'tests', 'passed', 'failed', 'errored', 'skipped', 'flaky', 'time'], [], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'])}`,
+    items: suites.map((s) => `| ${inline(s.name, 200)} | ${s.total} | ${s.passed} | ${s.failed} | ${s.errored} | ${s.skipped} | ${s.flaky} | ${formatMs(s.timeMs)} |`),
+    joiner: '\n',
+    more: more('suites')
+  })
+  return sections
+}
+
+function describeReadError(e: ReadError): string {
+  const pos = e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''
+  return `${inline(`${e.file}${pos}`, 300)}: ${inline(e.message, 500)}`
+}
+
+function testTitle(r: TestResult): string {
+  return `**${inline(r.name, 200)}** <sub>${inline(r.classname, 150)}</sub>`
+}
+
+/** Returns ` · [path:line](url)` for a test with a known location, or ''. */
+function where(r: TestResult, blobUrl: string | undefined): string {
+  const loc = locationOf(r, blobUrl)
+  return loc ? ` · ${link(loc.label, loc.url, 200)}` : ''
+}
+
+/** Returns a test's location as text and, when the path is repository-relative and a blob URL is known, a link. */
+export function locationOf(r: Pick<TestResult, 'file' | 'line'>, blobUrl?: string): { label: string; url?: string } | null {
+  if (!r.file) return null
+  const label = r.line ? `${r.file}:${r.line}` : r.file
+  const path = r.file.replace(/\\/g, '/')
+  const relative = !path.startsWith('/') && !/^[A-Za-z]:/.test(path) && !path.split('/').includes('..')
+  if (!blobUrl || !relative) return { label }
+  const url = `${blobUrl.replace(/\/+$/, '')}/${path.split('/').filter((p) => p && p !== '.').map(encodeURIComponent).join('/')}${r.line ? `#L${r.line}` : ''}`
+  return { label, url }
+}
+
+function renderFailure(r: TestResult, isNew: boolean, blobUrl: string | undefined, detail: { maxChars: number; maxLines: number }): string {
+  const kind = r.outcome === 'errored' ? 'error' : 'failure'
+  const head = `${isNew ? '🆕 ' : ''}${testTitle(r)}${where(r, blobUrl)} <sub>${kind}${r.executions.length > 1 ? `, ${r.executions.length} runs` : ''}</sub>`
+  const f = r.failure
+  if (!f) return head
+  // A stack trace usually repeats the message on its first line: show it once.
+  const headline = `${f.type && !f.message.startsWith(f.type) ? `${f.type}: ` : ''}${f.message}`
+  const text = f.details?.trim() ? (f.message.trim() && f.details.includes(f.message.trim()) ? f.details : `${headline}\n\n${f.details}`) : headline
+  return `${head}\n\n${codeBlock(text, detail)}`
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/).find((l) => l.trim()) ?? ''
+}
+
+interface SuiteRow extends TestCounts {
+  name: string
+  timeMs: number
+}
+
+function suiteRows(results: TestResult[]): SuiteRow[] {
+  const rows = new Map<string, SuiteRow>()
+  for (const r of results) {
+    const name = r.suites.length ? r.suites.join(' › ') : r.classname || '(no suite)'
+    let row = rows.get(name)
+    if (!row) rows.set(name, (row = { name, total: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0, timeMs: 0 }))
+    row.total++
+    row[r.outcome]++
+    row.timeMs += r.timeMs
+  }
+  // Suites with failures first, then by name.
+  return [...rows.values()].sort((a, b) => b.failed + b.errored - (a.failed + a.errored) || a.name.localeCompare(b.name))
+}
+
+/** Returns a duration for people: `850 ms`, `12.3 s`, `2 min 5 s`. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
+  const s = Math.round(ms / 1000)
+  return s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`
+}
+
+/** Returns the flaky tests a report shows by itself: failed or errored, then passed, within this run. */
+export function inRunFlakes(report: Report): FlakyTest[] {
+  return report.results
+    .filter((r) => r.outcome === 'flaky')
+    .map((r) => ({ id: r.id, classname: r.classname, name: r.name, evidence: [`failed then passed in this run (${r.executions.join(', ')})`] }))
+}
+
+/** Returns a one-line title for the check run: `3 failed, 120 passed, 2 flaky`. */
+export function checkTitle(report: Report): string {
+  const t = report.tests
+  const parts = [
+    t.failed ? `${t.failed} failed` : null,
+    t.errored ? `${t.errored} errored` : null,
+    `${t.passed} passed`,
+    t.skipped ? `${t.skipped} skipped` : null,
+    t.flaky ? `${t.flaky} flaky` : null,
+    report.errors.length ? `${report.errors.length} unreadable file${report.errors.length === 1 ? '' : 's'}` : null
+  ]
+  return parts.filter(Boolean).join(', ')
+}

@@ -1,0 +1,232 @@
+/**
+ * The test report's Markdown: sections in the reader's order, untrusted text kept as data (checked
+ * by rendering with markdown-it, a CommonMark implementation, as the oracle), GitHub's size limits
+ * kept by cutting the least important sections first.
+ */
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import MarkdownIt from 'markdown-it'
+import { testId, type Outcome, type Report, type TestOutcome, type TestResult } from '../../src/core/test-report/model.js'
+import { LIMITS, checkTitle, formatMs, inRunFlakes, locationOf, renderSummary, type SummaryInput } from '../../src/core/test-report/summary.js'
+import { byteLength, codeBlock, inline } from '../../src/core/test-report/markdown.js'
+
+// GitHub renders job summaries and comments as GFM with (sanitized) HTML allowed.
+const md = new MarkdownIt({ html: true })
+const SEED = 20261122
+
+/** A test result with what the summary reads. */
+function result(classname: string, name: string, outcome: TestOutcome, extra: Partial<TestResult> = {}): TestResult {
+  const executions: Outcome[] = outcome === 'flaky' ? ['failed', 'passed'] : [outcome]
+  return { id: testId(classname, name), suites: ['suite'], classname, name, outcome, executions, timeMs: 10, ...extra }
+}
+
+/** A report over results, counted as the reader counts them. */
+function report(results: TestResult[], errors: Report['errors'] = []): Report {
+  const tests = { total: results.length, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0 }
+  for (const r of results) tests[r.outcome]++
+  const runs = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }
+  for (const r of results) for (const e of r.executions) (runs.total++, runs[e]++)
+  return { files: [{ file: 'junit.xml', runs, tests, results, ...(errors[0] ? { error: errors[0] } : {}) }], runs, tests, results, errors }
+}
+
+const failing = (i: number, message = `expected ${i} to be 0`, extra: Partial<TestResult> = {}) =>
+  result('pkg.Suite', `test ${i}`, 'failed', { failure: { message, type: 'AssertionError', details: `AssertionError: ${message}\n    at Suite.test (src/suite.ts:${i}:5)` }, ...extra })
+
+const input = (r: Report, extra: Partial<SummaryInput> = {}): SummaryInput => ({ title: 'unit tests', report: r, reportUrl: 'https://github.com/acme/widgets/actions/runs/7/artifacts/9', ...extra })
+
+describe('the summary lays out the report', () => {
+  const r = report([
+    result('pkg.A', 'passes', 'passed', { timeMs: 1500 }),
+    failing(1),
+    failing(2, 'boom', { file: 'src/suite.ts', line: 2 }),
+    result('pkg.B', 'retried', 'flaky', { timeMs: 2500 }),
+    result('pkg.C', 'later', 'skipped')
+  ])
+  const out = renderSummary(input(r, { flaky: inRunFlakes(r), newFailures: [testId('pkg.Suite', 'test 2')], baseline: { branch: 'main', sha: 'a'.repeat(40) }, blobUrl: 'https://github.com/acme/widgets/blob/abc' }), { maxBytes: Infinity })
+
+  it('opens with the totals: tests (retries merged) and runs (every element)', () => {
+    expect(out.markdown).toContain('| tests | 5 | 1 | 2 | 0 | 1 | 1 |')
+    expect(out.markdown).toContain('| runs | 6 | 2 | 3 | 0 | 1 | — |')
+    expect(out.markdown.split('\n')[0]).toBe('### ❌ unit tests')
+  })
+
+  it('puts new failures first, then flaky tests, failures, slowest tests and suites', () => {
+    const order = ['New failures', 'Flaky tests', 'Failures', 'Slowest tests', 'Suites'].map((h) => out.markdown.indexOf(`${h}`))
+    expect(order.every((i) => i > 0)).toBe(true)
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+    expect(out.trimmed).toEqual([])
+  })
+
+  it('names the baseline of new failures and lists the new one first among failures', () => {
+    expect(out.markdown).toMatch(/New failures \(1\) since main at aaaaaaa\n/)
+    const failures = out.markdown.slice(out.markdown.indexOf('Failures ('))
+    expect(failures.indexOf('test 2')).toBeLessThan(failures.indexOf('test 1'))
+    expect(failures).toContain('🆕 **test 2**')
+  })
+
+  it('links a location to the file and line at the commit', () => {
+    expect(md.render(out.markdown)).toContain('<a href="https://github.com/acme/widgets/blob/abc/src/suite.ts#L2">src/suite.ts:2</a>')
+  })
+
+  it('gives the flaky test its evidence', () => {
+    expect(out.markdown).toContain('failed then passed in this run \\(failed, passed\\)')
+  })
+
+  it('shows the failure text verbatim in a code block', () => {
+    const html = md.render(out.markdown)
+    expect(html).toContain('<pre><code class="language-text">AssertionError: boom\n    at Suite.test (src/suite.ts:2:5)\n</code></pre>')
+  })
+
+  it('lists the slowest tests, slowest first', () => {
+    const slow = out.markdown.slice(out.markdown.indexOf('Slowest tests'))
+    expect(slow.indexOf('retried')).toBeLessThan(slow.indexOf('passes'))
+    expect(slow).toContain('| retried | suite | 2.50 s |')
+  })
+
+  it('lists unreadable files with their position', () => {
+    const bad = renderSummary(input(report([], [{ file: 'reports/broken.xml', message: 'unexpected end of file', line: 11, column: 22 }])), { maxBytes: Infinity })
+    expect(bad.markdown).toContain('Unreadable files (1)')
+    expect(md.render(bad.markdown)).toContain('<li>reports/broken.xml:11:22: unexpected end of file</li>')
+    expect(bad.markdown.split('\n')[0]).toBe('### ⚠️ unit tests')
+  })
+
+  it('says all is well with a check mark when nothing failed', () => {
+    const ok = renderSummary(input(report([result('a', 'b', 'passed')])), { maxBytes: Infinity })
+    expect(ok.markdown.split('\n')[0]).toBe('### ✅ unit tests')
+    expect(ok.markdown).not.toContain('Failures')
+  })
+})
+
+describe('untrusted test text stays data', () => {
+  const nasty = 'x <img src=x onerror=alert(1)> @octocat #12 | pipe `tick` **bold** [a](javascript:alert(1)) <script>alert(1)</script>'
+  const r = report([
+    result('pkg.<b>Evil</b>', nasty, 'failed', { failure: { message: 'line\n```\n</code></pre><img src=y>\n````` five', details: '@everyone ping\n```js\nhack()\n```' } }),
+    result('pkg.Evil', `${nasty} 2`, 'flaky')
+  ])
+  const out = renderSummary(input(r, { flaky: inRunFlakes(r), newFailures: [r.results[0].id] }), { maxBytes: Infinity })
+  const html = md.render(out.markdown)
+
+  it('renders no element from test text', () => {
+    expect(html).not.toMatch(/<img|<script|<b>Evil|href="javascript/i)
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+  })
+
+  it('breaks mentions and issue references outside code', () => {
+    const text = html.replace(/<pre>[\s\S]*?<\/pre>/g, '')
+    expect(text).not.toMatch(/@(octocat|everyone)/)
+    expect(text).not.toMatch(/#12/)
+    expect(text).toContain('@\u200boctocat')
+  })
+
+  it('keeps the message and stack trace inside one code block, verbatim', () => {
+    const blocks = [...html.matchAll(/<pre><code class="language-text">([\s\S]*?)<\/code><\/pre>/g)].map((m) => m[1])
+    expect(blocks).toHaveLength(1)
+    expect(blocks[0]).toBe(md.utils.escapeHtml('line\n```\n</code></pre><img src=y>\n````` five\n\n@everyone ping\n```js\nhack()\n```\n'))
+  })
+
+  it('keeps table rows whole when names hold pipes', () => {
+    const tables = [...html.matchAll(/<table>([\s\S]*?)<\/table>/g)].map((t) => [...t[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => (m[1].match(/<t[dh]/g) ?? []).length))
+    // totals, slowest tests (a header and two rows), suites
+    expect(tables).toEqual([[7, 7, 7], [3, 3, 3], [8, 8]])
+  })
+
+  it('never lets any text out of a code block (fast-check over arbitrary strings)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('`', '~', '\n', ' ', 'a', '<', '>', '\r', '\t', 'é', '\u0000') , maxLength: 200 }), (text) => {
+        const block = codeBlock(text, { maxChars: 10_000, maxLines: 10_000 })
+        const tokens = md.parse(block, {})
+        expect(tokens.map((t) => t.type)).toEqual(['fence'])
+        const expected = text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '\ufffd').replace(/\t/g, '    ').replace(/\n+$/, '')
+        expect(tokens[0].content).toBe(`${expected}\n`)
+      }),
+      { seed: SEED, numRuns: 500 }
+    )
+  })
+
+  it('renders any inline text as plain text of one paragraph (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 120 }), (text) => {
+        const escaped = inline(text, 1000)
+        const tokens = md.parseInline(escaped, {})
+        const children = tokens[0]?.children ?? []
+        expect(children.filter((t) => t.type !== 'text').map((t) => t.type)).toEqual([])
+        const shown = children.map((t) => t.content).join('')
+        // What a reader sees is the text, whitespace folded, with zero-width breaks in mentions.
+        const expected = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd').replace(/\s+/g, ' ').trim()
+        expect(shown.replace(/\u200b/g, '')).toBe(expected)
+      }),
+      { seed: SEED, numRuns: 1000 }
+    )
+  })
+})
+
+describe('GitHub size limits', () => {
+  // 3,000 failures with 2 KB stack traces: about 7 MB in full.
+  const many = report([
+    ...Array.from({ length: 3000 }, (_, i) => failing(i, `expected ${i}`, { failure: { message: `expected ${i}`, details: `trace ${i}\n${'x'.repeat(2000)}` } })),
+    ...Array.from({ length: 200 }, (_, i) => result(`pkg.S${i}`, `ok ${i}`, 'passed', { suites: [`suite ${i}`], timeMs: i }))
+  ])
+  const newFailures = [testId('pkg.Suite', 'test 2999')]
+
+  it.each([
+    ['job summary', LIMITS.jobSummary],
+    ['check-run summary', LIMITS.checkOutput],
+    ['PR comment', LIMITS.comment]
+  ])('keeps the %s under its limit and says what was cut', (_name, limit) => {
+    const out = renderSummary(input(many, { newFailures }), { maxBytes: limit })
+    expect(byteLength(out.markdown)).toBeLessThanOrEqual(limit)
+    expect(out.trimmed).toContain('failures')
+    expect(out.markdown).toContain("Shortened to fit GitHub's size limit")
+    expect(out.markdown).toContain('[full report](https://github.com/acme/widgets/actions/runs/7/artifacts/9)')
+    // The count of what was left out is exact.
+    const shown = (out.markdown.slice(out.markdown.indexOf('Failures (')).match(/^(🆕 )?\*\*test \d+\*\*/gm) ?? []).length
+    expect(out.markdown).toContain(`…and ${3000 - shown} more failures`)
+    // New failures outrank the rest: the new one is listed even though it is the last failure.
+    expect(out.markdown).toMatch(/New failures \(1\)\n- \*\*test 2999\*\*/)
+  })
+
+  it('cuts the least important sections first: suites and slowest tests give way before failures', () => {
+    const few = report([...Array.from({ length: 20 }, (_, i) => failing(i)), ...Array.from({ length: 2000 }, (_, i) => result(`pkg.S${i}`, `ok ${i}`, 'passed', { suites: [`suite ${i}`] }))])
+    const full = renderSummary(input(few), { maxBytes: Infinity })
+    const out = renderSummary(input(few), { maxBytes: 40_000 })
+    expect(byteLength(full.markdown)).toBeGreaterThan(40_000)
+    expect(out.trimmed).toEqual(['suites'])
+    expect(out.markdown.match(/^\*\*test \d+\*\*/gm)).toHaveLength(20)
+    expect(out.markdown).toMatch(/…and \d+ more suites/)
+  })
+
+  it('renders everything when there is no limit (the full report)', () => {
+    const out = renderSummary(input(many), { maxBytes: Infinity, detailChars: 100_000 })
+    expect(out.trimmed).toEqual([])
+    expect(out.markdown.match(/^\*\*test \d+\*\*/gm)).toHaveLength(3000)
+  })
+
+  it('renders within the limit in well under a second for 3,000 failures', () => {
+    const started = performance.now()
+    renderSummary(input(many), { maxBytes: LIMITS.jobSummary })
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+})
+
+describe('small pieces', () => {
+  it.each([
+    [0, '0 ms'],
+    [850, '850 ms'],
+    [2500, '2.50 s'],
+    [12_340, '12.3 s'],
+    [125_000, '2 min 5 s'],
+    [7_380_000, '2 h 3 min']
+  ])('formats %d ms as %s', (ms, text) => expect(formatMs(ms)).toBe(text))
+
+  it('links only repository-relative locations', () => {
+    expect(locationOf({ file: 'src/a b.ts', line: 3 }, 'https://x/o/r/blob/s')).toEqual({ label: 'src/a b.ts:3', url: 'https://x/o/r/blob/s/src/a%20b.ts#L3' })
+    expect(locationOf({ file: '/home/runner/a.ts', line: 3 }, 'https://x/o/r/blob/s')).toEqual({ label: '/home/runner/a.ts:3' })
+    expect(locationOf({ file: '../a.ts' }, 'https://x/o/r/blob/s')).toEqual({ label: '../a.ts' })
+    expect(locationOf({}, 'https://x')).toBeNull()
+  })
+
+  it('titles the check run with the counts that matter', () => {
+    const r = report([failing(1), result('a', 'b', 'passed'), result('a', 'c', 'flaky')], [{ file: 'x.xml', message: 'bad' }])
+    expect(checkTitle(r)).toBe('1 failed, 1 passed, 1 flaky, 1 unreadable file')
+  })
+})
