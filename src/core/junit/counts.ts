@@ -1,0 +1,72 @@
+/** Counting and retry merging for JUnit results: the rules `docs/test-report.md` "Counting rules" states. */
+import type { Counts, Outcome, TestCounts, TestOutcome, TestResult } from '../test-report/model.js'
+
+/** Returns counts of zero. */
+export function emptyCounts(): Counts {
+  return { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }
+}
+
+/** Returns test counts of zero. */
+export function emptyTestCounts(): TestCounts {
+  return { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0 }
+}
+
+/** Adds one `<testcase>` element's outcome to `counts`. */
+export function countRun(counts: Counts, outcome: Outcome): void {
+  counts.total++
+  counts[outcome]++
+}
+
+/** Returns the counts of unique tests. */
+export function countTests(results: Iterable<TestResult>): TestCounts {
+  const counts = emptyTestCounts()
+  for (const result of results) {
+    counts.total++
+    counts[result.outcome]++
+  }
+  return counts
+}
+
+/** Adds `b` into `a`. */
+export function addCounts(a: Counts, b: Counts): void {
+  a.total += b.total
+  a.passed += b.passed
+  a.failed += b.failed
+  a.errored += b.errored
+  a.skipped += b.skipped
+}
+
+/**
+ * Returns what a test came to over its executions: flaky when one failed or errored and another
+ * passed; otherwise the most severe of errored > failed > passed > skipped (a skipped attempt
+ * beside a passing one does not make the test skipped).
+ */
+export function testOutcome(executions: readonly Outcome[]): TestOutcome {
+  let passed = false
+  let failed = false
+  let errored = false
+  for (const outcome of executions) {
+    if (outcome === 'passed') passed = true
+    else if (outcome === 'failed') failed = true
+    else if (outcome === 'errored') errored = true
+  }
+  if (passed && (failed || errored)) return 'flaky'
+  if (errored) return 'errored'
+  if (failed) return 'failed'
+  return passed ? 'passed' : 'skipped'
+}
+
+/**
+ * Merges `next` (later executions of the same test) into `into`, in place: executions appended,
+ * times added, the later failure kept, a location filled in when `into` had none.
+ */
+export function mergeInto(into: TestResult, next: TestResult): void {
+  for (const outcome of next.executions) into.executions.push(outcome)
+  into.timeMs += next.timeMs
+  if (next.failure) into.failure = next.failure
+  if (into.file === undefined && next.file !== undefined) {
+    into.file = next.file
+    into.line = next.line
+  }
+  into.outcome = testOutcome(into.executions)
+}

@@ -1,0 +1,433 @@
+/**
+ * The JUnit reader: every dialect in the corpus, streamed. It turns the scanner's events into
+ * `TestCase`s (one per `<testcase>` element) and merges them into `TestResult`s (retries of one
+ * test id are one result). Memory is bounded by the largest single test case plus what the
+ * results keep: for each unique test its names and, when it failed, a truncated failure.
+ *
+ * Semantics (docs/test-report.md "Parsing"):
+ * - roots: `<testsuites>`, `<testsuite>` or bare `<testcase>`s, several in a row (concatenated
+ *   files); `<testsuite>` nests to any depth, and a `<testcase>` is found under any element;
+ * - a test case's outcome: `status` disabled/ignored/skipped/notrun (any case) → skipped, even
+ *   with a failure inside (the runner says it did not run it); otherwise the most severe child,
+ *   `<error>` > `<failure>` > `<skipped>` > passed; a `status` of failed/error alone fails it;
+ * - a `<testcase>` without a name is called `(unnamed N)`, N counting nameless cases in the file;
+ * - Surefire `flakyFailure`/`flakyError` and `rerunFailure`/`rerunError` are extra executions of
+ *   the same element (failed or errored), in order after it.
+ */
+import { testId, type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestResult } from '../test-report/model.js'
+import { countRun, countTests, emptyCounts, mergeInto, testOutcome } from './counts.js'
+import { ByteDecoder } from './decode.js'
+import { lineOfFile, locationFromTrace, relativePath } from './location.js'
+import { parseTimeMs } from './time.js'
+import { XmlError, XmlScanner, type XmlAttributes, type XmlHandler } from './xml-scanner.js'
+
+/** How much text of one test case is kept, in characters; the rest is cut and marked with `TRUNCATED`. */
+export interface TextLimits {
+  /** Failure message (attribute, or the body's first line). */
+  message: number
+  /** Failure body (the stack trace), all `<failure>`/`<error>` bodies of the element together. */
+  details: number
+  /** `<system-out>` and `<system-err>` together; kept only for `onTestCase`. */
+  output: number
+}
+
+/** The limits used when none are given. */
+export const DEFAULT_LIMITS: TextLimits = { message: 1_000, details: 10_000, output: 10_000 }
+
+/** Appended to a text that was cut at its limit. */
+export const TRUNCATED = '… [truncated]'
+
+export interface ReadOptions {
+  limits?: Partial<TextLimits>
+  /** Called with each `<testcase>` as it is read, output included. The reader keeps no reference to it. */
+  onTestCase?: (testCase: TestCase) => void
+  /** Absolute directory (the checkout) removed from the front of file paths, to make them repository-relative. */
+  sourceRoot?: string
+}
+
+/** Roots of other test-result formats, named in the error so the user knows what they gave us. */
+const OTHER_FORMATS: Record<string, string> = {
+  TestRun: 'a Visual Studio TRX file',
+  'test-run': 'an NUnit 3 result file',
+  'test-results': 'an NUnit 2 result file',
+  assemblies: 'an xUnit.net result file',
+  assembly: 'an xUnit.net result file',
+  'testng-results': 'a TestNG result file',
+  result: "a Jenkins junitResult.xml (Jenkins' own store, not JUnit)",
+  html: 'an HTML page'
+}
+
+const SKIP_STATUS = new Set(['disabled', 'ignored', 'skipped', 'skip', 'notrun', 'not_run', 'not run'])
+const FAIL_STATUS = new Set(['failed', 'failure', 'fail'])
+const ERROR_STATUS = new Set(['error', 'errored'])
+
+const enum Role {
+  Other,
+  Suite,
+  Case,
+  Failure,
+  Error,
+  Skipped,
+  Rerun,
+  RerunTrace,
+  Output
+}
+
+/** Makes a flat copy of `s`, so a kept name does not pin the whole chunk it was sliced from (V8 slices share their parent). */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1)
+}
+
+/** A bounded text accumulator. */
+class TextSink {
+  text = ''
+  truncated = false
+  constructor(private readonly limit: number) {}
+  /** Adds text; returns false once the limit is reached, when more text would be dropped. */
+  add(piece: string): boolean {
+    if (this.truncated) return false
+    const room = this.limit - this.text.length
+    if (piece.length <= room) {
+      this.text += piece
+      return true
+    }
+    this.text += piece.slice(0, Math.max(0, room))
+    this.truncated = true
+    return false
+  }
+  value(): string {
+    return this.truncated ? this.text + TRUNCATED : this.text
+  }
+}
+
+function clip(text: string, limit: number): string {
+  return text.length <= limit ? text : text.slice(0, limit) + TRUNCATED
+}
+
+function firstLine(text: string): string {
+  const trimmed = text.trim()
+  const nl = trimmed.indexOf('\n')
+  return nl < 0 ? trimmed : trimmed.slice(0, nl).trimEnd()
+}
+
+/** A `<failure>`, `<error>` or rerun element being read. */
+interface PendingFailure {
+  message?: string
+  type?: string
+  details: TextSink
+}
+
+/** The `<testcase>` being read. */
+interface PendingCase {
+  classname: string
+  name: string
+  file?: string
+  line?: number
+  status: string
+  timeMs: number
+  failure?: PendingFailure
+  error?: PendingFailure
+  skipped: boolean
+  reruns: { outcome: Outcome; timeMs: number; failure: PendingFailure }[]
+  output?: TextSink
+}
+
+/**
+ * Reads one JUnit file pushed in chunks: `write` each chunk (text or bytes), then `end` for the
+ * report. Never throws for bad input: the first problem becomes `FileReport.error`, later chunks
+ * are ignored, and what was read before it stays in the report.
+ */
+export class JUnitReader implements XmlHandler {
+  wantText = false
+  private readonly scanner = new XmlScanner(this)
+  private readonly decoder = new ByteDecoder()
+  private readonly limits: TextLimits
+  private readonly roles: Role[] = []
+  private readonly suiteNames: string[] = []
+  /** The suite path shared by every case of one suite (a new array only when the path changes). */
+  private suitePath: string[] = []
+  private current?: PendingCase
+  private pendingFailure?: PendingFailure
+  private readonly runs = emptyCounts()
+  private readonly results = new Map<string, TestResult>()
+  private error?: ReadError
+  private done = false
+  private unnamed = 0
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ReadOptions = {}
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+  }
+
+  /** True while the reader still takes input (no error yet, not ended). */
+  get reading(): boolean {
+    return !this.done && this.error === undefined
+  }
+
+  /** Reads the next chunk; returns false when reading stopped (an error), so the caller may stop sending. */
+  write(chunk: string | Uint8Array): boolean {
+    if (!this.reading) return false
+    try {
+      this.scanner.write(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk))
+    } catch (err) {
+      this.fail(err)
+    }
+    return this.reading
+  }
+
+  /** Ends the input and returns the file's report. */
+  end(): FileReport {
+    if (this.reading) {
+      try {
+        this.scanner.write(this.decoder.end())
+        this.scanner.end()
+      } catch (err) {
+        this.fail(err)
+      }
+    }
+    this.done = true
+    const results = [...this.results.values()]
+    const report: FileReport = { file: this.file, runs: { ...this.runs }, tests: countTests(results), results }
+    if (this.error) report.error = this.error
+    return report
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof XmlError) this.error = { file: this.file, message: err.message, line: err.line, column: err.column }
+    else this.error = { file: this.file, message: (err as Error).message ?? String(err) }
+  }
+
+  open(name: string, attrs: XmlAttributes, _selfClosing: boolean): void {
+    const parent = this.roles.length === 0 ? undefined : this.roles[this.roles.length - 1]
+    let role = Role.Other
+    if (parent === undefined && name !== 'testsuites' && name !== 'testsuite' && name !== 'testcase') {
+      const known = OTHER_FORMATS[name]
+      throw this.scanner.error(`not a JUnit XML file: the root element is <${name}>${known ? `, ${known}` : ''}; JUnit files start with <testsuites>, <testsuite> or <testcase>`)
+    }
+    if (parent === Role.Case) {
+      role = this.openCaseChild(name, attrs)
+    } else if (parent === Role.Rerun) {
+      if (name === 'stackTrace') role = Role.RerunTrace
+    } else if (this.current === undefined) {
+      if (name === 'testsuite') {
+        role = Role.Suite
+        this.suiteNames.push(attrs.get('name') ?? '')
+        this.suitePath = this.suiteNames.map(own)
+      } else if (name === 'testcase') {
+        role = Role.Case
+        this.openCase(attrs)
+      }
+    }
+    this.roles.push(role)
+    this.updateWantText()
+  }
+
+  close(_name: string): void {
+    const role = this.roles.pop()
+    switch (role) {
+      case Role.Suite:
+        this.suiteNames.pop()
+        this.suitePath = this.suiteNames.map(own)
+        break
+      case Role.Case:
+        this.closeCase()
+        break
+      case Role.Failure:
+      case Role.Error:
+      case Role.Rerun:
+        this.pendingFailure = undefined
+        break
+    }
+    this.updateWantText()
+  }
+
+  text(text: string): void {
+    const role = this.roles[this.roles.length - 1]
+    if (role === Role.Output) {
+      if (this.current?.output && !this.current.output.add(text)) this.wantText = false
+    } else if (this.pendingFailure && !this.pendingFailure.details.add(text)) {
+      this.wantText = false
+    }
+  }
+
+  private updateWantText(): void {
+    const role = this.roles[this.roles.length - 1]
+    if (role === Role.Failure || role === Role.Error || role === Role.Rerun || role === Role.RerunTrace) {
+      this.wantText = this.pendingFailure !== undefined && !this.pendingFailure.details.truncated
+    } else if (role === Role.Output) {
+      this.wantText = this.current?.output !== undefined && !this.current.output.truncated
+    } else {
+      this.wantText = false
+    }
+  }
+
+  private openCase(attrs: XmlAttributes): void {
+    const line = attrs.get('line')
+    const parsedLine = line === undefined ? NaN : Number(line)
+    const file = attrs.get('file') ?? attrs.get('filepath')
+    this.current = {
+      classname: attrs.get('classname') ?? attrs.get('class') ?? '',
+      // A nameless case is its own test, not a retry of the previous nameless one.
+      name: attrs.get('name') || `(unnamed ${++this.unnamed})`,
+      file: file ? relativePath(file, this.options.sourceRoot) : undefined,
+      line: Number.isInteger(parsedLine) && parsedLine > 0 ? parsedLine : undefined,
+      status: (attrs.get('status') ?? '').trim().toLowerCase(),
+      timeMs: parseTimeMs(attrs.get('time')),
+      skipped: false,
+      reruns: [],
+      output: this.options.onTestCase ? new TextSink(this.limits.output) : undefined
+    }
+  }
+
+  private openCaseChild(name: string, attrs: XmlAttributes): Role {
+    const current = this.current as PendingCase
+    switch (name) {
+      case 'failure':
+      case 'error': {
+        const kind = name === 'error' ? 'error' : 'failure'
+        const seen = current[kind]
+        if (seen) {
+          // Several of one kind: the first gives message and type, every body goes to the details.
+          if (seen.details.text.length > 0 && seen.details.add('\n\n')) this.pendingFailure = seen
+          else this.pendingFailure = seen.details.truncated ? undefined : seen
+        } else {
+          current[kind] = this.pendingFailure = this.newFailure(attrs)
+        }
+        return name === 'error' ? Role.Error : Role.Failure
+      }
+      case 'skipped':
+        current.skipped = true
+        return Role.Skipped
+      case 'flakyFailure':
+      case 'flakyError':
+      case 'rerunFailure':
+      case 'rerunError': {
+        const failure = (this.pendingFailure = this.newFailure(attrs))
+        current.reruns.push({ outcome: name.endsWith('Error') ? 'errored' : 'failed', timeMs: parseTimeMs(attrs.get('time')), failure })
+        return Role.Rerun
+      }
+      case 'system-out':
+      case 'system-err':
+        if (current.output && current.output.text.length > 0) current.output.add('\n')
+        return Role.Output
+      default:
+        return Role.Other
+    }
+  }
+
+  private newFailure(attrs: XmlAttributes): PendingFailure {
+    const message = attrs.get('message')
+    const type = attrs.get('type')
+    return {
+      message: message === undefined ? undefined : own(clip(message, this.limits.message)),
+      type: type === undefined || type === '' ? undefined : own(clip(type, this.limits.message)),
+      details: new TextSink(this.limits.details)
+    }
+  }
+
+  private closeCase(): void {
+    const pending = this.current as PendingCase
+    this.current = undefined
+    const status = pending.status
+    let outcome: Outcome
+    if (SKIP_STATUS.has(status)) outcome = 'skipped'
+    else if (pending.error || ERROR_STATUS.has(status)) outcome = 'errored'
+    else if (pending.failure || FAIL_STATUS.has(status)) outcome = 'failed'
+    else if (pending.skipped) outcome = 'skipped'
+    else outcome = 'passed'
+    const failure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
+    const reruns: Execution[] = pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
+    const testCase: TestCase = {
+      id: '',
+      suites: this.suitePath,
+      classname: own(pending.classname),
+      name: own(pending.name),
+      outcome,
+      timeMs: pending.timeMs,
+      reruns
+    }
+    testCase.id = testId(testCase.classname, testCase.name)
+    if (failure) testCase.failure = this.finishFailure(failure)
+    this.locate(testCase, pending)
+    if (pending.output) testCase.output = pending.output.value()
+    countRun(this.runs, outcome)
+    this.options.onTestCase?.(testCase)
+    this.addResult(testCase)
+  }
+
+  private finishFailure(pending: PendingFailure): Failure {
+    const details = pending.details.value()
+    const trimmed = details.trim()
+    const failure: Failure = { message: pending.message ?? own(clip(firstLine(trimmed), this.limits.message)) }
+    if (pending.type) failure.type = pending.type
+    if (trimmed) failure.details = own(details)
+    return failure
+  }
+
+  private locate(testCase: TestCase, pending: PendingCase): void {
+    if (pending.file !== undefined) testCase.file = own(pending.file)
+    if (pending.line !== undefined) testCase.line = pending.line
+    if (testCase.file !== undefined && testCase.line !== undefined) return
+    const failure = testCase.failure ?? testCase.reruns.find((r) => r.failure)?.failure
+    if (!failure) return
+    const trace = `${failure.details ?? ''}\n${failure.message}`
+    if (testCase.file !== undefined) {
+      testCase.line = lineOfFile(trace, testCase.file)
+      if (testCase.line === undefined) delete testCase.line
+      return
+    }
+    const found = locationFromTrace(trace, testCase.classname)
+    if (found) {
+      testCase.file = own(relativePath(found.file, this.options.sourceRoot))
+      if (found.line !== undefined) testCase.line = found.line
+    }
+  }
+
+  private addResult(testCase: TestCase): void {
+    const executions: Outcome[] = [testCase.outcome]
+    let timeMs = testCase.timeMs
+    let failure = testCase.failure
+    for (const rerun of testCase.reruns) {
+      executions.push(rerun.outcome)
+      timeMs += rerun.timeMs
+      if (rerun.failure) failure = rerun.failure
+    }
+    const result: TestResult = {
+      id: testCase.id,
+      suites: testCase.suites,
+      classname: testCase.classname,
+      name: testCase.name,
+      outcome: testOutcome(executions),
+      executions,
+      timeMs
+    }
+    if (testCase.file !== undefined) result.file = testCase.file
+    if (testCase.line !== undefined) result.line = testCase.line
+    if (failure) result.failure = failure
+    const seen = this.results.get(result.id)
+    if (seen) mergeInto(seen, result)
+    else this.results.set(result.id, result)
+  }
+}
+
+/**
+ * Returns the report of one JUnit file read from a stream of chunks (text or bytes; bytes are
+ * decoded by the XML declaration's encoding, UTF-8 by default). Stops reading at the first error,
+ * which the report carries with its line and column. Rejects only if `chunks` itself throws.
+ */
+export async function readJUnit(chunks: AsyncIterable<string | Uint8Array>, file: string, options?: ReadOptions): Promise<FileReport> {
+  const reader = new JUnitReader(file, options)
+  for await (const chunk of chunks) {
+    if (!reader.write(chunk)) break
+  }
+  return reader.end()
+}
+
+/** Returns the report of one JUnit file given whole (for tests and small inputs). */
+export function readJUnitText(text: string | Uint8Array, file: string, options?: ReadOptions): FileReport {
+  const reader = new JUnitReader(file, options)
+  reader.write(text)
+  return reader.end()
+}

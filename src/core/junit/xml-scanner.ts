@@ -1,0 +1,450 @@
+/**
+ * A streaming XML scanner written for JUnit files: text goes in as chunks of any size, element
+ * events come out, and nothing but the unread tail of the current chunk (at most one tag, or a
+ * few characters of a split entity) is kept between chunks. Text is decoded only while the handler
+ * asks for it, so a 100 MB `<system-out>` costs a scan, not a copy.
+ *
+ * It is strict where strictness protects us and lenient where real reports are sloppy:
+ * - refused: `<!DOCTYPE`, `<!ENTITY` and every other declaration (no DTD, so no XXE and no entity
+ *   expansion), unknown entities, malformed tags, mismatched or unclosed elements, text outside
+ *   the root, a file that ends early;
+ * - accepted: a UTF-8 BOM, several root elements one after another (concatenated reports), `<`
+ *   inside attribute values (`time="<<computed>>"`), namespace prefixes (matched by local name),
+ *   control characters in text; text that is not kept is not checked for entity syntax.
+ */
+
+/** A well-formedness problem, with the 1-based line and column (UTF-16 units) where it starts. */
+export class XmlError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number
+  ) {
+    super(message)
+    this.name = 'XmlError'
+  }
+}
+
+/** The attributes of the tag being opened; valid only during `XmlHandler.open`. */
+export class XmlAttributes {
+  private names: string[] = []
+  private values: string[] = []
+  private count = 0
+
+  /** Number of attributes on the tag. */
+  get length(): number {
+    return this.count
+  }
+
+  /** Returns the decoded value of the attribute whose local name is `name`, or undefined. Throws XmlError on a bad entity. */
+  get(name: string): string | undefined {
+    for (let i = 0; i < this.count; i++) {
+      if (this.names[i] === name) return decodeAttribute(this.values[i], this.scanner)
+    }
+    return undefined
+  }
+
+  constructor(private readonly scanner: XmlScanner) {}
+
+  /** @internal */
+  reset(): void {
+    this.count = 0
+  }
+
+  /** @internal */
+  push(name: string, raw: string): void {
+    this.names[this.count] = name
+    this.values[this.count] = raw
+    this.count++
+  }
+}
+
+/** What the scanner reports. Element names are local names (a `ns:` prefix removed). */
+export interface XmlHandler {
+  /** Whether the text (and CDATA) now being read should be decoded and passed to `text`. */
+  readonly wantText: boolean
+  open(name: string, attributes: XmlAttributes, selfClosing: boolean): void
+  close(name: string): void
+  /** A piece of the current element's text, entities decoded; one text node may come in several pieces. */
+  text(text: string): void
+}
+
+/** Limits that keep hostile input from costing unbounded memory. */
+export const XML_LIMITS = {
+  /** Longest start tag (name and attributes), in characters. */
+  tagChars: 16 * 1024 * 1024,
+  /** Deepest element nesting. */
+  depth: 512
+} as const
+
+const enum State {
+  Text,
+  Cdata,
+  Comment,
+  Instruction
+}
+
+const GT = 62 // >
+const SLASH = 47
+const BANG = 33
+const QUESTION = 63
+const EQ = 61
+const QUOTE = 34
+const APOS = 39
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13
+}
+
+/** Ends a name: whitespace, `/`, `>` or `=`. */
+function endsName(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === SLASH || c === GT || c === EQ
+}
+
+function localName(qname: string): string {
+  const colon = qname.indexOf(':')
+  return colon < 0 ? qname : qname.slice(colon + 1)
+}
+
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+/** The longest entity we accept, `&#x10FFFF;` or `&#1114111;`, is 10 characters. */
+const MAX_ENTITY = 10
+
+function isXmlChar(code: number): boolean {
+  return code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
+}
+
+/**
+ * Returns `raw` with `\r\n` and `\r` made `\n` and the five predefined and numeric entities decoded.
+ * Throws XmlError (at the scanner's current token) on any other entity.
+ */
+function decodeText(raw: string, scanner: XmlScanner): string {
+  let text = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n')
+  if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
+  return text
+}
+
+/** Attribute values also have tabs and line breaks made spaces (XML 1.0 §3.3.3); `&#10;` stays a line break. */
+function decodeAttribute(raw: string, scanner: XmlScanner): string {
+  let text = /[\r\n\t]/.test(raw) ? raw.replace(/\r\n|[\r\n\t]/g, ' ') : raw
+  if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
+  return text
+}
+
+function decodeEntities(text: string, scanner: XmlScanner): string {
+  let out = ''
+  let from = 0
+  let amp = text.indexOf('&')
+  while (amp >= 0) {
+    const semi = text.indexOf(';', amp + 1)
+    if (semi < 0 || semi - amp > MAX_ENTITY) throw scanner.error(`"&" that starts no entity (write "&amp;" for a literal ampersand): ${JSON.stringify(text.slice(amp, amp + 12))}`)
+    const body = text.slice(amp + 1, semi)
+    let value: string | undefined
+    if (body.charCodeAt(0) === 35 /* # */) {
+      const code = body.charCodeAt(1) === 120 /* x */ ? (/^x[0-9a-fA-F]+$/.test(body.slice(1)) ? parseInt(body.slice(2), 16) : NaN) : /^\d+$/.test(body.slice(1)) ? parseInt(body.slice(1), 10) : NaN
+      if (!isXmlChar(code)) throw scanner.error(`character reference &${body}; is not a character XML allows`)
+      value = String.fromCodePoint(code)
+    } else {
+      value = NAMED[body]
+      if (value === undefined) throw scanner.error(`unknown entity &${body}; (only &lt; &gt; &amp; &quot; &apos; and numeric references exist without a DTD, and DTDs are not accepted)`)
+    }
+    out += text.slice(from, amp) + value
+    from = semi + 1
+    amp = text.indexOf('&', from)
+  }
+  return out + text.slice(from)
+}
+
+/**
+ * The scanner. Call `write` with each chunk of text, then `end`. Both throw XmlError at the first
+ * problem (errors thrown by the handler pass through); after an error the scanner must not be used.
+ */
+export class XmlScanner {
+  private buf = ''
+  private pos = 0
+  private state = State.Text
+  private readonly stack: string[] = []
+  private readonly attributes = new XmlAttributes(this)
+  /** Line and column of `buf[0]`. */
+  private lineBase = 1
+  private columnBase = 1
+  /** Start of the token being read, for error positions. */
+  private tokenStart = 0
+  /** Set when a tag was cut by the end of the buffer: no use parsing it again before a `>` arrives. */
+  private waitingForGt = -1
+  private started = false
+  private sawElement = false
+
+  constructor(private readonly handler: XmlHandler) {}
+
+  /** True once any element was opened. */
+  get sawRoot(): boolean {
+    return this.sawElement
+  }
+
+  /** Names of the elements open now, outermost first. */
+  get openElements(): readonly string[] {
+    return this.stack
+  }
+
+  /** Feeds the next chunk. Throws XmlError on malformed input. */
+  write(chunk: string): void {
+    if (chunk.length === 0) return
+    if (!this.started) {
+      this.started = true
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
+    }
+    this.buf = this.pos === 0 ? this.buf + chunk : this.buf.slice(this.pos) + chunk
+    this.pos = 0
+    this.run(false)
+    this.compact()
+  }
+
+  /** Ends the input. Throws XmlError when the document is empty, unfinished or truncated. */
+  end(): void {
+    this.run(true)
+    this.compact()
+    if (this.state === State.Cdata) throw this.errorAt(this.buf.length, `the file ends inside a CDATA section (truncated?)`)
+    if (this.state === State.Comment) throw this.errorAt(this.buf.length, `the file ends inside a comment (truncated?)`)
+    if (this.state === State.Instruction) throw this.errorAt(this.buf.length, `the file ends inside a processing instruction (truncated?)`)
+    if (this.stack.length > 0) {
+      throw this.errorAt(this.buf.length, `the file ends inside <${this.stack[this.stack.length - 1]}> (${this.stack.length} element${this.stack.length === 1 ? '' : 's'} left open: truncated?)`)
+    }
+    if (!this.sawElement) throw this.errorAt(this.buf.length, this.started ? 'the file holds no XML element' : 'the file is empty')
+  }
+
+  /** Returns an XmlError at the start of the token being read (for the handler's own checks). */
+  error(message: string): XmlError {
+    return this.errorAt(this.tokenStart, message)
+  }
+
+  private errorAt(index: number, message: string): XmlError {
+    const { line, column } = this.position(index)
+    return new XmlError(message, line, column)
+  }
+
+  private position(index: number): { line: number; column: number } {
+    let line = this.lineBase
+    let lastNewline = -1
+    let nl = this.buf.indexOf('\n')
+    while (nl >= 0 && nl < index) {
+      line++
+      lastNewline = nl
+      nl = this.buf.indexOf('\n', nl + 1)
+    }
+    return { line, column: lastNewline < 0 ? this.columnBase + index : index - lastNewline }
+  }
+
+  /** Drops what was read, keeping the line count. */
+  private compact(): void {
+    if (this.pos === 0) return
+    const { line, column } = this.position(this.pos)
+    this.lineBase = line
+    this.columnBase = column
+    this.buf = this.buf.slice(this.pos)
+    if (this.waitingForGt >= 0) this.waitingForGt -= this.pos
+    this.tokenStart = 0
+    this.pos = 0
+  }
+
+  private run(final: boolean): void {
+    const buf = this.buf
+    const len = buf.length
+    for (;;) {
+      switch (this.state) {
+        case State.Text: {
+          const lt = buf.indexOf('<', this.pos)
+          if (lt < 0) {
+            this.textRun(this.pos, len, final)
+            return
+          }
+          if (lt > this.pos) this.textRun(this.pos, lt, true)
+          this.pos = lt
+          this.tokenStart = lt
+          if (!this.markup(final)) return
+          break
+        }
+        case State.Cdata: {
+          const close = buf.indexOf(']]>', this.pos)
+          if (close < 0) {
+            // Keep two characters: they may be the start of "]]>".
+            const keep = Math.max(this.pos, len - 2)
+            if (this.handler.wantText && keep > this.pos) this.handler.text(normalizeLines(buf.slice(this.pos, keep)))
+            this.pos = final ? len : keep
+            return
+          }
+          if (this.handler.wantText && close > this.pos) this.handler.text(normalizeLines(buf.slice(this.pos, close)))
+          this.pos = close + 3
+          this.state = State.Text
+          break
+        }
+        case State.Comment:
+        case State.Instruction: {
+          const terminator = this.state === State.Comment ? '-->' : '?>'
+          const close = buf.indexOf(terminator, this.pos)
+          if (close < 0) {
+            this.pos = final ? len : Math.max(this.pos, len - terminator.length + 1)
+            return
+          }
+          this.pos = close + terminator.length
+          this.state = State.Text
+          break
+        }
+      }
+    }
+  }
+
+  /** Text from `from` to `to`; at the end of a chunk a possibly split entity is held back. */
+  private textRun(from: number, to: number, complete: boolean): void {
+    const buf = this.buf
+    if (this.stack.length === 0) {
+      // Outside the root only whitespace may stand.
+      for (let i = from; i < to; i++) {
+        if (!isSpace(buf.charCodeAt(i))) {
+          this.tokenStart = i
+          throw this.error(this.sawElement ? `text after the root element: ${JSON.stringify(buf.slice(i, i + 20))}` : `this is not XML: it starts with ${JSON.stringify(buf.slice(i, i + 20))}`)
+        }
+      }
+      this.pos = to
+      return
+    }
+    if (!this.handler.wantText) {
+      this.pos = to
+      return
+    }
+    let end = to
+    if (!complete) {
+      const amp = buf.lastIndexOf('&', to - 1)
+      if (amp >= from && amp > to - MAX_ENTITY && buf.indexOf(';', amp) < 0) end = amp
+    }
+    if (end > from) {
+      this.tokenStart = from
+      this.handler.text(decodeText(buf.slice(from, end), this))
+    }
+    this.pos = end
+  }
+
+  /** Reads the markup at `pos` (a `<`). Returns false when the buffer ends before it does. */
+  private markup(final: boolean): boolean {
+    const buf = this.buf
+    const at = this.pos
+    if (this.waitingForGt >= 0) {
+      if (buf.indexOf('>', this.waitingForGt) < 0) {
+        this.waitingForGt = buf.length
+        return this.incomplete(at, final, 'a tag')
+      }
+      this.waitingForGt = -1
+    }
+    if (at + 1 >= buf.length) return this.incomplete(at, final, 'a tag')
+    const c = buf.charCodeAt(at + 1)
+    if (c === SLASH) {
+      const gt = buf.indexOf('>', at + 2)
+      if (gt < 0) return this.incomplete(at, final, 'an end tag')
+      const name = buf.slice(at + 2, gt).trimEnd()
+      const open = this.stack.pop()
+      if (open === undefined) throw this.error(`end tag </${name}> closes nothing`)
+      if (open !== name) throw this.error(`end tag </${name}> does not match <${open}>`)
+      this.pos = gt + 1
+      this.handler.close(localName(name))
+      return true
+    }
+    if (c === QUESTION) {
+      this.state = State.Instruction
+      this.pos = at + 2
+      return true
+    }
+    if (c === BANG) {
+      if (buf.length - at < 9 && !final && !buf.startsWith('<!--', at)) return false
+      if (buf.startsWith('<!--', at)) {
+        this.state = State.Comment
+        this.pos = at + 4
+        return true
+      }
+      if (buf.startsWith('<![CDATA[', at)) {
+        if (this.stack.length === 0) throw this.error('CDATA section outside the root element')
+        this.state = State.Cdata
+        this.pos = at + 9
+        return true
+      }
+      if (buf.startsWith('<!DOCTYPE', at)) {
+        throw this.error('<!DOCTYPE> is refused: JUnit files need no DTD, and DTDs enable external-entity (XXE) and entity-expansion ("billion laughs") attacks')
+      }
+      const declaration = /^<!([A-Z]+)/.exec(buf.slice(at, at + 12))
+      if (declaration) throw this.error(`<!${declaration[1]}> declarations are refused: JUnit files need no DTD, and DTDs enable XXE and entity-expansion attacks`)
+      throw this.error(`malformed markup ${JSON.stringify(buf.slice(at, at + 12))}`)
+    }
+    return this.startTag(final)
+  }
+
+  private incomplete(at: number, final: boolean, what: string): false {
+    if (final) throw this.errorAt(at, `the file ends inside ${what} (truncated?)`)
+    if (this.buf.length - at > XML_LIMITS.tagChars) throw this.errorAt(at, `a tag longer than ${XML_LIMITS.tagChars} characters`)
+    return false
+  }
+
+  private startTag(final: boolean): boolean {
+    const buf = this.buf
+    const len = buf.length
+    const at = this.pos
+    let i = at + 1
+    while (i < len && !endsName(buf.charCodeAt(i))) i++
+    if (i >= len) return this.incomplete(at, final, 'a tag')
+    if (i === at + 1) throw this.error(`"<" that starts no tag (write "&lt;" for a literal "<"): ${JSON.stringify(buf.slice(at, at + 12))}`)
+    const qname = buf.slice(at + 1, i)
+    const attributes = this.attributes
+    attributes.reset()
+    let selfClosing = false
+    for (;;) {
+      const before = i
+      while (i < len && isSpace(buf.charCodeAt(i))) i++
+      if (i >= len) return this.waitForGt(at, final)
+      const c = buf.charCodeAt(i)
+      if (c === GT) {
+        i++
+        break
+      }
+      if (c === SLASH) {
+        if (i + 1 >= len) return this.waitForGt(at, final)
+        if (buf.charCodeAt(i + 1) !== GT) throw this.error(`"/" inside <${qname}> that does not end it`)
+        selfClosing = true
+        i += 2
+        break
+      }
+      if (i === before) throw this.error(`attributes of <${qname}> must be separated by whitespace`)
+      const nameStart = i
+      while (i < len && !endsName(buf.charCodeAt(i))) i++
+      if (i >= len) return this.waitForGt(at, final)
+      if (i === nameStart) throw this.error(`malformed attribute in <${qname}>`)
+      const name = buf.slice(nameStart, i)
+      while (i < len && isSpace(buf.charCodeAt(i))) i++
+      if (i >= len) return this.waitForGt(at, final)
+      if (buf.charCodeAt(i) !== EQ) throw this.error(`attribute ${name} of <${qname}> has no value`)
+      i++
+      while (i < len && isSpace(buf.charCodeAt(i))) i++
+      if (i >= len) return this.waitForGt(at, final)
+      const quote = buf.charCodeAt(i)
+      if (quote !== QUOTE && quote !== APOS) throw this.error(`the value of attribute ${name} of <${qname}> must be in quotes`)
+      const close = buf.indexOf(quote === QUOTE ? '"' : "'", i + 1)
+      if (close < 0) return this.waitForGt(at, final)
+      attributes.push(localName(name), buf.slice(i + 1, close))
+      i = close + 1
+    }
+    if (this.stack.length >= XML_LIMITS.depth) throw this.error(`elements nested deeper than ${XML_LIMITS.depth}`)
+    this.pos = i
+    this.sawElement = true
+    const name = localName(qname)
+    if (!selfClosing) this.stack.push(qname)
+    this.handler.open(name, attributes, selfClosing)
+    if (selfClosing) this.handler.close(name)
+    return true
+  }
+
+  private waitForGt(at: number, final: boolean): false {
+    this.waitingForGt = this.buf.length
+    return this.incomplete(at, final, 'a tag')
+  }
+}
+
+function normalizeLines(text: string): string {
+  return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n')
+}
