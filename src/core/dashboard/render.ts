@@ -128,9 +128,34 @@ export function pageData(grid: Grid, title: string, generatedAt?: string): PageD
  * when a record holds an outcome the page cannot show.
  */
 export function renderDashboard(records: readonly RunRecord[], analysis?: readonly TestAnalysis[], options: DashboardOptions = {}): string {
+  return dashboardPage(records, analysis, options).html
+}
+
+/** What a rendered dashboard shows, for a command's report. */
+export interface DashboardPage {
+  html: string
+  runs: number
+  tests: number
+  flaky: number
+  failing: number
+}
+
+/** Returns `renderDashboard`'s page with the counts its summary shows. Throws as `renderDashboard` does. */
+export function dashboardPage(records: readonly RunRecord[], analysis?: readonly TestAnalysis[], options: DashboardOptions = {}): DashboardPage {
   const title = options.title ?? 'Test dashboard'
   const grid = buildGrid(records, analysis, options.maxRuns)
-  const json = JSON.stringify(pageData(grid, title, options.generatedAt)).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  const html = pageHtml(title, pageData(grid, title, options.generatedAt))
+  return {
+    html,
+    runs: grid.runs.length,
+    tests: grid.tests.length,
+    flaky: grid.tests.filter((t) => t.analysis.flaky).length,
+    failing: grid.tests.filter((t) => t.failingNow).length
+  }
+}
+
+function pageHtml(title: string, data: PageData): string {
+  const json = JSON.stringify(data).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   const csp = [
     "default-src 'none'",
     `script-src '${sha256(DASHBOARD_SCRIPT)}'`,
