@@ -1,0 +1,93 @@
+/**
+ * History records on disk: a directory of record files (`*.json`, or `*.json.gz` compressed with
+ * gzip), as the action downloads them or a user keeps them. Reading skips what is not a valid
+ * record, with a warning naming the file, and never throws for a bad file.
+ */
+import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { readRecords, type RecordSource } from '../core/test-history/history.js'
+import { encodeRecord } from '../core/test-history/record.js'
+import type { RunInfo, RunRecord } from '../core/test-report/model.js'
+
+/** A record file larger than this (compressed or not) is skipped: 1,000 runs of 100,000 tests stay well below it. */
+export const MAX_RECORD_BYTES = 256 * 1024 * 1024
+/** Most files and directories looked at under a history directory. */
+const MAX_ENTRIES = 200_000
+
+export interface HistoryFiles {
+  records: RunRecord[]
+  /** One sentence per file skipped, naming it. */
+  warnings: string[]
+  /** Record files found (`*.json`, `*.json.gz`), readable or not. */
+  files: number
+}
+
+/**
+ * Returns the records of every `*.json` and `*.json.gz` file under `dir` (subdirectories too, as
+ * download-artifact lays out one directory per artifact; symbolic links are not followed), in path
+ * order. Throws when `dir` itself cannot be read (the error's `code` is the system's, e.g. ENOENT).
+ */
+export function readHistoryDir(dir: string): HistoryFiles {
+  const paths = recordPaths(dir)
+  const warnings: string[] = []
+  function* sources(): Generator<RecordSource> {
+    for (const path of paths) {
+      const text = readRecordText(path, warnings)
+      if (text !== undefined) yield { source: path, text }
+    }
+  }
+  const read = readRecords(sources())
+  return { records: read.records, warnings: [...warnings, ...read.warnings], files: paths.length }
+}
+
+/** Returns the paths of the record files under `dir`, sorted. Throws when `dir` cannot be read. */
+export function recordPaths(dir: string): string[] {
+  const found: string[] = []
+  const pending = [dir]
+  let seen = 0
+  while (pending.length > 0) {
+    const current = pending.pop() as string
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      if (++seen > MAX_ENTRIES) throw new Error(`more than ${MAX_ENTRIES} entries under ${dir}; point --history at the records' directory`)
+      const path = join(current, entry.name)
+      if (entry.isDirectory()) pending.push(path)
+      else if (entry.isFile() && (entry.name.endsWith('.json') || entry.name.endsWith('.json.gz'))) found.push(path)
+    }
+  }
+  return found.sort()
+}
+
+function readRecordText(path: string, warnings: string[]): string | undefined {
+  try {
+    const size = lstatSync(path).size
+    if (size > MAX_RECORD_BYTES) {
+      warnings.push(`skipped ${path}: ${size} bytes is more than a record may hold (${MAX_RECORD_BYTES})`)
+      return undefined
+    }
+    const bytes = readFileSync(path)
+    if (!path.endsWith('.gz')) return bytes.toString('utf8')
+    try {
+      return gunzipSync(bytes, { maxOutputLength: MAX_RECORD_BYTES }).toString('utf8')
+    } catch (err) {
+      warnings.push(`skipped ${path}: not a readable gzip file (${(err as Error).message})`)
+      return undefined
+    }
+  } catch (err) {
+    warnings.push(`skipped ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    return undefined
+  }
+}
+
+/** Returns the file name a run's record is stored under: job, run id and attempt, gzip-compressed. */
+export function recordFileName(run: RunInfo): string {
+  const job = run.job.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'job'
+  return `${job}-${run.id}-${run.attempt}.json.gz`
+}
+
+/** Writes `record` into `dir` under `recordFileName` (gzip) and returns the path. */
+export function writeRecordFile(dir: string, record: RunRecord): string {
+  const path = join(dir, recordFileName(record.run))
+  writeFileSync(path, gzipSync(encodeRecord(record)))
+  return path
+}
