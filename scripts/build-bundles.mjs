@@ -29,6 +29,11 @@ const undici = await bundle('scripts/bundle/undici-entry.cjs')
 const lazy = readFileSync(join(root, 'scripts/bundle/undici-lazy.mjs'), 'utf8')
 
 for (const name of names) {
+  // ncc's ts-loader type-checks the program of the nearest tsconfig.json; each action has its own
+  // (extending the root one, including only main.ts) so unrelated files never affect its bundle.
+  if (!existsSync(join(root, 'actions', name, 'tsconfig.json'))) {
+    throw new Error(`actions/${name}/tsconfig.json is missing: copy actions/triage/tsconfig.json (it limits the bundle's type check to main.ts and its imports)`)
+  }
   const out = outRoot ? join(outRoot, name) : join(root, 'actions', name, 'dist')
   const started = Date.now()
   const code = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs' } })

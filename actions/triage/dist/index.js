@@ -22762,7 +22762,10 @@ function describeEffect(e) {
         case 'comment.create':
             return `comment on #${e.issue}`;
         case 'issue.update':
-            return `update #${e.issue}: ${Object.entries(e).filter(([k]) => !['type', 'issue'].includes(k)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`;
+            return `update #${e.issue}: ${Object.entries(e)
+                .filter(([k]) => !['type', 'issue'].includes(k))
+                .map(([k, v]) => `${k}=${JSON.stringify(k === 'milestone' && v ? v.title : v)}`)
+                .join(', ')}`;
         case 'assignees.add':
             return `assign ${e.logins.join(', ')} to #${e.issue}`;
         case 'assignees.remove':
@@ -23047,8 +23050,6 @@ async function createComment(client, where, effect, options, cache) {
     return 'applied';
 }
 async function updateIssue(client, where, effect, options) {
-    if (effect.milestone !== undefined)
-        throw new Error('setting milestones is not supported yet');
     const { data } = await client.rest.issues.get({ ...where, issue_number: effect.issue });
     const change = {};
     if (effect.title !== undefined && effect.title !== data.title)
@@ -23058,6 +23059,9 @@ async function updateIssue(client, where, effect, options) {
         if (effect.stateReason)
             change.state_reason = effect.stateReason;
     }
+    // GitHub takes the milestone by number; null takes the item out of its milestone.
+    if (effect.milestone !== undefined && (effect.milestone?.number ?? null) !== (data.milestone?.number ?? null))
+        change.milestone = effect.milestone?.number ?? null;
     if (!Object.keys(change).length)
         return 'unchanged';
     if (options.dryRun)
@@ -26827,6 +26831,7 @@ async function loadSnapshot(client, where, options) {
     defaultBranchRef { name }
     config: object(expression: $config) { ... on Blob { text } }
     labels(first: 100) { nodes { id name } pageInfo { hasNextPage } }
+    ${options.milestones ? 'milestones(first: 100, states: [OPEN], orderBy: {field: DUE_DATE, direction: ASC}) { nodes { number title } pageInfo { hasNextPage } }' : ''}
     owner { __typename ... on Organization { teams(first: 100, userLogins: $logins) { nodes { slug members(first: 100) { nodes { login } } } } } }
     item: issueOrPullRequest(number: $number) {
       __typename
@@ -26927,6 +26932,7 @@ async function loadSnapshot(client, where, options) {
         owners,
         checks: checksOf(item),
         runs: isPull && options.runs && item.headRefOid ? await runsOf(client, where, item.headRefOid) : undefined,
+        ...(repo.milestones ? { milestones: await milestonesOf(client, where, repo.milestones) } : {}),
         repoLabels: repoLabels.map((l) => l.name),
         config
     };
@@ -26965,6 +26971,13 @@ async function runsOf(client, where, sha) {
         status: (r.status ?? 'completed'),
         conclusion: r.conclusion ?? null
     }));
+}
+/** Returns the open milestones, soonest due first (as GitHub lists them): the first read's, or all of them past 100. */
+async function milestonesOf(client, where, first) {
+    if (!first.pageInfo?.hasNextPage)
+        return first.nodes.map((m) => ({ number: m.number, title: m.title }));
+    const all = await client.paginate(client.rest.issues.listMilestones, { ...where, state: 'open', per_page: 100 });
+    return all.map((m) => ({ number: m.number, title: m.title }));
 }
 async function permissionOf(client, where, login) {
     try {
@@ -30436,8 +30449,8 @@ function planPullRequest(action, snapshot) {
 
 ;// CONCATENATED MODULE: ./src/core/triage/needs.ts
 
-/** Commands that ask GitHub for the commenter's repository permission. */
-const NEED_PERMISSION = new Set(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override', 'cherry-pick']);
+/** Commands that ask GitHub for the commenter's repository permission (and team memberships). */
+const NEED_PERMISSION = new Set(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override', 'cherry-pick', 'milestone']);
 /** Returns whether triage must read OWNERS for this event: approval, reviewer assignment, OWNERS labels. */
 function needsOwners(intents, prAction, source, lgtmActsAsApprove) {
     if (prAction === 'opened' || prAction === 'reopened' || prAction === 'synchronize')
@@ -30449,6 +30462,10 @@ function needsOwners(intents, prAction, source, lgtmActsAsApprove) {
 /** Returns whether any intent (or a review, which may count as lgtm) needs the commenter's permission. */
 function needsPermission(intents, source) {
     return source === 'review' || intents.some((i) => NEED_PERMISSION.has(i.command));
+}
+/** Returns whether triage must read the repository's open milestones: only for `/milestone <title>`. */
+function needsMilestones(intents) {
+    return intents.some((i) => i.command === 'milestone' && i.action === 'set');
 }
 /**
  * Returns every label a plan for these intents may add or remove: the gate and status labels,
@@ -30490,6 +30507,7 @@ class working_WorkingItem {
     title;
     state;
     stateReason;
+    milestoneNow;
     /** Effects that are not a difference of state (dispatches, re-runs, cherry-picks). */
     actions = [];
     /** Messages for the reply to the comment, in line order. */
@@ -30540,6 +30558,14 @@ class working_WorkingItem {
         this.reviewRequests.delete(key(login));
         this.reviewRemovals.set(key(login), login);
     }
+    /** Returns the title of the milestone as it stands now; null for none. */
+    get milestone() {
+        return this.milestoneNow === undefined ? (this.item.milestone ?? null) : (this.milestoneNow?.title ?? null);
+    }
+    /** Puts the item in a milestone of the repository; null takes it out of its milestone. */
+    setMilestone(milestone) {
+        this.milestoneNow = milestone;
+    }
     reply(message) {
         this.replies.push(message);
     }
@@ -30568,12 +30594,14 @@ class working_WorkingItem {
             out.push({ type: 'reviewers.request', pull: n, logins: asks, teams: [] });
         if (drops.length)
             out.push({ type: 'reviewers.remove', pull: n, logins: drops, teams: [] });
-        if (this.title !== this.item.title || this.state !== this.item.state) {
+        const milestoneChanged = this.milestone !== (this.item.milestone ?? null);
+        if (this.title !== this.item.title || this.state !== this.item.state || milestoneChanged) {
             out.push({
                 type: 'issue.update',
                 issue: n,
                 ...(this.title !== this.item.title ? { title: this.title } : {}),
-                ...(this.state !== this.item.state ? { state: this.state, ...(this.stateReason ? { stateReason: this.stateReason } : {}) } : {})
+                ...(this.state !== this.item.state ? { state: this.state, ...(this.stateReason ? { stateReason: this.stateReason } : {}) } : {}),
+                ...(milestoneChanged ? { milestone: this.milestoneNow ? { number: this.milestoneNow.number, title: this.milestoneNow.title } : null } : {})
             });
         }
         return [...out, ...this.actions];
@@ -31484,6 +31512,7 @@ const cc = (intent, ctx) => {
 
 ;// CONCATENATED MODULE: ./src/core/triage/commands/state.ts
 
+
 const noun = (ctx) => (ctx.snapshot.item.isPullRequest ? 'PR' : 'issue');
 const isAuthor = (ctx) => ctx.actor.toLowerCase() === ctx.snapshot.item.author.toLowerCase();
 /** `/close`: the author or a collaborator; anyone when the item is stale or rotten. */
@@ -31530,9 +31559,40 @@ const retitle = (intent, ctx) => {
         return work.reply('Titles may not contain [keywords](https://docs.github.com/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue) which can automatically close issues.');
     work.title = title;
 };
-/** `/milestone`: parsed, not acted on yet (it needs a maintainers team and the milestones API). */
-const milestone = (_intent, ctx) => {
-    ctx.work.reply('Shepherd does not set milestones yet; set it from the sidebar.');
+/** Most milestones a reply lists; a repository may have hundreds open. */
+const MAX_LISTED_MILESTONES = 100;
+/** Returns Prow's refusal when the commenter may not set milestones, or null when they may. */
+function milestoneRefusal(ctx) {
+    const team = ctx.snapshot.config.triage.milestone.maintainers_team;
+    if (!team)
+        return isCollaborator(ctx.snapshot, ctx.actor) ? null : 'You must be a collaborator (write permission or more) to set the milestone.';
+    if (userOf(ctx.snapshot, ctx.actor).teams.some((t) => t.toLowerCase() === team.toLowerCase()))
+        return null;
+    const [org, slug] = team.split('/');
+    return (`You must be a member of the [${org}/${slug}](https://github.com/orgs/${org}/teams/${slug}/members) GitHub team to set the milestone. ` +
+        'If you believe you should be able to issue the /milestone command, please contact your Milestone Maintainers Team and have them propose you as an additional delegate for this responsibility.');
+}
+/**
+ * `/milestone <title>` and `/milestone clear`: members of `triage.milestone.maintainers_team`, or
+ * collaborators when no team is set. The title must be one of the repository's open milestones,
+ * exactly (as Prow, case-sensitive).
+ */
+const milestone = (intent, ctx) => {
+    const { work } = ctx;
+    const refusal = milestoneRefusal(ctx);
+    if (refusal)
+        return work.reply(refusal);
+    if (intent.action === 'clear')
+        return work.setMilestone(null);
+    const open = ctx.snapshot.milestones ?? [];
+    const wanted = open.find((m) => m.title === intent.title);
+    if (wanted)
+        return work.setMilestone(wanted);
+    // Sorted by title, as Prow lists them.
+    const titles = open.map((m) => m.title).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const listed = titles.slice(0, MAX_LISTED_MILESTONES).map((t) => `\`${t}\``);
+    const more = titles.length > listed.length ? ` and ${titles.length - listed.length} more` : '';
+    work.reply(`The provided milestone is not valid for this repository. Milestones in this repository: [${listed.join(', ')}${more}]\n\nUse \`/milestone clear\` to clear the milestone.`);
 };
 
 ;// CONCATENATED MODULE: ./src/core/triage/commands/trigger.ts
@@ -31863,6 +31923,7 @@ async function main() {
         labelNames: (config) => labelsOfInterest(intents, config),
         ownersLabels: prAction === 'opened' || prAction === 'synchronize',
         runs: intents.some((i) => i.command === 'retest'),
+        milestones: needsMilestones(intents),
         headOwners: prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened'
     });
     const plan = planTriage({ event, prAction }, snapshot);
