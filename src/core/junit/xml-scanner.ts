@@ -301,8 +301,14 @@ export class XmlScanner {
       // Outside the root only whitespace may stand.
       for (let i = from; i < to; i++) {
         if (!isSpace(buf.charCodeAt(i))) {
+          // Quote the same 20 characters however the input was cut into chunks.
+          if (!complete && to - i < 20) {
+            this.pos = i
+            return
+          }
+          const quoted = JSON.stringify(buf.slice(i, Math.min(to, i + 20)))
           this.tokenStart = i
-          throw this.error(this.sawElement ? `text after the root element: ${JSON.stringify(buf.slice(i, i + 20))}` : `this is not XML: it starts with ${JSON.stringify(buf.slice(i, i + 20))}`)
+          throw this.error(this.sawElement ? `text after the root element: ${quoted}` : `this is not XML: it starts with ${quoted}`)
         }
       }
       this.pos = to
