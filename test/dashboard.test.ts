@@ -113,7 +113,7 @@ describe('buildGrid', () => {
     const byId = new Map(grid.tests.map((t) => [t.id, t]))
     expect(byId.get('a')?.outcomes).toBe('-pp')
     expect(byId.get('d')?.outcomes).toBe('k--')
-    expect(byId.get('c')?.timesMs).toEqual([20, 30, 0])
+    expect(Array.from(byId.get('c')?.timesMs ?? [])).toEqual([20, 30, 0])
   })
 
   it('sorts flaky tests first, by flip rate, then failing now, then by name', () => {

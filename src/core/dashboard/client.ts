@@ -50,7 +50,9 @@ export const DASHBOARD_SCRIPT = String.raw`
     } catch (e) { return null; }
   }
   function fullName(t) { return (t.j !== undefined ? '[' + t.j + '] ' : '') + (t.c ? t.c + ' \u203a ' + t.n : t.n); }
-  function runLabel(r) {
+  var runLabels = runs.map(function (run, r) { return makeRunLabel(r); });
+  function runLabel(r) { return runLabels[r]; }
+  function makeRunLabel(r) {
     var run = runs[r];
     return 'run ' + run.id + (run.attempt > 1 ? ' (attempt ' + run.attempt + ')' : '') + ' \u00b7 ' +
       fmtDate(run.createdAt, true) + ' \u00b7 ' + String(run.sha).slice(0, 7) + ' \u00b7 ' + run.branch + ' \u00b7 ' + run.job +
@@ -130,8 +132,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     shown.textContent = visible.length === tests.length ? '' : visible.length + ' of ' + tests.length + ' tests shown';
     body.style.height = (visible.length * ROW_H) + 'px';
     $('empty').hidden = visible.length > 0;
-    drawn = '';
-    draw();
+    draw(true);
   }
   var pending = 0;
   filterBox.addEventListener('input', function () { clearTimeout(pending); pending = setTimeout(applyFilter, 120); });
@@ -171,38 +172,50 @@ export const DASHBOARD_SCRIPT = String.raw`
   $('newer').addEventListener('click', function () { if (page > 0) { page--; redraw(); } });
   $('older').addEventListener('click', function () { if ((page + 1) * pageSize < R) { page++; redraw(); } });
 
-  // Rows: only those on screen (plus OVERSCAN) are in the DOM.
-  var body = $('body'), drawn = '', selected = -1;
-  function draw() {
+  // Rows: only those on screen (plus OVERSCAN) are in the DOM. Scrolling keeps the rows still on
+  // screen and builds only the ones that come into view.
+  var body = $('body'), selected = -1, drawnRows = new Map();
+  function makeRow(v, cols) {
+    var i = visible[v], t = tests[i], d = decode(i);
+    var row = el('div', i === selected ? 'row selected' : 'row');
+    row.style.top = (v * ROW_H) + 'px';
+    row.setAttribute('data-test', String(i));
+    var name = el('div', 'name');
+    if (t.k) name.appendChild(el('span', 'badge flaky', 'flaky'));
+    if (t.x) name.appendChild(el('span', 'badge failing', 'failing'));
+    if (t.j !== undefined) name.appendChild(el('span', 'job', '[' + t.j + '] '));
+    if (t.c) name.appendChild(el('span', 'cls', t.c + ' \u203a '));
+    name.appendChild(el('span', 'test', t.n));
+    name.title = fullName(t);
+    row.appendChild(name);
+    for (var c = 0; c < cols.length; c++) {
+      var r = cols[c], cell = el('span', 'cell ' + OUTCOME[d.o[r]][0]);
+      cell.setAttribute('data-run', String(r));
+      cell.title = tooltip(d, r);
+      row.appendChild(cell);
+    }
+    return row;
+  }
+  // Draws the rows on screen; with all=true it rebuilds every row (the filter, the page or the columns changed).
+  function draw(all) {
+    if (all) { body.replaceChildren(); drawnRows.clear(); }
     var top = body.getBoundingClientRect().top;
     var first = Math.max(0, Math.floor(-top / ROW_H) - OVERSCAN);
     var last = Math.min(visible.length, Math.ceil((window.innerHeight - top) / ROW_H) + OVERSCAN);
-    var key = first + ':' + last + ':' + page + ':' + pageSize + ':' + selected;
-    if (key === drawn) return;
-    drawn = key;
+    drawnRows.forEach(function (row, v) {
+      if (v < first || v >= last) { row.remove(); drawnRows.delete(v); }
+    });
     var cols = columns(), frag = document.createDocumentFragment();
     for (var v = first; v < last; v++) {
-      var i = visible[v], t = tests[i], d = decode(i);
-      var row = el('div', i === selected ? 'row selected' : 'row');
-      row.style.top = (v * ROW_H) + 'px';
-      row.setAttribute('data-test', String(i));
-      var name = el('div', 'name');
-      if (t.k) name.appendChild(el('span', 'badge flaky', 'flaky'));
-      if (t.x) name.appendChild(el('span', 'badge failing', 'failing'));
-      if (t.j !== undefined) name.appendChild(el('span', 'job', '[' + t.j + '] '));
-      if (t.c) name.appendChild(el('span', 'cls', t.c + ' \u203a '));
-      name.appendChild(el('span', 'test', t.n));
-      name.title = fullName(t);
-      row.appendChild(name);
-      for (var c = 0; c < cols.length; c++) {
-        var r = cols[c], cell = el('span', 'cell ' + OUTCOME[d.o[r]][0]);
-        cell.setAttribute('data-run', String(r));
-        cell.title = tooltip(d, r);
-        row.appendChild(cell);
-      }
+      if (drawnRows.has(v)) continue;
+      var row = makeRow(v, cols);
+      drawnRows.set(v, row);
       frag.appendChild(row);
     }
-    body.replaceChildren(frag);
+    body.appendChild(frag);
+  }
+  function markSelected() {
+    drawnRows.forEach(function (row) { row.classList.toggle('selected', Number(row.getAttribute('data-test')) === selected); });
   }
   var scheduled = false;
   function onScroll() {
@@ -214,8 +227,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   function redraw() {
     $('head').style.top = $('controls').offsetHeight + 'px';
     drawHead();
-    drawn = '';
-    draw();
+    draw(true);
   }
   window.addEventListener('resize', function () { fitPage(); redraw(); });
 
@@ -228,8 +240,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     selected = -1;
     $('detail').hidden = true;
     document.body.classList.remove('detail-open');
-    drawn = '';
-    draw();
+    markSelected();
   });
   function show(i) {
     var t = tests[i], d = decode(i), counts = { p: 0, f: 0, e: 0, s: 0, k: 0 }, ran = 0;
@@ -251,7 +262,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     });
     list.hidden = t.v.length === 0;
     chart(d);
-    drawn = '';
+    markSelected();
     draw();
   }
   function chart(d) {
@@ -294,8 +305,9 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
 
   fitPage();
+  $('head').style.top = $('controls').offsetHeight + 'px';
+  drawHead();
   applyFilter();
-  redraw();
   document.documentElement.setAttribute('data-ready', String(Math.round(performance.now())));
 })();
 `

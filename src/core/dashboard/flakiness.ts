@@ -46,25 +46,19 @@ export function scoreTest(id: string, outcomes: string, shas: readonly string[])
   let flakyRuns = 0
   let flips = 0
   let previous = ''
-  const passedOn = new Set<string>()
-  const failedOn = new Set<string>()
   for (let i = 0; i < outcomes.length; i++) {
     const c = outcomes[i]
     if (c !== 'p' && c !== 'f' && c !== 'e' && c !== 'k') continue
     considered++
     const failing = c === 'f' || c === 'e'
     if (c === 'k') flakyRuns++
-    if (failing) failedOn.add(shas[i])
-    else {
-      passed++
-      passedOn.add(shas[i])
-    }
+    if (!failing) passed++
     if (failing && previous !== '' && previous !== 'f' && previous !== 'e' && failureStreak(outcomes, i) < IGNORED_STREAK) flips++
     previous = c
   }
   const verdicts: DashboardVerdict[] = []
   if (flakyRuns > 0) verdicts.push({ kind: 'retry', summary: `failed then passed within ${plural(flakyRuns, 'run')}` })
-  const both = [...failedOn].filter((sha) => passedOn.has(sha))
+  const both = passed < considered && passed > 0 ? sameCommit(outcomes, shas) : []
   if (both.length > 0) {
     const shown = both.slice(0, 3).map((sha) => sha.slice(0, 7)).join(', ')
     verdicts.push({ kind: 'same-commit', summary: `passed and failed on ${plural(both.length, 'commit')} (${shown}${both.length > 3 ? ', …' : ''})` })
@@ -72,6 +66,18 @@ export function scoreTest(id: string, outcomes: string, shas: readonly string[])
   const flipRate = considered === 0 ? 0 : (100 * (flips + flakyRuns)) / considered
   if (flips > 0) verdicts.push({ kind: 'flip-rate', summary: `${plural(flips, 'pass→fail flip')} in ${plural(considered, 'run')} (flip rate ${flipRate.toFixed(1)})` })
   return { id, flipRate, passRate: considered === 0 ? 0 : (100 * passed) / considered, flaky: verdicts.length > 0, verdicts }
+}
+
+/** Returns the commits on which the test both passed (or was flaky) and failed, in order of first failure. */
+function sameCommit(outcomes: string, shas: readonly string[]): string[] {
+  const passedOn = new Set<string>()
+  const failedOn = new Set<string>()
+  for (let i = 0; i < outcomes.length; i++) {
+    const c = outcomes[i]
+    if (c === 'f' || c === 'e') failedOn.add(shas[i])
+    else if (c === 'p' || c === 'k') passedOn.add(shas[i])
+  }
+  return [...failedOn].filter((sha) => passedOn.has(sha))
 }
 
 /** Returns how many runs with a result, from `start` on, failed in a row (skipped and not-run runs are passed over). */

@@ -15,7 +15,7 @@ export interface GridTest {
   name: string
   /** One outcome character per run, newest first; `-` where the run did not have the test. */
   outcomes: string
-  timesMs: number[]
+  timesMs: ArrayLike<number>
   /** Failure message by run index. */
   messages: Map<number, string>
   analysis: TestAnalysis & { flaky: boolean }
@@ -71,15 +71,28 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
   const codes = new Uint8Array(ids.length * width).fill(DASH)
   const times = new Float64Array(ids.length * width)
   const messages = ids.map(() => new Map<number, string>())
-  kept.forEach((record, col) => {
-    const { outcomes, timesMs } = record
-    const rows = rowMaps[col]
-    for (let i = 0; i < rows.length; i++) {
-      const code = outcomes.charCodeAt(i)
-      if (!VALID[code]) throw new Error(`record of run ${record.run.id}: outcome "${outcomes[i]}" of test ${i} is not one of ${OUTCOME_CHARS}`)
-      codes[rows[i] * width + col] = code
-      times[rows[i] * width + col] = timesMs[i] ?? 0
+  // Transposed in tiles of TILE_RUNS records × TILE_TESTS tests, so that the writes of one tile
+  // stay in cache (row by row, the matrix is thousands of cache lines apart).
+  for (let from = 0; from < width; from += TILE_RUNS) {
+    const to = Math.min(width, from + TILE_RUNS)
+    const longest = Math.max(...rowMaps.slice(from, to).map((rows) => rows.length))
+    for (let start = 0; start < longest; start += TILE_TESTS) {
+      for (let col = from; col < to; col++) {
+        const { outcomes, timesMs } = kept[col]
+        const rows = rowMaps[col]
+        const end = Math.min(rows.length, start + TILE_TESTS)
+        for (let i = start; i < end; i++) {
+          const code = outcomes.charCodeAt(i)
+          if (!VALID[code]) throw new Error(`record of run ${kept[col].run.id}: outcome "${outcomes[i] ?? ''}" of test ${i} is not one of ${OUTCOME_CHARS}`)
+          const cell = rows[i] * width + col
+          codes[cell] = code
+          times[cell] = timesMs[i] ?? 0
+        }
+      }
     }
+  }
+  kept.forEach((record, col) => {
+    const rows = rowMaps[col]
     for (const [index, message] of Object.entries(record.messages)) {
       const i = Number(index)
       if (Number.isInteger(i) && i >= 0 && i < rows.length) messages[rows[i]].set(col, message)
@@ -87,11 +100,17 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
   })
   const given = new Map(analysis.map((a) => [a.job === undefined ? a.id : `${a.job}\u001e${a.id}`, a]))
   const shasOldestFirst = runs.map((r) => r.sha).reverse()
+  const oldestFirst = new Uint8Array(width)
   const tests = ids.map((id, row): GridTest => {
-    const outcomes = String.fromCharCode(...codes.subarray(row * width, (row + 1) * width))
+    const cells = codes.subarray(row * width, (row + 1) * width)
+    const outcomes = LATIN1.decode(cells)
     const job = jobOf[row]
-    // Other jobs' runs are `-` in this row, so scoring the whole row scores this job's runs.
-    const a = given.get(`${job}\u001e${id}`) ?? given.get(id) ?? scoreTest(id, [...outcomes].reverse().join(''), shasOldestFirst)
+    let a = given.get(`${job}\u001e${id}`) ?? given.get(id)
+    if (!a) {
+      // Other jobs' runs are `-` in this row, so scoring the whole row scores this job's runs.
+      for (let r = 0; r < width; r++) oldestFirst[r] = cells[width - 1 - r]
+      a = scoreTest(id, LATIN1.decode(oldestFirst), shasOldestFirst)
+    }
     const cut = id.indexOf('\u001f')
     return {
       id,
@@ -99,7 +118,7 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
       classname: cut < 0 ? '' : id.slice(0, cut),
       name: cut < 0 ? id : id.slice(cut + 1),
       outcomes,
-      timesMs: Array.from(times.subarray(row * width, (row + 1) * width)),
+      timesMs: times.subarray(row * width, (row + 1) * width),
       messages: messages[row],
       analysis: { ...a, flaky: a.flaky ?? a.verdicts.some((v) => v.kind !== 'regression') },
       failingNow: /^[-s]*[fe]/.test(outcomes)
@@ -110,6 +129,10 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
 }
 
 const DASH = '-'.charCodeAt(0)
+const TILE_RUNS = 16
+const TILE_TESTS = 512
+// Outcome codes are ASCII: one byte per character.
+const LATIN1 = new TextDecoder('latin1')
 const VALID: boolean[] = []
 for (const c of OUTCOME_CHARS) VALID[c.charCodeAt(0)] = true
 

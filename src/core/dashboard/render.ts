@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { RunRecord } from '../test-report/model.js'
 import { DASHBOARD_SCRIPT } from './client.js'
-import { encodeOutcomes, encodeTime } from './encode.js'
+import { encodeOutcomes, writeTime } from './encode.js'
 import type { TestAnalysis } from './flakiness.js'
 import { buildGrid, type Grid } from './grid.js'
 import { DASHBOARD_STYLE } from './style.js'
@@ -69,6 +69,9 @@ export interface PageData {
   tests: PageTest[]
 }
 
+const DASH = '-'.charCodeAt(0)
+const ASCII = new TextDecoder('latin1')
+
 /** Longest failure message the page carries (records already truncate to 300 characters). */
 const MAX_MESSAGE = 300
 
@@ -76,9 +79,11 @@ const MAX_MESSAGE = 300
 export function pageData(grid: Grid, title: string, generatedAt?: string): PageData {
   const messageIndex = new Map<string, number>()
   const messages: string[] = []
+  const buffer = new Uint8Array(2 * grid.runs.length)
   const tests = grid.tests.map((test): PageTest => {
-    let t = ''
-    for (let r = 0; r < test.outcomes.length; r++) if (test.outcomes[r] !== '-') t += encodeTime(test.timesMs[r])
+    let length = 0
+    for (let r = 0; r < test.outcomes.length; r++) if (test.outcomes.charCodeAt(r) !== DASH) length = writeTime(buffer, length, test.timesMs[r])
+    const t = ASCII.decode(buffer.subarray(0, length))
     const m: number[] = []
     for (const [run, text] of [...test.messages].sort((a, b) => a[0] - b[0])) {
       const message = text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text
