@@ -7,9 +7,10 @@ import { configCommand } from './commands/config.js'
 import { triageCommand } from './commands/triage.js'
 import { ownersCommand } from './commands/owners.js'
 import { commandsCommand } from './commands/commands.js'
+import { flakesCommand } from './commands/flakes.js'
 import { dashboardCommand } from './commands/dashboard.js'
 
-const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand, dashboardCommand]
+const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand, dashboardCommand, flakesCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
