@@ -23,6 +23,7 @@ const JVM_FRAME = /at ([\w$.]+)\.[\w$<>-]+\(([\w$-]+\.(?:java|kt|scala|groovy|cl
 const PYTEST_LOCATION = /^([^\s:"']+\.py):(\d+): /m
 const PYTHON_FRAME = /File "([^"]+\.py)", line (\d+)/g
 const DOTNET_FRAME = / in ((?:[A-Za-z]:)?[^:\n]{1,260}?\.(?:cs|fs|vb)):line (\d+)/
+const JS_HINT = /\.(?:[cm]?[jt]sx?|vue|svelte):\d/
 const JS_FRAME = /(?:\(|at |^|\s)((?:file:\/\/)?(?:[A-Za-z]:)?[^\s():'"]*\.(?:[cm]?[jt]sx?|vue|svelte)):(\d+)(?::\d+)?/gm
 // Each pattern starts only at a token boundary and bounds its repeats, so a hostile 10,000-character trace costs linear time.
 const SOURCE_LOCATION = /(?<![\w.\/\\@+:-])((?:[A-Za-z]:)?[\w.\/\\@+-]*\.(?:go|c|cc|cpp|cxx|h|hh|hpp|rs|php|phpt|rb|swift|m|mm|kt|java|py|cs|ex|exs|erl|hs|ml|pl|pm|t|lua|dart|zig|nim|scala)):(\d+)/g
@@ -30,7 +31,8 @@ const SOURCE_LOCATION = /(?<![\w.\/\\@+:-])((?:[A-Za-z]:)?[\w.\/\\@+-]*\.(?:go|c
 /** Returns the location found in `trace` for a test of `classname`, or undefined. */
 export function locationFromTrace(trace: string, classname: string): Location | undefined {
   if (!trace) return undefined
-  if (classname) {
+  // Cheap tests first: most traces name one language, and each pattern runs only where it can match.
+  if (classname && (trace.includes('.java:') || trace.includes('.kt:') || trace.includes('.scala:') || trace.includes('.groovy:') || trace.includes('.clj:'))) {
     for (const m of trace.matchAll(JVM_FRAME)) {
       const frameClass = m[1].split('$')[0]
       if (frameClass === classname) {
@@ -40,17 +42,23 @@ export function locationFromTrace(trace: string, classname: string): Location | 
       }
     }
   }
-  const pytest = PYTEST_LOCATION.exec(trace)
-  if (pytest) return { file: pytest[1], line: Number(pytest[2]) }
-  let python: Location | undefined
-  for (const m of trace.matchAll(PYTHON_FRAME)) {
-    if (!/site-packages|dist-packages|[\\/]lib[\\/]python\d/.test(m[1])) python = { file: m[1], line: Number(m[2]) }
+  if (trace.includes('.py')) {
+    const pytest = PYTEST_LOCATION.exec(trace)
+    if (pytest) return { file: pytest[1], line: Number(pytest[2]) }
+    let python: Location | undefined
+    for (const m of trace.matchAll(PYTHON_FRAME)) {
+      if (!/site-packages|dist-packages|[\\/]lib[\\/]python\d/.test(m[1])) python = { file: m[1], line: Number(m[2]) }
+    }
+    if (python) return python
   }
-  if (python) return python
-  const dotnet = DOTNET_FRAME.exec(trace)
-  if (dotnet) return { file: dotnet[1], line: Number(dotnet[2]) }
-  for (const m of trace.matchAll(JS_FRAME)) {
-    if (!/node_modules|^node:|internal\//.test(m[1])) return { file: m[1].replace(/^file:\/\//, ''), line: Number(m[2]) }
+  if (trace.includes(':line ')) {
+    const dotnet = DOTNET_FRAME.exec(trace)
+    if (dotnet) return { file: dotnet[1], line: Number(dotnet[2]) }
+  }
+  if (JS_HINT.test(trace)) {
+    for (const m of trace.matchAll(JS_FRAME)) {
+      if (!/node_modules|^node:|internal\//.test(m[1])) return { file: m[1].replace(/^file:\/\//, ''), line: Number(m[2]) }
+    }
   }
   for (const m of trace.matchAll(SOURCE_LOCATION)) {
     if (!/node_modules|site-packages/.test(m[1])) return { file: m[1], line: Number(m[2]) }

@@ -14,7 +14,7 @@
  * - Surefire `flakyFailure`/`flakyError` and `rerunFailure`/`rerunError` are extra executions of
  *   the same element (failed or errored), in order after it.
  */
-import { testId, type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestResult } from '../test-report/model.js'
+import { type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestResult } from '../test-report/model.js'
 import { countRun, countTests, emptyCounts, mergeInto, testOutcome } from './counts.js'
 import { ByteDecoder } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
@@ -116,6 +116,9 @@ interface PendingFailure {
   type?: string
   details: TextSink
 }
+
+const NO_RERUNS: PendingCase['reruns'] = []
+const NOWHERE: { file?: string; line?: number } = {}
 
 /** The `<testcase>` being read. */
 interface PendingCase {
@@ -264,19 +267,49 @@ export class JUnitReader implements XmlHandler {
   }
 
   private openCase(attrs: XmlAttributes): void {
-    const line = attrs.get('line')
+    // One pass over the attributes, by name length first: this runs once per test case.
+    let classname: string | undefined
+    let className: string | undefined
+    let name: string | undefined
+    let file: string | undefined
+    let line: string | undefined
+    let status = ''
+    let time: string | undefined
+    for (let i = 0; i < attrs.length; i++) {
+      switch (attrs.nameLength(i)) {
+        case 4:
+          if (attrs.nameIs(i, 'name')) name = attrs.value(i)
+          else if (attrs.nameIs(i, 'time')) time = attrs.value(i)
+          else if (attrs.nameIs(i, 'file')) file = attrs.value(i)
+          else if (attrs.nameIs(i, 'line')) line = attrs.value(i)
+          break
+        case 9:
+          if (attrs.nameIs(i, 'classname')) classname = attrs.value(i)
+          break
+        case 5:
+          if (attrs.nameIs(i, 'class')) className = attrs.value(i)
+          break
+        case 6:
+          if (attrs.nameIs(i, 'status')) status = attrs.value(i).trim().toLowerCase()
+          break
+        case 8:
+          if (file === undefined && attrs.nameIs(i, 'filepath')) file = attrs.value(i)
+          break
+      }
+    }
     const parsedLine = line === undefined ? NaN : Number(line)
-    const file = attrs.get('file') ?? attrs.get('filepath')
     this.current = {
-      classname: attrs.get('classname') ?? attrs.get('class') ?? '',
+      classname: classname ?? className ?? '',
       // A nameless case is its own test, not a retry of the previous nameless one.
-      name: attrs.get('name') || `(unnamed ${++this.unnamed})`,
+      name: name || `(unnamed ${++this.unnamed})`,
       file: file ? relativePath(file, this.options.sourceRoot) : undefined,
       line: Number.isInteger(parsedLine) && parsedLine > 0 ? parsedLine : undefined,
-      status: (attrs.get('status') ?? '').trim().toLowerCase(),
-      timeMs: parseTimeMs(attrs.get('time')),
+      status,
+      timeMs: parseTimeMs(time),
+      failure: undefined,
+      error: undefined,
       skipped: false,
-      reruns: [],
+      reruns: NO_RERUNS,
       output: this.options.onTestCase ? new TextSink(this.limits.output) : undefined
     }
   }
@@ -305,6 +338,7 @@ export class JUnitReader implements XmlHandler {
       case 'rerunFailure':
       case 'rerunError': {
         const failure = (this.pendingFailure = this.newFailure(attrs))
+        if (current.reruns === NO_RERUNS) current.reruns = []
         current.reruns.push({ outcome: name.endsWith('Error') ? 'errored' : 'failed', timeMs: parseTimeMs(attrs.get('time')), failure })
         return Role.Rerun
       }
@@ -332,29 +366,47 @@ export class JUnitReader implements XmlHandler {
     this.current = undefined
     const status = pending.status
     let outcome: Outcome
-    if (SKIP_STATUS.has(status)) outcome = 'skipped'
-    else if (pending.error || ERROR_STATUS.has(status)) outcome = 'errored'
-    else if (pending.failure || FAIL_STATUS.has(status)) outcome = 'failed'
+    if (status !== '' && SKIP_STATUS.has(status)) outcome = 'skipped'
+    else if (pending.error || (status !== '' && ERROR_STATUS.has(status))) outcome = 'errored'
+    else if (pending.failure || (status !== '' && FAIL_STATUS.has(status))) outcome = 'failed'
     else if (pending.skipped) outcome = 'skipped'
     else outcome = 'passed'
-    const failure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
-    const reruns: Execution[] = pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
-    const testCase: TestCase = {
-      id: '',
-      suites: this.suitePath,
-      classname: own(pending.classname),
-      name: own(pending.name),
-      outcome,
-      timeMs: pending.timeMs,
-      reruns
-    }
-    testCase.id = testId(testCase.classname, testCase.name)
-    if (failure) testCase.failure = this.finishFailure(failure)
-    this.locate(testCase, pending)
-    if (pending.output) testCase.output = pending.output.value()
     countRun(this.runs, outcome)
-    this.options.onTestCase?.(testCase)
-    this.addResult(testCase)
+
+    // The id is model.ts's testId, built by join as one flat copy; classname and name are slices
+    // of it, so nothing kept pins the chunk the attributes were read from.
+    const id = [pending.classname, pending.name].join('\u001f')
+    const classname = id.slice(0, pending.classname.length)
+    const name = id.slice(pending.classname.length + 1)
+    const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
+    const failure = pendingFailure && this.finishFailure(pendingFailure)
+    const reruns: Execution[] = pending.reruns.length === 0 ? [] : pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
+    const location = pending.file === undefined && pending.line === undefined && !failure && reruns.length === 0 ? NOWHERE : this.locate(pending, classname, failure ?? reruns.find((r) => r.failure)?.failure)
+
+    if (this.options.onTestCase) {
+      const testCase: TestCase = { id, suites: this.suitePath, classname, name, outcome, timeMs: pending.timeMs, reruns }
+      if (location.file !== undefined) testCase.file = location.file
+      if (location.line !== undefined) testCase.line = location.line
+      if (failure) testCase.failure = failure
+      if (pending.output) testCase.output = pending.output.value()
+      this.options.onTestCase(testCase)
+    }
+
+    const executions: Outcome[] = [outcome]
+    let timeMs = pending.timeMs
+    let lastFailure = failure
+    for (const rerun of reruns) {
+      executions.push(rerun.outcome)
+      timeMs += rerun.timeMs
+      if (rerun.failure) lastFailure = rerun.failure
+    }
+    const result: TestResult = { id, suites: this.suitePath, classname, name, outcome: reruns.length === 0 ? outcome : testOutcome(executions), executions, timeMs }
+    if (location.file !== undefined) result.file = location.file
+    if (location.line !== undefined) result.line = location.line
+    if (lastFailure) result.failure = lastFailure
+    const seen = this.results.get(id)
+    if (seen) mergeInto(seen, result)
+    else this.results.set(id, result)
   }
 
   private finishFailure(pending: PendingFailure): Failure {
@@ -366,49 +418,16 @@ export class JUnitReader implements XmlHandler {
     return failure
   }
 
-  private locate(testCase: TestCase, pending: PendingCase): void {
-    if (pending.file !== undefined) testCase.file = own(pending.file)
-    if (pending.line !== undefined) testCase.line = pending.line
-    if (testCase.file !== undefined && testCase.line !== undefined) return
-    const failure = testCase.failure ?? testCase.reruns.find((r) => r.failure)?.failure
-    if (!failure) return
+  /** The test's file and line: its attributes, else (for a failing test) what its trace names. */
+  private locate(pending: PendingCase, classname: string, failure: Failure | undefined): { file?: string; line?: number } {
+    const file = pending.file === undefined ? undefined : own(pending.file)
+    if (file !== undefined && pending.line !== undefined) return { file, line: pending.line }
+    if (!failure) return { file, line: pending.line }
     const trace = `${failure.details ?? ''}\n${failure.message}`
-    if (testCase.file !== undefined) {
-      testCase.line = lineOfFile(trace, testCase.file)
-      if (testCase.line === undefined) delete testCase.line
-      return
-    }
-    const found = locationFromTrace(trace, testCase.classname)
-    if (found) {
-      testCase.file = own(relativePath(found.file, this.options.sourceRoot))
-      if (found.line !== undefined) testCase.line = found.line
-    }
-  }
-
-  private addResult(testCase: TestCase): void {
-    const executions: Outcome[] = [testCase.outcome]
-    let timeMs = testCase.timeMs
-    let failure = testCase.failure
-    for (const rerun of testCase.reruns) {
-      executions.push(rerun.outcome)
-      timeMs += rerun.timeMs
-      if (rerun.failure) failure = rerun.failure
-    }
-    const result: TestResult = {
-      id: testCase.id,
-      suites: testCase.suites,
-      classname: testCase.classname,
-      name: testCase.name,
-      outcome: testOutcome(executions),
-      executions,
-      timeMs
-    }
-    if (testCase.file !== undefined) result.file = testCase.file
-    if (testCase.line !== undefined) result.line = testCase.line
-    if (failure) result.failure = failure
-    const seen = this.results.get(result.id)
-    if (seen) mergeInto(seen, result)
-    else this.results.set(result.id, result)
+    if (file !== undefined) return { file, line: lineOfFile(trace, file) }
+    const found = locationFromTrace(trace, classname)
+    if (!found) return { line: pending.line }
+    return { file: own(relativePath(found.file, this.options.sourceRoot)), line: found.line }
   }
 }
 

@@ -10,6 +10,15 @@ const NUMBER = /^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
  */
 export function parseTimeMs(value: string | undefined): number {
   if (value === undefined) return 0
+  // Fast path: plain digits with at most one dot, as nearly every file writes them.
+  let dots = 0
+  let plain = value.length > 0
+  for (let i = 0; i < value.length && plain; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 46) dots++
+    else if (c < 48 || c > 57) plain = false
+  }
+  if (plain && dots <= 1 && value !== '.') return Number(value) * 1000
   let text = value.trim()
   const comma = text.indexOf(',')
   if (comma >= 0) {

@@ -25,11 +25,17 @@ export class XmlError extends Error {
   }
 }
 
-/** The attributes of the tag being opened; valid only during `XmlHandler.open`. */
+/**
+ * The attributes of the tag being opened; valid only during `XmlHandler.open`. They are kept as
+ * offsets into the scanner's buffer: a value is sliced and decoded only when asked for.
+ */
 export class XmlAttributes {
-  private names: string[] = []
-  private values: string[] = []
+  /** @internal */ buf = ''
+  /** Per attribute: local-name start, name end, value start, value end. */
+  private offsets: number[] = []
   private count = 0
+
+  constructor(private readonly scanner: XmlScanner) {}
 
   /** Number of attributes on the tag. */
   get length(): number {
@@ -38,23 +44,45 @@ export class XmlAttributes {
 
   /** Returns the decoded value of the attribute whose local name is `name`, or undefined. Throws XmlError on a bad entity. */
   get(name: string): string | undefined {
-    for (let i = 0; i < this.count; i++) {
-      if (this.names[i] === name) return decodeAttribute(this.values[i], this.scanner)
+    const o = this.offsets
+    const buf = this.buf
+    for (let i = 0, k = 0; i < this.count; i++, k += 4) {
+      if (o[k + 1] - o[k] === name.length && buf.startsWith(name, o[k])) return decodeAttribute(buf.slice(o[k + 2], o[k + 3]), this.scanner)
     }
     return undefined
   }
 
-  constructor(private readonly scanner: XmlScanner) {}
+  /** Returns whether attribute `i` (0-based, below `length`) has the local name `name`. */
+  nameIs(i: number, name: string): boolean {
+    const k = i * 4
+    return this.offsets[k + 1] - this.offsets[k] === name.length && this.buf.startsWith(name, this.offsets[k])
+  }
+
+  /** Returns the length of attribute `i`'s local name (a cheap first test before `nameIs`). */
+  nameLength(i: number): number {
+    return this.offsets[i * 4 + 1] - this.offsets[i * 4]
+  }
+
+  /** Returns the decoded value of attribute `i`. Throws XmlError on a bad entity. */
+  value(i: number): string {
+    const k = i * 4
+    return decodeAttribute(this.buf.slice(this.offsets[k + 2], this.offsets[k + 3]), this.scanner)
+  }
 
   /** @internal */
-  reset(): void {
+  reset(buf: string): void {
+    this.buf = buf
     this.count = 0
   }
 
   /** @internal */
-  push(name: string, raw: string): void {
-    this.names[this.count] = name
-    this.values[this.count] = raw
+  push(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+    const k = this.count * 4
+    const o = this.offsets
+    o[k] = nameStart
+    o[k + 1] = nameEnd
+    o[k + 2] = valueStart
+    o[k + 3] = valueEnd
     this.count++
   }
 }
@@ -91,6 +119,7 @@ const QUESTION = 63
 const EQ = 61
 const QUOTE = 34
 const APOS = 39
+const COLON = 58
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13
@@ -126,7 +155,7 @@ function decodeText(raw: string, scanner: XmlScanner): string {
 
 /** Attribute values also have tabs and line breaks made spaces (XML 1.0 §3.3.3); `&#10;` stays a line break. */
 function decodeAttribute(raw: string, scanner: XmlScanner): string {
-  let text = /[\r\n\t]/.test(raw) ? raw.replace(/\r\n|[\r\n\t]/g, ' ') : raw
+  let text = raw.indexOf('\n') < 0 && raw.indexOf('\t') < 0 && raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n|[\r\n\t]/g, ' ')
   if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
   return text
 }
@@ -346,12 +375,14 @@ export class XmlScanner {
     if (c === SLASH) {
       const gt = buf.indexOf('>', at + 2)
       if (gt < 0) return this.incomplete(at, final, 'an end tag')
-      const name = buf.slice(at + 2, gt).trimEnd()
       const open = this.stack.pop()
-      if (open === undefined) throw this.error(`end tag </${name}> closes nothing`)
-      if (open !== name) throw this.error(`end tag </${name}> does not match <${open}>`)
+      const end = at + 2 + (open?.length ?? 0)
+      if (open === undefined || !buf.startsWith(open, at + 2) || (end !== gt && buf.slice(end, gt).trim() !== '')) {
+        const name = buf.slice(at + 2, gt).trimEnd()
+        throw this.error(open === undefined ? `end tag </${name}> closes nothing` : `end tag </${name}> does not match <${open}>`)
+      }
       this.pos = gt + 1
-      this.handler.close(localName(name))
+      this.handler.close(localName(open))
       return true
     }
     if (c === QUESTION) {
@@ -398,13 +429,15 @@ export class XmlScanner {
     if (i === at + 1) throw this.error(`"<" that starts no tag (write "&lt;" for a literal "<"): ${JSON.stringify(buf.slice(at, at + 12))}`)
     const qname = buf.slice(at + 1, i)
     const attributes = this.attributes
-    attributes.reset()
+    attributes.reset(buf)
     let selfClosing = false
+    // Values, the long part of a tag, are skipped with indexOf; only the short stretches between
+    // them (whitespace, a name, "=") are read character by character.
     for (;;) {
-      const before = i
-      while (i < len && isSpace(buf.charCodeAt(i))) i++
-      if (i >= len) return this.waitForGt(at, final)
-      const c = buf.charCodeAt(i)
+      let c = i < len ? buf.charCodeAt(i) : -1
+      const separated = isSpace(c)
+      while (isSpace(c)) c = ++i < len ? buf.charCodeAt(i) : -1
+      if (c < 0) return this.waitForGt(at, final)
       if (c === GT) {
         i++
         break
@@ -416,23 +449,25 @@ export class XmlScanner {
         i += 2
         break
       }
-      if (i === before) throw this.error(`attributes of <${qname}> must be separated by whitespace`)
-      const nameStart = i
+      if (!separated) throw this.error(`attributes of <${qname}> must be separated by whitespace`)
+      let nameStart = i
       while (i < len && !endsName(buf.charCodeAt(i))) i++
       if (i >= len) return this.waitForGt(at, final)
-      if (i === nameStart) throw this.error(`malformed attribute in <${qname}>`)
-      const name = buf.slice(nameStart, i)
-      while (i < len && isSpace(buf.charCodeAt(i))) i++
-      if (i >= len) return this.waitForGt(at, final)
-      if (buf.charCodeAt(i) !== EQ) throw this.error(`attribute ${name} of <${qname}> has no value`)
-      i++
-      while (i < len && isSpace(buf.charCodeAt(i))) i++
-      if (i >= len) return this.waitForGt(at, final)
-      const quote = buf.charCodeAt(i)
-      if (quote !== QUOTE && quote !== APOS) throw this.error(`the value of attribute ${name} of <${qname}> must be in quotes`)
-      const close = buf.indexOf(quote === QUOTE ? '"' : "'", i + 1)
+      const nameEnd = i
+      if (nameEnd === nameStart) throw this.error(`malformed attribute in <${qname}>`)
+      c = buf.charCodeAt(i)
+      while (isSpace(c)) c = ++i < len ? buf.charCodeAt(i) : -1
+      if (c < 0) return this.waitForGt(at, final)
+      if (c !== EQ) throw this.error(`attribute ${buf.slice(nameStart, nameEnd)} of <${qname}> has no value`)
+      c = ++i < len ? buf.charCodeAt(i) : -1
+      while (isSpace(c)) c = ++i < len ? buf.charCodeAt(i) : -1
+      if (c < 0) return this.waitForGt(at, final)
+      if (c !== QUOTE && c !== APOS) throw this.error(`the value of attribute ${buf.slice(nameStart, nameEnd)} of <${qname}> must be in quotes`)
+      const close = buf.indexOf(c === QUOTE ? '"' : "'", i + 1)
       if (close < 0) return this.waitForGt(at, final)
-      attributes.push(localName(name), buf.slice(i + 1, close))
+      // Namespaced attributes are matched by local name.
+      for (let k = nameStart; k < nameEnd; k++) if (buf.charCodeAt(k) === COLON) nameStart = k + 1
+      attributes.push(nameStart, nameEnd, i + 1, close)
       i = close + 1
     }
     if (this.stack.length >= XML_LIMITS.depth) throw this.error(`elements nested deeper than ${XML_LIMITS.depth}`)

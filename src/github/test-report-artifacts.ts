@@ -1,0 +1,103 @@
+/**
+ * The test report's artifacts, through `@actions/artifact`: the full report (Markdown and JSON)
+ * that every summary links to, and for fork pull requests the inputs (JUnit files and what the
+ * run was about) that a `workflow_run` workflow downloads to report with a token that can write.
+ */
+import type { ArtifactClient } from '@actions/artifact'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import type { GitHubClient } from './client.js'
+import type { RepoRef } from './apply.js'
+
+// The artifact client (the Azure SDK, zip, protobuf) is most of the bundle; evaluating it costs
+// ~200 ms at start. "eager" keeps it in the one bundle file (no chunk) but runs it on first use.
+let client: ArtifactClient | undefined
+async function artifactClient(): Promise<ArtifactClient> {
+  const { DefaultArtifactClient } = await import(/* webpackMode: "eager" */ '@actions/artifact')
+  return (client ??= new DefaultArtifactClient())
+}
+
+/** Prefix of the inputs artifact a `mode: run` step leaves for `mode: workflow_run`. */
+export const INPUT_PREFIX = 'shepherd-test-report-input-'
+/** Prefix of the full report artifact. */
+export const REPORT_PREFIX = 'shepherd-test-report-'
+
+export interface ArtifactRef {
+  id: number
+  name: string
+  /** The artifact's page (a download link) on GitHub. */
+  url: string
+}
+
+/** Returns an artifact name for a report name: characters artifacts refuse become `-`. */
+export function artifactName(prefix: string, reportName: string): string {
+  return `${prefix}${reportName.replace(/[":<>|*?\\/\r\n\s]+/g, '-').slice(0, 100)}`
+}
+
+/** Returns the URL of an artifact's page. */
+export function artifactUrl(serverUrl: string, where: RepoRef, runId: number, id: number): string {
+  return `${serverUrl.replace(/\/+$/, '')}/${where.owner}/${where.repo}/actions/runs/${runId}/artifacts/${id}`
+}
+
+/**
+ * Uploads files given by content, written first under `dir` (a fresh directory). Returns the
+ * artifact. Throws when the artifact service refuses (e.g. outside GitHub Actions).
+ */
+export async function uploadContents(name: string, files: Record<string, string | Uint8Array>, dir: string, link: (id: number) => string): Promise<ArtifactRef> {
+  const paths: string[] = []
+  for (const [rel, content] of Object.entries(files)) {
+    const path = join(dir, rel)
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, content)
+    paths.push(path)
+  }
+  return uploadPaths(name, paths, dir, link)
+}
+
+/** Uploads existing files, keeping their paths relative to `root`. */
+export async function uploadPaths(name: string, paths: string[], root: string, link: (id: number) => string): Promise<ArtifactRef> {
+  const client = await artifactClient()
+  const { id } = await client.uploadArtifact(name, paths, root, { retentionDays: 30 })
+  if (id === undefined) throw new Error(`the artifact service gave no id for ${name}`)
+  return { id, name, url: link(id) }
+}
+
+/** Returns whether every path lies under `root` (the artifact client refuses others). */
+export function allUnder(paths: string[], root: string): boolean {
+  return paths.every((p) => {
+    const rel = relative(root, p)
+    return rel && !rel.startsWith('..') && !rel.startsWith('/')
+  })
+}
+
+/** Downloads an artifact of this run by name into `dir`. Throws when there is none. */
+export async function downloadOwn(name: string, dir: string): Promise<string> {
+  const client = await artifactClient()
+  const { artifact } = await client.getArtifact(name)
+  await client.downloadArtifact(artifact.id, { path: dir })
+  return dir
+}
+
+/**
+ * Downloads every artifact of another workflow run whose name starts with `prefix`, each into
+ * its own directory under `dir`. Returns them by name (empty when there are none).
+ */
+export async function downloadFromRun(
+  client: GitHubClient,
+  where: RepoRef,
+  runId: number,
+  prefix: string,
+  token: string,
+  dir: string
+): Promise<{ name: string; dir: string }[]> {
+  const listed = await client.paginate(client.rest.actions.listWorkflowRunArtifacts, { ...where, run_id: runId, per_page: 100 })
+  const wanted = listed.filter((a) => a.name.startsWith(prefix) && !a.expired)
+  const artifacts = await artifactClient()
+  const out: { name: string; dir: string }[] = []
+  for (const a of wanted) {
+    const path = join(dir, String(a.id))
+    await artifacts.downloadArtifact(a.id, { path, findBy: { token, workflowRunId: runId, repositoryOwner: where.owner, repositoryName: where.repo } })
+    out.push({ name: a.name, dir: path })
+  }
+  return out
+}

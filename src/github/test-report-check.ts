@@ -1,0 +1,49 @@
+/**
+ * The test report's check run: created on the tested commit with the summary and the first 50
+ * annotations, then updated 50 annotations at a time (GitHub appends them), the last request
+ * completing it with the conclusion. One request when there are at most 50 annotations.
+ */
+import type { GitHubClient } from './client.js'
+import type { RepoRef } from './apply.js'
+import { batches, type CheckAnnotation } from '../core/test-report/annotations.js'
+
+export interface CheckRunSpec {
+  name: string
+  headSha: string
+  title: string
+  /** At most 65,535 characters (render with LIMITS.checkOutput). */
+  summary: string
+  conclusion: 'success' | 'failure' | 'neutral'
+  annotations: CheckAnnotation[]
+  detailsUrl?: string
+}
+
+export interface CheckRunResult {
+  id: number
+  url: string
+  /** Requests made: 1 create + updates. */
+  requests: number
+}
+
+/** Writes the check run. Throws the API's error (a 403 when the token may not write checks). */
+export async function writeCheckRun(client: GitHubClient, where: RepoRef, spec: CheckRunSpec): Promise<CheckRunResult> {
+  const chunks = batches(spec.annotations)
+  const output = (annotations: CheckAnnotation[] | undefined) => ({ title: spec.title, summary: spec.summary, ...(annotations?.length ? { annotations } : {}) })
+  const done = { status: 'completed' as const, conclusion: spec.conclusion, completed_at: new Date().toISOString() }
+  const details = spec.detailsUrl && /^https?:\/\//.test(spec.detailsUrl) ? { details_url: spec.detailsUrl } : {}
+  const last = chunks.length <= 1
+  const { data } = await client.rest.checks.create({
+    ...where,
+    name: spec.name,
+    head_sha: spec.headSha,
+    ...details,
+    ...(last ? done : { status: 'in_progress' as const }),
+    output: output(chunks[0])
+  })
+  let requests = 1
+  for (let i = 1; i < chunks.length; i++) {
+    await client.rest.checks.update({ ...where, check_run_id: data.id, ...(i === chunks.length - 1 ? done : {}), output: output(chunks[i]) })
+    requests++
+  }
+  return { id: data.id, url: data.html_url ?? '', requests }
+}

@@ -1,0 +1,82 @@
+/**
+ * The JUnit files a run reports on: glob patterns matched over the workspace (minimatch, walking
+ * only directories a pattern can reach), then each file streamed through the JUnit reader.
+ */
+import { createReadStream } from 'node:fs'
+import { lstat, readdir } from 'node:fs/promises'
+import { posix, relative, resolve, sep } from 'node:path'
+import { Minimatch } from 'minimatch'
+import { mergeReports, readJUnit } from '../core/junit/index.js'
+import type { FileReport, Report } from '../core/test-report/model.js'
+
+const MAGIC = /[*?[\]{}()!+@]/
+
+/**
+ * Returns the files under `root` that match `patterns` (relative to `root`, or absolute; a
+ * leading `!` excludes), sorted. `.git` is never entered, nor `node_modules` unless a pattern
+ * names it; symbolic links are not followed. Matching follows minimatch: `**` does not enter
+ * directories whose names start with a dot unless the pattern spells the dot.
+ */
+export async function findFiles(patterns: string[], root: string): Promise<string[]> {
+  const toAbs = (p: string) => posix.resolve(root.split(sep).join('/'), p.replace(/\\/g, '/'))
+  const include = patterns.filter((p) => !p.startsWith('!')).map((p) => new Minimatch(toAbs(p)))
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => new Minimatch(toAbs(p.slice(1))))
+  const nodeModules = patterns.some((p) => p.includes('node_modules'))
+  const found = new Set<string>()
+  const visited = new Set<string>()
+  for (const m of include) {
+    const parts = m.pattern.split('/')
+    let i = 0
+    while (i < parts.length && !MAGIC.test(parts[i])) i++
+    const base = parts.slice(0, i).join('/') || '/'
+    await walk(base, m, found, visited, nodeModules, i === parts.length)
+  }
+  return [...found].filter((f) => !exclude.some((m) => m.match(f))).sort()
+}
+
+async function walk(dir: string, m: Minimatch, found: Set<string>, visited: Set<string>, nodeModules: boolean, literal: boolean): Promise<void> {
+  // A pattern without magic names one file.
+  if (literal) {
+    const st = await lstat(dir).catch(() => null)
+    if (st?.isFile()) found.add(dir)
+    return
+  }
+  const key = `${m.pattern}\0${dir}`
+  if (visited.has(key)) return
+  visited.add(key)
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  for (const e of entries) {
+    const path = dir === '/' ? `/${e.name}` : `${dir}/${e.name}`
+    if (e.isDirectory()) {
+      if (e.name === '.git' || (e.name === 'node_modules' && !nodeModules)) continue
+      if (m.match(path, true)) await walk(path, m, found, visited, nodeModules, false)
+    } else if (e.isFile() && m.match(path)) {
+      found.add(path)
+    }
+  }
+}
+
+/** Returns a file's chunks for the streaming reader. */
+export function fileChunks(path: string): AsyncIterable<Uint8Array> {
+  return createReadStream(resolve(path), { highWaterMark: 256 * 1024 })
+}
+
+/**
+ * Reads every file into one report. Files are named relative to `root` (where they were found);
+ * test locations are made relative to `sourceRoot` (the checkout). A file that cannot be opened is
+ * reported as unreadable, like a malformed one; the others are still read.
+ */
+export async function readReport(paths: string[], root: string, sourceRoot: string): Promise<Report> {
+  const files: FileReport[] = []
+  for (const path of paths) {
+    const name = relative(root, path).split(sep).join('/') || path
+    try {
+      files.push(await readJUnit(fileChunks(path), name, { sourceRoot }))
+    } catch (err) {
+      const message = (err as NodeJS.ErrnoException).code ? `cannot read the file: ${(err as Error).message}` : (err as Error).message
+      const empty = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }
+      files.push({ file: name, runs: empty, tests: { ...empty, flaky: 0 }, results: [], error: { file: name, message } })
+    }
+  }
+  return mergeReports(files)
+}
