@@ -12,6 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { main } from '../src/cli/main.js'
 import { REPO_ROOT } from '../src/cli/args.js'
 import type { RunRecord } from '../src/core/test-report/model.js'
+import { analyzeFlakes } from '../src/core/test-history/analyze.js'
+import { loadHistory } from '../src/core/test-history/history.js'
 import { dashboardHistory, HOSTILE_MESSAGE, KNOWN, RUNS } from './fixtures/dashboard/history.js'
 
 // The page's globals, for the callbacks that run inside it (the project's TypeScript lib has no DOM).
@@ -131,7 +133,7 @@ describe('the dashboard in headless Chromium', () => {
       })
     }
     const broken = rows.find((r) => idOf(r.name) === KNOWN.broken)
-    expect(broken?.titles[0]).toMatch(new RegExp(`^errored · \\d\\.\\d\\d s\\nrun ${newest[0].run.id} · 2026-03-02 15:00 UTC · ${newest[0].run.sha.slice(0, 7)} · main · test\\nAssertionError: run ${RUNS - 1}$`))
+    expect(broken?.titles[0]).toMatch(new RegExp(`^errored · \\d\\.\\d\\d s\\nrun ${newest[0].run.id} · ${newest[0].run.createdAt.slice(0, 16).replace('T', ' ')} UTC · ${newest[0].run.sha.slice(0, 7)} · main · test\\nAssertionError: run ${RUNS - 1}$`))
     const added = rows.find((r) => idOf(r.name) === KNOWN.added)
     expect(added?.titles[0]).toMatch(/^passed · 1 min 15 s\n/)
     expect(added?.titles[5]).toMatch(/^not run\n/)
@@ -210,6 +212,10 @@ describe('the dashboard in headless Chromium', () => {
     expect(failing.sort()).toEqual(expectedFailing.sort())
     expect(failing).toContain(KNOWN.broken)
 
+    await page.selectOption('#only', 'regressed')
+    expect(await names()).toEqual([KNOWN.broken])
+    expect(await page.$$eval('#body .row .badge.regressed', (b) => b.length)).toBe(1)
+
     await page.selectOption('#only', 'flaky')
     const flaky = await names()
     expect(flaky).toContain(KNOWN.flakyOften)
@@ -245,7 +251,9 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.$eval('#chart polyline.duration', (p) => p.getAttribute('points')?.split(' ').length)).toBe(RUNS)
     const verdicts = await page.$$eval('#detail-verdicts li', (lis) => lis.map((li) => li.textContent))
     expect(verdicts.some((v) => v?.startsWith('flip-rate: '))).toBe(true)
-    expect(await page.textContent('#detail-stats')).toMatch(/^flip rate 25 · pass rate 75% · in 40 of 40 runs: 30 passed, 10 failed/)
+    const analysis = analyzeFlakes(loadHistory(records)).tests.find((t) => t.id === KNOWN.flakyOften)
+    const rates = `flip rate ${Math.round((analysis?.flipRate ?? NaN) * 10) / 10} · pass rate ${Math.round((analysis?.passRate ?? NaN) * 10) / 10}%`
+    expect(await page.textContent('#detail-stats')).toMatch(new RegExp(`^${rates} · in 40 of 40 runs: 30 passed, 10 failed, 0 errored, 0 flaky, 0 skipped · failing now$`))
     await page.fill('#filter', '')
     await page.waitForFunction(() => document.querySelectorAll('#body .row').length > 10)
     await page.screenshot({ path: SCREENSHOT })

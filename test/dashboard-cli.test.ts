@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { main } from '../src/cli/main.js'
+import { analyzeFlakes } from '../src/core/test-history/analyze.js'
+import { loadHistory } from '../src/core/test-history/history.js'
+import type { PageData } from '../src/core/dashboard/render.js'
 import { dashboardHistory, RUNS } from './fixtures/dashboard/history.js'
 
 async function cli(...argv: string[]) {
@@ -20,6 +24,13 @@ function historyDir(): string {
   return dir
 }
 
+/** Returns the JSON the page embeds. */
+function embedded(html: string): PageData {
+  const m = /<script type="application\/json" id="dashboard-data">([^<]*)<\/script>/.exec(html)
+  if (!m) throw new Error('no data block')
+  return JSON.parse(m[1]) as PageData
+}
+
 describe('shepherd dashboard', () => {
   it('writes index.html, and nothing else, for the records under --history', async () => {
     const history = historyDir()
@@ -28,19 +39,54 @@ describe('shepherd dashboard', () => {
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     const report = JSON.parse(r.out)
-    expect(report).toMatchObject({ file: join(out, 'index.html'), records: RUNS, runs: RUNS, tests: 60, warnings: [] })
-    expect(report.flaky).toBeGreaterThan(0)
+    expect(report).toMatchObject({ file: join(out, 'index.html'), records: RUNS, runs: RUNS, tests: 60, failing: 3, warnings: [] })
     expect(readdirSync(out)).toEqual(['index.html'])
     const html = readFileSync(join(out, 'index.html'), 'utf8')
     expect(report.bytes).toBe(Buffer.byteLength(html))
     expect(html).toContain('<title>acme/widgets &#60;main&#62;</title>')
   })
 
+  it('ranks and labels tests with the history’s flake analysis', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dash-out-'))
+    const r = await cli('dashboard', '--history', historyDir(), '--out', out, '--json')
+    expect(r.code).toBe(0)
+    const analysis = analyzeFlakes(loadHistory(dashboardHistory()))
+    expect(JSON.parse(r.out)).toMatchObject({ flaky: analysis.totals.flaky, regressed: analysis.totals.regressed })
+    const data = embedded(readFileSync(join(out, 'index.html'), 'utf8'))
+    // The page lists tests in the analysis's order, with its verdicts and numbers.
+    expect(data.tests.map((t) => `${t.c}\u001f${t.n}`)).toEqual(analysis.tests.map((t) => t.id))
+    data.tests.forEach((t, i) => {
+      const a = analysis.tests[i]
+      expect(t.v.map((v) => v[1])).toEqual(a.verdicts.map((v) => v.summary))
+      expect(t.k).toBe(a.flaky ? 1 : 0)
+      expect(t.f).toBeCloseTo(a.flipRate, 1)
+    })
+    // One failure in 40 runs is a new failure, not a flake, for the analysis (it wants 2 flips).
+    expect(data.tests.find((t) => t.n === '<script>alert(1)</script>')?.k).toBe(0)
+  })
+
+  it('reads gzip-compressed records and keeps one job with --job', async () => {
+    const history = mkdtempSync(join(tmpdir(), 'dash-history-'))
+    for (const record of dashboardHistory()) {
+      writeFileSync(join(history, `${record.run.id}-${record.run.attempt}.json.gz`), gzipSync(JSON.stringify(record)))
+      writeFileSync(join(history, `lint-${record.run.id}-${record.run.attempt}.json`), JSON.stringify({ ...record, run: { ...record.run, job: 'lint' } }))
+    }
+    const out = mkdtempSync(join(tmpdir(), 'dash-out-'))
+    const both = await cli('dashboard', '--history', history, '--out', out, '--json')
+    expect(JSON.parse(both.out)).toMatchObject({ records: 2 * RUNS, runs: 2 * RUNS, tests: 120 })
+    expect(new Set(embedded(readFileSync(join(out, 'index.html'), 'utf8')).tests.map((t) => t.j))).toEqual(new Set(['test', 'lint']))
+    const one = await cli('dashboard', '--history', history, '--out', out, '--job', 'test', '--json')
+    expect(JSON.parse(one.out)).toMatchObject({ records: 2 * RUNS, runs: RUNS, tests: 60 })
+    const none = await cli('dashboard', '--history', history, '--out', out, '--job', 'e2e')
+    expect(none.code).toBe(1)
+    expect(none.err).toBe(`shepherd dashboard: no readable test-history record in ${history}: none of its ${2 * RUNS} records is of job "e2e"`)
+  })
+
   it('shows the newest --runs runs', async () => {
     const out = mkdtempSync(join(tmpdir(), 'dash-out-'))
     const r = await cli('dashboard', '--history', historyDir(), '--out', out, '--runs', '12')
     expect(r.code).toBe(0)
-    expect(r.out).toMatch(/^wrote .*index\.html: 12 of 40 runs × \d+ tests \(\d+ flaky, \d+ failing now\), \d+ KiB$/)
+    expect(r.out).toMatch(/^wrote .*index\.html: 12 of 40 runs × 59 tests \(\d+ flaky, \d+ regressed, \d+ failing now\), \d+ KiB$/)
   })
 
   it('skips files that are not records, naming each and the problem, and draws the rest', async () => {
@@ -56,8 +102,8 @@ describe('shepherd dashboard', () => {
     const lines = r.err.split('\n')
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatch(new RegExp(`^warning: skipped ${join(history, 'broken.json')}: not JSON`))
-    expect(lines[1]).toBe(`warning: skipped ${join(history, 'other.json')}: format is "something-else", expected "shepherd-test-record"`)
-    expect(lines[2]).toBe(`warning: skipped ${join(history, 'short.json')}: outcomes has 2 characters for ${short.names.length} names`)
+    expect(lines[1]).toMatch(new RegExp(`^warning: skipped ${join(history, 'other.json')}: .*format is "something-else"`))
+    expect(lines[2]).toMatch(new RegExp(`^warning: skipped ${join(history, 'short.json')}: .*outcomes`))
     expect(existsSync(join(out, 'index.html'))).toBe(true)
   })
 
@@ -66,11 +112,14 @@ describe('shepherd dashboard', () => {
     const out = mkdtempSync(join(tmpdir(), 'dash-out-'))
     const none = await cli('dashboard', '--history', empty, '--out', out)
     expect(none.code).toBe(1)
-    expect(none.err).toBe(`no readable history record in ${empty} (0 *.json files found)`)
+    expect(none.err).toBe(`shepherd dashboard: no readable test-history record in ${empty}: it has no *.json or *.json.gz file`)
     writeFileSync(join(empty, 'x.json'), '[]')
     const bad = await cli('dashboard', '--history', empty, '--out', out)
     expect(bad.code).toBe(1)
-    expect(bad.err.split('\n')).toEqual([`warning: skipped ${join(empty, 'x.json')}: not a JSON object`, `no readable history record in ${empty} (1 *.json file found)`])
+    const lines = bad.err.split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(new RegExp(`^warning: skipped ${join(empty, 'x.json')}: `))
+    expect(lines[1]).toBe(`shepherd dashboard: no readable test-history record in ${empty}: none of its 1 record files could be read`)
     expect(existsSync(join(out, 'index.html'))).toBe(false)
   })
 
@@ -79,7 +128,7 @@ describe('shepherd dashboard', () => {
     [['dashboard', '--history', '/tmp'], /^shepherd dashboard: --out is required/],
     [['dashboard', '--history', '/no/such/dir', '--out', '/tmp/x'], /^shepherd dashboard: cannot read --history \/no\/such\/dir: ENOENT$/],
     [['dashboard', '--history', '/tmp', '--out', '/tmp/x', '--runs', 'many'], /^shepherd dashboard: --runs must be a whole number, got "many"$/],
-    [['dashboard', '--history', '/tmp', '--out', '/tmp/x', '--runs', '0'], /^shepherd dashboard: --runs must be at least 1$/],
+    [['dashboard', '--history', '/tmp', '--out', '/tmp/x', '--runs', '0'], /^shepherd dashboard: --runs must be a whole number ≥ 1, got "0"$/],
     [['dashboard', '--history', '/tmp', '--out', '/tmp/x', 'extra'], /^shepherd dashboard: unexpected argument "extra"$/],
     [['dashboard', '--hist', '/tmp'], /^shepherd dashboard: Unknown option '--hist'/]
   ])('exits 2 with a one-line reason for %j', async (argv, message) => {

@@ -4,6 +4,9 @@ import fc from 'fast-check'
 import { decodeOutcomes, decodeTime, encodeOutcomes, encodeTime } from '../src/core/dashboard/encode.js'
 import { scoreTest } from '../src/core/dashboard/flakiness.js'
 import { buildGrid } from '../src/core/dashboard/grid.js'
+import { fromFlakeAnalysis } from '../src/core/dashboard/from-flakes.js'
+import { analyzeFlakes } from '../src/core/test-history/analyze.js'
+import { loadHistory } from '../src/core/test-history/history.js'
 import { escapeHtml, renderDashboard, type PageData } from '../src/core/dashboard/render.js'
 import { DASHBOARD_SCRIPT } from '../src/core/dashboard/client.js'
 import { DASHBOARD_STYLE } from '../src/core/dashboard/style.js'
@@ -137,6 +140,25 @@ describe('buildGrid', () => {
     expect(grid.tests[1].analysis).toMatchObject({ flaky: true, verdicts: [{ kind: 'same-commit', summary: 'said so' }] })
     const regression = buildGrid(records, [{ id: 'a', flipRate: 0, passRate: 10, verdicts: [{ kind: 'regression', summary: 'p < 0.05' }] }])
     expect(regression.tests.find((t) => t.id === 'a')?.analysis.flaky).toBe(false)
+  })
+
+  it('lists tests in the order an analysis ranks them, unranked tests after', () => {
+    const ranked = ['c', 'a', 'b'].map((id, rank) => ({ id, rank, flipRate: 0, passRate: 100, verdicts: [] }))
+    expect(buildGrid(records, ranked).tests.map((t) => t.id)).toEqual(['c', 'a', 'b', 'd'])
+  })
+
+  it('takes flaky and regressed flags, verdicts and order from the history’s flake analysis', () => {
+    const history = dashboardHistory()
+    const analysis = analyzeFlakes(loadHistory(history))
+    const mapped = fromFlakeAnalysis(analysis)
+    expect(mapped).toHaveLength(analysis.tests.length)
+    const grid = buildGrid(history, mapped)
+    expect(grid.tests.map((t) => t.id)).toEqual(analysis.tests.map((t) => t.id))
+    const broken = grid.tests.find((t) => t.id === KNOWN.broken)
+    expect(broken?.analysis).toMatchObject({ flaky: false, regressed: true })
+    expect(broken?.analysis.verdicts[0].kind).toMatch(/^regression \((significant|extreme)\)$/)
+    const often = grid.tests.find((t) => t.id === KNOWN.flakyOften)
+    expect(often?.analysis).toMatchObject({ flaky: true, regressed: false, flipRate: analysis.tests[0].flipRate })
   })
 
   it('keeps the tests of different jobs apart, and says which job a row is', () => {

@@ -86,14 +86,15 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
 
   // Summary and title.
-  var flakyCount = 0, failingCount = 0;
-  for (var i = 0; i < tests.length; i++) { if (tests[i].k) flakyCount++; if (tests[i].x) failingCount++; }
+  var flakyCount = 0, failingCount = 0, regressedCount = 0;
+  for (var i = 0; i < tests.length; i++) { if (tests[i].k) flakyCount++; if (tests[i].x) failingCount++; if (tests[i].g) regressedCount++; }
   (function summary() {
     var p = $('summary');
     function stat(n, label) { p.appendChild(el('b', null, String(n))); p.appendChild(document.createTextNode(' ' + label + '  \u00b7  ')); }
     stat(R, R === 1 ? 'run' : 'runs');
     stat(tests.length, tests.length === 1 ? 'test' : 'tests');
     stat(flakyCount, 'flaky');
+    stat(regressedCount, 'regressed');
     stat(failingCount, 'failing now');
     var branches = {};
     runs.forEach(function (r) { branches[r.branch] = true; });
@@ -104,6 +105,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     p.setAttribute('data-tests', String(tests.length));
     p.setAttribute('data-flaky', String(flakyCount));
     p.setAttribute('data-failing', String(failingCount));
+    p.setAttribute('data-regressed', String(regressedCount));
   })();
 
   // Filtering: substring (case-insensitive) or /regex/flags over "classname name"; outcome filter.
@@ -126,6 +128,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       var t = tests[i];
       if (mode === 'failing' && !t.x) continue;
       if (mode === 'flaky' && !t.k) continue;
+      if (mode === 'regressed' && !t.g) continue;
       if (match && !match((t.j !== undefined ? t.j + ' ' : '') + t.c + ' ' + t.n)) continue;
       visible.push(i);
     }
@@ -182,6 +185,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     row.setAttribute('data-test', String(i));
     var name = el('div', 'name');
     if (t.k) name.appendChild(el('span', 'badge flaky', 'flaky'));
+    if (t.g) name.appendChild(el('span', 'badge regressed', 'regressed'));
     if (t.x) name.appendChild(el('span', 'badge failing', 'failing'));
     if (t.j !== undefined) name.appendChild(el('span', 'job', '[' + t.j + '] '));
     if (t.c) name.appendChild(el('span', 'cls', t.c + ' \u203a '));

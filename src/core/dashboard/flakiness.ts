@@ -22,9 +22,18 @@ export interface TestAnalysis {
   flipRate: number
   /** Percent of the runs that passed (flaky runs count as passed), 0–100. */
   passRate: number
-  /** Whether the test counts as flaky. Default: it has a verdict other than `regression`. */
+  /** Whether the test counts as flaky. Default: it has a verdict other than `regression` and `new-test`. */
   flaky?: boolean
+  /** Whether the test got worse. Default: it has a `regression` or `new-test` verdict. */
+  regressed?: boolean
+  /** Place in the analysis's own order (0 first): the page lists tests by it when given. */
+  rank?: number
   verdicts: DashboardVerdict[]
+}
+
+/** Returns whether a verdict kind says the test got worse rather than that it is unreliable. */
+export function isRegressionKind(kind: string): boolean {
+  return /^(regression|new-test)\b/.test(kind)
 }
 
 /** A failure streak at least this long is a breakage, not a flake: its flip is not counted (TestGrid). */

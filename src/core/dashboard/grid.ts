@@ -4,7 +4,7 @@
  */
 import type { RunInfo, RunRecord } from '../test-report/model.js'
 import { OUTCOME_CHARS } from './encode.js'
-import { scoreTest, type TestAnalysis } from './flakiness.js'
+import { isRegressionKind, scoreTest, type TestAnalysis } from './flakiness.js'
 
 /** One test's row. `outcomes`, `timesMs` and the keys of `messages` follow `Grid.runs`. */
 export interface GridTest {
@@ -18,7 +18,7 @@ export interface GridTest {
   timesMs: ArrayLike<number>
   /** Failure message by run index. */
   messages: Map<number, string>
-  analysis: TestAnalysis & { flaky: boolean }
+  analysis: TestAnalysis & { flaky: boolean; regressed: boolean }
   /** The newest run with a result (not skipped, not absent) failed or errored. */
   failingNow: boolean
 }
@@ -120,7 +120,11 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
       outcomes,
       timesMs: times.subarray(row * width, (row + 1) * width),
       messages: messages[row],
-      analysis: { ...a, flaky: a.flaky ?? a.verdicts.some((v) => v.kind !== 'regression') },
+      analysis: {
+        ...a,
+        flaky: a.flaky ?? a.verdicts.some((v) => !isRegressionKind(v.kind)),
+        regressed: a.regressed ?? a.verdicts.some((v) => isRegressionKind(v.kind))
+      },
       failingNow: /^[-s]*[fe]/.test(outcomes)
     }
   })
@@ -149,8 +153,15 @@ function newestFirst(a: RunRecord, b: RunRecord): number {
   return (Number.isNaN(tb) ? -Infinity : tb) - (Number.isNaN(ta) ? -Infinity : ta) || b.run.id - a.run.id || b.run.attempt - a.run.attempt
 }
 
-/** Flaky before not, higher flip rate first, failing now first, then by name (code-point order, so every machine agrees). */
+/**
+ * The analysis's rank when it gives one (tests it does not rank come after), then: flaky before
+ * not, higher flip rate first, failing now first, then by name (code-point order, so every machine
+ * agrees).
+ */
 export function byFlakiness(a: GridTest, b: GridTest): number {
+  const ra = a.analysis.rank ?? Infinity
+  const rb = b.analysis.rank ?? Infinity
+  if (ra !== rb) return ra < rb ? -1 : 1
   if (a.analysis.flaky !== b.analysis.flaky) return a.analysis.flaky ? -1 : 1
   if (a.analysis.flipRate !== b.analysis.flipRate) return b.analysis.flipRate - a.analysis.flipRate
   if (a.failingNow !== b.failingNow) return a.failingNow ? -1 : 1

@@ -56,6 +56,8 @@ export interface PageTest {
   k: 0 | 1
   /** 1 when failing now. */
   x: 0 | 1
+  /** 1 when regressed (a regression or new-test verdict). */
+  g: 0 | 1
   /** Verdicts as [kind, summary]. */
   v: [string, string][]
 }
@@ -107,6 +109,7 @@ export function pageData(grid: Grid, title: string, generatedAt?: string): PageD
       r: round1(a.passRate),
       k: a.flaky ? 1 : 0,
       x: test.failingNow ? 1 : 0,
+      g: a.regressed ? 1 : 0,
       v: a.verdicts.map((v) => [v.kind, v.summary])
     }
   })
@@ -142,6 +145,7 @@ export interface DashboardPage {
   runs: number
   tests: number
   flaky: number
+  regressed: number
   failing: number
 }
 
@@ -155,6 +159,7 @@ export function dashboardPage(records: readonly RunRecord[], analysis?: readonly
     runs: grid.runs.length,
     tests: grid.tests.length,
     flaky: grid.tests.filter((t) => t.analysis.flaky).length,
+    regressed: grid.tests.filter((t) => t.analysis.regressed).length,
     failing: grid.tests.filter((t) => t.failingNow).length
   }
 }
@@ -199,7 +204,7 @@ function pageHtml(title: string, data: PageData): string {
 </header>
 <div id="controls">
 <input id="filter" type="search" placeholder="Filter tests: text, or /regex/" aria-label="Filter tests by name" autocomplete="off">
-<select id="only" aria-label="Show"><option value="all">all tests</option><option value="failing">failing now</option><option value="flaky">flaky</option></select>
+<select id="only" aria-label="Show"><option value="all">all tests</option><option value="failing">failing now</option><option value="flaky">flaky</option><option value="regressed">regressed</option></select>
 <span id="filter-error" role="alert"></span>
 <span id="shown"></span>
 <span id="paging"><button id="newer" type="button">&larr; newer</button><span id="page-label"></span><button id="older" type="button">older &rarr;</button></span>

@@ -37,6 +37,7 @@ button:disabled { cursor: default; opacity: .45; }
 .badge { display: inline-block; margin-right: 4px; padding: 0 4px; border-radius: 3px; font-size: 10px; line-height: 14px; color: #fff; vertical-align: 1px; }
 .badge.flaky { background: var(--flaky); }
 .badge.failing { background: var(--fail); }
+.badge.regressed { background: #b35900; }
 .cell { width: var(--cell); height: 18px; flex: none; margin-right: 1px; border-radius: 2px; }
 .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 2px; }
 .pass { background: var(--pass); }
