@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { analyzeFlakes } from '../../src/core/test-history/analyze.js'
-import { loadHistory, messageAt, outcomeAt, outcomesOf, readRecords, recordIndex, testKey, timeAt } from '../../src/core/test-history/history.js'
+import { loadHistory, messageAt, outcomeAt, outcomesOf, readRecords, recordIndex, rowOf, timeAt } from '../../src/core/test-history/history.js'
 import { encodeRecord, RecordError } from '../../src/core/test-history/record.js'
 import { HOUR, recordOf, recordsOf, runInfo } from './test-history-support.js'
 
@@ -43,15 +43,15 @@ describe('loadHistory', () => {
       { id: 't', job: 'unit' },
       { id: 'u', job: 'unit' }
     ])
-    const row = h.rowOf.get(testKey('unit', 't')) as number
+    const row = rowOf(h, 'unit', 't') as number
     expect(outcomesOf(h, row)).toBe('-pp')
     expect(loadHistory(records, { job: 'e2e' }).runs.map((r) => r.job)).toEqual(['e2e'])
   })
 
   it('reads times and messages of a cell from its record', () => {
     const h = loadHistory([recordOf(runInfo(1), { a: 'p', b: 'f' }, { b: 'expected 1' }), recordOf(runInfo(2), { b: 'p', c: 's' })])
-    const b = h.rowOf.get(testKey('test', 'b')) as number
-    const a = h.rowOf.get(testKey('test', 'a')) as number
+    const b = rowOf(h, 'test', 'b') as number
+    const a = rowOf(h, 'test', 'a') as number
     expect(messageAt(h, b, 0)).toBe('expected 1')
     expect(timeAt(h, b, 0)).toBe(11)
     expect(timeAt(h, b, 1)).toBe(10)

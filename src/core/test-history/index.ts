@@ -9,7 +9,7 @@ export {
   recordIndex,
   timeAt,
   messageAt,
-  testKey,
+  rowOf,
   DEFAULT_HISTORY_RUNS,
   type TestHistory,
   type HistoryTest,

@@ -4,7 +4,7 @@
  * or did not exist.
  */
 import type { RunInfo, RunRecord } from '../test-report/model.js'
-import { testKey, type TestHistory } from './history.js'
+import { rowOf, type TestHistory } from './history.js'
 
 export interface NewFailure {
   id: string
@@ -46,7 +46,7 @@ export function newFailures(history: TestHistory, current: RunRecord, baseBranch
     const c = current.outcomes[i]
     if (c !== 'f' && c !== 'e') continue
     const id = current.names[i]
-    const row = history.rowOf.get(testKey(job, id))
+    const row = rowOf(history, job, id)
     const was = row === undefined ? '-' : String.fromCharCode(history.cells[row * R + baseRun])
     if (was === 'f' || was === 'e') continue
     const failure: NewFailure = { id, outcome: c === 'f' ? 'failed' : 'errored', before: was === 'p' ? 'passed' : was === 'k' ? 'flaky' : was === 's' ? 'skipped' : 'absent' }
