@@ -53,7 +53,9 @@ function runBackend(sim: Simulator, repo: SimRepo, endpoint: string, req: Incomi
     ['http.receivepack', 'true'],
     // GitHub serves refs/pull/* to fetches but refuses pushes to them.
     ['receive.hideRefs', 'refs/pull/'],
-    ['uploadpack.allowAnySHA1InWant', 'true']
+    ['uploadpack.allowAnySHA1InWant', 'true'],
+    // GitHub serves partial clones (`--filter=blob:none`) and fetches of single blobs.
+    ['uploadpack.allowFilter', 'true']
   ]
   const env: Record<string, string | undefined> = {
     ...GIT_ENV,

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http'
 import type { ExtraHandler } from '../extra.js'
 import { TWIRP_PREFIX, handleTwirp } from './twirp.js'
 import { BLOB_PREFIX, handleBlob, type RawReply } from './blob.js'
-import { DOWNLOAD_ARTIFACT, LIST_RUN_ARTIFACTS, handleArtifactRest } from './rest.js'
+import { DOWNLOAD_ARTIFACT, LIST_REPO_ARTIFACTS, LIST_RUN_ARTIFACTS, handleArtifactRest } from './rest.js'
 
 export { artifactEnv, type ArtifactEnv } from './runtime.js'
 export { artifactStore, type ArtifactRecord } from './store.js'
@@ -18,13 +18,13 @@ function writeRaw(res: ServerResponse, reply: RawReply): null {
   return null
 }
 
-/** The `artifact` extra handler: claims only the Twirp service, `/_blob/<id>`, and the two REST routes. */
+/** The `artifact` extra handler: claims only the Twirp service, `/_blob/<id>`, and the three REST routes. */
 export const artifactHandler: ExtraHandler = {
   name: 'artifact',
   matches(method, pathname) {
     if (pathname.startsWith(TWIRP_PREFIX)) return method === 'POST'
     if (pathname.startsWith(BLOB_PREFIX)) return /^\/_blob\/[^/]+$/.test(pathname)
-    return (method === 'GET' || method === 'HEAD') && (LIST_RUN_ARTIFACTS.test(pathname) || DOWNLOAD_ARTIFACT.test(pathname))
+    return (method === 'GET' || method === 'HEAD') && (LIST_RUN_ARTIFACTS.test(pathname) || LIST_REPO_ARTIFACTS.test(pathname) || DOWNLOAD_ARTIFACT.test(pathname))
   },
   async handle(sim, req, res, url, body, token) {
     const method = (req.method ?? 'GET').toUpperCase()

@@ -1,7 +1,8 @@
 /**
- * The two public REST operations `@actions/artifact`'s `findBy` path uses, answered here (before
- * REST matching) because the artifacts live in this module: `actions/list-workflow-run-artifacts`
- * and `actions/download-artifact`.
+ * The public REST operations on artifacts, answered here (before REST matching) because the
+ * artifacts live in this module: `actions/list-workflow-run-artifacts` and
+ * `actions/download-artifact` (what `@actions/artifact`'s `findBy` path uses), and
+ * `actions/list-artifacts-for-repo` (a repository's artifacts across runs, by name).
  */
 import type { Simulator } from '../server.js'
 import { RouteContext, type RouteResult } from '../context.js'
@@ -11,6 +12,8 @@ import { artifactStore, signedBlobUrl, type ArtifactRecord } from './store.js'
 
 /** `GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts` */
 export const LIST_RUN_ARTIFACTS = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/artifacts$/
+/** `GET /repos/{owner}/{repo}/actions/artifacts` */
+export const LIST_REPO_ARTIFACTS = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts$/
 /** `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}` */
 export const DOWNLOAD_ARTIFACT = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts\/(\d+)\/([^/]+)$/
 
@@ -42,10 +45,21 @@ export function artifactPayload(sim: Simulator, repo: SimRepo, a: ArtifactRecord
   }
 }
 
-/** Answers one of the two routes; `pathname` must match LIST_RUN_ARTIFACTS or DOWNLOAD_ARTIFACT. */
+/** Answers one of the routes; `pathname` must match LIST_RUN_ARTIFACTS, LIST_REPO_ARTIFACTS or DOWNLOAD_ARTIFACT. */
 export function handleArtifactRest(sim: Simulator, url: URL, token: SimToken | null): RouteResult {
   const list = LIST_RUN_ARTIFACTS.exec(url.pathname)
   const store = artifactStore(sim.state)
+  const all = LIST_REPO_ARTIFACTS.exec(url.pathname)
+  if (all) {
+    // Newest first, as GitHub lists them; `name` is an exact match.
+    const [, owner, repoName] = all
+    const ctx = new RouteContext(sim, 'actions/list-artifacts-for-repo', url.pathname, { owner, repo: repoName }, url.searchParams, undefined, token)
+    const repo = ctx.repo()
+    const name = url.searchParams.get('name')
+    const hits = [...store.artifacts.values()].filter((a) => belongsTo(a, repo) && (name === null || a.name === name)).sort((a, b) => b.id - a.id)
+    const page = ctx.page(hits, (a) => artifactPayload(sim, repo, a))
+    return { ...page, body: { total_count: hits.length, artifacts: page.body } }
+  }
   if (list) {
     const [, owner, repoName, runId] = list
     const ctx = new RouteContext(sim, 'actions/list-workflow-run-artifacts', url.pathname, { owner, repo: repoName, run_id: runId }, url.searchParams, undefined, token)
