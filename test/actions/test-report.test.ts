@@ -11,12 +11,11 @@ import { Simulator } from '../../src/sim/server.js'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
 import { runAction, type RunResult } from '../../src/runner/run.js'
 import { artifactStore } from '../../src/sim/artifacts/store.js'
-import { REPO_ROOT } from '../../src/cli/args.js'
 import { NODE24 } from '../support/node24.js'
+import { CORPUS } from '../core/junit-support.js'
 import { realExample } from '../support/payloads.js'
 import { repoPayload, userPayload } from '../../src/sim/shapes.js'
 
-const CORPUS = process.env.SHEPHERD_JUNIT_CORPUS ?? join(REPO_ROOT, '../shared/data/junit-corpus')
 const FILES: Record<string, string> = {
   'reports/pytest.xml': 'EnricoMi+publish-unit-test-result-action/python/test/files/junit-xml/pytest/junit.fail.xml',
   'reports/go.xml': 'jstemmer+go-junit-report/testdata/001-report.xml',

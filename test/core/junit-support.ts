@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { REPO_ROOT } from '../../src/cli/args.js'
 
-/** The corpus sits in shared/ beside the checkout (CI clones it there too). */
-export const CORPUS = process.env.SHEPHERD_JUNIT_CORPUS ?? join(REPO_ROOT, '../shared/data/junit-corpus')
+/** The corpus, copied verbatim from shared/data/junit-corpus (INDEX.md gives each file's source), so a bare clone has it. */
+export const CORPUS = process.env.SHEPHERD_JUNIT_CORPUS ?? join(REPO_ROOT, 'test/fixtures/junit-corpus')
 
 /** Every file of the corpus an XML reader could be given: .xml, .junit-xml and .trx, sorted. */
 export function corpusFiles(): string[] {
