@@ -1,0 +1,145 @@
+/**
+ * Reads chosen blobs of one directory of a branch with real git over smart HTTP, in two fetches
+ * whatever their number: a shallow fetch of the branch's tip without blobs (`--depth=1
+ * --filter=blob:none`, GitHub serves partial clones), then one fetch of exactly the wanted blob
+ * SHAs. The API rate limit does not count git requests, and a pack is compressed as a whole. The
+ * token goes to git through GIT_CONFIG_* environment variables (an `http.extraHeader`), never in
+ * a URL or an argument.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { RepoRef } from './apply.js'
+import type { BranchEntry } from './branch-commit.js'
+
+/** Thrown when the git CLI is not installed: the caller may read another way. */
+export class GitMissingError extends Error {}
+
+export interface FetchBlobsOptions {
+  token: string
+  /** The server's web URL (GITHUB_SERVER_URL); the repository is `<server>/<owner>/<repo>.git`. */
+  serverUrl: string
+  where: RepoRef
+  branch: string
+  /** Directory whose entries `choose` sees (no leading or trailing slash). */
+  dir: string
+  /** Given the directory's entries, returns the blob SHAs to read. */
+  choose: (entries: BranchEntry[]) => string[]
+  tempDir?: string
+  /** Attempts per fetch on transient failures (default 3). */
+  retries?: number
+  /** First wait between attempts, ms, doubled each time (default 1,000). */
+  backoffMs?: number
+}
+
+export interface FetchedBlobs {
+  /** Content by blob SHA. */
+  blobs: Map<string, Buffer>
+  /** Fetches made (0 when the branch or directory does not exist and nothing was chosen: then 1). */
+  fetches: number
+}
+
+interface GitResult {
+  code: number
+  stdout: Buffer
+  stderr: string
+}
+
+function run(cwd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, { cwd, env, encoding: 'buffer', maxBuffer: 2 * 1024 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new GitMissingError('git is not installed (needed to read the history branch with git)'))
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.toString('utf8') })
+    })
+    child.stdin?.on('error', () => undefined)
+    child.stdin?.end(input ?? '')
+  })
+}
+
+const lastLines = (s: string) => s.trim().split('\n').slice(-2).join(' / ')
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Fetches the branch's tip, lists `dir`, and fetches the blobs `choose` picks. Returns them with
+ * the number of fetches. A missing branch or directory gives no blobs. Throws when git fails
+ * after its retries (naming the repository and what git said), or GitMissingError without git.
+ */
+export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<FetchedBlobs> {
+  const url = `${options.serverUrl.replace(/\/+$/, '')}/${options.where.owner}/${options.where.repo}.git`
+  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${options.token}`).toString('base64')}`
+  const config: Array<[string, string]> = [
+    ['http.extraHeader', header],
+    // A promisor remote: git accepts a blob-less fetch, and never fetches missing blobs behind our back.
+    ['remote.origin.url', url],
+    ['remote.origin.promisor', 'true'],
+    ['remote.origin.partialclonefilter', 'blob:none'],
+    ['fetch.negotiationAlgorithm', 'noop'],
+    ['protocol.version', '2']
+  ]
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_NO_LAZY_FETCH: '1',
+    GIT_CONFIG_COUNT: String(config.length),
+    ...Object.fromEntries(config.flatMap(([k, v], i) => [[`GIT_CONFIG_KEY_${i}`, k], [`GIT_CONFIG_VALUE_${i}`, v]]))
+  }
+  const retries = options.retries ?? 3
+  const backoff = options.backoffMs ?? 1000
+  const where = `${options.where.owner}/${options.where.repo}`
+  const dir = await mkdtemp(join(options.tempDir ?? process.env.RUNNER_TEMP ?? tmpdir(), 'shepherd-history-'))
+  let fetches = 0
+  const fetch = async (args: string[], input?: string): Promise<GitResult> => {
+    for (let attempt = 1; ; attempt++) {
+      fetches++
+      const r = await run(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...args], env, input)
+      if (r.code === 0 || /couldn't find remote ref/i.test(r.stderr)) return r
+      if (attempt >= retries || /Authentication failed|not found|denied|403/i.test(r.stderr)) {
+        throw new Error(`git fetch from ${where} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${lastLines(r.stderr) || `exit ${r.code}`}`)
+      }
+      await sleep(backoff * 2 ** (attempt - 1))
+    }
+  }
+  try {
+    const init = await run(dir, ['init', '--quiet', '--bare', '.'], env)
+    if (init.code !== 0) throw new Error(`git init failed: ${lastLines(init.stderr)}`)
+    for (const [k, v] of [['core.repositoryformatversion', '1'], ['extensions.partialClone', 'origin']]) {
+      const r = await run(dir, ['config', k, v], env)
+      if (r.code !== 0) throw new Error(`git config ${k} failed: ${lastLines(r.stderr)}`)
+    }
+    const tip = await fetch(['--depth=1', '--filter=blob:none', 'origin', `+refs/heads/${options.branch}:refs/history`])
+    if (tip.code !== 0) return { blobs: new Map(), fetches }
+    // Without --long: sizes would make git read the blobs it does not have.
+    const ls = await run(dir, ['ls-tree', '-z', `refs/history:${options.dir}`], env)
+    if (ls.code !== 0) return { blobs: new Map(), fetches } // no such directory yet
+    const entries: BranchEntry[] = []
+    for (const line of ls.stdout.toString('utf8').split('\0')) {
+      const m = /^\d+ (\w+) ([0-9a-f]{40,64})\t(.*)$/s.exec(line)
+      if (m) entries.push({ type: m[1], oid: m[2], size: 0, name: m[3] })
+    }
+    const wanted = [...new Set(options.choose(entries))]
+    const blobs = new Map<string, Buffer>()
+    if (!wanted.length) return { blobs, fetches }
+    await fetch(['--filter=blob:none', '--stdin', 'origin'], wanted.join('\n') + '\n')
+    const cat = await run(dir, ['cat-file', '--batch'], env, wanted.join('\n') + '\n')
+    let at = 0
+    const out = cat.stdout
+    while (at < out.length) {
+      const nl = out.indexOf(10, at)
+      const header = out.subarray(at, nl).toString('utf8').split(' ')
+      if (header[1] === 'missing' || nl < 0) {
+        at = nl < 0 ? out.length : nl + 1
+        continue
+      }
+      const size = Number(header[2])
+      blobs.set(header[0], out.subarray(nl + 1, nl + 1 + size))
+      at = nl + 1 + size + 1
+    }
+    return { blobs, fetches }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}

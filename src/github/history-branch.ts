@@ -1,0 +1,244 @@
+/**
+ * The data-branch history backend. Each run attempt's record is one file,
+ * `<workflow>/<job>/<branch>/<created>-<run id>-<attempt>.b64` on `shepherd/test-history`
+ * (each segment percent-encoded, the bytes base64-encoded so that GraphQL can read them as
+ * text), added by one SHA-guarded commit that also prunes the oldest files beyond `retain`.
+ * Loading reads the directory and its newest blobs with git (a shallow, blob-filtered fetch,
+ * then one fetch of exactly the wanted blobs) or, where git is missing, with batched GraphQL.
+ */
+import type { GitHubClient } from './client.js'
+import type { RepoRef } from './apply.js'
+import { gitBlobSha, readBranch, updateBranch, type BranchEntry } from './branch-commit.js'
+import { fetchBranchBlobs, GitMissingError } from './git-fetch.js'
+import { batchRead, type GraphqlPart } from './graphql.js'
+import {
+  byRunOrder,
+  checkKey,
+  checkLimit,
+  checkRun,
+  requestCounter,
+  type HistoryKey,
+  type HistoryStore,
+  type LoadOptions,
+  type LoadedHistory,
+  type SaveResult,
+  type SavedRun,
+  type SkippedRecord,
+  type StoredRecord,
+  type StoredRun
+} from './history-types.js'
+
+export interface BranchStoreOptions {
+  /** The data branch (default `shepherd/test-history`). */
+  branch?: string
+  /** Records kept per history; a save deletes the oldest beyond it (default 1,000). */
+  retain?: number
+  /** How loads read blobs: `git` (smart HTTP), `graphql`, or `auto` (git, else GraphQL; the default). */
+  reader?: 'auto' | 'git' | 'graphql'
+  /** For the git reader: the token and the server's web URL (GITHUB_SERVER_URL). Without them `auto` uses GraphQL. */
+  git?: { token: string; serverUrl: string }
+  /** Attempts when other writers race a save (default 6). */
+  maxAttempts?: number
+  /** First backoff between attempts, ms (default 200). */
+  backoffMs?: number
+  /** Git fetch attempts on transient failures (default 3) and the first wait between them, ms (default 1,000). */
+  gitRetries?: number
+  gitBackoffMs?: number
+  /** Scratch space for git (default RUNNER_TEMP or the OS temp dir). */
+  tempDir?: string
+}
+
+export const DEFAULT_HISTORY_BRANCH = 'shepherd/test-history'
+export const DEFAULT_RETAIN = 1000
+
+/** Percent-encodes a path segment so that any workflow, job or branch name is one safe segment. */
+export function pathSegment(s: string): string {
+  return encodeURIComponent(s).replace(/^\./, '%2E').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
+/** Returns the directory of a history on the data branch. */
+export function historyDir(key: HistoryKey): string {
+  checkKey(key)
+  return [key.workflow, key.job, key.branch].map(pathSegment).join('/')
+}
+
+const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
+const FILE = /^(\d{8}T\d{6}Z)-(\d+)-(\d+)\.b64$/
+
+/** Returns a record's file name: `<yyyymmddThhmmssZ>-<run id>-<attempt>.b64`, which sorts by time. */
+export function recordFileName(run: SavedRun): string {
+  checkRun(run)
+  const stamp = new Date(Date.parse(run.createdAt)).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
+  return `${stamp}-${run.id}-${run.attempt}.b64`
+}
+
+/** Parses a record's file name; null when it is not one. */
+export function parseRecordFileName(name: string): StoredRun | null {
+  const m = FILE.exec(name)
+  if (!m) return null
+  const t = STAMP.exec(m[1])!
+  const createdAt = `${t[1]}-${t[2]}-${t[3]}T${t[4]}:${t[5]}:${t[6]}Z`
+  const id = Number(m[2])
+  const attempt = Number(m[3])
+  if (Number.isNaN(Date.parse(createdAt)) || !Number.isSafeInteger(id) || id < 1 || !Number.isSafeInteger(attempt) || attempt < 1) return null
+  return { id, attempt, createdAt }
+}
+
+/** Splits a directory's entries into record files (newest `limit`, oldest first) and everything else. */
+export function pickRecords(dir: string, entries: BranchEntry[], limit: number): { picked: Array<BranchEntry & { run: StoredRun }>; skipped: SkippedRecord[] } {
+  const records: Array<BranchEntry & { run: StoredRun }> = []
+  const skipped: SkippedRecord[] = []
+  for (const e of entries) {
+    const run = e.type === 'blob' ? parseRecordFileName(e.name) : null
+    if (run) records.push({ ...e, run })
+    else skipped.push({ source: `${dir}/${e.name}`, reason: e.type === 'blob' ? 'not a record file name (<yyyymmddThhmmssZ>-<run id>-<attempt>.b64)' : `a ${e.type}, not a record file` })
+  }
+  records.sort((a, b) => byRunOrder(a.run, b.run))
+  return { picked: records.slice(Math.max(records.length - limit, 0)), skipped }
+}
+
+/** Decodes a record file's base64 text; null when it is not base64. */
+export function decodeRecordText(text: string): Uint8Array | null {
+  const clean = text.replace(/\s+/g, '')
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return null
+  return new Uint8Array(Buffer.from(clean, 'base64'))
+}
+
+const BLOB_BATCH_BYTES = 4 * 1024 * 1024
+const BLOB_BATCH_COUNT = 100
+
+export class BranchHistoryStore implements HistoryStore {
+  readonly kind = 'branch' as const
+  readonly branch: string
+  private readonly count: () => number
+
+  constructor(
+    private readonly client: GitHubClient,
+    private readonly where: RepoRef,
+    private readonly options: BranchStoreOptions = {}
+  ) {
+    this.branch = options.branch ?? DEFAULT_HISTORY_BRANCH
+    const retain = options.retain ?? DEFAULT_RETAIN
+    if (!Number.isInteger(retain) || retain < 1) throw new Error(`history retain must be a positive integer, got ${retain}`)
+    this.count = requestCounter(client)
+  }
+
+  /** Adds the record as `<dir>/<file>` in one commit, pruning the oldest beyond `retain`. */
+  async save(run: SavedRun, bytes: Uint8Array): Promise<SaveResult> {
+    const dir = historyDir(run)
+    const name = recordFileName(run)
+    const text = Buffer.from(bytes).toString('base64')
+    const oid = gitBlobSha(text)
+    const retain = this.options.retain ?? DEFAULT_RETAIN
+    const before = this.count()
+    const result = await updateBranch(this.client, this.where, {
+      branch: this.branch,
+      message: `test history: ${run.workflow} / ${run.job} on ${run.branch}, run ${run.id} attempt ${run.attempt}`,
+      list: dir,
+      maxAttempts: this.options.maxAttempts,
+      backoffMs: this.options.backoffMs,
+      build: (state) => {
+        const entries = state?.entries ?? []
+        const same = entries.find((e) => e.name === name)
+        if (same?.oid === oid) return null
+        const others = entries.filter((e) => e.name !== name && e.type === 'blob' && parseRecordFileName(e.name))
+        const old = pickRecords(dir, others, Number.MAX_SAFE_INTEGER).picked
+        const prune = old.slice(0, Math.max(old.length - (retain - 1), 0))
+        return [{ path: `${dir}/${name}`, content: text }, ...prune.map((e) => ({ path: `${dir}/${e.name}`, content: null }))]
+      }
+    })
+    return { outcome: result.outcome === 'committed' ? 'saved' : 'unchanged', source: `${this.branch}:${dir}/${name}`, requests: this.count() - before }
+  }
+
+  async load(key: HistoryKey, options: LoadOptions = {}): Promise<LoadedHistory> {
+    const dir = historyDir(key)
+    const limit = checkLimit(options.limit)
+    const reader = this.options.reader ?? 'auto'
+    if (reader === 'graphql' || (reader === 'auto' && !this.options.git)) return this.loadWithGraphql(dir, limit)
+    if (!this.options.git) throw new Error('history reader "git" needs the token and server URL (options.git)')
+    try {
+      return await this.loadWithGit(dir, limit)
+    } catch (err) {
+      if (reader === 'auto' && err instanceof GitMissingError) return this.loadWithGraphql(dir, limit)
+      throw err
+    }
+  }
+
+  private async loadWithGit(dir: string, limit: number): Promise<LoadedHistory> {
+    const git = this.options.git!
+    let picked: Array<BranchEntry & { run: StoredRun }> = []
+    let skipped: SkippedRecord[] = []
+    const fetched = await fetchBranchBlobs({
+      ...git,
+      where: this.where,
+      branch: this.branch,
+      dir,
+      tempDir: this.options.tempDir,
+      retries: this.options.gitRetries,
+      backoffMs: this.options.gitBackoffMs,
+      choose: (entries) => {
+        ;({ picked, skipped } = pickRecords(dir, entries, limit))
+        return picked.map((e) => e.oid)
+      }
+    })
+    const records: StoredRecord[] = []
+    for (const e of picked) {
+      const source = `${this.branch}:${dir}/${e.name}`
+      const data = fetched.blobs.get(e.oid)
+      const bytes = data ? decodeRecordText(data.toString('latin1')) : null
+      if (bytes) records.push({ source, run: e.run, bytes })
+      else skipped.push({ source, reason: data ? 'not base64 text' : 'blob missing from the fetch' })
+    }
+    return { records, skipped, requests: 0, gitFetches: fetched.fetches }
+  }
+
+  private async loadWithGraphql(dir: string, limit: number): Promise<LoadedHistory> {
+    const before = this.count()
+    const state = await readBranch(this.client, this.where, this.branch, dir)
+    const { picked, skipped } = pickRecords(dir, state?.entries ?? [], limit)
+    // Batches bounded by count and bytes: GitHub answers large GraphQL responses slowly or not at all.
+    const batches: Array<typeof picked> = []
+    let current: typeof picked = []
+    let bytes = 0
+    for (const e of picked) {
+      if (current.length && (current.length >= BLOB_BATCH_COUNT || bytes + e.size > BLOB_BATCH_BYTES)) {
+        batches.push(current)
+        current = []
+        bytes = 0
+      }
+      current.push(e)
+      bytes += e.size
+    }
+    if (current.length) batches.push(current)
+    const texts = new Map<string, string | null>()
+    for (const batch of batches) {
+      const parts: Record<string, GraphqlPart> = {}
+      batch.forEach((e, i) => {
+        parts[`b${i}`] = {
+          field: 'repository(owner: $owner, name: $name)',
+          selection: '{ object(oid: $oid) { ... on Blob { text isTruncated } } }',
+          variables: { owner: ['String!', this.where.owner], name: ['String!', this.where.repo], oid: ['GitObjectID!', e.oid] }
+        }
+      })
+      const data = await batchRead(this.client, parts, batch.length)
+      batch.forEach((e, i) => {
+        const obj = (data[`b${i}`] as { object: { text: string | null; isTruncated: boolean } | null } | null)?.object
+        texts.set(e.oid, obj && obj.text !== null && !obj.isTruncated ? obj.text : null)
+      })
+    }
+    const records: StoredRecord[] = []
+    for (const e of picked) {
+      const source = `${this.branch}:${dir}/${e.name}`
+      let text = texts.get(e.oid) ?? null
+      if (text === null) {
+        // GraphQL gives no text for binary blobs and cuts long ones: REST has the whole blob.
+        const { data } = await this.client.rest.git.getBlob({ ...this.where, file_sha: e.oid })
+        text = Buffer.from(data.content, 'base64').toString('latin1')
+      }
+      const bytes = decodeRecordText(text)
+      if (bytes) records.push({ source, run: e.run, bytes })
+      else skipped.push({ source, reason: 'not base64 text' })
+    }
+    return { records, skipped, requests: this.count() - before, gitFetches: 0 }
+  }
+}
