@@ -262,6 +262,13 @@ describe('the dashboard in headless Chromium', () => {
     expect(await click(KNOWN.removed)).toHaveLength(10)
     await page.click('#detail-close')
     expect(await page.isHidden('#detail')).toBe(true)
+    // From the keyboard: Enter on a focused row opens its chart, Escape closes it.
+    await page.focus('#body .row')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('#detail:not([hidden])')
+    expect(await page.$$eval('#chart circle.point', (cs) => cs.length)).toBe(10)
+    await page.keyboard.press('Escape')
+    expect(await page.isHidden('#detail')).toBe(true)
     expect(problems).toEqual([])
     await page.close()
   })

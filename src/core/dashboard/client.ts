@@ -183,6 +183,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     var row = el('div', i === selected ? 'row selected' : 'row');
     row.style.top = (v * ROW_H) + 'px';
     row.setAttribute('data-test', String(i));
+    row.tabIndex = 0;
     var name = el('div', 'name');
     if (t.k) name.appendChild(el('span', 'badge flaky', 'flaky'));
     if (t.g) name.appendChild(el('span', 'badge regressed', 'regressed'));
@@ -239,6 +240,13 @@ export const DASHBOARD_SCRIPT = String.raw`
   body.addEventListener('click', function (ev) {
     var row = ev.target.closest('.row');
     if (row) show(Number(row.getAttribute('data-test')));
+  });
+  body.addEventListener('keydown', function (ev) {
+    var row = ev.target.closest('.row');
+    if (row && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); show(Number(row.getAttribute('data-test'))); }
+  });
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape' && !$('detail').hidden) $('detail-close').click();
   });
   $('detail-close').addEventListener('click', function () {
     selected = -1;

@@ -29,7 +29,7 @@ button:disabled { cursor: default; opacity: .45; }
 .col a:hover, .col a:focus { color: #0969da; text-decoration: underline; }
 #body { position: relative; }
 .row { position: absolute; left: 0; right: 0; height: var(--row); display: flex; align-items: center; cursor: pointer; }
-.row:hover { background: var(--hover); }
+.row:hover, .row:focus { background: var(--hover); outline: none; }
 .row.selected { background: #dbeafe; }
 .name { width: var(--name); flex: none; padding-right: 8px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 .name .cls { color: var(--muted); }
