@@ -9,8 +9,9 @@ import { ownersCommand } from './commands/owners.js'
 import { commandsCommand } from './commands/commands.js'
 import { flakesCommand } from './commands/flakes.js'
 import { dashboardCommand } from './commands/dashboard.js'
+import { junitCommand } from './commands/junit.js'
 
-const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand, dashboardCommand, flakesCommand]
+const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand, dashboardCommand, flakesCommand, junitCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
