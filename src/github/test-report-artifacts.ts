@@ -93,6 +93,9 @@ export async function downloadFromRun(
   const listed = await client.paginate(client.rest.actions.listWorkflowRunArtifacts, { ...where, run_id: runId, per_page: 100 })
   const wanted = listed.filter((a) => a.name.startsWith(prefix) && !a.expired)
   const artifacts = await artifactClient()
+  // The client's unzip library calls Buffer(); Node's DEP0005 warning about it would land on
+  // stderr of every run. It is the library's, not the user's, to act on.
+  process.noDeprecation = true
   const out: { name: string; dir: string }[] = []
   for (const a of wanted) {
     const path = join(dir, String(a.id))
