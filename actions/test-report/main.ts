@@ -9,6 +9,7 @@ import { runTarget, type ReportTarget } from '../../src/github/test-report-conte
 import { findFiles, readReport } from '../../src/github/test-report-files.js'
 import { publish, type Published } from '../../src/github/test-report-publish.js'
 import { reportTriggeringRun } from '../../src/github/test-report-workflow-run.js'
+import { prepareHistory } from '../../src/github/test-report-history.js'
 import { parseSettings } from '../../src/core/test-report/settings.js'
 import type { Report } from '../../src/core/test-report/model.js'
 
@@ -19,8 +20,12 @@ async function main(): Promise<void> {
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const temp = env.RUNNER_TEMP || tmpdir()
   const common = { rt, settings, ownRunId: Number(env.GITHUB_RUN_ID ?? 0), serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com', temp }
-  const report = (name: string, target: ReportTarget, r: Report, noFiles: boolean, handoff?: { paths: string[]; root: string }) =>
-    publish({ ...common, name, target, report: r, noFiles, ...(handoff ? { handoff: { ...handoff, sourceRoot: workspace } } : {}) })
+  // The simulator serves git at its API URL; GitHub at the server's.
+  const gitServerUrl = (env.SHEPHERD_SIMULATOR === '1' ? env.GITHUB_API_URL : env.GITHUB_SERVER_URL) ?? 'https://github.com'
+  const report = async (name: string, target: ReportTarget, r: Report, noFiles: boolean, handoff?: { paths: string[]; root: string }) => {
+    const history = await prepareHistory(rt, { ...settings, name }, target, r, { gitServerUrl, token: core.getInput('github-token'), temp })
+    return publish({ ...common, name, target, report: r, noFiles, history: history.view, writes: history.writes, extraArtifacts: history.artifacts, ...(handoff ? { handoff: { ...handoff, sourceRoot: workspace } } : {}) })
+  }
 
   if (settings.mode === 'workflow_run') {
     return finish(await reportTriggeringRun(rt, settings, core.getInput('github-token'), temp, (name, target, r, noFiles) => report(name, target, r, noFiles)))

@@ -124,7 +124,8 @@ export async function publish(o: PublishOptions): Promise<Published> {
 
   if (guard.refused) {
     core.notice(`Test report: ${guard.skipped.join(', ')} not written: ${guard.refused}. The job summary has the report.`)
-    if (o.handoff) await handOff(o, link)
+    // The history record alone being refused is no reason for a second report.
+    if (o.handoff && guard.skipped.some((w) => w === 'the check run' || w === 'the pull request comment')) await handOff(o, link)
   }
   return { outputs: reportOutputs(report, flaky, v, reportUrl), verdict: v, ...(guard.refused ? { skipped: guard.refused } : {}) }
 }

@@ -56,7 +56,7 @@ describe('check-run annotations', () => {
 
   it('warns on flaky tests and leaves passing ones alone', () => {
     expect(annotations.slice(3)).toEqual([
-      { path: 'src/c.go', start_line: 7, end_line: 7, annotation_level: 'warning', title: 'Flaky: pkg.C › retried', message: 'failed then passed in this run (failed, passed)' }
+      { path: 'src/c.go', start_line: 7, end_line: 7, annotation_level: 'warning', title: 'Flaky: pkg.C › retried', message: 'failed and passed in this run: 1 of 2 executions failed (failed, passed)' }
     ])
   })
 
@@ -132,7 +132,7 @@ describe('inputs', () => {
       checkRun: true,
       annotations: true,
       comment: 'off',
-      history: 'off',
+      history: 'branch',
       historyRuns: 100,
       dashboard: true,
       pagesBranch: '',

@@ -69,7 +69,7 @@ describe('the summary lays out the report', () => {
   })
 
   it('gives the flaky test its evidence', () => {
-    expect(out.markdown).toContain('failed then passed in this run \\(failed, passed\\)')
+    expect(out.markdown).toContain('failed and passed in this run\\: 1 of 2 executions failed \\(failed, passed\\)')
   })
 
   it('shows the failure text verbatim in a code block', () => {

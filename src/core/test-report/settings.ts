@@ -94,7 +94,7 @@ export function parseSettings(get: (name: string) => string, job: string): Setti
     checkRun: bool('check-run', value('check-run', 'true')),
     annotations: bool('annotations', value('annotations', 'true')),
     comment: oneOf('comment', value('comment', 'off'), ['off', 'always', 'failures'] as const),
-    history: oneOf('history', value('history', 'off'), ['branch', 'artifact', 'off'] as const),
+    history: oneOf('history', value('history', 'branch'), ['branch', 'artifact', 'off'] as const),
     historyRuns,
     dashboard: bool('dashboard', value('dashboard', 'true')),
     pagesBranch,

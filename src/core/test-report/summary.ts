@@ -159,9 +159,10 @@ function renderHeader(input: SummaryInput): string {
   const files = report.files.length
   const unreadable = report.errors.length ? `, **${report.errors.length} unreadable**` : ''
   const time = formatMs(report.results.reduce((sum, r) => sum + r.timeMs, 0))
+  const base = input.baseline && input.newFailures ? ` · ${input.newFailures.length} new since ${inline(input.baseline.branch, 100)}${input.baseline.sha ? ` ${input.baseline.sha.slice(0, 7)}` : ''}` : ''
   const lines = [
     `### ${icon} ${inline(input.title, 100)}`,
-    `${parts.join(', ')} — ${t.total} tests in ${files} file${files === 1 ? '' : 's'}${unreadable}, ${time}${input.runUrl ? ` · ${link('run', input.runUrl)}` : ''}${input.reportUrl ? ` · ${link('full report', input.reportUrl)}` : ''}`,
+    `${parts.join(', ')} — ${t.total} tests in ${files} file${files === 1 ? '' : 's'}${unreadable}, ${time}${base}${input.runUrl ? ` · ${link('run', input.runUrl)}` : ''}${input.reportUrl ? ` · ${link('full report', input.reportUrl)}` : ''}`,
     '',
     table(
       ['', 'total', 'passed', 'failed', 'errored', 'skipped', 'flaky'],
@@ -289,7 +290,8 @@ function renderFailure(r: TestResult, isNew: boolean, blobUrl: string | undefine
   if (!f) return head
   // A stack trace usually repeats the message on its first line: show it once.
   const headline = `${f.type && !f.message.startsWith(f.type) ? `${f.type}: ` : ''}${f.message}`
-  const text = f.details?.trim() ? (f.message.trim() && f.details.includes(f.message.trim()) ? f.details : `${headline}\n\n${f.details}`) : headline
+  const flat = (t: string) => t.replace(/\s+/g, ' ').trim()
+  const text = f.details?.trim() ? (flat(f.message) && flat(f.details).includes(flat(f.message)) ? f.details : `${headline}\n\n${f.details}`) : headline
   return `${head}\n\n${codeBlock(text, detail)}`
 }
 
@@ -329,7 +331,10 @@ export function formatMs(ms: number): string {
 export function inRunFlakes(report: Report): FlakyTest[] {
   return report.results
     .filter((r) => r.outcome === 'flaky')
-    .map((r) => ({ id: r.id, classname: r.classname, name: r.name, evidence: [`failed then passed in this run (${r.executions.join(', ')})`] }))
+    .map((r) => {
+      const bad = r.executions.filter((e) => e === 'failed' || e === 'errored').length
+      return { id: r.id, classname: r.classname, name: r.name, evidence: [`failed and passed in this run: ${bad} of ${r.executions.length} executions failed (${r.executions.join(', ')})`] }
+    })
 }
 
 /** Returns a one-line title for the check run: `3 failed, 120 passed, 2 flaky`. */
