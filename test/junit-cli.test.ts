@@ -91,7 +91,7 @@ describe('shepherd junit summarize', () => {
   it.each([
     [['junit'], /junit takes one subcommand, summarize; got none/],
     [['junit', 'summarize'], /needs at least one JUnit XML file/],
-    [['junit', 'summarize', 'a.xml', '--markdown'], /Unknown option '--markdown'/],
+    [['junit', 'summarize', 'a.xml', '--html'], /Unknown option '--html'/],
     [['junit', 'sum', 'a.xml'], /got "sum"/]
   ])('exits 2 on bad usage: %j', async (argv, message) => {
     const r = await cli(...argv)

@@ -2,6 +2,7 @@
 import { readReport } from '../../github/test-report-files.js'
 import type { Counts, FileReport, ReadError, Report, TestCounts } from '../../core/test-report/model.js'
 import { parse, UsageError, type Command } from '../args.js'
+import { LIMITS, inRunFlakes, renderSummary } from '../../core/test-report/summary.js'
 
 /** What `--json` prints: per file and in total, runs (per `<testcase>`) and tests (retries merged). */
 export interface JUnitSummary {
@@ -46,16 +47,19 @@ export function formatSummary(summary: JUnitSummary): string[] {
 export const junitCommand: Command = {
   name: 'junit',
   summary: 'Summarize JUnit XML files: runs, unique tests, flaky tests, unreadable files (junit summarize FILES...)',
-  usage: 'shepherd junit summarize FILE... [--json]   (exit 0: every file read; 1: some file could not be read in full; 2: bad usage)',
+  usage: 'shepherd junit summarize FILE... [--json | --markdown]   (exit 0: every file read; 1: some file could not be read in full; 2: bad usage)',
   async run(argv, io) {
-    // Output formats live here: the table by default, --json. (--markdown, the job summary, is to be added beside them.)
-    const { values, positionals } = parse(argv, {}, Number.MAX_SAFE_INTEGER)
+    // Output formats live here: the table by default, --json, --markdown (the action's job summary).
+    const { values, positionals } = parse(argv, { markdown: { type: 'boolean' } }, Number.MAX_SAFE_INTEGER)
+    if (values.json && values.markdown) throw new UsageError('--json and --markdown are two outputs; give one')
     if (positionals[0] !== 'summarize') throw new UsageError(`junit takes one subcommand, summarize; got ${positionals[0] ? `"${positionals[0]}"` : 'none'}`)
     const files = positionals.slice(1)
     if (files.length === 0) throw new UsageError('junit summarize needs at least one JUnit XML file')
     const cwd = process.cwd()
-    const summary = summarize(await readReport(files, cwd, cwd))
-    if (values.json) io.out(JSON.stringify(summary, null, 2))
+    const report = await readReport(files, cwd, cwd)
+    const summary = summarize(report)
+    if (values.markdown) io.out(renderSummary({ title: 'Test report', report, flaky: inRunFlakes(report) }, { maxBytes: LIMITS.jobSummary }).markdown.trimEnd())
+    else if (values.json) io.out(JSON.stringify(summary, null, 2))
     else for (const line of formatSummary(summary)) io.out(line)
     return summary.errors.length > 0 ? 1 : 0
   }
