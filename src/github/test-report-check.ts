@@ -28,7 +28,14 @@ export interface CheckRunResult {
 /** Writes the check run. Throws the API's error (a 403 when the token may not write checks). */
 export async function writeCheckRun(client: GitHubClient, where: RepoRef, spec: CheckRunSpec): Promise<CheckRunResult> {
   const chunks = batches(spec.annotations)
-  const output = (annotations: CheckAnnotation[] | undefined) => ({ title: spec.title, summary: spec.summary, ...(annotations?.length ? { annotations } : {}) })
+  // Every request must carry a title and summary, and each replaces the last: the full summary
+  // (up to 64 KB) goes in the request that completes the run, a line in those before it.
+  const progress = `${spec.title}\n\nAdding annotations…`
+  const output = (annotations: CheckAnnotation[] | undefined, last: boolean) => ({
+    title: spec.title,
+    summary: last ? spec.summary : progress,
+    ...(annotations?.length ? { annotations } : {})
+  })
   const done = { status: 'completed' as const, conclusion: spec.conclusion, completed_at: new Date().toISOString() }
   const details = spec.detailsUrl && /^https?:\/\//.test(spec.detailsUrl) ? { details_url: spec.detailsUrl } : {}
   const last = chunks.length <= 1
@@ -38,11 +45,12 @@ export async function writeCheckRun(client: GitHubClient, where: RepoRef, spec: 
     head_sha: spec.headSha,
     ...details,
     ...(last ? done : { status: 'in_progress' as const }),
-    output: output(chunks[0])
+    output: output(chunks[0], last)
   })
   let requests = 1
   for (let i = 1; i < chunks.length; i++) {
-    await client.rest.checks.update({ ...where, check_run_id: data.id, ...(i === chunks.length - 1 ? done : {}), output: output(chunks[i]) })
+    const final = i === chunks.length - 1
+    await client.rest.checks.update({ ...where, check_run_id: data.id, ...(final ? done : {}), output: output(chunks[i], final) })
     requests++
   }
   return { id: data.id, url: data.html_url ?? '', requests }

@@ -40,11 +40,11 @@ export function historyKey(run: ReportTarget['run']): HistoryKey {
 
 /** Loads, analyses and prepares the writes. Never throws for an unreadable history. */
 export async function prepareHistory(rt: ActionRuntime, settings: Settings, target: ReportTarget, report: Report, env: HistoryEnv): Promise<HistoryPlan> {
-  const current = toRunRecord(report, target.run)
   const title = `Tests: ${target.run.job}`
   if (settings.history === 'off') {
-    return { writes: [], artifacts: settings.dashboard ? { 'dashboard.html': renderDashboard([current], undefined, { title }) } : {} }
+    return { writes: [], artifacts: settings.dashboard ? { 'dashboard.html': renderDashboard([toRunRecord(report, target.run)], undefined, { title }) } : {} }
   }
+  const current = toRunRecord(report, target.run)
   const store = createHistoryStore(settings.history, rt.client, rt.where, {
     branch: { git: { token: env.token, serverUrl: env.gitServerUrl }, tempDir: env.temp },
     artifact: { tempDir: env.temp }

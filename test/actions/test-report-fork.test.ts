@@ -12,12 +12,11 @@ import { demoFixture } from '../../src/sim/fixtures/demo.js'
 import { runAction, type RunResult } from '../../src/runner/run.js'
 import { completeWorkflowRun } from '../../src/sim/routes/actions.js'
 import { artifactStore } from '../../src/sim/artifacts/store.js'
-import { REPO_ROOT } from '../../src/cli/args.js'
+import { CORPUS } from '../core/junit-support.js'
 import { NODE24 } from '../support/node24.js'
 import { realExample } from '../support/payloads.js'
 import { repoPayload, userPayload } from '../../src/sim/shapes.js'
 
-const CORPUS = process.env.SHEPHERD_JUNIT_CORPUS ?? join(REPO_ROOT, '../shared/data/junit-corpus')
 const SERVER = 'https://github.com'
 const FILES: Record<string, string> = {
   'reports/pytest.xml': 'EnricoMi+publish-unit-test-result-action/python/test/files/junit-xml/pytest/junit.fail.xml',

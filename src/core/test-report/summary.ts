@@ -85,33 +85,45 @@ const TITLES: Record<SectionName, string> = {
   suites: 'Suites'
 }
 
-/** A section: a heading, an optional lead paragraph, and items that can be cut from the end. */
+/**
+ * A section: a heading and items that can be cut from the end. Items are rendered on demand, so a
+ * short budget renders only what it keeps (100,000 tests, 5,000 failures: a few hundred items).
+ */
 interface Section {
   name: SectionName
   head: string
-  items: string[]
+  count: number
+  item: (i: number) => string
   /** Items joined with this (table rows by newline, blocks by a blank line). */
   joiner: string
   /** Rendered once after the items when any were cut. */
   more: (left: number) => string
 }
 
+/** A section to build when the budget reaches it: `exists` is cheap, `build` may not be. */
+interface SectionPlan {
+  name: SectionName
+  exists: boolean
+  build: () => Section
+}
+
 /** Returns the Markdown for the report within the budget. Never throws on odd input. */
 export function renderSummary(input: SummaryInput, options: RenderOptions): Rendered {
   const wanted = new Set(options.sections ?? DISPLAY)
-  const sections = new Map<SectionName, Section>()
-  for (const s of buildSections(input, options)) if (wanted.has(s.name) && s.items.length) sections.set(s.name, s)
+  const plans = new Map<SectionName, SectionPlan>()
+  for (const p of planSections(input, options)) if (wanted.has(p.name) && p.exists) plans.set(p.name, p)
 
   const header = renderHeader(input)
   const trimmedNames: SectionName[] = []
   const footerFor = (trimmed: SectionName[]) => renderFooter(input, trimmed)
   // Reserve the longest footer we could need (every section trimmed) so the note always fits.
-  let budget = options.maxBytes - byteLength(header) - byteLength(footerFor([...sections.keys()])) - 8
+  let budget = options.maxBytes - byteLength(header) - byteLength(footerFor([...plans.keys()])) - 8
   const chosen = new Map<SectionName, string>()
   for (const name of PRIORITY) {
-    const s = sections.get(name)
-    if (!s) continue
-    const text = fit(s, budget)
+    const plan = plans.get(name)
+    if (!plan) continue
+    // No room for even a heading: leave it out without building it.
+    const text = budget < 64 ? null : fit(plan.build(), budget)
     if (text === null) {
       trimmedNames.push(name)
       continue
@@ -127,21 +139,29 @@ export function renderSummary(input: SummaryInput, options: RenderOptions): Rend
 
 /** Returns as many of the section's items as fit in `budget` bytes, or null when not even one does. */
 function fit(s: Section, budget: number): { markdown: string; cut: boolean } | null {
-  const all = [s.head, s.items.join(s.joiner)].join(s.joiner === '\n' ? '\n' : '\n\n')
-  if (byteLength(all) <= budget) return { markdown: all, cut: false }
-  const headBytes = byteLength(s.head) + 2
+  if (!s.count) return null
+  const joinHead = s.joiner === '\n' ? '\n' : '\n\n'
+  const joinerBytes = byteLength(s.joiner)
   // Room for the "N more" line, whatever N is.
-  let room = budget - headBytes - byteLength(s.more(s.items.length)) - 2
+  let room = budget - byteLength(s.head) - joinHead.length - byteLength(s.more(s.count)) - 2
   const kept: string[] = []
-  for (const item of s.items) {
-    const size = byteLength(item) + byteLength(s.joiner)
-    if (size > room) break
+  for (let i = 0; i < s.count; i++) {
+    const item = s.item(i)
+    const size = byteLength(item) + (i ? joinerBytes : 0)
+    if (size > room) {
+      // Everything fits without the "N more" line when this was the last item and the line's room covers it.
+      if (i === s.count - 1 && size <= room + byteLength(s.more(s.count)) + 2) {
+        kept.push(item)
+        return { markdown: `${s.head}${joinHead}${kept.join(s.joiner)}`, cut: false }
+      }
+      break
+    }
     kept.push(item)
     room -= size
   }
+  if (kept.length === s.count) return { markdown: `${s.head}${joinHead}${kept.join(s.joiner)}`, cut: false }
   if (!kept.length) return null
-  const joinHead = s.joiner === '\n' ? '\n' : '\n\n'
-  return { markdown: `${s.head}${joinHead}${kept.join(s.joiner)}\n\n${s.more(s.items.length - kept.length)}`, cut: true }
+  return { markdown: `${s.head}${joinHead}${kept.join(s.joiner)}\n\n${s.more(s.count - kept.length)}`, cut: true }
 }
 
 function renderHeader(input: SummaryInput): string {
@@ -189,72 +209,100 @@ function renderFooter(input: SummaryInput, trimmed: SectionName[]): string {
   return lines.join('\n\n')
 }
 
-function buildSections(input: SummaryInput, options: RenderOptions): Section[] {
+function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[] {
   const { report } = input
-  const failing = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored')
   const newIds = new Set(input.newFailures ?? [])
-  const byId = new Map(report.results.map((r) => [r.id, r]))
   const more = (what: string) => (left: number) => `…and ${left} more ${what}${input.reportUrl ? ` in the ${link('full report', input.reportUrl)}` : ' in the full report'}.`
   const detail = { maxChars: options.detailChars ?? 3000, maxLines: options.detailLines ?? 40 }
-  const sections: Section[] = []
+  const list = (name: SectionName, head: string, items: readonly unknown[], item: (i: number) => string, what: string): Section => ({ name, head, count: items.length, item, joiner: '\n', more: more(what) })
+  const plans: SectionPlan[] = []
 
-  sections.push({
+  plans.push({
     name: 'errors',
-    head: `#### ⚠️ ${TITLES.errors} (${report.errors.length})`,
-    items: report.errors.map((e) => `- ${describeReadError(e)}`),
-    joiner: '\n',
-    more: more('unreadable files')
+    exists: report.errors.length > 0,
+    build: () => list('errors', `#### ⚠️ ${TITLES.errors} (${report.errors.length})`, report.errors, (i) => `- ${describeReadError(report.errors[i])}`, 'unreadable files')
   })
 
-  const fresh = [...newIds].map((id) => byId.get(id)).filter((r): r is TestResult => !!r)
-  const base = input.baseline
-  const against = base ? ` since ${inline(base.branch, 100)}${base.sha ? ` at ${link(base.sha.slice(0, 7), base.url)}` : ''}` : ''
-  sections.push({
+  const byId = () => new Map(report.results.map((r) => [r.id, r]))
+  plans.push({
     name: 'new',
-    head: `#### 🆕 ${TITLES.new} (${fresh.length})${against}`,
-    items: fresh.map((r) => `- ${testTitle(r)}${where(r, input.blobUrl)}${r.failure?.message ? ` — ${inline(firstLine(r.failure.message), 200)}` : ''}`),
-    joiner: '\n',
-    more: more('new failures')
+    exists: newIds.size > 0,
+    build: () => {
+      const results = byId()
+      const fresh = [...newIds].map((id) => results.get(id)).filter((r): r is TestResult => !!r)
+      const base = input.baseline
+      const against = base ? ` since ${inline(base.branch, 100)}${base.sha ? ` at ${link(base.sha.slice(0, 7), base.url)}` : ''}` : ''
+      const item = (i: number) => {
+        const r = fresh[i]
+        return `- ${testTitle(r)}${where(r, input.blobUrl)}${r.failure?.message ? ` — ${inline(firstLine(r.failure.message), 200)}` : ''}`
+      }
+      return list('new', `#### 🆕 ${TITLES.new} (${fresh.length})${against}`, fresh, item, 'new failures')
+    }
   })
 
   const flaky = input.flaky ?? []
-  sections.push({
+  plans.push({
     name: 'flaky',
-    head: `#### 🔁 ${TITLES.flaky} (${flaky.length})`,
-    items: flaky.map((f) => `- **${inline(f.name, 200)}** <sub>${inline(f.classname, 150)}</sub>: ${f.evidence.map((e) => inline(e, 300)).join('; ')}`),
-    joiner: '\n',
-    more: more('flaky tests')
+    exists: flaky.length > 0,
+    build: () =>
+      list('flaky', `#### 🔁 ${TITLES.flaky} (${flaky.length})`, flaky, (i) => `- **${inline(flaky[i].name, 200)}** <sub>${inline(flaky[i].classname, 150)}</sub>: ${flaky[i].evidence.map((e) => inline(e, 300)).join('; ')}`, 'flaky tests')
   })
 
-  // New failures lead, then the rest in report order.
-  const ordered = [...failing.filter((r) => newIds.has(r.id)), ...failing.filter((r) => !newIds.has(r.id))]
-  sections.push({
+  const failing = report.tests.failed + report.tests.errored
+  plans.push({
     name: 'failures',
-    head: `#### ❌ ${TITLES.failures} (${failing.length})`,
-    items: ordered.map((r) => renderFailure(r, newIds.has(r.id), input.blobUrl, detail)),
-    joiner: '\n\n',
-    more: more('failures')
+    exists: failing > 0,
+    build: () => {
+      const all = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored')
+      // New failures lead, then the rest in report order.
+      const ordered = newIds.size ? [...all.filter((r) => newIds.has(r.id)), ...all.filter((r) => !newIds.has(r.id))] : all
+      return {
+        name: 'failures',
+        head: `#### ❌ ${TITLES.failures} (${ordered.length})`,
+        count: ordered.length,
+        item: (i) => renderFailure(ordered[i], newIds.has(ordered[i].id), input.blobUrl, detail),
+        joiner: '\n\n',
+        more: more('failures')
+      }
+    }
   })
 
-  const count = options.slowest ?? 10
-  const slow = report.results.filter((r) => r.timeMs > 0).sort((a, b) => b.timeMs - a.timeMs).slice(0, count)
-  sections.push({
+  plans.push({
     name: 'slowest',
-    head: `#### 🐢 ${TITLES.slowest}\n\n${table(['test', 'suite', 'time'], [], ['l', 'l', 'r'])}`,
-    items: slow.map((r) => `| ${inline(r.name, 150)} | ${inline(r.suites.at(-1) ?? r.classname, 100)} | ${formatMs(r.timeMs)} |`),
-    joiner: '\n',
-    more: more('slow tests')
+    exists: report.results.some((r) => r.timeMs > 0),
+    build: () => {
+      const slow = slowest(report.results, options.slowest ?? 10)
+      const item = (i: number) => `| ${inline(slow[i].name, 150)} | ${inline(slow[i].suites.at(-1) ?? slow[i].classname, 100)} | ${formatMs(slow[i].timeMs)} |`
+      return list('slowest', `#### 🐢 ${TITLES.slowest}\n\n${table(['test', 'suite', 'time'], [], ['l', 'l', 'r'])}`, slow, item, 'slow tests')
+    }
   })
 
-  const suites = suiteRows(report.results)
-  sections.push({
+  plans.push({
     name: 'suites',
-    head: `#### 📦 ${TITLES.suites} (${suites.length})\n\n${table(['suite', 'tests', 'passed', 'failed', 'errored', 'skipped', 'flaky', 'time'], [], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'])}`,
-    items: suites.map((s) => `| ${inline(s.name, 200)} | ${s.total} | ${s.passed} | ${s.failed} | ${s.errored} | ${s.skipped} | ${s.flaky} | ${formatMs(s.timeMs)} |`),
-    joiner: '\n',
-    more: more('suites')
+    exists: report.results.length > 0,
+    build: () => {
+      const suites = suiteRows(report.results)
+      const item = (i: number) => {
+        const s = suites[i]
+        return `| ${inline(s.name, 200)} | ${s.total} | ${s.passed} | ${s.failed} | ${s.errored} | ${s.skipped} | ${s.flaky} | ${formatMs(s.timeMs)} |`
+      }
+      return list('suites', `#### 📦 ${TITLES.suites} (${suites.length})\n\n${table(['suite', 'tests', 'passed', 'failed', 'errored', 'skipped', 'flaky', 'time'], [], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'])}`, suites, item, 'suites')
+    }
   })
-  return sections
+  return plans
+}
+
+/** Returns the `n` slowest results, slowest first, in one pass (no sort of every result). */
+function slowest(results: readonly TestResult[], n: number): TestResult[] {
+  const top: TestResult[] = []
+  for (const r of results) {
+    if (!(r.timeMs > 0) || (top.length === n && r.timeMs <= top[n - 1].timeMs)) continue
+    let i = top.length
+    while (i > 0 && top[i - 1].timeMs < r.timeMs) i--
+    top.splice(i, 0, r)
+    if (top.length > n) top.pop()
+  }
+  return top
 }
 
 function describeReadError(e: ReadError): string {
@@ -291,7 +339,8 @@ function renderFailure(r: TestResult, isNew: boolean, blobUrl: string | undefine
   // A stack trace usually repeats the message on its first line: show it once.
   const headline = `${f.type && !f.message.startsWith(f.type) ? `${f.type}: ` : ''}${f.message}`
   const flat = (t: string) => t.replace(/\s+/g, ' ').trim()
-  const text = f.details?.trim() ? (flat(f.message) && flat(f.details).includes(flat(f.message)) ? f.details : `${headline}\n\n${f.details}`) : headline
+  const repeats = (details: string) => !!f.message.trim() && (details.includes(f.message.trim()) || flat(details).includes(flat(f.message)))
+  const text = f.details?.trim() ? (repeats(f.details) ? f.details : `${headline}\n\n${f.details}`) : headline
   return `${head}\n\n${codeBlock(text, detail)}`
 }
 
