@@ -19,7 +19,8 @@ export interface Location {
   line?: number
 }
 
-const JVM_FRAME = /at ([\w$.]+)\.[\w$<>-]+\(([\w$-]+\.(?:java|kt|scala|groovy|clj)):(\d+)\)/g
+/** What follows the class name in a JVM frame: nested classes, the method, the file and line. */
+const JVM_FRAME_TAIL = /(?:\$\w+)*\.[\w$<>-]+\(([\w$-]+\.(?:java|kt|scala|groovy|clj)):(\d+)\)/y
 const PYTEST_LOCATION = /^([^\s:"']+\.py):(\d+): /m
 const PYTHON_FRAME = /File "([^"]+\.py)", line (\d+)/g
 const DOTNET_FRAME = / in ((?:[A-Za-z]:)?[^:\n]{1,260}?\.(?:cs|fs|vb)):line (\d+)/
@@ -33,12 +34,16 @@ export function locationFromTrace(trace: string, classname: string): Location | 
   if (!trace) return undefined
   // Cheap tests first: most traces name one language, and each pattern runs only where it can match.
   if (classname && (trace.includes('.java:') || trace.includes('.kt:') || trace.includes('.scala:') || trace.includes('.groovy:') || trace.includes('.clj:'))) {
-    for (const m of trace.matchAll(JVM_FRAME)) {
-      const frameClass = m[1].split('$')[0]
-      if (frameClass === classname) {
-        const slash = frameClass.lastIndexOf('.')
-        const dir = slash < 0 ? '' : frameClass.slice(0, slash).replace(/\./g, '/') + '/'
-        return { file: dir + m[2], line: Number(m[3]) }
+    // Look for the class's own name, then read the rest of the frame after it.
+    for (let at = trace.indexOf(classname); at >= 0; at = trace.indexOf(classname, at + 1)) {
+      const before = at === 0 ? 32 : trace.charCodeAt(at - 1)
+      if (before !== 32 && before !== 9 && before !== 10) continue
+      JVM_FRAME_TAIL.lastIndex = at + classname.length
+      const m = JVM_FRAME_TAIL.exec(trace)
+      if (m) {
+        const slash = classname.lastIndexOf('.')
+        const dir = slash < 0 ? '' : classname.slice(0, slash).replace(/\./g, '/') + '/'
+        return { file: dir + m[1], line: Number(m[2]) }
       }
     }
   }

@@ -16,7 +16,7 @@
  */
 import { type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestResult } from '../test-report/model.js'
 import { countRun, countTests, emptyCounts, mergeInto, testOutcome } from './counts.js'
-import { ByteDecoder } from './decode.js'
+import { ByteDecoder, charBoundary } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
 import { parseTimeMs } from './time.js'
 import { XmlError, XmlScanner, type XmlAttributes, type XmlHandler } from './xml-scanner.js'
@@ -30,6 +30,13 @@ export interface TextLimits {
   /** `<system-out>` and `<system-err>` together; kept only for `onTestCase`. */
   output: number
 }
+
+/**
+ * Bytes decoded at a time: between pieces the reader may skip unwanted content without decoding
+ * it. Pieces start small after a skip and double while nothing can be skipped.
+ */
+const MIN_PIECE_BYTES = 512
+const MAX_PIECE_BYTES = 64 * 1024
 
 /** The limits used when none are given. */
 export const DEFAULT_LIMITS: TextLimits = { message: 1_000, details: 10_000, output: 10_000 }
@@ -152,10 +159,15 @@ export class JUnitReader implements XmlHandler {
   private current?: PendingCase
   private pendingFailure?: PendingFailure
   private readonly runs = emptyCounts()
-  private readonly results = new Map<string, TestResult>()
+  /** Results in order of first appearance, and by classname then name (most cases share the previous case's classname, so the lookup is two small maps). */
+  private readonly results: TestResult[] = []
+  private readonly byClass = new Map<string, Map<string, TestResult>>()
+  private lastClassname?: string
+  private lastClass?: Map<string, TestResult>
   private error?: ReadError
   private done = false
   private unnamed = 0
+  private piece = MAX_PIECE_BYTES
 
   constructor(
     private readonly file: string,
@@ -173,7 +185,8 @@ export class JUnitReader implements XmlHandler {
   write(chunk: string | Uint8Array): boolean {
     if (!this.reading) return false
     try {
-      this.scanner.write(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk))
+      if (typeof chunk === 'string') this.scanner.write(chunk)
+      else this.writeBytes(chunk)
     } catch (err) {
       this.fail(err)
     }
@@ -191,10 +204,37 @@ export class JUnitReader implements XmlHandler {
       }
     }
     this.done = true
-    const results = [...this.results.values()]
+    const results = this.results
     const report: FileReport = { file: this.file, runs: { ...this.runs }, tests: countTests(results), results }
     if (this.error) report.error = this.error
     return report
+  }
+
+  /**
+   * UTF-8 bytes are decoded in pieces; between pieces, content the reader does not keep (output,
+   * unwanted CDATA, comments) is skipped as raw bytes, so a gigabyte of test output is never
+   * turned into strings.
+   */
+  private writeBytes(bytes: Uint8Array): void {
+    const decoder = this.decoder
+    let from = 0
+    while (from < bytes.length) {
+      if (decoder.utf8 && decoder.idle && this.scanner.skippable() !== undefined) {
+        const next = this.scanner.skipBytes(bytes, from)
+        if (next > from) {
+          from = next
+          // After skipped output, the next test case is probably near: decode a little at a time.
+          this.piece = MIN_PIECE_BYTES
+          continue
+        }
+      }
+      let to = Math.min(bytes.length, from + this.piece)
+      this.piece = Math.min(MAX_PIECE_BYTES, this.piece * 2)
+      if (to < bytes.length && decoder.utf8) to = charBoundary(bytes, to)
+      if (to <= from) to = Math.min(bytes.length, from + MAX_PIECE_BYTES)
+      this.scanner.write(decoder.decode(bytes.subarray(from, to)))
+      from = to
+    }
   }
 
   private fail(err: unknown): void {
@@ -404,9 +444,16 @@ export class JUnitReader implements XmlHandler {
     if (location.file !== undefined) result.file = location.file
     if (location.line !== undefined) result.line = location.line
     if (lastFailure) result.failure = lastFailure
-    const seen = this.results.get(id)
+    let byName = pending.classname === this.lastClassname ? this.lastClass : this.byClass.get(classname)
+    if (!byName) this.byClass.set(classname, (byName = new Map()))
+    this.lastClassname = pending.classname
+    this.lastClass = byName
+    const seen = byName.get(name)
     if (seen) mergeInto(seen, result)
-    else this.results.set(id, result)
+    else {
+      byName.set(name, result)
+      this.results.push(result)
+    }
   }
 
   private finishFailure(pending: PendingFailure): Failure {

@@ -10,15 +10,30 @@ const NUMBER = /^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
  */
 export function parseTimeMs(value: string | undefined): number {
   if (value === undefined) return 0
-  // Fast path: plain digits with at most one dot, as nearly every file writes them.
-  let dots = 0
-  let plain = value.length > 0
-  for (let i = 0; i < value.length && plain; i++) {
-    const c = value.charCodeAt(i)
-    if (c === 46) dots++
-    else if (c < 48 || c > 57) plain = false
+  // Fast path: up to 15 digits with at most one dot, as nearly every file writes them.
+  if (value.length > 0 && value.length <= 16) {
+    let whole = 0
+    let fraction = 0
+    let scale = 1
+    let dot = false
+    let digits = 0
+    let plain = true
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i)
+      if (c === 46 && !dot) dot = true
+      else if (c >= 48 && c <= 57) {
+        digits++
+        if (dot) {
+          fraction = fraction * 10 + (c - 48)
+          scale *= 10
+        } else whole = whole * 10 + (c - 48)
+      } else {
+        plain = false
+        break
+      }
+    }
+    if (plain && digits > 0) return (whole + fraction / scale) * 1000
   }
-  if (plain && dots <= 1 && value !== '.') return Number(value) * 1000
   let text = value.trim()
   const comma = text.indexOf(',')
   if (comma >= 0) {

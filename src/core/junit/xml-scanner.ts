@@ -119,6 +119,8 @@ const QUESTION = 63
 const EQ = 61
 const QUOTE = 34
 const APOS = 39
+const LT = 60
+const NEWLINE = 10
 const COLON = 58
 
 function isSpace(c: number): boolean {
@@ -155,6 +157,16 @@ function decodeText(raw: string, scanner: XmlScanner): string {
 
 /** Attribute values also have tabs and line breaks made spaces (XML 1.0 §3.3.3); `&#10;` stays a line break. */
 function decodeAttribute(raw: string, scanner: XmlScanner): string {
+  // Most values need nothing: one pass looks for "&" and control characters.
+  let plain = true
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i)
+    if (c === 38 || c < 32) {
+      plain = false
+      break
+    }
+  }
+  if (plain) return raw
   let text = raw.indexOf('\n') < 0 && raw.indexOf('\t') < 0 && raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n|[\r\n\t]/g, ' ')
   if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
   return text
@@ -227,6 +239,93 @@ export class XmlScanner {
     this.pos = 0
     this.run(false)
     this.compact()
+  }
+
+  /**
+   * Returns what ends the content being passed over, when the scanner is passing over content it
+   * will not keep (text or CDATA the handler does not want, a comment): `<`, `]]>` or `-->`.
+   * The reader then skips raw UTF-8 bytes with `skipBytes` instead of decoding them.
+   */
+  skippable(): string | undefined {
+    if (this.state === State.Cdata) return this.handler.wantText ? undefined : ']]>'
+    if (this.state === State.Comment) return '-->'
+    if (this.state === State.Text && this.stack.length > 0 && !this.handler.wantText && this.pos === this.buf.length) return '<'
+    return undefined
+  }
+
+  /**
+   * Skips UTF-8 `bytes` from `from` up to the end of what `skippable()` named, counting lines and
+   * columns as if they had been read; returns the index where decoding must resume (the `<`, or
+   * just after `]]>`/`-->`), or `bytes.length` when it is not in this chunk.
+   */
+  skipBytes(bytes: Uint8Array, from: number): number {
+    const end = this.skippable()
+    if (end === '<') {
+      const lt = bytes.indexOf(LT, from)
+      const to = lt < 0 ? bytes.length : lt
+      this.advanceBytes(bytes, from, to)
+      return to
+    }
+    if (end === undefined) return from
+    const t0 = end.charCodeAt(0)
+    const t1 = end.charCodeAt(1)
+    // The scanner may hold up to two characters that start the terminator.
+    const held = this.buf.slice(this.pos)
+    const at = (k: number) => (k < held.length ? held.charCodeAt(k) : from + k - held.length < bytes.length ? bytes[from + k - held.length] : -1)
+    for (let j = 0; j < held.length; j++) {
+      if (at(j) === t0 && at(j + 1) === t1 && at(j + 2) === GT) return this.leave(held, bytes, from, from + j + 3 - held.length)
+    }
+    for (let i = bytes.indexOf(t0, from); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(t0, i + 1)) {
+      if (bytes[i + 1] === t1 && bytes[i + 2] === GT) return this.leave(held, bytes, from, i + 3)
+    }
+    // Not in this chunk: keep the longest tail (at most 2 characters) that may start the terminator.
+    const len = bytes.length
+    const tail = held + String.fromCharCode(...bytes.subarray(Math.max(from, len - 2), len))
+    const keep = tail.endsWith(end.slice(0, 2)) ? 2 : tail.endsWith(end[0]) ? 1 : 0
+    const fromBytes = Math.min(keep, len - from)
+    const fromHeld = keep - fromBytes
+    this.advanceText(held.slice(0, held.length - fromHeld))
+    this.advanceBytes(bytes, from, len - fromBytes)
+    this.buf = end.slice(0, keep)
+    this.pos = 0
+    return bytes.length
+  }
+
+  /** Leaves a skipped CDATA section or comment that ends at byte `to`. */
+  private leave(held: string, bytes: Uint8Array, from: number, to: number): number {
+    this.advanceText(held)
+    if (to > from) this.advanceBytes(bytes, from, to)
+    this.buf = ''
+    this.pos = 0
+    this.state = State.Text
+    return Math.max(from, to)
+  }
+
+  private advanceText(text: string): void {
+    const nl = text.lastIndexOf('\n')
+    if (nl < 0) {
+      this.columnBase += text.length
+      return
+    }
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineBase++
+    this.columnBase = text.length - nl
+  }
+
+  /** Counts lines, and the column in UTF-16 units, over UTF-8 bytes. */
+  private advanceBytes(bytes: Uint8Array, from: number, to: number): void {
+    const nl = to > from ? bytes.lastIndexOf(NEWLINE, to - 1) : -1
+    let tail = from
+    if (nl >= from) {
+      for (let i = bytes.indexOf(NEWLINE, from); i >= 0 && i <= nl; i = bytes.indexOf(NEWLINE, i + 1)) this.lineBase++
+      this.columnBase = 1
+      tail = nl + 1
+    }
+    let units = 0
+    for (let i = tail; i < to; i++) {
+      const b = bytes[i]
+      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1
+    }
+    this.columnBase += units
   }
 
   /** Ends the input. Throws XmlError when the document is empty, unfinished or truncated. */
