@@ -1,5 +1,6 @@
 /** `shepherd junit summarize FILES... [--json]`: what JUnit files say, per file and in total. */
-import { readReport } from '../../github/test-report-files.js'
+import { mergeReports } from '../../core/junit/index.js'
+import { readJUnitFiles } from '../../junit/files.js'
 import type { Counts, FileReport, ReadError, Report, TestCounts } from '../../core/test-report/model.js'
 import { parse, UsageError, type Command } from '../args.js'
 import { LIMITS, inRunFlakes, renderSummary } from '../../core/test-report/summary.js'
@@ -55,8 +56,7 @@ export const junitCommand: Command = {
     if (positionals[0] !== 'summarize') throw new UsageError(`junit takes one subcommand, summarize; got ${positionals[0] ? `"${positionals[0]}"` : 'none'}`)
     const files = positionals.slice(1)
     if (files.length === 0) throw new UsageError('junit summarize needs at least one JUnit XML file')
-    const cwd = process.cwd()
-    const report = await readReport(files, cwd, cwd)
+    const report = mergeReports(await readJUnitFiles(files, { sourceRoot: process.cwd() }))
     const summary = summarize(report)
     if (values.markdown) io.out(renderSummary({ title: 'Test report', report, flaky: inRunFlakes(report) }, { maxBytes: LIMITS.jobSummary }).markdown.trimEnd())
     else if (values.json) io.out(JSON.stringify(summary, null, 2))
