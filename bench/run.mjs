@@ -11,9 +11,10 @@ import { triageRequests } from './triage-requests.mjs'
 import { triagePlanning } from './triage-planning.mjs'
 import { dashboard } from './dashboard.mjs'
 import { testHistory } from './test-history.mjs'
+import { junitParse } from './junit-parse.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const benches = { 'cold-start': coldStart, 'sim-throughput': simThroughput, 'triage-requests': triageRequests, 'triage-planning': triagePlanning, dashboard, 'test-history': testHistory }
+const benches = { 'cold-start': coldStart, 'sim-throughput': simThroughput, 'triage-requests': triageRequests, 'triage-planning': triagePlanning, dashboard, 'test-history': testHistory, 'junit-parse': junitParse }
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches)
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 

@@ -94,7 +94,9 @@ export async function publish(o: PublishOptions): Promise<Published> {
   if (settings.checkRun) {
     await guard.run('the check run', async () => {
       const summary = renderSummary(input, { maxBytes: LIMITS.checkOutput, detailChars: 2000, detailLines: 25 })
-      const annotations = settings.annotations ? checkAnnotations(report, flaky).annotations : []
+      const set = settings.annotations ? checkAnnotations(report, flaky) : { annotations: [], omitted: 0 }
+      const annotations = set.annotations
+      if (set.omitted) core.notice(`Test report: ${set.omitted} annotation(s) past the first ${annotations.length} left out of the check run; the summary and the full report list every failure.`)
       const check = await writeCheckRun(rt.client, rt.where, {
         name: o.name,
         headSha: target.headSha,

@@ -64,6 +64,14 @@ describe('check-run annotations', () => {
     expect(unlocated.map((u) => u.name)).toEqual(['nowhere', 'outside'])
   })
 
+  it('stops at the cap, keeping unreadable files and failures before flaky warnings', () => {
+    const many = report(Array.from({ length: 30 }, (_, i) => result(`f${i}`, 'failed', { file: 'a.ts', line: i + 1 })).concat([result('k', 'flaky', { file: 'k.ts' })]), [{ file: 'x.xml', message: 'bad' }])
+    const capped = checkAnnotations(many, inRunFlakes(many), 10)
+    expect(capped.annotations.map((a) => `${a.annotation_level} ${a.path}:${a.start_line}`)).toEqual(['failure x.xml:1', ...Array.from({ length: 9 }, (_, i) => `failure a.ts:${i + 1}`)])
+    expect(capped.omitted).toBe(22)
+    expect(checkAnnotations(many, inRunFlakes(many)).omitted).toBe(0)
+  })
+
   it('batches 50 to a request', () => {
     expect(batches(Array.from({ length: 120 }, (_, i) => i)).map((b) => b.length)).toEqual([50, 50, 20])
     expect(batches([])).toEqual([])

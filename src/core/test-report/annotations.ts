@@ -21,8 +21,16 @@ export interface CheckAnnotation {
   raw_details?: string
 }
 
-/** GitHub's cap on annotations per check-run request. */
+/** GitHub's cap on annotations per check-run API request. */
 export const ANNOTATIONS_PER_REQUEST = 50
+
+/**
+ * Annotations per check run: 20 requests. Each is a content-creating write, which GitHub asks
+ * integrations to space by a second (the client does) and limits to 80 a minute; 5,000 failures
+ * would take 100 requests and over a minute and a half. Past this the summary and the full
+ * report list them.
+ */
+export const MAX_ANNOTATIONS = 1000
 
 // GitHub's field limits: title 255 characters, message and raw_details 64 KB.
 const TITLE_MAX = 255
@@ -51,13 +59,15 @@ export interface AnnotationSet {
   annotations: CheckAnnotation[]
   /** Failing tests with no repository location (listed in the summary, not annotated). */
   unlocated: TestResult[]
+  /** Annotations left out past the cap (flaky warnings go first, then the last failures). */
+  omitted: number
 }
 
 /**
  * Returns the annotations for a report: unreadable files first, then failures and errors in
  * report order, then flaky tests. Paths must already be repository-relative (see `repoRelative`).
  */
-export function checkAnnotations(report: Report, flaky: FlakyTest[] = []): AnnotationSet {
+export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = MAX_ANNOTATIONS): AnnotationSet {
   const annotations: CheckAnnotation[] = report.errors.map(readErrorAnnotation)
   const unlocated: TestResult[] = []
   const byId = new Map(report.results.map((r) => [r.id, r]))
@@ -93,7 +103,8 @@ export function checkAnnotations(report: Report, flaky: FlakyTest[] = []): Annot
       message: truncate(clean(f.evidence.join('\n')), MESSAGE_MAX)
     })
   }
-  return { annotations, unlocated }
+  const omitted = Math.max(0, annotations.length - max)
+  return { annotations: annotations.slice(0, max), unlocated, omitted }
 }
 
 function readErrorAnnotation(e: ReadError): CheckAnnotation {
