@@ -117,3 +117,19 @@ describe('the data branch', () => {
     expect(paths.filter((p) => !p.endsWith('.nojekyll') && !p.endsWith('README.md'))).toHaveLength(2)
   })
 })
+
+describe('pages-branch', () => {
+  it('publishes the dashboard of the history to the branch, one directory per report and branch', async () => {
+    const push = await pushToMain()
+    await run('push', push, 331, { 'go.xml': GO }, { 'pages-branch': 'gh-pages' })
+    const second = await run('push', push, 332, { 'go.xml': GO_GREEN }, { 'pages-branch': 'gh-pages' })
+    expect(second.log).toMatch(/Dashboard published on gh-pages:test-report\/unit\/main\/index\.html/)
+    const res = await fetch(`${sim.url}/repos/acme/widgets/contents/test-report/unit/main/index.html?ref=gh-pages`, { headers: { authorization: 'token maintainer-token' } })
+    const html = Buffer.from(((await res.json()) as { content: string }).content, 'base64').toString('utf8')
+    expect(html).toMatch(/^<!doctype html>/i)
+    // Both runs are on the page (linked), and the test's name.
+    expect(html).toContain('actions/runs/331')
+    expect(html).toContain('actions/runs/332')
+    expect(html).toContain('TestOne')
+  })
+})
