@@ -290,10 +290,17 @@ describe('XML details', () => {
     ['text that is not XML', 'hello world', /this is not XML: it starts with "hello world"/, 1, 1],
     ['text after the root', '<testsuite/>\ntrailing', /text after the root element/, 2, 1],
     ['an unquoted attribute', '<testsuite name=a/>', /must be in quotes/, 1, 1],
-    ['attributes run together', '<testsuite a="1"b="2"/>', /must be separated by whitespace/, 1, 1]
+    ['attributes run together', '<testsuite a="1"b="2"/>', /must be separated by whitespace/, 1, 1],
+    ['an entity named like an Object property', '<testsuite name="&valueOf;"/>', /unknown entity &valueOf;/, 1, 1],
+    ['a root named like an Object property', '<constructor/>', /^not a JUnit XML file: the root element is <constructor>; JUnit files/, 1, 1]
   ])('refuses %s with an error naming the file, line and column', (_, xml, message, line, column) => {
     const report = read(xml)
     expect(report.error).toEqual({ file: 'report.xml', message: expect.stringMatching(message), line, column })
+  })
+
+  it('refuses an encoding it cannot decode, naming it', () => {
+    const report = read(new TextEncoder().encode('<?xml version="1.0" encoding="x-unknown"?><testsuite/>'))
+    expect(report.error).toEqual({ file: 'report.xml', message: expect.stringMatching(/names encoding "x-unknown", which this reader cannot decode/), line: 1, column: 1 })
   })
 
   it('keeps what it read before the problem', () => {

@@ -239,14 +239,15 @@ export class JUnitReader implements XmlHandler {
 
   private fail(err: unknown): void {
     if (err instanceof XmlError) this.error = { file: this.file, message: err.message, line: err.line, column: err.column }
-    else this.error = { file: this.file, message: (err as Error).message ?? String(err) }
+    // Not a position in the text: an encoding the declaration names that cannot be decoded.
+    else this.error = { file: this.file, message: (err as Error).message ?? String(err), line: 1, column: 1 }
   }
 
   open(name: string, attrs: XmlAttributes, _selfClosing: boolean): void {
     const parent = this.roles.length === 0 ? undefined : this.roles[this.roles.length - 1]
     let role = Role.Other
     if (parent === undefined && name !== 'testsuites' && name !== 'testsuite' && name !== 'testcase') {
-      const known = OTHER_FORMATS[name]
+      const known = Object.hasOwn(OTHER_FORMATS, name) ? OTHER_FORMATS[name] : undefined
       throw this.scanner.error(`not a JUnit XML file: the root element is <${name}>${known ? `, ${known}` : ''}; JUnit files start with <testsuites>, <testsuite> or <testcase>`)
     }
     if (parent === Role.Case) {

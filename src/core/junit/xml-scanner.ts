@@ -137,7 +137,14 @@ function localName(qname: string): string {
   return colon < 0 ? qname : qname.slice(colon + 1)
 }
 
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+/** The predefined entities; a Map, so that `&constructor;` is not found on Object's prototype. */
+const NAMED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"]
+])
 /** The longest entity we accept, `&#x10FFFF;` or `&#1114111;`, is 10 characters. */
 const MAX_ENTITY = 10
 
@@ -186,7 +193,7 @@ function decodeEntities(text: string, scanner: XmlScanner): string {
       if (!isXmlChar(code)) throw scanner.error(`character reference &${body}; is not a character XML allows`)
       value = String.fromCodePoint(code)
     } else {
-      value = NAMED[body]
+      value = NAMED.get(body)
       if (value === undefined) throw scanner.error(`unknown entity &${body}; (only &lt; &gt; &amp; &quot; &apos; and numeric references exist without a DTD, and DTDs are not accepted)`)
     }
     out += text.slice(from, amp) + value
