@@ -132,6 +132,18 @@ function endsName(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === SLASH || c === GT || c === EQ
 }
 
+/** JUnit's element names: a tag with one of these names reuses the constant instead of a new string. */
+const COMMON_NAMES = ['testcase', 'testsuite', 'testsuites', 'failure', 'error', 'skipped', 'system-out', 'system-err', 'properties', 'property', 'flakyFailure', 'flakyError', 'rerunFailure', 'rerunError', 'stackTrace']
+const COMMON_BY_LENGTH: string[][] = []
+for (const name of COMMON_NAMES) (COMMON_BY_LENGTH[name.length] ??= []).push(name)
+
+/** Returns `buf.slice(from, to)`, as a shared constant when it is a common JUnit element name. */
+function internName(buf: string, from: number, to: number): string {
+  const candidates = COMMON_BY_LENGTH[to - from]
+  if (candidates) for (const name of candidates) if (buf.startsWith(name, from)) return name
+  return buf.slice(from, to)
+}
+
 function localName(qname: string): string {
   const colon = qname.indexOf(':')
   return colon < 0 ? qname : qname.slice(colon + 1)
@@ -533,7 +545,7 @@ export class XmlScanner {
     while (i < len && !endsName(buf.charCodeAt(i))) i++
     if (i >= len) return this.incomplete(at, final, 'a tag')
     if (i === at + 1) throw this.error(`"<" that starts no tag (write "&lt;" for a literal "<"): ${JSON.stringify(buf.slice(at, at + 12))}`)
-    const qname = buf.slice(at + 1, i)
+    const qname = internName(buf, at + 1, i)
     const attributes = this.attributes
     attributes.reset(buf)
     let selfClosing = false
