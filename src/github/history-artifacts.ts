@@ -1,6 +1,6 @@
 /**
- * The artifact history backend. Each run attempt uploads its record as a raw (unzipped) artifact
- * through `@actions/artifact`, named after its history: `shepherd-test-record-<job>-<hash>`, with
+ * The artifact history backend. Each run attempt uploads its record, gzip-compressed, as a raw
+ * (unzipped) artifact through `@actions/artifact`, named after its history: `shepherd-test-record-<job>-<hash>`, with
  * `-attempt-<n>` from the second attempt on (an artifact name is unique within a run, and a re-run
  * keeps the first attempt's artifacts). Loading lists the repository's artifacts by those names
  * (REST `actions/list-artifacts-for-repo`, 100 per page, newest first) and downloads each record
@@ -10,6 +10,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import {
@@ -64,6 +66,8 @@ interface ListedArtifact {
 }
 
 const status = (err: unknown) => (err as { status?: number }).status
+const gzip = promisify(gzipCb)
+const gunzip = promisify(gunzipCb)
 
 export class ArtifactHistoryStore implements HistoryStore {
   readonly kind = 'artifact' as const
@@ -89,7 +93,8 @@ export class ArtifactHistoryStore implements HistoryStore {
     try {
       // With skipArchive the artifact is the file itself, named after it.
       const file = join(dir, name)
-      await writeFile(file, bytes)
+      // Artifacts are stored as given, and a record's JSON compresses about 8 to 1.
+      await writeFile(file, await gzip(bytes))
       try {
         await uploader.uploadArtifact(name, [file], dir, { skipArchive: true, ...(this.options.retentionDays ? { retentionDays: this.options.retentionDays } : {}) })
       } catch (err) {
@@ -132,7 +137,11 @@ export class ArtifactHistoryStore implements HistoryStore {
       const source = `artifact ${c.artifact.name} (run ${c.artifact.workflow_run!.id})`
       try {
         const { data } = await this.client.rest.actions.downloadArtifact({ ...this.where, artifact_id: c.artifact.id, archive_format: 'zip' })
-        return { source, run: order(c), bytes: new Uint8Array(data as ArrayBuffer) }
+        try {
+          return { source, run: order(c), bytes: new Uint8Array(await gunzip(new Uint8Array(data as ArrayBuffer))) }
+        } catch (err) {
+          return { source, reason: `not gzip data (${(err as Error).message})` }
+        }
       } catch (err) {
         if (status(err) === 410 || status(err) === 404) return { source, reason: status(err) === 410 ? 'expired' : 'gone' }
         throw new Error(`could not download ${source}: ${(err as Error).message}`, { cause: err })

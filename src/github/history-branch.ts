@@ -1,8 +1,10 @@
 /**
  * The data-branch history backend. Each run attempt's record is one file,
- * `<workflow>/<job>/<branch>/<created>-<run id>-<attempt>.b64` on `shepherd/test-history`
- * (each segment percent-encoded, the bytes base64-encoded so that GraphQL can read them as
- * text), added by one SHA-guarded commit that also prunes the oldest files beyond `retain`.
+ * `<workflow>/<job>/<branch>/<created>-<run id>-<attempt>.<txt|b64>` on `shepherd/test-history`
+ * (each segment percent-encoded), added by one SHA-guarded commit that also prunes the oldest
+ * files beyond `retain`. A record that is UTF-8 text (JSON) is stored as it is (`.txt`): git then
+ * stores and sends similar records as deltas of each other. Other bytes (gzip) are stored
+ * base64-encoded (`.b64`), so that GraphQL can still read them as text.
  * Loading reads the directory and its newest blobs with git (a shallow, blob-filtered fetch,
  * then one fetch of exactly the wanted blobs) or, where git is missing, with batched GraphQL.
  */
@@ -63,13 +65,31 @@ export function historyDir(key: HistoryKey): string {
 }
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
-const FILE = /^(\d{8}T\d{6}Z)-(\d+)-(\d+)\.b64$/
+const FILE = /^(\d{8}T\d{6}Z)-(\d+)-(\d+)\.(txt|b64)$/
 
-/** Returns a record's file name: `<yyyymmddThhmmssZ>-<run id>-<attempt>.b64`, which sorts by time. */
-export function recordFileName(run: SavedRun): string {
+/** How a record file holds its bytes: as they are (UTF-8 text) or base64-encoded. */
+export type RecordEncoding = 'txt' | 'b64'
+
+/** Returns a record's file name: `<yyyymmddThhmmssZ>-<run id>-<attempt>.<txt|b64>`, which sorts by time. */
+export function recordFileName(run: SavedRun, encoding: RecordEncoding = 'b64'): string {
   checkRun(run)
   const stamp = new Date(Date.parse(run.createdAt)).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
-  return `${stamp}-${run.id}-${run.attempt}.b64`
+  return `${stamp}-${run.id}-${run.attempt}.${encoding}`
+}
+
+/** Returns the encoding a record file name says, or null when it is not a record file name. */
+export function recordEncoding(name: string): RecordEncoding | null {
+  return (FILE.exec(name)?.[4] as RecordEncoding | undefined) ?? null
+}
+
+/** Returns the bytes as text when they are UTF-8 without NUL (so git and GraphQL treat them as text); else null. */
+export function recordText(bytes: Uint8Array): string | null {
+  if (bytes.includes(0)) return null
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    return null
+  }
 }
 
 /** Parses a record's file name; null when it is not one. */
@@ -91,14 +111,19 @@ export function pickRecords(dir: string, entries: BranchEntry[], limit: number):
   for (const e of entries) {
     const run = e.type === 'blob' ? parseRecordFileName(e.name) : null
     if (run) records.push({ ...e, run })
-    else skipped.push({ source: `${dir}/${e.name}`, reason: e.type === 'blob' ? 'not a record file name (<yyyymmddThhmmssZ>-<run id>-<attempt>.b64)' : `a ${e.type}, not a record file` })
+    else skipped.push({ source: `${dir}/${e.name}`, reason: e.type === 'blob' ? 'not a record file name (<yyyymmddThhmmssZ>-<run id>-<attempt>.txt or .b64)' : `a ${e.type}, not a record file` })
   }
   records.sort((a, b) => byRunOrder(a.run, b.run))
   return { picked: records.slice(Math.max(records.length - limit, 0)), skipped }
 }
 
-/** Decodes a record file's base64 text; null when it is not base64. */
-export function decodeRecordText(text: string): Uint8Array | null {
+/** Returns a record file's bytes from its content; null when a `.b64` file is not base64. */
+export function recordBytes(name: string, content: Buffer): Uint8Array | null {
+  return recordEncoding(name) === 'txt' ? new Uint8Array(content) : decodeBase64(content.toString('latin1'))
+}
+
+/** Decodes base64 text; null when it is not base64. */
+export function decodeBase64(text: string): Uint8Array | null {
   const clean = text.replace(/\s+/g, '')
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return null
   return new Uint8Array(Buffer.from(clean, 'base64'))
@@ -126,9 +151,11 @@ export class BranchHistoryStore implements HistoryStore {
   /** Adds the record as `<dir>/<file>` in one commit, pruning the oldest beyond `retain`. */
   async save(run: SavedRun, bytes: Uint8Array): Promise<SaveResult> {
     const dir = historyDir(run)
-    const name = recordFileName(run)
-    const text = Buffer.from(bytes).toString('base64')
+    const asText = recordText(bytes)
+    const name = recordFileName(run, asText === null ? 'b64' : 'txt')
+    const text = asText ?? Buffer.from(bytes).toString('base64')
     const oid = gitBlobSha(text)
+    const attemptPrefix = name.replace(/\.\w+$/, '.')
     const retain = this.options.retain ?? DEFAULT_RETAIN
     const before = this.count()
     const result = await updateBranch(this.client, this.where, {
@@ -141,9 +168,11 @@ export class BranchHistoryStore implements HistoryStore {
         const entries = state?.entries ?? []
         const same = entries.find((e) => e.name === name)
         if (same?.oid === oid) return null
-        const others = entries.filter((e) => e.name !== name && e.type === 'blob' && parseRecordFileName(e.name))
+        // The same attempt saved before under the other encoding is replaced.
+        const replaced = entries.filter((e) => e.name !== name && e.name.startsWith(attemptPrefix) && parseRecordFileName(e.name))
+        const others = entries.filter((e) => !e.name.startsWith(attemptPrefix) && e.type === 'blob' && parseRecordFileName(e.name))
         const old = pickRecords(dir, others, Number.MAX_SAFE_INTEGER).picked
-        const prune = old.slice(0, Math.max(old.length - (retain - 1), 0))
+        const prune = [...replaced, ...old.slice(0, Math.max(old.length - (retain - 1), 0))]
         return [{ path: `${dir}/${name}`, content: text }, ...prune.map((e) => ({ path: `${dir}/${e.name}`, content: null }))]
       }
     })
@@ -185,7 +214,7 @@ export class BranchHistoryStore implements HistoryStore {
     for (const e of picked) {
       const source = `${this.branch}:${dir}/${e.name}`
       const data = fetched.blobs.get(e.oid)
-      const bytes = data ? decodeRecordText(data.toString('latin1')) : null
+      const bytes = data ? recordBytes(e.name, data) : null
       if (bytes) records.push({ source, run: e.run, bytes })
       else skipped.push({ source, reason: data ? 'not base64 text' : 'blob missing from the fetch' })
     }
@@ -229,13 +258,15 @@ export class BranchHistoryStore implements HistoryStore {
     const records: StoredRecord[] = []
     for (const e of picked) {
       const source = `${this.branch}:${dir}/${e.name}`
-      let text = texts.get(e.oid) ?? null
-      if (text === null) {
+      const text = texts.get(e.oid) ?? null
+      let content: Buffer
+      if (text !== null) content = Buffer.from(text, recordEncoding(e.name) === 'txt' ? 'utf8' : 'latin1')
+      else {
         // GraphQL gives no text for binary blobs and cuts long ones: REST has the whole blob.
         const { data } = await this.client.rest.git.getBlob({ ...this.where, file_sha: e.oid })
-        text = Buffer.from(data.content, 'base64').toString('latin1')
+        content = Buffer.from(data.content, 'base64')
       }
-      const bytes = decodeRecordText(text)
+      const bytes = recordBytes(e.name, content)
       if (bytes) records.push({ source, run: e.run, bytes })
       else skipped.push({ source, reason: 'not base64 text' })
     }

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { DefaultArtifactClient } from '@actions/artifact'
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Simulator } from '../../src/sim/server.js'
 import type { Fixture } from '../../src/sim/fixture.js'
 import { artifactEnv, artifactStore } from '../../src/sim/artifacts/index.js'
@@ -51,7 +54,8 @@ const run = (id: number, minute: number, over: Partial<SavedRun> = {}): SavedRun
   createdAt: `2026-03-01T10:${String(minute).padStart(2, '0')}:00Z`,
   ...over
 })
-const bytesOf = (label: string) => new Uint8Array(Buffer.concat([Buffer.from(label), randomBytes(300)]))
+/** Binary record bytes (as gzip would give): stored base64-encoded on the branch. */
+const bytesOf = (label: string) => new Uint8Array(Buffer.concat([Buffer.from(label), Buffer.from([0]), randomBytes(300)]))
 const branchStore = (options: BranchStoreOptions = {}, client = gh) =>
   new BranchHistoryStore(client, where, { git: { token: TOKEN, serverUrl: sim.url }, backoffMs: 5, gitBackoffMs: 5, ...options })
 const headOf = async (branch: string) => (await gh.rest.git.getRef({ ...where, ref: `heads/${branch}` })).data.object.sha
@@ -66,6 +70,8 @@ describe('record names', () => {
     const name = recordFileName(run(1234, 5, { attempt: 2 }))
     expect(name).toBe('20260301T100500Z-1234-2.b64')
     expect(parseRecordFileName(name)).toEqual({ id: 1234, attempt: 2, createdAt: '2026-03-01T10:05:00Z' })
+    expect(recordFileName(run(1234, 5), 'txt')).toBe('20260301T100500Z-1234-1.txt')
+    expect(parseRecordFileName('20260301T100500Z-1234-1.txt')).toEqual({ id: 1234, attempt: 1, createdAt: '2026-03-01T10:05:00Z' })
     expect(parseRecordFileName('notes.txt')).toBeNull()
     expect(parseRecordFileName('20261399T999999Z-1-1.b64')).toBeNull()
   })
@@ -158,6 +164,25 @@ describe('the data branch', () => {
     expect((await store.load(key)).records.map((r) => `${r.run.id}.${r.run.attempt}`)).toEqual(['7.1', '7.2'])
   })
 
+  it('stores text records as they are and binary ones base64-encoded, and reads both back', async () => {
+    const store = branchStore()
+    const json = new TextEncoder().encode('{"format":"shepherd-test-record","names":["a\u001fé"]}\n')
+    const binary = bytesOf('gzip')
+    expect((await store.save(run(1, 1), json)).source).toMatch(/-1-1\.txt$/)
+    expect((await store.save(run(2, 2), binary)).source).toMatch(/-2-1\.b64$/)
+    const path = `${historyDir(key)}/${recordFileName(run(1, 1), 'txt')}`
+    const { data } = await gh.rest.repos.getContent({ ...where, path, ref: 'shepherd/test-history' })
+    expect(Buffer.from((data as { content: string }).content, 'base64')).toEqual(Buffer.from(json))
+    for (const reader of ['git', 'graphql'] as const) {
+      const loaded = await branchStore({ reader }).load(key)
+      expect(loaded.records.map((r) => Buffer.from(r.bytes))).toEqual([Buffer.from(json), Buffer.from(binary)])
+    }
+    // The same attempt saved again with bytes of the other kind replaces its file.
+    await store.save(run(1, 1), binary)
+    const again = await store.load(key)
+    expect(again.records.map((r) => r.source.split('/').pop())).toEqual([recordFileName(run(1, 1), 'b64'), recordFileName(run(2, 2), 'b64')])
+  })
+
   it('prunes the oldest records beyond the retention count in the same commit', async () => {
     const store = branchStore({ retain: 3 })
     for (let i = 1; i <= 5; i++) await store.save(run(i, i), bytesOf(`r${i}`))
@@ -217,7 +242,7 @@ describe('the data branch', () => {
       expect(loaded.records.map((r) => r.run.id)).toEqual([1])
       expect(loaded.skipped).toEqual(
         expect.arrayContaining([
-          { source: `${dir}/notes.txt`, reason: 'not a record file name (<yyyymmddThhmmssZ>-<run id>-<attempt>.b64)' },
+          { source: `${dir}/notes.txt`, reason: 'not a record file name (<yyyymmddThhmmssZ>-<run id>-<attempt>.txt or .b64)' },
           { source: `${dir}/sub`, reason: 'a tree, not a record file' },
           { source: `shepherd/test-history:${dir}/20260301T100200Z-2-1.b64`, reason: 'not base64 text' },
           { source: `shepherd/test-history:${dir}/20260301T100300Z-3-1.b64`, reason: 'not base64 text' }
@@ -307,16 +332,25 @@ describe('artifacts', () => {
     expect((await store(0).load(key)).records).toHaveLength(1)
   })
 
-  it('skips expired records', async () => {
+  it('skips expired records and artifacts that are not gzip-compressed records', async () => {
     const a = await dispatch()
     const b = await dispatch()
+    const c = await dispatch()
     await store(a).save(run(a, 1), bytesOf('a'))
     await store(b).save(run(b, 2), bytesOf('b'))
     const old = [...artifactStore(sim.state).artifacts.values()].find((x) => x.runId === a)!
     old.expiresAt = '2025-01-01T00:00:00Z'
+    // Something else uploaded under the record's name, without the store.
+    const dir = await mkdtemp(join(tmpdir(), 'stray-'))
+    await writeFile(join(dir, recordArtifactName(key)), 'plain text')
+    await uploaderFor(c).uploadArtifact(recordArtifactName(key), [join(dir, recordArtifactName(key))], dir, { skipArchive: true })
+    await rm(dir, { recursive: true })
     const loaded = await store(0).load(key)
     expect(loaded.records.map((r) => r.run.id)).toEqual([b])
-    expect(loaded.skipped).toEqual([{ source: `artifact ${recordArtifactName(key)} (id ${old.id})`, reason: 'expired' }])
+    expect(loaded.skipped).toEqual([
+      { source: `artifact ${recordArtifactName(key)} (id ${old.id})`, reason: 'expired' },
+      { source: `artifact ${recordArtifactName(key)} (run ${c})`, reason: expect.stringMatching(/^not gzip data/) }
+    ])
   })
 
   it('retries failed downloads and fails clearly when the listing keeps failing', async () => {
