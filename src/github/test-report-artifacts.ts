@@ -57,7 +57,8 @@ export async function uploadContents(name: string, files: Record<string, string 
 /** Uploads existing files, keeping their paths relative to `root`. */
 export async function uploadPaths(name: string, paths: string[], root: string, link: (id: number) => string): Promise<ArtifactRef> {
   const client = await artifactClient()
-  const { id } = await client.uploadArtifact(name, paths, root, { retentionDays: 30 })
+  // Level 1: Markdown and JSON still shrink about 5×, at a fraction of the default level's time.
+  const { id } = await client.uploadArtifact(name, paths, root, { retentionDays: 30, compressionLevel: 1 })
   if (id === undefined) throw new Error(`the artifact service gave no id for ${name}`)
   return { id, name, url: link(id) }
 }

@@ -2,11 +2,11 @@
  * The JUnit files a run reports on: glob patterns matched over the workspace (minimatch, walking
  * only directories a pattern can reach), then each file streamed through the JUnit reader.
  */
-import { createReadStream } from 'node:fs'
 import { lstat, readdir } from 'node:fs/promises'
-import { posix, relative, resolve, sep } from 'node:path'
+import { posix, relative, sep } from 'node:path'
 import { Minimatch } from 'minimatch'
 import { mergeReports, readJUnit } from '../core/junit/index.js'
+import { fileChunks } from '../junit/files.js'
 import type { FileReport, Report } from '../core/test-report/model.js'
 
 const MAGIC = /[*?[\]{}()!+@]/
@@ -54,11 +54,6 @@ async function walk(dir: string, m: Minimatch, found: Set<string>, visited: Set<
       found.add(path)
     }
   }
-}
-
-/** Returns a file's chunks for the streaming reader. */
-export function fileChunks(path: string): AsyncIterable<Uint8Array> {
-  return createReadStream(resolve(path), { highWaterMark: 256 * 1024 })
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Report } from '../core/test-report/model.js'
 import type { Settings } from '../core/test-report/settings.js'
 import { LIMITS, checkTitle, inRunFlakes, renderSummary, type Baseline, type FlakyTest } from '../core/test-report/summary.js'
 import { checkAnnotations, displayName } from '../core/test-report/annotations.js'
-import { reportOutputs, verdict, type Verdict } from '../core/test-report/outputs.js'
+import { reportOutputs, resultsOf, verdict, type Verdict } from '../core/test-report/outputs.js'
 
 /** What the history adds to a report: verdicts on its tests, the new failures, and how to save this run. */
 export interface HistoryView {
@@ -217,8 +217,9 @@ function workflowAnnotations(report: Report, flaky: FlakyTest[], tests: boolean)
   for (const r of failing) {
     core.error(r.failure?.message.slice(0, 1000) || r.outcome, { title: `${r.outcome === 'errored' ? 'Error' : 'Failed'}: ${displayName(r)}`.slice(0, 255), ...(r.file ? { file: r.file } : {}), ...(r.line ? { startLine: r.line } : {}) })
   }
-  const byId = new Map(report.results.map((r) => [r.id, r]))
-  for (const f of flaky.slice(0, 10)) {
+  const shown = flaky.slice(0, 10)
+  const byId = resultsOf(report, shown)
+  for (const f of shown) {
     const r = byId.get(f.id)
     core.warning(f.evidence.join('; ').slice(0, 1000), { title: `Flaky: ${displayName(f)}`.slice(0, 255), ...(r?.file ? { file: r.file } : {}), ...(r?.line ? { startLine: r.line } : {}) })
   }

@@ -7,6 +7,7 @@
 import type { ReadError, Report, TestResult } from './model.js'
 import type { FlakyTest } from './summary.js'
 import { truncate } from './markdown.js'
+import { resultsOf } from './outputs.js'
 
 /** One annotation in the shape `checks.create`/`checks.update` take. */
 export interface CheckAnnotation {
@@ -70,7 +71,7 @@ export interface AnnotationSet {
 export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = MAX_ANNOTATIONS): AnnotationSet {
   const annotations: CheckAnnotation[] = report.errors.map(readErrorAnnotation)
   const unlocated: TestResult[] = []
-  const byId = new Map(report.results.map((r) => [r.id, r]))
+  const byId = resultsOf(report, flaky)
   for (const r of report.results) {
     if (r.outcome !== 'failed' && r.outcome !== 'errored') continue
     const path = repoRelative(r.file)

@@ -8,6 +8,7 @@
  */
 import type { Counts, ReadError, Report, TestCounts, TestResult } from './model.js'
 import { byteLength, codeBlock, inline, link, table } from './markdown.js'
+import { resultsOf } from './outputs.js'
 
 /** A test judged flaky, with the evidence a reader can check. */
 export interface FlakyTest {
@@ -223,12 +224,11 @@ function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[
     build: () => list('errors', `#### ⚠️ ${TITLES.errors} (${report.errors.length})`, report.errors, (i) => `- ${describeReadError(report.errors[i])}`, 'unreadable files')
   })
 
-  const byId = () => new Map(report.results.map((r) => [r.id, r]))
   plans.push({
     name: 'new',
     exists: newIds.size > 0,
     build: () => {
-      const results = byId()
+      const results = resultsOf(report, [...newIds].map((id) => ({ id })))
       const fresh = [...newIds].map((id) => results.get(id)).filter((r): r is TestResult => !!r)
       const base = input.baseline
       const against = base ? ` since ${inline(base.branch, 100)}${base.sha ? ` at ${link(base.sha.slice(0, 7), base.url)}` : ''}` : ''
