@@ -185,9 +185,12 @@ export async function junitParse(root, log) {
   }
 }
 
-// Runs alone too: node bench/junit-parse.mjs (after npm run prepare).
+// Runs alone too (after npm run prepare): node bench/junit-parse.mjs writes bench/results/junit-parse.json
+// as bench/run.mjs does; `npm run bench` then puts its rows in docs/performance.md.
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const root = join(dirname(new URL(import.meta.url).pathname), '..')
   const result = await junitParse(root, (line) => console.log(line))
+  const record = { name: 'junit-parse', at: new Date().toISOString(), node: process.version, machine: { cpus: (await import('node:os')).cpus().length }, ...result }
+  writeFileSync(join(root, 'bench/results/junit-parse.json'), JSON.stringify(record, null, 2) + '\n')
   console.log(JSON.stringify(result.rows, null, 2))
 }
