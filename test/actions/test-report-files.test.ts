@@ -1,0 +1,40 @@
+/** Which files `files` patterns pick (minimatch over the workspace, walking only where a pattern can match). */
+import { describe, expect, it } from '@jest/globals'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { findFiles } from '../../src/github/test-report-files.js'
+
+const root = mkdtempSync(join(tmpdir(), 'shepherd-files-'))
+for (const f of ['a/TEST-one.xml', 'a/b/TEST-two.xml', 'a/b/skip.xml', 'a/notes.txt', '.hidden/TEST-h.xml', 'node_modules/x/TEST-n.xml', '.git/TEST-g.xml', 'top.xml']) {
+  mkdirSync(dirname(join(root, f)), { recursive: true })
+  writeFileSync(join(root, f), '<testsuite/>')
+}
+mkdirSync(join(root, 'loop'))
+symlinkSync(root, join(root, 'loop/back'))
+
+const rel = async (patterns: string[]) => (await findFiles(patterns, root)).map((f) => f.slice(root.length + 1))
+
+describe('files patterns', () => {
+  it.each([
+    [['**/*.xml'], ['a/TEST-one.xml', 'a/b/TEST-two.xml', 'a/b/skip.xml', 'top.xml']],
+    [['a/**/TEST-*.xml'], ['a/TEST-one.xml', 'a/b/TEST-two.xml']],
+    [['**/*.xml', '!a/b/skip.xml'], ['a/TEST-one.xml', 'a/b/TEST-two.xml', 'top.xml']],
+    [['top.xml'], ['top.xml']],
+    [['missing.xml'], []],
+    [['.hidden/*.xml'], ['.hidden/TEST-h.xml']],
+    [['node_modules/**/*.xml'], ['node_modules/x/TEST-n.xml']],
+    [['a/*.xml', 'a/TEST-*.xml'], ['a/TEST-one.xml']]
+  ])('%j picks %j', async (patterns, want) => {
+    expect(await rel(patterns)).toEqual(want)
+  })
+
+  it('takes absolute patterns too', async () => {
+    expect(await findFiles([join(root, 'a/b/*.xml')], root)).toEqual([join(root, 'a/b/TEST-two.xml'), join(root, 'a/b/skip.xml')].sort())
+  })
+
+  it('never enters .git, and does not follow a symbolic link back into the tree', async () => {
+    const all = await rel(['**'])
+    expect(all.filter((f) => f.startsWith('.git/') || f.startsWith('loop/'))).toEqual([])
+  })
+})
