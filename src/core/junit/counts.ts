@@ -57,11 +57,12 @@ export function testOutcome(executions: readonly Outcome[]): TestOutcome {
 }
 
 /**
- * Merges `next` (later executions of the same test) into `into`, in place: executions appended,
+ * Merges `next` (later executions of the same test) into `into`, in place: executions appended (as a new array),
  * times added, the later failure kept, a location filled in when `into` had none.
  */
 export function mergeInto(into: TestResult, next: TestResult): void {
-  for (const outcome of next.executions) into.executions.push(outcome)
+  // A new array: the reader shares one frozen array among the results of tests that ran once.
+  into.executions = [...into.executions, ...next.executions]
   into.timeMs += next.timeMs
   if (next.failure) into.failure = next.failure
   if (into.file === undefined && next.file !== undefined) {
