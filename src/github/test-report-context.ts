@@ -12,7 +12,7 @@ export interface ReportTarget {
   headSha: string
   pullRequest?: number
   baseBranch?: string
-  /** True for a pull request from a fork: its token is read-only, so nothing is written. */
+  /** True for a `pull_request` event from a fork: its token is read-only, so nothing is written. */
   fork: boolean
   run: RunInfo
   runUrl: string
@@ -44,7 +44,8 @@ export function runTarget(env: NodeJS.ProcessEnv, eventName: string, payload: un
     headSha,
     ...(number ? { pullRequest: number } : {}),
     ...(baseBranch ? { baseBranch } : {}),
-    fork: !!number && !!headRepo && headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+    // Only `pull_request` gives a fork's run a read-only token; `pull_request_target` runs with the base's.
+    fork: eventName === 'pull_request' && !!number && !!headRepo && headRepo.toLowerCase() !== baseRepo.toLowerCase(),
     runUrl,
     blobUrl: `${server}/${where.owner}/${where.repo}/blob/${headSha}`,
     run: {
