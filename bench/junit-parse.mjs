@@ -6,7 +6,7 @@
 //    counting, median of 5 alternating rounds, wall time and peak RSS. Ours streams the file
 //    (lib/junit/files.js, one reused buffer) and also runs as the CLI (`shepherd junit summarize --json`); references read
 //    the file whole: junit2json (xml2js, as mikepenz and others use) and fast-xml-parser.
-// 2. In process, the whole corpus (shared/data/junit-corpus, every .xml and .junit-xml): best of 5
+// 2. In process, the whole corpus (test/fixtures/junit-corpus, every .xml and .junit-xml): best of 5
 //    after a warm-up, MB/s, ours against both references.
 // 3. A huge report (JUNIT_BENCH_HUGE_MB, default 1024 MiB: 100,000 test cases with 10 KB of
 //    output each): ours, wall time and peak RSS. No reference can read it: V8 strings stop at
@@ -113,7 +113,7 @@ export async function junitParse(root, log) {
     }
 
     // 2. In process, the whole corpus.
-    const corpusDir = process.env.SHEPHERD_JUNIT_CORPUS ?? join(root, '../shared/data/junit-corpus')
+    const corpusDir = process.env.SHEPHERD_JUNIT_CORPUS ?? join(root, 'test/fixtures/junit-corpus')
     const { readJUnitText } = await import(lib)
     const { parse: junit2json } = await import(junit2jsonUrl)
     const fxp = await import(fxpUrl)

@@ -1,5 +1,5 @@
 /**
- * The JUnit corpus (shared/data/junit-corpus): every file is read without a crash, and wherever a
+ * The JUnit corpus (test/fixtures/junit-corpus, copied from shared/data): every file is read without a crash, and wherever a
  * source repository states what a file holds, our counts, projected onto that source's counting
  * rule, say the same. The rules and the files where we knowingly differ are in docs/test-report.md
  * "Counting rules"; each difference listed here is checked to still be one.
