@@ -33,9 +33,14 @@ export interface HistoryEnv {
   temp: string
 }
 
-/** Returns the history's key for a run: pull requests keep their own (`pull/<n>`), so a fork's branch named `main` never writes into main's history. */
+/**
+ * Returns the history's key for a run: pull requests keep their own (`pull/<n>`), so a fork's
+ * branch named `main` never writes into main's history; a pull request run whose number is not
+ * known (a fork's, reported through workflow_run without a verified number) goes to `pull/unknown`.
+ */
 export function historyKey(run: ReportTarget['run']): HistoryKey {
-  return { workflow: run.workflow || 'workflow', job: run.job, branch: run.pullRequest ? `pull/${run.pullRequest}` : run.branch || 'unknown' }
+  const branch = run.pullRequest ? `pull/${run.pullRequest}` : run.event.startsWith('pull_request') ? 'pull/unknown' : run.branch || 'unknown'
+  return { workflow: run.workflow || 'workflow', job: run.job, branch }
 }
 
 /** Loads, analyses and prepares the writes. Never throws for an unreadable history. */

@@ -1,6 +1,7 @@
 /** What a report is about, from the runner's environment and the event. */
 import { describe, expect, it } from '@jest/globals'
 import { runTarget } from '../../src/github/test-report-context.js'
+import { historyKey } from '../../src/github/test-report-history.js'
 
 const where = { owner: 'acme', repo: 'widgets' }
 const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '2', GITHUB_WORKFLOW: 'ci', GITHUB_SHA: 'm'.repeat(40), GITHUB_REF: 'refs/pull/5/merge' }
@@ -28,5 +29,16 @@ describe('runTarget', () => {
     expect(t).toMatchObject({ headSha: 'm'.repeat(40), fork: false, runUrl: 'https://github.com/acme/widgets/actions/runs/77' })
     expect(t.pullRequest).toBeUndefined()
     expect(t.run.branch).toBe('main')
+  })
+})
+
+describe('historyKey', () => {
+  const run = { id: 1, attempt: 1, url: '', workflow: 'ci', job: 'unit', createdAt: '2026-01-01T00:00:00Z', sha: 'x' }
+  it.each([
+    ['a push to main', { ...run, event: 'push', branch: 'main' }, 'main'],
+    ['a pull request', { ...run, event: 'pull_request', branch: 'main', pullRequest: 7 }, 'pull/7'],
+    ["a fork's pull request whose number is unknown, from its branch named main", { ...run, event: 'pull_request', branch: 'main' }, 'pull/unknown']
+  ])('keeps %s under %s', (_what, r, branch) => {
+    expect(historyKey(r)).toEqual({ workflow: 'ci', job: 'unit', branch })
   })
 })
