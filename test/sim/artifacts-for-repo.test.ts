@@ -79,6 +79,8 @@ describe('partial clones', () => {
         const child = execFile('git', args, { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } }, (err, stdout, stderr) =>
           err ? reject(new Error(stderr)) : resolve(stdout)
         )
+        // git may exit before reading stdin when it needs none: ignore EPIPE on it.
+        child.stdin?.on('error', () => undefined)
         child.stdin?.end(input ?? '')
       })
     try {
