@@ -137,10 +137,13 @@ export class ArtifactHistoryStore implements HistoryStore {
       const source = `artifact ${c.artifact.name} (run ${c.artifact.workflow_run!.id})`
       try {
         const { data } = await this.client.rest.actions.downloadArtifact({ ...this.where, artifact_id: c.artifact.id, archive_format: 'zip' })
+        const stored = new Uint8Array(data as ArrayBuffer)
+        // Records this store uploaded are gzip streams; bytes without gzip's magic number are returned as stored.
+        if (stored[0] !== 0x1f || stored[1] !== 0x8b) return { source, run: order(c), bytes: stored }
         try {
-          return { source, run: order(c), bytes: new Uint8Array(await gunzip(new Uint8Array(data as ArrayBuffer))) }
+          return { source, run: order(c), bytes: new Uint8Array(await gunzip(stored)) }
         } catch (err) {
-          return { source, reason: `not gzip data (${(err as Error).message})` }
+          return { source, reason: `corrupt gzip data (${(err as Error).message})` }
         }
       } catch (err) {
         if (status(err) === 410 || status(err) === 404) return { source, reason: status(err) === 410 ? 'expired' : 'gone' }

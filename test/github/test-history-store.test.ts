@@ -183,6 +183,17 @@ describe('the data branch', () => {
     expect(again.records.map((r) => r.source.split('/').pop())).toEqual([recordFileName(run(1, 1), 'b64'), recordFileName(run(2, 2), 'b64')])
   })
 
+  it('reads a text record GraphQL cuts short (over 512 KB) through REST', async () => {
+    const big = new TextEncoder().encode(`{"names":["${'x'.repeat(600 * 1024)}"]}`)
+    await branchStore().save(run(1, 1), big)
+    await branchStore().save(run(2, 2), bytesOf('small'))
+    const from = sim.requests.length
+    const loaded = await branchStore({ reader: 'graphql' }).load(key)
+    expect(loaded.records.map((r) => r.bytes.length)).toEqual([big.length, bytesOf('small').length])
+    expect(Buffer.from(loaded.records[0].bytes).equals(Buffer.from(big))).toBe(true)
+    expect(sim.requests.slice(from).map((r) => r.route)).toEqual(['graphql', 'graphql', 'git/get-blob'])
+  })
+
   it('prunes the oldest records beyond the retention count in the same commit', async () => {
     const store = branchStore({ retain: 3 })
     for (let i = 1; i <= 5; i++) await store.save(run(i, i), bytesOf(`r${i}`))
@@ -332,24 +343,32 @@ describe('artifacts', () => {
     expect((await store(0).load(key)).records).toHaveLength(1)
   })
 
-  it('skips expired records and artifacts that are not gzip-compressed records', async () => {
+  it('skips expired records and corrupt gzip data, and returns other bytes as stored', async () => {
     const a = await dispatch()
     const b = await dispatch()
     const c = await dispatch()
     await store(a).save(run(a, 1), bytesOf('a'))
-    await store(b).save(run(b, 2), bytesOf('b'))
+    const bBytes = bytesOf('b')
+    await store(b).save(run(b, 2), bBytes)
     const old = [...artifactStore(sim.state).artifacts.values()].find((x) => x.runId === a)!
     old.expiresAt = '2025-01-01T00:00:00Z'
-    // Something else uploaded under the record's name, without the store.
+    // Uploaded under the records' names without the store: a broken gzip stream, and plain bytes.
+    const d = await dispatch()
     const dir = await mkdtemp(join(tmpdir(), 'stray-'))
-    await writeFile(join(dir, recordArtifactName(key)), 'plain text')
-    await uploaderFor(c).uploadArtifact(recordArtifactName(key), [join(dir, recordArtifactName(key))], dir, { skipArchive: true })
+    for (const [id, content, attempt] of [[c, Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]), 1], [d, Buffer.from('plain text'), 1]] as const) {
+      const name = recordArtifactName(key, attempt)
+      await writeFile(join(dir, name), content)
+      await uploaderFor(id).uploadArtifact(name, [join(dir, name)], dir, { skipArchive: true })
+    }
     await rm(dir, { recursive: true })
     const loaded = await store(0).load(key)
-    expect(loaded.records.map((r) => r.run.id)).toEqual([b])
+    expect(loaded.records.map((r) => [r.run.id, Buffer.from(r.bytes)])).toEqual([
+      [b, Buffer.from(bBytes)],
+      [d, Buffer.from('plain text')]
+    ])
     expect(loaded.skipped).toEqual([
       { source: `artifact ${recordArtifactName(key)} (id ${old.id})`, reason: 'expired' },
-      { source: `artifact ${recordArtifactName(key)} (run ${c})`, reason: expect.stringMatching(/^not gzip data/) }
+      { source: `artifact ${recordArtifactName(key)} (run ${c})`, reason: expect.stringMatching(/^corrupt gzip data/) }
     ])
   })
 
