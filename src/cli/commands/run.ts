@@ -1,7 +1,7 @@
 /** `shepherd run <action>`: run an action's committed bundle the way GitHub's runner does. */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runAction, type RunResult } from '../../runner/run.js'
+import type { RunResult } from '../../runner/run.js'
 import { parse, REPO_ROOT, UsageError, type Command, type CommandIO } from '../args.js'
 
 function printResult(result: RunResult, io: CommandIO): void {
@@ -53,6 +53,7 @@ export const runCommand: Command = {
     }
     let result: RunResult
     try {
+      const { runAction } = await import('../../runner/run.js')
       result = await runAction({
         actionDir,
         event: values.event!,

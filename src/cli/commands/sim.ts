@@ -1,6 +1,6 @@
 /** `shepherd sim serve`: the GitHub simulator on loopback, for tests, the demo and local play. */
 import { readFileSync } from 'node:fs'
-import { Simulator } from '../../sim/server.js'
+import type { Simulator } from '../../sim/server.js'
 import { demoFixture } from '../../sim/fixtures/demo.js'
 import type { Fixture } from '../../sim/fixture.js'
 import { intOption, parse, UsageError, type Command } from '../args.js'
@@ -27,6 +27,9 @@ export const simCommand: Command = {
     const fixture = fixtureFrom(values.fixture)
     let sim: Simulator
     try {
+      // Imported here: the simulator (GraphQL, GitHub's OpenAPI description) takes ~300 ms to load,
+      // which every other command would otherwise pay.
+      const { Simulator } = await import('../../sim/server.js')
       sim = await Simulator.start({ port, fixture, seed: intOption(values.seed, 'seed', 1), checkResponses: !!values['check-responses'] })
     } catch (err) {
       throw new UsageError(`cannot start the simulator: ${(err as Error).message}`)
