@@ -135,21 +135,22 @@ export async function readQueueState(client: GitHubClient, where: RepoRef, optio
   let morePulls = true
   let moreBatches = true
   for (let first = true; morePulls || moreBatches; first = false) {
-    const fields = [first ? `baseRef: ref(qualifiedName: $baseRef) { target { oid } }` : '', morePulls ? PULLS : '', moreBatches ? BATCHES : ''].join('\n')
-    const decl = [
+    const fields: string = [first ? `baseRef: ref(qualifiedName: $baseRef) { target { oid } }` : '', morePulls ? PULLS : '', moreBatches ? BATCHES : ''].join('\n')
+    const decl: string[] = [
       '$owner: String!',
       '$name: String!',
       ...(first ? ['$baseRef: String!'] : []),
       ...(morePulls ? ['$base: String!', '$pullCursor: String'] : []),
       ...(moreBatches ? ['$prefix: String!', '$batchCursor: String'] : [])
     ]
-    const query = `query MergeQueueState(${decl.join(', ')}) { repository(owner: $owner, name: $name) {\n${fields}\n} }`
+    const query: string = `query MergeQueueState(${decl.join(', ')}) { repository(owner: $owner, name: $name) {\n${fields}\n} }`
     const variables: Record<string, unknown> = { owner: where.owner, name: where.repo }
     if (first) variables.baseRef = `refs/heads/${options.base}`
     if (morePulls) Object.assign(variables, { base: options.base, pullCursor })
     if (moreBatches) Object.assign(variables, { prefix, batchCursor })
-    const data = await client.graphql<{ repository: { baseRef?: { target: { oid: string } } | null; pullRequests?: Page<RawPull>; refs?: Page<RawRef> } }>(query, variables)
-    const repo = data.repository
+    type Data = { repository: { baseRef?: { target: { oid: string } } | null; pullRequests?: Page<RawPull>; refs?: Page<RawRef> } }
+    const data: Data = await client.graphql<{ repository: { baseRef?: { target: { oid: string } } | null; pullRequests?: Page<RawPull>; refs?: Page<RawRef> } }>(query, variables)
+    const repo: Data['repository'] = data.repository
     if (first) state.baseSha = repo.baseRef?.target.oid ?? null
     if (repo.pullRequests) {
       for (const p of repo.pullRequests.nodes) state.pulls.push(pullOf(p))
