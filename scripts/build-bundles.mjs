@@ -17,15 +17,23 @@ const outRoot = outIdx >= 0 ? args.splice(outIdx, 2)[1] : null
 const names = args.length ? args : readdirSync(join(root, 'actions')).filter((n) => existsSync(join(root, 'actions', n, 'main.ts')))
 const options = { quiet: true, target: 'es2023', sourceMapRegister: false, minify: false, cache: false }
 
-/** ncc's output for one entry: the code, and any assets (none are expected). */
+/** A chunk webpack splits off at a dynamic `import()`: loaded only when that import runs. */
+const CHUNK = /^\d+\.index\.js$/
+
+/**
+ * ncc's output for one entry: the code and its chunks. A module imported with `await import()`
+ * (say @actions/artifact, 3.7 MB, needed only when a report is uploaded) becomes a chunk beside
+ * index.js, so runs that never reach that import never parse it.
+ */
 async function bundle(entry, extra = {}) {
   const { code, assets } = await ncc(join(root, entry), { ...options, ...extra })
-  const unexpected = Object.keys(assets ?? {}).filter((a) => a !== 'package.json')
+  const names = Object.keys(assets ?? {}).filter((a) => a !== 'package.json')
+  const unexpected = names.filter((a) => !CHUNK.test(a))
   if (unexpected.length) throw new Error(`${entry}: ncc emitted assets the build does not copy: ${unexpected.join(', ')}`)
-  return code
+  return { code, chunks: Object.fromEntries(names.map((n) => [n, assets[n].source])) }
 }
 
-const undici = await bundle('scripts/bundle/undici-entry.cjs')
+const { code: undici } = await bundle('scripts/bundle/undici-entry.cjs')
 const lazy = readFileSync(join(root, 'scripts/bundle/undici-lazy.mjs'), 'utf8')
 
 for (const name of names) {
@@ -36,10 +44,11 @@ for (const name of names) {
   }
   const out = outRoot ? join(outRoot, name) : join(root, 'actions', name, 'dist')
   const started = Date.now()
-  const code = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs' } })
+  const { code, chunks } = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs' } })
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   writeFileSync(join(out, 'index.js'), code)
+  for (const [file, source] of Object.entries(chunks)) writeFileSync(join(out, file), source)
   writeFileSync(join(out, 'undici-lazy.mjs'), lazy)
   writeFileSync(join(out, 'undici.cjs'), undici)
   // Keep the package type explicit so index.js is always read as ESM.

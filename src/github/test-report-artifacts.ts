@@ -13,7 +13,7 @@ import type { RepoRef } from './apply.js'
 // ~200 ms at start. "eager" keeps it in the one bundle file (no chunk) but runs it on first use.
 let client: ArtifactClient | undefined
 async function artifactClient(): Promise<ArtifactClient> {
-  const { DefaultArtifactClient } = await import(/* webpackMode: "eager" */ '@actions/artifact')
+  const { DefaultArtifactClient } = await import('@actions/artifact')
   return (client ??= new DefaultArtifactClient())
 }
 
