@@ -138,6 +138,21 @@ const ONCE: Record<Outcome, Outcome[]> = {
 const NO_RERUNS: PendingCase['reruns'] = []
 const NOWHERE: { file?: string; line?: number } = {}
 
+/** The tests of one classname: the classname string all its results share, and the results by name. */
+interface ClassTests {
+  classname: string
+  byName: Map<string, TestResult>
+}
+
+/** Returns whether `text` reads the same raw and decoded (no `&`, no control character), so `XmlAttributes.rawEquals` may compare it. */
+function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 38 || c < 32) return false
+  }
+  return true
+}
+
 /** The `<testcase>` being read. */
 interface PendingCase {
   classname: string
@@ -172,9 +187,10 @@ export class JUnitReader implements XmlHandler {
   private readonly runs = emptyCounts()
   /** Results in order of first appearance, and by classname then name (most cases share the previous case's classname, so the lookup is two small maps). */
   private readonly results: TestResult[] = []
-  private readonly byClass = new Map<string, Map<string, TestResult>>()
-  private lastClassname?: string
-  private lastClass?: Map<string, TestResult>
+  private readonly byClass = new Map<string, ClassTests>()
+  private lastClass?: ClassTests
+  /** The last classname when it may be compared raw (`isPlain`): a case of the same class then reuses the string instead of slicing its own. */
+  private lastPlainClassname?: string
   private error?: ReadError
   private done = false
   private unnamed = 0
@@ -336,10 +352,10 @@ export class JUnitReader implements XmlHandler {
           else if (attrs.nameIs(i, 'line')) line = attrs.value(i)
           break
         case 9:
-          if (attrs.nameIs(i, 'classname')) classname = attrs.value(i)
+          if (attrs.nameIs(i, 'classname')) classname = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainClassname) ? this.lastPlainClassname : attrs.value(i)
           break
         case 5:
-          if (attrs.nameIs(i, 'class')) className = attrs.value(i)
+          if (attrs.nameIs(i, 'class')) className = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainClassname) ? this.lastPlainClassname : attrs.value(i)
           break
         case 6:
           if (attrs.nameIs(i, 'status')) status = attrs.value(i).trim().toLowerCase()
@@ -425,11 +441,22 @@ export class JUnitReader implements XmlHandler {
     else outcome = 'passed'
     countRun(this.runs, outcome)
 
-    // The id is model.ts's testId, built by join as one flat copy; classname and name are slices
-    // of it, so nothing kept pins the chunk the attributes were read from.
-    const id = [pending.classname, pending.name].join('\u001f')
-    const classname = id.slice(0, pending.classname.length)
-    const name = id.slice(pending.classname.length + 1)
+    // Every result of a class shares one classname string (a flat copy); the id is model.ts's
+    // testId, built by join as one flat copy, and the name is a slice of it, so nothing kept pins
+    // the chunk the attributes were read from.
+    const last = this.lastClass
+    let tests = last !== undefined && pending.classname === last.classname ? last : this.byClass.get(pending.classname)
+    if (!tests) {
+      const owned = own(pending.classname)
+      this.byClass.set(owned, (tests = { classname: owned, byName: new Map() }))
+    }
+    if (tests !== last) {
+      this.lastClass = tests
+      this.lastPlainClassname = isPlain(tests.classname) ? tests.classname : undefined
+    }
+    const classname = tests.classname
+    const id = [classname, pending.name].join('\u001f')
+    const name = id.slice(classname.length + 1)
     const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
     const failure = pendingFailure && this.finishFailure(pendingFailure)
     const reruns: Execution[] = pending.reruns.length === 0 ? [] : pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
@@ -459,10 +486,7 @@ export class JUnitReader implements XmlHandler {
     if (location.file !== undefined) result.file = location.file
     if (location.line !== undefined) result.line = location.line
     if (lastFailure) result.failure = lastFailure
-    let byName = pending.classname === this.lastClassname ? this.lastClass : this.byClass.get(classname)
-    if (!byName) this.byClass.set(classname, (byName = new Map()))
-    this.lastClassname = pending.classname
-    this.lastClass = byName
+    const byName = tests.byName
     const seen = byName.get(name)
     if (seen) mergeInto(seen, result)
     else {

@@ -69,6 +69,15 @@ export class XmlAttributes {
     return decodeAttribute(this.buf.slice(this.offsets[k + 2], this.offsets[k + 3]), this.scanner)
   }
 
+  /**
+   * Returns whether attribute `i`'s value, as written, is `text`. When `text` holds no `&` and no
+   * control character, this is the same as `value(i) === text`, without making a string.
+   */
+  rawEquals(i: number, text: string): boolean {
+    const k = i * 4
+    return this.offsets[k + 3] - this.offsets[k + 2] === text.length && this.buf.startsWith(text, this.offsets[k + 2])
+  }
+
   /** @internal */
   reset(buf: string): void {
     this.buf = buf
