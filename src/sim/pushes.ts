@@ -9,7 +9,7 @@ import { emit } from './events.js'
 import { diffFiles } from './gitdiff.js'
 import { isoDate } from './gitshapes.js'
 import { eventPullPayload } from './pullinfo.js'
-import type { SimRepo, SimState, TokenKind } from './state.js'
+import type { SimIssue, SimRepo, SimState, TokenKind } from './state.js'
 import { ensureUser, now } from './state.js'
 
 /** The all-zero SHA GitHub uses for "no commit" in push payloads. */
@@ -65,7 +65,7 @@ export async function publishRefChanges(state: SimState, repo: SimRepo, changes:
     const common = { ref: name, ref_type: refType, pusher_type: 'user' }
     if (!change.before) emit(state, repo, 'create', null, { ...common, master_branch: repo.defaultBranch, description: null }, pusher.login, pusher.tokenKind)
     if (!change.after) emit(state, repo, 'delete', null, common, pusher.login, pusher.tokenKind)
-    if (kind === 'heads' && change.after) await followBranch(state, repo, git, name, change.after, pusher)
+    if (kind === 'heads' && change.after) await followBranch(state, repo, git, name, change.before, change.after, pusher)
   }
 }
 
@@ -125,18 +125,55 @@ async function pushCommit(state: SimState, repo: SimRepo, git: GitRepo, c: Commi
   }
 }
 
-/** Open pull requests whose head is this branch follow it; those based on it record the new base. */
-async function followBranch(state: SimState, repo: SimRepo, git: GitRepo, branch: string, after: string, pusher: Pusher): Promise<void> {
+/**
+ * Open pull requests whose head is this branch follow it; those based on it record the new base,
+ * and those whose head the base now contains are merged, as GitHub marks a pull request merged
+ * when its commits reach the base by push.
+ */
+async function followBranch(state: SimState, repo: SimRepo, git: GitRepo, branch: string, before: string | null, after: string, pusher: Pusher): Promise<void> {
   for (const issue of repo.issues.values()) {
     const pull = issue.pull
     if (!pull || issue.state !== 'open') continue
-    if (pull.base.ref === branch) pull.base.sha = after
+    if (pull.base.ref === branch) {
+      if (await git.isAncestor(pull.head.sha, after)) {
+        await markMergedByPush(state, repo, git, issue, before, after, pusher)
+        continue
+      }
+      pull.base.sha = after
+    }
     if (pull.head.ref !== branch || pull.head.sha === after) continue
-    const before = pull.head.sha
+    const prior = pull.head.sha
     pull.head.sha = after
     issue.updatedAt = now(state)
     await git.updateRef(`refs/pull/${issue.number}/head`, after)
     const payload = await eventPullPayload(state, repo, issue)
-    emit(state, repo, 'pull_request', 'synchronize', { number: issue.number, before, after, pull_request: payload }, pusher.login, pusher.tokenKind)
+    emit(state, repo, 'pull_request', 'synchronize', { number: issue.number, before: prior, after, pull_request: payload }, pusher.login, pusher.tokenKind)
   }
+}
+
+/**
+ * Closes a pull request as merged by the pusher. Its merge commit is the first commit on the
+ * base's first-parent line that contains the head (the head itself after a fast-forward).
+ */
+async function markMergedByPush(state: SimState, repo: SimRepo, git: GitRepo, issue: SimIssue, before: string | null, after: string, pusher: Pusher): Promise<void> {
+  const pull = issue.pull!
+  const range = before ? [`${before}..${after}`] : [after]
+  const line = await git.revList(['--first-parent', ...range, '--'])
+  let mergeCommit = after
+  if (line.includes(pull.head.sha)) mergeCommit = pull.head.sha
+  else {
+    const descendants = new Set(await git.revList(['--ancestry-path', `${pull.head.sha}..${after}`, '--']))
+    for (const sha of line) if (descendants.has(sha)) mergeCommit = sha
+  }
+  // The pull request keeps the base it was merged into, so its statistics stay those of the change.
+  if (before) pull.base.sha = before
+  pull.merged = true
+  pull.mergedAt = now(state)
+  pull.mergeCommitSha = mergeCommit
+  pull.mergedBy = pusher.login
+  issue.state = 'closed'
+  issue.closedAt = pull.mergedAt
+  issue.updatedAt = pull.mergedAt
+  const payload = await eventPullPayload(state, repo, issue)
+  emit(state, repo, 'pull_request', 'closed', { number: issue.number, pull_request: payload }, pusher.login, pusher.tokenKind)
 }

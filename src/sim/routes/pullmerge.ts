@@ -67,6 +67,8 @@ export const pullMergeRoutes: RouteTable = {
     const method = (ctx.body?.merge_method ?? 'merge') as MergeRequest['method']
     const tip = await landPull(ctx.state, repo, issue, base, { method, title: ctx.body?.commit_title, message: ctx.body?.commit_message, merger: login })
     await moveRef(ctx.state, repo, `refs/heads/${pull.base.ref}`, tip, base, { login, tokenKind: ctx.token?.kind ?? 'admin' })
+    // A merge commit contains the head: the push already closed the pull request as merged.
+    if (pull.merged) return { status: 200, body: { sha: tip, merged: true, message: 'Pull Request successfully merged' } }
     // The pull request keeps the base it was merged into, so its statistics stay those of the change.
     pull.base.sha = base
     pull.merged = true
