@@ -472,7 +472,9 @@ export class JUnitReader implements XmlHandler {
     }
 
     let executions = ONCE[outcome]
-    let timeMs = pending.timeMs
+    // A whole number of milliseconds as a small integer: stored in the result as is, where a
+    // float (what parseTimeMs computes) would take a heap number of its own per result.
+    let timeMs = (pending.timeMs | 0) === pending.timeMs ? pending.timeMs | 0 : pending.timeMs
     let lastFailure = failure
     if (reruns.length > 0) {
       executions = [outcome]
