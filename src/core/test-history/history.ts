@@ -6,7 +6,7 @@
  * that share the matrix, each test having `-` in the other jobs' runs.
  */
 import type { RunInfo, RunRecord } from '../test-report/model.js'
-import { decodeRecord, RecordError, type OutcomeChar } from './record.js'
+import { recordDecoder, RecordError, type OutcomeChar } from './record.js'
 
 /** Runs kept by default: the last 100. */
 export const DEFAULT_HISTORY_RUNS = 100
@@ -238,15 +238,17 @@ export interface RecordSource {
 /**
  * Returns the records decoded from `sources`. A source that is not a valid record is skipped with a
  * warning naming it and the problem; nothing here throws for bad input. Equal test lists are shared
- * as they are decoded (see `namesSharer`), so memory stays near one list per distinct suite.
+ * as they are decoded (see `namesSharer`), so memory stays near one list per distinct suite, and a
+ * list equal to the previous record's is not parsed again (see `recordDecoder`).
  */
 export function readRecords(sources: Iterable<RecordSource>): { records: RunRecord[]; warnings: string[] } {
   const records: RunRecord[] = []
   const warnings: string[] = []
   const share = namesSharer()
+  const decode = recordDecoder()
   for (const { source, text } of sources) {
     try {
-      const record = decodeRecord(text, source)
+      const record = decode(text, source)
       record.names = share(record.run.job, record.names)
       records.push(record)
     } catch (err) {

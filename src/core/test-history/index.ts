@@ -1,5 +1,5 @@
 /** The run history and its flake verdicts (issue #4): records, the history matrix, the analysis. */
-export { toRunRecord, encodeRecord, decodeRecord, RecordError, RECORD_FORMAT, RECORD_VERSION, MESSAGE_LIMIT, type OutcomeChar } from './record.js'
+export { toRunRecord, encodeRecord, decodeRecord, recordDecoder, recordFromValue, RecordError, RECORD_FORMAT, RECORD_VERSION, MESSAGE_LIMIT, type OutcomeChar, type RecordDecoder } from './record.js'
 export {
   loadHistory,
   readRecords,
