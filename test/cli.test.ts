@@ -1,10 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from '../src/cli/main.js'
-import { playDemo } from '../src/cli/commands/demo.js'
-import { webhookProblems } from './support/webhook-schema.js'
 import { issueCommentCreated } from './support/payloads.js'
 import { Simulator } from '../src/sim/server.js'
 import { demoFixture } from '../src/sim/fixtures/demo.js'
@@ -113,23 +111,5 @@ describe('shepherd triage plan', () => {
     const bad = await cli('triage', 'plan', '--snapshot', write('s.json', { ...snapshot, config: { triage: { hold: { lable: 'x' } } } }), '--event', event)
     expect(bad.code).toBe(2)
     expect(bad.err).toMatch(/unknown key "lable"/)
-  })
-})
-
-describe('the demo', () => {
-  it('plays the lifecycle to lgtm + approved, and GitHub’s webhook schemas accept every event', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'demo-'))
-    const result = await playDemo(out)
-    expect(result.runs.map((r) => r.exitCode)).toEqual(result.runs.map(() => 0))
-    expect(result.heldLabels).toContain('do-not-merge/hold')
-    expect(result.finalLabels).toEqual(['approved', 'area/api', 'area/web', 'lgtm', 'ok-to-test', 'size/S'])
-    expect(result.ok).toBe(true)
-    const events = JSON.parse(readFileSync(join(out, 'events.json'), 'utf8')) as { name: string; action: string | null; payload: unknown }[]
-    expect(events.map((e) => `${e.name}.${e.action ?? ''}`)).toEqual(
-      expect.arrayContaining(['pull_request.opened', 'issue_comment.created', 'pull_request.labeled', 'pull_request.unlabeled', 'pull_request.review_requested'])
-    )
-    for (const e of events) expect({ event: `${e.name}.${e.action}`, problems: webhookProblems(e.name, e.action, e.payload) }).toEqual({ event: `${e.name}.${e.action}`, problems: [] })
-    expect(readFileSync(join(out, 'notifier.md'), 'utf8')).toContain('**APPROVED**')
-    expect(readFileSync(join(out, 'demo.md'), 'utf8')).toContain('Pull request labels at the end**: approved, area/api, area/web, lgtm, ok-to-test, size/S')
   })
 })

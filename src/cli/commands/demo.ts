@@ -4,7 +4,9 @@
  * for `/ok-to-test`; a member says `/ok-to-test`; a reviewer says `/lgtm`; each area's approver says
  * `/approve` while the notifier keeps count; a `/hold` and `/unhold` pass by; the PR ends with
  * `lgtm` and `approved`. Each step runs the committed triage bundle through the runner harness on
- * the webhook GitHub would send. Everything produced is written to ./demo-out/.
+ * the webhook GitHub would send. Then the CI chapter (demo-test-report.ts): seven runs of the test
+ * job on main and one on a new pull request, each reported by the committed test-report bundle.
+ * Everything produced is written to ./demo-out/.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -14,6 +16,7 @@ import { createClient } from '../../github/client.js'
 import { requestSummary } from '../../sim/admin.js'
 import { runAction, type RunResult } from '../../runner/run.js'
 import { parse, REPO_ROOT, type Command, type CommandIO } from '../args.js'
+import { playTestReportChapter } from './demo-test-report.js'
 
 interface Step {
   title: string
@@ -22,8 +25,11 @@ interface Step {
 
 const REPO = { owner: 'acme', repo: 'widgets' }
 
-/** Plays the lifecycle and returns the steps, the triage results and the final labels. */
-export async function playDemo(outDir: string, log: (line: string) => void = () => undefined) {
+/**
+ * Plays the lifecycle and the CI chapter; returns the steps, the triage results, the final labels
+ * and the chapter. `beforeStop` sees the simulator at the end, before it stops (for tests).
+ */
+export async function playDemo(outDir: string, log: (line: string) => void = () => undefined, beforeStop?: (sim: Simulator) => void | Promise<void>) {
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
   const sim = await Simulator.start({ fixture: demoFixture(), checkResponses: true })
@@ -74,16 +80,21 @@ export async function playDemo(outDir: string, log: (line: string) => void = () 
     const finalLabels = labels()
     step('Notifier after both approvals', notifier(sim, number).split('\n')[1] ?? '')
     step('Pull request labels at the end', finalLabels.join(', '))
+    runs.forEach((r, i) => writeFileSync(join(outDir, `triage-${String(i + 1).padStart(2, '0')}.summary.md`), r.summary))
+    writeFileSync(join(outDir, 'notifier.md'), notifier(sim, number))
+
+    const started = performance.now()
+    const ci = await playTestReportChapter(sim, outDir, step)
+    step('CI chapter done', `${ci.runs.length} test-report runs in ${((performance.now() - started) / 1000).toFixed(1)} s; last job summary ${ci.files.summary}, dashboard ${ci.files.dashboard}`)
 
     const requests = requestSummary(sim)
     writeFileSync(join(outDir, 'events.json'), JSON.stringify(sim.state.events, null, 2))
     writeFileSync(join(outDir, 'requests.json'), JSON.stringify({ ...requests, entries: sim.requests }, null, 2))
-    runs.forEach((r, i) => writeFileSync(join(outDir, `triage-${String(i + 1).padStart(2, '0')}.summary.md`), r.summary))
-    writeFileSync(join(outDir, 'notifier.md'), notifier(sim, number))
     const transcript = ['# Shepherd demo', '', ...steps.map((s) => `- **${s.title}**: ${s.detail.replace(/\n/g, '; ')}`), '', `API requests: ${requests.total}`, '']
     writeFileSync(join(outDir, 'demo.md'), transcript.join('\n'))
-    const ok = runs.every((r) => r.exitCode === 0) && heldLabels.includes('do-not-merge/hold') && ['lgtm', 'approved'].every((l) => finalLabels.includes(l)) && !finalLabels.includes('do-not-merge/hold')
-    return { steps, runs, heldLabels, finalLabels, requests, ok }
+    const triageOk = runs.every((r) => r.exitCode === 0) && heldLabels.includes('do-not-merge/hold') && ['lgtm', 'approved'].every((l) => finalLabels.includes(l)) && !finalLabels.includes('do-not-merge/hold')
+    await beforeStop?.(sim)
+    return { steps, runs, heldLabels, finalLabels, requests, ci, ok: triageOk && ci.ok }
   } finally {
     await sim.stop()
   }
@@ -96,13 +107,13 @@ function notifier(sim: Simulator, number: number): string {
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'Play a PR lifecycle on the embedded simulator (writes ./demo-out/)',
+  summary: 'Play a PR lifecycle and a CI story with test reports on the embedded simulator (writes ./demo-out/)',
   usage: 'shepherd demo [--out DIR] [--json]',
   async run(argv, io: CommandIO) {
     const { values } = parse(argv, { out: { type: 'string' } })
     const outDir = resolve(values.out ?? 'demo-out')
     const result = await playDemo(outDir, values.json ? undefined : io.out)
-    if (values.json) io.out(JSON.stringify({ ok: result.ok, steps: result.steps, heldLabels: result.heldLabels, finalLabels: result.finalLabels, requests: result.requests, out: outDir }))
+    if (values.json) io.out(JSON.stringify({ ok: result.ok, steps: result.steps, heldLabels: result.heldLabels, finalLabels: result.finalLabels, requests: result.requests, ci: { dashboard: result.ci.dashboard, files: result.ci.files, ok: result.ci.ok }, out: outDir }))
     else io.out(`\n${result.ok ? 'Demo finished' : 'Demo FAILED'}: output in ${outDir}`)
     return result.ok ? 0 : 1
   }

@@ -1,0 +1,153 @@
+/**
+ * `shepherd demo`, played once: the triage chapter (issue 3's PR lifecycle) and the CI chapter
+ * (issue 4's test report: runs on main with history on the data branch, then a pull request's
+ * run). What the demo wrote is read back from ./demo-out/ and what it did from the simulator.
+ */
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { playDemo } from '../src/cli/commands/demo.js'
+import { DEMO_PULL } from '../src/cli/commands/demo-ci-story.js'
+import type { Simulator } from '../src/sim/server.js'
+import { webhookProblems } from './support/webhook-schema.js'
+
+type Demo = Awaited<ReturnType<typeof playDemo>>
+interface World {
+  checkRuns: { name: string; headSha: string; conclusion: string | null; output: { title: string | null; annotations: unknown[] } }[]
+  /** Comments on the CI chapter's pull request. */
+  comments: { user: string; body: string }[]
+}
+
+let out: string
+let demo: Demo
+let world: World
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'demo-'))
+  demo = await playDemo(out, undefined, (sim: Simulator) => {
+    const repo = sim.state.repos.get('acme/widgets')!
+    const pr = [...repo.issues.values()].find((i) => i.title === DEMO_PULL.title)!.number
+    world = {
+      checkRuns: [...repo.checkRuns.values()].map((r) => ({ name: r.name, headSha: r.headSha, conclusion: r.conclusion, output: { title: r.output.title, annotations: r.output.annotations } })),
+      comments: [...repo.comments.values()].filter((c) => c.issueNumber === pr).map((c) => ({ user: c.user, body: c.body }))
+    }
+  })
+}, 180_000)
+
+const read = (path: string) => readFileSync(path, 'utf8')
+
+/**
+ * webhookProblems, less one place where GitHub departs from its own schema: a bot's commit email
+ * is `<id>+<login>[bot]@users.noreply.github.com` (github-actions' own is 41898282+github-actions[bot]@…),
+ * which the schema's "email" format rejects. The data branch's pushes are github-actions[bot]'s.
+ */
+function schemaProblems(name: string, action: string | null, payload: unknown): string[] {
+  const at = (pointer: string) => pointer.split('/').slice(1).reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], payload)
+  return webhookProblems(name, action, payload).filter((p) => {
+    const m = /^(\S+\/email) must match format "email"$/.exec(p)
+    return !(m && /^\d+\+[\w-]+\[bot\]@users\.noreply\.github\.com$/.test(String(at(m[1]))))
+  })
+}
+
+describe('the triage chapter', () => {
+  it('plays the lifecycle to lgtm + approved', () => {
+    expect(demo.runs.map((r) => r.exitCode)).toEqual(demo.runs.map(() => 0))
+    expect(demo.heldLabels).toContain('do-not-merge/hold')
+    expect(demo.finalLabels).toEqual(['approved', 'area/api', 'area/web', 'lgtm', 'ok-to-test', 'size/S'])
+    expect(read(join(out, 'notifier.md'))).toContain('**APPROVED**')
+    expect(read(join(out, 'demo.md'))).toContain('Pull request labels at the end**: approved, area/api, area/web, lgtm, ok-to-test, size/S')
+  })
+
+  it('GitHub’s webhook schemas accept every event of both chapters', () => {
+    const events = JSON.parse(read(join(out, 'events.json'))) as { name: string; action: string | null; payload: unknown }[]
+    expect(events.map((e) => `${e.name}.${e.action ?? ''}`)).toEqual(
+      expect.arrayContaining(['pull_request.opened', 'issue_comment.created', 'pull_request.labeled', 'pull_request.unlabeled', 'pull_request.review_requested', 'push.', 'check_run.created', 'pull_request.closed'])
+    )
+    for (const e of events) expect({ event: `${e.name}.${e.action}`, problems: schemaProblems(e.name, e.action, e.payload) }).toEqual({ event: `${e.name}.${e.action}`, problems: [] })
+  })
+})
+
+describe('the CI chapter', () => {
+  const ci = () => demo.ci
+  const pr = () => demo.ci.runs.at(-1)!
+
+  it('runs the test job on seven pushes to main and once on the pull request, each step failing exactly when a test failed', () => {
+    expect(ci().runs.map((r) => `${r.event} ${r.runId}`)).toEqual([101, 102, 103, 104, 105, 106, 107].map((id) => `push ${id}`).concat('pull_request 108'))
+    for (const r of ci().runs) {
+      expect({ run: r.runId, stderr: r.result.stderr }).toEqual({ run: r.runId, stderr: '' })
+      expect({ run: r.runId, exit: r.result.exitCode }).toEqual({ run: r.runId, exit: Number(r.result.outputs.failed) > 0 ? 1 : 0 })
+    }
+    // Each run read the records of the runs before it from the data branch.
+    expect(ci().runs.map((r) => /History: (\d+) earlier run/.exec(r.result.log)?.[1])).toEqual(['0', '1', '2', '3', '4', '5', '6', '7'])
+    expect(ci().ok).toBe(true)
+    expect(demo.ok).toBe(true)
+  })
+
+  it('calls the regression new where it first failed, and the Surefire rerun flaky in its run', () => {
+    const byId = new Map(ci().runs.map((r) => [r.runId, r.result]))
+    const regressionRun = byId.get(105)!.summary
+    const fresh = regressionRun.slice(regressionRun.indexOf('New failures'), regressionRun.indexOf('####', regressionRun.indexOf('New failures') + 5))
+    expect(fresh).toContain('resizes with its container')
+    expect(byId.get(106)!.summary).not.toContain('New failures')
+    expect(JSON.parse(byId.get(103)!.outputs['flaky-tests'])).toEqual([{ classname: 'com.acme.e2e.CheckoutIT', name: 'checksOutWithCard', file: 'com/acme/e2e/CheckoutIT.java' }])
+  })
+
+  it('writes the pull request’s job summary, listing the new failure and not the one main already had', () => {
+    const summary = read(ci().files.summary)
+    expect(summary).toBe(pr().result.summary)
+    const start = summary.indexOf('New failures (')
+    expect(start).toBeGreaterThan(0)
+    const fresh = summary.slice(start, summary.indexOf('####', start + 5))
+    expect(fresh).toContain('**total rounds to cents** <sub>cart</sub>')
+    expect(fresh).not.toContain('resizes with its container')
+    // The flaky test failed here too: it is new since main's last run, and the summary says it is flaky.
+    expect(summary).toMatch(/Flaky tests \(1\)\n- \*\*animates on hover\*\* <sub>widget<\/sub>: flip rate/)
+    expect(summary).toContain('| tests | 8 | 4 | 3 | 0 | 1 |')
+  })
+
+  it('puts one check run on the pull request head, with an annotation at each failure’s file and line', () => {
+    const runs = world.checkRuns.filter((r) => r.headSha === ci().pullHead)
+    expect(runs.map((r) => `${r.name} ${r.conclusion}`)).toEqual(['test failure'])
+    const shown = runs[0].output.annotations.map((a) => {
+      const x = a as { path: string; start_line: number; annotation_level: string }
+      return `${x.annotation_level} ${x.path}:${x.start_line}`
+    })
+    expect(shown).toEqual(['failure web/widget.test.ts:14', 'failure web/widget.test.ts:23', 'failure web/cart.test.ts:10', 'warning web/widget.test.ts:14'])
+    // Every push to main got its own check run too.
+    expect(world.checkRuns.filter((r) => r.name === 'test')).toHaveLength(8)
+  })
+
+  it('comments on the pull request exactly once', () => {
+    const mine = world.comments.filter((c) => c.body.startsWith('<!-- shepherd:test-report:test -->'))
+    expect(mine).toHaveLength(1)
+    expect(mine[0].user).toBe('github-actions[bot]')
+    expect(mine[0].body).toContain('total rounds to cents')
+    expect(read(ci().files.comment)).toBe(mine[0].body)
+  })
+
+  it('writes the dashboard of the data branch’s records, naming the flaky tests', () => {
+    expect(existsSync(ci().files.dashboard)).toBe(true)
+    const html = read(ci().files.dashboard)
+    expect(html).toMatch(/^<!doctype html>/i)
+    const json = /<script type="application\/json" id="dashboard-data">([\s\S]*?)<\/script>/.exec(html)![1]
+    const data = JSON.parse(json) as { runs: { id: number }[]; tests: { c: string; n: string; k: 0 | 1; x: 0 | 1 }[] }
+    expect(data.runs.map((r) => r.id).sort()).toEqual([101, 102, 103, 104, 105, 106, 107, 108])
+    expect(data.tests.filter((t) => t.k).map((t) => `${t.c} › ${t.n}`).sort()).toEqual(['com.acme.e2e.CheckoutIT › checksOutWithCard', 'widget › animates on hover'])
+    expect(data.tests.filter((t) => t.x).map((t) => t.n).sort()).toEqual(['animates on hover', 'resizes with its container', 'total rounds to cents'])
+    expect(ci().dashboard).toMatchObject({ runs: 8, tests: 8, flaky: 2, failing: 3 })
+  })
+
+  it('lists the verdicts with shepherd flakes: flip rate and retry by default, the regression over main’s runs', () => {
+    const flakes = read(ci().files.flakes)
+    expect(flakes).toMatch(/1\. widget › animates on hover\n.*\n\s+- flip-rate: /)
+    expect(flakes).toMatch(/- retry: failed then passed within 2 runs/)
+    expect(read(ci().files.regressions)).toMatch(/widget › resizes with its container\n.*\n\s+- regression \(extreme\): pass rate fell from 100\.0% \(4 basis runs\) to 0\.0% \(3 sample runs\); Fisher's exact p = 0\.029/)
+  })
+
+  it('names no temporary path in the summary: jest’s traces carry the hosted runner’s checkout', () => {
+    const summary = read(ci().files.summary)
+    expect(summary).not.toContain(tmpdir())
+    expect(summary).toContain('(/home/runner/work/widgets/widgets/web/cart.test.ts:10:28)')
+  })
+})
