@@ -1,0 +1,282 @@
+/**
+ * The merge-queue planner: one base branch's state, as the reconcile loop reads it from GitHub, in;
+ * the actions that move the queue forward out. Pure and deterministic, so the same state always
+ * gives the same plan, a dry run is just printing the plan, and two reconcilers agree.
+ *
+ * Strategy: a speculative chain of up to K batches, each built on the head of the one ahead (so
+ * batch i tests base + every member of batches 0..i); batch size adapts to the backlog and halves
+ * after each recent failure (AIMD); a failed batch is split into up to K chained parts (prefix
+ * bisection); a failure whose every failing test is flaky by test-report's verdict is retried once;
+ * a later batch that passes clears the failed ones ahead of it (their members are in its tree).
+ */
+import type { PoolEntry } from './pool.js'
+
+/** A PR as it was when batched: its number and head SHA at batching time. */
+export interface BatchMember {
+  number: number
+  headSha: string
+}
+
+/** One failing required check of a batch, with test-report's verdict on its failing tests. */
+export interface BatchFailure {
+  name: string
+  /** True when every failing test of this check is flaky by test-report's verdict. */
+  flaky: boolean
+}
+
+/** A batch in flight: a ref under `shepherd/queue/<base>/` whose CI the queue is waiting on or has read. */
+export interface BatchState {
+  id: number
+  /** The commit it was built on: the base branch head, or the head of the batch ahead of it. */
+  baseSha: string
+  /** The batch ahead of it in the chain, or null when built directly on the base branch. */
+  parent: number | null
+  members: BatchMember[]
+  /** The batch ref's head: the tested tree. */
+  headSha: string
+  ci: 'pending' | 'passed' | 'failed'
+  failures: BatchFailure[]
+  /** Minutes since an arbitrary epoch shared with `PlannerState.now`. */
+  startedAt: number
+  /** True when this batch is the one flaky retry of an earlier identical batch. */
+  retry: boolean
+  /** Set by the builder when a member did not merge cleanly into the batch: that PR and the conflicting paths. */
+  conflict?: { number: number; paths: string[] }
+}
+
+/** A recent batch outcome (newest last), read from the queue's statuses; it drives batch sizing. */
+export interface Outcome {
+  batchId: number
+  passed: boolean
+  size: number
+}
+
+/** Tuning of the strategy. */
+export interface PlannerOptions {
+  /** Most batches in flight (K). */
+  inFlight: number
+  /** Largest batch. */
+  batchSizeMax: number
+  /** Minutes a batch may stay pending before it fails as timed out. */
+  timeoutMinutes: number
+  /** Recent outcomes that count for shrinking (each failure among them halves the size). */
+  failureMemory: number
+  /** Fewest batches in flight however many recent failures (see `speculationDepth`). */
+  minInFlight: number
+  /** Parts a failed batch is split into (at most K; 2 is plain bisection). */
+  splitParts: number
+  /** Whether to fill the chain behind the parts of a split batch (they carry its breakage if it was real). */
+  fillAfterSplit: boolean
+  /** Whether merging is paused (frozen branch): batches may be tested but nothing lands. */
+  frozen: boolean
+}
+
+/** Everything the planner needs, all of it readable from GitHub. */
+export interface PlannerState {
+  base: string
+  /** The base branch head now. */
+  baseSha: string
+  now: number
+  /** The eligible PRs in pool order (see `buildPools`); in-flight members are in it too while eligible. */
+  pool: PoolEntry[]
+  /** Batches in flight, in chain order (the one on the base first). */
+  batches: BatchState[]
+  recent: Outcome[]
+  /** PRs that already had their one flaky retry (read from their queue status). */
+  retried: number[]
+  /** The next free batch id (one above the highest ref or status seen). */
+  nextBatchId: number
+}
+
+/** Something the applier does. `build` creates the batch ref; `parent` null means on the base head. */
+export type QueueAction =
+  | { kind: 'build'; batchId: number; parent: number | null; members: BatchMember[]; retry: boolean }
+  | { kind: 'dispatch'; batchId: number }
+  | { kind: 'merge'; batchId: number; headSha: string; prs: number[] }
+  | { kind: 'eject'; pr: number; reason: string }
+  | { kind: 'cancel'; batchId: number; reason: string }
+
+/** The plan: actions in the order they must be applied. */
+export interface Plan {
+  actions: QueueAction[]
+}
+
+/** Default tuning (the result of bench/merge-queue.mjs; see docs/merge-queue.md). */
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { inFlight: 6, batchSizeMax: 6, timeoutMinutes: 60, failureMemory: 0, splitParts: 6, minInFlight: 6, fillAfterSplit: false, frozen: false }
+
+/**
+ * Plans the next step for one base branch. Never throws on a consistent state; throws when
+ * `state.batches` is not a chain (a batch's parent is not the batch before it), since acting on a
+ * state that cannot come from the applier would be unsafe.
+ */
+export function plan(state: PlannerState, options: PlannerOptions): Plan {
+  checkChain(state.batches)
+  const actions: QueueAction[] = []
+  const poolByNumber = new Map(state.pool.map((e) => [e.number, e]))
+  let chain = [...state.batches]
+  const ejected = new Set<number>()
+  const eject = (pr: number, reason: string): void => {
+    if (ejected.has(pr)) return
+    ejected.add(pr)
+    actions.push({ kind: 'eject', pr, reason })
+  }
+  const cancelFrom = (index: number, reason: string): void => {
+    for (const b of chain.slice(index)) actions.push({ kind: 'cancel', batchId: b.id, reason })
+    chain = chain.slice(0, index)
+  }
+
+  // 1. Invalidation: a moved base, a conflict, a member whose head changed or who left the pool.
+  if (chain.length > 0 && chain[0].baseSha !== state.baseSha) cancelFrom(0, `base ${state.base} moved to ${state.baseSha.slice(0, 7)} outside the queue`)
+  for (let i = 0; i < chain.length; i++) {
+    const batch = chain[i]
+    let reason: string | null = null
+    if (batch.conflict) {
+      const c = batch.conflict
+      eject(c.number, `Merge conflict with the PRs ahead of it in the queue${c.paths.length ? ` in ${c.paths.join(', ')}` : ''}`)
+      reason = `#${c.number} does not merge cleanly`
+    }
+    for (const m of batch.members) {
+      const entry = poolByNumber.get(m.number)
+      if (!entry) {
+        eject(m.number, 'Left the pool while batched (a label, check or mergeability changed)')
+        reason ??= `#${m.number} left the pool`
+      } else if (entry.headSha !== m.headSha) {
+        eject(m.number, `Head changed from ${m.headSha.slice(0, 7)} to ${entry.headSha.slice(0, 7)} after it was batched`)
+        reason ??= `head of #${m.number} changed`
+      }
+    }
+    if (reason) {
+      cancelFrom(i, reason)
+      break
+    }
+  }
+
+  // 2. Timeouts become failures.
+  chain = chain.map((b) =>
+    b.ci === 'pending' && state.now - b.startedAt >= options.timeoutMinutes
+      ? { ...b, ci: 'failed' as const, failures: [{ name: `no result within ${options.timeoutMinutes} minutes`, flaky: false }] }
+      : b
+  )
+
+  // 3. Merge: the deepest passed batch whose chain ahead is all resolved (optimistic clearing:
+  //    a passed batch contains every member ahead of it, so failures ahead were not real).
+  const front: BatchState[] = [] // batches rebuilt at the front of the chain (splits and retries)
+  if (!options.frozen) {
+    let deepest = -1
+    for (let i = 0; i < chain.length; i++) if (chain[i].ci === 'passed') deepest = i
+    // Land only a prefix in which nothing ahead is still pending... a pending one ahead of a pass is
+    // implied good by the pass as well, so landing at `deepest` is safe as soon as it passed.
+    if (deepest >= 0) {
+      const landed = chain.slice(0, deepest + 1)
+      const prs = landed.flatMap((b) => b.members.map((m) => m.number))
+      actions.push({ kind: 'merge', batchId: chain[deepest].id, headSha: chain[deepest].headSha, prs })
+      for (const b of landed.slice(0, -1)) if (b.ci === 'pending') actions.push({ kind: 'cancel', batchId: b.id, reason: `cleared by batch ${chain[deepest].id}` })
+      for (const pr of prs) ejected.add(pr) // merged: not available to rebatch in this plan
+      chain = chain.slice(deepest + 1)
+    }
+  }
+
+  // 4. A batch that failed on real (not flaky) failures dooms every batch built on it: cancel them.
+  const firstFailed = chain.findIndex((b) => b.ci === 'failed')
+  if (firstFailed >= 0 && !chain[firstFailed].failures.every((f) => f.flaky) && firstFailed + 1 < chain.length) {
+    cancelFrom(firstFailed + 1, `batch ${chain[firstFailed].id} ahead of it failed`)
+  }
+
+  // 5. The first batch failed (everything ahead of it has landed): wait while a later batch could
+  //    still clear it, else retry it once if every failure is flaky, split it, or eject its one PR.
+  let size = batchSize(state, options)
+  const depth = speculationDepth(state, options)
+  let split = false
+  if (chain.length > 0 && chain[0].ci === 'failed' && !chain.slice(1).some((b) => b.ci === 'pending')) {
+    const failed = chain[0]
+    cancelFrom(0, `batch ${failed.id} failed`)
+    const members = failed.members.filter((m) => !ejected.has(m.number))
+    const allFlaky = failed.failures.length > 0 && failed.failures.every((f) => f.flaky)
+    const names = failed.failures.map((f) => f.name).join(', ')
+    const mayRetry = !failed.retry && (members.length > 1 || (members.length === 1 && !state.retried.includes(members[0].number)))
+    if (members.length === 0) {
+      // Every member already left the queue; nothing to resolve.
+    } else if (allFlaky && mayRetry) {
+      front.push({ ...failed, members, retry: true })
+    } else if (members.length === 1) {
+      eject(members[0].number, `Failing checks: ${names || 'unknown'}`)
+    } else {
+      for (const part of splitInto(members, Math.min(Math.max(2, Math.min(options.splitParts, depth)), members.length))) front.push({ ...failed, members: part, retry: false })
+      split = true
+    }
+    size = Math.max(1, Math.floor(size / 2))
+  }
+
+  // 6. Fill the chain up to K batches: rebuilt batches first, then (unless a split is being
+  //    bisected, whose later parts would carry its breakage) the pool in order. Nothing is built
+  //    on a failed batch.
+  let nextId = state.nextBatchId
+  let parent = chain.length > 0 ? chain[chain.length - 1].id : null
+  const taken = new Set([...ejected, ...chain.flatMap((b) => b.members.map((m) => m.number)), ...front.flatMap((b) => b.members.map((m) => m.number))])
+  if (!chain.some((b) => b.ci === 'failed')) {
+    const build = (members: BatchMember[], retry: boolean): void => {
+      const id = nextId++
+      actions.push({ kind: 'build', batchId: id, parent, members, retry }, { kind: 'dispatch', batchId: id })
+      chain.push({ id, parent, members, baseSha: '', headSha: '', ci: 'pending', failures: [], startedAt: state.now, retry })
+      parent = id
+    }
+    const waiting = state.pool.filter((e) => !taken.has(e.number))
+    let at = 0
+    const fromPool = (room: number): void => {
+      while (room-- > 0 && chain.length < depth && at < waiting.length) {
+        const members = waiting.slice(at, at + size).map((e) => ({ number: e.number, headSha: e.headSha }))
+        at += members.length
+        build(members, false)
+      }
+    }
+    // Split parts go first: the first batch is then always smaller than the last failure, so
+    // every failure makes progress (parts placed behind fresh batches can be cancelled forever).
+    for (const b of front) build(b.members, b.retry)
+    if (!split || options.fillAfterSplit) fromPool(depth)
+  }
+  return { actions }
+}
+
+/**
+ * The batch size for new batches: the backlog spread over the K lanes, capped at `batchSizeMax`,
+ * halved for every failure among the last `failureMemory` outcomes (multiplicative decrease; the
+ * size grows back as passes push failures out of memory).
+ */
+export function batchSize(state: PlannerState, options: PlannerOptions): number {
+  const waiting = state.pool.length - state.batches.reduce((n, b) => n + b.members.length, 0)
+  const spread = Math.ceil(Math.max(1, waiting) / options.inFlight)
+  let size = Math.min(options.batchSizeMax, Math.max(1, spread))
+  const failures = options.failureMemory > 0 ? state.recent.slice(-options.failureMemory).filter((o) => !o.passed).length : 0
+  for (let i = 0; i < failures; i++) size = Math.max(1, Math.floor(size / 2))
+  return size
+}
+
+/**
+ * How many batches may be in flight now: K, less one for every failure among the recent outcomes
+ * (never below `minInFlight`): speculating behind a batch that is likely to fail only burns CI.
+ */
+export function speculationDepth(state: PlannerState, options: PlannerOptions): number {
+  const failures = options.failureMemory > 0 ? state.recent.slice(-options.failureMemory).filter((o) => !o.passed).length : 0
+  return Math.max(Math.min(options.minInFlight, options.inFlight), options.inFlight - failures)
+}
+
+/** Splits `items` into `parts` contiguous, nearly equal, non-empty slices, in order. */
+export function splitInto<T>(items: readonly T[], parts: number): T[][] {
+  const out: T[][] = []
+  const n = Math.min(parts, items.length)
+  let start = 0
+  for (let i = 0; i < n; i++) {
+    const end = start + Math.ceil((items.length - start) / (n - i))
+    out.push(items.slice(start, end))
+    start = end
+  }
+  return out
+}
+
+function checkChain(batches: readonly BatchState[]): void {
+  for (let i = 0; i < batches.length; i++) {
+    const want = i === 0 ? null : batches[i - 1].id
+    if (batches[i].parent !== want) throw new Error(`batch ${batches[i].id} is built on ${batches[i].parent ?? 'the base'} but follows ${want ?? 'nothing'} in the chain: the batches in flight are not one chain`)
+    if (i > 0 && batches[i].baseSha !== batches[i - 1].headSha) throw new Error(`batch ${batches[i].id} was built on ${batches[i].baseSha} but the batch ahead has head ${batches[i - 1].headSha}`)
+  }
+}

@@ -1,0 +1,274 @@
+// The planner's invariants over random event sequences (fast-check, seed 20261122): CI results
+// (passes, real and flaky failures), pushes to batched PRs, PRs leaving the pool, base moves
+// outside the queue, merge conflicts, timeouts and new PRs, in any order. Every plan is applied
+// to a model repository that checks the actions against what really happened.
+import { describe, it, expect } from '@jest/globals'
+import fc from 'fast-check'
+import { plan, splitInto, DEFAULT_PLANNER_OPTIONS, type BatchState, type PlannerOptions, type PlannerState, type Outcome } from '../../src/core/merge-queue/planner.js'
+import type { PoolEntry } from '../../src/core/merge-queue/pool.js'
+
+type Event =
+  | { kind: 'ci'; pick: number; pass: boolean; flaky: boolean }
+  | { kind: 'push'; pick: number }
+  | { kind: 'leave'; pick: number }
+  | { kind: 'base-move' }
+  | { kind: 'conflict'; pick: number }
+  | { kind: 'wait'; minutes: number }
+  | { kind: 'arrive' }
+
+const event: fc.Arbitrary<Event> = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('ci' as const), pick: fc.nat(20), pass: fc.boolean(), flaky: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('push' as const), pick: fc.nat(40) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('leave' as const), pick: fc.nat(40) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'base-move' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('conflict' as const), pick: fc.nat(20) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const), minutes: fc.integer({ min: 1, max: 90 }) }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'arrive' as const }) }
+)
+
+const options: fc.Arbitrary<PlannerOptions> = fc.record({
+  inFlight: fc.integer({ min: 1, max: 6 }),
+  batchSizeMax: fc.integer({ min: 1, max: 8 }),
+  timeoutMinutes: fc.constant(60),
+  failureMemory: fc.integer({ min: 0, max: 3 }),
+  splitParts: fc.integer({ min: 2, max: 6 }),
+  minInFlight: fc.integer({ min: 1, max: 6 }),
+  fillAfterSplit: fc.boolean(),
+  frozen: fc.boolean()
+})
+
+/** A repository the planner's actions are applied to; it throws when an action breaks an invariant. */
+class World {
+  heads = new Map<number, string>() // open PRs in the pool → current head
+  entered = new Set<number>()
+  merged = new Set<number>()
+  ejected = new Map<number, string>()
+  chain: BatchState[] = []
+  baseSha = 'base0'
+  now = 0
+  nextId = 1
+  nextPr = 1
+  recent: Outcome[] = []
+  retried: number[] = []
+  pushes = 0
+  left = new Set<number>()
+
+  arrive(): void {
+    const n = this.nextPr++
+    this.heads.set(n, `h${n}.0`)
+    this.entered.add(n)
+  }
+
+  state(): PlannerState {
+    const pool: PoolEntry[] = [...this.heads].map(([number, headSha]) => ({ number, headSha, priority: 0, updatedAt: new Date(number * 1000).toISOString() }))
+    return { base: 'main', baseSha: this.baseSha, now: this.now, pool, batches: this.chain.map((b) => ({ ...b })), recent: this.recent.slice(-10), retried: this.retried, nextBatchId: this.nextId }
+  }
+
+  reconcile(opts: PlannerOptions): void {
+    for (const a of plan(this.state(), opts).actions) {
+      if (a.kind === 'build') {
+        const parent = a.parent === null ? null : this.chain.find((b) => b.id === a.parent)
+        if (a.parent !== null && !parent) throw new Error(`built on batch ${a.parent}, not in flight`)
+        if (parent && this.chain[this.chain.length - 1] !== parent) throw new Error('built on a batch that is not the end of the chain')
+        if (!parent && this.chain.length > 0) throw new Error('built on the base while batches are in flight')
+        for (const m of a.members) {
+          if (this.heads.get(m.number) !== m.headSha) throw new Error(`batched #${m.number} at a head that is not its current one`)
+          if (this.chain.some((b) => b.members.some((x) => x.number === m.number))) throw new Error(`#${m.number} in two batches in flight`)
+        }
+        if (new Set(a.members.map((m) => m.number)).size !== a.members.length) throw new Error('a PR twice in one batch')
+        this.chain.push({ id: a.batchId, parent: a.parent, baseSha: parent ? parent.headSha : this.baseSha, members: a.members, headSha: `b${a.batchId}`, ci: 'pending', failures: [], startedAt: this.now, retry: a.retry })
+        this.nextId = Math.max(this.nextId, a.batchId + 1)
+        if (a.retry && a.members.length === 1) this.retried.push(a.members[0].number)
+      } else if (a.kind === 'merge') {
+        const at = this.chain.findIndex((b) => b.id === a.batchId)
+        if (at < 0) throw new Error(`merged batch ${a.batchId}, not in flight`)
+        const top = this.chain[at]
+        if (top.ci !== 'passed' || top.headSha !== a.headSha) throw new Error(`merged batch ${a.batchId}, whose tree did not pass (${top.ci})`)
+        if (this.chain[0].baseSha !== this.baseSha) throw new Error('merged a batch built on a base that moved')
+        const landed = this.chain.slice(0, at + 1).flatMap((b) => b.members)
+        if (landed.map((m) => m.number).sort().join() !== [...a.prs].sort().join()) throw new Error('merge lists PRs that are not in the landed tree')
+        for (const m of landed) {
+          if (this.heads.get(m.number) !== m.headSha) throw new Error(`merged #${m.number} whose head changed after batching`)
+          this.heads.delete(m.number)
+          this.merged.add(m.number)
+        }
+        for (const b of this.chain.slice(0, at + 1)) this.recent.push({ batchId: b.id, passed: true, size: b.members.length })
+        this.baseSha = a.headSha
+        this.chain = this.chain.slice(at + 1)
+        if (this.chain.length) this.chain[0] = { ...this.chain[0], parent: null }
+      } else if (a.kind === 'eject') {
+        if (a.reason.trim() === '') throw new Error(`ejected #${a.pr} without a reason`)
+        if (this.merged.has(a.pr)) throw new Error(`ejected #${a.pr} after merging it`)
+        this.heads.delete(a.pr)
+        this.ejected.set(a.pr, a.reason)
+      } else if (a.kind === 'cancel') {
+        const at = this.chain.findIndex((b) => b.id === a.batchId)
+        if (at >= 0) {
+          if (at === 0 && this.chain[0].ci === 'failed') this.recent.push({ batchId: a.batchId, passed: false, size: this.chain[0].members.length })
+          this.chain = this.chain.filter((b) => b.id !== a.batchId)
+          if (this.chain.length && at === 0) this.chain[0] = { ...this.chain[0], parent: null }
+        }
+      }
+    }
+    // After a plan the chain is one chain again (the planner cancels suffixes only).
+    this.chain.forEach((b, i) => {
+      if (b.parent !== (i === 0 ? null : this.chain[i - 1].id)) throw new Error(`batch ${b.id} is left off the chain`)
+    })
+  }
+
+  apply(e: Event): void {
+    const pending = this.chain.filter((b) => b.ci === 'pending')
+    const open = [...this.heads.keys()]
+    switch (e.kind) {
+      case 'ci': {
+        if (pending.length === 0) return
+        const b = pending[e.pick % pending.length]
+        b.ci = e.pass ? 'passed' : 'failed'
+        b.failures = e.pass ? [] : [{ name: e.flaky ? 'flaky-test' : 'test', flaky: e.flaky }]
+        return
+      }
+      case 'push':
+        if (open.length) {
+          const n = open[e.pick % open.length]
+          this.heads.set(n, `h${n}.${++this.pushes}`)
+        }
+        return
+      case 'leave':
+        if (open.length) {
+          const n = open[e.pick % open.length]
+          this.heads.delete(n)
+          if (!this.ejected.has(n)) this.left.add(n)
+        }
+        return
+      case 'base-move':
+        this.baseSha = `${this.baseSha}+`
+        return
+      case 'conflict':
+        if (pending.length) {
+          const b = pending[e.pick % pending.length]
+          b.conflict = { number: b.members[e.pick % b.members.length].number, paths: ['go.mod'] }
+        }
+        return
+      case 'wait':
+        this.now += e.minutes
+        return
+      case 'arrive':
+        this.arrive()
+        return
+    }
+  }
+}
+
+describe('merge-queue planner invariants (fast-check, seed 20261122)', () => {
+  it('never merges a changed head or an untested tree, never loses a PR, never batches a PR twice', () => {
+    fc.assert(
+      fc.property(options, fc.integer({ min: 1, max: 12 }), fc.array(event, { minLength: 1, maxLength: 120 }), (opts, initial, events) => {
+        const w = new World()
+        for (let i = 0; i < initial; i++) w.arrive()
+        w.reconcile(opts)
+        for (const e of events) {
+          w.apply(e)
+          w.reconcile(opts)
+          // The same state plans the same actions (two reconcilers agree).
+          expect(plan(w.state(), opts)).toEqual(plan(w.state(), opts))
+        }
+        // Never lose a PR: with the disruptions over and every batch passing, the queue drains
+        // (unless frozen): every PR that entered ends merged, ejected with a reason, or left the pool by itself.
+        for (let i = 0; i < 400 && (w.heads.size > 0 || w.chain.length > 0) && !opts.frozen; i++) {
+          for (const b of w.chain) if (b.ci === 'pending') b.ci = 'passed'
+          w.reconcile(opts)
+        }
+        for (const n of w.entered) {
+          const ends = [w.merged.has(n), w.ejected.has(n), w.left.has(n), opts.frozen && w.heads.has(n)].filter(Boolean).length
+          if (ends === 0) throw new Error(`#${n} entered and neither merged, was ejected, nor left`)
+          expect(w.merged.has(n) && w.heads.has(n)).toBe(false)
+        }
+      }),
+      { numRuns: 1000, seed: 20261122 }
+    )
+  })
+
+  it('drains a queue in which every batch passes, in pool order', () => {
+    const w = new World()
+    for (let i = 0; i < 20; i++) w.arrive()
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 3, minInFlight: 3, batchSizeMax: 4 }
+    w.reconcile(opts)
+    for (let i = 0; i < 50 && w.heads.size > 0; i++) {
+      for (const b of w.chain) b.ci = 'passed'
+      w.reconcile(opts)
+    }
+    expect(w.merged.size).toBe(20)
+    expect(w.ejected.size).toBe(0)
+  })
+
+  it('splits a failed batch, ejects the one bad PR naming the failing check, and merges the rest', () => {
+    const w = new World()
+    for (let i = 0; i < 4; i++) w.arrive()
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 1, minInFlight: 1, batchSizeMax: 4, splitParts: 2 }
+    w.reconcile(opts)
+    for (let i = 0; i < 20 && w.heads.size > 0; i++) {
+      for (const b of w.chain) {
+        const upTo = w.chain.slice(0, w.chain.indexOf(b) + 1).flatMap((x) => x.members.map((m) => m.number))
+        b.ci = upTo.includes(3) ? 'failed' : 'passed'
+        b.failures = b.ci === 'failed' ? [{ name: 'unit-tests', flaky: false }] : []
+      }
+      w.reconcile(opts)
+    }
+    expect([...w.merged].sort()).toEqual([1, 2, 4])
+    expect(w.ejected.get(3)).toBe('Failing checks: unit-tests')
+  })
+
+  it('retries a single PR once when every failure is flaky, then ejects it', () => {
+    const w = new World()
+    w.arrive()
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 1, minInFlight: 1 }
+    w.reconcile(opts)
+    w.chain[0].ci = 'failed'
+    w.chain[0].failures = [{ name: 'e2e', flaky: true }]
+    w.reconcile(opts)
+    expect(w.chain).toHaveLength(1)
+    expect(w.chain[0].retry).toBe(true)
+    w.chain[0].ci = 'failed'
+    w.chain[0].failures = [{ name: 'e2e', flaky: true }]
+    w.reconcile(opts)
+    expect(w.ejected.get(1)).toBe('Failing checks: e2e')
+  })
+
+  it('clears a failed batch when a later batch containing it passes (optimistic clearing)', () => {
+    const w = new World()
+    for (let i = 0; i < 4; i++) w.arrive()
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 2, minInFlight: 2, batchSizeMax: 2 }
+    w.reconcile(opts)
+    expect(w.chain.map((b) => b.members.length)).toEqual([2, 2])
+    w.chain[0].ci = 'failed'
+    w.chain[0].failures = [{ name: 'e2e', flaky: true }]
+    w.reconcile(opts) // waits: the later batch may clear it
+    expect(w.merged.size).toBe(0)
+    w.chain[1].ci = 'passed'
+    w.reconcile(opts)
+    expect([...w.merged].sort()).toEqual([1, 2, 3, 4])
+  })
+
+  it('ejects a PR pushed to after batching, naming both heads, and cancels its batch', () => {
+    const w = new World()
+    for (let i = 0; i < 2; i++) w.arrive()
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 1, minInFlight: 1 }
+    w.reconcile(opts)
+    w.heads.set(2, 'h2.new')
+    w.chain[0].ci = 'passed'
+    w.reconcile(opts)
+    expect(w.merged.size).toBe(0)
+    expect(w.ejected.get(2)).toMatch(/^Head changed from h2\.0 to h2\.new/)
+  })
+
+  it('splits into contiguous nearly equal parts', () => {
+    expect(splitInto([1, 2, 3, 4, 5], 2)).toEqual([[1, 2, 3], [4, 5]])
+    expect(splitInto([1, 2], 4)).toEqual([[1], [2]])
+  })
+
+  it('refuses batches that are not one chain', () => {
+    const b = (id: number, parent: number | null): BatchState => ({ id, parent, baseSha: 'x', members: [], headSha: 'x', ci: 'pending', failures: [], startedAt: 0, retry: false })
+    const w = new World()
+    expect(() => plan({ ...w.state(), batches: [b(1, null), b(2, 7)] }, DEFAULT_PLANNER_OPTIONS)).toThrow(/not one chain/)
+  })
+})
