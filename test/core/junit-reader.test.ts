@@ -324,6 +324,23 @@ describe('XML details', () => {
     expect(report.runs.total).toBe(1)
   })
 
+  it('reads an encoding declaration cut across chunks that reuse one buffer', async () => {
+    // As files.ts does: each chunk is valid only until the next is asked for.
+    const bytes = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?>\n<testsuite><testcase classname="C" name="caf\xe9"/></testsuite>', 'latin1')
+    const buffer = new Uint8Array(3)
+    async function* chunks() {
+      for (let at = 0; at < bytes.length; at += buffer.length) {
+        const n = Math.min(buffer.length, bytes.length - at)
+        buffer.set(bytes.subarray(at, at + n))
+        yield buffer.subarray(0, n)
+        buffer.fill(0x78)
+      }
+    }
+    const report = await readJUnit(chunks(), 'latin1.xml')
+    expect(report.error).toBeUndefined()
+    expect(report.results.map((r) => r.name)).toEqual(['café'])
+  })
+
   it('refuses nesting deeper than 512 elements', () => {
     expect(read('<a>'.repeat(600)).error?.message).toMatch(/^not a JUnit XML file/)
     expect(read('<testsuite>'.repeat(600)).error?.message).toMatch(/nested deeper than 512/)

@@ -24,12 +24,19 @@ export class ByteDecoder {
       if (this.utf8) this.idle = endsOnCharBoundary(bytes)
       return this.decoder.decode(bytes, { stream: true })
     }
-    const head = new Uint8Array(this.head.length + bytes.length)
-    head.set(this.head)
-    head.set(bytes, this.head.length)
-    this.head = head
-    const label = sniffEncoding(head, false)
-    return label === undefined ? '' : this.start(label)
+    // Usually the first chunk tells the encoding: it is used as is, not copied.
+    if (this.head.length === 0) this.head = bytes
+    else {
+      const head = new Uint8Array(this.head.length + bytes.length)
+      head.set(this.head)
+      head.set(bytes, this.head.length)
+      this.head = head
+    }
+    const label = sniffEncoding(this.head, false)
+    if (label !== undefined) return this.start(label)
+    // Held for the next chunk: a copy, as the caller may reuse the chunk's buffer.
+    if (this.head === bytes) this.head = bytes.slice()
+    return ''
   }
 
   /** Returns the text still held (a last partial character becomes U+FFFD). */
