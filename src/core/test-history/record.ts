@@ -117,10 +117,30 @@ export function recordDecoder(): RecordDecoder {
     }
     const record = checkRecord(split.value, source, split.span === undefined)
     if (split.span !== undefined) {
+      shareStrings(record.names, lastNames)
       lastSpan = split.span
       lastNames = record.names
     }
     return record
+  }
+}
+
+/**
+ * Replaces each name of `names` that `previous` also has with `previous`'s string (both sorted, as
+ * `toRunRecord` writes them; unsorted lists just share less). A list that changed by a few tests
+ * then holds the same string objects as the last one: less memory, and their hashes, computed
+ * once, serve every later lookup (`loadHistory` maps each distinct list's names to rows).
+ */
+function shareStrings(names: string[], previous: string[]): void {
+  let j = 0
+  for (let i = 0; i < names.length && j < previous.length; ) {
+    const name = names[i]
+    const other = previous[j]
+    if (name === other) {
+      names[i++] = other
+      j++
+    } else if (name < other) i++
+    else j++
   }
 }
 
