@@ -10,8 +10,9 @@ import { commandsCommand } from './commands/commands.js'
 import { flakesCommand } from './commands/flakes.js'
 import { dashboardCommand } from './commands/dashboard.js'
 import { junitCommand } from './commands/junit.js'
+import { queueCommand } from './commands/queue.js'
 
-const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand, dashboardCommand, flakesCommand, junitCommand]
+const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand, dashboardCommand, flakesCommand, junitCommand, queueCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
