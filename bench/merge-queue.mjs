@@ -1,0 +1,42 @@
+// Merge-queue strategies (issue #5): every strategy of the model (src/core/merge-queue/model.ts)
+// in one run, 100 PRs queued, 30-minute CI, break rate 2% and 10%, flake rate 0 and 5%, the same
+// seeds for every strategy. "ours" is the real planner; the references are the peer models
+// (serial, bors-ng, Tide's default, GitHub's merge queue default), validated against the
+// reference's Monte-Carlo tables in test/core/merge-queue-model.test.ts. The bars are issue 5's:
+// p = 2%: ≥ 20 merged/h at ≤ 0.5 CI runs per merged PR; p = 10%: ≥ 8 merged/h at ≤ 1.0.
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const RUNS = 300
+const SEED = 20261122
+const BARS = { 0.02: { perHour: 20, runs: 0.5 }, 0.1: { perHour: 8, runs: 1.0 } }
+
+/** Runs the comparison; returns rows for docs/performance.md and the full table. */
+export async function mergeQueue(root, log) {
+  const { simulate, STRATEGIES } = await import(pathToFileURL(join(root, 'lib/core/merge-queue/model.js')).href)
+  const table = []
+  const rows = []
+  log('| flake | break | strategy | merged/h | CI runs/merged | wait p50 h | wait p95 h | good ejected/100 | API req/merged |')
+  log('|---|---|---|---|---|---|---|---|---|')
+  for (const f of [0, 0.05]) {
+    for (const p of [0.02, 0.1]) {
+      const scenario = { prs: 100, ciMinutes: 30, breakRate: p, flakeRate: f }
+      const results = STRATEGIES.map((s) => simulate(s, scenario, SEED, RUNS))
+      for (const m of results) {
+        table.push({ flakeRate: f, breakRate: p, ...m })
+        log(`| ${f} | ${p} | ${m.strategy} | ${m.mergedPerHour.toFixed(1)} | ${m.ciRunsPerMerged.toFixed(2)} | ${m.waitP50Hours.toFixed(1)} | ${m.waitP95Hours.toFixed(1)} | ${m.goodEjectedPer100.toFixed(2)} | ${m.apiPerMerged === null ? '—' : m.apiPerMerged.toFixed(1)} |`)
+      }
+      const ours = results.find((m) => m.strategy === 'ours')
+      const best = results.filter((m) => m.strategy !== 'ours').sort((a, b) => b.mergedPerHour - a.mergedPerHour)[0]
+      const bar = BARS[p]
+      rows.push({
+        what: `ours merged/h (p=${p}, f=${f}; CI runs/merged ${ours.ciRunsPerMerged.toFixed(2)}, bar ≤ ${bar.runs})`,
+        value: ours.mergedPerHour.toFixed(1),
+        reference: `${best.strategy} ${best.mergedPerHour.toFixed(1)}`,
+        ratio: (ours.mergedPerHour / best.mergedPerHour).toFixed(2),
+        budget: `≥ ${bar.perHour}/h at ≤ ${bar.runs} runs: ${ours.mergedPerHour >= bar.perHour && ours.ciRunsPerMerged <= bar.runs ? 'met' : 'NOT met'}`
+      })
+    }
+  }
+  return { runs: RUNS, seed: SEED, table, rows }
+}
