@@ -26,6 +26,10 @@ export interface BuildBatchOptions {
   /** Commit date in seconds since the epoch (default: now). */
   date?: number
   tempDir?: string
+  /** Attempts per network command on transient failures (default 3). */
+  retries?: number
+  /** First wait between attempts, ms, doubled each time (default 1,000). */
+  backoffMs?: number
 }
 
 export type BuildBatchResult =
@@ -45,6 +49,11 @@ interface GitResult {
   stdout: string
   stderr: string
 }
+
+/** Commands that talk to the server. */
+const NETWORK = new Set(['ls-remote', 'fetch', 'push'])
+/** What git prints when the server or the network failed, not the request. */
+const TRANSIENT = /\b5\d\d\b|RPC failed|unexpected disconnect|early EOF|hung up|Connection (reset|refused|timed out)|Empty reply|Failed to connect|timed out/i
 
 const DEFAULT_COMMITTER = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' }
 
@@ -85,10 +94,18 @@ export async function buildBatch(options: BuildBatchOptions): Promise<BuildBatch
   }
   const dir = await mkdtemp(join(options.tempDir ?? process.env.RUNNER_TEMP ?? tmpdir(), 'shepherd-batch-'))
   const git = (args: string[], input?: string) => run(dir, args, env, input)
+  const retries = options.retries ?? 3
+  const backoff = options.backoffMs ?? 1000
+  /** Runs git; network commands are retried on transient failures (all of them are safe to repeat). */
   const must = async (args: string[], input?: string): Promise<string> => {
-    const r = await git(args, input)
-    if (r.code !== 0) throw new Error(`git ${args[0]} for batch ${branch} failed: ${r.stderr.trim().split('\n').slice(-2).join(' / ') || `exit ${r.code}`}`)
-    return r.stdout
+    for (let attempt = 1; ; attempt++) {
+      const r = await git(args, input)
+      if (r.code === 0) return r.stdout
+      if (!NETWORK.has(args[0]) || attempt >= retries || !TRANSIENT.test(r.stderr)) {
+        throw new Error(`git ${args[0]} for batch ${branch} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${r.stderr.trim().split('\n').slice(-2).join(' / ') || `exit ${r.code}`}`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** (attempt - 1)))
+    }
   }
   /** Returns the batch the remote branch holds, if it holds one. */
   const existing = async (sha: string): Promise<BatchMetadata | null> => {
@@ -131,8 +148,11 @@ export async function buildBatch(options: BuildBatchOptions): Promise<BuildBatch
       tip = (await must(['commit-tree', tree, '-p', tip, '-p', m.sha, '-F', '-'], formatMemberMessage(meta, i, options.titles?.[m.number]))).trim()
     }
     // The lease makes the push a compare-and-swap: it fails if the branch moved since ls-remote.
-    const push = await git(['push', '--quiet', '--porcelain', `--force-with-lease=${ref}:${current ?? ''}`, 'origin', `${tip}:${ref}`])
+    const push = await pushWithRetries(git, retries, backoff, ['push', '--quiet', '--porcelain', `--force-with-lease=${ref}:${current ?? ''}`, 'origin', `${tip}:${ref}`])
     if (push.code !== 0) {
+      if (TRANSIENT.test(push.stderr) && !/stale info|rejected/.test(push.stderr + push.stdout)) {
+        throw new Error(`git push of batch ${branch} failed: ${push.stderr.trim().split('\n').slice(-2).join(' / ')}`)
+      }
       // Another run pushed first; if it pushed this same batch, that is as good as ours.
       const again = (await must(['ls-remote', 'origin', ref])).split('\t')[0] || null
       if (again && sameBatch((await existing(again)) ?? { ...meta, id: '' }, meta)) return { outcome: 'unchanged', branch, sha: again }
@@ -141,6 +161,18 @@ export async function buildBatch(options: BuildBatchOptions): Promise<BuildBatch
     return { outcome: 'built', branch, sha: tip }
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Pushes, retrying transient failures. A retried push whose first attempt landed is refused by
+ * its lease, and the caller then finds its own batch on the branch.
+ */
+async function pushWithRetries(git: (args: string[]) => Promise<GitResult>, retries: number, backoff: number, args: string[]): Promise<GitResult> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await git(args)
+    if (r.code === 0 || attempt >= retries || !TRANSIENT.test(r.stderr) || /stale info|rejected/.test(r.stderr + r.stdout)) return r
+    await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** (attempt - 1)))
   }
 }
 

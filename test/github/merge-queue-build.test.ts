@@ -100,6 +100,20 @@ describe('buildBatch', () => {
     expect(state.batches[0].meta!.members.map((m) => m.number)).toEqual([1, 2])
   })
 
+  it('retries git through transient server errors, and gives up with what git said', async () => {
+    const batch = await batchOf('5', [2])
+    sim.setFaults([{ match: 'git', kind: 'status', status: 502, times: 2 }])
+    try {
+      const result = await buildBatch({ token: 'ghs', serverUrl: sim.url, where, batch, backoffMs: 5 })
+      expect(result.outcome).toBe('built')
+      expect(sim.requests.filter((r) => r.fault).length).toBe(2)
+      sim.setFaults([{ match: 'git', kind: 'status', status: 503 }])
+      await expect(buildBatch({ token: 'ghs', serverUrl: sim.url, where, batch: { ...batch, id: '6' }, backoffMs: 5 })).rejects.toThrow(/git ls-remote for batch shepherd\/queue\/main\/6 failed after 3 attempts: .*503/)
+    } finally {
+      sim.setFaults([])
+    }
+  })
+
   it('stops at the first member that conflicts and names it and its files', async () => {
     expect(await build(await batchOf('2', [1, 4, 3]))).toEqual({ outcome: 'conflict', pull: 3, files: ['src/widget.ts'] })
     expect(await g().resolve('refs/heads/shepherd/queue/main/2')).toBeNull()
