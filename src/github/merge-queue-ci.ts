@@ -13,9 +13,14 @@ export const QUEUE_CONTEXT = 'shepherd/merge-queue'
 
 const DISPATCHED = 'CI dispatched'
 
-/** Returns the queue's "CI dispatched" mark among a batch head's contexts, or null. */
+/**
+ * Returns the queue's status among a batch head's contexts, or null. The queue sets it when it
+ * dispatches CI ("CI dispatched: …", pending) and may later replace it with the verdict (say,
+ * success "Batch 7 passed" before the base is fast-forwarded to that commit, so the base's head
+ * does not show a pending queue status); either way CI was dispatched.
+ */
 export function dispatchMark(checks: CheckContext[]): CheckContext | null {
-  return checks.find((c) => c.kind === 'status' && c.name === QUEUE_CONTEXT && (c.description ?? '').startsWith(DISPATCHED)) ?? null
+  return checks.find((c) => c.kind === 'status' && c.name === QUEUE_CONTEXT) ?? null
 }
 
 export interface DispatchOptions {

@@ -100,6 +100,14 @@ describe('buildBatch', () => {
     expect(state.batches[0].meta!.members.map((m) => m.number)).toEqual([1, 2])
   })
 
+  it('lets two runs build the same batch at once: one pushes, the other finds it', async () => {
+    const batch = await batchOf('8', [1, 2])
+    const results = await Promise.all([build(batch, 1767300000), build(batch, 1767300001)])
+    expect(results.map((r) => r.outcome).sort()).toEqual(['built', 'unchanged'])
+    const tip = await g().resolve('refs/heads/shepherd/queue/main/8')
+    expect(results.map((r) => (r as { sha: string }).sha)).toEqual([tip, tip])
+  })
+
   it('retries git through transient server errors, and gives up with what git said', async () => {
     const batch = await batchOf('5', [2])
     sim.setFaults([{ match: 'git', kind: 'status', status: 502, times: 2 }])

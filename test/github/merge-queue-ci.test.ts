@@ -79,6 +79,12 @@ describe('batch CI on the simulator', () => {
     await gh.rest.repos.createCommitStatus({ ...where, sha: b.sha, context: 'ci/test', state: 'success' })
     state = await readQueueState(gh, where, { base: 'main' })
     expect(judge(state.batches[0].checks)).toEqual({ state: 'passed' })
+
+    // The verdict replaces the mark (so the base's head will not show a pending queue status); still no second dispatch.
+    expect(await setQueueStatus(gh, where, { sha: b.sha, state: 'success', description: 'Batch 7 passed', current: state.batches[0].checks })).toBe('applied')
+    state = await readQueueState(gh, where, { base: 'main' })
+    expect(judge(state.batches[0].checks)).toEqual({ state: 'passed' })
+    expect(await dispatchBatchCI(gh, where, { workflow: 'ci.yml', branch: b.branch, sha: b.sha, checks: state.batches[0].checks })).toEqual({ outcome: 'unchanged' })
   })
 })
 
