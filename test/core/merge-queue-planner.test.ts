@@ -4,7 +4,8 @@
 // to a model repository that checks the actions against what really happened.
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
-import { plan, splitInto, DEFAULT_PLANNER_OPTIONS, type BatchState, type PlannerOptions, type PlannerState, type Outcome } from '../../src/core/merge-queue/planner.js'
+import { parseConfig } from '../../src/core/config/index.js'
+import { plan, plannerOptionsFromConfig, splitInto, DEFAULT_PLANNER_OPTIONS, type BatchState, type PlannerOptions, type PlannerState, type Outcome } from '../../src/core/merge-queue/planner.js'
 import type { PoolEntry } from '../../src/core/merge-queue/pool.js'
 
 type Event =
@@ -259,6 +260,22 @@ describe('merge-queue planner invariants (fast-check, seed 20261122)', () => {
     w.reconcile(opts)
     expect(w.merged.size).toBe(0)
     expect(w.ejected.get(2)).toMatch(/^Head changed from h2\.0 to h2\.new/)
+  })
+
+  it('takes K, the batch cap, the timeout and the freeze from the merge_queue config', () => {
+    const config = parseConfig('merge_queue:\n  in_flight: 4\n  batch_size_max: 5\n  ci:\n    timeout_minutes: 90\n').merge_queue
+    expect(plannerOptionsFromConfig(config)).toMatchObject({ inFlight: 4, minInFlight: 4, splitParts: 4, batchSizeMax: 5, timeoutMinutes: 90, frozen: false })
+    expect(plannerOptionsFromConfig(config, true).frozen).toBe(true)
+  })
+
+  it('fails a batch that reports nothing within the timeout, naming it', () => {
+    const w = new World()
+    w.arrive()
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 1, minInFlight: 1, timeoutMinutes: 60 }
+    w.reconcile(opts)
+    w.now += 60
+    w.reconcile(opts)
+    expect(w.ejected.get(1)).toBe('Failing checks: no result within 60 minutes')
   })
 
   it('splits into contiguous nearly equal parts', () => {

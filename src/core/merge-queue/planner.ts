@@ -9,6 +9,7 @@
  * bisection); a failure whose every failing test is flaky by test-report's verdict is retried once;
  * a later batch that passes clears the failed ones ahead of it (their members are in its tree).
  */
+import type { MergeQueueConfig } from '../config/schema.js'
 import type { PoolEntry } from './pool.js'
 
 /** A PR as it was when batched: its number and head SHA at batching time. */
@@ -103,6 +104,15 @@ export interface Plan {
 
 /** Default tuning (the result of bench/merge-queue.mjs; see docs/merge-queue.md). */
 export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { inFlight: 6, batchSizeMax: 6, timeoutMinutes: 60, failureMemory: 0, splitParts: 6, minInFlight: 6, fillAfterSplit: false, frozen: false }
+
+/**
+ * The planner options for a `merge_queue` config: K from `in_flight`, the batch cap from
+ * `batch_size_max`, the timeout from `ci.timeout_minutes`, frozen from `frozen` or `frozenBranch`;
+ * the rest from `DEFAULT_PLANNER_OPTIONS`, with split parts and depth floor at K.
+ */
+export function plannerOptionsFromConfig(config: MergeQueueConfig, frozenBranch = false): PlannerOptions {
+  return { ...DEFAULT_PLANNER_OPTIONS, inFlight: config.in_flight, minInFlight: config.in_flight, splitParts: config.in_flight, batchSizeMax: config.batch_size_max, timeoutMinutes: config.ci.timeout_minutes, frozen: config.frozen || frozenBranch }
+}
 
 /**
  * Plans the next step for one base branch. Never throws on a consistent state; throws when
