@@ -5,6 +5,7 @@
  */
 import type { GitHubClient } from './client.js'
 import { applyEffects, type AppliedEffect, type RepoRef } from './apply.js'
+import { batchRead, type GraphqlPart } from './graphql.js'
 import { QUEUE_CONTEXT } from './merge-queue-ci.js'
 import type { CheckContext } from './merge-queue-state.js'
 
@@ -56,6 +57,15 @@ export interface QueueCommentOptions {
   /** Login Shepherd writes as (only its own comment is edited). */
   self: string
   dryRun?: boolean
+  /** The pull request's comments as readQueueComments read them (complete); saves the read. */
+  known?: KnownComment[]
+}
+
+/** A comment as the effect applier matches it. */
+export interface KnownComment {
+  id: number
+  login: string
+  body: string
 }
 
 /**
@@ -65,7 +75,37 @@ export interface QueueCommentOptions {
 export async function upsertQueueComment(client: GitHubClient, where: RepoRef, options: QueueCommentOptions): Promise<AppliedEffect> {
   const [done] = await applyEffects(client, where, [{ type: 'comment.upsert', issue: options.pull, marker: QUEUE_COMMENT_MARKER, body: options.body }], {
     self: options.self,
-    dryRun: options.dryRun
+    dryRun: options.dryRun,
+    ...(options.known ? { knownComments: { [options.pull]: options.known } } : {})
   })
   return done
+}
+
+/**
+ * Reads the comments of many pull requests in one GraphQL request per 25, for upsertQueueComment's
+ * `known`. A pull request with more than 100 comments is left out (the applier then lists its
+ * comments itself), so what is returned is always complete.
+ */
+export async function readQueueComments(client: GitHubClient, where: RepoRef, pulls: number[]): Promise<Record<number, KnownComment[]>> {
+  const parts: Record<string, GraphqlPart> = {}
+  for (const n of new Set(pulls)) {
+    parts[`p${n}`] = {
+      field: 'repository(owner: $owner, name: $name)',
+      selection: '{ pullRequest(number: $number) { comments(first: 100) { totalCount nodes { databaseId body author { __typename login } } } } }',
+      variables: { owner: ['String!', where.owner], name: ['String!', where.repo], number: ['Int!', n] }
+    }
+  }
+  const data = (await batchRead(client, parts)) as Record<string, { pullRequest: { comments: { totalCount: number; nodes: { databaseId: number; body: string; author: { __typename: string; login: string } | null }[] } } | null }>
+  const out: Record<number, KnownComment[]> = {}
+  for (const n of new Set(pulls)) {
+    const comments = data[`p${n}`]?.pullRequest?.comments
+    if (!comments || comments.totalCount > comments.nodes.length) continue
+    // GraphQL names bots without the `[bot]` suffix REST uses; the applier compares REST logins.
+    out[n] = comments.nodes.map((c) => ({ id: c.databaseId, body: c.body, login: restLogin(c.author) }))
+  }
+  return out
+}
+
+function restLogin(author: { login: string; __typename: string } | null): string {
+  return !author ? 'ghost' : author.__typename === 'Bot' ? `${author.login}[bot]` : author.login
 }

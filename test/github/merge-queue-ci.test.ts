@@ -6,7 +6,7 @@ import { createClient, type GitHubClient } from '../../src/github/client.js'
 import { buildBatch } from '../../src/github/merge-queue-build.js'
 import { batchCIResult, dispatchBatchCI, QUEUE_CONTEXT } from '../../src/github/merge-queue-ci.js'
 import { readQueueState } from '../../src/github/merge-queue-state.js'
-import { setQueueStatus, statusDescription, upsertQueueComment } from '../../src/github/merge-queue-status.js'
+import { readQueueComments, setQueueStatus, statusDescription, upsertQueueComment } from '../../src/github/merge-queue-status.js'
 import { deleteBatchBranches } from '../../src/github/merge-queue-cleanup.js'
 import type { CheckContext } from '../../src/github/merge-queue-state.js'
 import { commentMarker } from '../../src/core/effects.js'
@@ -16,7 +16,7 @@ const self = 'github-actions[bot]'
 
 function fixture(): Fixture {
   return {
-    tokens: [{ token: 'ghs', login: self, kind: 'github-token' }],
+    tokens: [{ token: 'ghs', login: self, kind: 'github-token' }, { token: 'alice', login: 'alice' }],
     repos: [
       {
         owner: 'acme',
@@ -138,9 +138,22 @@ describe('what the author sees', () => {
     expect((await upsertQueueComment(gh, where, { pull: 2, body: 'Position 1 of 1.', self })).outcome).toBe('unchanged')
     expect((await upsertQueueComment(gh, where, { pull: 2, body: 'In batch 7.', self })).outcome).toBe('applied')
     expect(routes()).toEqual(['issues/list-comments', 'issues/create-comment', 'issues/list-comments', 'issues/list-comments', 'issues/update-comment'])
+    // With the comments read in one batched GraphQL request, an unchanged comment costs nothing more.
+    const alice = createClient({ token: 'alice', baseUrl: sim.url, pacing: false })
+    await alice.rest.issues.createComment({ ...where, issue_number: 1, body: `${commentMarker('merge-queue')}\nforged by someone else` })
+    sim.requests.length = 0
+    const known = await readQueueComments(gh, where, [1, 2])
+    expect(routes()).toEqual(['graphql'])
+    expect(known[2]).toEqual([{ id: expect.any(Number), login: self, body: `${commentMarker('merge-queue')}\nIn batch 7.` }])
+    expect((await upsertQueueComment(gh, where, { pull: 2, body: 'In batch 7.', self, known: known[2] })).outcome).toBe('unchanged')
+    expect(routes()).toEqual(['graphql'])
+    expect((await upsertQueueComment(gh, where, { pull: 1, body: 'Position 1.', self, known: known[1] })).outcome).toBe('applied')
+    expect(routes()).toEqual(['graphql', 'issues/create-comment'])
     const comments = sim.state.repos.get('acme/widgets')!.comments
     const ours = [...comments.values()].filter((c) => c.issueNumber === 2)
     expect(ours.map((c) => c.body)).toEqual([`${commentMarker('merge-queue')}\nIn batch 7.`])
+    // Someone else's comment with the marker is left alone; ours is added beside it.
+    expect([...comments.values()].filter((c) => c.issueNumber === 1).map((c) => c.user)).toEqual(['alice', self])
   })
 })
 
