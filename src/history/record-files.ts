@@ -33,8 +33,8 @@ export function readHistoryDir(dir: string): HistoryFiles {
   const warnings: string[] = []
   function* sources(): Generator<RecordSource> {
     for (const path of paths) {
-      const text = readRecordText(path, warnings)
-      if (text !== undefined) yield { source: path, text }
+      const bytes = readRecordBytes(path, warnings)
+      if (bytes !== undefined) yield { source: path, bytes }
     }
   }
   const read = readRecords(sources())
@@ -58,7 +58,8 @@ export function recordPaths(dir: string): string[] {
   return found.sort()
 }
 
-function readRecordText(path: string, warnings: string[]): string | undefined {
+/** Returns the record file's bytes (gunzipped when it is `.gz`): decoding reads them as UTF-8 without a string of the whole file. */
+function readRecordBytes(path: string, warnings: string[]): Uint8Array | undefined {
   try {
     const size = lstatSync(path).size
     if (size > MAX_RECORD_BYTES) {
@@ -66,9 +67,9 @@ function readRecordText(path: string, warnings: string[]): string | undefined {
       return undefined
     }
     const bytes = readFileSync(path)
-    if (!path.endsWith('.gz')) return bytes.toString('utf8')
+    if (!path.endsWith('.gz')) return bytes
     try {
-      return gunzipSync(bytes, { maxOutputLength: MAX_RECORD_BYTES }).toString('utf8')
+      return gunzipSync(bytes, { maxOutputLength: MAX_RECORD_BYTES })
     } catch (err) {
       warnings.push(`skipped ${path}: not a readable gzip file (${(err as Error).message})`)
       return undefined

@@ -18,7 +18,7 @@ function oracle(input: string, source: string) {
 }
 
 /** Returns what `decode` makes of `text`: the record, or the error's class and message. */
-function outcome(decode: (text: string, source: string) => unknown, text: string) {
+function outcome<T extends string | Uint8Array>(decode: (input: T, source: string) => unknown, text: T) {
   try {
     return { record: decode(text, 'r.json') }
   } catch (err) {
@@ -26,12 +26,22 @@ function outcome(decode: (text: string, source: string) => unknown, text: string
   }
 }
 
-/** Decodes `texts` in order with one decoder and checks every result against the oracle. */
-function agree(texts: string[], decode: RecordDecoder = recordDecoder()) {
-  for (const text of texts) expect(outcome(decode, text)).toEqual(outcome(oracle, text))
+/**
+ * Decodes `texts` in order with one decoder, and their UTF-8 bytes in order with another, and
+ * checks every result against the oracle on the text (bytes: on `Buffer.toString('utf8')`).
+ */
+function agree(texts: (string | Uint8Array)[]) {
+  const fromText: RecordDecoder = recordDecoder()
+  const fromBytes: RecordDecoder = recordDecoder()
+  for (const input of texts) {
+    const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8')
+    const expected = outcome(oracle, text)
+    if (typeof input === 'string') expect(outcome(fromText, input)).toEqual(expected)
+    expect(outcome(fromBytes, typeof input === 'string' ? Buffer.from(input) : input)).toEqual(expected)
+  }
 }
 
-const SUITE = ['a\u001fx', 'a\u001fy', 'b\u001fz', 'c\u001f"quoted"], \\ name', 'd\u001f,"names":[']
+const SUITE = ['a\u001fé', 'a\u001fy', 'b\u001fz', 'c\u001f"quoted"], \\ name', 'd\u001f,"names":[']
 const text = (i: number, tests = SUITE, outcome = 'p') =>
   encodeRecord(recordOf(runInfo(i), Object.fromEntries(tests.map((t, k) => [t, k === i % tests.length ? 'f' : outcome])), { [tests[i % tests.length]]: `boom ${i}` }))
 
@@ -43,6 +53,10 @@ describe('recordDecoder', () => {
     expect(b.names).toBe(a.names)
     expect(b.outcomes).toBe('ppfpp')
     expect(b.messages).toEqual({ 2: 'boom 2' })
+    // From bytes too, and a byte-order mark does not stop the reuse.
+    const fromBytes = recordDecoder()
+    const c = fromBytes(Buffer.from(text(1)), 'a.json')
+    expect(fromBytes(Buffer.from('\ufeff' + text(2)), 'b.json').names).toBe(c.names)
     // Same names, broken outcomes: refused exactly as a plain parse refuses it.
     const broken = text(3).replace('"outcomes":"ppp', '"outcomes":"pxp')
     expect(() => decode(broken, 'c.json')).toThrow('c.json: outcomes[1] is "x"; each character must be one of p f e s k -')
@@ -73,6 +87,8 @@ describe('recordDecoder', () => {
       good.replace(/\],"outcomes":.*$/, '],'),
       good.replace(/\],"outcomes":.*$/, ']  ,"outcomes":"ppppp","timesMs":[1,1,1,1,1],"messages":{},"totals":' + JSON.stringify(value.totals) + '}'),
       good + '  \n',
+      good.replace(/^.*?,"names":/, '{ ,"names":'),
+      good.replace(/^.*?,"names":/, '{"format":"shepherd-test-record","version":1,"run":{},"x":{},"names":'),
       good + 'x',
       '\ufeff' + good,
       JSON.stringify(value, null, 2),
@@ -88,8 +104,8 @@ describe('recordDecoder', () => {
   })
 
   it('gives the records or errors of JSON.parse + the checks on valid and damaged histories (fast-check)', () => {
-    const pieces = ['', ',', ']', '[', '}', '{', '"', '\\', ',"names":[', '],"outcomes":', '"names":', 'null', '1', '"x"', '\ufeff', ' ']
-    const damage = fc.record({ at: fc.nat(), cut: fc.nat(12), insert: fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 })) })
+    const pieces = ['', ',', ']', '[', '}', '{', '"', '\\', ',"names":[', '],"outcomes":', '"names":', 'null', '1', '"x"', '\ufeff', ' ', 'é', '😀']
+    const damage = fc.record({ at: fc.nat(), cut: fc.nat(12), insert: fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 })), bytes: fc.option(fc.uint8Array({ maxLength: 4 })) })
     const step = fc.record({
       // Which suite: mostly the previous run's list.
       suite: fc.constantFrom(0, 0, 0, 1, 2),
@@ -101,11 +117,14 @@ describe('recordDecoder', () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
         const texts = steps.map((s, i) => {
           let t = text(i, suites[s.suite], s.outcome)
-          if (s.damage) {
-            const at = s.damage.at % (t.length + 1)
-            t = t.slice(0, at) + s.damage.insert + t.slice(at + s.damage.cut)
-          }
-          return t
+          if (!s.damage) return t
+          const at = s.damage.at % (t.length + 1)
+          t = t.slice(0, at) + s.damage.insert + t.slice(at + s.damage.cut)
+          if (!s.damage.bytes) return t
+          // Bytes that may not be UTF-8 (a cut multi-byte character, a stray continuation byte).
+          const b = Buffer.from(t)
+          const where = s.damage.at % (b.length + 1)
+          return Buffer.concat([b.subarray(0, where), s.damage.bytes, b.subarray(where)])
         })
         agree(texts)
       }),

@@ -229,11 +229,8 @@ function sameNames(a: string[], b: string[]): boolean {
   return true
 }
 
-/** A record file's text and where it came from. */
-export interface RecordSource {
-  source: string
-  text: string
-}
+/** A record file's text, or its bytes (UTF-8; cheaper: see `recordDecoder`), and where it came from. */
+export type RecordSource = { source: string; text: string } | { source: string; bytes: Uint8Array }
 
 /**
  * Returns the records decoded from `sources`. A source that is not a valid record is skipped with a
@@ -246,9 +243,9 @@ export function readRecords(sources: Iterable<RecordSource>): { records: RunReco
   const warnings: string[] = []
   const share = namesSharer()
   const decode = recordDecoder()
-  for (const { source, text } of sources) {
+  for (const input of sources) {
     try {
-      const record = decode(text, source)
+      const record = decode('text' in input ? input.text : input.bytes, input.source)
       record.names = share(record.run.job, record.names)
       records.push(record)
     } catch (err) {

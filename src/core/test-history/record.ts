@@ -86,43 +86,65 @@ export function recordFromValue(value: unknown, source: string): RunRecord {
   return checkRecord(value, source, false)
 }
 
-/** Decodes record texts one after another; see `recordDecoder`. */
-export type RecordDecoder = (text: string, source: string) => RunRecord
+/** Decodes records one after another, from text or from UTF-8 bytes; see `recordDecoder`. */
+export type RecordDecoder = (input: string | Uint8Array, source: string) => RunRecord
 
 /**
- * Returns a decoder that reads records exactly as `decodeRecord` does (same records, same errors)
- * but faster over a history. Consecutive records of one suite carry the same `names`, which are
- * most of a record's bytes (about 65 of 70 bytes per test): the decoder keeps the text of the last
- * valid `names` array it read and, when the next record's text has the same array at the same
- * place, reuses the array already parsed and checked, and parses only the rest. That relies on
- * the layout `encodeRecord` writes (`format`, `version`, `run`, then `names`, then `outcomes`);
- * a text laid out otherwise, or one whose pieces do not parse, is read with a plain `JSON.parse`.
- * Records decoded with one decoder may share one `names` array: treat it as read-only.
+ * Returns a decoder that reads records exactly as `decodeRecord` does (same records, same errors;
+ * bytes are read as UTF-8, as `Buffer.toString('utf8')` reads them) but faster over a history.
+ * Consecutive records of one suite carry the same `names`, which are most of a record's bytes
+ * (about 65 of 70 bytes per test): the decoder keeps the text (or bytes) of the last valid `names`
+ * array it read and, when the next record has the same array at the same place, reuses the array
+ * already parsed and checked, and parses only the rest; from bytes, the names are then not even
+ * turned into a string. That relies on the layout `encodeRecord` writes (`format`, `version`,
+ * `run`, then `names`, then `outcomes`); a record laid out otherwise, or one whose pieces do not
+ * parse, is read with a plain `JSON.parse`. Records decoded with one decoder may share one `names`
+ * array: treat it as read-only.
  */
 export function recordDecoder(): RecordDecoder {
-  // The text of the last names array that decoded and passed the checks, and that array.
-  let lastSpan = ''
+  // The last names array that decoded and passed the checks, and its text or its bytes.
   let lastNames: string[] = []
+  let lastText = ''
+  let lastBytes: Uint8Array | undefined
   return (input, source) => {
-    const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
-    const split = splitRecord(text, lastSpan, lastNames)
+    let split: Split | undefined
+    let text: string | undefined
+    if (typeof input === 'string') {
+      text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
+      split = splitText(text, lastText, lastNames)
+    } else {
+      const bytes = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? input.subarray(3) : input
+      split = splitBytes(bytes, lastBytes, lastNames)
+      if (split === undefined) text = utf8(bytes, 0, bytes.length)
+    }
     if (split === undefined) {
       let value: unknown
       try {
-        value = JSON.parse(text)
+        value = JSON.parse(text as string)
       } catch (err) {
         throw new RecordError(source, `not JSON (${(err as Error).message})`)
       }
       return checkRecord(value, source, false)
     }
-    const record = checkRecord(split.value, source, split.span === undefined)
-    if (split.span !== undefined) {
+    const record = checkRecord(split.value, source, split.names === undefined)
+    if (split.names !== undefined) {
       shareStrings(record.names, lastNames)
-      lastSpan = split.span
       lastNames = record.names
+      lastText = typeof split.span === 'string' ? split.span : ''
+      lastBytes = typeof split.span === 'string' ? undefined : split.span
     }
     return record
   }
+}
+
+/**
+ * A record read in pieces: its value, and when its names were parsed here (not reused), the
+ * parsed names and their text or a copy of their bytes.
+ */
+interface Split {
+  value: Record<string, unknown>
+  names?: unknown
+  span?: string | Uint8Array
 }
 
 /**
@@ -148,13 +170,15 @@ function shareStrings(names: string[], previous: string[]): void {
 const HEAD = `{"format":"${RECORD_FORMAT}","version":${RECORD_VERSION},"run":{`
 const NAMES_KEY = ',"names":['
 const AFTER_NAMES = '],"outcomes":'
+const HEAD_BYTES = Buffer.from(HEAD)
+const NAMES_KEY_BYTES = Buffer.from(NAMES_KEY)
+const AFTER_NAMES_BYTES = Buffer.from(AFTER_NAMES)
 
 /**
  * Returns the JSON value of `text` read in three pieces (the object before `names`, the `names`
  * array, the object after it), or undefined when the text is not laid out as `encodeRecord` writes
  * it or a piece does not parse; the caller then parses the whole text, which gives the same value
- * or the error to report. `span` is the names array's text when it was parsed here (undefined when
- * it equalled `lastSpan` and `lastNames` was reused).
+ * or the error to report. The names are `lastNames` when their text equals `lastText`.
  *
  * Why the pieces give the whole text's value: `{A,"names":[N],B}` with `{A}`, `[N]` and `{B}` each
  * valid JSON is valid JSON with the same members; `{A}` being valid means the `,"names":[` found is
@@ -162,35 +186,59 @@ const AFTER_NAMES = '],"outcomes":'
  * balance). Duplicate keys: the whole text's last one wins, as it does in `{...A, ...B}` with the
  * names put last; a `names` key in B as well is left to the plain parse.
  */
-function splitRecord(text: string, lastSpan: string, lastNames: string[]): { value: Record<string, unknown>; span?: string } | undefined {
+function splitText(text: string, lastText: string, lastNames: string[]): Split | undefined {
   if (!text.startsWith(HEAD)) return undefined
   const at = text.indexOf(NAMES_KEY, HEAD.length)
   if (at < 0) return undefined
   const open = at + NAMES_KEY.length - 1
-  let close: number // index of the names array's `]`
-  let names: unknown
-  let span: string | undefined
-  if (lastSpan !== '' && text.length > open + lastSpan.length && text.slice(open, open + lastSpan.length) === lastSpan) {
-    // lastSpan is one whole JSON array, so the array that starts here ends where it ends.
-    close = open + lastSpan.length - 1
-    names = lastNames
-  } else {
-    close = text.indexOf(AFTER_NAMES, open)
-    if (close < 0) return undefined
-    span = text.slice(open, close + 1)
+  // lastText is one whole JSON array, so an array that starts with it ends where it ends.
+  if (lastText !== '' && text.length > open + lastText.length && text.slice(open, open + lastText.length) === lastText) {
+    return joinPieces(text.slice(0, at), text.slice(open + lastText.length), lastNames)
   }
-  if (text.charCodeAt(close + 1) !== 0x2c) return undefined // `,`: more fields follow
-  let head: unknown
-  let tail: unknown
+  const close = text.indexOf(AFTER_NAMES, open)
+  if (close < 0) return undefined
+  const span = text.slice(open, close + 1)
+  return joinPieces(text.slice(0, at), text.slice(close + 1), undefined, span, span)
+}
+
+/** `splitText` on UTF-8 bytes: the ASCII marks it looks for never occur inside a multi-byte character. */
+function splitBytes(bytes: Uint8Array, lastBytes: Uint8Array | undefined, lastNames: string[]): Split | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (buf.length < HEAD_BYTES.length || !buf.subarray(0, HEAD_BYTES.length).equals(HEAD_BYTES)) return undefined
+  const at = buf.indexOf(NAMES_KEY_BYTES, HEAD_BYTES.length)
+  if (at < 0) return undefined
+  const open = at + NAMES_KEY_BYTES.length - 1
+  if (lastBytes !== undefined && buf.length > open + lastBytes.length && buf.subarray(open, open + lastBytes.length).equals(lastBytes)) {
+    return joinPieces(utf8(buf, 0, at), utf8(buf, open + lastBytes.length, buf.length), lastNames)
+  }
+  const close = buf.indexOf(AFTER_NAMES_BYTES, open)
+  if (close < 0) return undefined
+  return joinPieces(utf8(buf, 0, at), utf8(buf, close + 1, buf.length), undefined, utf8(buf, open, close + 1), Uint8Array.prototype.slice.call(buf, open, close + 1))
+}
+
+/**
+ * Returns the value of `head` (the text before `,"names":`), the names (`names`, or the JSON array
+ * `namesText`) and `rest` (the text after the names array, from its `,`), or undefined when a piece
+ * does not parse or the layout is not the expected one. `span` is what to remember of new names.
+ */
+function joinPieces(head: string, rest: string, names: unknown, namesText?: string, span?: string | Uint8Array): Split | undefined {
+  if (rest.charCodeAt(0) !== 0x2c) return undefined // `,`: more fields follow
+  let before: unknown
+  let after: unknown
   try {
-    head = JSON.parse(`${text.slice(0, at)}}`)
-    tail = JSON.parse(`{${text.slice(close + 2)}`)
-    if (span !== undefined) names = JSON.parse(span)
+    before = JSON.parse(`${head}}`)
+    after = JSON.parse(`{${rest.slice(1)}`)
+    if (namesText !== undefined) names = JSON.parse(namesText)
   } catch {
     return undefined
   }
-  if (!isObject(head) || !isObject(tail) || Object.hasOwn(tail, 'names')) return undefined
-  return { value: { ...head, ...tail, names }, span }
+  if (!isObject(before) || !isObject(after) || Object.hasOwn(after, 'names')) return undefined
+  return namesText === undefined ? { value: { ...before, ...after, names } } : { value: { ...before, ...after, names }, names, span }
+}
+
+/** Returns `bytes[start, end)` as UTF-8 text, as `Buffer.toString('utf8')` reads it. */
+function utf8(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end)
 }
 
 /**
