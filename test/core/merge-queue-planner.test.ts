@@ -189,6 +189,31 @@ describe('merge-queue planner invariants (fast-check, seed 20261122)', () => {
     )
   })
 
+  it('drains any queue with breaking PRs: every bad PR ejected, every good one merged, no livelock', () => {
+    fc.assert(
+      fc.property(options, fc.integer({ min: 1, max: 100 }), fc.array(fc.nat(99), { maxLength: 12 }), (raw, prs, badList) => {
+        const opts = { ...raw, frozen: false }
+        const bad = new Set(badList.map((b) => (b % prs) + 1))
+        const w = new World()
+        for (let i = 0; i < prs; i++) w.arrive()
+        w.reconcile(opts)
+        for (let i = 0; i < 20 * prs + 50 && (w.heads.size > 0 || w.chain.length > 0); i++) {
+          w.chain.forEach((b, at) => {
+            if (b.ci !== 'pending') return
+            const broken = w.chain.slice(0, at + 1).some((x) => x.members.some((m) => bad.has(m.number)))
+            b.ci = broken ? 'failed' : 'passed'
+            b.failures = broken ? [{ name: 'test', flaky: false }] : []
+          })
+          w.reconcile(opts)
+        }
+        expect(w.heads.size).toBe(0)
+        expect([...w.ejected.keys()].sort((a, b) => a - b)).toEqual([...bad].sort((a, b) => a - b))
+        expect(w.merged.size).toBe(prs - bad.size)
+      }),
+      { numRuns: 500, seed: 20261122 }
+    )
+  })
+
   it('drains a queue in which every batch passes, in pool order', () => {
     const w = new World()
     for (let i = 0; i < 20; i++) w.arrive()
