@@ -7,7 +7,7 @@
  * (an `http.extraHeader`), never a URL or an argument.
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { appendFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RepoRef } from './apply.js'
@@ -72,9 +72,13 @@ export async function buildBatch(options: BuildBatchOptions): Promise<BuildBatch
   const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${options.token}`).toString('base64')}`
   const committer = options.committer ?? DEFAULT_COMMITTER
   const date = `${options.date ?? Math.floor(Date.now() / 1000)} +0000`
+  // A partial clone: commits and trees only. merge-ort fetches, in one batch, just the blobs a
+  // content merge needs, so a large repository's history costs no file contents.
   const config: Array<[string, string]> = [
     ['http.extraHeader', header],
     ['remote.origin.url', url],
+    ['remote.origin.promisor', 'true'],
+    ['remote.origin.partialclonefilter', 'blob:none'],
     ['protocol.version', '2']
   ]
   const env: NodeJS.ProcessEnv = {
@@ -109,7 +113,7 @@ export async function buildBatch(options: BuildBatchOptions): Promise<BuildBatch
   }
   /** Returns the batch the remote branch holds, if it holds one. */
   const existing = async (sha: string): Promise<BatchMetadata | null> => {
-    await must(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', 'origin', `+${ref}:refs/existing`])
+    await must(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', 'origin', `+${ref}:refs/existing`])
     try {
       return parseBatchMessage(await must(['log', '-1', '--format=%B', sha]))
     } catch {
@@ -118,6 +122,7 @@ export async function buildBatch(options: BuildBatchOptions): Promise<BuildBatch
   }
   try {
     await must(['init', '--quiet', '--bare', '.'])
+    await appendFile(join(dir, 'config'), '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n')
     // One round trip tells whether the batch exists and where every member's head is now.
     const advertised = new Map<string, string>()
     const ls = await must(['ls-remote', 'origin', ref, ...meta.members.map((m) => `refs/pull/${m.number}/head`)])
@@ -134,7 +139,7 @@ export async function buildBatch(options: BuildBatchOptions): Promise<BuildBatch
       const actual = advertised.get(`refs/pull/${m.number}/head`) ?? null
       if (actual !== m.sha) return { outcome: 'head-moved', pull: m.number, expected: m.sha, actual }
     }
-    await must(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', 'origin', meta.parentSha, ...new Set(meta.members.map((m) => m.sha))])
+    await must(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', 'origin', meta.parentSha, ...new Set(meta.members.map((m) => m.sha))])
     let tip = meta.parentSha
     for (const [i, m] of meta.members.entries()) {
       if ((await git(['merge-base', '--is-ancestor', m.sha, tip])).code === 0) return { outcome: 'already-contained', pull: m.number }
