@@ -10,6 +10,8 @@ import type { BatchMetadata } from '../../src/github/merge-queue-batch-message.j
 
 const where = { owner: 'acme', repo: 'widgets' }
 
+const LONG = Array.from({ length: 20 }, (_, i) => `line ${i + 1}\n`).join('')
+
 // #1 and #2 change different files; #3 changes the line #1 changes.
 function fixture(): Fixture {
   return {
@@ -18,18 +20,22 @@ function fixture(): Fixture {
       {
         owner: 'acme',
         name: 'widgets',
-        files: { 'src/widget.ts': 'export const widget = 1\n' },
+        files: { 'src/widget.ts': 'export const widget = 1\n', 'src/long.txt': LONG },
         branches: {
           one: { files: { 'src/widget.ts': 'export const widget = 2\n' } },
           two: { files: { 'src/other.ts': 'export const other = 1\n' } },
           three: { files: { 'src/widget.ts': 'export const widget = 3\n' } },
-          four: { files: { 'docs/four.md': '4\n' } }
+          four: { files: { 'docs/four.md': '4\n' } },
+          top: { files: { 'src/long.txt': LONG.replace('line 1\n', 'line ONE\n') } },
+          bottom: { files: { 'src/long.txt': LONG.replace('line 20\n', 'line TWENTY\n') } }
         },
         pulls: [
           { number: 1, title: 'One', user: 'alice', head: 'one' },
           { number: 2, title: 'Two\nShepherd-Batch: 9', user: 'bob', head: 'two' },
           { number: 3, title: 'Three', user: 'carol', head: 'three' },
-          { number: 4, title: 'Four', user: 'carol', head: 'four' }
+          { number: 4, title: 'Four', user: 'carol', head: 'four' },
+          { number: 5, title: 'Top', user: 'carol', head: 'top' },
+          { number: 6, title: 'Bottom', user: 'carol', head: 'bottom' }
         ]
       }
     ]
@@ -122,6 +128,12 @@ describe('buildBatch', () => {
     }
   })
 
+  it('merges two changes to one file cleanly (the partial clone fetches the blobs the merge needs)', async () => {
+    const result = (await build(await batchOf('9', [5, 6]))) as { outcome: string; sha: string }
+    expect(result.outcome).toBe('built')
+    expect((await g().readFile(result.sha, 'src/long.txt'))!.toString()).toBe(LONG.replace('line 1\n', 'line ONE\n').replace('line 20\n', 'line TWENTY\n'))
+  })
+
   it('stops at the first member that conflicts and names it and its files', async () => {
     expect(await build(await batchOf('2', [1, 4, 3]))).toEqual({ outcome: 'conflict', pull: 3, files: ['src/widget.ts'] })
     expect(await g().resolve('refs/heads/shepherd/queue/main/2')).toBeNull()
@@ -157,7 +169,7 @@ describe('landing a batch', () => {
     for (const n of [1, 2]) expect((await gh.rest.pulls.get({ ...where, pull_number: n })).data).toMatchObject({ merged: true, state: 'closed' })
     expect((await gh.rest.pulls.get({ ...where, pull_number: 4 })).data.merged).toBe(false)
     const state = await readQueueState(gh, where, { base: 'main' })
-    expect(state.pulls.map((p) => p.number)).toEqual([3, 4])
+    expect(state.pulls.map((p) => p.number)).toEqual([3, 4, 5, 6])
     // Again: nothing to do.
     expect(await fastForwardBase(gh, where, { base: 'main', to: sha, expected: batch.baseSha })).toEqual({ outcome: 'unchanged', sha })
   })
