@@ -11,12 +11,16 @@
 // to read that JSON in some form, and parsing it is a fixed amount of work that does not change
 // when Shepherd's code does, so "load + analysis in N × JSON.parse" is comparable across machines.
 // Measured: decode (JSON.parse + validation, `readRecords`), `loadHistory` (the matrix), and
-// `analyzeFlakes` (every verdict), the median of REPEATS runs after one unmeasured run.
+// `analyzeFlakes` (every verdict), the median of REPEATS runs after one unmeasured run; and reading
+// the same records from files (`readHistoryDir`, one file per run, `.json.gz` as the action writes
+// them and plain `.json`), the time a user waits for: reading is part of the analysis.
 //
 // Usage: node bench/test-history.mjs (after `npx tsc -p tsconfig.build.json`), or npm run bench.
 import { join, dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 
 const REPEATS = 3
 /** Issue #4: flake and regression analysis of 1,000 runs × 10,000 tests under 2 s. */
@@ -118,6 +122,7 @@ function time(fn) {
 export async function testHistory(root, log) {
   const lib = (p) => pathToFileURL(join(root, 'lib', p)).href
   const { encodeRecord, readRecords, loadHistory, analyzeFlakes } = await import(lib('core/test-history/index.js'))
+  const { readHistoryDir } = await import(lib('history/record-files.js'))
   const rows = []
 
   // Size of one stored record.
@@ -147,49 +152,79 @@ export async function testHistory(root, log) {
         [1000, 10000]
       ]
   const results = []
-  for (const [runs, tests] of sizes) {
-    const suite = generateSuite(tests, runs)
-    const texts = []
-    for (let r = 0; r < runs; r++) texts.push(encodeRecord(generateRecord(suite, r)))
-    const mb = texts.reduce((n, t) => n + t.length, 0) / 1e6
-    const ref = []
-    const decode = []
-    const load = []
-    const analyse = []
-    let analysis
-    for (let i = 0; i <= REPEATS; i++) {
-      const parsed = time(() => {
-        let n = 0
-        for (const text of texts) n += JSON.parse(text).names.length
-        return n
+  const scratch = mkdtempSync(join(tmpdir(), 'shepherd-bench-history-'))
+  try {
+    for (const [runs, tests] of sizes) {
+      const suite = generateSuite(tests, runs)
+      const texts = []
+      for (let r = 0; r < runs; r++) texts.push(encodeRecord(generateRecord(suite, r)))
+      const mb = texts.reduce((n, t) => n + t.length, 0) / 1e6
+      // The records as stored: one file per run, gzip (as the action writes them) or plain JSON (a data branch).
+      const dirs = { gz: join(scratch, `${runs}x${tests}-gz`), json: join(scratch, `${runs}x${tests}-json`) }
+      for (const dir of Object.values(dirs)) mkdirSync(dir)
+      texts.forEach((text, r) => {
+        writeFileSync(join(dirs.gz, `test-${9_000_000 + r}.json.gz`), gzipSync(text))
+        writeFileSync(join(dirs.json, `test-${9_000_000 + r}.json`), text)
       })
-      const d = time(() => readRecords(texts.map((text, r) => ({ source: `record-${r}.json`, text }))))
-      if (d.value.warnings.length) throw new Error(`bench records did not decode: ${d.value.warnings[0]}`)
-      const l = time(() => loadHistory(d.value.records, { limit: runs }))
-      const a = time(() => analyzeFlakes(l.value, { generatedAt: '2026-01-01T00:00:00Z' }))
-      analysis = a.value
-      if (i === 0) continue // warm-up
-      ref.push(parsed.ms)
-      decode.push(d.ms)
-      load.push(l.ms)
-      analyse.push(a.ms)
+      const m = { ref: [], decode: [], load: [], analyse: [], json: [], gz: [] }
+      let analysis
+      for (let i = 0; i <= REPEATS; i++) {
+        const parsed = time(() => {
+          let n = 0
+          for (const text of texts) n += JSON.parse(text).names.length
+          return n
+        })
+        const d = time(() => readRecords(texts.map((text, r) => ({ source: `record-${r}.json`, text }))))
+        if (d.value.warnings.length) throw new Error(`bench records did not decode: ${d.value.warnings[0]}`)
+        const l = time(() => loadHistory(d.value.records, { limit: runs }))
+        const a = time(() => analyzeFlakes(l.value, { generatedAt: '2026-01-01T00:00:00Z' }))
+        const files = {}
+        for (const kind of ['json', 'gz']) {
+          files[kind] = time(() => readHistoryDir(dirs[kind]))
+          if (files[kind].value.records.length !== runs) throw new Error(`read ${files[kind].value.records.length} of ${runs} records from ${dirs[kind]}: ${files[kind].value.warnings[0]}`)
+        }
+        analysis = a.value
+        if (i === 0) continue // warm-up
+        m.ref.push(parsed.ms)
+        m.decode.push(d.ms)
+        m.load.push(l.ms)
+        m.analyse.push(a.ms)
+        m.json.push(files.json.ms)
+        m.gz.push(files.gz.ms)
+      }
+      const r = { runs, tests, mb, ref: median(m.ref), decode: median(m.decode), load: median(m.load), analyse: median(m.analyse), json: median(m.json), gz: median(m.gz) }
+      r.total = r.decode + r.load + r.analyse
+      results.push(r)
+      const kinds = {}
+      for (const t of analysis.tests) for (const v of t.verdicts) kinds[v.kind] = (kinds[v.kind] ?? 0) + 1
+      log(
+        `${runs} runs × ${tests} tests (${mb.toFixed(0)} MB JSON): JSON.parse ${r.ref.toFixed(0)} ms; decode ${r.decode.toFixed(0)} ms, load ${r.load.toFixed(0)} ms, analysis ${r.analyse.toFixed(0)} ms; ` +
+          `reading the files ${r.json.toFixed(0)} ms (.json), ${r.gz.toFixed(0)} ms (.json.gz); ` +
+          `${analysis.totals.flaky} flaky, ${analysis.totals.regressed} regressed (${JSON.stringify(kinds)})`
+      )
+      const what = `${runs.toLocaleString('en')} runs × ${tests.toLocaleString('en')} tests`
+      const reference = `JSON.parse of the same ${mb.toFixed(0)} MB: ${r.ref.toFixed(0)} ms`
+      const budget = runs === 1000 && tests === 10000 ? `analysis < ${BUDGET_ANALYSIS_MS} ms` : undefined
+      rows.push({
+        what: `load + analyse ${what} in memory (decode ${r.decode.toFixed(0)}, matrix ${r.load.toFixed(0)}, verdicts ${r.analyse.toFixed(0)} ms), median of ${REPEATS}`,
+        value: `${r.total.toFixed(0)} ms`,
+        reference,
+        ratio: `${(r.total / r.ref).toFixed(2)}×`,
+        budget
+      })
+      for (const kind of ['json', 'gz']) {
+        const ms = r[kind] + r.load + r.analyse
+        rows.push({
+          what: `read ${what} from .${kind === 'gz' ? 'json.gz' : 'json'} files + analyse (read + decode ${r[kind].toFixed(0)} ms), median of ${REPEATS}`,
+          value: `${ms.toFixed(0)} ms`,
+          reference,
+          ratio: `${(ms / r.ref).toFixed(2)}×`,
+          budget
+        })
+      }
     }
-    const r = { runs, tests, mb, ref: median(ref), decode: median(decode), load: median(load), analyse: median(analyse) }
-    r.total = r.decode + r.load + r.analyse
-    results.push(r)
-    const kinds = {}
-    for (const t of analysis.tests) for (const v of t.verdicts) kinds[v.kind] = (kinds[v.kind] ?? 0) + 1
-    log(
-      `${runs} runs × ${tests} tests (${mb.toFixed(0)} MB JSON): JSON.parse ${r.ref.toFixed(0)} ms; decode ${r.decode.toFixed(0)} ms, load ${r.load.toFixed(0)} ms, analysis ${r.analyse.toFixed(0)} ms; ` +
-        `${analysis.totals.flaky} flaky, ${analysis.totals.regressed} regressed (${JSON.stringify(kinds)})`
-    )
-    rows.push({
-      what: `load + analyse ${runs.toLocaleString('en')} runs × ${tests.toLocaleString('en')} tests (decode ${r.decode.toFixed(0)}, matrix ${r.load.toFixed(0)}, verdicts ${r.analyse.toFixed(0)} ms), median of ${REPEATS}`,
-      value: `${r.total.toFixed(0)} ms`,
-      reference: `JSON.parse of the same ${mb.toFixed(0)} MB: ${r.ref.toFixed(0)} ms`,
-      ratio: `${(r.total / r.ref).toFixed(2)}×`,
-      budget: runs === 1000 && tests === 10000 ? `analysis < ${BUDGET_ANALYSIS_MS} ms` : undefined
-    })
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
   }
   return { results, rows }
 }
