@@ -3,7 +3,7 @@
  * gzip), as the action downloads them or a user keeps them. Reading skips what is not a valid
  * record, with a warning naming the file, and never throws for a bad file.
  */
-import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, lstatSync, openSync, readdirSync, readSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { readRecords, type RecordSource } from '../core/test-history/history.js'
@@ -31,9 +31,11 @@ export interface HistoryFiles {
 export function readHistoryDir(dir: string): HistoryFiles {
   const paths = recordPaths(dir)
   const warnings: string[] = []
+  const scratch = { buffer: Buffer.allocUnsafe(0) }
+  // Lazy: readRecords decodes each file's bytes before the next file is read into the same buffer.
   function* sources(): Generator<RecordSource> {
     for (const path of paths) {
-      const bytes = readRecordBytes(path, warnings)
+      const bytes = readRecordBytes(path, warnings, scratch)
       if (bytes !== undefined) yield { source: path, bytes }
     }
   }
@@ -58,15 +60,20 @@ export function recordPaths(dir: string): string[] {
   return found.sort()
 }
 
-/** Returns the record file's bytes (gunzipped when it is `.gz`): decoding reads them as UTF-8 without a string of the whole file. */
-function readRecordBytes(path: string, warnings: string[]): Uint8Array | undefined {
+/**
+ * Returns the record file's bytes (gunzipped when it is `.gz`): decoding reads them as UTF-8 without
+ * a string of the whole file. The file is read into `scratch.buffer` (grown as needed), so the
+ * bytes of a `.json` file are only valid until the next call: a fresh 700 KB buffer per file cost
+ * about 0.3 s over 1,000 files.
+ */
+function readRecordBytes(path: string, warnings: string[], scratch: { buffer: Buffer }): Uint8Array | undefined {
   try {
     const size = lstatSync(path).size
     if (size > MAX_RECORD_BYTES) {
       warnings.push(`skipped ${path}: ${size} bytes is more than a record may hold (${MAX_RECORD_BYTES})`)
       return undefined
     }
-    const bytes = readFileSync(path)
+    const bytes = readInto(path, size, scratch)
     if (!path.endsWith('.gz')) return bytes
     try {
       return gunzipSync(bytes, { maxOutputLength: MAX_RECORD_BYTES, chunkSize: outputChunk(bytes) })
@@ -77,6 +84,23 @@ function readRecordBytes(path: string, warnings: string[]): Uint8Array | undefin
   } catch (err) {
     warnings.push(`skipped ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
     return undefined
+  }
+}
+
+/** Reads up to `size` bytes of the file at `path` into `scratch.buffer` and returns them. */
+function readInto(path: string, size: number, scratch: { buffer: Buffer }): Buffer {
+  if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafe(Math.max(size, 2 * scratch.buffer.length))
+  const fd = openSync(path, 'r')
+  try {
+    let read = 0
+    while (read < size) {
+      const n = readSync(fd, scratch.buffer, read, size - read, read)
+      if (n === 0) break
+      read += n
+    }
+    return scratch.buffer.subarray(0, read)
+  } finally {
+    closeSync(fd)
   }
 }
 
