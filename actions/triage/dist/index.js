@@ -22550,7 +22550,7 @@ function createClient(options) {
         baseUrl: options.baseUrl.replace(/\/+$/, ''),
         // Not `request.retries`: plugin-retry retries any error carrying that, whatever its status.
         // 403 and 429 rate limits belong to the throttling plugin, which waits for retry-after.
-        retry: { retries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+        retry: { retries, doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: onLimit('rate limit'),
             onSecondaryRateLimit: onLimit('secondary rate limit'),
