@@ -1,4 +1,5 @@
 /** Argument parsing for the `shepherd` command: node:util parseArgs, with one-line errors. */
+import { lstatSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { fileURLToPath } from 'node:url'
 
@@ -46,3 +47,14 @@ export function intOption(value: string | undefined, name: string, fallback: num
 
 /** The repository checkout this CLI runs from (src/cli and lib/cli both sit two levels down). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/** Checks that `--<name> DIR` is a directory that can be read; throws UsageError naming the option otherwise. */
+export function directoryOption(dir: string, name: string): string {
+  try {
+    if (!lstatSync(dir).isDirectory()) throw new UsageError(`--${name} ${dir} is not a directory`)
+  } catch (err) {
+    if (err instanceof UsageError) throw err
+    throw new UsageError(`cannot read --${name} ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+  return dir
+}

@@ -11,6 +11,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RepoRef } from './apply.js'
+import { isolatedGitEnv, partialCloneRemote } from './git-remote.js'
 import type { BranchEntry } from './branch-commit.js'
 
 /** Thrown when the git CLI is not installed: the caller may read another way. */
@@ -66,27 +67,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * after its retries (naming the repository and what git said), or GitMissingError without git.
  */
 export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<FetchedBlobs> {
-  const url = `${options.serverUrl.replace(/\/+$/, '')}/${options.where.owner}/${options.where.repo}.git`
-  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${options.token}`).toString('base64')}`
-  const config: Array<[string, string]> = [
-    ['http.extraHeader', header],
-    // A promisor remote: git accepts a blob-less fetch, and never fetches missing blobs behind our back.
-    ['remote.origin.url', url],
-    ['remote.origin.promisor', 'true'],
-    ['remote.origin.partialclonefilter', 'blob:none'],
-    ['fetch.negotiationAlgorithm', 'noop'],
-    ['protocol.version', '2']
-  ]
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_NO_LAZY_FETCH: '1',
-    GIT_CONFIG_COUNT: String(config.length),
-    ...Object.fromEntries(config.flatMap(([k, v], i) => [[`GIT_CONFIG_KEY_${i}`, k], [`GIT_CONFIG_VALUE_${i}`, v]]))
-  }
+  // A promisor remote: git accepts a blob-less fetch, and never fetches missing blobs behind our back.
+  const { config } = partialCloneRemote(options.serverUrl, options.where, options.token)
+  const env = isolatedGitEnv([...config, ['fetch.negotiationAlgorithm', 'noop']], { GIT_NO_LAZY_FETCH: '1' })
   const retries = options.retries ?? 3
   const backoff = options.backoffMs ?? 1000
   const where = `${options.where.owner}/${options.where.repo}`

@@ -11,6 +11,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RepoRef } from './apply.js'
+import { isolatedGitEnv, partialCloneRemote } from './git-remote.js'
 import { batchBranch, formatMemberMessage, parseBatchMessage, sameBatch, type BatchMetadata } from './merge-queue-batch-message.js'
 
 export interface BuildBatchOptions {
@@ -68,34 +69,19 @@ export async function buildBatch(options: BuildBatchOptions): Promise<BuildBatch
   const ref = `refs/heads/${branch}`
   // Validates the metadata before any git runs.
   formatMemberMessage(meta, meta.members.length - 1)
-  const url = `${options.serverUrl.replace(/\/+$/, '')}/${options.where.owner}/${options.where.repo}.git`
-  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${options.token}`).toString('base64')}`
   const committer = options.committer ?? DEFAULT_COMMITTER
   const date = `${options.date ?? Math.floor(Date.now() / 1000)} +0000`
   // A partial clone: commits and trees only. merge-ort fetches, in one batch, just the blobs a
   // content merge needs, so a large repository's history costs no file contents.
-  const config: Array<[string, string]> = [
-    ['http.extraHeader', header],
-    ['remote.origin.url', url],
-    ['remote.origin.promisor', 'true'],
-    ['remote.origin.partialclonefilter', 'blob:none'],
-    ['protocol.version', '2']
-  ]
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
+  const { config } = partialCloneRemote(options.serverUrl, options.where, options.token)
+  const env = isolatedGitEnv(config, {
     GIT_AUTHOR_NAME: committer.name,
     GIT_AUTHOR_EMAIL: committer.email,
     GIT_AUTHOR_DATE: date,
     GIT_COMMITTER_NAME: committer.name,
     GIT_COMMITTER_EMAIL: committer.email,
-    GIT_COMMITTER_DATE: date,
-    GIT_CONFIG_COUNT: String(config.length),
-    ...Object.fromEntries(config.flatMap(([k, v], i) => [[`GIT_CONFIG_KEY_${i}`, k], [`GIT_CONFIG_VALUE_${i}`, v]]))
-  }
+    GIT_COMMITTER_DATE: date
+  })
   const dir = await mkdtemp(join(options.tempDir ?? process.env.RUNNER_TEMP ?? tmpdir(), 'shepherd-batch-'))
   const git = (args: string[], input?: string) => run(dir, args, env, input)
   const retries = options.retries ?? 3

@@ -1,12 +1,12 @@
 /** `shepherd dashboard --history DIR --out DIR`: the TestGrid-style page of stored history records. */
-import { lstatSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fromFlakeAnalysis } from '../../core/dashboard/from-flakes.js'
 import { dashboardPage } from '../../core/dashboard/render.js'
 import { analyzeFlakes } from '../../core/test-history/analyze.js'
 import { DEFAULT_HISTORY_RUNS, loadHistory } from '../../core/test-history/history.js'
 import { readHistoryDir } from '../../history/record-files.js'
-import { intOption, parse, UsageError, type Command } from '../args.js'
+import { directoryOption, intOption, parse, UsageError, type Command } from '../args.js'
 
 /**
  * The `dashboard` command: reads the records under --history (`*.json`, `*.json.gz`; bad files are
@@ -24,12 +24,7 @@ export const dashboardCommand: Command = {
     if (!values.out) throw new UsageError('--out is required: the directory to write index.html into')
     const runs = intOption(values.runs, 'runs', DEFAULT_HISTORY_RUNS)
     if (runs < 1 || !Number.isSafeInteger(runs)) throw new UsageError(`--runs must be a whole number ≥ 1, got "${values.runs}"`)
-    try {
-      if (!lstatSync(dir).isDirectory()) throw new UsageError(`--history ${dir} is not a directory`)
-    } catch (err) {
-      if (err instanceof UsageError) throw err
-      throw new UsageError(`cannot read --history ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
-    }
+    directoryOption(dir, 'history')
 
     const read = readHistoryDir(dir)
     const history = loadHistory(read.records, { limit: runs, job: values.job })

@@ -2,12 +2,11 @@
  * `shepherd flakes --history DIR`: the flake verdicts of a directory of history records, as a
  * readable list of the tests with verdicts, or the whole analysis with --json.
  */
-import { lstatSync } from 'node:fs'
 import { analyzeFlakes, type FlakeAnalysis, type FlakeOptions } from '../../core/test-history/analyze.js'
 import { DEFAULT_HISTORY_RUNS, loadHistory } from '../../core/test-history/history.js'
 import type { WindowOptions } from '../../core/test-history/windows.js'
 import { readHistoryDir } from '../../history/record-files.js'
-import { intOption, parse, UsageError, type Command } from '../args.js'
+import { directoryOption, intOption, parse, UsageError, type Command } from '../args.js'
 
 const USAGE =
   'shepherd flakes --history DIR [--json] [--limit N] [--job NAME] [--branch NAME] ' +
@@ -48,12 +47,7 @@ export const flakesCommand: Command = {
     if (values.pity !== undefined) options.pityFactor = percent(values.pity, 'pity', false)
     if (values['min-flip-rate'] !== undefined) options.minFlipRate = percent(values['min-flip-rate'], 'min-flip-rate', false)
     if (values['min-failures'] !== undefined) options.minimumFailure = intOption(values['min-failures'], 'min-failures', 0)
-    try {
-      if (!lstatSync(dir).isDirectory()) throw new UsageError(`--history ${dir} is not a directory`)
-    } catch (err) {
-      if (err instanceof UsageError) throw err
-      throw new UsageError(`cannot read --history ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
-    }
+    directoryOption(dir, 'history')
 
     const read = readHistoryDir(dir)
     for (const warning of read.warnings) io.err(`warning: ${warning}`)
