@@ -2,7 +2,7 @@
 import { UsageError, type Command, type CommandIO } from './args.js'
 import { simCommand } from './commands/sim.js'
 import { runCommand } from './commands/run.js'
-import { demoCommand } from './commands/demo.js'
+import { demoCommand } from './commands/demo-command.js'
 import { configCommand } from './commands/config.js'
 import { triageCommand } from './commands/triage.js'
 import { ownersCommand } from './commands/owners.js'

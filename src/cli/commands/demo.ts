@@ -9,13 +9,13 @@
  * Everything produced is written to ./demo-out/.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { Simulator } from '../../sim/server.js'
 import { demoFixture } from '../../sim/fixtures/demo.js'
 import { createClient } from '../../github/client.js'
 import { requestSummary } from '../../sim/admin.js'
 import { runAction, type RunResult } from '../../runner/run.js'
-import { parse, REPO_ROOT, type Command, type CommandIO } from '../args.js'
+import { REPO_ROOT } from '../args.js'
 import { playTestReportChapter } from './demo-test-report.js'
 
 interface Step {
@@ -103,18 +103,4 @@ export async function playDemo(outDir: string, log: (line: string) => void = () 
 function notifier(sim: Simulator, number: number): string {
   const c = [...sim.state.repos.get('acme/widgets')!.comments.values()].find((x) => x.issueNumber === number && x.body.startsWith('<!-- shepherd:approve -->'))
   return c?.body ?? '(no notifier)'
-}
-
-export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'Play a PR lifecycle and a CI story with test reports on the embedded simulator (writes ./demo-out/)',
-  usage: 'shepherd demo [--out DIR] [--json]',
-  async run(argv, io: CommandIO) {
-    const { values } = parse(argv, { out: { type: 'string' } })
-    const outDir = resolve(values.out ?? 'demo-out')
-    const result = await playDemo(outDir, values.json ? undefined : io.out)
-    if (values.json) io.out(JSON.stringify({ ok: result.ok, steps: result.steps, heldLabels: result.heldLabels, finalLabels: result.finalLabels, requests: result.requests, ci: { dashboard: result.ci.dashboard, files: result.ci.files, ok: result.ci.ok }, out: outDir }))
-    else io.out(`\n${result.ok ? 'Demo finished' : 'Demo FAILED'}: output in ${outDir}`)
-    return result.ok ? 0 : 1
-  }
 }
