@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { GitHubClient } from './client.js'
+import { isolatedGitEnv } from './git-remote.js'
 import type { RepoRef } from './apply.js'
 import type { CherryPick } from '../core/effects.js'
 
@@ -26,11 +27,12 @@ const IDENTITY = { GIT_AUTHOR_NAME: 'Shepherd', GIT_AUTHOR_EMAIL: 'shepherd@user
 
 function git(cwd: string, args: string[], token: string): Promise<string> {
   const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`
+  // The token goes in through the environment (git-remote.ts), never as an argument `ps` shows.
   return new Promise((resolve, reject) =>
     execFile(
       'git',
-      ['-c', `http.extraHeader=${header}`, ...args],
-      { cwd, env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }, maxBuffer: 64 * 1024 * 1024 },
+      args,
+      { cwd, env: isolatedGitEnv([['http.extraHeader', header]], IDENTITY), maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0]} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`)) : resolve(stdout))
     )
   )

@@ -97,24 +97,16 @@ export async function mergePullRequest(client: GitHubClient, where: RepoRef, opt
 }
 
 /**
- * One merge call. The client's retry plugin would retry GitHub's 405 ("not mergeable") three
- * times with back-off; a refusal is not transient, so only 5xx answers are retried here. A merge
- * retried after a lost answer is safe: the SHA guard holds, and "already merged" is recognized.
+ * One merge call. The client retries 5xx answers; GitHub's 405 ("not mergeable") is not retried
+ * (client.ts). A merge retried after a lost answer is safe: the SHA guard holds, and "already
+ * merged" is recognized.
  */
-async function mergeOnce(client: GitHubClient, where: RepoRef, options: MergePullOptions) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.rest.pulls.merge({
-        ...where,
-        pull_number: options.number,
-        sha: options.sha,
-        merge_method: options.method,
-        ...(options.commitTitle ? { commit_title: options.commitTitle } : {}),
-        request: { retries: 0 }
-      })
-    } catch (err) {
-      if (attempt >= 3 || (status(err) ?? 0) < 500) throw err
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
-    }
-  }
+function mergeOnce(client: GitHubClient, where: RepoRef, options: MergePullOptions) {
+  return client.rest.pulls.merge({
+    ...where,
+    pull_number: options.number,
+    sha: options.sha,
+    merge_method: options.method,
+    ...(options.commitTitle ? { commit_title: options.commitTitle } : {})
+  })
 }
