@@ -22670,6 +22670,36 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/github/git-remote.ts
+/** The repository's URL and the config of a promisor remote fetching commits and trees only. */
+function partialCloneRemote(serverUrl, where, token) {
+    const url = `${serverUrl.replace(/\/+$/, '')}/${where.owner}/${where.repo}.git`;
+    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+    return {
+        url,
+        config: [
+            ['http.extraHeader', header],
+            ['remote.origin.url', url],
+            ['remote.origin.promisor', 'true'],
+            ['remote.origin.partialclonefilter', 'blob:none'],
+            ['protocol.version', '2']
+        ]
+    };
+}
+/** An environment for git with only `config` (plus `extra`): no system or global config, no prompts. */
+function isolatedGitEnv(config, extra = {}) {
+    return {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        ...extra,
+        GIT_CONFIG_COUNT: String(config.length),
+        ...Object.fromEntries(config.flatMap(([k, v], i) => [[`GIT_CONFIG_KEY_${i}`, k], [`GIT_CONFIG_VALUE_${i}`, v]]))
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/cherrypick.ts
 /**
  * Cherry-picks a merged pull request onto a branch with real git, in a scratch directory: fetch
@@ -22682,10 +22712,12 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 
+
 const IDENTITY = { GIT_AUTHOR_NAME: 'Shepherd', GIT_AUTHOR_EMAIL: 'shepherd@users.noreply.github.com', GIT_COMMITTER_NAME: 'Shepherd', GIT_COMMITTER_EMAIL: 'shepherd@users.noreply.github.com' };
 function git(cwd, args, token) {
     const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
-    return new Promise((resolve, reject) => (0,external_node_child_process_namespaceObject.execFile)('git', ['-c', `http.extraHeader=${header}`, ...args], { cwd, env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0]} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`)) : resolve(stdout))));
+    // The token goes in through the environment (git-remote.ts), never as an argument `ps` shows.
+    return new Promise((resolve, reject) => (0,external_node_child_process_namespaceObject.execFile)('git', args, { cwd, env: isolatedGitEnv([['http.extraHeader', header]], IDENTITY), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0]} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`)) : resolve(stdout))));
 }
 /** Returns the fenced release-note block of a pull request body, or null. */
 function releaseNoteBlock(body) {
