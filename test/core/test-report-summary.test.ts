@@ -202,6 +202,39 @@ describe('GitHub size limits', () => {
   })
 })
 
+describe('one report rendered under several budgets', () => {
+  // Traces of every shape the caps treat apart: short, long, many lines, tabs and CRLF (which
+  // change the length the caps count), a backtick run, no trace at all.
+  const traces = ['short', 'x'.repeat(2500), Array.from({ length: 30 }, (_, i) => `\tat frame ${i}`).join('\r\n'), '\t'.repeat(600), 'a ``` b', '']
+  const build = () =>
+    report([
+      ...Array.from({ length: 60 }, (_, i) => failing(i, `expected ${i}`, { failure: { message: `expected ${i}`, details: traces[i % traces.length] } })),
+      ...Array.from({ length: 30 }, (_, i) => result(`pkg.S${i}`, `ok ${i}`, 'passed', { suites: [`suite ${i % 7}`], timeMs: i * 3 }))
+    ])
+  const budgets = [
+    { maxBytes: Infinity, detailChars: 20_000, detailLines: 400, slowest: 50 },
+    { maxBytes: LIMITS.checkOutput, detailChars: 2000, detailLines: 25 },
+    { maxBytes: 20_000, detailChars: 1500, detailLines: 20 },
+    { maxBytes: LIMITS.jobSummary }
+  ]
+
+  it('gives each budget the same text as rendering a fresh copy of the report alone', () => {
+    const shared = build()
+    const extras: Partial<SummaryInput>[] = [{}, { newFailures: [testId('pkg.Suite', 'test 7')], blobUrl: 'https://github.com/acme/widgets/blob/abc' }, { reportUrl: undefined }]
+    for (const extra of extras) {
+      for (const options of budgets) {
+        const fresh = renderSummary(input(build(), extra), options)
+        expect(renderSummary(input(shared, extra), options)).toEqual(fresh)
+      }
+    }
+    // The caps did cut some traces and not others, so the cases above differ.
+    const full = renderSummary(input(shared), budgets[0]).markdown
+    const small = renderSummary(input(shared), { maxBytes: Infinity, detailChars: 1500, detailLines: 20 }).markdown
+    expect(full).not.toContain('(cut; the full text is in the report artifact)')
+    expect(small).toContain('(cut; the full text is in the report artifact)')
+  })
+})
+
 describe('small pieces', () => {
   it.each([
     [0, '0 ms'],

@@ -51,7 +51,7 @@ export function html(text: string, max = 300): string {
 export function codeBlock(text: string, options: { maxChars?: number; maxLines?: number } = {}): string {
   const maxChars = options.maxChars ?? 4000
   const maxLines = options.maxLines ?? 60
-  let body = text.replace(/\r\n?/g, '\n').replace(CONTROL, '\ufffd').replace(/\t/g, '    ')
+  let body = codeText(text)
   const lines = body.split('\n')
   let cut = false
   if (lines.length > maxLines) {
@@ -67,6 +67,15 @@ export function codeBlock(text: string, options: { maxChars?: number; maxLines?:
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length))
   const fence = '`'.repeat(Math.max(3, longest + 1))
   return `${fence}text\n${body}\n${fence}`
+}
+
+/**
+ * Returns `text` as `codeBlock` shows it before any cap: line ends as `\n`, controls replaced, tabs
+ * as four spaces. `codeBlock` cuts nothing when this has at most `maxChars` characters and
+ * `maxLines` lines, and gives the same block for this as for `text`.
+ */
+export function codeText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(CONTROL, '\ufffd').replace(/\t/g, '    ')
 }
 
 /** Returns a Markdown link with escaped text, or the escaped text alone when `url` is not http(s). */

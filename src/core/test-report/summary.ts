@@ -7,7 +7,7 @@
  * said in a note that links to the full report.
  */
 import type { Counts, ReadError, Report, TestCounts, TestResult } from './model.js'
-import { byteLength, codeBlock, inline, link, table } from './markdown.js'
+import { byteLength, codeBlock, codeText, inline, link, table } from './markdown.js'
 import { resultsOf } from './outputs.js'
 
 /** A test judged flaky, with the evidence a reader can check. */
@@ -95,6 +95,8 @@ interface Section {
   head: string
   count: number
   item: (i: number) => string
+  /** The UTF-8 size of `item(i)`, when known cheaper than measuring it. */
+  itemBytes?: (i: number) => number
   /** Items joined with this (table rows by newline, blocks by a blank line). */
   joiner: string
   /** Rendered once after the items when any were cut. */
@@ -142,13 +144,19 @@ export function renderSummary(input: SummaryInput, options: RenderOptions): Rend
 function fit(s: Section, budget: number): { markdown: string; cut: boolean } | null {
   if (!s.count) return null
   const joinHead = s.joiner === '\n' ? '\n' : '\n\n'
+  // No limit (the full report): nothing to measure.
+  if (budget === Infinity) {
+    const all = new Array<string>(s.count)
+    for (let i = 0; i < s.count; i++) all[i] = s.item(i)
+    return { markdown: `${s.head}${joinHead}${all.join(s.joiner)}`, cut: false }
+  }
   const joinerBytes = byteLength(s.joiner)
   // Room for the "N more" line, whatever N is.
   let room = budget - byteLength(s.head) - joinHead.length - byteLength(s.more(s.count)) - 2
   const kept: string[] = []
   for (let i = 0; i < s.count; i++) {
     const item = s.item(i)
-    const size = byteLength(item) + (i ? joinerBytes : 0)
+    const size = (s.itemBytes ? s.itemBytes(i) : byteLength(item)) + (i ? joinerBytes : 0)
     if (size > room) {
       // Everything fits without the "N more" line when this was the last item and the line's room covers it.
       if (i === s.count - 1 && size <= room + byteLength(s.more(s.count)) + 2) {
@@ -253,14 +261,24 @@ function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[
     name: 'failures',
     exists: failing > 0,
     build: () => {
-      const all = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored')
+      const all = derived(report).failing()
       // New failures lead, then the rest in report order.
       const ordered = newIds.size ? [...all.filter((r) => newIds.has(r.id)), ...all.filter((r) => !newIds.has(r.id))] : all
+      let last = -1
+      let rendered: RenderedItem = { text: '', bytes: 0 }
+      const at = (i: number) => {
+        if (i !== last) {
+          rendered = renderFailure(ordered[i], newIds.has(ordered[i].id), input.blobUrl, detail)
+          last = i
+        }
+        return rendered
+      }
       return {
         name: 'failures',
         head: `#### ❌ ${TITLES.failures} (${ordered.length})`,
         count: ordered.length,
-        item: (i) => renderFailure(ordered[i], newIds.has(ordered[i].id), input.blobUrl, detail),
+        item: (i) => at(i).text,
+        itemBytes: (i) => at(i).bytes,
         joiner: '\n\n',
         more: more('failures')
       }
@@ -269,9 +287,9 @@ function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[
 
   plans.push({
     name: 'slowest',
-    exists: report.results.some((r) => r.timeMs > 0),
+    exists: derived(report).slowest(1).length > 0,
     build: () => {
-      const slow = slowest(report.results, options.slowest ?? 10)
+      const slow = derived(report).slowest(options.slowest ?? 10)
       const item = (i: number) => `| ${inline(slow[i].name, 150)} | ${inline(slow[i].suites.at(-1) ?? slow[i].classname, 100)} | ${formatMs(slow[i].timeMs)} |`
       return list('slowest', `#### 🐢 ${TITLES.slowest}\n\n${table(['test', 'suite', 'time'], [], ['l', 'l', 'r'])}`, slow, item, 'slow tests')
     }
@@ -281,7 +299,7 @@ function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[
     name: 'suites',
     exists: report.results.length > 0,
     build: () => {
-      const suites = suiteRows(report.results)
+      const suites = derived(report).suites()
       const item = (i: number) => {
         const s = suites[i]
         return `| ${inline(s.name, 200)} | ${s.total} | ${s.passed} | ${s.failed} | ${s.errored} | ${s.skipped} | ${s.flaky} | ${formatMs(s.timeMs)} |`
@@ -331,17 +349,88 @@ export function locationOf(r: Pick<TestResult, 'file' | 'line'>, blobUrl?: strin
   return { label, url }
 }
 
-function renderFailure(r: TestResult, isNew: boolean, blobUrl: string | undefined, detail: { maxChars: number; maxLines: number }): string {
-  const kind = r.outcome === 'errored' ? 'error' : 'failure'
-  const head = `${isNew ? '🆕 ' : ''}${testTitle(r)}${where(r, blobUrl)} <sub>${kind}${r.executions.length > 1 ? `, ${r.executions.length} runs` : ''}</sub>`
+/** A rendered item and its UTF-8 size. */
+interface RenderedItem {
+  text: string
+  bytes: number
+}
+
+/**
+ * What one failure renders to, kept per result: the job summary, the check run, the comment and
+ * the full report each show the same failures under different caps, and most failures are under
+ * every cap, so most are rendered once.
+ */
+interface FailureMemo {
+  /** The code block's text before any cap, and its size. */
+  text: string
+  chars: number
+  lines: number
+  /** Items by `isNew|blobUrl|caps` ("all" when the text is under the caps). */
+  items: Map<string, RenderedItem>
+}
+
+const failureMemos = new WeakMap<TestResult, FailureMemo>()
+
+function renderFailure(r: TestResult, isNew: boolean, blobUrl: string | undefined, detail: { maxChars: number; maxLines: number }): RenderedItem {
+  let memo = failureMemos.get(r)
+  if (!memo) {
+    const text = codeText(failureText(r))
+    let lines = 1
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++
+    memo = { text, chars: text.length, lines, items: new Map() }
+    failureMemos.set(r, memo)
+  }
+  const under = memo.lines <= detail.maxLines && memo.chars <= detail.maxChars
+  const key = `${isNew ? 1 : 0}|${blobUrl ?? ''}|${under ? 'all' : `${detail.maxChars}/${detail.maxLines}`}`
+  let item = memo.items.get(key)
+  if (!item) {
+    const kind = r.outcome === 'errored' ? 'error' : 'failure'
+    const head = `${isNew ? '🆕 ' : ''}${testTitle(r)}${where(r, blobUrl)} <sub>${kind}${r.executions.length > 1 ? `, ${r.executions.length} runs` : ''}</sub>`
+    const text = r.failure ? `${head}\n\n${codeBlock(memo.text, detail)}` : head
+    item = { text, bytes: byteLength(text) }
+    memo.items.set(key, item)
+  }
+  return item
+}
+
+/** The text a failure's code block shows: the stack trace, led by the message when the trace does not repeat it. */
+function failureText(r: TestResult): string {
   const f = r.failure
-  if (!f) return head
+  if (!f) return ''
   // A stack trace usually repeats the message on its first line: show it once.
   const headline = `${f.type && !f.message.startsWith(f.type) ? `${f.type}: ` : ''}${f.message}`
   const flat = (t: string) => t.replace(/\s+/g, ' ').trim()
   const repeats = (details: string) => !!f.message.trim() && (details.includes(f.message.trim()) || flat(details).includes(flat(f.message)))
-  const text = f.details?.trim() ? (repeats(f.details) ? f.details : `${headline}\n\n${f.details}`) : headline
-  return `${head}\n\n${codeBlock(text, detail)}`
+  return f.details?.trim() ? (repeats(f.details) ? f.details : `${headline}\n\n${f.details}`) : headline
+}
+
+/** Tables derived from a report, computed once per report object (a report is not changed once read). */
+interface Derived {
+  failing: () => TestResult[]
+  suites: () => SuiteRow[]
+  slowest: (n: number) => TestResult[]
+}
+
+const deriveds = new WeakMap<Report, Derived>()
+
+function derived(report: Report): Derived {
+  let d = deriveds.get(report)
+  if (!d) {
+    let failing: TestResult[] | undefined
+    let suites: SuiteRow[] | undefined
+    const slow = new Map<number, TestResult[]>()
+    d = {
+      failing: () => (failing ??= report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored')),
+      suites: () => (suites ??= suiteRows(report.results)),
+      slowest: (n) => {
+        let s = slow.get(n)
+        if (!s) slow.set(n, (s = slowest(report.results, n)))
+        return s
+      }
+    }
+    deriveds.set(report, d)
+  }
+  return d
 }
 
 function firstLine(text: string): string {
