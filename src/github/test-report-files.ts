@@ -73,5 +73,13 @@ export async function readReport(paths: string[], root: string, sourceRoot: stri
       files.push({ file: name, runs: empty, tests: { ...empty, flaky: 0 }, results: [], error: { file: name, message } })
     }
   }
-  return mergeReports(files)
+  return files.length === 1 ? singleFileReport(files[0]) : mergeReports(files)
+}
+
+/**
+ * Returns the report of one file: what `mergeReports([file])` returns, without copying each of
+ * its results (the reader already merged retries within the file, so there is nothing to merge).
+ */
+export function singleFileReport(file: FileReport): Report {
+  return { files: [file], runs: { ...file.runs }, tests: { ...file.tests }, results: file.results, errors: file.error ? [file.error] : [] }
 }

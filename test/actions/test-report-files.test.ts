@@ -3,7 +3,9 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { findFiles } from '../../src/github/test-report-files.js'
+import { findFiles, readReport, singleFileReport } from '../../src/github/test-report-files.js'
+import { mergeReports } from '../../src/core/junit/index.js'
+import { CORPUS, corpusFiles } from '../core/junit-support.js'
 
 const root = mkdtempSync(join(tmpdir(), 'shepherd-files-'))
 for (const f of ['a/TEST-one.xml', 'a/b/TEST-two.xml', 'a/b/skip.xml', 'a/notes.txt', '.hidden/TEST-h.xml', 'node_modules/x/TEST-n.xml', '.git/TEST-g.xml', 'top.xml']) {
@@ -36,5 +38,23 @@ describe('files patterns', () => {
   it('never enters .git, and does not follow a symbolic link back into the tree', async () => {
     const all = await rel(['**'])
     expect(all.filter((f) => f.startsWith('.git/') || f.startsWith('loop/'))).toEqual([])
+  })
+})
+
+describe('one file', () => {
+  it('makes the same report as merging it with no other, for every file of the corpus', async () => {
+    const files = corpusFiles()
+    expect(files.length).toBeGreaterThan(20)
+    for (const f of files) {
+      const report = await readReport([join(CORPUS, f)], CORPUS, CORPUS)
+      expect(report).toEqual(mergeReports(report.files))
+      expect(singleFileReport(report.files[0])).toEqual(report)
+    }
+  })
+
+  it('reports a file that cannot be opened as unreadable', async () => {
+    const report = await readReport([join(root, 'missing.xml')], root, root)
+    expect(report.errors).toEqual([{ file: 'missing.xml', message: expect.stringMatching(/^cannot read the file: ENOENT/) }])
+    expect(report).toEqual(mergeReports(report.files))
   })
 })
