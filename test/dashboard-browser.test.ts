@@ -14,6 +14,8 @@ import { REPO_ROOT } from '../src/cli/args.js'
 import type { RunRecord } from '../src/core/test-report/model.js'
 import { analyzeFlakes } from '../src/core/test-history/analyze.js'
 import { loadHistory } from '../src/core/test-history/history.js'
+import { fromFlakeAnalysis } from '../src/core/dashboard/from-flakes.js'
+import { renderDashboard } from '../src/core/dashboard/render.js'
 import { dashboardHistory, HOSTILE_MESSAGE, KNOWN, RUNS } from './fixtures/dashboard/history.js'
 
 // The page's globals, for the callbacks that run inside it (the project's TypeScript lib has no DOM).
@@ -291,6 +293,29 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.$$eval('img, iframe, object, embed, #body b, #detail-name *', (e) => e.length)).toBe(0)
     expect(await page.evaluate(() => document.title)).toBe('acme/widgets · test')
     expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('above listAllUpTo tests, lists the troubled tests and counts the steady ones in the header', async () => {
+    const analysis = fromFlakeAnalysis(analyzeFlakes(loadHistory(records)))
+    const file = join(mkdtempSync(join(tmpdir(), 'dash-site-')), 'index.html')
+    writeFileSync(file, renderDashboard(records, analysis, { title: 'big', listAllUpTo: 10 }))
+    const listed = new Set<string>(analysis.filter((a) => a.verdicts.length).map((a) => a.id))
+    for (const r of records) for (let i = 0; i < r.names.length; i++) if ('fek'.includes(r.outcomes[i])) listed.add(r.names[i])
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(pathToFileURL(file).href)
+    await page.waitForSelector('html[data-ready]')
+    const summary = await page.$eval('#summary', (p) => ({ text: p.textContent, tests: p.getAttribute('data-tests'), listed: p.getAttribute('data-listed') }))
+    expect(summary.tests).toBe('60')
+    expect(summary.listed).toBe(String(listed.size))
+    expect(listed.size).toBeLessThan(60)
+    expect(summary.text).toContain(`${60 - listed.size} steady (passed or skipped in every run), not listed`)
+    const names = await page.$$eval('#body .row .test', (els) => els.map((e) => e.textContent))
+    expect(names).toContain(KNOWN.flakyOften.split('\u001f')[1])
+    expect(names.some((n) => n?.includes('stable'))).toBe(false)
+    expect(errors).toEqual([])
     await page.close()
   })
 })

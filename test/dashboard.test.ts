@@ -176,6 +176,32 @@ describe('buildGrid', () => {
     expect(embedded(renderDashboard(records)).tests.every((t) => t.j === undefined)).toBe(true)
   })
 
+  it('above listAllUpTo tests, lists only tests with a failure, error, flaky run or verdict, and counts the steady rest', () => {
+    const analysis = [{ id: 'c', job: 'test', flipRate: 0, passRate: 100, verdicts: [{ kind: 'regression', summary: 'said so' }] }]
+    const recs = [records[0], records[1], { ...records[2], messages: { 0: 'b broke' } }]
+    const all = buildGrid(recs, analysis, Infinity, 4)
+    expect(all.tests.find((t) => t.id === 'b')?.messages.get(0)).toBe('b broke')
+    expect(all.tests).toHaveLength(4)
+    expect(all.omitted).toBe(0)
+    const some = buildGrid(recs, analysis, Infinity, 3)
+    // a passed in every run it had: steady; b failed, d was flaky, c has a verdict.
+    expect(some.tests.map((t) => t.id).sort()).toEqual(['b', 'c', 'd'])
+    expect(some.omitted).toBe(1)
+    // A listed row is the row the full grid has, times and messages included.
+    for (const t of some.tests) {
+      const full = all.tests.find((f) => f.id === t.id)
+      expect([t.outcomes, Array.from(t.timesMs), [...t.messages], t.analysis]).toEqual([full?.outcomes, Array.from(full?.timesMs ?? []), [...(full?.messages ?? [])], full?.analysis])
+    }
+    // Only the newest two runs: b failed in both, d was flaky; a, c passed, and no verdict names c's job now.
+    const newest = buildGrid(recs, [], 2, 1)
+    expect(newest.tests.map((t) => t.id).sort()).toEqual(['b', 'd'])
+    expect(newest.omitted).toBe(2)
+    const data = embedded(renderDashboard(recs, analysis, { listAllUpTo: 3 }))
+    expect(data.tests.map((t) => t.n).sort()).toEqual(['b', 'c', 'd'])
+    expect(data.omitted).toBe(1)
+    expect(embedded(renderDashboard(records)).omitted).toBeUndefined()
+  })
+
   it('refuses a record with an outcome character it cannot show', () => {
     expect(() => buildGrid([record(9, '2026-01-01T00:00:00Z', { a: 'x' })])).toThrow('record of run 9: outcome "x" of test 0 is not one of pfesk-')
   })

@@ -9,7 +9,7 @@ export const DASHBOARD_SCRIPT = String.raw`
 (function () {
   'use strict';
   var D = JSON.parse(document.getElementById('dashboard-data').textContent);
-  var runs = D.runs, tests = D.tests, messages = D.messages, R = runs.length;
+  var runs = D.runs, tests = D.tests, messages = D.messages, R = runs.length, omitted = D.omitted || 0;
   var DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var TIME_SCALE = 224, ROW_H = 22, CELL_W = 16, NAME_W = 380, OVERSCAN = 8, CACHE_MAX = 1500;
   var OUTCOME = {
@@ -92,7 +92,9 @@ export const DASHBOARD_SCRIPT = String.raw`
     var p = $('summary');
     function stat(n, label) { p.appendChild(el('b', null, String(n))); p.appendChild(document.createTextNode(' ' + label + '  \u00b7  ')); }
     stat(R, R === 1 ? 'run' : 'runs');
-    stat(tests.length, tests.length === 1 ? 'test' : 'tests');
+    var total = tests.length + omitted;
+    stat(total, total === 1 ? 'test' : 'tests');
+    if (omitted) stat(omitted, 'steady (passed or skipped in every run), not listed');
     stat(flakyCount, 'flaky');
     stat(regressedCount, 'regressed');
     stat(failingCount, 'failing now');
@@ -102,7 +104,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     p.appendChild(document.createTextNode((names.length === 1 ? 'branch ' + names[0] : names.length + ' branches') +
       (R ? '  \u00b7  newest ' + fmtDate(runs[0].createdAt, true) : '') + (D.generatedAt ? '  \u00b7  generated ' + fmtDate(D.generatedAt, true) : '')));
     p.setAttribute('data-runs', String(R));
-    p.setAttribute('data-tests', String(tests.length));
+    p.setAttribute('data-tests', String(total));
+    p.setAttribute('data-listed', String(tests.length));
     p.setAttribute('data-flaky', String(flakyCount));
     p.setAttribute('data-failing', String(failingCount));
     p.setAttribute('data-regressed', String(regressedCount));

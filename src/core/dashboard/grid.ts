@@ -26,23 +26,36 @@ export interface GridTest {
 export interface Grid {
   /** Newest first. */
   runs: RunInfo[]
+  /** The listed tests, in page order. */
   tests: GridTest[]
   /** The jobs of the runs, in order of first appearance (newest run first). */
   jobs: string[]
+  /** Tests of the runs that are not listed: steady ones, left out because the history has more than `listAllUpTo` tests. */
+  omitted: number
 }
+
+/**
+ * Above this many tests the dashboard lists only the tests with something to see (see
+ * `buildGrid`): a page of 100,000 rows that all say "passed" costs seconds to build and megabytes
+ * to carry, and nobody scrolls it.
+ */
+export const LIST_ALL_UP_TO = 5000
 
 /**
  * Returns the grid of `records` (any order; the newest `maxRuns` are kept, by `run.createdAt`,
  * then run id and attempt). A test is a (job, id) pair: each job's tests have `-` in the other
  * jobs' runs. Tests found in no kept record are left out. `analysis` gives each test's flip rate
  * and verdicts (matched by job and id, or by id when it names no job); a test it does not cover is
- * scored with `scoreTest` over its own job's runs. Throws when
- * a record holds an outcome character that is not one of `OUTCOME_CHARS`.
+ * scored with `scoreTest` over its own job's runs. When the kept runs have more than `listAllUpTo`
+ * tests, only tests that failed, errored or were flaky in a kept run, or that have a verdict, are
+ * listed; the steady rest (passed, skipped or not run in every kept run) is counted in `omitted`.
+ * Throws when a record holds an outcome character that is not one of `OUTCOME_CHARS`.
  */
-export function buildGrid(records: readonly RunRecord[], analysis: readonly TestAnalysis[] = [], maxRuns = Infinity): Grid {
+export function buildGrid(records: readonly RunRecord[], analysis: readonly TestAnalysis[] = [], maxRuns = Infinity, listAllUpTo = LIST_ALL_UP_TO): Grid {
   const kept = [...records].sort(newestFirst).slice(0, Math.max(0, maxRuns))
   const runs = kept.map((r) => r.run)
-  const rowOf = new Map<string, number>()
+  // Rows by job, then by id (no concatenated keys: a history may hold 100,000 tests).
+  const rowOf = new Map<string, Map<string, number>>()
   const ids: string[] = []
   const jobOf: string[] = []
   // Each record's test index → grid row. Most runs list the same tests as the run before, so the
@@ -53,12 +66,13 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
     const { names } = record
     if (previous && previous.job === job && sameNames(previous.names, names)) return previous.rows
     const rows = new Int32Array(names.length)
+    let ofJob = rowOf.get(job)
+    if (!ofJob) rowOf.set(job, (ofJob = new Map()))
     for (let i = 0; i < names.length; i++) {
-      const key = `${job}\u001e${names[i]}`
-      let row = rowOf.get(key)
+      let row = ofJob.get(names[i])
       if (row === undefined) {
         row = ids.length
-        rowOf.set(key, row)
+        ofJob.set(names[i], row)
         ids.push(names[i])
         jobOf.push(job)
       }
@@ -69,8 +83,6 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
   })
   const width = kept.length
   const codes = new Uint8Array(ids.length * width).fill(DASH)
-  const times = new Float64Array(ids.length * width)
-  const messages = ids.map(() => new Map<number, string>())
   // Transposed in tiles of TILE_RUNS records × TILE_TESTS tests, so that the writes of one tile
   // stay in cache (row by row, the matrix is thousands of cache lines apart).
   for (let from = 0; from < width; from += TILE_RUNS) {
@@ -78,34 +90,63 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
     const longest = Math.max(...rowMaps.slice(from, to).map((rows) => rows.length))
     for (let start = 0; start < longest; start += TILE_TESTS) {
       for (let col = from; col < to; col++) {
-        const { outcomes, timesMs } = kept[col]
+        const { outcomes } = kept[col]
         const rows = rowMaps[col]
         const end = Math.min(rows.length, start + TILE_TESTS)
         for (let i = start; i < end; i++) {
           const code = outcomes.charCodeAt(i)
           if (!VALID[code]) throw new Error(`record of run ${kept[col].run.id}: outcome "${outcomes[i] ?? ''}" of test ${i} is not one of ${OUTCOME_CHARS}`)
-          const cell = rows[i] * width + col
-          codes[cell] = code
-          times[cell] = timesMs[i] ?? 0
+          codes[rows[i] * width + col] = code
         }
       }
     }
   }
+  // Each row's analysis: by job and id, else by id alone (the later of equal keys wins).
+  const analysisOf: Array<TestAnalysis | undefined> = new Array(ids.length)
+  for (const pass of [false, true]) {
+    for (const a of analysis) {
+      if ((a.job !== undefined) !== pass) continue
+      if (a.job !== undefined) {
+        const row = rowOf.get(a.job)?.get(a.id)
+        if (row !== undefined) analysisOf[row] = a
+      } else {
+        for (const ofJob of rowOf.values()) {
+          const row = ofJob.get(a.id)
+          if (row !== undefined) analysisOf[row] = a
+        }
+      }
+    }
+  }
+  // Which rows the page lists, and each listed row's place in `listed`.
+  const slot = new Int32Array(ids.length).fill(-1)
+  const listed: number[] = []
+  const listAll = ids.length <= listAllUpTo
+  for (let row = 0; row < ids.length; row++) {
+    if (!listAll && !analysisOf[row]?.verdicts.length && !hasTrouble(codes, row * width, (row + 1) * width)) continue
+    slot[row] = listed.length
+    listed.push(row)
+  }
+  const times = new Float64Array(listed.length * width)
+  const messages = listed.map(() => new Map<number, string>())
   kept.forEach((record, col) => {
     const rows = rowMaps[col]
+    const { timesMs } = record
+    for (let i = 0; i < rows.length; i++) {
+      const s = slot[rows[i]]
+      if (s >= 0) times[s * width + col] = timesMs[i] ?? 0
+    }
     for (const [index, message] of Object.entries(record.messages)) {
       const i = Number(index)
-      if (Number.isInteger(i) && i >= 0 && i < rows.length) messages[rows[i]].set(col, message)
+      if (Number.isInteger(i) && i >= 0 && i < rows.length && slot[rows[i]] >= 0) messages[slot[rows[i]]].set(col, message)
     }
   })
-  const given = new Map(analysis.map((a) => [a.job === undefined ? a.id : `${a.job}\u001e${a.id}`, a]))
   const shasOldestFirst = runs.map((r) => r.sha).reverse()
   const oldestFirst = new Uint8Array(width)
-  const tests = ids.map((id, row): GridTest => {
+  const tests = listed.map((row, s): GridTest => {
+    const id = ids[row]
     const cells = codes.subarray(row * width, (row + 1) * width)
     const outcomes = LATIN1.decode(cells)
-    const job = jobOf[row]
-    let a = given.get(`${job}\u001e${id}`) ?? given.get(id)
+    let a = analysisOf[row]
     if (!a) {
       // Other jobs' runs are `-` in this row, so scoring the whole row scores this job's runs.
       for (let r = 0; r < width; r++) oldestFirst[r] = cells[width - 1 - r]
@@ -114,12 +155,12 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
     const cut = id.indexOf('\u001f')
     return {
       id,
-      job,
+      job: jobOf[row],
       classname: cut < 0 ? '' : id.slice(0, cut),
       name: cut < 0 ? id : id.slice(cut + 1),
       outcomes,
-      timesMs: times.subarray(row * width, (row + 1) * width),
-      messages: messages[row],
+      timesMs: times.subarray(s * width, (s + 1) * width),
+      messages: messages[s],
       analysis: {
         ...a,
         flaky: a.flaky ?? a.verdicts.some((v) => !isRegressionKind(v.kind)),
@@ -129,10 +170,22 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
     }
   })
   tests.sort(byFlakiness)
-  return { runs, tests, jobs: [...new Set(runs.map((r) => r.job))] }
+  return { runs, tests, jobs: [...new Set(runs.map((r) => r.job))], omitted: ids.length - listed.length }
+}
+
+/** Whether any of `codes[from, to)` is a failure, an error or a flaky run. */
+function hasTrouble(codes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = codes[i]
+    if (c === FAIL || c === ERROR || c === FLAKY) return true
+  }
+  return false
 }
 
 const DASH = '-'.charCodeAt(0)
+const FAIL = 'f'.charCodeAt(0)
+const ERROR = 'e'.charCodeAt(0)
+const FLAKY = 'k'.charCodeAt(0)
 const TILE_RUNS = 16
 const TILE_TESTS = 512
 // Outcome codes are ASCII: one byte per character.

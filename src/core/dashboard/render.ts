@@ -19,6 +19,12 @@ export interface DashboardOptions {
   maxRuns?: number
   /** ISO 8601 time shown as "generated"; none is shown when absent (the output then depends on the records only). */
   generatedAt?: string
+  /**
+   * List every test up to this many (default `LIST_ALL_UP_TO`, 5,000); above it only tests that
+   * failed, errored or were flaky in a shown run, or have a verdict, get a row, and the header
+   * counts the steady rest. `Infinity` always lists every test.
+   */
+  listAllUpTo?: number
 }
 
 /** One run as the page carries it. */
@@ -69,6 +75,8 @@ export interface PageData {
   runs: PageRun[]
   messages: string[]
   tests: PageTest[]
+  /** Tests not listed: passed, skipped or not run in every run shown, without a verdict (see `DashboardOptions.listAllUpTo`); absent when 0. */
+  omitted?: number
 }
 
 const DASH = '-'.charCodeAt(0)
@@ -126,7 +134,7 @@ export function pageData(grid: Grid, title: string, generatedAt?: string): PageD
       ...(run.pullRequest !== undefined ? { pullRequest: run.pullRequest } : {})
     })
   )
-  return { title, ...(generatedAt ? { generatedAt } : {}), runs, messages, tests }
+  return { title, ...(generatedAt ? { generatedAt } : {}), runs, messages, tests, ...(grid.omitted > 0 ? { omitted: grid.omitted } : {}) }
 }
 
 /**
@@ -143,7 +151,10 @@ export function renderDashboard(records: readonly RunRecord[], analysis?: readon
 export interface DashboardPage {
   html: string
   runs: number
+  /** Tests in the runs shown, listed or not. */
   tests: number
+  /** Tests with a row (all of them unless there are more than `listAllUpTo`). */
+  listed: number
   flaky: number
   regressed: number
   failing: number
@@ -152,12 +163,13 @@ export interface DashboardPage {
 /** Returns `renderDashboard`'s page with the counts its summary shows. Throws as `renderDashboard` does. */
 export function dashboardPage(records: readonly RunRecord[], analysis?: readonly TestAnalysis[], options: DashboardOptions = {}): DashboardPage {
   const title = options.title ?? 'Test dashboard'
-  const grid = buildGrid(records, analysis, options.maxRuns)
+  const grid = buildGrid(records, analysis, options.maxRuns, options.listAllUpTo)
   const html = pageHtml(title, pageData(grid, title, options.generatedAt))
   return {
     html,
     runs: grid.runs.length,
-    tests: grid.tests.length,
+    tests: grid.tests.length + grid.omitted,
+    listed: grid.tests.length,
     flaky: grid.tests.filter((t) => t.analysis.flaky).length,
     regressed: grid.tests.filter((t) => t.analysis.regressed).length,
     failing: grid.tests.filter((t) => t.failingNow).length
