@@ -235,6 +235,29 @@ describe('one report rendered under several budgets', () => {
   })
 })
 
+describe('the suites table', () => {
+  it('counts a suite once however its results are spread (shared or separate arrays, no suite and several classnames)', () => {
+    const a = ['outer', 'A']
+    const r = report([
+      result('pkg.X', 'a1', 'passed', { suites: a }),
+      result('pkg.X', 'a2', 'failed', { suites: a }),
+      result('pkg.Y', 'b1', 'passed', { suites: ['outer', 'B'] }),
+      result('pkg.X', 'a3', 'passed', { suites: ['outer', 'A'] }),
+      result('pkg.P', 'p1', 'passed', { suites: [] }),
+      result('pkg.Q', 'q1', 'skipped', { suites: [] }),
+      result('pkg.P', 'p2', 'passed', { suites: [] }),
+      result('pkg.X', 'a4', 'passed', { suites: a })
+    ])
+    const rows = renderSummary(input(r), { maxBytes: Infinity, sections: ['suites'] }).markdown.split('\n').filter((l) => /^\| (outer|pkg)/.test(l))
+    expect(rows).toEqual([
+      '| outer › A | 4 | 3 | 1 | 0 | 0 | 0 | 40 ms |',
+      '| outer › B | 1 | 1 | 0 | 0 | 0 | 0 | 10 ms |',
+      '| pkg\\.P | 2 | 2 | 0 | 0 | 0 | 0 | 20 ms |',
+      '| pkg\\.Q | 1 | 0 | 0 | 0 | 1 | 0 | 10 ms |'
+    ])
+  })
+})
+
 describe('small pieces', () => {
   it.each([
     [0, '0 ms'],

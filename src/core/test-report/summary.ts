@@ -7,7 +7,7 @@
  * said in a note that links to the full report.
  */
 import type { Counts, ReadError, Report, TestCounts, TestResult } from './model.js'
-import { byteLength, codeBlock, codeText, inline, link, table } from './markdown.js'
+import { byteLength, codeBlockOfCodeText, codeText, inline, link, table } from './markdown.js'
 import { resultsOf } from './outputs.js'
 
 /** A test judged flaky, with the evidence a reader can check. */
@@ -278,7 +278,11 @@ function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[
         head: `#### ❌ ${TITLES.failures} (${ordered.length})`,
         count: ordered.length,
         item: (i) => at(i).text,
-        itemBytes: (i) => at(i).bytes,
+        itemBytes: (i) => {
+          const item = at(i)
+          if (item.bytes < 0) item.bytes = byteLength(item.text)
+          return item.bytes
+        },
         joiner: '\n\n',
         more: more('failures')
       }
@@ -287,7 +291,7 @@ function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[
 
   plans.push({
     name: 'slowest',
-    exists: derived(report).slowest(1).length > 0,
+    exists: report.results.some((r) => r.timeMs > 0),
     build: () => {
       const slow = derived(report).slowest(options.slowest ?? 10)
       const item = (i: number) => `| ${inline(slow[i].name, 150)} | ${inline(slow[i].suites.at(-1) ?? slow[i].classname, 100)} | ${formatMs(slow[i].timeMs)} |`
@@ -349,7 +353,7 @@ export function locationOf(r: Pick<TestResult, 'file' | 'line'>, blobUrl?: strin
   return { label, url }
 }
 
-/** A rendered item and its UTF-8 size. */
+/** A rendered item and its UTF-8 size (-1 until measured: the full report never needs it). */
 interface RenderedItem {
   text: string
   bytes: number
@@ -386,8 +390,8 @@ function renderFailure(r: TestResult, isNew: boolean, blobUrl: string | undefine
   if (!item) {
     const kind = r.outcome === 'errored' ? 'error' : 'failure'
     const head = `${isNew ? '🆕 ' : ''}${testTitle(r)}${where(r, blobUrl)} <sub>${kind}${r.executions.length > 1 ? `, ${r.executions.length} runs` : ''}</sub>`
-    const text = r.failure ? `${head}\n\n${codeBlock(memo.text, detail)}` : head
-    item = { text, bytes: byteLength(text) }
+    const text = r.failure ? `${head}\n\n${codeBlockOfCodeText(memo.text, detail)}` : head
+    item = { text, bytes: -1 }
     memo.items.set(key, item)
   }
   return item
@@ -418,14 +422,14 @@ function derived(report: Report): Derived {
   if (!d) {
     let failing: TestResult[] | undefined
     let suites: SuiteRow[] | undefined
-    const slow = new Map<number, TestResult[]>()
+    let slow: { n: number; top: TestResult[] } | undefined
     d = {
       failing: () => (failing ??= report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored')),
       suites: () => (suites ??= suiteRows(report.results)),
+      // One pass for the longest list asked so far (the full report's 50); shorter lists are its head.
       slowest: (n) => {
-        let s = slow.get(n)
-        if (!s) slow.set(n, (s = slowest(report.results, n)))
-        return s
+        if (!slow || slow.n < n) slow = { n: Math.max(n, 50), top: slowest(report.results, Math.max(n, 50)) }
+        return slow.top.slice(0, n)
       }
     }
     deriveds.set(report, d)
@@ -444,10 +448,18 @@ interface SuiteRow extends TestCounts {
 
 function suiteRows(results: TestResult[]): SuiteRow[] {
   const rows = new Map<string, SuiteRow>()
+  // Results of one suite usually come together and share its suites array: join it once per run of them.
+  let lastSuites: string[] | undefined
+  let lastClass = ''
+  let row: SuiteRow | undefined
   for (const r of results) {
-    const name = r.suites.length ? r.suites.join(' › ') : r.classname || '(no suite)'
-    let row = rows.get(name)
-    if (!row) rows.set(name, (row = { name, total: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0, timeMs: 0 }))
+    if (!row || r.suites !== lastSuites || (!r.suites.length && r.classname !== lastClass)) {
+      const name = r.suites.length ? r.suites.join(' › ') : r.classname || '(no suite)'
+      row = rows.get(name)
+      if (!row) rows.set(name, (row = { name, total: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0, timeMs: 0 }))
+      lastSuites = r.suites
+      lastClass = r.classname
+    }
     row.total++
     row[r.outcome]++
     row.timeMs += r.timeMs
