@@ -11,8 +11,12 @@ export interface CheckRunSpec {
   name: string
   headSha: string
   title: string
-  /** At most 65,535 characters (render with LIMITS.checkOutput). */
-  summary: string
+  /**
+   * At most 65,535 characters (render with LIMITS.checkOutput). Only the request that completes
+   * the run carries it, so it may still be coming (say, waiting for the full report's link) while
+   * the annotations go out.
+   */
+  summary: string | Promise<string>
   conclusion: 'success' | 'failure' | 'neutral'
   annotations: CheckAnnotation[]
   detailsUrl?: string
@@ -31,9 +35,9 @@ export async function writeCheckRun(client: GitHubClient, where: RepoRef, spec: 
   // Every request must carry a title and summary, and each replaces the last: the full summary
   // (up to 64 KB) goes in the request that completes the run, a line in those before it.
   const progress = `${spec.title}\n\nAdding annotations…`
-  const output = (annotations: CheckAnnotation[] | undefined, last: boolean) => ({
+  const output = async (annotations: CheckAnnotation[] | undefined, last: boolean) => ({
     title: spec.title,
-    summary: last ? spec.summary : progress,
+    summary: last ? await spec.summary : progress,
     ...(annotations?.length ? { annotations } : {})
   })
   const done = { status: 'completed' as const, conclusion: spec.conclusion, completed_at: new Date().toISOString() }
@@ -45,12 +49,12 @@ export async function writeCheckRun(client: GitHubClient, where: RepoRef, spec: 
     head_sha: spec.headSha,
     ...details,
     ...(last ? done : { status: 'in_progress' as const }),
-    output: output(chunks[0], last)
+    output: await output(chunks[0], last)
   })
   let requests = 1
   for (let i = 1; i < chunks.length; i++) {
     const final = i === chunks.length - 1
-    await client.rest.checks.update({ ...where, check_run_id: data.id, ...(final ? done : {}), output: output(chunks[i], final) })
+    await client.rest.checks.update({ ...where, check_run_id: data.id, ...(final ? done : {}), output: await output(chunks[i], final) })
     requests++
   }
   return { id: data.id, url: data.html_url ?? '', requests }

@@ -15,7 +15,7 @@ import { INPUT_PREFIX, REPORT_PREFIX, artifactName, artifactUrl, uploadContents,
 import { HANDOFF_FILES, HANDOFF_MANIFEST, type InputManifest, type ReportTarget } from './test-report-context.js'
 import type { Report } from '../core/test-report/model.js'
 import type { Settings } from '../core/test-report/settings.js'
-import { LIMITS, checkTitle, inRunFlakes, renderSummary, type Baseline, type FlakyTest } from '../core/test-report/summary.js'
+import { LIMITS, checkTitle, inRunFlakes, renderSummary, type Baseline, type FlakyTest, type SummaryInput } from '../core/test-report/summary.js'
 import { checkAnnotations, displayName } from '../core/test-report/annotations.js'
 import { reportOutputs, resultsOf, verdict, type Verdict } from '../core/test-report/outputs.js'
 
@@ -76,40 +76,39 @@ export async function publish(o: PublishOptions): Promise<Published> {
   }
   const link = (id: number) => artifactUrl(o.serverUrl, rt.where, o.ownRunId, id)
 
-  // The full report first: every summary links to it.
-  let reportUrl = ''
-  try {
-    const full = renderSummary({ ...baseInput, notes: o.history?.notes }, { maxBytes: Infinity, detailChars: 20_000, detailLines: 400, slowest: 50 })
-    const files: Record<string, string> = { 'report.md': full.markdown, 'report.json': reportJson(report, flaky, o.history), ...(o.extraArtifacts ?? {}) }
-    const ref = await uploadContents(artifactName(REPORT_PREFIX, o.name), files, join(o.temp, `report-${Date.now()}`), link)
-    reportUrl = ref.url
-    core.info(`Full report: ${reportUrl}`)
-  } catch (err) {
-    core.warning(`The full report could not be uploaded as an artifact: ${(err as Error).message}`)
-  }
-  const input = { ...baseInput, reportUrl: reportUrl || undefined }
+  // Every summary links to the full report. The check run's annotation requests need no link, so
+  // they go out first and the report is rendered and uploaded while they are answered; only the
+  // request completing the check run waits for the link.
+  let reportLinked!: (url: string) => void
+  const linked = new Promise<string>((resolve) => (reportLinked = resolve))
+  const withLink = (url: string) => ({ ...baseInput, reportUrl: url || undefined })
 
   const guard = new WriteGuard(target.fork ? 'this pull request comes from a fork, whose token is read-only' : undefined)
   let checkAnnotated = false
-  if (settings.checkRun) {
-    await guard.run('the check run', async () => {
-      const summary = renderSummary(input, { maxBytes: LIMITS.checkOutput, detailChars: 2000, detailLines: 25 })
-      const set = settings.annotations ? checkAnnotations(report, flaky) : { annotations: [], omitted: 0 }
-      const annotations = set.annotations
-      if (set.omitted) core.notice(`Test report: ${set.omitted} annotation(s) past the first ${annotations.length} left out of the check run; the summary and the full report list every failure.`)
-      const check = await writeCheckRun(rt.client, rt.where, {
-        name: o.name,
-        headSha: target.headSha,
-        title: checkTitle(report),
-        summary: summary.markdown,
-        conclusion: v.conclusion,
-        annotations,
-        detailsUrl: target.runUrl
+  const checked = !settings.checkRun
+    ? Promise.resolve()
+    : guard.run('the check run', async () => {
+        const set = settings.annotations ? checkAnnotations(report, flaky) : { annotations: [], omitted: 0 }
+        const annotations = set.annotations
+        if (set.omitted) core.notice(`Test report: ${set.omitted} annotation(s) past the first ${annotations.length} left out of the check run; the summary and the full report list every failure.`)
+        const check = await writeCheckRun(rt.client, rt.where, {
+          name: o.name,
+          headSha: target.headSha,
+          title: checkTitle(report),
+          summary: linked.then((url) => renderSummary(withLink(url), { maxBytes: LIMITS.checkOutput, detailChars: 2000, detailLines: 25 }).markdown),
+          conclusion: v.conclusion,
+          annotations,
+          detailsUrl: target.runUrl
+        })
+        checkAnnotated = annotations.length > 0
+        core.info(`Check run "${o.name}" on ${target.headSha.slice(0, 7)}: ${annotations.length} annotation(s) in ${check.requests} request(s)`)
       })
-      checkAnnotated = annotations.length > 0
-      core.info(`Check run "${o.name}" on ${target.headSha.slice(0, 7)}: ${annotations.length} annotation(s) in ${check.requests} request(s)`)
-    })
-  }
+  // Let the first check request leave before the report's rendering holds the thread.
+  await new Promise((resolve) => setImmediate(resolve))
+  const reportUrl = await uploadFullReport(o, { ...baseInput, notes: o.history?.notes }, flaky, link)
+  reportLinked(reportUrl)
+  await checked
+  const input = withLink(reportUrl)
   if (settings.comment !== 'off' && target.pullRequest) {
     const number = target.pullRequest
     await guard.run('the pull request comment', () => upsertComment(o, number, input, v))
@@ -130,6 +129,23 @@ export async function publish(o: PublishOptions): Promise<Published> {
     if (o.handoff && guard.skipped.some((w) => w === 'the check run' || w === 'the pull request comment')) await handOff(o, link)
   }
   return { outputs: reportOutputs(report, flaky, v, reportUrl), verdict: v, ...(guard.refused ? { skipped: guard.refused } : {}) }
+}
+
+/**
+ * Renders and uploads the full report (no size limit) with the step's other artifacts. Returns
+ * its link, or '' when it could not be uploaded (said in a warning): the summaries then go without.
+ */
+async function uploadFullReport(o: PublishOptions, input: SummaryInput, flaky: FlakyTest[], link: (id: number) => string): Promise<string> {
+  try {
+    const full = renderSummary(input, { maxBytes: Infinity, detailChars: 20_000, detailLines: 400, slowest: 50 })
+    const files: Record<string, string> = { 'report.md': full.markdown, 'report.json': reportJson(o.report, flaky, o.history), ...(o.extraArtifacts ?? {}) }
+    const ref = await uploadContents(artifactName(REPORT_PREFIX, o.name), files, join(o.temp, `report-${Date.now()}`), link)
+    core.info(`Full report: ${ref.url}`)
+    return ref.url
+  } catch (err) {
+    core.warning(`The full report could not be uploaded as an artifact: ${(err as Error).message}`)
+    return ''
+  }
 }
 
 /** In-run flakes first, then history verdicts; one entry per test with all its evidence. */
