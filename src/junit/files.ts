@@ -7,21 +7,32 @@ import type { FileReport } from '../core/test-report/model.js'
 const CHUNK_BYTES = 256 * 1024
 
 /**
- * Yields the bytes of the file at `path`, read into one buffer that is reused: each chunk is valid
- * only until the next is asked for (the JUnit reader keeps no reference to a chunk), so reading a
- * gigabyte allocates 256 KiB instead of a gigabyte of buffers waiting for the garbage collector.
- * Throws the file system's error (ENOENT, EISDIR, ...) when the file cannot be read.
+ * Yields the bytes of the file at `path`, read into two buffers that take turns: while the reader
+ * parses one chunk, the next is being read into the other buffer, so parsing and the file system
+ * overlap instead of waiting on each other. Each chunk is valid only until the one after the next
+ * is read, that is, until the next is asked for (the JUnit reader keeps no reference to a chunk),
+ * so reading a gigabyte allocates 512 KiB instead of a gigabyte of buffers waiting for the
+ * garbage collector. Throws the file system's error (ENOENT, EISDIR, ...) when the file cannot be read.
  */
 export async function* fileChunks(path: string, chunkBytes = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r')
+  const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)]
+  let which = 0
+  let reading: Promise<{ bytesRead: number }> | undefined = handle.read(buffers[0], 0, chunkBytes, null)
   try {
-    const buffer = new Uint8Array(chunkBytes)
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null)
+      const { bytesRead } = await reading
+      reading = undefined
       if (bytesRead === 0) return
-      yield buffer.subarray(0, bytesRead)
+      const chunk = buffers[which].subarray(0, bytesRead)
+      which ^= 1
+      // The read ahead: the consumer is done with the previous chunk (in this buffer) once it asked for this one.
+      reading = handle.read(buffers[which], 0, chunkBytes, null)
+      yield chunk
     }
   } finally {
+    // A consumer that stopped early (a malformed file) leaves a read in flight: let it finish before closing.
+    if (reading) await reading.catch(() => undefined)
     await handle.close()
   }
 }

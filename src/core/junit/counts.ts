@@ -14,7 +14,21 @@ export function emptyTestCounts(): TestCounts {
 /** Adds one `<testcase>` element's outcome to `counts`. */
 export function countRun(counts: Counts, outcome: Outcome): void {
   counts.total++
-  counts[outcome]++
+  // A switch, not counts[outcome]++: this runs per test case, and a keyed store is several times slower.
+  switch (outcome) {
+    case 'passed':
+      counts.passed++
+      break
+    case 'failed':
+      counts.failed++
+      break
+    case 'errored':
+      counts.errored++
+      break
+    case 'skipped':
+      counts.skipped++
+      break
+  }
 }
 
 /** Returns the counts of unique tests. */
@@ -22,7 +36,24 @@ export function countTests(results: Iterable<TestResult>): TestCounts {
   const counts = emptyTestCounts()
   for (const result of results) {
     counts.total++
-    counts[result.outcome]++
+    // A switch, not counts[outcome]++: a keyed store per result is several times slower.
+    switch (result.outcome) {
+      case 'passed':
+        counts.passed++
+        break
+      case 'failed':
+        counts.failed++
+        break
+      case 'errored':
+        counts.errored++
+        break
+      case 'skipped':
+        counts.skipped++
+        break
+      case 'flaky':
+        counts.flaky++
+        break
+    }
   }
   return counts
 }

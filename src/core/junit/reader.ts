@@ -18,7 +18,7 @@ import { type Execution, type Failure, type FileReport, type Outcome, type ReadE
 import { countRun, countTests, emptyCounts, mergeInto, testOutcome } from './counts.js'
 import { ByteDecoder, charBoundary } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
-import { parseTimeMs } from './time.js'
+import { parseTimeMs, plainTimeMs } from './time.js'
 import { XmlError, XmlScanner, type XmlAttributes, type XmlHandler } from './xml-scanner.js'
 
 /** How much text of one test case is kept, in characters; the rest is cut and marked with `TRUNCATED`. */
@@ -135,7 +135,23 @@ const ONCE: Record<Outcome, Outcome[]> = {
   skipped: Object.freeze(['skipped']) as Outcome[]
 }
 
+/** Returns the shared executions of a test that ran once with `outcome` (a switch: a keyed load per result is slower). */
+function once(outcome: Outcome): Outcome[] {
+  switch (outcome) {
+    case 'passed':
+      return ONCE.passed
+    case 'failed':
+      return ONCE.failed
+    case 'errored':
+      return ONCE.errored
+    default:
+      return ONCE.skipped
+  }
+}
+
 const NO_RERUNS: PendingCase['reruns'] = []
+/** The reruns of a case that had none, when no `onTestCase` sees them: read only, never appended to. */
+const NO_EXECUTIONS: Execution[] = []
 const NOWHERE: { file?: string; line?: number } = {}
 
 /** The tests of one classname: the classname string all its results share, and the results by name. */
@@ -183,6 +199,8 @@ export class JUnitReader implements XmlHandler {
   /** The suite path shared by every case of one suite (a new array only when the path changes). */
   private suitePath: string[] = []
   private current?: PendingCase
+  /** The one object every `<testcase>` is read into (`current` while one is open). */
+  private readonly spare: PendingCase = { classname: '', name: '', file: undefined, line: undefined, status: '', timeMs: 0, failure: undefined, error: undefined, skipped: false, reruns: NO_RERUNS, output: undefined }
   private pendingFailure?: PendingFailure
   private readonly runs = emptyCounts()
   /** Results in order of first appearance, and by classname then name (most cases share the previous case's classname, so the lookup is two small maps). */
@@ -196,11 +214,14 @@ export class JUnitReader implements XmlHandler {
   private unnamed = 0
   private piece = MAX_PIECE_BYTES
 
+  private readonly onTestCase?: (testCase: TestCase) => void
+
   constructor(
     private readonly file: string,
     private readonly options: ReadOptions = {}
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.onTestCase = options.onTestCase
   }
 
   /** True while the reader still takes input (no error yet, not ended). */
@@ -335,20 +356,25 @@ export class JUnitReader implements XmlHandler {
   }
 
   private openCase(attrs: XmlAttributes): void {
-    // One pass over the attributes, by name length first: this runs once per test case.
+    // One pass over the attributes, by name length first: this runs once per test case. The
+    // pending case is one object reused for every case, so a case allocates only what it keeps.
+    const pending = this.spare
     let classname: string | undefined
     let className: string | undefined
     let name: string | undefined
     let file: string | undefined
     let line: string | undefined
     let status = ''
-    let time: string | undefined
+    let timeMs = 0
     for (let i = 0; i < attrs.length; i++) {
       switch (attrs.nameLength(i)) {
         case 4:
           if (attrs.nameIs(i, 'name')) name = attrs.value(i)
-          else if (attrs.nameIs(i, 'time')) time = attrs.value(i)
-          else if (attrs.nameIs(i, 'file')) file = attrs.value(i)
+          else if (attrs.nameIs(i, 'time')) {
+            // Read in place: a time is nearly always plain digits, and a string per case is garbage.
+            timeMs = plainTimeMs(attrs.buf, attrs.valueStart(i), attrs.valueEnd(i))
+            if (timeMs < 0) timeMs = parseTimeMs(attrs.value(i))
+          } else if (attrs.nameIs(i, 'file')) file = attrs.value(i)
           else if (attrs.nameIs(i, 'line')) line = attrs.value(i)
           break
         case 9:
@@ -365,21 +391,23 @@ export class JUnitReader implements XmlHandler {
           break
       }
     }
-    const parsedLine = line === undefined ? NaN : Number(line)
-    this.current = {
-      classname: classname ?? className ?? '',
-      // A nameless case is its own test, not a retry of the previous nameless one.
-      name: name || `(unnamed ${++this.unnamed})`,
-      file: file ? relativePath(file, this.options.sourceRoot) : undefined,
-      line: Number.isInteger(parsedLine) && parsedLine > 0 ? parsedLine : undefined,
-      status,
-      timeMs: parseTimeMs(time),
-      failure: undefined,
-      error: undefined,
-      skipped: false,
-      reruns: NO_RERUNS,
-      output: this.options.onTestCase ? new TextSink(this.limits.output) : undefined
+    pending.classname = classname ?? className ?? ''
+    // A nameless case is its own test, not a retry of the previous nameless one.
+    pending.name = name || `(unnamed ${++this.unnamed})`
+    pending.file = file ? relativePath(file, this.options.sourceRoot) : undefined
+    if (line === undefined) pending.line = undefined
+    else {
+      const parsedLine = Number(line)
+      pending.line = Number.isInteger(parsedLine) && parsedLine > 0 ? parsedLine : undefined
     }
+    pending.status = status
+    pending.timeMs = timeMs
+    pending.failure = undefined
+    pending.error = undefined
+    pending.skipped = false
+    pending.reruns = NO_RERUNS
+    pending.output = this.onTestCase ? new TextSink(this.limits.output) : undefined
+    this.current = pending
   }
 
   private openCaseChild(name: string, attrs: XmlAttributes): Role {
@@ -431,6 +459,7 @@ export class JUnitReader implements XmlHandler {
 
   private closeCase(): void {
     const pending = this.current as PendingCase
+    const onTestCase = this.onTestCase
     this.current = undefined
     const status = pending.status
     let outcome: Outcome
@@ -459,19 +488,19 @@ export class JUnitReader implements XmlHandler {
     const name = id.slice(classname.length + 1)
     const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
     const failure = pendingFailure && this.finishFailure(pendingFailure)
-    const reruns: Execution[] = pending.reruns.length === 0 ? [] : pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
+    const reruns: Execution[] = pending.reruns.length === 0 ? (onTestCase ? [] : NO_EXECUTIONS) : pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
     const location = pending.file === undefined && pending.line === undefined && !failure && reruns.length === 0 ? NOWHERE : this.locate(pending, classname, failure ?? reruns.find((r) => r.failure)?.failure)
 
-    if (this.options.onTestCase) {
+    if (onTestCase) {
       const testCase: TestCase = { id, suites: this.suitePath, classname, name, outcome, timeMs: pending.timeMs, reruns }
       if (location.file !== undefined) testCase.file = location.file
       if (location.line !== undefined) testCase.line = location.line
       if (failure) testCase.failure = failure
       if (pending.output) testCase.output = pending.output.value()
-      this.options.onTestCase(testCase)
+      onTestCase(testCase)
     }
 
-    let executions = ONCE[outcome]
+    let executions = once(outcome)
     // A whole number of milliseconds as a small integer: stored in the result as is, where a
     // float (what parseTimeMs computes) would take a heap number of its own per result.
     let timeMs = (pending.timeMs | 0) === pending.timeMs ? pending.timeMs | 0 : pending.timeMs

@@ -10,30 +10,8 @@ const NUMBER = /^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
  */
 export function parseTimeMs(value: string | undefined): number {
   if (value === undefined) return 0
-  // Fast path: up to 15 digits with at most one dot, as nearly every file writes them.
-  if (value.length > 0 && value.length <= 16) {
-    let whole = 0
-    let fraction = 0
-    let scale = 1
-    let dot = false
-    let digits = 0
-    let plain = true
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i)
-      if (c === 46 && !dot) dot = true
-      else if (c >= 48 && c <= 57) {
-        digits++
-        if (dot) {
-          fraction = fraction * 10 + (c - 48)
-          scale *= 10
-        } else whole = whole * 10 + (c - 48)
-      } else {
-        plain = false
-        break
-      }
-    }
-    if (plain && digits > 0) return (whole + fraction / scale) * 1000
-  }
+  const plain = plainTimeMs(value, 0, value.length)
+  if (plain >= 0) return plain
   let text = value.trim()
   const comma = text.indexOf(',')
   if (comma >= 0) {
@@ -43,4 +21,30 @@ export function parseTimeMs(value: string | undefined): number {
   if (!NUMBER.test(text)) return 0
   const seconds = Number(text)
   return Number.isFinite(seconds) ? seconds * 1000 : 0
+}
+
+/**
+ * Returns the milliseconds of `text.slice(from, to)` when it is written plainly, as nearly every
+ * file writes it: 1 to 15 digits with at most one dot. Returns -1 for anything else (the caller
+ * then uses `parseTimeMs` on the decoded value). Reads in place, so no string is made.
+ */
+export function plainTimeMs(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 16) return -1
+  let whole = 0
+  let fraction = 0
+  let scale = 1
+  let dot = false
+  let digits = 0
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 46 && !dot) dot = true
+    else if (c >= 48 && c <= 57) {
+      digits++
+      if (dot) {
+        fraction = fraction * 10 + (c - 48)
+        scale *= 10
+      } else whole = whole * 10 + (c - 48)
+    } else return -1
+  }
+  return digits > 0 ? (whole + fraction / scale) * 1000 : -1
 }

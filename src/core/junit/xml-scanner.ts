@@ -47,7 +47,7 @@ export class XmlAttributes {
     const o = this.offsets
     const buf = this.buf
     for (let i = 0, k = 0; i < this.count; i++, k += 4) {
-      if (o[k + 1] - o[k] === name.length && buf.startsWith(name, o[k])) return decodeAttribute(buf.slice(o[k + 2], o[k + 3]), this.scanner)
+      if (o[k + 1] - o[k] === name.length && buf.startsWith(name, o[k])) return decodeAttribute(buf, o[k + 2], o[k + 3], this.scanner)
     }
     return undefined
   }
@@ -66,7 +66,17 @@ export class XmlAttributes {
   /** Returns the decoded value of attribute `i`. Throws XmlError on a bad entity. */
   value(i: number): string {
     const k = i * 4
-    return decodeAttribute(this.buf.slice(this.offsets[k + 2], this.offsets[k + 3]), this.scanner)
+    return decodeAttribute(this.buf, this.offsets[k + 2], this.offsets[k + 3], this.scanner)
+  }
+
+  /** Returns where attribute `i`'s value, as written, starts in `buf` (read it in place with `valueEnd`, no string made). */
+  valueStart(i: number): number {
+    return this.offsets[i * 4 + 2]
+  }
+
+  /** Returns where attribute `i`'s value, as written, ends in `buf`. */
+  valueEnd(i: number): number {
+    return this.offsets[i * 4 + 3]
   }
 
   /**
@@ -138,7 +148,8 @@ function isSpace(c: number): boolean {
 
 /** Ends a name: whitespace, `/`, `>` or `=`. */
 function endsName(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13 || c === SLASH || c === GT || c === EQ
+  // Letters, the bulk of names, are all above ">": one comparison decides them.
+  return c <= GT && (c === 32 || c === 10 || c === 9 || c === 13 || c === SLASH || c === GT || c === EQ)
 }
 
 /** JUnit's element names: a tag with one of these names reuses the constant instead of a new string. */
@@ -184,16 +195,18 @@ function decodeText(raw: string, scanner: XmlScanner): string {
 }
 
 /** Attribute values also have tabs and line breaks made spaces (XML 1.0 §3.3.3); `&#10;` stays a line break. */
-function decodeAttribute(raw: string, scanner: XmlScanner): string {
-  // Most values need nothing: one pass looks for "&" and control characters.
+function decodeAttribute(buf: string, from: number, to: number, scanner: XmlScanner): string {
+  // Most values need nothing: one pass looks for "&" and control characters, over the (flat)
+  // buffer, before any string is made.
   let plain = true
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i)
+  for (let i = from; i < to; i++) {
+    const c = buf.charCodeAt(i)
     if (c === 38 || c < 32) {
       plain = false
       break
     }
   }
+  const raw = buf.slice(from, to)
   if (plain) return raw
   let text = raw.indexOf('\n') < 0 && raw.indexOf('\t') < 0 && raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n|[\r\n\t]/g, ' ')
   if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
@@ -263,7 +276,10 @@ export class XmlScanner {
       this.started = true
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
     }
-    this.buf = this.pos === 0 ? this.buf + chunk : this.buf.slice(this.pos) + chunk
+    // Joined, not concatenated: `+` makes a cons string, and every charCodeAt on one walks its
+    // structure, several times slower than on the flat string join makes.
+    const rest = this.pos === 0 ? this.buf : this.buf.slice(this.pos)
+    this.buf = rest.length === 0 ? chunk : [rest, chunk].join('')
     this.pos = 0
     this.run(false)
     this.compact()
@@ -577,8 +593,16 @@ export class XmlScanner {
         break
       }
       if (!separated) throw this.error(`attributes of <${qname}> must be separated by whitespace`)
-      let nameStart = i
-      while (i < len && !endsName(buf.charCodeAt(i))) i++
+      const nameStart = i
+      // Namespaced attributes are matched by local name: it starts after the last colon.
+      let localStart = i
+      for (; i < len; i++) {
+        const ch = buf.charCodeAt(i)
+        if (ch <= GT) {
+          if (endsName(ch)) break
+          if (ch === COLON) localStart = i + 1
+        }
+      }
       if (i >= len) return this.waitForGt(at, final)
       const nameEnd = i
       if (nameEnd === nameStart) throw this.error(`malformed attribute in <${qname}>`)
@@ -592,9 +616,7 @@ export class XmlScanner {
       if (c !== QUOTE && c !== APOS) throw this.error(`the value of attribute ${buf.slice(nameStart, nameEnd)} of <${qname}> must be in quotes`)
       const close = buf.indexOf(c === QUOTE ? '"' : "'", i + 1)
       if (close < 0) return this.waitForGt(at, final)
-      // Namespaced attributes are matched by local name.
-      for (let k = nameStart; k < nameEnd; k++) if (buf.charCodeAt(k) === COLON) nameStart = k + 1
-      attributes.push(nameStart, nameEnd, i + 1, close)
+      attributes.push(localStart, nameEnd, i + 1, close)
       i = close + 1
     }
     if (this.stack.length >= XML_LIMITS.depth) throw this.error(`elements nested deeper than ${XML_LIMITS.depth}`)
