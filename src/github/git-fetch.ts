@@ -32,6 +32,23 @@ export interface FetchBlobsOptions {
   retries?: number
   /** First wait between attempts, ms, doubled each time (default 1,000). */
   backoffMs?: number
+  /**
+   * Keep the scratch repository (the branch's tip commit and trees, and the fetched blobs) for a
+   * later commit on top of it (`FetchedBlobs.repo`); the caller then removes it with `dispose`.
+   */
+  keep?: boolean
+}
+
+/** The scratch repository a fetch kept: a bare, shallow, blob-less clone of the branch's tip. */
+export interface FetchedRepo {
+  /** Its directory. */
+  dir: string
+  /** The environment git runs with there (the remote, the token's header, no user config). */
+  env: NodeJS.ProcessEnv
+  /** The commit SHA of the branch's tip as fetched. */
+  tip: string
+  /** Removes the directory (once; later calls do nothing). */
+  dispose(): Promise<void>
 }
 
 export interface FetchedBlobs {
@@ -39,15 +56,18 @@ export interface FetchedBlobs {
   blobs: Map<string, Buffer>
   /** Fetches made (0 when the branch or directory does not exist and nothing was chosen: then 1). */
   fetches: number
+  /** With `keep`, when the branch exists: the scratch repository, left in place. */
+  repo?: FetchedRepo
 }
 
-interface GitResult {
+export interface GitResult {
   code: number
   stdout: Buffer
   stderr: string
 }
 
-function run(cwd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<GitResult> {
+/** Runs git in `cwd`; resolves with its exit code and output (rejects only with GitMissingError). */
+export function runGit(cwd: string, args: string[], env: NodeJS.ProcessEnv, input?: string | Uint8Array): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = execFile('git', args, { cwd, env, encoding: 'buffer', maxBuffer: 2 * 1024 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new GitMissingError('git is not installed (needed to read the history branch with git)'))
@@ -78,7 +98,7 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
   const fetch = async (args: string[], input?: string): Promise<GitResult> => {
     for (let attempt = 1; ; attempt++) {
       fetches++
-      const r = await run(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...args], env, input)
+      const r = await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...args], env, input)
       if (r.code === 0 || /couldn't find remote ref/i.test(r.stderr)) return r
       if (attempt >= retries || /Authentication failed|not found|denied|403/i.test(r.stderr)) {
         throw new Error(`git fetch from ${where} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${lastLines(r.stderr) || `exit ${r.code}`}`)
@@ -86,16 +106,25 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
       await sleep(backoff * 2 ** (attempt - 1))
     }
   }
+  let kept: FetchedRepo | undefined
   try {
-    const init = await run(dir, ['init', '--quiet', '--bare', '.'], env)
+    const init = await runGit(dir, ['init', '--quiet', '--bare', '.'], env)
     if (init.code !== 0) throw new Error(`git init failed: ${lastLines(init.stderr)}`)
     // A partial clone's repository settings (written directly: two `git config` runs cost more than the read).
     await appendFile(join(dir, 'config'), '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n')
     const tip = await fetch(['--depth=1', '--filter=blob:none', 'origin', `+refs/heads/${options.branch}:refs/history`])
     if (tip.code !== 0) return { blobs: new Map(), fetches }
+    if (options.keep) {
+      const head = await runGit(dir, ['rev-parse', '--verify', 'refs/history^{commit}'], env)
+      if (head.code === 0) {
+        let disposed = false
+        kept = { dir, env, tip: head.stdout.toString('utf8').trim(), dispose: async () => (disposed ? undefined : ((disposed = true), rm(dir, { recursive: true, force: true }))) }
+      }
+    }
+    const repo = kept ? { repo: kept } : {}
     // Without --long: sizes would make git read the blobs it does not have.
-    const ls = await run(dir, ['ls-tree', '-z', `refs/history:${options.dir}`], env)
-    if (ls.code !== 0) return { blobs: new Map(), fetches } // no such directory yet
+    const ls = await runGit(dir, ['ls-tree', '-z', `refs/history:${options.dir}`], env)
+    if (ls.code !== 0) return { blobs: new Map(), fetches, ...repo } // no such directory yet
     const entries: BranchEntry[] = []
     for (const line of ls.stdout.toString('utf8').split('\0')) {
       const m = /^\d+ (\w+) ([0-9a-f]{40,64})\t(.*)$/s.exec(line)
@@ -103,9 +132,9 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
     }
     const wanted = [...new Set(options.choose(entries))]
     const blobs = new Map<string, Buffer>()
-    if (!wanted.length) return { blobs, fetches }
+    if (!wanted.length) return { blobs, fetches, ...repo }
     await fetch(['--filter=blob:none', '--stdin', 'origin'], wanted.join('\n') + '\n')
-    const cat = await run(dir, ['cat-file', '--batch'], env, wanted.join('\n') + '\n')
+    const cat = await runGit(dir, ['cat-file', '--batch'], env, wanted.join('\n') + '\n')
     let at = 0
     const out = cat.stdout
     while (at < out.length) {
@@ -119,8 +148,11 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
       blobs.set(header[0], out.subarray(nl + 1, nl + 1 + size))
       at = nl + 1 + size + 1
     }
-    return { blobs, fetches }
+    return { blobs, fetches, ...repo }
+  } catch (err) {
+    kept = undefined
+    throw err
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    if (!kept) await rm(dir, { recursive: true, force: true })
   }
 }

@@ -10,8 +10,10 @@
  */
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
-import { gitBlobSha, readBranch, updateBranch, type BranchEntry } from './branch-commit.js'
-import { fetchBranchBlobs, GitMissingError } from './git-fetch.js'
+import { rmSync } from 'node:fs'
+import { gitBlobSha, readBranch, updateBranch, type BranchEntry, type TreeChange } from './branch-commit.js'
+import { fetchBranchBlobs, GitMissingError, runGit, type FetchedRepo } from './git-fetch.js'
+import { pushTreeChanges } from './history-push.js'
 import { batchRead, type GraphqlPart } from './graphql.js'
 import {
   byRunOrder,
@@ -48,6 +50,11 @@ export interface BranchStoreOptions {
   gitBackoffMs?: number
   /** Scratch space for git (default RUNNER_TEMP or the OS temp dir). */
   tempDir?: string
+  /**
+   * After a load with git, keep its scratch clone and make the next save with `git push` on top of
+   * the fetched tip (default true); the Git Data API remains the fallback.
+   */
+  pushWithGit?: boolean
 }
 
 export const DEFAULT_HISTORY_BRANCH = 'shepherd/test-history'
@@ -136,6 +143,8 @@ export class BranchHistoryStore implements HistoryStore {
   readonly kind = 'branch' as const
   readonly branch: string
   private readonly count: () => number
+  /** The clone the last git load kept, and the directories it listed. */
+  private local: { repo: FetchedRepo; dirs: Map<string, BranchEntry[]> } | undefined
 
   constructor(
     private readonly client: GitHubClient,
@@ -148,35 +157,61 @@ export class BranchHistoryStore implements HistoryStore {
     this.count = requestCounter(client)
   }
 
-  /** Adds the record as `<dir>/<file>` in one commit, pruning the oldest beyond `retain`. */
+  /**
+   * Adds the record as `<dir>/<file>` in one commit, pruning the oldest beyond `retain`. After a
+   * load with git, the commit is built on the fetched tip and pushed with git (the record travels
+   * as a delta of the records just fetched); when that push fails (another writer moved the
+   * branch, git refused), and without a load, it is made through the Git Data API.
+   */
   async save(run: SavedRun, bytes: Uint8Array): Promise<SaveResult> {
     const dir = historyDir(run)
     const asText = recordText(bytes)
     const name = recordFileName(run, asText === null ? 'b64' : 'txt')
     const text = asText ?? Buffer.from(bytes).toString('base64')
-    const oid = gitBlobSha(text)
     const attemptPrefix = name.replace(/\.\w+$/, '.')
     const retain = this.options.retain ?? DEFAULT_RETAIN
+    const source = `${this.branch}:${dir}/${name}`
+    const message = `test history: ${run.workflow} / ${run.job} on ${run.branch}, run ${run.id} attempt ${run.attempt}`
+    let oid: string | undefined
+    const build = (entries: BranchEntry[]): TreeChange[] | null => {
+      const same = entries.find((e) => e.name === name)
+      if (same && same.oid === (oid ??= gitBlobSha(text))) return null
+      // The same attempt saved before under the other encoding is replaced.
+      const replaced = entries.filter((e) => e.name !== name && e.name.startsWith(attemptPrefix) && parseRecordFileName(e.name))
+      const others = entries.filter((e) => !e.name.startsWith(attemptPrefix) && e.type === 'blob' && parseRecordFileName(e.name))
+      const old = pickRecords(dir, others, Number.MAX_SAFE_INTEGER).picked
+      const prune = [...replaced, ...old.slice(0, Math.max(old.length - (retain - 1), 0))]
+      return [{ path: `${dir}/${name}`, content: text }, ...prune.map((e) => ({ path: `${dir}/${e.name}`, content: null }))]
+    }
+    const local = this.local
+    this.local = undefined
+    if (local) {
+      try {
+        const changes = build(local.dirs.get(dir) ?? (await listDir(local.repo, dir)))
+        if (!changes) return { outcome: 'unchanged', source, requests: 0 }
+        const pushed = await pushTreeChanges(local.repo, this.branch, message, changes)
+        if (pushed.outcome === 'pushed') return { outcome: 'saved', source, requests: 0, pushed: true }
+      } finally {
+        await local.repo.dispose()
+      }
+    }
     const before = this.count()
     const result = await updateBranch(this.client, this.where, {
       branch: this.branch,
-      message: `test history: ${run.workflow} / ${run.job} on ${run.branch}, run ${run.id} attempt ${run.attempt}`,
+      message,
       list: dir,
       maxAttempts: this.options.maxAttempts,
       backoffMs: this.options.backoffMs,
-      build: (state) => {
-        const entries = state?.entries ?? []
-        const same = entries.find((e) => e.name === name)
-        if (same?.oid === oid) return null
-        // The same attempt saved before under the other encoding is replaced.
-        const replaced = entries.filter((e) => e.name !== name && e.name.startsWith(attemptPrefix) && parseRecordFileName(e.name))
-        const others = entries.filter((e) => !e.name.startsWith(attemptPrefix) && e.type === 'blob' && parseRecordFileName(e.name))
-        const old = pickRecords(dir, others, Number.MAX_SAFE_INTEGER).picked
-        const prune = [...replaced, ...old.slice(0, Math.max(old.length - (retain - 1), 0))]
-        return [{ path: `${dir}/${name}`, content: text }, ...prune.map((e) => ({ path: `${dir}/${e.name}`, content: null }))]
-      }
+      build: (state) => build(state?.entries ?? [])
     })
-    return { outcome: result.outcome === 'committed' ? 'saved' : 'unchanged', source: `${this.branch}:${dir}/${name}`, requests: this.count() - before }
+    return { outcome: result.outcome === 'committed' ? 'saved' : 'unchanged', source, requests: this.count() - before }
+  }
+
+  /** Removes the scratch repository a git load kept for the save, when no save used it. */
+  async close(): Promise<void> {
+    const local = this.local
+    this.local = undefined
+    await local?.repo.dispose()
   }
 
   async load(key: HistoryKey, options: LoadOptions = {}): Promise<LoadedHistory> {
@@ -197,7 +232,9 @@ export class BranchHistoryStore implements HistoryStore {
     const git = this.options.git!
     let picked: Array<BranchEntry & { run: StoredRun }> = []
     let skipped: SkippedRecord[] = []
+    let listed: BranchEntry[] = []
     const fetched = await fetchBranchBlobs({
+      keep: this.options.pushWithGit ?? true,
       ...git,
       where: this.where,
       branch: this.branch,
@@ -206,10 +243,17 @@ export class BranchHistoryStore implements HistoryStore {
       retries: this.options.gitRetries,
       backoffMs: this.options.gitBackoffMs,
       choose: (entries) => {
+        listed = entries
         ;({ picked, skipped } = pickRecords(dir, entries, limit))
         return picked.map((e) => e.oid)
       }
     })
+    if (fetched.repo) {
+      // The newest load's clone holds the blobs a save's delta is best made against.
+      await this.local?.repo.dispose()
+      this.local = { repo: fetched.repo, dirs: new Map([[dir, listed]]) }
+      keepUntilExit(fetched.repo)
+    }
     const records: StoredRecord[] = []
     for (const e of picked) {
       const source = `${this.branch}:${dir}/${e.name}`
@@ -271,5 +315,31 @@ export class BranchHistoryStore implements HistoryStore {
       else skipped.push({ source, reason: 'not base64 text' })
     }
     return { records, skipped, requests: this.count() - before, gitFetches: 0 }
+  }
+}
+
+/** Lists `dir` at the clone's tip: its entries, or [] when it does not exist yet. */
+async function listDir(repo: FetchedRepo, dir: string): Promise<BranchEntry[]> {
+  const ls = await runGit(repo.dir, ['ls-tree', '-z', `${repo.tip}:${dir}`], repo.env)
+  const entries: BranchEntry[] = []
+  if (ls.code !== 0) return entries
+  for (const line of ls.stdout.toString('utf8').split('\0')) {
+    const m = /^\d+ (\w+) ([0-9a-f]{40,64})\t(.*)$/s.exec(line)
+    if (m) entries.push({ type: m[1], oid: m[2], size: 0, name: m[3] })
+  }
+  return entries
+}
+
+const kept = new Set<string>()
+let exitHook = false
+/** A clone nobody saved with is removed when the process exits (a run that failed before its save). */
+function keepUntilExit(repo: FetchedRepo): void {
+  if (!exitHook) process.once('exit', () => kept.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+  exitHook = true
+  kept.add(repo.dir)
+  const dispose = repo.dispose
+  repo.dispose = async () => {
+    kept.delete(repo.dir)
+    await dispose()
   }
 }

@@ -53,6 +53,8 @@ export interface SaveResult {
   outcome: 'saved' | 'unchanged'
   source: string
   requests: number
+  /** True when the record went up with `git push` (the data branch after a git load) rather than through the API. */
+  pushed?: boolean
 }
 
 export interface LoadOptions {

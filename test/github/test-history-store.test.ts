@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { DefaultArtifactClient } from '@actions/artifact'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Simulator } from '../../src/sim/server.js'
@@ -292,6 +292,85 @@ describe('the data branch', () => {
     const readOnly = new BranchHistoryStore(reader, where, { git: { token: 'reader-token', serverUrl: sim.url } })
     await expect(readOnly.save(run(2, 2), bytesOf('b'))).rejects.toThrow(/Resource not accessible by personal access token/)
     expect((await readOnly.load(key)).records.map((r) => r.run.id)).toEqual([1])
+  })
+})
+
+describe('the data branch, saving with git after a git load', () => {
+  const scratch = async () => mkdtemp(join(tmpdir(), 'history-push-'))
+
+  it('commits on the fetched tip and pushes it with git: no API request, the clone removed after', async () => {
+    const base = branchStore({ retain: 3 })
+    for (let i = 1; i <= 3; i++) await base.save(run(i, i), bytesOf(`r${i}`))
+    const tempDir = await scratch()
+    const store = branchStore({ retain: 3, tempDir })
+    const tip = await headOf('shepherd/test-history')
+    expect((await store.load(key)).records.map((r) => r.run.id)).toEqual([1, 2, 3])
+    expect(await readdir(tempDir)).toHaveLength(1)
+    const from = sim.requests.length
+    const text = new TextEncoder().encode('{"a record":"as text"}')
+    const saved = await store.save(run(4, 4), text)
+    expect(saved).toMatchObject({ outcome: 'saved', requests: 0, pushed: true, source: `shepherd/test-history:${historyDir(key)}/${recordFileName(run(4, 4), 'txt')}` })
+    expect(new Set(sim.requests.slice(from).map((r) => r.route))).toEqual(new Set(['git']))
+    expect(await readdir(tempDir)).toEqual([])
+    // One commit on the tip, by GitHub's bot, that also pruned the oldest record (retain 3).
+    const head = (await gh.rest.git.getCommit({ ...where, commit_sha: await headOf('shepherd/test-history') })).data
+    expect(head.parents.map((p) => p.sha)).toEqual([tip])
+    expect(head.author).toMatchObject({ name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' })
+    expect(head.message).toBe('test history: CI / unit tests on main, run 4 attempt 1')
+    const loaded = await branchStore().load(key)
+    expect(loaded.records.map((r) => r.run.id)).toEqual([2, 3, 4])
+    expect(Buffer.from(loaded.records[2].bytes)).toEqual(Buffer.from(text))
+    // The same attempt again, after another load: unchanged, nothing pushed.
+    await store.load(key)
+    expect(await store.save(run(4, 4), text)).toMatchObject({ outcome: 'unchanged', requests: 0 })
+    expect(await commitCount('shepherd/test-history')).toBe(4)
+  })
+
+  it('saves into another history than the one loaded, beside what is there', async () => {
+    await branchStore().save(run(1, 1), bytesOf('main'))
+    await branchStore().save(run(2, 2, { branch: 'pull/7' }), bytesOf('pr'))
+    const store = branchStore()
+    await store.load(key)
+    expect(await store.save(run(3, 3, { branch: 'pull/7' }), bytesOf('pr again'))).toMatchObject({ outcome: 'saved', pushed: true })
+    expect((await branchStore().load({ ...key, branch: 'pull/7' })).records.map((r) => r.run.id)).toEqual([2, 3])
+    expect((await branchStore().load(key)).records.map((r) => r.run.id)).toEqual([1])
+  })
+
+  it('falls back to the API when another writer moved the branch after the load, losing nothing', async () => {
+    await branchStore().save(run(1, 1), bytesOf('first'))
+    const store = branchStore()
+    await store.load(key)
+    await branchStore().save(run(2, 2), bytesOf('second'))
+    const saved = await store.save(run(3, 3), bytesOf('third'))
+    expect(saved.outcome).toBe('saved')
+    expect(saved.pushed).toBeUndefined()
+    expect(saved.requests).toBeGreaterThan(0)
+    expect((await branchStore().load(key)).records.map((r) => r.run.id)).toEqual([1, 2, 3])
+  })
+
+  it('with a token that may not push, fails as the API fails', async () => {
+    await branchStore().save(run(1, 1), bytesOf('a'))
+    const reader = createClient({ token: 'reader-token', baseUrl: sim.url, ...quiet })
+    const readOnly = new BranchHistoryStore(reader, where, { git: { token: 'reader-token', serverUrl: sim.url } })
+    await readOnly.load(key)
+    await expect(readOnly.save(run(2, 2), bytesOf('b'))).rejects.toThrow(/Resource not accessible by personal access token/)
+    expect((await branchStore().load(key)).records.map((r) => r.run.id)).toEqual([1])
+  })
+
+  it('removes a kept clone on close, and keeps none with pushWithGit off', async () => {
+    await branchStore().save(run(1, 1), bytesOf('a'))
+    const tempDir = await scratch()
+    const store = branchStore({ tempDir })
+    await store.load(key)
+    expect(await readdir(tempDir)).toHaveLength(1)
+    await store.close()
+    expect(await readdir(tempDir)).toEqual([])
+    const off = branchStore({ tempDir, pushWithGit: false })
+    await off.load(key)
+    expect(await readdir(tempDir)).toEqual([])
+    const saved = await off.save(run(2, 2), bytesOf('b'))
+    expect(saved.outcome).toBe('saved')
+    expect(saved.pushed).toBeUndefined()
   })
 })
 
