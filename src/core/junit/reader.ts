@@ -195,7 +195,10 @@ export class JUnitReader implements XmlHandler {
   private readonly decoder = new ByteDecoder()
   private readonly limits: TextLimits
   private readonly roles: Role[] = []
+  /** Names of the open suites, each a flat copy made once when its suite opens. */
   private readonly suiteNames: string[] = []
+  /** False when a suite opened or closed since `suitePath` was made: the next test case makes it anew. */
+  private suitePathFresh = true
   /** The suite path shared by every case of one suite (a new array only when the path changes). */
   private suitePath: string[] = []
   private current?: PendingCase
@@ -305,8 +308,8 @@ export class JUnitReader implements XmlHandler {
     } else if (this.current === undefined) {
       if (name === 'testsuite') {
         role = Role.Suite
-        this.suiteNames.push(attrs.get('name') ?? '')
-        this.suitePath = this.suiteNames.map(own)
+        this.suiteNames.push(own(attrs.get('name') ?? ''))
+        this.suitePathFresh = false
       } else if (name === 'testcase') {
         role = Role.Case
         this.openCase(attrs)
@@ -321,7 +324,7 @@ export class JUnitReader implements XmlHandler {
     switch (role) {
       case Role.Suite:
         this.suiteNames.pop()
-        this.suitePath = this.suiteNames.map(own)
+        this.suitePathFresh = false
         break
       case Role.Case:
         this.closeCase()
@@ -461,6 +464,11 @@ export class JUnitReader implements XmlHandler {
     const pending = this.current as PendingCase
     const onTestCase = this.onTestCase
     this.current = undefined
+    // Nested suites open and close around few cases each in some dialects: the path is made when a case needs it.
+    if (!this.suitePathFresh) {
+      this.suitePath = this.suiteNames.slice()
+      this.suitePathFresh = true
+    }
     const status = pending.status
     let outcome: Outcome
     if (status !== '' && SKIP_STATUS.has(status)) outcome = 'skipped'

@@ -164,11 +164,6 @@ function internName(buf: string, from: number, to: number): string {
   return buf.slice(from, to)
 }
 
-function localName(qname: string): string {
-  const colon = qname.indexOf(':')
-  return colon < 0 ? qname : qname.slice(colon + 1)
-}
-
 /** The predefined entities; a Map, so that `&constructor;` is not found on Object's prototype. */
 const NAMED = new Map([
   ['lt', '<'],
@@ -246,6 +241,8 @@ export class XmlScanner {
   private pos = 0
   private state = State.Text
   private readonly stack: string[] = []
+  /** The local names of `stack`'s elements (the same string when there is no prefix), for `close`. */
+  private readonly localStack: string[] = []
   private readonly attributes = new XmlAttributes(this)
   /** Line and column of `buf[0]`. */
   private lineBase = 1
@@ -519,13 +516,14 @@ export class XmlScanner {
       const gt = buf.indexOf('>', at + 2)
       if (gt < 0) return this.incomplete(at, final, 'an end tag')
       const open = this.stack.pop()
+      const local = this.localStack.pop()
       const end = at + 2 + (open?.length ?? 0)
       if (open === undefined || !buf.startsWith(open, at + 2) || (end !== gt && buf.slice(end, gt).trim() !== '')) {
         const name = buf.slice(at + 2, gt).trimEnd()
         throw this.error(open === undefined ? `end tag </${name}> closes nothing` : `end tag </${name}> does not match <${open}>`)
       }
       this.pos = gt + 1
-      this.handler.close(localName(open))
+      this.handler.close(local as string)
       return true
     }
     if (c === QUESTION) {
@@ -567,7 +565,14 @@ export class XmlScanner {
     const len = buf.length
     const at = this.pos
     let i = at + 1
-    while (i < len && !endsName(buf.charCodeAt(i))) i++
+    let colon = -1
+    for (; i < len; i++) {
+      const ch = buf.charCodeAt(i)
+      if (ch <= GT) {
+        if (endsName(ch)) break
+        if (ch === COLON && colon < 0) colon = i - at - 1
+      }
+    }
     if (i >= len) return this.incomplete(at, final, 'a tag')
     if (i === at + 1) throw this.error(`"<" that starts no tag (write "&lt;" for a literal "<"): ${JSON.stringify(buf.slice(at, at + 12))}`)
     const qname = internName(buf, at + 1, i)
@@ -622,8 +627,11 @@ export class XmlScanner {
     if (this.stack.length >= XML_LIMITS.depth) throw this.error(`elements nested deeper than ${XML_LIMITS.depth}`)
     this.pos = i
     this.sawElement = true
-    const name = localName(qname)
-    if (!selfClosing) this.stack.push(qname)
+    const name = colon < 0 ? qname : qname.slice(colon + 1)
+    if (!selfClosing) {
+      this.stack.push(qname)
+      this.localStack.push(name)
+    }
     this.handler.open(name, attributes, selfClosing)
     if (selfClosing) this.handler.close(name)
     return true
