@@ -101,19 +101,14 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
       }
     }
   }
-  // Each row's analysis: by job and id, else by id alone (the later of equal keys wins).
-  const analysisOf: Array<TestAnalysis | undefined> = new Array(ids.length)
-  for (const pass of [false, true]) {
+  // Rows with a verdict are listed whatever their cells say; they are few, so they are looked up.
+  const verdictRows = new Set<number>()
+  if (ids.length > listAllUpTo) {
     for (const a of analysis) {
-      if ((a.job !== undefined) !== pass) continue
-      if (a.job !== undefined) {
-        const row = rowOf.get(a.job)?.get(a.id)
-        if (row !== undefined) analysisOf[row] = a
-      } else {
-        for (const ofJob of rowOf.values()) {
-          const row = ofJob.get(a.id)
-          if (row !== undefined) analysisOf[row] = a
-        }
+      if (!a.verdicts.length) continue
+      for (const [job, ofJob] of rowOf) {
+        const row = a.job === undefined || a.job === job ? ofJob.get(a.id) : undefined
+        if (row !== undefined) verdictRows.add(row)
       }
     }
   }
@@ -122,9 +117,27 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
   const listed: number[] = []
   const listAll = ids.length <= listAllUpTo
   for (let row = 0; row < ids.length; row++) {
-    if (!listAll && !analysisOf[row]?.verdicts.length && !hasTrouble(codes, row * width, (row + 1) * width)) continue
+    if (!listAll && !verdictRows.has(row) && !hasTrouble(codes, row * width, (row + 1) * width)) continue
     slot[row] = listed.length
     listed.push(row)
+  }
+  // Each listed row's analysis: by job and id, else by id alone (the later of equal keys wins).
+  // Looked up by the listed ids, a small map, rather than every test's id in a map of all rows.
+  const listedById = new Map<string, number[]>()
+  for (const row of listed) {
+    const same = listedById.get(ids[row])
+    if (same) same.push(row)
+    else listedById.set(ids[row], [row])
+  }
+  const byJob: Array<TestAnalysis | undefined> = new Array(listed.length)
+  const byIdOnly: Array<TestAnalysis | undefined> = new Array(listed.length)
+  for (const a of analysis) {
+    const rows = listedById.get(a.id)
+    if (!rows) continue
+    for (const row of rows) {
+      if (a.job === undefined) byIdOnly[slot[row]] = a
+      else if (a.job === jobOf[row]) byJob[slot[row]] = a
+    }
   }
   const times = new Float64Array(listed.length * width)
   const messages = listed.map(() => new Map<number, string>())
@@ -146,7 +159,7 @@ export function buildGrid(records: readonly RunRecord[], analysis: readonly Test
     const id = ids[row]
     const cells = codes.subarray(row * width, (row + 1) * width)
     const outcomes = LATIN1.decode(cells)
-    let a = analysisOf[row]
+    let a = byJob[s] ?? byIdOnly[s]
     if (!a) {
       // Other jobs' runs are `-` in this row, so scoring the whole row scores this job's runs.
       for (let r = 0; r < width; r++) oldestFirst[r] = cells[width - 1 - r]
