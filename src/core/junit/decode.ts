@@ -8,10 +8,13 @@
 /** How far into the file the XML declaration is looked for. */
 const SNIFF_BYTES = 512
 
+/** The empty head every decoder starts with (never written to). */
+const NO_BYTES = new Uint8Array(0)
+
 /** Decodes a stream of byte chunks. Throws Error naming the encoding when it is one we cannot decode. */
 export class ByteDecoder {
   private decoder?: InstanceType<typeof TextDecoder>
-  private head: Uint8Array = new Uint8Array(0)
+  private head: Uint8Array = NO_BYTES
 
   /** True once the encoding is known and it is UTF-8. */
   utf8 = false
@@ -54,7 +57,7 @@ export class ByteDecoder {
     this.utf8 = this.decoder.encoding === 'utf-8'
     if (this.utf8) this.idle = endsOnCharBoundary(this.head)
     const text = this.decoder.decode(this.head, { stream: true })
-    this.head = new Uint8Array(0)
+    this.head = NO_BYTES
     return text
   }
 }
@@ -80,7 +83,8 @@ export function sniffEncoding(head: Uint8Array, final: boolean): string | undefi
     }
   }
   if (end < 0) return final || head.length >= SNIFF_BYTES ? 'utf-8' : undefined
-  const declaration = String.fromCharCode(...head.subarray(0, end))
+  let declaration = ''
+  for (let i = 0; i < end; i++) declaration += String.fromCharCode(head[i])
   const match = /encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(declaration)
   return match ? match[1].toLowerCase() : 'utf-8'
 }

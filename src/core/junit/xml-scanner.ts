@@ -20,7 +20,12 @@ export class XmlError extends Error {
     readonly line: number,
     readonly column: number
   ) {
+    // No stack trace: the error is about the file, not the code, and capturing one costs more
+    // than reading a small file (a corpus of real reports has dozens of malformed ones).
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message)
+    Error.stackTraceLimit = limit
     this.name = 'XmlError'
   }
 }
