@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import MarkdownIt from 'markdown-it'
 import { testId, type Outcome, type Report, type TestOutcome, type TestResult } from '../../src/core/test-report/model.js'
 import { LIMITS, checkTitle, formatMs, inRunFlakes, locationOf, renderSummary, type SummaryInput } from '../../src/core/test-report/summary.js'
-import { byteLength, codeBlock, inline } from '../../src/core/test-report/markdown.js'
+import { byteLength, codeBlock, codeText, inline, neutralize, truncate } from '../../src/core/test-report/markdown.js'
 
 // GitHub renders job summaries and comments as GFM with (sanitized) HTML allowed.
 const md = new MarkdownIt({ html: true })
@@ -255,6 +255,70 @@ describe('the suites table', () => {
       '| pkg\\.P | 2 | 2 | 0 | 0 | 0 | 0 | 20 ms |',
       '| pkg\\.Q | 1 | 0 | 0 | 0 | 1 | 0 | 10 ms |'
     ])
+  })
+})
+
+/** The plain versions of the escaping helpers, before their fast paths: the oracle those must agree with. */
+const plain = {
+  CONTROL: /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+  inline(text: string, max = 300): string {
+    const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+    const flat = neutralize(truncate(text.replace(plain.CONTROL, '\ufffd').replace(/\s+/g, ' ').trim(), max))
+    return flat.replace(/[&<>"']|[\\`*_{}[\]()#+\-.!|~^=:$]/g, (c) => HTML[c] ?? `\\${c}`)
+  },
+  codeBlock(text: string, maxChars: number, maxLines: number): string {
+    let body = text.replace(/\r\n?/g, '\n').replace(plain.CONTROL, '\ufffd').replace(/\t/g, '    ')
+    const lines = body.split('\n')
+    let cut = false
+    if (lines.length > maxLines) {
+      body = lines.slice(0, maxLines).join('\n')
+      cut = true
+    }
+    if (body.length > maxChars) {
+      body = truncate(body, maxChars)
+      cut = true
+    }
+    body = body.replace(/\n+$/, '')
+    if (cut) body += '\n… (cut; the full text is in the report artifact)'
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length))
+    const fence = '`'.repeat(Math.max(3, longest + 1))
+    return `${fence}text\n${body}\n${fence}`
+  },
+  url(blobUrl: string, file: string, line?: number): string {
+    return `${blobUrl.replace(/\/+$/, '')}/${file.replace(/\\/g, '/').split('/').filter((p) => p && p !== '.').map(encodeURIComponent).join('/')}${line ? `#L${line}` : ''}`
+  }
+}
+
+describe('the fast paths agree with the plain code (fast-check)', () => {
+  // Strings made mostly of what the fast paths look for, and what makes them step aside.
+  const text = fc.array(fc.constantFrom('a', 'Z', '0', '.', ':', ' ', '\n', '\r', '\t', '`', '@', '#', '-', '_', '/', '%', '\u0007', '\u202e', 'é', '\ud83d\ude00'), { maxLength: 60 }).map((cs) => cs.join(''))
+
+  it('inline', () => {
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 70 }), (t, max) => inline(t, max) === plain.inline(t, max)),
+      { seed: SEED, numRuns: 3000 }
+    )
+  })
+
+  it('codeBlock and codeText', () => {
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 8 }), (t, maxChars, maxLines) => {
+        const want = plain.codeBlock(t, maxChars, maxLines)
+        return codeBlock(t, { maxChars, maxLines }) === want && codeBlock(codeText(t), { maxChars, maxLines }) === want
+      }),
+      { seed: SEED, numRuns: 3000 }
+    )
+  })
+
+  it('location links', () => {
+    fc.assert(
+      fc.property(text, fc.option(fc.integer({ min: 1, max: 999 }), { nil: undefined }), (file, line) => {
+        const loc = locationOf({ file, line }, 'https://github.com/acme/widgets/blob/abc/')
+        if (!loc?.url) return true
+        return loc.url === plain.url('https://github.com/acme/widgets/blob/abc/', file, line)
+      }),
+      { seed: SEED, numRuns: 3000 }
+    )
   })
 })
 

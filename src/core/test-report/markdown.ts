@@ -32,9 +32,14 @@ export function truncate(text: string, max: number): string {
  * characters, HTML and Markdown syntax escaped (including `|`), mentions neutralized.
  */
 export function inline(text: string, max = 300): string {
+  // Most names and paths are letters, digits, dots, slashes and colons (`com.acme.FooTest`,
+  // `src/foo.ts:12`): only the dots and colons need escaping.
+  if (text.length <= max && PLAIN.test(text)) return text.replace(/[.:]/g, '\\$&')
   const flat = neutralize(truncate(text.replace(CONTROL, '\ufffd').replace(/\s+/g, ' ').trim(), max))
   return flat.replace(/[&<>"']|[\\`*_{}[\]()#+\-.!|~^=:$]/g, (c) => HTML[c] ?? `\\${c}`)
 }
+
+const PLAIN = /^[A-Za-z0-9./:]*$/
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -57,19 +62,23 @@ export function codeBlockOfCodeText(code: string, options: { maxChars?: number; 
   const maxChars = options.maxChars ?? 4000
   const maxLines = options.maxLines ?? 60
   let body = code
-  const lines = body.split('\n')
   let cut = false
-  if (lines.length > maxLines) {
-    body = lines.slice(0, maxLines).join('\n')
+  // Where line maxLines + 1 starts, if there is one (found without splitting every line).
+  let at = maxLines > 0 ? -1 : 0
+  for (let n = 0; n < maxLines && (at = body.indexOf('\n', at + 1)) >= 0; n++);
+  if (at >= 0) {
+    body = body.slice(0, at)
     cut = true
   }
   if (body.length > maxChars) {
     body = truncate(body, maxChars)
     cut = true
   }
-  body = body.replace(/\n+$/, '')
+  let end = body.length
+  while (end > 0 && body.charCodeAt(end - 1) === 10) end--
+  if (end < body.length) body = body.slice(0, end)
   if (cut) body += '\n… (cut; the full text is in the report artifact)'
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length))
+  const longest = body.includes('`') ? Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length)) : 0
   const fence = '`'.repeat(Math.max(3, longest + 1))
   return `${fence}text\n${body}\n${fence}`
 }
@@ -80,8 +89,12 @@ export function codeBlockOfCodeText(code: string, options: { maxChars?: number; 
  * `maxLines` lines, and gives the same block for this as for `text`.
  */
 export function codeText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(CONTROL, '\ufffd').replace(/\t/g, '    ')
+  let out = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text
+  if (HAS_CONTROL.test(out)) out = out.replace(CONTROL, '\ufffd')
+  return out.includes('\t') ? out.replaceAll('\t', '    ') : out
 }
+
+const HAS_CONTROL = new RegExp(CONTROL.source)
 
 /** Returns a Markdown link with escaped text, or the escaped text alone when `url` is not http(s). */
 export function link(text: string, url: string | undefined, max = 300): string {
