@@ -292,6 +292,9 @@ describe('XML details', () => {
     ['an unquoted attribute', '<testsuite name=a/>', /must be in quotes/, 1, 1],
     ['attributes run together', '<testsuite a="1"b="2"/>', /must be separated by whitespace/, 1, 1],
     ['an entity named like an Object property', '<testsuite name="&valueOf;"/>', /unknown entity &valueOf;/, 1, 1],
+    ...['&lx;', '&ft;', '&Lt;', '&lg;', '&amq;', '&ap;', '&ampx;', '&quox;', '&apoz;', '&qpos;', '&aquot;', '&;'].map(
+      (entity) => [`an entity one letter off a predefined one (${entity})`, `<testsuite name="a${entity}"/>`, new RegExp(`unknown entity ${entity}`), 1, 1] as [string, string, RegExp, number, number]
+    ),
     ['a root named like an Object property', '<constructor/>', /^not a JUnit XML file: the root element is <constructor>; JUnit files/, 1, 1]
   ])('refuses %s with an error naming the file, line and column', (_, xml, message, line, column) => {
     const report = read(xml)
