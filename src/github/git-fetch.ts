@@ -6,7 +6,7 @@
  * token goes to git through GIT_CONFIG_* environment variables (an `http.extraHeader`), never in
  * a URL or an argument.
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { appendFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -134,20 +134,7 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
     const blobs = new Map<string, Buffer>()
     if (!wanted.length) return { blobs, fetches, ...repo }
     await fetch(['--filter=blob:none', '--stdin', 'origin'], wanted.join('\n') + '\n')
-    const cat = await runGit(dir, ['cat-file', '--batch'], env, wanted.join('\n') + '\n')
-    let at = 0
-    const out = cat.stdout
-    while (at < out.length) {
-      const nl = out.indexOf(10, at)
-      const header = out.subarray(at, nl).toString('utf8').split(' ')
-      if (header[1] === 'missing' || nl < 0) {
-        at = nl < 0 ? out.length : nl + 1
-        continue
-      }
-      const size = Number(header[2])
-      blobs.set(header[0], out.subarray(nl + 1, nl + 1 + size))
-      at = nl + 1 + size + 1
-    }
+    for (const [oid, content] of await catBlobs(dir, env, wanted)) blobs.set(oid, content)
     return { blobs, fetches, ...repo }
   } catch (err) {
     kept = undefined
@@ -155,4 +142,60 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
   } finally {
     if (!kept) await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Reads blobs with one `git cat-file --batch`, each into its own buffer as the output streams in:
+ * the whole output is never held twice (execFile gathers it, then joins it), which for 100 records
+ * of 10,000 tests was 60 MB more at the peak. Missing blobs are left out. Throws when git fails.
+ */
+function catBlobs(cwd: string, env: NodeJS.ProcessEnv, oids: string[]): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] })
+    const blobs = new Map<string, Buffer>()
+    let header: Buffer[] = []
+    let blob: { oid: string; data: Buffer; filled: number } | null = null
+    // After a blob's bytes, one newline follows.
+    let skip = 0
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      let at = 0
+      while (at < chunk.length) {
+        if (skip > 0) {
+          const n = Math.min(skip, chunk.length - at)
+          skip -= n
+          at += n
+        } else if (blob) {
+          const n = Math.min(blob.data.length - blob.filled, chunk.length - at)
+          chunk.copy(blob.data, blob.filled, at, at + n)
+          blob.filled += n
+          at += n
+          if (blob.filled === blob.data.length) {
+            blobs.set(blob.oid, blob.data)
+            blob = null
+            skip = 1
+          }
+        } else {
+          const nl = chunk.indexOf(10, at)
+          header.push(chunk.subarray(at, nl < 0 ? chunk.length : nl))
+          if (nl < 0) break
+          at = nl + 1
+          const [oid, type, size] = Buffer.concat(header).toString('utf8').split(' ')
+          header = []
+          if (type === 'missing' || size === undefined) continue
+          blob = { oid, data: Buffer.allocUnsafe(Number(size)), filled: 0 }
+          if (blob.data.length === 0) {
+            blobs.set(oid, blob.data)
+            blob = null
+            skip = 1
+          }
+        }
+      }
+    })
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    child.on('error', (err) => reject((err as NodeJS.ErrnoException).code === 'ENOENT' ? new GitMissingError('git is not installed (needed to read the history branch with git)') : err))
+    child.on('close', (code) => (code === 0 ? resolve(blobs) : reject(new Error(`git cat-file failed (${code}): ${lastLines(stderr)}`))))
+    child.stdin.on('error', () => undefined)
+    child.stdin.end(oids.join('\n') + '\n')
+  })
 }
