@@ -1,8 +1,9 @@
 // actions/test-report end to end (issue #4): the committed bundle run through the runner harness
 // against the simulator on the synthetic report of 100,000 test cases (5% failing with a stack
 // trace, bench/fixtures/junit-synthetic.mjs), beside junit2json (what peer actions parse with)
-// reading the same file in its own process in the same run. Wall time and peak RSS of the action's
-// process, median of 3 alternating rounds, for:
+// reading the same file in its own process in the same run. Wall time, CPU time (user + system:
+// steadier than wall time on a busy machine) and peak RSS of the action's process, median of 3
+// alternating rounds, for:
 //   - report only: job summary, outputs and the full report artifact (check-run, history, dashboard off);
 //   - with check run: plus the check run and its annotations (1,000 of the 5,000 failures: 20 requests);
 //   - defaults: plus the history on the data branch (load, analyse, save) and the dashboard.
@@ -35,7 +36,7 @@ export async function testReportAction(root, log) {
   const sim = await Simulator.start({ fixture: demoFixture() })
   try {
     const preload = join(dir, 'rss.mjs')
-    writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nmaxrss ${process.resourceUsage().maxRSS}\\n`))\n")
+    writeFileSync(preload, "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`\\nmaxrss ${u.maxRSS} cpu ${(u.userCPUTime + u.systemCPUTime) / 1000}\\n`) })\n")
     const ws = join(dir, 'ws')
     mkdirSync(join(ws, 'reports'), { recursive: true })
     const file = join(ws, 'reports/TEST-synthetic.xml')
@@ -67,7 +68,7 @@ export async function testReportAction(root, log) {
       })
       // Every synthetic case is its own test: the total says the whole file was read.
       if (r.exitCode !== 0 || Number(r.outputs.total) !== CASES) throw new Error(`the action failed (${r.exitCode}): ${r.stderr.slice(0, 500)} ${r.log.slice(-500)}`)
-      return { ms: r.durationMs, rssMB: Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024 }
+      return { ms: r.durationMs, rssMB: Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024, cpuMs: Number(/cpu ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN) }
     }
     const reference = () => {
       const t = process.hrtime.bigint()
@@ -86,10 +87,11 @@ export async function testReportAction(root, log) {
     for (const name of Object.keys(configs)) {
       const ms = median(samples[name].map((s) => s.ms))
       const rssMB = median(samples[name].map((s) => s.rssMB))
-      log(`${name}: median ${ms.toFixed(0)} ms, peak RSS ${rssMB.toFixed(0)} MiB`)
+      const cpuMs = median(samples[name].map((s) => s.cpuMs))
+      log(`${name}: median ${ms.toFixed(0)} ms (runs: ${samples[name].map((s) => s.ms.toFixed(0)).join(', ')}), CPU ${cpuMs.toFixed(0)} ms, peak RSS ${rssMB.toFixed(0)} MiB`)
       const over = ms > BUDGET_MS || rssMB > BUDGET_MIB
       rows.push({
-        what: `actions/test-report through the harness, ${name}, ${CASES.toLocaleString('en')} test cases (${mb.toFixed(0)} MiB), median of ${ROUNDS}, peak RSS ${rssMB.toFixed(0)} MiB`,
+        what: `actions/test-report through the harness, ${name}, ${CASES.toLocaleString('en')} test cases (${mb.toFixed(0)} MiB), median of ${ROUNDS}, CPU ${cpuMs.toFixed(0)} ms, peak RSS ${rssMB.toFixed(0)} MiB`,
         value: `${ms.toFixed(0)} ms`,
         reference: `junit2json parse alone: ${ref.ms.toFixed(0)} ms, peak RSS ${ref.rssMB.toFixed(0)} MiB`,
         ratio: `${(ref.ms / ms).toFixed(2)}× the reference's speed`,
