@@ -72,6 +72,17 @@ describe('check-run annotations', () => {
     expect(checkAnnotations(many, inRunFlakes(many)).omitted).toBe(0)
   })
 
+  it.each([0, 1, 9, 10, 31, 32, 33])('under a cap of %i, keeps the head of the uncapped list and counts the rest exactly', (max) => {
+    // Unlocated failures and flaky tests among located ones: they must not count, or count, as the uncapped list says.
+    const results = Array.from({ length: 30 }, (_, i) => result(`f${i}`, i % 7 === 3 ? 'errored' : 'failed', i % 5 === 4 ? {} : { file: 'a.ts', line: i + 1, failure: { message: `m${i}`, details: `trace ${i}` } }))
+    const many = report([...results, result('k', 'flaky', { file: 'k.ts' }), result('k2', 'flaky')], [{ file: 'x.xml', message: 'bad' }, { file: 'y.xml', message: 'worse', line: 3 }])
+    const all = checkAnnotations(many, inRunFlakes(many), Infinity)
+    const capped = checkAnnotations(many, inRunFlakes(many), max)
+    expect(capped.annotations).toEqual(all.annotations.slice(0, max))
+    expect(capped.omitted).toBe(Math.max(0, all.annotations.length - max))
+    expect(capped.unlocated).toEqual(all.unlocated)
+  })
+
   it('batches 50 to a request', () => {
     expect(batches(Array.from({ length: 120 }, (_, i) => i)).map((b) => b.length)).toEqual([50, 50, 20])
     expect(batches([])).toEqual([])

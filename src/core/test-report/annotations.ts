@@ -72,6 +72,8 @@ export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = 
   const annotations: CheckAnnotation[] = report.errors.map(readErrorAnnotation)
   const unlocated: TestResult[] = []
   const byId = resultsOf(report, flaky)
+  // Past the cap an annotation is only counted, not built (5,000 failures: 4,000 stack traces not cleaned).
+  let total = annotations.length
   for (const r of report.results) {
     if (r.outcome !== 'failed' && r.outcome !== 'errored') continue
     const path = repoRelative(r.file)
@@ -79,6 +81,7 @@ export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = 
       unlocated.push(r)
       continue
     }
+    if (total++ >= max) continue
     const f = r.failure
     const message = f ? `${f.type ? `${f.type}: ` : ''}${f.message}` : r.outcome === 'errored' ? 'errored' : 'failed'
     annotations.push({
@@ -94,7 +97,7 @@ export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = 
   for (const f of flaky) {
     const r = byId.get(f.id)
     const path = repoRelative(r?.file)
-    if (!r || !path) continue
+    if (!r || !path || total++ >= max) continue
     annotations.push({
       path,
       start_line: r.line ?? 1,
@@ -104,8 +107,7 @@ export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = 
       message: truncate(clean(f.evidence.join('\n')), MESSAGE_MAX)
     })
   }
-  const omitted = Math.max(0, annotations.length - max)
-  return { annotations: annotations.slice(0, max), unlocated, omitted }
+  return { annotations: annotations.slice(0, max), unlocated, omitted: Math.max(0, total - max) }
 }
 
 function readErrorAnnotation(e: ReadError): CheckAnnotation {
