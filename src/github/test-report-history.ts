@@ -14,7 +14,7 @@ import type { Report, RunRecord } from '../core/test-report/model.js'
 import type { Settings } from '../core/test-report/settings.js'
 import type { FlakyTest } from '../core/test-report/summary.js'
 import { inline } from '../core/test-report/markdown.js'
-import { analyzeFlakes, decodeRecord, encodeRecord, loadHistory, newFailures, toRunRecord, type FlakeAnalysis } from '../core/test-history/index.js'
+import { analyzeFlakes, encodeRecord, recordDecoder, loadHistory, newFailures, toRunRecord, type FlakeAnalysis } from '../core/test-history/index.js'
 import { renderDashboard } from '../core/dashboard/render.js'
 import { fromFlakeAnalysis } from '../core/dashboard/from-flakes.js'
 
@@ -107,13 +107,15 @@ export async function prepareHistory(rt: ActionRuntime, settings: Settings, targ
 
 async function loadRecords(store: HistoryStore, keys: HistoryKey[], limit: number, notes: string[]): Promise<RunRecord[]> {
   const out: RunRecord[] = []
+  // One decoder for the whole history: records of a suite share their names, parsed once.
+  const decode = recordDecoder()
   for (const key of keys) {
     try {
       const loaded = await store.load(key, { limit })
       for (const s of loaded.skipped) core.warning(`History: skipped ${s.source}: ${s.reason}`)
       for (const r of loaded.records) {
         try {
-          out.push(decodeRecord(new TextDecoder().decode(r.bytes), r.source))
+          out.push(decode(r.bytes, r.source))
         } catch (err) {
           core.warning(`History: skipped ${r.source}: ${(err as Error).message}`)
         }
