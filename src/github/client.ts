@@ -1,11 +1,10 @@
 /**
  * The one GitHub client: Octokit (from @actions/github) with retries for server errors and
- * throttling that honours `retry-after` and secondary rate limits.
+ * throttling that honours `retry-after` and secondary rate limits (request-pacing.ts: what
+ * @octokit/plugin-retry and @octokit/plugin-throttling do, without their per-request cost).
  */
 import { getOctokit } from '@actions/github'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
-import Bottleneck from 'bottleneck'
+import { requestPacing } from './request-pacing.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -34,27 +33,16 @@ export function createClient(options: ClientOptions): GitHubClient {
     return retryCount < retries
   }
   const pacing = options.pacing ?? process.env.SHEPHERD_SIMULATOR !== '1'
-  const groups = pacing
-    ? {}
-    : {
-        write: new Bottleneck.Group({ maxConcurrent: 1 }),
-        notifications: new Bottleneck.Group({ maxConcurrent: 1 }),
-        search: new Bottleneck.Group({ maxConcurrent: 1 })
-      }
   return getOctokit(
     options.token,
-    {
-      baseUrl: options.baseUrl.replace(/\/+$/, ''),
-      // Not `request.retries`: plugin-retry retries any error carrying that, whatever its status.
-      // 403 and 429 rate limits belong to the throttling plugin, which waits for retry-after.
-      retry: { retries, doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 429, 451] },
-      throttle: {
-        onRateLimit: onLimit('rate limit'),
-        onSecondaryRateLimit: onLimit('secondary rate limit'),
-        ...groups
-      }
-    },
-    retry,
-    throttling
+    { baseUrl: options.baseUrl.replace(/\/+$/, '') },
+    requestPacing({
+      pacing,
+      retries,
+      // 403 and 429 rate limits are waited out by the limit handlers (retry-after), not retried as errors.
+      doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 429, 451],
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit')
+    })
   )
 }
