@@ -5,6 +5,8 @@
 //
 // `undici` is not bundled into index.js: scripts/bundle/undici-lazy.mjs stands in for it and loads
 // the real one (dist/undici.cjs, bundled separately) only when a proxy is configured; see there.
+// `crc-32` (archiver's checksum, in JavaScript) is replaced by scripts/bundle/crc32-native.cjs,
+// Node's native zlib.crc32 behind the same API.
 import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +37,7 @@ async function bundle(entry, extra = {}) {
 
 const { code: undici } = await bundle('scripts/bundle/undici-entry.cjs')
 const lazy = readFileSync(join(root, 'scripts/bundle/undici-lazy.mjs'), 'utf8')
+const crc32 = readFileSync(join(root, 'scripts/bundle/crc32-native.cjs'), 'utf8')
 
 for (const name of names) {
   // ncc's ts-loader type-checks the program of the nearest tsconfig.json; each action has its own
@@ -44,12 +47,13 @@ for (const name of names) {
   }
   const out = outRoot ? join(outRoot, name) : join(root, 'actions', name, 'dist')
   const started = Date.now()
-  const { code, chunks } = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs' } })
+  const { code, chunks } = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs', 'crc-32': './crc32-native.cjs' } })
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   writeFileSync(join(out, 'index.js'), code)
   for (const [file, source] of Object.entries(chunks)) writeFileSync(join(out, file), source)
   writeFileSync(join(out, 'undici-lazy.mjs'), lazy)
+  writeFileSync(join(out, 'crc32-native.cjs'), crc32)
   writeFileSync(join(out, 'undici.cjs'), undici)
   // Keep the package type explicit so index.js is always read as ESM.
   writeFileSync(join(out, 'package.json'), '{"type":"module"}\n')
