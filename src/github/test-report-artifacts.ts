@@ -39,16 +39,21 @@ export function artifactUrl(serverUrl: string, where: RepoRef, runId: number, id
   return `${serverUrl.replace(/\/+$/, '')}/${where.owner}/${where.repo}/actions/runs/${runId}/artifacts/${id}`
 }
 
+/** A file's content, or a function rendering it when the file is written. */
+export type FileContent = string | Uint8Array | (() => string)
+
 /**
- * Uploads files given by content, written first under `dir` (a fresh directory). Returns the
- * artifact. Throws when the artifact service refuses (e.g. outside GitHub Actions).
+ * Uploads files given by content, written first under `dir` (a fresh directory). Contents given
+ * as functions are rendered one at a time as each file is written, so that no more than one large
+ * rendering (a full report is megabytes) is held at once, and none while the zip is made. Returns
+ * the artifact. Throws when the artifact service refuses (e.g. outside GitHub Actions).
  */
-export async function uploadContents(name: string, files: Record<string, string | Uint8Array>, dir: string, link: (id: number) => string): Promise<ArtifactRef> {
+export async function uploadContents(name: string, files: Record<string, FileContent>, dir: string, link: (id: number) => string): Promise<ArtifactRef> {
   const paths: string[] = []
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel)
     await mkdir(dirname(path), { recursive: true })
-    await writeFile(path, content)
+    await writeFile(path, typeof content === 'function' ? content() : content)
     paths.push(path)
   }
   return uploadPaths(name, paths, dir, link)

@@ -11,7 +11,7 @@ import { join, relative, sep } from 'node:path'
 import type { ActionRuntime } from './action-runtime.js'
 import { applyEffects } from './apply.js'
 import { writeCheckRun } from './test-report-check.js'
-import { INPUT_PREFIX, REPORT_PREFIX, artifactName, artifactUrl, uploadContents, uploadPaths, allUnder } from './test-report-artifacts.js'
+import { INPUT_PREFIX, REPORT_PREFIX, artifactName, artifactUrl, uploadContents, uploadPaths, allUnder, type FileContent } from './test-report-artifacts.js'
 import { HANDOFF_FILES, HANDOFF_MANIFEST, type InputManifest, type ReportTarget } from './test-report-context.js'
 import type { Report } from '../core/test-report/model.js'
 import type { Settings } from '../core/test-report/settings.js'
@@ -137,8 +137,11 @@ export async function publish(o: PublishOptions): Promise<Published> {
  */
 async function uploadFullReport(o: PublishOptions, input: SummaryInput, flaky: FlakyTest[], link: (id: number) => string): Promise<string> {
   try {
-    const full = renderSummary(input, { maxBytes: Infinity, detailChars: 20_000, detailLines: 400, slowest: 50 })
-    const files: Record<string, string> = { 'report.md': full.markdown, 'report.json': reportJson(o.report, flaky, o.history), ...(o.extraArtifacts ?? {}) }
+    const files: Record<string, FileContent> = {
+      'report.md': () => renderSummary(input, { maxBytes: Infinity, detailChars: 20_000, detailLines: 400, slowest: 50 }).markdown,
+      'report.json': () => reportJson(o.report, flaky, o.history),
+      ...(o.extraArtifacts ?? {})
+    }
     const ref = await uploadContents(artifactName(REPORT_PREFIX, o.name), files, join(o.temp, `report-${Date.now()}`), link)
     core.info(`Full report: ${ref.url}`)
     return ref.url
