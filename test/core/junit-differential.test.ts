@@ -46,6 +46,9 @@ function junit2jsonCounts(node: unknown, counts: OracleCounts = { total: 0, pass
   return counts
 }
 
+/** How many byte inputs `readInChunks` read on each path: UTF-8 bytes must take the byte scanner. */
+const bytePaths = { bytes: 0, text: 0 }
+
 function readInChunks(input: string | Uint8Array, cuts: number[], file = 'doc.xml'): FileReport {
   const reader = new JUnitReader(file)
   let from = 0
@@ -54,7 +57,9 @@ function readInChunks(input: string | Uint8Array, cuts: number[], file = 'doc.xm
     from = cut
   }
   reader.write(input.slice(from))
-  return reader.end()
+  const report = reader.end()
+  if (typeof input !== 'string' && reader.path) bytePaths[reader.path]++
+  return report
 }
 
 describe('differential: the corpus', () => {
@@ -99,6 +104,8 @@ describe('differential: the corpus', () => {
   })
 
   it('gives identical reports for every file streamed in 1-byte to 4 KiB chunks, and read as text', () => {
+    const before = { ...bytePaths }
+    let utf8 = 0
     const random = fc.sample(fc.integer({ min: 1, max: 4096 }), { seed: SEED, numRuns: files.length })
     files.forEach((file, i) => {
       const bytes = new Uint8Array(readFileSync(join(CORPUS, file)))
@@ -109,8 +116,14 @@ describe('differential: the corpus', () => {
       expect(readInChunks(bytes, cuts, file)).toEqual(whole)
       // Bytes skip unwanted output undecoded; text decodes it all: lines and columns must agree.
       const text = new TextDecoder().decode(bytes)
-      if (!/encoding=["'](?!utf-?8)/i.test(text.slice(0, 200))) expect(readJUnitText(text, file)).toEqual(whole)
+      if (!/encoding=["'](?!utf-?8)/i.test(text.slice(0, 200))) {
+        utf8++
+        expect(readJUnitText(text, file)).toEqual(whole)
+      }
     })
+    // Every UTF-8 file was read as bytes by the byte scanner (any other encoding is decoded first), and compared with the text path.
+    expect(bytePaths.bytes - before.bytes).toBe(utf8)
+    expect(bytePaths.text - before.text).toBe(files.length - utf8)
   })
 })
 
@@ -241,8 +254,10 @@ describe('differential: random JUnit documents (fast-check, seed 20261122)', () 
         const xml = serialize(doc)
         const cases: [string, string][] = []
         const report = new JUnitReader('doc.xml', { onTestCase: (c) => cases.push([c.classname, c.name]) })
-        report.write(xml)
+        // As bytes, the way files are read: the byte scanner is what the model and the oracle check.
+        report.write(new TextEncoder().encode(xml))
         const ours = report.end()
+        expect(report.path).toBe('bytes')
         const expected = truth(doc)
         expect(ours.error).toBeUndefined()
         expect(cases).toEqual(expected.ids)
@@ -262,7 +277,7 @@ describe('differential: random JUnit documents (fast-check, seed 20261122)', () 
         async (doc) => {
           const xml = serialize(doc)
           const theirs = await junit2json(xml)
-          expect(countsOf(readJUnitText(xml, 'doc.xml'))).toEqual(junit2jsonCounts({ testsuite: [theirs] }))
+          expect(countsOf(readJUnitText(new TextEncoder().encode(xml), 'doc.xml'))).toEqual(junit2jsonCounts({ testsuite: [theirs] }))
         }
       ),
       { seed: SEED, numRuns: 300 }
@@ -276,7 +291,10 @@ describe('differential: random JUnit documents (fast-check, seed 20261122)', () 
         const bytes = new TextEncoder().encode(xml)
         const whole = readJUnitText(xml, 'doc.xml')
         expect(readInChunks(xml, cutSeeds.map((n) => n % (xml.length + 1)))).toEqual(whole)
+        const before = bytePaths.bytes
         expect(readInChunks(bytes, cutSeeds.map((n) => n % (bytes.length + 1)))).toEqual(whole)
+        // The bytes took the byte scanner, the text the text scanner: the two paths agree.
+        expect(bytePaths.bytes).toBe(before + 1)
       }),
       { seed: SEED, numRuns: 2000 }
     )

@@ -16,17 +16,9 @@ export class ByteDecoder {
   private decoder?: InstanceType<typeof TextDecoder>
   private head: Uint8Array = NO_BYTES
 
-  /** True once the encoding is known and it is UTF-8. */
-  utf8 = false
-  /** False while the decoder holds the first bytes of a character split by the end of a chunk. */
-  idle = true
-
   /** Returns the text of `bytes` that is complete so far. */
   decode(bytes: Uint8Array): string {
-    if (this.decoder) {
-      if (this.utf8) this.idle = endsOnCharBoundary(bytes)
-      return this.decoder.decode(bytes, { stream: true })
-    }
+    if (this.decoder) return this.decoder.decode(bytes, { stream: true })
     // Usually the first chunk tells the encoding: it is used as is, not copied.
     if (this.head.length === 0) this.head = bytes
     else {
@@ -54,8 +46,6 @@ export class ByteDecoder {
     } catch {
       throw new Error(`the XML declaration names encoding "${label}", which this reader cannot decode (use UTF-8)`)
     }
-    this.utf8 = this.decoder.encoding === 'utf-8'
-    if (this.utf8) this.idle = endsOnCharBoundary(this.head)
     const text = this.decoder.decode(this.head, { stream: true })
     this.head = NO_BYTES
     return text
@@ -87,22 +77,4 @@ export function sniffEncoding(head: Uint8Array, final: boolean): string | undefi
   for (let i = 0; i < end; i++) declaration += String.fromCharCode(head[i])
   const match = /encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(declaration)
   return match ? match[1].toLowerCase() : 'utf-8'
-}
-
-/** Returns whether UTF-8 `bytes` end on a character boundary (no sequence cut short at the end). */
-export function endsOnCharBoundary(bytes: Uint8Array): boolean {
-  for (let back = 1; back <= 4 && back <= bytes.length; back++) {
-    const b = bytes[bytes.length - back]
-    if ((b & 0xc0) === 0x80) continue
-    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
-    return size <= back
-  }
-  return bytes.length === 0
-}
-
-/** Returns `at` moved back, if needed, to the start of the UTF-8 character it falls inside. */
-export function charBoundary(bytes: Uint8Array, at: number): number {
-  let i = at
-  while (i > 0 && at - i < 3 && (bytes[i] & 0xc0) === 0x80) i--
-  return (bytes[i] & 0xc0) === 0x80 ? at : i
 }

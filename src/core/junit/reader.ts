@@ -16,10 +16,11 @@
  */
 import { type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestResult } from '../test-report/model.js'
 import { countRun, countTests, emptyCounts, mergeInto, testOutcome } from './counts.js'
-import { ByteDecoder, charBoundary } from './decode.js'
+import { ByteScanner } from './byte-scanner.js'
+import { ByteDecoder, sniffEncoding } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
-import { parseTimeMs, plainTimeMs } from './time.js'
-import { XmlError, XmlScanner, type XmlAttributes, type XmlHandler } from './xml-scanner.js'
+import { parseTimeMs } from './time.js'
+import { XmlError, XmlScanner, type TagAttributes, type XmlHandler } from './xml-scanner.js'
 
 /** How much text of one test case is kept, in characters; the rest is cut and marked with `TRUNCATED`. */
 export interface TextLimits {
@@ -31,12 +32,8 @@ export interface TextLimits {
   output: number
 }
 
-/**
- * Bytes decoded at a time: between pieces the reader may skip unwanted content without decoding
- * it. Pieces start small after a skip and double while nothing can be skipped.
- */
-const MIN_PIECE_BYTES = 512
-const MAX_PIECE_BYTES = 64 * 1024
+/** Bytes of a file in another encoding than UTF-8 decoded at a time. */
+const PIECE_BYTES = 64 * 1024
 
 /** The limits used when none are given. */
 export const DEFAULT_LIMITS: TextLimits = { message: 1_000, details: 10_000, output: 10_000 }
@@ -160,7 +157,7 @@ interface ClassTests {
   byName: Map<string, TestResult>
 }
 
-/** Returns whether `text` reads the same raw and decoded (no `&`, no control character), so `XmlAttributes.rawEquals` may compare it. */
+/** Returns whether `text` reads the same raw and decoded (no `&`, no control character), so `TagAttributes.rawEquals` may compare it. */
 function isPlain(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
@@ -192,6 +189,12 @@ interface PendingCase {
 export class JUnitReader implements XmlHandler {
   wantText = false
   private readonly scanner = new XmlScanner(this)
+  /** Set once the bytes are known to be UTF-8: the file is then scanned as bytes, never decoded whole. */
+  private byteScanner?: ByteScanner
+  /** Set when the input is text, or bytes in another encoding: decoded, then scanned as text. */
+  private decoding = false
+  /** The first bytes, held until they tell the encoding. */
+  private head?: Uint8Array
   private readonly decoder = new ByteDecoder()
   private readonly limits: TextLimits
   private readonly roles: Role[] = []
@@ -210,12 +213,13 @@ export class JUnitReader implements XmlHandler {
   private readonly results: TestResult[] = []
   private readonly byClass = new Map<string, ClassTests>()
   private lastClass?: ClassTests
+  /** Classname and name, joined into the id: one array for every case. */
+  private readonly pair = ['', '']
   /** The last classname when it may be compared raw (`isPlain`): a case of the same class then reuses the string instead of slicing its own. */
   private lastPlainClassname?: string
   private error?: ReadError
   private done = false
   private unnamed = 0
-  private piece = MAX_PIECE_BYTES
 
   private readonly onTestCase?: (testCase: TestCase) => void
 
@@ -236,8 +240,15 @@ export class JUnitReader implements XmlHandler {
   write(chunk: string | Uint8Array): boolean {
     if (!this.reading) return false
     try {
-      if (typeof chunk === 'string') this.scanner.write(chunk)
-      else this.writeBytes(chunk)
+      if (typeof chunk === 'string') {
+        if (this.byteScanner) this.byteScanner.write(new TextEncoder().encode(chunk))
+        else {
+          this.decoding = true
+          this.scanner.write(chunk)
+        }
+      } else if (this.byteScanner) this.byteScanner.write(chunk)
+      else if (this.decoding) this.writeBytes(chunk)
+      else this.sniff(chunk, false)
     } catch (err) {
       this.fail(err)
     }
@@ -248,8 +259,12 @@ export class JUnitReader implements XmlHandler {
   end(): FileReport {
     if (this.reading) {
       try {
-        this.scanner.write(this.decoder.end())
-        this.scanner.end()
+        if (!this.byteScanner && !this.decoding && this.head) this.sniff(new Uint8Array(0), true)
+        if (this.byteScanner) this.byteScanner.end()
+        else {
+          this.scanner.write(this.decoder.end())
+          this.scanner.end()
+        }
       } catch (err) {
         this.fail(err)
       }
@@ -261,31 +276,41 @@ export class JUnitReader implements XmlHandler {
     return report
   }
 
+  /** Which path read the file: `bytes` (UTF-8 scanned as bytes) or `text` (decoded first: text input, other encodings). */
+  get path(): 'bytes' | 'text' | undefined {
+    return this.byteScanner ? 'bytes' : this.decoding ? 'text' : undefined
+  }
+
+  /** Holds the first bytes until they tell the encoding, then hands them to the byte scanner (UTF-8) or the decoder. */
+  private sniff(bytes: Uint8Array, final: boolean): void {
+    let head = bytes
+    if (this.head) {
+      head = new Uint8Array(this.head.length + bytes.length)
+      head.set(this.head)
+      head.set(bytes, this.head.length)
+    }
+    const label = sniffEncoding(head, final) ?? (final ? 'utf-8' : undefined)
+    if (label === undefined) {
+      // Held for the next chunk: a copy, as the caller may reuse the chunk's buffer.
+      this.head = head === bytes ? bytes.slice() : head
+      return
+    }
+    this.head = undefined
+    if (isUtf8(label)) {
+      this.byteScanner = new ByteScanner(this)
+      this.byteScanner.write(head)
+    } else {
+      this.decoding = true
+      this.writeBytes(head)
+    }
+  }
+
   /**
-   * UTF-8 bytes are decoded in pieces; between pieces, content the reader does not keep (output,
-   * unwanted CDATA, comments) is skipped as raw bytes, so a gigabyte of test output is never
-   * turned into strings.
+   * Bytes in another encoding than UTF-8 (rare: UTF-16, ISO-8859-1) are decoded in pieces, each
+   * scanned as text; the decoder joins a character split between pieces or chunks.
    */
   private writeBytes(bytes: Uint8Array): void {
-    const decoder = this.decoder
-    let from = 0
-    while (from < bytes.length) {
-      if (decoder.utf8 && decoder.idle && this.scanner.skippable() !== undefined) {
-        const next = this.scanner.skipBytes(bytes, from)
-        if (next > from) {
-          from = next
-          // After skipped output, the next test case is probably near: decode a little at a time.
-          this.piece = MIN_PIECE_BYTES
-          continue
-        }
-      }
-      let to = Math.min(bytes.length, from + this.piece)
-      this.piece = Math.min(MAX_PIECE_BYTES, this.piece * 2)
-      if (to < bytes.length && decoder.utf8) to = charBoundary(bytes, to)
-      if (to <= from) to = Math.min(bytes.length, from + MAX_PIECE_BYTES)
-      this.scanner.write(decoder.decode(bytes.subarray(from, to)))
-      from = to
-    }
+    for (let from = 0; from < bytes.length; from += PIECE_BYTES) this.scanner.write(this.decoder.decode(bytes.subarray(from, from + PIECE_BYTES)))
   }
 
   private fail(err: unknown): void {
@@ -294,12 +319,12 @@ export class JUnitReader implements XmlHandler {
     else this.error = { file: this.file, message: (err as Error).message ?? String(err), line: 1, column: 1 }
   }
 
-  open(name: string, attrs: XmlAttributes, _selfClosing: boolean): void {
+  open(name: string, attrs: TagAttributes, _selfClosing: boolean): void {
     const parent = this.roles.length === 0 ? undefined : this.roles[this.roles.length - 1]
     let role = Role.Other
     if (parent === undefined && name !== 'testsuites' && name !== 'testsuite' && name !== 'testcase') {
       const known = Object.hasOwn(OTHER_FORMATS, name) ? OTHER_FORMATS[name] : undefined
-      throw this.scanner.error(`not a JUnit XML file: the root element is <${name}>${known ? `, ${known}` : ''}; JUnit files start with <testsuites>, <testsuite> or <testcase>`)
+      throw (this.byteScanner ?? this.scanner).error(`not a JUnit XML file: the root element is <${name}>${known ? `, ${known}` : ''}; JUnit files start with <testsuites>, <testsuite> or <testcase>`)
     }
     if (parent === Role.Case) {
       role = this.openCaseChild(name, attrs)
@@ -358,7 +383,7 @@ export class JUnitReader implements XmlHandler {
     }
   }
 
-  private openCase(attrs: XmlAttributes): void {
+  private openCase(attrs: TagAttributes): void {
     // One pass over the attributes, by name length first: this runs once per test case. The
     // pending case is one object reused for every case, so a case allocates only what it keeps.
     const pending = this.spare
@@ -375,7 +400,7 @@ export class JUnitReader implements XmlHandler {
           if (attrs.nameIs(i, 'name')) name = attrs.value(i)
           else if (attrs.nameIs(i, 'time')) {
             // Read in place: a time is nearly always plain digits, and a string per case is garbage.
-            timeMs = plainTimeMs(attrs.buf, attrs.valueStart(i), attrs.valueEnd(i))
+            timeMs = attrs.timeMs(i)
             if (timeMs < 0) timeMs = parseTimeMs(attrs.value(i))
           } else if (attrs.nameIs(i, 'file')) file = attrs.value(i)
           else if (attrs.nameIs(i, 'line')) line = attrs.value(i)
@@ -413,7 +438,7 @@ export class JUnitReader implements XmlHandler {
     this.current = pending
   }
 
-  private openCaseChild(name: string, attrs: XmlAttributes): Role {
+  private openCaseChild(name: string, attrs: TagAttributes): Role {
     const current = this.current as PendingCase
     switch (name) {
       case 'failure':
@@ -450,7 +475,7 @@ export class JUnitReader implements XmlHandler {
     }
   }
 
-  private newFailure(attrs: XmlAttributes): PendingFailure {
+  private newFailure(attrs: TagAttributes): PendingFailure {
     const message = attrs.get('message')
     const type = attrs.get('type')
     return {
@@ -492,7 +517,10 @@ export class JUnitReader implements XmlHandler {
       this.lastPlainClassname = isPlain(tests.classname) ? tests.classname : undefined
     }
     const classname = tests.classname
-    const id = [classname, pending.name].join('\u001f')
+    const pair = this.pair
+    pair[0] = classname
+    pair[1] = pending.name
+    const id = pair.join('\u001f')
     const name = id.slice(classname.length + 1)
     const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
     const failure = pendingFailure && this.finishFailure(pendingFailure)
@@ -553,6 +581,16 @@ export class JUnitReader implements XmlHandler {
     const found = locationFromTrace(trace, classname)
     if (!found) return { line: pending.line }
     return { file: own(relativePath(found.file, this.options.sourceRoot)), line: found.line }
+  }
+}
+
+/** Returns whether the encoding `label` names is UTF-8. */
+function isUtf8(label: string): boolean {
+  if (label === 'utf-8' || label === 'utf8') return true
+  try {
+    return new TextDecoder(label).encoding === 'utf-8'
+  } catch {
+    return false
   }
 }
 

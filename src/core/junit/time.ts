@@ -48,3 +48,25 @@ export function plainTimeMs(text: string, from: number, to: number): number {
   }
   return digits > 0 ? (whole + fraction / scale) * 1000 : -1
 }
+
+/** `plainTimeMs` over UTF-8 bytes (the byte scanner's buffer): the same rules, no string made. */
+export function plainTimeMsBytes(bytes: Uint8Array, from: number, to: number): number {
+  if (to <= from || to - from > 16) return -1
+  let whole = 0
+  let fraction = 0
+  let scale = 1
+  let dot = false
+  let digits = 0
+  for (let i = from; i < to; i++) {
+    const c = bytes[i]
+    if (c === 46 && !dot) dot = true
+    else if (c >= 48 && c <= 57) {
+      digits++
+      if (dot) {
+        fraction = fraction * 10 + (c - 48)
+        scale *= 10
+      } else whole = whole * 10 + (c - 48)
+    } else return -1
+  }
+  return digits > 0 ? (whole + fraction / scale) * 1000 : -1
+}

@@ -2,7 +2,8 @@
  * A streaming XML scanner written for JUnit files: text goes in as chunks of any size, element
  * events come out, and nothing but the unread tail of the current chunk (at most one tag, or a
  * few characters of a split entity) is kept between chunks. Text is decoded only while the handler
- * asks for it, so a 100 MB `<system-out>` costs a scan, not a copy.
+ * asks for it. UTF-8 files, nearly all, are read as bytes by `ByteScanner` (byte-scanner.ts),
+ * which gives the same events and errors; this scanner reads text input and other encodings.
  *
  * It is strict where strictness protects us and lenient where real reports are sloppy:
  * - refused: `<!DOCTYPE`, `<!ENTITY` and every other declaration (no DTD, so no XXE and no entity
@@ -12,6 +13,7 @@
  *   inside attribute values (`time="<<computed>>"`), namespace prefixes (matched by local name),
  *   control characters in text; text that is not kept is not checked for entity syntax.
  */
+import { plainTimeMs } from './time.js'
 
 /** A well-formedness problem, with the 1-based line and column (UTF-16 units) where it starts. */
 export class XmlError extends Error {
@@ -30,17 +32,41 @@ export class XmlError extends Error {
   }
 }
 
+/** What reports a well-formedness problem at the token being read. */
+export interface ErrorSource {
+  /** Returns an XmlError at the start of the token being read. */
+  error(message: string): XmlError
+}
+
+/** The attributes of the tag being opened, as the handler reads them; valid only during `XmlHandler.open`. */
+export interface TagAttributes {
+  /** Number of attributes on the tag. */
+  readonly length: number
+  /** Returns the decoded value of the attribute whose local name is `name`, or undefined. Throws XmlError on a bad entity. */
+  get(name: string): string | undefined
+  /** Returns whether attribute `i` (0-based, below `length`) has the local name `name` (ASCII). */
+  nameIs(i: number, name: string): boolean
+  /** Returns the length of attribute `i`'s local name (a cheap first test before `nameIs`). */
+  nameLength(i: number): number
+  /** Returns the decoded value of attribute `i`. Throws XmlError on a bad entity. */
+  value(i: number): string
+  /** Returns attribute `i` read in place as plain seconds (see `plainTimeMs`) in milliseconds, or -1 when it is not written plainly. */
+  timeMs(i: number): number
+  /** Returns whether attribute `i`'s value, as written, is `text`; the same as `value(i) === text` when `text` is plain ASCII (no `&`, no control character). */
+  rawEquals(i: number, text: string): boolean
+}
+
 /**
  * The attributes of the tag being opened; valid only during `XmlHandler.open`. They are kept as
  * offsets into the scanner's buffer: a value is sliced and decoded only when asked for.
  */
-export class XmlAttributes {
+export class XmlAttributes implements TagAttributes {
   /** @internal */ buf = ''
   /** Per attribute: local-name start, name end, value start, value end. */
   private offsets: number[] = []
   private count = 0
 
-  constructor(private readonly scanner: XmlScanner) {}
+  constructor(private readonly scanner: ErrorSource) {}
 
   /** Number of attributes on the tag. */
   get length(): number {
@@ -74,14 +100,9 @@ export class XmlAttributes {
     return decodeAttribute(this.buf, this.offsets[k + 2], this.offsets[k + 3], this.scanner)
   }
 
-  /** Returns where attribute `i`'s value, as written, starts in `buf` (read it in place with `valueEnd`, no string made). */
-  valueStart(i: number): number {
-    return this.offsets[i * 4 + 2]
-  }
-
-  /** Returns where attribute `i`'s value, as written, ends in `buf`. */
-  valueEnd(i: number): number {
-    return this.offsets[i * 4 + 3]
+  /** Returns attribute `i` as plain seconds in milliseconds, read in place (no string made), or -1. */
+  timeMs(i: number): number {
+    return plainTimeMs(this.buf, this.offsets[i * 4 + 2], this.offsets[i * 4 + 3])
   }
 
   /**
@@ -115,7 +136,7 @@ export class XmlAttributes {
 export interface XmlHandler {
   /** Whether the text (and CDATA) now being read should be decoded and passed to `text`. */
   readonly wantText: boolean
-  open(name: string, attributes: XmlAttributes, selfClosing: boolean): void
+  open(name: string, attributes: TagAttributes, selfClosing: boolean): void
   close(name: string): void
   /** A piece of the current element's text, entities decoded; one text node may come in several pieces. */
   text(text: string): void
@@ -143,8 +164,6 @@ const QUESTION = 63
 const EQ = 61
 const QUOTE = 34
 const APOS = 39
-const LT = 60
-const NEWLINE = 10
 const COLON = 58
 
 function isSpace(c: number): boolean {
@@ -158,7 +177,7 @@ function endsName(c: number): boolean {
 }
 
 /** JUnit's element names: a tag with one of these names reuses the constant instead of a new string. */
-const COMMON_NAMES = ['testcase', 'testsuite', 'testsuites', 'failure', 'error', 'skipped', 'system-out', 'system-err', 'properties', 'property', 'flakyFailure', 'flakyError', 'rerunFailure', 'rerunError', 'stackTrace']
+export const COMMON_NAMES = ['testcase', 'testsuite', 'testsuites', 'failure', 'error', 'skipped', 'system-out', 'system-err', 'properties', 'property', 'flakyFailure', 'flakyError', 'rerunFailure', 'rerunError', 'stackTrace']
 const COMMON_BY_LENGTH: string[][] = []
 for (const name of COMMON_NAMES) (COMMON_BY_LENGTH[name.length] ??= []).push(name)
 
@@ -188,7 +207,7 @@ function predefinedEntity(text: string, from: number, to: number): string | unde
   return undefined
 }
 /** The longest entity we accept, `&#x10FFFF;` or `&#1114111;`, is 10 characters. */
-const MAX_ENTITY = 10
+export const MAX_ENTITY = 10
 
 function isXmlChar(code: number): boolean {
   return code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
@@ -198,14 +217,14 @@ function isXmlChar(code: number): boolean {
  * Returns `raw` with `\r\n` and `\r` made `\n` and the five predefined and numeric entities decoded.
  * Throws XmlError (at the scanner's current token) on any other entity.
  */
-function decodeText(raw: string, scanner: XmlScanner): string {
+export function decodeText(raw: string, scanner: ErrorSource): string {
   let text = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n')
   if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
   return text
 }
 
 /** Attribute values also have tabs and line breaks made spaces (XML 1.0 §3.3.3); `&#10;` stays a line break. */
-function decodeAttribute(buf: string, from: number, to: number, scanner: XmlScanner): string {
+export function decodeAttribute(buf: string, from: number, to: number, scanner: ErrorSource): string {
   // Most values need nothing: one pass looks for "&" and control characters, over the (flat)
   // buffer, before any string is made.
   let plain = true
@@ -223,7 +242,7 @@ function decodeAttribute(buf: string, from: number, to: number, scanner: XmlScan
   return text
 }
 
-function decodeEntities(text: string, scanner: XmlScanner): string {
+function decodeEntities(text: string, scanner: ErrorSource): string {
   let out = ''
   let from = 0
   let amp = text.indexOf('&')
@@ -249,7 +268,7 @@ function decodeEntities(text: string, scanner: XmlScanner): string {
  * The scanner. Call `write` with each chunk of text, then `end`. Both throw XmlError at the first
  * problem (errors thrown by the handler pass through); after an error the scanner must not be used.
  */
-export class XmlScanner {
+export class XmlScanner implements ErrorSource {
   private buf = ''
   private pos = 0
   private state = State.Text
@@ -293,93 +312,6 @@ export class XmlScanner {
     this.pos = 0
     this.run(false)
     this.compact()
-  }
-
-  /**
-   * Returns what ends the content being passed over, when the scanner is passing over content it
-   * will not keep (text or CDATA the handler does not want, a comment): `<`, `]]>` or `-->`.
-   * The reader then skips raw UTF-8 bytes with `skipBytes` instead of decoding them.
-   */
-  skippable(): string | undefined {
-    if (this.state === State.Cdata) return this.handler.wantText ? undefined : ']]>'
-    if (this.state === State.Comment) return '-->'
-    if (this.state === State.Text && this.stack.length > 0 && !this.handler.wantText && this.pos === this.buf.length) return '<'
-    return undefined
-  }
-
-  /**
-   * Skips UTF-8 `bytes` from `from` up to the end of what `skippable()` named, counting lines and
-   * columns as if they had been read; returns the index where decoding must resume (the `<`, or
-   * just after `]]>`/`-->`), or `bytes.length` when it is not in this chunk.
-   */
-  skipBytes(bytes: Uint8Array, from: number): number {
-    const end = this.skippable()
-    if (end === '<') {
-      const lt = bytes.indexOf(LT, from)
-      const to = lt < 0 ? bytes.length : lt
-      this.advanceBytes(bytes, from, to)
-      return to
-    }
-    if (end === undefined) return from
-    const t0 = end.charCodeAt(0)
-    const t1 = end.charCodeAt(1)
-    // The scanner may hold up to two characters that start the terminator.
-    const held = this.buf.slice(this.pos)
-    const at = (k: number) => (k < held.length ? held.charCodeAt(k) : from + k - held.length < bytes.length ? bytes[from + k - held.length] : -1)
-    for (let j = 0; j < held.length; j++) {
-      if (at(j) === t0 && at(j + 1) === t1 && at(j + 2) === GT) return this.leave(held, bytes, from, from + j + 3 - held.length)
-    }
-    for (let i = bytes.indexOf(t0, from); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(t0, i + 1)) {
-      if (bytes[i + 1] === t1 && bytes[i + 2] === GT) return this.leave(held, bytes, from, i + 3)
-    }
-    // Not in this chunk: keep the longest tail (at most 2 characters) that may start the terminator.
-    const len = bytes.length
-    const tail = held + String.fromCharCode(...bytes.subarray(Math.max(from, len - 2), len))
-    const keep = tail.endsWith(end.slice(0, 2)) ? 2 : tail.endsWith(end[0]) ? 1 : 0
-    const fromBytes = Math.min(keep, len - from)
-    const fromHeld = keep - fromBytes
-    this.advanceText(held.slice(0, held.length - fromHeld))
-    this.advanceBytes(bytes, from, len - fromBytes)
-    this.buf = end.slice(0, keep)
-    this.pos = 0
-    return bytes.length
-  }
-
-  /** Leaves a skipped CDATA section or comment that ends at byte `to`. */
-  private leave(held: string, bytes: Uint8Array, from: number, to: number): number {
-    this.advanceText(held)
-    if (to > from) this.advanceBytes(bytes, from, to)
-    this.buf = ''
-    this.pos = 0
-    this.state = State.Text
-    return Math.max(from, to)
-  }
-
-  private advanceText(text: string): void {
-    const nl = text.lastIndexOf('\n')
-    if (nl < 0) {
-      this.columnBase += text.length
-      return
-    }
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineBase++
-    this.columnBase = text.length - nl
-  }
-
-  /** Counts lines, and the column in UTF-16 units, over UTF-8 bytes. */
-  private advanceBytes(bytes: Uint8Array, from: number, to: number): void {
-    const nl = to > from ? bytes.lastIndexOf(NEWLINE, to - 1) : -1
-    let tail = from
-    if (nl >= from) {
-      for (let i = bytes.indexOf(NEWLINE, from); i >= 0 && i <= nl; i = bytes.indexOf(NEWLINE, i + 1)) this.lineBase++
-      this.columnBase = 1
-      tail = nl + 1
-    }
-    let units = 0
-    for (let i = tail; i < to; i++) {
-      const b = bytes[i]
-      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1
-    }
-    this.columnBase += units
   }
 
   /** Ends the input. Throws XmlError when the document is empty, unfinished or truncated. */
