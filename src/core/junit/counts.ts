@@ -31,6 +31,28 @@ export function countRun(counts: Counts, outcome: Outcome): void {
   }
 }
 
+/** Adds `delta` (1 or -1) tests of `outcome` to `counts` (the reader keeps its counts as it merges, instead of a pass over every result). */
+export function countTest(counts: TestCounts, outcome: TestOutcome, delta: number): void {
+  counts.total += delta
+  switch (outcome) {
+    case 'passed':
+      counts.passed += delta
+      break
+    case 'failed':
+      counts.failed += delta
+      break
+    case 'errored':
+      counts.errored += delta
+      break
+    case 'skipped':
+      counts.skipped += delta
+      break
+    case 'flaky':
+      counts.flaky += delta
+      break
+  }
+}
+
 /** Returns the counts of unique tests. */
 export function countTests(results: Iterable<TestResult>): TestCounts {
   const counts = emptyTestCounts()

@@ -15,7 +15,7 @@
  *   the same element (failed or errored), in order after it.
  */
 import { type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestResult } from '../test-report/model.js'
-import { countRun, countTests, emptyCounts, mergeInto, testOutcome } from './counts.js'
+import { countRun, countTest, emptyCounts, emptyTestCounts, mergeInto, testOutcome } from './counts.js'
 import { ByteScanner } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
@@ -209,6 +209,8 @@ export class JUnitReader implements XmlHandler {
   private readonly spare: PendingCase = { classname: '', name: '', file: undefined, line: undefined, status: '', timeMs: 0, failure: undefined, error: undefined, skipped: false, reruns: NO_RERUNS, output: undefined }
   private pendingFailure?: PendingFailure
   private readonly runs = emptyCounts()
+  /** Counts of `results`, kept as results are added and merged. */
+  private readonly tests = emptyTestCounts()
   /** Results in order of first appearance, and by classname then name (most cases share the previous case's classname, so the lookup is two small maps). */
   private readonly results: TestResult[] = []
   private readonly byClass = new Map<string, ClassTests>()
@@ -271,7 +273,7 @@ export class JUnitReader implements XmlHandler {
     }
     this.done = true
     const results = this.results
-    const report: FileReport = { file: this.file, runs: { ...this.runs }, tests: countTests(results), results }
+    const report: FileReport = { file: this.file, runs: { ...this.runs }, tests: { ...this.tests }, results }
     if (this.error) report.error = this.error
     return report
   }
@@ -555,8 +557,12 @@ export class JUnitReader implements XmlHandler {
     if (lastFailure) result.failure = lastFailure
     const byName = tests.byName
     const seen = byName.get(name)
-    if (seen) mergeInto(seen, result)
-    else {
+    if (seen) {
+      countTest(this.tests, seen.outcome, -1)
+      mergeInto(seen, result)
+      countTest(this.tests, seen.outcome, 1)
+    } else {
+      countTest(this.tests, result.outcome, 1)
       byName.set(name, result)
       this.results.push(result)
     }
