@@ -35,6 +35,35 @@ async function bundle(entry, extra = {}) {
   return { code, chunks: Object.fromEntries(names.map((n) => [n, assets[n].source])) }
 }
 
+/**
+ * Source edits to bundled libraries, each with the module it belongs to: when that module is in a
+ * bundle and the text is not, the build fails (the library changed; look again).
+ * - @typespec/ts-http-runtime (Azure's pipeline, under @actions/artifact) asks `body instanceof
+ *   FormData` of every blob request. Touching the global FormData makes Node load and compile its
+ *   bundled undici, 20-60 ms, only to learn that a Buffer is not a form. Asking the body's
+ *   constructor name first leaves the global alone unless the body may be one.
+ */
+const PATCHES = [
+  {
+    module: 'node_modules/@typespec/ts-http-runtime/dist/esm/formData.js',
+    from: 'typeof FormData !== "undefined" && body instanceof FormData',
+    to: 'body?.constructor?.name === "FormData" && typeof FormData !== "undefined" && body instanceof FormData'
+  }
+]
+
+/** Applies PATCHES to one bundle's files (by name → source). Throws when a patch no longer applies. */
+function patch(entry, built) {
+  const files = Object.fromEntries(Object.entries(built).map(([f, src]) => [f, String(src)]))
+  for (const p of PATCHES) {
+    const hits = Object.keys(files).filter((f) => files[f].includes(p.from))
+    for (const f of hits) files[f] = files[f].split(p.from).join(p.to)
+    if (!hits.length && Object.values(files).some((src) => src.includes(p.module))) {
+      throw new Error(`${entry}: ${p.module} is bundled but no longer contains ${JSON.stringify(p.from)}; review PATCHES in scripts/build-bundles.mjs`)
+    }
+  }
+  return files
+}
+
 const { code: undici } = await bundle('scripts/bundle/undici-entry.cjs')
 const lazy = readFileSync(join(root, 'scripts/bundle/undici-lazy.mjs'), 'utf8')
 const crc32 = readFileSync(join(root, 'scripts/bundle/crc32-native.cjs'), 'utf8')
@@ -47,11 +76,11 @@ for (const name of names) {
   }
   const out = outRoot ? join(outRoot, name) : join(root, 'actions', name, 'dist')
   const started = Date.now()
-  const { code, chunks } = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs', 'crc-32': './crc32-native.cjs' } })
+  const built = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs', 'crc-32': './crc32-native.cjs' } })
+  const files = patch(`actions/${name}`, { 'index.js': built.code, ...built.chunks })
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
-  writeFileSync(join(out, 'index.js'), code)
-  for (const [file, source] of Object.entries(chunks)) writeFileSync(join(out, file), source)
+  for (const [file, source] of Object.entries(files)) writeFileSync(join(out, file), source)
   writeFileSync(join(out, 'undici-lazy.mjs'), lazy)
   writeFileSync(join(out, 'crc32-native.cjs'), crc32)
   writeFileSync(join(out, 'undici.cjs'), undici)

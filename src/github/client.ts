@@ -5,6 +5,7 @@
  */
 import { getOctokit } from '@actions/github'
 import { requestPacing } from './request-pacing.js'
+import { httpFetch } from './http-fetch.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -16,7 +17,7 @@ export interface ClientOptions {
   retries?: number
   /**
    * GitHub asks integrations to space content-creating writes (comments, issues) by a second or
-   * more; the throttling plugin does. Against the simulator that pacing only slows tests, so the
+   * more; request-pacing.ts does. Against the simulator that pacing only slows tests, so the
    * runner harness turns it off with SHEPHERD_SIMULATOR=1. Rate-limit waits are always honoured.
    */
   pacing?: boolean
@@ -35,7 +36,11 @@ export function createClient(options: ClientOptions): GitHubClient {
   const pacing = options.pacing ?? process.env.SHEPHERD_SIMULATOR !== '1'
   return getOctokit(
     options.token,
-    { baseUrl: options.baseUrl.replace(/\/+$/, '') },
+    {
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      // Behind a proxy, @actions/github's own fetch (undici with a proxy dispatcher) stays.
+      ...(behindProxy() ? {} : { request: { fetch: httpFetch } })
+    },
     requestPacing({
       pacing,
       retries,
@@ -45,4 +50,9 @@ export function createClient(options: ClientOptions): GitHubClient {
       onSecondaryRateLimit: onLimit('secondary rate limit')
     })
   )
+}
+
+/** Whether a proxy is configured (the runner's variables, as @actions/http-client reads them). */
+function behindProxy(): boolean {
+  return ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some((name) => !!process.env[name])
 }
