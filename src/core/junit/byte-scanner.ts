@@ -241,9 +241,7 @@ export class ByteScanner implements ErrorSource {
       this.run(false)
       if (this.pos >= rest) {
         // buf[0] becomes the chunk's first byte, which was joined[rest].
-        const { line, column } = this.position(rest)
-        this.lineBase = line
-        this.columnBase = column
+        this.rebase(rest)
         if (this.waitingForGt >= 0) this.waitingForGt -= rest
         this.tokenStart = Math.max(0, this.tokenStart - rest)
         this.pos -= rest
@@ -252,9 +250,7 @@ export class ByteScanner implements ErrorSource {
       } else {
         // A tail longer than the bridge (a huge tag): join it to the whole chunk after all.
         const from = this.pos
-        const { line, column } = this.position(from)
-        this.lineBase = line
-        this.columnBase = column
+        this.rebase(from)
         if (this.waitingForGt >= 0) this.waitingForGt -= from
         this.tokenStart = 0
         const whole = Buffer.allocUnsafe(rest - from + bytes.length)
@@ -293,30 +289,28 @@ export class ByteScanner implements ErrorSource {
     return this.errorAt(this.tokenStart, message)
   }
 
+  /** Returns an XmlError at `buf[index]` (the scanner is not used after an error, so its line count may move there). */
   private errorAt(index: number, message: string): XmlError {
-    const { line, column } = this.position(index)
-    return new XmlError(message, line, column)
+    this.rebase(index)
+    return new XmlError(message, this.lineBase, this.columnBase)
   }
 
-  /** Line and column of `buf[index]`: lines counted over the bytes read, the column in UTF-16 units. */
-  private position(index: number): { line: number; column: number } {
+  /** Moves the line and column of `buf[0]` to those of `buf[index]`: lines counted over the bytes read, the column in UTF-16 units. */
+  private rebase(index: number): void {
     const buf = this.buf
-    let line = this.lineBase
     let lastNewline = -1
     // memchr per line: several times faster than a loop over every byte.
     for (let i = buf.indexOf(NEWLINE); i >= 0 && i < index; i = buf.indexOf(NEWLINE, i + 1)) {
-      line++
+      this.lineBase++
       lastNewline = i
     }
-    return { line, column: lastNewline < 0 ? this.columnBase + units(buf, 0, index) : 1 + units(buf, lastNewline + 1, index) }
+    this.columnBase = lastNewline < 0 ? this.columnBase + units(buf, 0, index) : 1 + units(buf, lastNewline + 1, index)
   }
 
   /** Drops what was read, keeping the line count; what is kept is copied when it is the caller's. */
   private compact(): void {
     if (this.pos > 0) {
-      const { line, column } = this.position(this.pos)
-      this.lineBase = line
-      this.columnBase = column
+      this.rebase(this.pos)
       if (this.waitingForGt >= 0) this.waitingForGt -= this.pos
       this.tokenStart = 0
     }
@@ -514,76 +508,81 @@ export class ByteScanner implements ErrorSource {
     let i = at + 1
     let colon = -1
     let ascii = true
-    for (; i < len; i++) {
-      const ch = buf[i]
-      if (ch <= GT) {
-        if (ch === 32 || ch === GT || ch === SLASH || ch === 10 || ch === 9 || ch === 13 || ch === EQ) break
-        if (ch === COLON && colon < 0) colon = i
-      } else if (ch >= 128) ascii = false
-    }
-    if (i >= len) return this.incomplete(at, final, 'a tag')
-    if (i === at + 1) throw this.error(`"<" that starts no tag (write "&lt;" for a literal "<"): ${this.quote(at, 12)}`)
-    const nameEnd0 = i
-    const qname = internName(buf, at + 1, nameEnd0, ascii)
-    const attributes = this.attributes
-    attributes.reset(buf)
-    let selfClosing = false
-    for (;;) {
-      let c = i < len ? buf[i] : -1
-      const separated = isSpace(c)
-      while (isSpace(c)) c = ++i < len ? buf[i] : -1
-      if (c < 0) return this.waitForGt(at, final)
-      if (c === GT) {
-        i++
-        break
-      }
-      if (c === SLASH) {
-        if (i + 1 >= len) return this.waitForGt(at, final)
-        if (buf[i + 1] !== GT) throw this.error(`"/" inside <${qname}> that does not end it`)
-        selfClosing = true
-        i += 2
-        break
-      }
-      if (!separated) throw this.error(`attributes of <${qname}> must be separated by whitespace`)
-      const nameStart = i
-      let localStart = i
+    // Every way a chunk's end can cut the tag leaves by one exit (after the block): an exit first
+    // taken once per chunk would otherwise throw away the optimized code once per place it is in.
+    tag: {
       for (; i < len; i++) {
         const ch = buf[i]
-        // Letters, the bulk of names, are all above ">": one comparison decides them.
         if (ch <= GT) {
-          if (ch === EQ || ch === 32 || ch === GT || ch === SLASH || ch === 10 || ch === 9 || ch === 13) break
-          if (ch === COLON) localStart = i + 1
-        }
+          if (ch === 32 || ch === GT || ch === SLASH || ch === 10 || ch === 9 || ch === 13 || ch === EQ) break
+          if (ch === COLON && colon < 0) colon = i
+        } else if (ch >= 128) ascii = false
       }
-      if (i >= len) return this.waitForGt(at, final)
-      const nameEnd = i
-      if (nameEnd === nameStart) throw this.error(`malformed attribute in <${qname}>`)
-      c = buf[i]
-      while (isSpace(c)) c = ++i < len ? buf[i] : -1
-      if (c < 0) return this.waitForGt(at, final)
-      if (c !== EQ) throw this.error(`attribute ${this.text(nameStart, nameEnd)} of <${qname}> has no value`)
-      c = ++i < len ? buf[i] : -1
-      while (isSpace(c)) c = ++i < len ? buf[i] : -1
-      if (c < 0) return this.waitForGt(at, final)
-      if (c !== QUOTE && c !== APOS) throw this.error(`the value of attribute ${this.text(nameStart, nameEnd)} of <${qname}> must be in quotes`)
-      let close = i + 1
-      while (close < len && buf[close] !== c) close++
-      if (close >= len) return this.waitForGt(at, final)
-      attributes.push(localStart, nameEnd, i + 1, close)
-      i = close + 1
+      if (i >= len) break tag
+      if (i === at + 1) throw this.error(`"<" that starts no tag (write "&lt;" for a literal "<"): ${this.quote(at, 12)}`)
+      const nameEnd0 = i
+      const qname = internName(buf, at + 1, nameEnd0, ascii)
+      const attributes = this.attributes
+      attributes.reset(buf)
+      let selfClosing = false
+      for (;;) {
+        let c = i < len ? buf[i] : -1
+        const separated = isSpace(c)
+        while (isSpace(c)) c = ++i < len ? buf[i] : -1
+        if (c < 0) break tag
+        if (c === GT) {
+          i++
+          break
+        }
+        if (c === SLASH) {
+          if (i + 1 >= len) break tag
+          if (buf[i + 1] !== GT) throw this.error(`"/" inside <${qname}> that does not end it`)
+          selfClosing = true
+          i += 2
+          break
+        }
+        if (!separated) throw this.error(`attributes of <${qname}> must be separated by whitespace`)
+        const nameStart = i
+        let localStart = i
+        for (; i < len; i++) {
+          const ch = buf[i]
+          // Letters, the bulk of names, are all above ">": one comparison decides them.
+          if (ch <= GT) {
+            if (ch === EQ || ch === 32 || ch === GT || ch === SLASH || ch === 10 || ch === 9 || ch === 13) break
+            if (ch === COLON) localStart = i + 1
+          }
+        }
+        if (i >= len) break tag
+        const nameEnd = i
+        if (nameEnd === nameStart) throw this.error(`malformed attribute in <${qname}>`)
+        c = buf[i]
+        while (isSpace(c)) c = ++i < len ? buf[i] : -1
+        if (c < 0) break tag
+        if (c !== EQ) throw this.error(`attribute ${this.text(nameStart, nameEnd)} of <${qname}> has no value`)
+        c = ++i < len ? buf[i] : -1
+        while (isSpace(c)) c = ++i < len ? buf[i] : -1
+        if (c < 0) break tag
+        if (c !== QUOTE && c !== APOS) throw this.error(`the value of attribute ${this.text(nameStart, nameEnd)} of <${qname}> must be in quotes`)
+        let close = i + 1
+        while (close < len && buf[close] !== c) close++
+        if (close >= len) break tag
+        attributes.push(localStart, nameEnd, i + 1, close)
+        i = close + 1
+      }
+      if (this.stack.length >= XML_LIMITS.depth) throw this.error(`elements nested deeper than ${XML_LIMITS.depth}`)
+      this.pos = i
+      this.sawElement = true
+      const name = colon < 0 ? qname : internName(buf, colon + 1, nameEnd0, ascii)
+      if (!selfClosing) {
+        this.stack.push(qname)
+        this.localStack.push(name)
+        this.rawStack.push(ascii ? undefined : Buffer.from(buf.subarray(at + 1, nameEnd0)))
+      }
+      this.handler.open(name, attributes, selfClosing)
+      if (selfClosing) this.handler.close(name)
+      return true
     }
-    if (this.stack.length >= XML_LIMITS.depth) throw this.error(`elements nested deeper than ${XML_LIMITS.depth}`)
-    this.pos = i
-    this.sawElement = true
-    const name = colon < 0 ? qname : internName(buf, colon + 1, nameEnd0, ascii)
-    if (!selfClosing) {
-      this.stack.push(qname)
-      this.localStack.push(name)
-      this.rawStack.push(ascii ? undefined : Buffer.from(buf.subarray(at + 1, nameEnd0)))
-    }
-    this.handler.open(name, attributes, selfClosing)
-    if (selfClosing) this.handler.close(name)
-    return true
+    return this.waitForGt(at, final)
   }
 
   private waitForGt(at: number, final: boolean): false {
