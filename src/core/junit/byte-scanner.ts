@@ -86,8 +86,9 @@ function internName(buf: Buffer, from: number, to: number, ascii: boolean): stri
   return buf.toString(ascii ? 'latin1' : 'utf8', from, to)
 }
 
-/** Bytes made a string at a time for attribute values (see `ByteAttributes.ascii`). */
-const WINDOW_BYTES = 16 * 1024
+/** Bytes made a string at a time for attribute values (see `ByteAttributes.ascii`): the window's size moves between these. */
+const MIN_WINDOW_BYTES = 512
+const MAX_WINDOW_BYTES = 16 * 1024
 
 /** The attributes of the tag being opened, as offsets into the scanner's buffer. */
 class ByteAttributes implements TagAttributes {
@@ -100,6 +101,9 @@ class ByteAttributes implements TagAttributes {
   private window = ''
   private windowStart = 0
   private windowEnd = 0
+  /** Values sliced from the window: few means tags are far apart (long output between them), and the next window is made smaller. */
+  private windowUses = 0
+  private windowBytes = MAX_WINDOW_BYTES
   /** Per attribute: local-name start, name end, value start, value end (byte offsets). */
   private readonly offsets: number[] = []
   private count = 0
@@ -143,10 +147,13 @@ class ByteAttributes implements TagAttributes {
   /** Returns ASCII `buf[from, to)` as a string, sliced from the window (made anew when it does not hold it). */
   private ascii(from: number, to: number): string {
     if (from < this.windowStart || to > this.windowEnd) {
+      if (this.windowEnd > 0) this.windowBytes = this.windowUses < 8 ? Math.max(MIN_WINDOW_BYTES, this.windowBytes >> 1) : Math.min(MAX_WINDOW_BYTES, this.windowBytes << 1)
+      this.windowUses = 0
       this.windowStart = from
-      this.windowEnd = Math.min(this.buf.length, Math.max(to, from + WINDOW_BYTES))
+      this.windowEnd = Math.min(this.buf.length, Math.max(to, from + this.windowBytes))
       this.window = this.buf.toString('latin1', from, this.windowEnd)
     }
+    this.windowUses++
     return this.window.slice(from - this.windowStart, to - this.windowStart)
   }
 
