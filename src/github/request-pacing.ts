@@ -78,11 +78,14 @@ class Slots {
   }
 }
 
-/** Returns the Octokit plugin. One set of lanes per client. */
+// One set for the process, shared by every client, as the throttling plugin's groups are: GitHub
+// counts content-creating requests per account, and one job's clients usually share its token.
+const lanes = { write: new Lane(1000), notifications: new Lane(3000), search: new Lane(2000) }
+const slots = new Slots(MAX_CONCURRENT)
+
+/** Returns the Octokit plugin. */
 export function requestPacing(o: PacingOptions) {
   const base = o.retryAfterBaseValue ?? 1000
-  const lanes = { write: new Lane(1000), notifications: new Lane(3000), search: new Lane(2000) }
-  const slots = new Slots(MAX_CONCURRENT)
 
   const paced = async (request: Request, options: Options): Promise<Response> => {
     const { pathname } = new URL(options.url, 'http://github.test')
