@@ -1,0 +1,189 @@
+/**
+ * The queue in Markdown: the sticky comment on a pull request and the job summary. Every
+ * untrusted text (titles, branch names, check names, labels, reasons) goes through `inline`, which
+ * escapes Markdown and HTML and breaks mentions; PR numbers and SHAs are ours.
+ */
+import { inline, link, table } from '../test-report/markdown.js'
+import { formatEta } from './eta.js'
+import type { BatchView, QueueView, WaitingView } from './view.js'
+
+/** Most rows per table in the job summary (the rest are counted). */
+export const MAX_SUMMARY_ROWS = 100
+
+/** Options of `queueCommentFor`. */
+export interface QueueCommentOptions {
+  /**
+   * True when the PR already has the queue's comment: a PR that is simply not eligible then gets a
+   * body saying so (replacing a stale "in the queue"), instead of null.
+   */
+  hasComment?: boolean
+}
+
+/**
+ * Returns the sticky comment's Markdown for PR `pr`: its position and ETA while queued, its batch
+ * and CI link while tested, the merge, or an ejection's reason with what to do next. Returns null
+ * when there is nothing to say (not queued, never ejected, no comment yet) or `pr` is not an open
+ * PR into the view's base. The body has no marker: `upsertQueueComment` (comment.upsert) adds it.
+ */
+export function queueCommentFor(view: QueueView, pr: number, options: QueueCommentOptions = {}): string | null {
+  const head = `**Merge queue** · \`${inline(view.base, 100)}\``
+  const footer = view.runUrl ? `\n\n<sub>${link('Queue run', view.runUrl)} · updated ${inline(view.now, 40)}</sub>` : `\n\n<sub>updated ${inline(view.now, 40)}</sub>`
+  const queued = view.queue.find((q) => q.number === pr)
+  const waiting = view.waiting.find((w) => w.number === pr)
+  const merged = view.merged.find((m) => m.number === pr && m.at === view.now)
+  if (!queued && !waiting) {
+    if (!merged) return null
+    return `${head}\n\nMerged: \`${inline(view.base, 100)}\` was fast-forwarded to ${merged.sha.slice(0, 7)} (batch ${merged.batchId}), the exact commit CI tested.${footer}`
+  }
+  if (queued) {
+    const place = `position ${queued.position} of ${view.queue.length}`
+    const eta = queued.etaMinutes === null ? '' : ` Estimated merge: **${formatEta(queued.etaMinutes)}** if every batch ahead passes (CI takes about ${view.ciMinutes} min per batch).`
+    const frozen = view.frozen ? `\n\nMerging into \`${inline(view.base, 100)}\` is **paused** (frozen); this pull request keeps its place.` : ''
+    if (queued.batchId === null) return `${head}\n\nIn the queue, **${place}**.${eta}${frozen}${footer}`
+    const batch = view.batches.find((b) => b.id === queued.batchId)!
+    const others = batch.members.map((m) => m.number).filter((n) => n !== pr)
+    const on = batch.parent === null ? `\`${inline(view.base, 100)}\`${view.baseSha ? ` at ${view.baseSha.slice(0, 7)}` : ''}` : `batch ${batch.parent}`
+    const lines = [`${head}\n\nBeing tested in **batch ${batch.id}**${others.length ? ` with ${prList(others)}` : ''}, built on ${on}${batch.retry ? ' (its one retry after a flaky failure)' : ''} (${place}).`]
+    lines.push(`CI: ${ciText(batch)}${ciLink(view, batch)}.${eta}`)
+    if (batch.ci === 'failed') lines.push('The batch failed; the queue is narrowing the failure down (a retry or a split). Nothing to do yet.')
+    const checks = checkList(batch)
+    if (checks) lines.push(checks)
+    return `${lines.join('\n\n')}${frozen}${footer}`
+  }
+  const w = waiting!
+  if (w.ejected) {
+    const still = w.reasons.length ? `\n\nIt is not in the queue now: ${w.reasons.map((r) => inline(r)).join('; ')}.` : ''
+    return `${head}\n\n**Removed from the queue:** ${inline(w.ejected.reason, 500)}.\n\n**What to do:** ${advice(w, view.base)}${still}${footer}`
+  }
+  if (!options.hasComment) return null
+  return `${head}\n\nNot in the queue:\n\n${w.reasons.map((r) => `- ${inline(r)}`).join('\n')}${footer}`
+}
+
+/** What the author of an ejected PR should do next, from the ejection reason and what it lacks now. */
+function advice(w: WaitingView, base: string): string {
+  const reason = w.ejected!.reason
+  const labels = w.reasons.flatMap((r) => /^Not mergeable: missing labels? (.+)$/.exec(r)?.[1].split(', ') ?? [])
+  const readd = labels.length ? ` and re-add ${labels.map((l) => `\`${inline(l, 100)}\``).join(', ')}` : ''
+  const again = labels.length ? '' : ' The queue takes it again once it is eligible.'
+  const conflict = /^Merge conflict with the PRs ahead of it in the queue(?: in (.+))?$/.exec(reason)
+  if (conflict) return `rebase on \`${inline(base, 100)}\`${conflict[1] ? ` (conflicts in ${inline(conflict[1], 300)})` : ''}${readd}.${again}`
+  if (/^Failing checks: /.test(reason)) return `push a fix${readd}.${again}`
+  if (/^Head changed /.test(reason)) return `nothing special: the new head is tested from the start${readd}.${again}`
+  if (/^Left the pool/.test(reason)) return `make it eligible again${readd}.${again}`
+  return `address the reason above${readd}.${again}`
+}
+
+function ciText(batch: BatchView): string {
+  if (batch.fate.kind === 'new') return 'starting'
+  if (batch.ci === 'pending') return `running for ${batch.ageMinutes} min`
+  return batch.ci
+}
+
+function ciLink(view: QueueView, batch: BatchView): string {
+  const url = batch.ciUrl ?? (batch.headSha ? `${view.serverUrl}/${view.repo}/commit/${batch.headSha}` : null)
+  return url ? ` (${link(batch.ciUrl ? 'CI run' : 'batch commit', url)})` : ''
+}
+
+function checkList(batch: BatchView): string {
+  if (!batch.checks.length) return ''
+  return batch.checks
+    .slice(0, 30)
+    .map((c) => `- ${ICON[c.state]} ${inline(c.name, 120)}: ${c.state}`)
+    .join('\n')
+}
+
+const ICON: Record<string, string> = { success: '✅', failure: '❌', error: '❌', pending: '⏳' }
+
+/**
+ * Returns the job summary: the queue with positions, priorities, batches and ETAs; the batches in
+ * flight with their checks and what happens to them; PRs not in the pool with every reason; the
+ * plan; recent merges and ejections. Each table is cut at `MAX_SUMMARY_ROWS` rows.
+ */
+export function renderQueueSummary(view: QueueView): string {
+  const base = `\`${inline(view.base, 100)}\``
+  const out: string[] = [`## Merge queue: ${inline(view.repo, 100)} ${base}`]
+  const counts = `${view.queue.length} queued · ${view.batches.filter((b) => b.fate.kind !== 'cancelled' && b.fate.kind !== 'merging').length} batches in flight (K = ${view.inFlight}) · ${view.waiting.length} not in the pool · base at ${view.baseSha.slice(0, 7) || 'unknown'}`
+  out.push(view.frozen ? `> **Frozen:** merging into ${base} is paused. The queue is shown; nothing lands.\n\n${counts}` : counts)
+
+  out.push('### Queue')
+  if (!view.queue.length) out.push('The queue is empty.')
+  else
+    out.push(
+      capped(view.queue, (q) => [
+        String(q.position),
+        `#${q.number}`,
+        inline(q.title, 120),
+        q.priorityLabel ? `\`${inline(q.priorityLabel, 60)}\`` : '—',
+        q.batchId === null ? 'waiting' : `batch ${q.batchId}`,
+        q.etaMinutes === null ? '—' : formatEta(q.etaMinutes)
+      ], ['#', 'PR', 'Title', 'Priority', 'Batch', 'ETA'])
+    )
+
+  out.push('### Batches')
+  if (!view.batches.length) out.push('No batch in flight.')
+  else
+    out.push(
+      capped(view.batches, (b) => [
+        String(b.id) + (b.retry ? ' (retry)' : ''),
+        b.parent === null ? base : `batch ${b.parent}`,
+        b.members.map((m) => `#${m.number}`).join(' '),
+        b.headSha ? b.headSha.slice(0, 7) : '—',
+        ciCell(view, b),
+        b.checks.length ? b.checks.map((c) => `${ICON[c.state]} ${inline(c.name, 60)}`).join('<br>') : '—',
+        b.fate.kind === 'new' ? '—' : `${b.ageMinutes} min`,
+        inline(fateText(b), 300)
+      ], ['Batch', 'On', 'PRs', 'Head', 'CI', 'Checks', 'Age', 'This run'])
+    )
+
+  if (view.waiting.length) {
+    out.push('### Not in the pool')
+    out.push(capped(view.waiting, (w) => [`#${w.number}`, inline(w.title, 120), [...(w.ejected ? [`Ejected: ${inline(w.ejected.reason, 200)}`] : []), ...w.reasons.map((r) => inline(r, 200))].join('<br>')], ['PR', 'Title', 'Reasons']))
+  }
+
+  out.push('### Next')
+  out.push(view.next.length ? view.next.map((line) => `- ${inline(line, 500)}`).join('\n') : 'Nothing to do in this run.')
+
+  if (view.merged.length) {
+    out.push('### Recently merged')
+    out.push(capped(view.merged, (m) => [`#${m.number}`, inline(m.title, 120), `batch ${m.batchId}`, m.sha.slice(0, 7), inline(m.at, 40)], ['PR', 'Title', 'Batch', 'Commit', 'At']))
+  }
+  if (view.ejected.length) {
+    out.push('### Recently ejected')
+    out.push(capped(view.ejected, (e) => [`#${e.number}`, inline(e.title, 120), inline(e.reason, 300), inline(e.at, 40)], ['PR', 'Title', 'Reason', 'At']))
+  }
+  if (view.runUrl) out.push(link('This run', view.runUrl))
+  return `${out.join('\n\n')}\n`
+}
+
+function ciCell(view: QueueView, b: BatchView): string {
+  const text = b.fate.kind === 'new' ? 'starting' : b.ci
+  const url = b.ciUrl ?? (b.headSha ? `${view.serverUrl}/${view.repo}/commit/${b.headSha}` : undefined)
+  return link(text, url)
+}
+
+/** What this run does to a batch, in a few words (raw text: escape it). */
+export function fateText(b: BatchView): string {
+  switch (b.fate.kind) {
+    case 'new':
+      return 'built now'
+    case 'merging':
+      return 'lands now'
+    case 'cancelled':
+      return `cancelled: ${b.fate.reason}`
+    case 'in-flight':
+      return b.ci === 'pending' ? 'waiting for CI' : b.ci === 'passed' ? 'passed, waiting' : 'failed, waiting'
+  }
+}
+
+function capped<T>(rows: readonly T[], cells: (row: T) => string[], header: string[]): string {
+  const shown = rows.slice(0, MAX_SUMMARY_ROWS).map(cells)
+  const rest = rows.length - shown.length
+  return table(header, shown) + (rest > 0 ? `\n\n… and ${rest} more.` : '')
+}
+
+/** Returns `#3, #7`, or with more than `max` numbers the first `max - 1` and a count: `#3, #7 and 5 more`. */
+export function prList(numbers: readonly number[], max = 6): string {
+  const all = numbers.map((n) => `#${n}`)
+  if (all.length <= max) return all.join(', ')
+  return `${all.slice(0, Math.max(1, max - 1)).join(', ')} and ${all.length - Math.max(1, max - 1)} more`
+}
