@@ -68,6 +68,14 @@ describe('the summary lays out the report', () => {
     expect(md.render(out.markdown)).toContain('<a href="https://github.com/acme/widgets/blob/abc/src/suite.ts#L2">src/suite.ts:2</a>')
   })
 
+  it('says how many more tests the history judges flaky than the run shows', () => {
+    const history = { id: testId('pkg.A', 'passes'), classname: 'pkg.A', name: 'passes', evidence: ['flip rate 40 over 10 runs'] }
+    const withHistory = renderSummary(input(r, { flaky: [...inRunFlakes(r), history] }), { maxBytes: Infinity }).markdown
+    expect(withHistory.split('\n')[1]).toContain(' · 1 more flaky by history')
+    const inRunOnly = renderSummary(input(r, { flaky: inRunFlakes(r) }), { maxBytes: Infinity }).markdown
+    expect(inRunOnly).not.toContain('by history')
+  })
+
   it('gives the flaky test its evidence', () => {
     expect(out.markdown).toContain('failed and passed in this run\\: 1 of 2 executions failed \\(failed, passed\\)')
   })

@@ -188,10 +188,14 @@ function renderHeader(input: SummaryInput): string {
   const files = report.files.length
   const unreadable = report.errors.length ? `, **${report.errors.length} unreadable**` : ''
   const time = formatMs(derived(report).timeMs)
+  // The table counts tests flaky within this run; the history may judge more flaky (its verdicts
+  // are listed with the in-run ones in the flaky section), and the header says how many.
+  const judged = (input.flaky?.length ?? 0) - t.flaky
+  const byHistory = judged > 0 ? ` · ${judged} more flaky by history` : ''
   const base = input.baseline && input.newFailures ? ` · ${input.newFailures.length} new since ${inline(input.baseline.branch, 100)}${input.baseline.sha ? ` ${input.baseline.sha.slice(0, 7)}` : ''}` : ''
   const lines = [
     `### ${icon} ${inline(input.title, 100)}`,
-    `${parts.join(', ')} — ${t.total} tests in ${files} file${files === 1 ? '' : 's'}${unreadable}, ${time}${base}${input.runUrl ? ` · ${link('run', input.runUrl)}` : ''}${input.reportUrl ? ` · ${link('full report', input.reportUrl)}` : ''}`,
+    `${parts.join(', ')} — ${t.total} tests in ${files} file${files === 1 ? '' : 's'}${unreadable}, ${time}${base}${byHistory}${input.runUrl ? ` · ${link('run', input.runUrl)}` : ''}${input.reportUrl ? ` · ${link('full report', input.reportUrl)}` : ''}`,
     '',
     table(
       ['', 'total', 'passed', 'failed', 'errored', 'skipped', 'flaky'],
