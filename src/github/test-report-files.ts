@@ -2,12 +2,17 @@
  * The JUnit files a run reports on: glob patterns matched over the workspace (minimatch, walking
  * only directories a pattern can reach), then each file streamed through the JUnit reader.
  */
+import { execFile } from 'node:child_process'
 import { lstat, readdir } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import { posix, relative, sep } from 'node:path'
 import { Minimatch } from 'minimatch'
 import { mergeReports, readJUnit } from '../core/junit/index.js'
 import { fileChunks } from '../junit/files.js'
 import type { FileReport, Report } from '../core/test-report/model.js'
+import { resolveSourcePaths } from '../core/test-report/source-paths.js'
+
+const execFileAsync = promisify(execFile)
 
 const MAGIC = /[*?[\]{}()!+@]/
 
@@ -82,4 +87,26 @@ export async function readReport(paths: string[], root: string, sourceRoot: stri
  */
 export function singleFileReport(file: FileReport): Report {
   return { files: [file], runs: { ...file.runs }, tests: { ...file.tests }, results: file.results, errors: file.error ? [file.error] : [] }
+}
+
+/**
+ * Makes failing tests' paths repository paths (see core/test-report/source-paths.ts), matched
+ * against the checkout's tracked files (`git ls-files`, real git). Only run when a failing test
+ * names a file; a workspace that is not a git checkout is left as is. Returns how many paths
+ * changed.
+ */
+export async function resolveWorkspacePaths(report: Report, workspace: string): Promise<number> {
+  if (!report.results.some((r) => r.failure !== undefined && r.file !== undefined)) return 0
+  const files = await trackedFiles(workspace)
+  return files ? resolveSourcePaths(report, files) : 0
+}
+
+/** The checkout's tracked files, or undefined when `dir` is not inside a git work tree. */
+async function trackedFiles(dir: string): Promise<string[] | undefined> {
+  try {
+    const { stdout } = await execFileAsync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z', '--full-name'], { cwd: dir, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' })
+    return stdout.split('\0').filter(Boolean)
+  } catch {
+    return undefined
+  }
 }
