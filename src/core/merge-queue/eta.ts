@@ -65,11 +65,15 @@ export function estimateLandings(input: EtaInput): EtaResult {
   return { chain: lands.slice(0, chain.length), waiting: out }
 }
 
-/** Returns minutes as a short estimate: "~45 min", "~2 h 10 min" (to 5 minutes above an hour), "any minute now". */
+/**
+ * Returns minutes as a short estimate, rounded up: to 5 minutes below an hour ("~45 min"), to 15
+ * above ("~2 h 15 min"); "any minute now" below one minute. Coarse on purpose: a status or comment
+ * is rewritten only when its text changes, so the estimate should not change every run.
+ */
 export function formatEta(minutes: number): string {
-  if (minutes < 1) return 'any minute now'
-  if (minutes < 60) return `~${Math.ceil(minutes)} min`
-  const rounded = Math.ceil(minutes / 5) * 5
+  if (!(minutes >= 1)) return 'any minute now'
+  if (minutes <= 55) return `~${Math.ceil(minutes / 5) * 5} min`
+  const rounded = Math.max(60, Math.ceil(minutes / 15) * 15)
   const h = Math.floor(rounded / 60)
   const m = rounded % 60
   return m === 0 ? `~${h} h` : `~${h} h ${m} min`

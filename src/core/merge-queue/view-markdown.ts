@@ -3,7 +3,7 @@
  * untrusted text (titles, branch names, check names, labels, reasons) goes through `inline`, which
  * escapes Markdown and HTML and breaks mentions; PR numbers and SHAs are ours.
  */
-import { inline, link, table } from '../test-report/markdown.js'
+import { inline, link, table, truncate } from '../test-report/markdown.js'
 import { formatEta } from './eta.js'
 import type { BatchView, QueueView, WaitingView } from './view.js'
 
@@ -24,49 +24,50 @@ export interface QueueCommentOptions {
  * and CI link while tested, the merge, or an ejection's reason with what to do next. Returns null
  * when there is nothing to say (not queued, never ejected, no comment yet) or `pr` is not an open
  * PR into the view's base. The body has no marker: `upsertQueueComment` (comment.upsert) adds it.
+ * It holds nothing that changes every run (a time, an age, the run's URL), since the comment is
+ * rewritten whenever its text changes.
  */
 export function queueCommentFor(view: QueueView, pr: number, options: QueueCommentOptions = {}): string | null {
-  const head = `**Merge queue** · \`${inline(view.base, 100)}\``
-  const footer = view.runUrl ? `\n\n<sub>${link('Queue run', view.runUrl)} · updated ${inline(view.now, 40)}</sub>` : `\n\n<sub>updated ${inline(view.now, 40)}</sub>`
+  const head = `**Merge queue** · ${code(view.base)}`
   const queued = view.queue.find((q) => q.number === pr)
   const waiting = view.waiting.find((w) => w.number === pr)
   const merged = view.merged.find((m) => m.number === pr && m.at === view.now)
   if (!queued && !waiting) {
     if (!merged) return null
-    return `${head}\n\nMerged: \`${inline(view.base, 100)}\` was fast-forwarded to ${merged.sha.slice(0, 7)} (batch ${merged.batchId}), the exact commit CI tested.${footer}`
+    return `${head}\n\nMerged: ${code(view.base)} was fast-forwarded to ${merged.sha.slice(0, 7)} (batch ${merged.batchId}), the exact commit CI tested.`
   }
   if (queued) {
     const place = `position ${queued.position} of ${view.queue.length}`
     const eta = queued.etaMinutes === null ? '' : ` Estimated merge: **${formatEta(queued.etaMinutes)}** if every batch ahead passes (CI takes about ${view.ciMinutes} min per batch).`
-    const frozen = view.frozen ? `\n\nMerging into \`${inline(view.base, 100)}\` is **paused** (frozen); this pull request keeps its place.` : ''
-    if (queued.batchId === null) return `${head}\n\nIn the queue, **${place}**.${eta}${frozen}${footer}`
+    const frozen = view.frozen ? `\n\nMerging into ${code(view.base)} is **paused** (frozen); this pull request keeps its place.` : ''
+    if (queued.batchId === null) return `${head}\n\nIn the queue, **${place}**.${eta}${frozen}`
     const batch = view.batches.find((b) => b.id === queued.batchId)!
     const others = batch.members.map((m) => m.number).filter((n) => n !== pr)
-    const on = batch.parent === null ? `\`${inline(view.base, 100)}\`${view.baseSha ? ` at ${view.baseSha.slice(0, 7)}` : ''}` : `batch ${batch.parent}`
+    const on = batch.parent === null ? `${code(view.base)}${view.baseSha ? ` at ${view.baseSha.slice(0, 7)}` : ''}` : `batch ${batch.parent}`
     const lines = [`${head}\n\nBeing tested in **batch ${batch.id}**${others.length ? ` with ${prList(others)}` : ''}, built on ${on}${batch.retry ? ' (its one retry after a flaky failure)' : ''} (${place}).`]
     lines.push(`CI: ${ciText(batch)}${ciLink(view, batch)}.${eta}`)
     if (batch.ci === 'failed') lines.push('The batch failed; the queue is narrowing the failure down (a retry or a split). Nothing to do yet.')
     const checks = checkList(batch)
     if (checks) lines.push(checks)
-    return `${lines.join('\n\n')}${frozen}${footer}`
+    return `${lines.join('\n\n')}${frozen}`
   }
   const w = waiting!
   if (w.ejected) {
     const still = w.reasons.length ? `\n\nIt is not in the queue now: ${w.reasons.map((r) => inline(r)).join('; ')}.` : ''
-    return `${head}\n\n**Removed from the queue:** ${inline(w.ejected.reason, 500)}.\n\n**What to do:** ${advice(w, view.base)}${still}${footer}`
+    return `${head}\n\n**Removed from the queue:** ${inline(w.ejected.reason, 500)}.\n\n**What to do:** ${advice(w, view.base)}${still}`
   }
   if (!options.hasComment) return null
-  return `${head}\n\nNot in the queue:\n\n${w.reasons.map((r) => `- ${inline(r)}`).join('\n')}${footer}`
+  return `${head}\n\nNot in the queue:\n\n${w.reasons.map((r) => `- ${inline(r)}`).join('\n')}`
 }
 
 /** What the author of an ejected PR should do next, from the ejection reason and what it lacks now. */
 function advice(w: WaitingView, base: string): string {
   const reason = w.ejected!.reason
   const labels = w.reasons.flatMap((r) => /^Not mergeable: missing labels? (.+)$/.exec(r)?.[1].split(', ') ?? [])
-  const readd = labels.length ? ` and re-add ${labels.map((l) => `\`${inline(l, 100)}\``).join(', ')}` : ''
+  const readd = labels.length ? ` and re-add ${labels.map((l) => code(l)).join(', ')}` : ''
   const again = labels.length ? '' : ' The queue takes it again once it is eligible.'
   const conflict = /^Merge conflict with the PRs ahead of it in the queue(?: in (.+))?$/.exec(reason)
-  if (conflict) return `rebase on \`${inline(base, 100)}\`${conflict[1] ? ` (conflicts in ${inline(conflict[1], 300)})` : ''}${readd}.${again}`
+  if (conflict) return `rebase on ${code(base)}${conflict[1] ? ` (conflicts in ${inline(conflict[1], 300)})` : ''}${readd}.${again}`
   if (/^Failing checks: /.test(reason)) return `push a fix${readd}.${again}`
   if (/^Head changed /.test(reason)) return `nothing special: the new head is tested from the start${readd}.${again}`
   if (/^Left the pool/.test(reason)) return `make it eligible again${readd}.${again}`
@@ -75,7 +76,7 @@ function advice(w: WaitingView, base: string): string {
 
 function ciText(batch: BatchView): string {
   if (batch.fate.kind === 'new') return 'starting'
-  if (batch.ci === 'pending') return `running for ${batch.ageMinutes} min`
+  if (batch.ci === 'pending') return 'running'
   return batch.ci
 }
 
@@ -100,10 +101,10 @@ const ICON: Record<string, string> = { success: '✅', failure: '❌', error: '�
  * plan; recent merges and ejections. Each table is cut at `MAX_SUMMARY_ROWS` rows.
  */
 export function renderQueueSummary(view: QueueView): string {
-  const base = `\`${inline(view.base, 100)}\``
+  const base = `${code(view.base)}`
   const out: string[] = [`## Merge queue: ${inline(view.repo, 100)} ${base}`]
   const counts = `${view.queue.length} queued · ${view.batches.filter((b) => b.fate.kind !== 'cancelled' && b.fate.kind !== 'merging').length} batches in flight (K = ${view.inFlight}) · ${view.waiting.length} not in the pool · base at ${view.baseSha.slice(0, 7) || 'unknown'}`
-  out.push(view.frozen ? `> **Frozen:** merging into ${base} is paused. The queue is shown; nothing lands.\n\n${counts}` : counts)
+  out.push(view.frozen ? `> **Frozen:** merging into ${code(view.base)} is paused. The queue is shown; nothing lands.\n\n${counts}` : counts)
 
   out.push('### Queue')
   if (!view.queue.length) out.push('The queue is empty.')
@@ -113,7 +114,7 @@ export function renderQueueSummary(view: QueueView): string {
         String(q.position),
         `#${q.number}`,
         inline(q.title, 120),
-        q.priorityLabel ? `\`${inline(q.priorityLabel, 60)}\`` : '—',
+        q.priorityLabel ? inline(q.priorityLabel, 60) : '—',
         q.batchId === null ? 'waiting' : `batch ${q.batchId}`,
         q.etaMinutes === null ? '—' : formatEta(q.etaMinutes)
       ], ['#', 'PR', 'Title', 'Priority', 'Batch', 'ETA'])
@@ -186,4 +187,17 @@ export function prList(numbers: readonly number[], max = 6): string {
   const all = numbers.map((n) => `#${n}`)
   if (all.length <= max) return all.join(', ')
   return `${all.slice(0, Math.max(1, max - 1)).join(', ')} and ${all.length - Math.max(1, max - 1)} more`
+}
+
+/**
+ * Returns untrusted text as a Markdown code span (outside tables: GFM splits cells at `|` even in
+ * code): one line, at most `max` characters, fenced by one backtick more than its longest run, so
+ * nothing in it is Markdown, HTML or a mention.
+ */
+export function code(text: string, max = 100): string {
+  const flat = truncate(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim(), max)
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${flat}${pad}${fence}`
 }

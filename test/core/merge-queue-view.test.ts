@@ -1,0 +1,276 @@
+// What people see of the queue: the view after a plan, every status text, the sticky comment, the
+// job summary, and escaping of untrusted text. Pools and plans come from the real buildPools and
+// plan (merge-queue-view-support.ts).
+import { describe, expect, it } from '@jest/globals'
+import { estimateLandings, formatEta } from '../../src/core/merge-queue/eta.js'
+import { buildQueueView, describeAction, prList, queueCommentFor, queueStatusFor, renderQueuePage, renderQueueSummary, type QueueViewInput } from '../../src/core/merge-queue/view.js'
+import { code } from '../../src/core/merge-queue/view-markdown.js'
+import { batch, HOSTILE_TITLE, NOW, pull, realisticInput, realisticView, viewInput } from './merge-queue-view-support.js'
+
+const eight = Array.from({ length: 8 }, (_, i) => pull({ number: 1 + i }))
+
+describe('queueStatusFor', () => {
+  const view = realisticView()
+  it.each([
+    ['a PR in a batch with two others', 101, 'pending', 'In batch 21 with #102, #103'],
+    ['a PR in a failed batch', 104, 'pending', 'In batch 22 with #105, #106: failed, being resolved'],
+    ['a waiting PR whose batch is cancelled, with its position and ETA', 107, 'pending', 'In queue, position 8 of 12 (ETA ~30 min)'],
+    ['the urgent PR, ahead of older ones in the waiting line', 120, 'pending', 'In queue, position 7 of 12 (ETA ~30 min)'],
+    ['the last PR, two lanes later', 111, 'pending', 'In queue, position 12 of 12 (ETA ~1 h)'],
+    ['a held PR (its one reason)', 130, 'pending', 'Should not have do-not-merge/hold label'],
+    ['a draft with three reasons: the first and a count', 131, 'pending', 'Not mergeable: pull request is a draft (and 2 more reasons)'],
+    ['a PR ejected earlier', 140, 'failure', 'Ejected: Failing checks: unit-tests']
+  ])('%s', (_, pr, state, description) => {
+    expect(queueStatusFor(view, pr)).toEqual({ state, description })
+  })
+
+  it('is null for a PR that is not open into the base', () => {
+    expect(queueStatusFor(view, 999)).toBeNull()
+    expect(queueStatusFor(view, 90)).toBeNull() // merged in an earlier run: closed
+  })
+
+  it('names a lone PR without "with", a retry, and cuts long member lists to two and a count', () => {
+    const alone = buildQueueView(viewInput(eight, [batch(5, null, [1], 'pending', { retry: true })]))
+    expect(queueStatusFor(alone, 1)?.description).toBe('In batch 5 (retry)')
+    const big = buildQueueView(viewInput(eight, [batch(12, null, [1, 2, 3, 4, 5, 6, 7, 8], 'pending')]))
+    expect(queueStatusFor(big, 1)?.description).toBe('In batch 12 with #2, #3 and 5 more')
+    expect(queueStatusFor(big, 8)?.description).toBe('In batch 12 with #1, #2 and 5 more')
+    const four = buildQueueView(viewInput(eight, [batch(12, null, [1, 2, 3, 4], 'pending')]))
+    expect(queueStatusFor(four, 4)?.description).toBe('In batch 12 with #1, #2, #3')
+  })
+
+  it('says success for the PRs this run merges, and frozen for batched and waiting PRs while frozen', () => {
+    const input = viewInput(eight, [batch(7, null, [1, 2], 'passed'), batch(8, 7, [3], 'pending')])
+    expect(input.plan.actions[0]).toMatchObject({ kind: 'merge', batchId: 7, prs: [1, 2] })
+    const view = buildQueueView(input)
+    expect(queueStatusFor(view, 1)).toEqual({ state: 'success', description: 'Merged in batch 7' })
+    expect(queueStatusFor(view, 3)).toEqual({ state: 'pending', description: 'In batch 8' })
+    expect(view.queue.map((q) => q.number)).toEqual([3, 4, 5, 6, 7, 8])
+    const frozen = buildQueueView(viewInput(eight, [batch(7, null, [1, 2], 'passed')], {}, true))
+    expect(queueStatusFor(frozen, 1)).toEqual({ state: 'pending', description: 'In batch 7 with #2; frozen: merging into main is paused' })
+    // Frozen, the chain is still filled (tested, not landed); the rest wait with their position.
+    expect(queueStatusFor(frozen, 3)).toEqual({ state: 'pending', description: 'In batch 8 with #4; frozen: merging into main is paused' })
+    expect(queueStatusFor(frozen, 7)).toEqual({ state: 'pending', description: 'Frozen: merging into main is paused (position 7 of 8)' })
+  })
+
+  it('says failure with the reason for a PR this run ejects', () => {
+    const input = viewInput(eight, [batch(7, null, [4], 'failed', { failures: [{ name: 'unit-tests', flaky: false }] })])
+    expect(input.plan.actions).toContainEqual({ kind: 'eject', pr: 4, reason: 'Failing checks: unit-tests' })
+    const view = buildQueueView(input)
+    expect(queueStatusFor(view, 4)).toEqual({ state: 'failure', description: 'Ejected: Failing checks: unit-tests' })
+    expect(view.queue.some((q) => q.number === 4)).toBe(false)
+    expect(view.ejected[0]).toEqual({ number: 4, title: 'Change number 4', reason: 'Failing checks: unit-tests', at: NOW })
+  })
+
+  it('cuts a long reason to 140 characters with an ellipsis', () => {
+    const paths = Array.from({ length: 30 }, (_, i) => `src/very/long/path/number-${i}.ts`)
+    const input = viewInput(eight, [{ ...batch(7, null, [1, 2], 'pending'), conflict: { number: 2, paths } }])
+    const status = queueStatusFor(buildQueueView(input), 2)!
+    expect(status.state).toBe('failure')
+    expect(status.description).toHaveLength(140)
+    expect(status.description.startsWith('Ejected: Merge conflict with the PRs ahead of it in the queue in src/very/long/path/number-0.ts')).toBe(true)
+    expect(status.description.endsWith('…')).toBe(true)
+  })
+
+  it('gives "missing label approved" as Tide words it', () => {
+    const view = buildQueueView(viewInput([...eight, pull({ number: 9, labels: ['lgtm'] })], []))
+    expect(queueStatusFor(view, 9)).toEqual({ state: 'pending', description: 'Not mergeable: missing label approved' })
+  })
+})
+
+describe('buildQueueView', () => {
+  it('orders the queue: batched PRs in chain order, then the pool; priorities named by label', () => {
+    const view = realisticView()
+    expect(view.queue.map((q) => [q.position, q.number, q.batchId])).toEqual([
+      [1, 101, 21], [2, 102, 21], [3, 103, 21], [4, 104, 22], [5, 105, 22], [6, 106, 22],
+      [7, 120, null], [8, 107, null], [9, 108, null], [10, 109, null], [11, 110, null], [12, 111, null]
+    ])
+    expect(view.queue.find((q) => q.number === 120)).toMatchObject({ priority: 0, priorityLabel: 'priority/critical-urgent' })
+    expect(view.queue.find((q) => q.number === 101)).toMatchObject({ priority: 2, priorityLabel: null })
+    expect(view.batches.map((b) => [b.id, b.fate.kind])).toEqual([[21, 'in-flight'], [22, 'in-flight'], [23, 'cancelled']])
+    expect(view.batches[1].checks).toEqual([{ name: 'unit-tests', state: 'failure' }, { name: 'lint <img src=x onerror=alert(3)>', state: 'failure' }])
+    expect(view.batches[0]).toMatchObject({ ageMinutes: 20, ciUrl: 'https://github.com/acme/widgets/actions/runs/71', etaMinutes: 10 })
+    expect(view.waiting.map((w) => [w.number, w.reasons.length, w.ejected?.reason ?? null])).toEqual([[130, 1, null], [131, 3, null], [140, 1, 'Failing checks: unit-tests']])
+    expect(view.merged.map((m) => m.number)).toEqual([91, 90])
+    expect(view.next).toEqual(['Cancel batch 23: batch 22 ahead of it failed.'])
+  })
+
+  it('shows the batches this run builds, with their members out of the waiting line', () => {
+    const view = buildQueueView(viewInput(eight, []))
+    expect(view.batches.map((b) => [b.id, b.parent, b.members.map((m) => m.number), b.fate.kind])).toEqual([
+      [1, null, [1, 2, 3], 'new'], [2, 1, [4, 5, 6], 'new'], [3, 2, [7, 8], 'new']
+    ])
+    expect(view.queue.every((q) => q.batchId !== null && q.etaMinutes === 30)).toBe(true)
+    expect(view.next.slice(0, 3)).toEqual(['Build batch 1 of #1, #2, #3 on main.', 'Start CI on batch 1.', 'Build batch 2 of #4, #5, #6 on batch 1.'])
+  })
+
+  it('uses the checks the planner knows when no batch details are given', () => {
+    const view = buildQueueView(viewInput(eight, [batch(7, null, [1, 2], 'failed', { failures: [{ name: 'e2e', flaky: true }] }), batch(8, 7, [3], 'pending')]))
+    expect(view.batches[0].checks).toEqual([{ name: 'e2e', state: 'failure' }])
+  })
+
+  it('throws naming the base when the pools have none for it', () => {
+    const input = viewInput(eight, [])
+    expect(() => buildQueueView({ ...input, base: 'release-1.0' })).toThrow('pools has no pool for base "release-1.0" (it has "main")')
+  })
+
+  it('throws when the plan names a batch that is not in flight', () => {
+    const input = viewInput(eight, [])
+    expect(() => buildQueueView({ ...input, plan: { actions: [{ kind: 'cancel', batchId: 99, reason: 'x' }] } })).toThrow('the plan\'s cancel names batch 99, which is neither in flight nor built by the plan')
+  })
+
+  it('throws when now is not a time', () => {
+    expect(() => buildQueueView({ ...viewInput(eight, []), now: 'soon' })).toThrow('now is not an ISO time: "soon"')
+  })
+})
+
+describe('describeAction', () => {
+  it.each([
+    [{ kind: 'build' as const, batchId: 4, parent: null, members: [{ number: 1, headSha: 'a' }, { number: 2, headSha: 'b' }], retry: false }, 'Build batch 4 of #1, #2 on main.'],
+    [{ kind: 'build' as const, batchId: 5, parent: 4, members: [{ number: 3, headSha: 'c' }], retry: true }, 'Build batch 5 of #3 on batch 4 (the one retry after a flaky failure).'],
+    [{ kind: 'dispatch' as const, batchId: 5 }, 'Start CI on batch 5.'],
+    [{ kind: 'merge' as const, batchId: 5, headSha: '0123456789abcdef', prs: [1, 2, 3] }, 'Fast-forward main to batch 5 (0123456), merging #1, #2, #3.'],
+    [{ kind: 'eject' as const, pr: 3, reason: 'Failing checks: unit-tests' }, 'Eject #3: Failing checks: unit-tests.'],
+    [{ kind: 'cancel' as const, batchId: 6, reason: 'batch 5 ahead of it failed' }, 'Cancel batch 6: batch 5 ahead of it failed.']
+  ])('%j', (action, sentence) => {
+    expect(describeAction(action, 'main')).toBe(sentence)
+  })
+
+  it('lists at most six PRs', () => {
+    expect(prList([1, 2, 3, 4, 5, 6])).toBe('#1, #2, #3, #4, #5, #6')
+    expect(prList([1, 2, 3, 4, 5, 6, 7, 8, 9])).toBe('#1, #2, #3, #4, #5 and 4 more')
+    expect(prList([3, 7, 9, 10, 11, 12, 13], 3)).toBe('#3, #7 and 5 more')
+  })
+})
+
+describe('ETA', () => {
+  it('with nothing in flight is (floor(floor(w / size) / K) + 1) * ciMinutes', () => {
+    for (const [size, k] of [[1, 1], [2, 3], [3, 2], [4, 6]]) {
+      const { waiting } = estimateLandings({ chain: [], waiting: 40, batchSize: size, inFlight: k, ciMinutes: 30 })
+      expect(waiting).toEqual(Array.from({ length: 40 }, (_, w) => (Math.floor(Math.floor(w / size) / k) + 1) * 30))
+    }
+  })
+
+  it('starts new batches in free lanes now and in busy lanes when the batch K ahead lands', () => {
+    // K = 3, two batches in flight with 10 and 25 minutes left: one lane is free now.
+    const eta = estimateLandings({ chain: [{ remainingMinutes: 10 }, { remainingMinutes: 25 }], waiting: 5, batchSize: 2, inFlight: 3, ciMinutes: 30 })
+    expect(eta.chain).toEqual([10, 25])
+    // Future batches: [0,1] free lane → 30; [2,3] lane of chain 0 → 10 + 30 = 40; [4] lane of chain 1 → 55.
+    expect(eta.waiting).toEqual([30, 30, 40, 40, 55])
+  })
+
+  it('lands a batch no earlier than the one ahead of it, and an overdue one now', () => {
+    expect(estimateLandings({ chain: [{ remainingMinutes: 20 }, { remainingMinutes: -5 }], waiting: 0, batchSize: 1, inFlight: 2, ciMinutes: 30 }).chain).toEqual([20, 20])
+  })
+
+  it('refuses counts that are not positive integers, naming them', () => {
+    expect(() => estimateLandings({ chain: [], waiting: 1, batchSize: 0, inFlight: 1, ciMinutes: 30 })).toThrow('ETA: batchSize must be a positive integer, got 0')
+    expect(() => estimateLandings({ chain: [], waiting: 1, batchSize: 1, inFlight: 1.5, ciMinutes: 30 })).toThrow('ETA: inFlight must be a positive integer, got 1.5')
+    expect(() => estimateLandings({ chain: [], waiting: 1, batchSize: 1, inFlight: 1, ciMinutes: NaN })).toThrow('ETA: ciMinutes must be a finite number >= 0, got NaN')
+  })
+
+  it.each([
+    [0, 'any minute now'], [0.5, 'any minute now'], [1, '~5 min'], [12, '~15 min'], [45, '~45 min'], [55, '~55 min'],
+    [56, '~1 h'], [60, '~1 h'], [61, '~1 h 15 min'], [130, '~2 h 15 min'], [180, '~3 h']
+  ])('formats %p minutes as %p', (minutes, text) => {
+    expect(formatEta(minutes)).toBe(text)
+  })
+})
+
+describe('queueCommentFor', () => {
+  const view = realisticView()
+  it('gives a waiting PR its position and ETA', () => {
+    expect(queueCommentFor(view, 107)).toBe('**Merge queue** · `main`\n\nIn the queue, **position 8 of 12**. Estimated merge: **~30 min** if every batch ahead passes (CI takes about 30 min per batch).')
+  })
+
+  it('gives a batched PR its batch, what it was built on, the CI link and each check', () => {
+    expect(queueCommentFor(view, 101)).toBe(
+      [
+        '**Merge queue** · `main`',
+        `Being tested in **batch 21** with #102, #103, built on \`main\` at ${view.baseSha.slice(0, 7)} (position 1 of 12).`,
+        'CI: running ([CI run](https://github.com/acme/widgets/actions/runs/71)). Estimated merge: **~10 min** if every batch ahead passes (CI takes about 30 min per batch).',
+        '- ⏳ unit\\-tests: pending\n- ✅ lint: success'
+      ].join('\n\n')
+    )
+    const failed = queueCommentFor(view, 104)!
+    expect(failed).toContain('The batch failed; the queue is narrowing the failure down (a retry or a split). Nothing to do yet.')
+    expect(failed).toContain('- ❌ lint &lt;img src\\=x onerror\\=alert\\(3\\)&gt;: failure')
+    // Without a CI run URL, the batch commit (which shows its checks) is linked.
+    expect(queueCommentFor(buildQueueView(viewInput(eight, [batch(7, null, [1], 'pending')])), 1)).toContain('([batch commit](https://github.com/acme/widgets/commit/')
+  })
+
+  it('tells an ejected PR why, plainly, and what to do next', () => {
+    expect(queueCommentFor(view, 140)).toBe(
+      '**Merge queue** · `main`\n\n**Removed from the queue:** Failing checks\\: unit\\-tests.\n\n**What to do:** push a fix and re-add `lgtm`.\n\nIt is not in the queue now: Not mergeable\\: missing label lgtm.'
+    )
+    const input = viewInput(eight, [{ ...batch(7, null, [1, 2], 'pending'), conflict: { number: 2, paths: ['a.ts', 'b.ts'] } }])
+    const conflict = queueCommentFor(buildQueueView(input), 2)!
+    expect(conflict).toContain('**What to do:** rebase on `main` (conflicts in a\\.ts, b\\.ts). The queue takes it again once it is eligible.')
+  })
+
+  it('tells a PR this run merges that the tested commit landed', () => {
+    const view = buildQueueView(viewInput(eight, [batch(7, null, [1, 2], 'passed')]))
+    expect(queueCommentFor(view, 2)).toBe(`**Merge queue** · \`main\`\n\nMerged: \`main\` was fast-forwarded to ${view.merged[0].sha.slice(0, 7)} (batch 7), the exact commit CI tested.`)
+  })
+
+  it('says nothing to a PR that was never queued, unless it has a comment to correct', () => {
+    expect(queueCommentFor(view, 130)).toBeNull()
+    expect(queueCommentFor(view, 130, { hasComment: true })).toBe('**Merge queue** · `main`\n\nNot in the queue:\n\n- Should not have do\\-not\\-merge/hold label')
+    expect(queueCommentFor(view, 999)).toBeNull()
+  })
+
+  it('says a frozen queue keeps the PR in its place', () => {
+    const view = buildQueueView(viewInput(eight, [], {}, true))
+    expect(queueCommentFor(view, 3)).toContain('Merging into `main` is **paused** (frozen); this pull request keeps its place.')
+    expect(queueCommentFor(view, 3)).not.toContain('Estimated merge')
+  })
+})
+
+describe('escaping untrusted text', () => {
+  const hostileBase = 'main`<b>@x'
+  function hostileInput(): QueueViewInput {
+    const input = realisticInput()
+    const pulls = input.pulls.map((p) => (p.number === 140 ? { ...p, title: HOSTILE_TITLE } : p))
+    const ejected = input.history.ejected.map((e) => ({ ...e, title: HOSTILE_TITLE, reason: `Failing checks: ${HOSTILE_TITLE}` }))
+    return { ...input, pulls, history: { ...input.history, ejected } }
+  }
+
+  it('the summary keeps every table row to its columns and shows no live HTML, code or mention', () => {
+    const summary = renderQueueSummary(buildQueueView(hostileInput()))
+    expect(summary).not.toMatch(/<script|<img|@octocat|#1 |\]\(javascript/)
+    expect(summary).toContain('&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| \\`rm \\-rf\\` @\u200boctocat \\#\u200b1')
+    // Every row of a table has its header's cells: only unescaped pipes separate cells.
+    const cellsOf = (section: string) => summary.split(`### ${section}`)[1].split('###')[0].split('\n').filter((l) => l.startsWith('| ')).map((l) => l.replace(/\\\|/g, '').split('|').length - 2)
+    expect(new Set(cellsOf('Queue'))).toEqual(new Set([6]))
+    expect(new Set(cellsOf('Not in the pool'))).toEqual(new Set([3]))
+    expect(new Set(cellsOf('Recently ejected'))).toEqual(new Set([4]))
+    expect(new Set(cellsOf('Batches'))).toEqual(new Set([8]))
+  })
+
+  it('the comment of an ejected PR with a hostile reason and labels', () => {
+    const comment = queueCommentFor(buildQueueView(hostileInput()), 140)!
+    expect(comment).not.toMatch(/<script|@octocat|\]\(javascript/)
+    expect(comment).toContain('**Removed from the queue:** Failing checks\\: &lt;script&gt;alert\\(1\\)')
+  })
+
+  it('a hostile base branch name in a code span, the comment and the page', () => {
+    expect(code(hostileBase)).toBe('``main`<b>@x``')
+    expect(code('`x`')).toBe('`` `x` ``')
+    expect(code('a\nb\u202ec')).toBe('`a b c`')
+    const input = { ...viewInput(eight, []), base: hostileBase }
+    input.pools = input.pools.map((p) => ({ ...p, base: hostileBase }))
+    const view = buildQueueView(input)
+    expect(queueCommentFor(view, 1)).toContain('**Merge queue** · ``main`<b>@x``')
+    const page = renderQueuePage(view)
+    expect(page).not.toContain('<b>@x')
+    expect(page).toContain('<code>main`&#60;b&#62;@x</code>')
+  })
+
+  it('the page escapes titles, check names and reasons and carries no script', () => {
+    const page = renderQueuePage(buildQueueView(hostileInput()))
+    expect(page).not.toMatch(/<script|<img|javascript:alert\(2\)\)"|onerror=alert\(3\)>/)
+    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62; | `rm -rf` @octocat #1')
+    expect(page).toContain('lint &#60;img src=x onerror=alert(3)&#62;: failure')
+    expect(page).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src data:; base-uri 'none'; form-action 'none'">/)
+  })
+})
