@@ -24,13 +24,18 @@ export interface PullSpec {
   mergeable?: boolean | null
   /** Minutes before NOW of the last update (pool order). */
   age?: number
+  /** The queue's own status on the head (what an earlier run wrote). */
+  queueStatus?: { state: 'success' | 'failure' | 'pending' | 'error'; description: string }
 }
+
+/** A PR as both the pool (PullRequestView) and the view (ViewPull, as readQueueState gives it) see it. */
+export type TestPull = PullRequestView & Omit<ViewPull, 'checks'> & { headChecks: NonNullable<ViewPull['checks']> }
 
 export function sha(n: number, salt = 'h'): string {
   return `${salt}${String(n).padStart(3, '0')}`.padEnd(40, 'a').replace(/[^0-9a-f]/g, (c) => (c.charCodeAt(0) % 16).toString(16))
 }
 
-export function pull(spec: PullSpec): PullRequestView & ViewPull {
+export function pull(spec: PullSpec): TestPull {
   return {
     number: spec.number,
     title: spec.title ?? `Change number ${spec.number}`,
@@ -42,7 +47,11 @@ export function pull(spec: PullSpec): PullRequestView & ViewPull {
     draft: spec.draft ?? false,
     mergeable: spec.mergeable === undefined ? true : spec.mergeable,
     checks: spec.checks ?? { 'unit-tests': 'success' },
-    updatedAt: new Date(Date.parse(NOW) - (spec.age ?? 100 - spec.number) * 60_000).toISOString()
+    updatedAt: new Date(Date.parse(NOW) - (spec.age ?? 100 - spec.number) * 60_000).toISOString(),
+    headChecks: [
+      ...Object.entries(spec.checks ?? { 'unit-tests': 'success' }).filter(([, st]) => st !== 'missing').map(([name, st]) => ({ name, kind: 'check', state: st, description: null })),
+      ...(spec.queueStatus ? [{ name: 'shepherd/merge-queue', kind: 'status', state: spec.queueStatus.state, description: spec.queueStatus.description }] : [])
+    ]
   }
 }
 
@@ -63,8 +72,17 @@ export function batch(id: number, parent: number | null, members: number[], ci: 
 export const BASE_SHA = sha(0, 'base')
 
 /** Builds the view input from pulls and batches in flight with the real pool and planner. */
-export function viewInput(pulls: (PullRequestView & ViewPull)[], batches: BatchState[], extra: Partial<QueueViewInput> = {}, frozen = false): QueueViewInput {
+export function viewInput(pulls: TestPull[], batches: BatchState[], extra: Partial<QueueViewInput> = {}, frozen = false): QueueViewInput {
   const pools = buildPools(pulls, CONFIG, { frozenBranches: frozen ? ['main'] : [], defaultBranch: 'main' })
+  // As the reconcile loop does (merge-queue-planner-state.ts): a standing ejection on an otherwise
+  // eligible head keeps it out of the pool, with the status as its one reason.
+  for (const p of pulls) {
+    const standing = p.headChecks.find((c) => c.name === 'shepherd/merge-queue' && c.state === 'failure' && c.description?.startsWith('Ejected: ') && !/^Ejected: (Head changed|Left the pool)/.test(c.description))
+    if (standing && pools[0].eligible.some((e) => e.number === p.number)) {
+      pools[0].eligible = pools[0].eligible.filter((e) => e.number !== p.number)
+      pools[0].ineligible.set(p.number, [standing.description!])
+    }
+  }
   const options = plannerOptionsFromConfig(CONFIG, frozen)
   const planner: PlannerState = {
     base: 'main',
@@ -82,7 +100,7 @@ export function viewInput(pulls: (PullRequestView & ViewPull)[], batches: BatchS
     now: NOW,
     frozen,
     baseSha: BASE_SHA,
-    pulls,
+    pulls: pulls.map((p): ViewPull => ({ number: p.number, title: p.title, author: p.author, headSha: p.headSha, headRef: p.headRef, labels: p.labels, draft: p.draft, updatedAt: p.updatedAt, checks: p.headChecks })),
     pools,
     planner,
     plan: plan(planner, options),
@@ -105,7 +123,8 @@ export function realisticInput(): QueueViewInput {
     pull({ number: 120, labels: ['lgtm', 'approved', 'priority/critical-urgent'], title: 'Fix the release blocker', age: 5 }),
     pull({ number: 130, labels: ['lgtm', 'approved', 'do-not-merge/hold'], title: 'Hold me | please' }),
     pull({ number: 131, labels: ['approved'], checks: { 'unit-tests': 'failure' }, draft: true, title: 'WIP: new `widget` store' }),
-    pull({ number: 140, labels: ['approved'], title: 'Fix the widget parser' })
+    // Ejected by an earlier run (its head still carries the failing status), and since then someone removed lgtm.
+    pull({ number: 140, labels: ['approved'], title: 'Fix the widget parser', queueStatus: { state: 'failure', description: 'Ejected: Failing checks: unit-tests' } })
   ]
   const batches = [
     batch(21, null, [101, 102, 103], 'pending', { startedAgo: 20 }),

@@ -3,9 +3,13 @@
 // plan (merge-queue-view-support.ts).
 import { describe, expect, it } from '@jest/globals'
 import { estimateLandings, formatEta } from '../../src/core/merge-queue/eta.js'
+import type { QueueAction } from '../../src/core/merge-queue/planner.js'
 import { buildQueueView, describeAction, prList, queueCommentFor, queueStatusFor, renderQueuePage, renderQueueSummary, type QueueViewInput } from '../../src/core/merge-queue/view.js'
 import { code } from '../../src/core/merge-queue/view-markdown.js'
-import { batch, HOSTILE_TITLE, NOW, pull, realisticInput, realisticView, viewInput } from './merge-queue-view-support.js'
+import { QUEUE_CONTEXT } from '../../src/github/merge-queue-ci.js'
+import { MAX_DESCRIPTION } from '../../src/github/merge-queue-status.js'
+import { MAX_STATUS_DESCRIPTION, QUEUE_STATUS_CONTEXT } from '../../src/core/merge-queue/view.js'
+import { batch, HOSTILE_TITLE, NOW, pull, realisticInput, realisticView, sha, viewInput } from './merge-queue-view-support.js'
 
 const eight = Array.from({ length: 8 }, (_, i) => pull({ number: 1 + i }))
 
@@ -72,6 +76,25 @@ describe('queueStatusFor', () => {
     expect(status.description.endsWith('…')).toBe(true)
   })
 
+  it('keeps a standing ejection on the head as it reads, until a push changes the head', () => {
+    const long = `Ejected: Merge conflict with the PRs ahead of it in the queue in ${'x'.repeat(200)}`.slice(0, 139) + '…'
+    const pulls = [...eight.slice(0, 7), pull({ number: 8, queueStatus: { state: 'failure', description: long } })]
+    const view = buildQueueView(viewInput(pulls, []))
+    expect(queueStatusFor(view, 8)).toEqual({ state: 'failure', description: long })
+    expect(view.queue.some((q) => q.number === 8)).toBe(false)
+    // Even when it lacks a label now: the ejection is what the author must act on.
+    const unlabelled = buildQueueView(viewInput([pull({ number: 8, labels: ['approved'], queueStatus: { state: 'failure', description: 'Ejected: Failing checks: e2e' } })], []))
+    expect(queueStatusFor(unlabelled, 8)).toEqual({ state: 'failure', description: 'Ejected: Failing checks: e2e' })
+    // A transient ejection (the head changed, the PR left the pool) does not stand: the PR is queued again.
+    const transient = buildQueueView(viewInput([pull({ number: 8, queueStatus: { state: 'failure', description: 'Ejected: Head changed from aaaaaaa to bbbbbbb after it was batched' } })], []))
+    expect(queueStatusFor(transient, 8)).toEqual({ state: 'pending', description: 'In batch 1' })
+  })
+
+  it('uses the context and length limit of the GitHub door', () => {
+    expect(QUEUE_STATUS_CONTEXT).toBe(QUEUE_CONTEXT)
+    expect(MAX_STATUS_DESCRIPTION).toBe(MAX_DESCRIPTION)
+  })
+
   it('gives "missing label approved" as Tide words it', () => {
     const view = buildQueueView(viewInput([...eight, pull({ number: 9, labels: ['lgtm'] })], []))
     expect(queueStatusFor(view, 9)).toEqual({ state: 'pending', description: 'Not mergeable: missing label approved' })
@@ -102,6 +125,15 @@ describe('buildQueueView', () => {
     ])
     expect(view.queue.every((q) => q.batchId !== null && q.etaMinutes === 30)).toBe(true)
     expect(view.next.slice(0, 3)).toEqual(['Build batch 1 of #1, #2, #3 on main.', 'Start CI on batch 1.', 'Build batch 2 of #4, #5, #6 on batch 1.'])
+  })
+
+  it('shows the last part of a split as failed without CI when the plan says it inherits the failure', () => {
+    const input = viewInput(eight, [])
+    const known = { kind: 'build', batchId: 9, parent: null, members: [{ number: 1, headSha: sha(1) }], retry: false, knownFailure: { batchId: 4, failures: [{ name: 'unit-tests', flaky: false }] } } as QueueAction
+    const view = buildQueueView({ ...input, plan: { actions: [known] } })
+    expect(view.batches[0]).toMatchObject({ id: 9, ci: 'failed', inheritedFrom: 4, checks: [{ name: 'unit-tests', state: 'failure' }] })
+    expect(view.next).toEqual(['Record batch 9 of #1 on main as failed without CI: it is the tree batch 4 failed on.'])
+    expect(renderQueueSummary(view)).toContain('| 9 | main | #1 | — | failed \\(inherited\\) | ❌ unit\\-tests | — | built now, failed as batch 4 did \\(same tree, no CI\\) |')
   })
 
   it('uses the checks the planner knows when no batch details are given', () => {
@@ -201,11 +233,15 @@ describe('queueCommentFor', () => {
 
   it('tells an ejected PR why, plainly, and what to do next', () => {
     expect(queueCommentFor(view, 140)).toBe(
-      '**Merge queue** · `main`\n\n**Removed from the queue:** Failing checks\\: unit\\-tests.\n\n**What to do:** push a fix and re-add `lgtm`.\n\nIt is not in the queue now: Not mergeable\\: missing label lgtm.'
+      '**Merge queue** · `main`\n\n**Removed from the queue:** Failing checks\\: unit\\-tests.\n\n**What to do:** push a fix and re-add `lgtm`. The queue takes the new head once it is eligible.\n\nIt is not in the queue now: Not mergeable\\: missing label lgtm.'
     )
     const input = viewInput(eight, [{ ...batch(7, null, [1, 2], 'pending'), conflict: { number: 2, paths: ['a.ts', 'b.ts'] } }])
     const conflict = queueCommentFor(buildQueueView(input), 2)!
-    expect(conflict).toContain('**What to do:** rebase on `main` (conflicts in a\\.ts, b\\.ts). The queue takes it again once it is eligible.')
+    expect(conflict).toContain('**What to do:** rebase on `main` (conflicts in a\\.ts, b\\.ts), push. The queue takes the new head once it is eligible.')
+    const timeout = viewInput(eight, [batch(7, null, [3], 'failed', { failures: [{ name: 'no result within 60 minutes', flaky: false }] })])
+    expect(queueCommentFor(buildQueueView(timeout), 3)).toContain('**What to do:** CI gave no result in time: check the CI run of the batch, then push (an empty commit will do). The queue takes the new head once it is eligible.')
+    const moved = viewInput(eight.map((p) => (p.number === 2 ? { ...p, headSha: sha(2, 'new') } : p)), [batch(7, null, [1, 2], 'pending')])
+    expect(queueCommentFor(buildQueueView(moved), 2)).toContain('**What to do:** nothing: the new head goes back in the queue when it is eligible.')
   })
 
   it('tells a PR this run merges that the tested commit landed', () => {
@@ -230,7 +266,7 @@ describe('escaping untrusted text', () => {
   const hostileBase = 'main`<b>@x'
   function hostileInput(): QueueViewInput {
     const input = realisticInput()
-    const pulls = input.pulls.map((p) => (p.number === 140 ? { ...p, title: HOSTILE_TITLE } : p))
+    const pulls = input.pulls.map((p) => (p.number === 140 ? { ...p, title: HOSTILE_TITLE, checks: [{ name: 'shepherd/merge-queue', kind: 'status', state: 'failure', description: `Ejected: Failing checks: ${HOSTILE_TITLE}` }] } : p))
     const ejected = input.history.ejected.map((e) => ({ ...e, title: HOSTILE_TITLE, reason: `Failing checks: ${HOSTILE_TITLE}` }))
     return { ...input, pulls, history: { ...input.history, ejected } }
   }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { escapeHtml } from '../dashboard/render.js'
 import { formatEta } from './eta.js'
-import { fateText } from './view-markdown.js'
+import { ciLabel, fateText } from './view-markdown.js'
 import type { BatchView, QueueView } from './view.js'
 
 /** The page's stylesheet, inlined (allowed by hash in the page's Content-Security-Policy). */
@@ -46,7 +46,7 @@ export function renderQueuePage(view: QueueView): string {
   const sections: string[] = []
   sections.push(`<h1>Merge queue: ${escapeHtml(view.repo)} <code>${escapeHtml(view.base)}</code></h1>`)
   sections.push(
-    `<p class="meta" id="summary">${view.queue.length} queued · ${view.batches.filter((b) => b.fate.kind === 'in-flight' || b.fate.kind === 'new').length} batches in flight (K = ${view.inFlight}, batches of up to ${view.batchSize}) · ${view.waiting.length} not in the pool · base at <code>${escapeHtml(view.baseSha.slice(0, 7) || 'unknown')}</code> · updated ${escapeHtml(view.now)}${view.runUrl && isHttp(view.runUrl) ? ` · <a href="${escapeHtml(view.runUrl)}">this run</a>` : ''}</p>`
+    `<p class="meta" id="summary">${view.queue.length} queued · ${plural(view.batches.filter((b) => b.fate.kind === 'in-flight' || b.fate.kind === 'new').length, 'batch', 'batches')} in flight (K = ${view.inFlight}, batches of up to ${view.batchSize}) · ${view.waiting.length} not in the pool · base at <code>${escapeHtml(view.baseSha.slice(0, 7) || 'unknown')}</code> · updated ${escapeHtml(view.now)}${view.runUrl && isHttp(view.runUrl) ? ` · <a href="${escapeHtml(view.runUrl)}">this run</a>` : ''}</p>`
   )
   if (view.frozen) sections.push(`<p class="frozen" id="frozen"><strong>Frozen:</strong> merging into <code>${escapeHtml(view.base)}</code> is paused. The queue is shown; nothing lands.</p>`)
 
@@ -78,7 +78,7 @@ export function renderQueuePage(view: QueueView): string {
         `<td>${b.parent === null ? `<code>${escapeHtml(view.base)}</code>` : `batch ${b.parent}`}</td>`,
         `<td>${b.members.map((m) => prLink(view, m.number)).join(' ')}</td>`,
         `<td>${b.headSha ? `<code>${escapeHtml(b.headSha.slice(0, 7))}</code>` : '—'}</td>`,
-        `<td class="s-${b.fate.kind === 'new' ? 'pending' : b.ci}">${ciCell(view, b)}</td>`,
+        `<td class="s-${b.ci}">${ciCell(view, b)}</td>`,
         `<td>${b.checks.length ? `<ul class="checks">${b.checks.map((c) => `<li class="s-${c.state}">${escapeHtml(c.name)}: ${c.state}</li>`).join('')}</ul>` : '—'}</td>`,
         `<td>${b.fate.kind === 'new' ? '—' : `${b.ageMinutes} min`}</td>`,
         `<td class="fate-${b.fate.kind}">${escapeHtml(fateText(b))}</td>`
@@ -155,9 +155,13 @@ function prLink(view: QueueView, n: number): string {
 }
 
 function ciCell(view: QueueView, b: BatchView): string {
-  const text = b.fate.kind === 'new' ? 'starting' : b.ci
+  const text = escapeHtml(ciLabel(b))
   const url = b.ciUrl ?? (b.headSha && isHttp(view.serverUrl) ? `${view.serverUrl}/${view.repo.split('/').map(encodeURIComponent).join('/')}/commit/${b.headSha}` : null)
   return url && isHttp(url) ? `<a href="${escapeHtml(url)}">${text}</a>` : text
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
 }
 
 function isHttp(url: string): boolean {

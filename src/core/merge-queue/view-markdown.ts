@@ -60,24 +60,33 @@ export function queueCommentFor(view: QueueView, pr: number, options: QueueComme
   return `${head}\n\nNot in the queue:\n\n${w.reasons.map((r) => `- ${inline(r)}`).join('\n')}`
 }
 
-/** What the author of an ejected PR should do next, from the ejection reason and what it lacks now. */
+/**
+ * What the author of an ejected PR should do next, from the ejection reason and what it lacks now.
+ * An ejection stands until the head changes, so the way back is always a push (or, for a transient
+ * reason, nothing).
+ */
 function advice(w: WaitingView, base: string): string {
   const reason = w.ejected!.reason
   const labels = w.reasons.flatMap((r) => /^Not mergeable: missing labels? (.+)$/.exec(r)?.[1].split(', ') ?? [])
   const readd = labels.length ? ` and re-add ${labels.map((l) => code(l)).join(', ')}` : ''
-  const again = labels.length ? '' : ' The queue takes it again once it is eligible.'
+  const back = ' The queue takes the new head once it is eligible.'
   const conflict = /^Merge conflict with the PRs ahead of it in the queue(?: in (.+))?$/.exec(reason)
-  if (conflict) return `rebase on ${code(base)}${conflict[1] ? ` (conflicts in ${inline(conflict[1], 300)})` : ''}${readd}.${again}`
-  if (/^Failing checks: /.test(reason)) return `push a fix${readd}.${again}`
-  if (/^Head changed /.test(reason)) return `nothing special: the new head is tested from the start${readd}.${again}`
-  if (/^Left the pool/.test(reason)) return `make it eligible again${readd}.${again}`
-  return `address the reason above${readd}.${again}`
+  if (conflict) return `rebase on ${code(base)}${conflict[1] ? ` (conflicts in ${inline(conflict[1], 300)})` : ''}, push${readd}.${back}`
+  if (/^Failing checks: no result within /.test(reason)) return `CI gave no result in time: check the CI run of the batch, then push (an empty commit will do)${readd}.${back}`
+  if (/^Failing checks: /.test(reason)) return `push a fix${readd}.${back}`
+  if (/^Head changed /.test(reason)) return `nothing${readd}: the new head goes back in the queue when it is eligible.`
+  if (/^Left the pool/.test(reason)) return `nothing${readd}: it goes back in the queue when it is eligible again.`
+  return `address the reason above and push${readd}.${back}`
 }
 
 function ciText(batch: BatchView): string {
-  if (batch.fate.kind === 'new') return 'starting'
-  if (batch.ci === 'pending') return 'running'
-  return batch.ci
+  return batch.ci === 'pending' && batch.fate.kind !== 'new' ? 'running' : ciLabel(batch)
+}
+
+/** A batch's CI in a word or two: starting, pending, passed, failed, "failed (inherited)". */
+export function ciLabel(b: BatchView): string {
+  if (b.fate.kind === 'new' && b.ci === 'pending') return 'starting'
+  return b.inheritedFrom !== null ? `${b.ci} (inherited)` : b.ci
 }
 
 function ciLink(view: QueueView, batch: BatchView): string {
@@ -101,9 +110,11 @@ const ICON: Record<string, string> = { success: '✅', failure: '❌', error: '�
  * plan; recent merges and ejections. Each table is cut at `MAX_SUMMARY_ROWS` rows.
  */
 export function renderQueueSummary(view: QueueView): string {
-  const base = `${code(view.base)}`
+  // In tables: GFM splits a cell at `|` even inside a code span, so no code span there.
+  const base = inline(view.base, 100)
   const out: string[] = [`## Merge queue: ${inline(view.repo, 100)} ${base}`]
-  const counts = `${view.queue.length} queued · ${view.batches.filter((b) => b.fate.kind !== 'cancelled' && b.fate.kind !== 'merging').length} batches in flight (K = ${view.inFlight}) · ${view.waiting.length} not in the pool · base at ${view.baseSha.slice(0, 7) || 'unknown'}`
+  const flying = view.batches.filter((b) => b.fate.kind !== 'cancelled' && b.fate.kind !== 'merging').length
+  const counts = `${view.queue.length} queued · ${flying} ${flying === 1 ? 'batch' : 'batches'} in flight (K = ${view.inFlight}) · ${view.waiting.length} not in the pool · base at ${view.baseSha.slice(0, 7) || 'unknown'}`
   out.push(view.frozen ? `> **Frozen:** merging into ${code(view.base)} is paused. The queue is shown; nothing lands.\n\n${counts}` : counts)
 
   out.push('### Queue')
@@ -157,22 +168,23 @@ export function renderQueueSummary(view: QueueView): string {
 }
 
 function ciCell(view: QueueView, b: BatchView): string {
-  const text = b.fate.kind === 'new' ? 'starting' : b.ci
   const url = b.ciUrl ?? (b.headSha ? `${view.serverUrl}/${view.repo}/commit/${b.headSha}` : undefined)
-  return link(text, url)
+  return link(ciLabel(b), url)
 }
 
 /** What this run does to a batch, in a few words (raw text: escape it). */
 export function fateText(b: BatchView): string {
   switch (b.fate.kind) {
     case 'new':
-      return 'built now'
+      return b.inheritedFrom !== null ? `built now, failed as batch ${b.inheritedFrom} did (same tree, no CI)` : 'built now'
     case 'merging':
       return 'lands now'
     case 'cancelled':
       return `cancelled: ${b.fate.reason}`
     case 'in-flight':
-      return b.ci === 'pending' ? 'waiting for CI' : b.ci === 'passed' ? 'passed, waiting' : 'failed, waiting'
+      if (b.ci === 'pending') return 'waiting for CI'
+      if (b.ci === 'passed') return 'passed, waiting'
+      return b.inheritedFrom !== null ? `failed as batch ${b.inheritedFrom} did (same tree), waiting` : 'failed, waiting'
   }
 }
 

@@ -25,7 +25,18 @@ export interface ViewPull {
   labels: string[]
   draft: boolean
   updatedAt: string
+  /** The head's checks and statuses (readQueueState reads them): the queue's own status there tells a standing ejection. */
+  checks?: readonly { name: string; kind: string; state: string; description: string | null }[]
 }
+
+/** The commit status context the queue writes (`QUEUE_CONTEXT` in src/github/merge-queue-ci.ts). */
+export const QUEUE_STATUS_CONTEXT = 'shepherd/merge-queue'
+
+/** How every ejection's status description starts (`EJECTED` in src/github/merge-queue-planner-state.ts). */
+export const EJECTED_PREFIX = 'Ejected: '
+
+/** Ejections about something other than the head's code: the PR re-enters as soon as it is eligible. */
+const TRANSIENT_EJECTIONS = ['Head changed', 'Left the pool']
 
 /** One check or status on a batch head, as the page shows it. */
 export interface ViewCheck {
@@ -93,9 +104,15 @@ export interface WaitingView {
   title: string
   author: string | null
   headSha: string
+  /** Every reason it is not in the pool, a standing ejection aside. */
   reasons: string[]
-  /** Its latest ejection, when the history has one. */
-  ejected: { reason: string; at: string } | null
+  /**
+   * The ejection that keeps it out: one this run makes, or one standing on its head (a failing queue
+   * status "Ejected: …" that is not transient, kept until a push changes the head). `status` is the
+   * description as it stands on the head, so it is written back unchanged. `at` is null when neither
+   * this run nor the history dates it.
+   */
+  ejected: { reason: string; at: string | null; status?: string } | null
 }
 
 /** What happens to a batch in this run. */
@@ -117,6 +134,8 @@ export interface BatchView {
   /** Checks on the head (from `batchDetails`), else the failing checks the planner knows. */
   checks: ViewCheck[]
   retry: boolean
+  /** The batch whose failure this one inherits without running CI (the last part of a split is the tree that failed), or null. */
+  inheritedFrom: number | null
   /** Minutes since it was built. */
   ageMinutes: number
   ciUrl: string | null
@@ -197,6 +216,7 @@ export function buildQueueView(input: QueueViewInput): QueueView {
       ci: b.ci,
       checks: details[b.id]?.checks ?? b.failures.map((f) => ({ name: f.name, state: 'failure' as const })),
       retry: b.retry,
+      inheritedFrom: inheritedFrom(b),
       ageMinutes: Math.max(0, input.planner.now - b.startedAt),
       ciUrl: details[b.id]?.ciUrl ?? null,
       fate,
@@ -204,15 +224,17 @@ export function buildQueueView(input: QueueViewInput): QueueView {
     })
   }
   for (const a of built) {
+    const known = knownFailure(a)
     batches.push({
       id: a.batchId,
       parent: a.parent,
       members: a.members.map((m) => ({ number: m.number, title: titleOf(m.number), headSha: m.headSha })),
       headSha: '',
       baseSha: '',
-      ci: 'pending',
-      checks: [],
+      ci: known ? 'failed' : 'pending',
+      checks: known ? known.failures.map((f) => ({ name: f.name, state: 'failure' as const })) : [],
       retry: a.retry,
+      inheritedFrom: known?.batchId ?? null,
       ageMinutes: 0,
       ciUrl: null,
       fate: { kind: 'new' },
@@ -256,16 +278,21 @@ export function buildQueueView(input: QueueViewInput): QueueView {
   for (const b of chain) for (const m of b.members) push(m.number, b.id, b.etaMinutes, m.headSha)
   waitingEntries.forEach((e, i) => push(e.number, null, landings.waiting[i], e.headSha))
 
-  const latestEjection = new Map<number, { reason: string; at: string }>()
-  for (const e of input.history.ejected) {
-    const seen = latestEjection.get(e.number)
-    if (!seen || Date.parse(e.at) > Date.parse(seen.at)) latestEjection.set(e.number, { reason: e.reason, at: e.at })
-  }
+  // When an ejection happened: the newest history entry for that PR and reason.
+  const dateOf = (n: number, reason: string): string | null =>
+    input.history.ejected.filter((e) => e.number === n && e.reason === reason).reduce<string | null>((at, e) => (at === null || Date.parse(e.at) > Date.parse(at) ? e.at : at), null)
   const waiting: WaitingView[] = []
   for (const pull of input.pulls) {
-    const reasons = pool.ineligible.get(pull.number)
-    if (!reasons || inChain.has(pull.number) || mergedNow.has(pull.number)) continue
-    const ejected = ejectedNow.has(pull.number) ? { reason: ejectedNow.get(pull.number)!, at: input.now } : (latestEjection.get(pull.number) ?? null)
+    const all = pool.ineligible.get(pull.number)
+    if (!all || inChain.has(pull.number) || mergedNow.has(pull.number)) continue
+    const reasons = all.filter((r) => !r.startsWith(EJECTED_PREFIX))
+    let ejected: WaitingView['ejected'] = null
+    const standing = standingEjection(pull) ?? all.find((r) => r.startsWith(EJECTED_PREFIX) && !isTransient(r)) ?? null
+    if (ejectedNow.has(pull.number)) ejected = { reason: ejectedNow.get(pull.number)!, at: input.now }
+    else if (standing) {
+      const reason = standing.slice(EJECTED_PREFIX.length)
+      ejected = { reason, at: dateOf(pull.number, reason), status: standing }
+    }
     waiting.push({ number: pull.number, title: pull.title, author: pull.author, headSha: pull.headSha, reasons, ejected })
   }
   // Ejected now but still eligible by labels and checks (a failing batch): not in the pool either.
@@ -308,8 +335,12 @@ export function buildQueueView(input: QueueViewInput): QueueView {
 /** Returns one plain sentence for a planned action (a dry-run line); PR numbers as `#N`. */
 export function describeAction(action: QueueAction, base: string): string {
   switch (action.kind) {
-    case 'build':
-      return `Build batch ${action.batchId} of ${prList(action.members.map((m) => m.number))} on ${action.parent === null ? base : `batch ${action.parent}`}${action.retry ? ' (the one retry after a flaky failure)' : ''}.`
+    case 'build': {
+      const known = knownFailure(action)
+      const what = `batch ${action.batchId} of ${prList(action.members.map((m) => m.number))} on ${action.parent === null ? base : `batch ${action.parent}`}`
+      if (known) return `Record ${what} as failed without CI: it is the tree batch ${known.batchId} failed on.`
+      return `Build ${what}${action.retry ? ' (the one retry after a flaky failure)' : ''}.`
+    }
     case 'dispatch':
       return `Start CI on batch ${action.batchId}.`
     case 'merge':
@@ -360,9 +391,34 @@ export function queueStatusFor(view: QueueView, pr: number): QueueStatus | null 
     return status('pending', `In queue, ${where}${queued.etaMinutes === null ? '' : ` (ETA ${formatEta(queued.etaMinutes)})`}`)
   }
   const w = waiting!
-  if (w.ejected) return status('failure', `Ejected: ${w.ejected.reason}`)
+  if (w.ejected) return w.ejected.status ? { state: 'failure', description: w.ejected.status } : status('failure', `${EJECTED_PREFIX}${w.ejected.reason}`)
   const [first, ...rest] = w.reasons
   return status('pending', `${first}${rest.length ? ` (and ${rest.length} more ${rest.length === 1 ? 'reason' : 'reasons'})` : ''}`)
+}
+
+/**
+ * Returns the queue's failing "Ejected: …" status on a PR head when it stands (its reason is about
+ * the head's code: failing checks, a conflict, a timeout), else null. A push drops it: a new head
+ * has no queue status.
+ */
+export function standingEjection(pull: ViewPull): string | null {
+  const ours = pull.checks?.find((c) => c.kind === 'status' && c.name === QUEUE_STATUS_CONTEXT)
+  if (!ours || ours.state !== 'failure' || !ours.description?.startsWith(EJECTED_PREFIX) || isTransient(ours.description)) return null
+  return ours.description
+}
+
+// A build of the last part of a split carries the failure it inherits (planner's `knownFailure`); read
+// structurally, so the view also works with a planner that does not have it.
+function knownFailure(action: QueueAction): { batchId: number; failures: { name: string }[] } | null {
+  return (action as { knownFailure?: { batchId: number; failures: { name: string }[] } }).knownFailure ?? null
+}
+
+function inheritedFrom(batch: BatchState): number | null {
+  return (batch as { inheritedFrom?: number }).inheritedFrom ?? null
+}
+
+function isTransient(description: string): boolean {
+  return TRANSIENT_EJECTIONS.some((t) => description.startsWith(`${EJECTED_PREFIX}${t}`))
 }
 
 function status(state: QueueStatus['state'], text: string): QueueStatus {
