@@ -27,9 +27,17 @@ describe('shepherd queue simulate', () => {
     expect(json.results[0].merged).toBeGreaterThan(0)
   })
 
+  it('models test-report missing flakes when asked, and says so', async () => {
+    const r = await run(['queue', 'simulate', '--strategy', 'ours', '--prs', '30', '--runs', '3', '--flake-rate', '0.05', '--verdict-miss-rate', '0.25'])
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/flake rate 0.05, flakes called real 0.25/)
+    expect(r.out).toMatch(/^ours /m)
+  })
+
   it('exits 2 naming the bad option', async () => {
     expect(await run(['queue', 'simulate', '--break-rate', '2'])).toMatchObject({ code: 2, err: expect.stringMatching(/--break-rate must be a probability/) })
     expect(await run(['queue', 'simulate', '--strategy', 'zuul'])).toMatchObject({ code: 2, err: expect.stringMatching(/--strategy must be one of ours, serial, bors, tide, github or all, got "zuul"/) })
+    expect(await run(['queue', 'simulate', '--verdict-miss-rate', 'often'])).toMatchObject({ code: 2, err: expect.stringMatching(/--verdict-miss-rate must be a probability .* got "often"/) })
     expect(await run(['queue'])).toMatchObject({ code: 2, err: expect.stringMatching(/missing subcommand/) })
     expect(await run(['queue', 'simulate', '--runs', '0'])).toMatchObject({ code: 2, err: expect.stringMatching(/--runs must be at least 1/) })
   })

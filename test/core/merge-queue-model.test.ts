@@ -3,6 +3,7 @@
 // reproducible from their seed, and ours (the real planner) meets issue 5's bar at a 2% break rate.
 import { describe, it, expect } from '@jest/globals'
 import { simulate, runOnce, checkScenario, type Strategy } from '../../src/core/merge-queue/model.js'
+import { DEFAULT_PLANNER_OPTIONS } from '../../src/core/merge-queue/planner.js'
 
 const RUNS = 200
 const SEED = 20261122
@@ -62,7 +63,19 @@ describe('merge-queue strategy model', () => {
     for (const p of [0.02, 0.1]) expect(simulate('ours', at(p, 0.05), SEED, RUNS).goodEjectedPer100).toBeLessThan(0.5)
   })
 
+  it('ours spends fewer CI runs at a 10% break rate by not re-running the last part of a split (same seeds, same merges)', () => {
+    const on = simulate('ours', at(0.1), SEED, RUNS)
+    const off = simulate('ours', at(0.1), SEED, RUNS, { ...DEFAULT_PLANNER_OPTIONS, inferLastPart: false })
+    expect(on.merged).toBe(off.merged)
+    expect(on.ciRunsPerMerged).toBeLessThan(off.ciRunsPerMerged - 0.05)
+  })
+
+  it('ours still ejects fewer than 0.5 good PRs per 100 at a 5% flake rate when test-report calls a quarter of flakes real', () => {
+    for (const p of [0.02, 0.1]) expect(simulate('ours', { ...at(p, 0.05), verdictMissRate: 0.25 }, SEED, RUNS).goodEjectedPer100).toBeLessThan(0.5)
+  })
+
   it('rejects a bad scenario naming the field', () => {
+    expect(() => checkScenario({ ...at(0.02), verdictMissRate: 2 })).toThrow(/verdictMissRate must be from 0 to 1, got 2/)
     expect(() => checkScenario({ ...at(0.02), breakRate: 1.5 })).toThrow(/breakRate must be at least 0 and below 1, got 1.5/)
     expect(() => checkScenario({ ...at(0.02), prs: 0 })).toThrow(/prs must be a whole number/)
     expect(() => simulate('ours', at(0.02), SEED, 0)).toThrow(/runs must be a whole number/)

@@ -35,7 +35,8 @@ const options: fc.Arbitrary<PlannerOptions> = fc.record({
   splitParts: fc.integer({ min: 2, max: 6 }),
   minInFlight: fc.integer({ min: 1, max: 6 }),
   fillAfterSplit: fc.boolean(),
-  frozen: fc.boolean()
+  frozen: fc.boolean(),
+  inferLastPart: fc.boolean()
 })
 
 /** A repository the planner's actions are applied to; it throws when an action breaks an invariant. */
@@ -53,6 +54,17 @@ class World {
   retried: number[] = []
   pushes = 0
   left = new Set<number>()
+  dispatched = new Set<number>()
+  /** Batch id → its tree (base SHA and members in order) for every batch that failed or inherited a failure. */
+  failedTrees = new Map<number, string>()
+  /** Base SHA → what it contains (the first base, then every landed member in order), so trees compare by content. */
+  contents = new Map<string, string>()
+
+  /** A batch's tree: the base under the chain and every member up to and including it, in order. */
+  tree(b: BatchState): string {
+    const upTo = this.chain.indexOf(b) >= 0 ? this.chain.slice(0, this.chain.indexOf(b) + 1) : [...this.chain, b]
+    return [this.contents.get(this.baseSha) ?? this.baseSha, ...upTo.flatMap((x) => x.members.map((m) => `${m.number}@${m.headSha}`))].join(' ')
+  }
 
   arrive(): void {
     const n = this.nextPr++
@@ -61,6 +73,7 @@ class World {
   }
 
   state(): PlannerState {
+    for (const b of this.chain) if (b.ci === 'failed') this.failedTrees.set(b.id, this.tree(b))
     const pool: PoolEntry[] = [...this.heads].map(([number, headSha]) => ({ number, headSha, priority: 0, updatedAt: new Date(number * 1000).toISOString() }))
     return { base: 'main', baseSha: this.baseSha, now: this.now, pool, batches: this.chain.map((b) => ({ ...b })), recent: this.recent.slice(-10), retried: this.retried, nextBatchId: this.nextId }
   }
@@ -77,7 +90,13 @@ class World {
           if (this.chain.some((b) => b.members.some((x) => x.number === m.number))) throw new Error(`#${m.number} in two batches in flight`)
         }
         if (new Set(a.members.map((m) => m.number)).size !== a.members.length) throw new Error('a PR twice in one batch')
-        this.chain.push({ id: a.batchId, parent: a.parent, baseSha: parent ? parent.headSha : this.baseSha, members: a.members, headSha: `b${a.batchId}`, ci: 'pending', failures: [], startedAt: this.now, retry: a.retry })
+        const known = a.knownFailure
+        if (known && !this.failedTrees.has(known.batchId)) throw new Error(`batch ${a.batchId} inherits the failure of batch ${known.batchId}, which did not fail`)
+        const batch: BatchState = { id: a.batchId, parent: a.parent, baseSha: parent ? parent.headSha : this.baseSha, members: a.members, headSha: `b${a.batchId}`, ci: known ? 'failed' : 'pending', failures: known ? known.failures : [], startedAt: this.now, retry: a.retry, ...(known ? { inheritedFrom: known.batchId } : {}) }
+        // A known failure must be the very tree that failed: the same PRs, in the same order, on the same base.
+        if (known && this.tree(batch) !== this.failedTrees.get(known.batchId)) throw new Error(`batch ${a.batchId} inherits the failure of batch ${known.batchId} but is not its tree`)
+        this.chain.push(batch)
+        if (!known) this.dispatched.add(a.batchId)
         this.nextId = Math.max(this.nextId, a.batchId + 1)
         if (a.retry && a.members.length === 1) this.retried.push(a.members[0].number)
       } else if (a.kind === 'merge') {
@@ -94,6 +113,7 @@ class World {
           this.merged.add(m.number)
         }
         for (const b of this.chain.slice(0, at + 1)) this.recent.push({ batchId: b.id, passed: true, size: b.members.length })
+        this.contents.set(a.headSha, this.tree(top))
         this.baseSha = a.headSha
         this.chain = this.chain.slice(at + 1)
         if (this.chain.length) this.chain[0] = { ...this.chain[0], parent: null }
@@ -242,6 +262,44 @@ describe('merge-queue planner invariants (fast-check, seed 20261122)', () => {
     }
     expect([...w.merged].sort()).toEqual([1, 2, 4])
     expect(w.ejected.get(3)).toBe('Failing checks: unit-tests')
+  })
+
+  it('does not run the last part of a split again after a deterministic failure: it inherits the failure, and its PR is ejected once the parts ahead pass', () => {
+    const w = new World()
+    for (let i = 0; i < 4; i++) w.arrive()
+    w.reconcile({ ...DEFAULT_PLANNER_OPTIONS, inFlight: 1, minInFlight: 1, batchSizeMax: 4 })
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 4, minInFlight: 4, batchSizeMax: 4, splitParts: 4, inferLastPart: true }
+    const failed = w.chain[0]
+    expect(failed.members.map((m) => m.number)).toEqual([1, 2, 3, 4])
+    failed.ci = 'failed'
+    failed.failures = [{ name: 'unit-tests', flaky: false }]
+    const before = w.dispatched.size
+    w.reconcile(opts)
+    const parts = w.chain.map((b) => ({ members: b.members.map((m) => m.number), ci: b.ci, inheritedFrom: b.inheritedFrom }))
+    expect(parts.slice(0, -1).every((p) => p.ci === 'pending')).toBe(true)
+    expect(parts[parts.length - 1]).toEqual({ members: [4], ci: 'failed', inheritedFrom: failed.id })
+    expect(w.dispatched.size - before).toBe(parts.length - 1) // CI started for every part but the last
+    for (const b of w.chain) if (b.ci === 'pending') b.ci = 'passed'
+    w.reconcile(opts)
+    expect(w.ejected.get(4)).toBe('Failing checks: unit-tests')
+    expect([...w.merged].sort((a, b) => a - b)).toEqual([1, 2, 3])
+  })
+
+  it('runs every part again when the failure was flaky by verdict, a timeout, or inference is off', () => {
+    const cases: Array<[string, (w: World) => void, boolean]> = [
+      ['flaky (a retry that failed flaky again)', (w) => { w.chain[0].ci = 'failed'; w.chain[0].failures = [{ name: 'e2e', flaky: true }]; w.chain[0].retry = true }, true],
+      ['timed out', (w) => { w.now += 60 }, true],
+      ['deterministic, inference off', (w) => { w.chain[0].ci = 'failed'; w.chain[0].failures = [{ name: 'unit-tests', flaky: false }] }, false]
+    ]
+    for (const [, fail, infer] of cases) {
+      const w = new World()
+      for (let i = 0; i < 4; i++) w.arrive()
+      const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 1, minInFlight: 1, batchSizeMax: 4, splitParts: 2, inferLastPart: infer }
+      w.reconcile(opts)
+      fail(w)
+      w.reconcile(opts)
+      expect(w.chain.map((b) => [b.members.length, b.ci])).toEqual([[2, 'pending'], [2, 'pending']])
+    }
   })
 
   it('retries a single PR once when every failure is flaky, then ejects it', () => {

@@ -8,7 +8,7 @@ import { simulate, STRATEGIES, type Metrics, type Scenario, type Strategy } from
 import { intOption, parse, UsageError, type Command } from '../args.js'
 
 const USAGE =
-  'shepherd queue simulate [--prs N] [--ci-minutes T] [--break-rate P] [--flake-rate F] [--strategy ours|serial|bors|tide|github|all] [--seed X] [--runs R] [--json]' +
+  'shepherd queue simulate [--prs N] [--ci-minutes T] [--break-rate P] [--flake-rate F] [--verdict-miss-rate M] [--strategy ours|serial|bors|tide|github|all] [--seed X] [--runs R] [--json]' +
   ' (a discrete-event model of repository and CI driving the real planner; the simulator-backed mode with real git merges through src/sim is not built yet)'
 
 const OPTIONS = {
@@ -16,6 +16,7 @@ const OPTIONS = {
   'ci-minutes': { type: 'string' },
   'break-rate': { type: 'string' },
   'flake-rate': { type: 'string' },
+  'verdict-miss-rate': { type: 'string' },
   strategy: { type: 'string' },
   seed: { type: 'string' },
   runs: { type: 'string' }
@@ -33,7 +34,8 @@ export const queueCommand: Command = {
       prs: positiveInt(values.prs, 'prs', 100),
       ciMinutes: positiveInt(values['ci-minutes'], 'ci-minutes', 30),
       breakRate: rate(values['break-rate'], 'break-rate', 0.02),
-      flakeRate: rate(values['flake-rate'], 'flake-rate', 0)
+      flakeRate: rate(values['flake-rate'], 'flake-rate', 0),
+      verdictMissRate: rate(values['verdict-miss-rate'], 'verdict-miss-rate', 0)
     }
     const strategy = values.strategy ?? 'all'
     if (strategy !== 'all' && !(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')} or all, got "${strategy}"`)
@@ -54,7 +56,7 @@ export function formatTable(scenario: Scenario, results: readonly Metrics[]): st
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
   return [
-    `${scenario.prs} PRs queued, ${scenario.ciMinutes}-minute CI, break rate ${scenario.breakRate}, flake rate ${scenario.flakeRate} (model; ${results[0]?.runs ?? 0} runs each)`,
+    `${scenario.prs} PRs queued, ${scenario.ciMinutes}-minute CI, break rate ${scenario.breakRate}, flake rate ${scenario.flakeRate}${scenario.verdictMissRate ? `, flakes called real ${scenario.verdictMissRate}` : ''} (model; ${results[0]?.runs ?? 0} runs each)`,
     line(head),
     ...rows.map(line)
   ]

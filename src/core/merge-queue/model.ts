@@ -16,6 +16,11 @@ export interface Scenario {
   ciMinutes: number
   breakRate: number
   flakeRate: number
+  /**
+   * Probability that test-report misses a flake, calling it a real failure (absent: 0, verdicts
+   * exact). Ours only: the peer models have no verdicts.
+   */
+  verdictMissRate?: number
 }
 
 /** The strategies the model knows. */
@@ -59,6 +64,7 @@ export function checkScenario(s: Scenario): void {
   if (!(s.ciMinutes > 0)) throw new Error(`ciMinutes must be more than 0, got ${s.ciMinutes}`)
   if (!(s.breakRate >= 0 && s.breakRate < 1)) throw new Error(`breakRate must be at least 0 and below 1, got ${s.breakRate}`)
   if (!(s.flakeRate >= 0 && s.flakeRate < 1)) throw new Error(`flakeRate must be at least 0 and below 1, got ${s.flakeRate}`)
+  if (s.verdictMissRate !== undefined && !(s.verdictMissRate >= 0 && s.verdictMissRate <= 1)) throw new Error(`verdictMissRate must be from 0 to 1, got ${s.verdictMissRate}`)
 }
 
 /** Runs `strategy` `runs` times (seeds seed, seed+1, …) and returns its metrics. Throws on a bad scenario. */
@@ -259,8 +265,10 @@ function runOurs(w: World, options: PlannerOptions): RunResult {
       const tree = chain.slice(0, i + 1).flatMap((x) => x.members.map((m) => m.number))
       const broken = tree.some((n) => w.bad[n])
       const flaked = w.random() < w.scenario.flakeRate
+      // Drawn only for a flake, so a run with exact verdicts (the default) draws the same numbers as before.
+      const missed = flaked && (w.scenario.verdictMissRate ?? 0) > 0 && w.random() < w.scenario.verdictMissRate!
       b.ci = broken || flaked ? 'failed' : 'passed'
-      b.failures = [...(broken ? [{ name: 'test', flaky: false }] : []), ...(flaked ? [{ name: 'flaky-test', flaky: true }] : [])]
+      b.failures = [...(broken ? [{ name: 'test', flaky: false }] : []), ...(flaked ? [{ name: 'flaky-test', flaky: !missed }] : [])]
     }
   }
   return w.result
@@ -270,9 +278,10 @@ function runOurs(w: World, options: PlannerOptions): RunResult {
       case 'build': {
         const parent = a.parent === null ? null : chain.find((b) => b.id === a.parent)
         if (a.parent !== null && !parent) throw new Error(`build of batch ${a.batchId} on batch ${a.parent}, which is not in flight`)
-        chain.push({ id: a.batchId, parent: a.parent, baseSha: parent ? parent.headSha : baseSha, members: a.members, headSha: `b${a.batchId}`, ci: 'pending', failures: [], startedAt: now, retry: a.retry, finishAt: now + T })
+        const known = a.knownFailure
+        chain.push({ id: a.batchId, parent: a.parent, baseSha: parent ? parent.headSha : baseSha, members: a.members, headSha: `b${a.batchId}`, ci: known ? 'failed' : 'pending', failures: known ? known.failures : [], startedAt: now, retry: a.retry, finishAt: known ? Infinity : now + T, ...(known ? { inheritedFrom: known.batchId } : {}) })
         nextBatchId = Math.max(nextBatchId, a.batchId + 1)
-        w.result.ciRuns++ // counted when started: a cancelled run still used its runner
+        if (!known) w.result.ciRuns++ // counted when started: a cancelled run still used its runner
         if (a.retry && a.members.length === 1) retried.push(a.members[0].number)
         w.result.apiRequests += 1 + 2 * a.members.length // ref + one merge per member + a status per member
         return

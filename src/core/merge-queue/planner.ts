@@ -6,7 +6,7 @@
  * Strategy: a speculative chain of up to K batches, each built on the head of the one ahead (so
  * batch i tests base + every member of batches 0..i); batch size adapts to the backlog and halves
  * after each recent failure (AIMD); a failed batch is split into up to K chained parts (prefix
- * bisection); a failure whose every failing test is flaky by test-report's verdict is retried once;
+ * bisection), the last of which is the tree that failed and is not run again; a failure whose every failing test is flaky by test-report's verdict is retried once;
  * a later batch that passes clears the failed ones ahead of it (their members are in its tree).
  */
 import type { MergeQueueConfig } from '../config/schema.js'
@@ -43,6 +43,11 @@ export interface BatchState {
   retry: boolean
   /** Set by the builder when a member did not merge cleanly into the batch: that PR and the conflicting paths. */
   conflict?: { number: number; paths: string[] }
+  /**
+   * Set when the batch was built from a `build` action with `knownFailure` and never ran CI: its tree
+   * is the tree batch `inheritedFrom` failed on, so it is `failed` with that batch's failures.
+   */
+  inheritedFrom?: number
 }
 
 /** A recent batch outcome (newest last), read from the queue's statuses; it drives batch sizing. */
@@ -70,6 +75,12 @@ export interface PlannerOptions {
   fillAfterSplit: boolean
   /** Whether merging is paused (frozen branch): batches may be tested but nothing lands. */
   frozen: boolean
+  /**
+   * Whether the last part of a batch split after a deterministic failure (a check test-report did
+   * not call flaky; not a timeout) is built without CI as known to fail (`KnownFailure`): it is
+   * the tree that failed. Absent means false.
+   */
+  inferLastPart?: boolean
 }
 
 /** Everything the planner needs, all of it readable from GitHub. */
@@ -91,11 +102,21 @@ export interface PlannerState {
 
 /** Something the applier does. `build` creates the batch ref; `parent` null means on the base head. */
 export type QueueAction =
-  | { kind: 'build'; batchId: number; parent: number | null; members: BatchMember[]; retry: boolean }
+  | { kind: 'build'; batchId: number; parent: number | null; members: BatchMember[]; retry: boolean; knownFailure?: KnownFailure }
   | { kind: 'dispatch'; batchId: number }
   | { kind: 'merge'; batchId: number; headSha: string; prs: number[] }
   | { kind: 'eject'; pr: number; reason: string }
   | { kind: 'cancel'; batchId: number; reason: string }
+
+/**
+ * On a `build`: the batch's tree is exactly the tree batch `batchId` already failed on (the last part
+ * of a split, built on the parts before it), so no CI is dispatched for it: the applier records it
+ * as failed with these failures (read back as `ci: 'failed'`, `failures`, `inheritedFrom`).
+ */
+export interface KnownFailure {
+  batchId: number
+  failures: BatchFailure[]
+}
 
 /** The plan: actions in the order they must be applied. */
 export interface Plan {
@@ -103,7 +124,7 @@ export interface Plan {
 }
 
 /** Default tuning (the result of bench/merge-queue.mjs; see docs/merge-queue.md). */
-export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { inFlight: 6, batchSizeMax: 6, timeoutMinutes: 60, failureMemory: 0, splitParts: 6, minInFlight: 6, fillAfterSplit: false, frozen: false }
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { inFlight: 6, batchSizeMax: 6, timeoutMinutes: 60, failureMemory: 0, splitParts: 6, minInFlight: 6, fillAfterSplit: false, frozen: false, inferLastPart: true }
 
 /**
  * The planner options for a `merge_queue` config: K from `in_flight`, the batch cap from
@@ -161,16 +182,17 @@ export function plan(state: PlannerState, options: PlannerOptions): Plan {
     }
   }
 
-  // 2. Timeouts become failures.
-  chain = chain.map((b) =>
-    b.ci === 'pending' && state.now - b.startedAt >= options.timeoutMinutes
-      ? { ...b, ci: 'failed' as const, failures: [{ name: `no result within ${options.timeoutMinutes} minutes`, flaky: false }] }
-      : b
-  )
+  // 2. Timeouts become failures (not deterministic ones: a timed-out tree is never inferred to fail).
+  const timedOut = new Set<number>()
+  chain = chain.map((b) => {
+    if (b.ci !== 'pending' || state.now - b.startedAt < options.timeoutMinutes) return b
+    timedOut.add(b.id)
+    return { ...b, ci: 'failed' as const, failures: [{ name: `no result within ${options.timeoutMinutes} minutes`, flaky: false }] }
+  })
 
   // 3. Merge: the deepest passed batch whose chain ahead is all resolved (optimistic clearing:
   //    a passed batch contains every member ahead of it, so failures ahead were not real).
-  const front: BatchState[] = [] // batches rebuilt at the front of the chain (splits and retries)
+  const front: Array<BatchState & { knownFailure?: KnownFailure }> = [] // batches rebuilt at the front of the chain (splits and retries)
   if (!options.frozen) {
     let deepest = -1
     for (let i = 0; i < chain.length; i++) if (chain[i].ci === 'passed') deepest = i
@@ -211,7 +233,14 @@ export function plan(state: PlannerState, options: PlannerOptions): Plan {
     } else if (members.length === 1) {
       eject(members[0].number, `Failing checks: ${names || 'unknown'}`)
     } else {
-      for (const part of splitInto(members, Math.min(Math.max(2, Math.min(options.splitParts, depth)), members.length))) front.push({ ...failed, members: part, retry: false })
+      // A failure test-report did not call flaky is taken as deterministic: the last part, built on
+      // all the others, is the very tree that failed, so it is not run again (see `KnownFailure`).
+      const deterministic = failed.failures.some((f) => !f.flaky) && !timedOut.has(failed.id) && members.length === failed.members.length
+      const parts = splitInto(members, Math.min(Math.max(2, Math.min(options.splitParts, depth)), members.length))
+      parts.forEach((part, i) => {
+        const known = (options.inferLastPart ?? false) && deterministic && i === parts.length - 1
+        front.push({ ...failed, members: part, retry: false, ...(known ? { knownFailure: { batchId: failed.id, failures: failed.failures } } : {}) })
+      })
       split = true
     }
     size = Math.max(1, Math.floor(size / 2))
@@ -224,10 +253,15 @@ export function plan(state: PlannerState, options: PlannerOptions): Plan {
   let parent = chain.length > 0 ? chain[chain.length - 1].id : null
   const taken = new Set([...ejected, ...chain.flatMap((b) => b.members.map((m) => m.number)), ...front.flatMap((b) => b.members.map((m) => m.number))])
   if (!chain.some((b) => b.ci === 'failed')) {
-    const build = (members: BatchMember[], retry: boolean): void => {
+    const build = (members: BatchMember[], retry: boolean, knownFailure?: KnownFailure): void => {
       const id = nextId++
-      actions.push({ kind: 'build', batchId: id, parent, members, retry }, { kind: 'dispatch', batchId: id })
-      chain.push({ id, parent, members, baseSha: '', headSha: '', ci: 'pending', failures: [], startedAt: state.now, retry })
+      if (knownFailure) {
+        actions.push({ kind: 'build', batchId: id, parent, members, retry, knownFailure })
+        chain.push({ id, parent, members, baseSha: '', headSha: '', ci: 'failed', failures: knownFailure.failures, startedAt: state.now, retry, inheritedFrom: knownFailure.batchId })
+      } else {
+        actions.push({ kind: 'build', batchId: id, parent, members, retry }, { kind: 'dispatch', batchId: id })
+        chain.push({ id, parent, members, baseSha: '', headSha: '', ci: 'pending', failures: [], startedAt: state.now, retry })
+      }
       parent = id
     }
     const waiting = state.pool.filter((e) => !taken.has(e.number))
@@ -241,7 +275,7 @@ export function plan(state: PlannerState, options: PlannerOptions): Plan {
     }
     // Split parts go first: the first batch is then always smaller than the last failure, so
     // every failure makes progress (parts placed behind fresh batches can be cancelled forever).
-    for (const b of front) build(b.members, b.retry)
+    for (const b of front) build(b.members, b.retry, b.knownFailure)
     if (!split || options.fillAfterSplit) fromPool(depth)
   }
   return { actions }
