@@ -82,6 +82,15 @@ const lastLines = (s: string) => s.trim().split('\n').slice(-2).join(' / ')
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
+ * Returns whether git's message says the server refused (no retry helps): authentication, a
+ * missing repository, a 401/403/404. Matched as `returned error: 403`, never a bare number: the
+ * URL in the message has a port, and port 34039 is not a refusal.
+ */
+export function fetchRefused(stderr: string): boolean {
+  return /Authentication failed|not found|denied|returned error: 40[134]\b/i.test(stderr)
+}
+
+/**
  * Fetches the branch's tip, lists `dir`, and fetches the blobs `choose` picks. Returns them with
  * the number of fetches. A missing branch or directory gives no blobs. Throws when git fails
  * after its retries (naming the repository and what git said), or GitMissingError without git.
@@ -100,7 +109,7 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
       fetches++
       const r = await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...args], env, input)
       if (r.code === 0 || /couldn't find remote ref/i.test(r.stderr)) return r
-      if (attempt >= retries || /Authentication failed|not found|denied|403/i.test(r.stderr)) {
+      if (attempt >= retries || fetchRefused(r.stderr)) {
         throw new Error(`git fetch from ${where} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${lastLines(r.stderr) || `exit ${r.code}`}`)
       }
       await sleep(backoff * 2 ** (attempt - 1))

@@ -21,6 +21,7 @@ import {
 import { historyDir, parseRecordFileName, recordFileName } from '../../src/github/history-branch.js'
 import { recordArtifactName, type ArtifactUploader } from '../../src/github/history-artifacts.js'
 import { publishPages } from '../../src/github/pages-publish.js'
+import { fetchRefused } from '../../src/github/git-fetch.js'
 
 const TOKEN = 'ghs_history'
 const fixture = (): Fixture => ({
@@ -503,5 +504,15 @@ describe('publishing to Pages', () => {
     await expect(publishPages(gh, where, { dir: '../site', files: { 'index.html': 'x' } })).rejects.toThrow('pages dir "../site" is not a valid repository path')
     await expect(publishPages(gh, where, { dir: 'site', files: { '.git/config': 'x' } })).rejects.toThrow('pages file "site/.git/config" is not a valid repository path')
     await expect(publishPages(gh, where, { dir: 'site', files: {} })).rejects.toThrow('pages files must name at least one file')
+  })
+})
+
+describe('fetchRefused', () => {
+  it('tells a refusal from a server error, whatever port the URL has', () => {
+    expect(fetchRefused("fatal: unable to access 'http://127.0.0.1:34039/acme/widgets.git/': The requested URL returned error: 502")).toBe(false)
+    expect(fetchRefused("fatal: unable to access 'http://127.0.0.1:4030/acme/widgets.git/': The requested URL returned error: 503")).toBe(false)
+    expect(fetchRefused("fatal: unable to access 'http://127.0.0.1:34039/acme/widgets.git/': The requested URL returned error: 403")).toBe(true)
+    expect(fetchRefused("remote: Repository not found.\nfatal: repository 'https://github.com/acme/nope.git/' not found")).toBe(true)
+    expect(fetchRefused('fatal: Authentication failed for https://github.com/acme/widgets.git/')).toBe(true)
   })
 })
