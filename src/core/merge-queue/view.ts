@@ -391,7 +391,8 @@ export function queueStatusFor(view: QueueView, pr: number): QueueStatus | null 
     return status('pending', `In queue, ${where}${queued.etaMinutes === null ? '' : ` (ETA ${formatEta(queued.etaMinutes)})`}`)
   }
   const w = waiting!
-  if (w.ejected) return w.ejected.status ? { state: 'failure', description: w.ejected.status } : status('failure', `${EJECTED_PREFIX}${w.ejected.reason}`)
+  // A standing ejection is written back as it reads (the reconciler wrote it flat and cut, so this changes nothing).
+  if (w.ejected) return status('failure', w.ejected.status ?? `${EJECTED_PREFIX}${w.ejected.reason}`)
   const [first, ...rest] = w.reasons
   return status('pending', `${first}${rest.length ? ` (and ${rest.length} more ${rest.length === 1 ? 'reason' : 'reasons'})` : ''}`)
 }
