@@ -7,8 +7,9 @@ import type { QueueAction } from '../../src/core/merge-queue/planner.js'
 import { buildQueueView, describeAction, prList, queueCommentFor, queueStatusFor, renderQueuePage, renderQueueSummary, type QueueViewInput } from '../../src/core/merge-queue/view.js'
 import { code } from '../../src/core/merge-queue/view-markdown.js'
 import { QUEUE_CONTEXT } from '../../src/github/merge-queue-ci.js'
+import type { QueuePull } from '../../src/github/merge-queue-state.js'
 import { MAX_DESCRIPTION } from '../../src/github/merge-queue-status.js'
-import { MAX_STATUS_DESCRIPTION, QUEUE_STATUS_CONTEXT } from '../../src/core/merge-queue/view.js'
+import { MAX_STATUS_DESCRIPTION, QUEUE_STATUS_CONTEXT, type ViewPull } from '../../src/core/merge-queue/view.js'
 import { batch, HOSTILE_TITLE, NOW, pull, realisticInput, realisticView, sha, viewInput } from './merge-queue-view-support.js'
 
 const eight = Array.from({ length: 8 }, (_, i) => pull({ number: 1 + i }))
@@ -88,6 +89,12 @@ describe('queueStatusFor', () => {
     // A transient ejection (the head changed, the PR left the pool) does not stand: the PR is queued again.
     const transient = buildQueueView(viewInput([pull({ number: 8, queueStatus: { state: 'failure', description: 'Ejected: Head changed from aaaaaaa to bbbbbbb after it was batched' } })], []))
     expect(queueStatusFor(transient, 8)).toEqual({ state: 'pending', description: 'In batch 1' })
+  })
+
+  it('takes the pull requests readQueueState returns', () => {
+    const read: QueuePull[] = []
+    const pulls: ViewPull[] = read // a type error here means the view no longer takes the door's pulls
+    expect(pulls).toEqual([])
   })
 
   it('uses the context and length limit of the GitHub door', () => {
@@ -246,7 +253,10 @@ describe('queueCommentFor', () => {
 
   it('tells a PR this run merges that the tested commit landed', () => {
     const view = buildQueueView(viewInput(eight, [batch(7, null, [1, 2], 'passed')]))
-    expect(queueCommentFor(view, 2)).toBe(`**Merge queue** · \`main\`\n\nMerged: \`main\` was fast-forwarded to ${view.merged[0].sha.slice(0, 7)} (batch 7), the exact commit CI tested.`)
+    const head = view.merged[0].sha.slice(0, 7)
+    expect(queueCommentFor(view, 2)).toBe(`**Merge queue** · \`main\`\n\n**Merged:** \`main\` was fast-forwarded to ${head}, the exact commit CI tested in batch 7, together with #1.`)
+    const squashed = buildQueueView({ ...viewInput(eight, [batch(7, null, [1], 'passed')]), mergeMethod: 'squash' })
+    expect(queueCommentFor(squashed, 1)).toBe(`**Merge queue** · \`main\`\n\n**Merged:** merged into \`main\` (squash) after batch 7 passed at ${head}.`)
   })
 
   it('says nothing to a PR that was never queued, unless it has a comment to correct', () => {

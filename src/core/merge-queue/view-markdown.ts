@@ -34,7 +34,12 @@ export function queueCommentFor(view: QueueView, pr: number, options: QueueComme
   const merged = view.merged.find((m) => m.number === pr && m.at === view.now)
   if (!queued && !waiting) {
     if (!merged) return null
-    return `${head}\n\nMerged: ${code(view.base)} was fast-forwarded to ${merged.sha.slice(0, 7)} (batch ${merged.batchId}), the exact commit CI tested.`
+    const together = view.merged.filter((m) => m.at === view.now && m.batchId === merged.batchId && m.number !== pr).map((m) => m.number)
+    const how =
+      view.mergeMethod === 'fast-forward'
+        ? `${code(view.base)} was fast-forwarded to ${merged.sha.slice(0, 7)}, the exact commit CI tested in batch ${merged.batchId}`
+        : `merged into ${code(view.base)} (${view.mergeMethod}) after batch ${merged.batchId} passed at ${merged.sha.slice(0, 7)}`
+    return `${head}\n\n**Merged:** ${how}${together.length ? `, together with ${prList(together)}` : ''}.`
   }
   if (queued) {
     const place = `position ${queued.position} of ${view.queue.length}`

@@ -78,6 +78,8 @@ export interface QueueViewInput {
   batchDetails?: Record<number, { checks?: ViewCheck[]; ciUrl?: string }>
   /** Web address of GitHub; default https://github.com. */
   serverUrl?: string
+  /** `merge_queue.merge_method`, for the merge's wording; default fast-forward. */
+  mergeMethod?: 'fast-forward' | 'merge' | 'squash' | 'rebase'
 }
 
 /** A PR in the queue (in a batch or waiting), in queue order. */
@@ -154,6 +156,7 @@ export interface QueueView {
   runUrl: string | null
   serverUrl: string
   ciMinutes: number
+  mergeMethod: 'fast-forward' | 'merge' | 'squash' | 'rebase'
   inFlight: number
   batchSize: number
   queue: QueuedView[]
@@ -321,6 +324,7 @@ export function buildQueueView(input: QueueViewInput): QueueView {
     runUrl: input.runUrl ?? null,
     serverUrl: (input.serverUrl ?? 'https://github.com').replace(/\/+$/, ''),
     ciMinutes: input.ciMinutes,
+    mergeMethod: input.mergeMethod ?? 'fast-forward',
     inFlight: options.inFlight,
     batchSize: size,
     queue,
