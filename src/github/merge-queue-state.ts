@@ -55,6 +55,8 @@ export interface QueueState {
   base: string
   /** The base branch's head, or null when the branch does not exist. */
   baseSha: string | null
+  /** The base head's commit message (after a fast-forward it carries the landed batch's trailers), or null. */
+  baseMessage: string | null
   pulls: QueuePull[]
   batches: QueueBatch[]
 }
@@ -129,13 +131,13 @@ export function rollupContexts(rollup: Rollup | undefined): CheckContext[] {
  */
 export async function readQueueState(client: GitHubClient, where: RepoRef, options: { base: string }): Promise<QueueState> {
   const prefix = `refs/heads/${batchPrefix(options.base)}`
-  const state: QueueState = { base: options.base, baseSha: null, pulls: [], batches: [] }
+  const state: QueueState = { base: options.base, baseSha: null, baseMessage: null, pulls: [], batches: [] }
   let pullCursor: string | null = null
   let batchCursor: string | null = null
   let morePulls = true
   let moreBatches = true
   for (let first = true; morePulls || moreBatches; first = false) {
-    const fields: string = [first ? `baseRef: ref(qualifiedName: $baseRef) { target { oid } }` : '', morePulls ? PULLS : '', moreBatches ? BATCHES : ''].join('\n')
+    const fields: string = [first ? `baseRef: ref(qualifiedName: $baseRef) { target { oid ... on Commit { message } } }` : '', morePulls ? PULLS : '', moreBatches ? BATCHES : ''].join('\n')
     const decl: string[] = [
       '$owner: String!',
       '$name: String!',
@@ -148,10 +150,13 @@ export async function readQueueState(client: GitHubClient, where: RepoRef, optio
     if (first) variables.baseRef = `refs/heads/${options.base}`
     if (morePulls) Object.assign(variables, { base: options.base, pullCursor })
     if (moreBatches) Object.assign(variables, { prefix, batchCursor })
-    type Data = { repository: { baseRef?: { target: { oid: string } } | null; pullRequests?: Page<RawPull>; refs?: Page<RawRef> } }
-    const data: Data = await client.graphql<{ repository: { baseRef?: { target: { oid: string } } | null; pullRequests?: Page<RawPull>; refs?: Page<RawRef> } }>(query, variables)
+    type Data = { repository: { baseRef?: { target: { oid: string; message?: string } } | null; pullRequests?: Page<RawPull>; refs?: Page<RawRef> } }
+    const data: Data = await client.graphql<Data>(query, variables)
     const repo: Data['repository'] = data.repository
-    if (first) state.baseSha = repo.baseRef?.target.oid ?? null
+    if (first) {
+      state.baseSha = repo.baseRef?.target.oid ?? null
+      state.baseMessage = repo.baseRef?.target.message ?? null
+    }
     if (repo.pullRequests) {
       for (const p of repo.pullRequests.nodes) state.pulls.push(pullOf(p))
       morePulls = repo.pullRequests.pageInfo.hasNextPage

@@ -57,6 +57,7 @@ describe('readQueueState', () => {
     expect(sim.requests.map((r) => r.route)).toEqual(['graphql', 'graphql'])
 
     expect(state.baseSha).toBe(main)
+    expect(state.baseMessage).toMatch(/^Initial commit/)
     expect(state.pulls.map((p) => p.number)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1))
     const [p1, , , p4] = state.pulls
     expect(p1).toMatchObject({ number: 1, title: 'Change 1', author: 'alice', headSha: head1, headRef: 'topic-1', labels: ['lgtm', 'approved'], draft: false, mergeable: 'MERGEABLE' })
@@ -82,7 +83,7 @@ describe('readQueueState', () => {
     expect(rel.batches).toEqual([])
     expect(rel.baseSha).toMatch(/^[0-9a-f]{40}$/)
     const none = await readQueueState(gh, where, { base: 'nope' })
-    expect(none).toEqual({ base: 'nope', baseSha: null, pulls: [], batches: [] })
+    expect(none).toEqual({ base: 'nope', baseSha: null, baseMessage: null, pulls: [], batches: [] })
   })
 
   it('refuses a base that is not a branch name', async () => {

@@ -1,0 +1,164 @@
+/**
+ * The merge queue's read of GitHub (readQueueState) turned into the planner's input: the pool
+ * (buildPools over pullRequestView), the batches in flight in chain order from their trailers with
+ * their CI verdicts (batchCIResult), and the next batch id. Pure: no requests. Everything the
+ * queue remembers between runs is read back from GitHub here: batch trailers, the dispatch mark,
+ * and the `shepherd/merge-queue` status on each PR head (an ejection stays until the head changes).
+ */
+import type { MergeQueueConfig } from '../core/config/schema.js'
+import { buildPools, type BranchPool } from '../core/merge-queue/pool.js'
+import type { BatchState, PlannerState } from '../core/merge-queue/planner.js'
+import { parseBatchMessage } from './merge-queue-batch-message.js'
+import { batchCIResult, dispatchMark, QUEUE_CONTEXT } from './merge-queue-ci.js'
+import type { CheckContext, QueueBatch, QueuePull, QueueState } from './merge-queue-state.js'
+import { pullRequestView } from './merge-queue-view.js'
+
+/** The prefix of every ejection's status description. */
+export const EJECTED = 'Ejected: '
+
+/** Ejection reasons about something other than the head's code: the PR may re-enter as soon as it is eligible. */
+const TRANSIENT_EJECTIONS = [`${EJECTED}Head changed`, `${EJECTED}Left the pool`]
+
+/** The planner's input and what the reconcile loop needs beside it to apply the plan. */
+export interface ReadState {
+  planner: PlannerState
+  /** This base's pool (eligible after ejections are taken out, ineligible with every reason). */
+  pool: BranchPool
+  /** The batch branches in the chain, by id, as read (their head SHA, checks and metadata). */
+  chain: Map<number, QueueBatch>
+  /** Batch branches outside the chain (unreadable trailers, a broken or superseded chain): to delete. */
+  strays: QueueBatch[]
+  /** PRs kept out of the pool by a standing ejection on their head: number → its status description. */
+  ejected: Map<number, string>
+}
+
+export interface PlannerStateInput {
+  state: QueueState
+  config: MergeQueueConfig
+  /** The run's clock. */
+  now: Date
+  /** Branches frozen beyond `config.frozen`. */
+  frozenBranches?: string[]
+}
+
+/** The queue's own status among a commit's contexts, or null. */
+export function queueStatusOf(checks: readonly CheckContext[]): CheckContext | null {
+  return checks.find((c) => c.kind === 'status' && c.name === QUEUE_CONTEXT) ?? null
+}
+
+/**
+ * Returns the standing ejection on a PR head, or null: a failing queue status whose reason is about
+ * the head itself (failing checks, a conflict, a timeout). It keeps the PR out of the pool until a
+ * push changes the head (a new head has no queue status).
+ */
+export function standingEjection(pull: QueuePull): string | null {
+  const ours = queueStatusOf(pull.checks)
+  if (!ours || ours.state !== 'failure' || !ours.description?.startsWith(EJECTED)) return null
+  return TRANSIENT_EJECTIONS.some((p) => ours.description!.startsWith(p)) ? null : ours.description
+}
+
+/**
+ * Orders batch branches into the one chain the planner takes: the batch built on the base SHA its
+ * trailers name (preferring one built on `baseSha`, the base head now), then the batch built on its
+ * head, and so on (lowest id first where two compete). Batches with unreadable trailers or a
+ * non-numeric id, and those off the chain, are strays.
+ */
+export function chainOf(batches: readonly QueueBatch[], baseSha: string): { chain: QueueBatch[]; strays: QueueBatch[] } {
+  const usable = batches.filter((b) => b.meta && /^[1-9][0-9]{0,8}$/.test(b.id)).sort((a, b) => Number(a.id) - Number(b.id))
+  const chain: QueueBatch[] = []
+  const roots = usable.filter((b) => b.meta!.parentSha === b.meta!.baseSha)
+  let next: QueueBatch | undefined = roots.find((b) => b.meta!.baseSha === baseSha) ?? roots[0]
+  while (next) {
+    chain.push(next)
+    const tip: QueueBatch = next
+    next = usable.find((b) => !chain.includes(b) && b.meta!.parentSha === tip.sha && b.meta!.baseSha === chain[0].meta!.baseSha)
+  }
+  return { chain, strays: batches.filter((b) => !chain.includes(b)) }
+}
+
+/** The batch id a landed batch's trailers name in the base head's message, or 0. */
+export function landedBatchId(baseMessage: string | null): number {
+  if (!baseMessage) return 0
+  try {
+    const id = Number(parseBatchMessage(baseMessage).id)
+    return Number.isSafeInteger(id) ? id : 0
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * Builds the planner's state for one base. Throws when the base branch does not exist (there is
+ * nothing to queue onto) or when `state.base` is not a branch the config's pools serve.
+ */
+export function plannerStateOf(input: PlannerStateInput): ReadState {
+  const { state, config } = input
+  if (!state.baseSha) throw new Error(`base branch ${state.base} does not exist: nothing can be queued onto it`)
+  const views = state.pulls.map((p) => pullRequestView(p, state.base, config.required_checks))
+  const pools = buildPools(views, { ...config, branches: [state.base] }, { frozenBranches: input.frozenBranches })
+  const pool = pools[0]
+  const ejected = new Map<number, string>()
+  for (const pull of state.pulls) {
+    const standing = standingEjection(pull)
+    if (standing && pool.eligible.some((e) => e.number === pull.number)) {
+      ejected.set(pull.number, standing)
+      pool.eligible = pool.eligible.filter((e) => e.number !== pull.number)
+      pool.ineligible.set(pull.number, [standing])
+    }
+  }
+
+  const { chain, strays } = chainOf(state.batches, state.baseSha)
+  const nowMs = input.now.getTime()
+  const batches: BatchState[] = chain.map((b, i) => {
+    const mark = dispatchMark(b.checks)
+    const startedAt = mark?.createdAt ?? b.committedDate ?? input.now.toISOString()
+    const verdict = batchCIResult(b.checks, { required: config.required_checks, startedAt, now: input.now.toISOString(), timeoutMinutes: config.ci.timeout_minutes })
+    const failures =
+      verdict.state !== 'failed'
+        ? []
+        : verdict.reason.startsWith('failed: ')
+          ? verdict.failing.map((name) => ({ name, flaky: false }))
+          : [{ name: verdict.reason, flaky: false }]
+    return {
+      id: Number(b.id),
+      baseSha: b.meta!.parentSha,
+      parent: i === 0 ? null : Number(chain[i - 1].id),
+      members: b.meta!.members.map((m) => ({ number: m.number, headSha: m.sha })),
+      headSha: b.sha,
+      ci: verdict.state,
+      failures,
+      startedAt: minutes(Date.parse(startedAt) || nowMs),
+      // test-report's flake verdicts do not reach the queue yet, so no batch is a flaky retry.
+      retry: false
+    }
+  })
+
+  // A push to a batched PR resets its checks, so it also leaves the pool; the planner names a
+  // member missing from the pool "Left the pool" before it compares heads. Shown at its new head,
+  // the member is ejected for what happened: "Head changed …". (It is ejected either way, so it is
+  // never rebatched in this plan; the next read leaves it out until its checks pass.)
+  const pullByNumber = new Map(state.pulls.map((p) => [p.number, p]))
+  const plannerPool = [...pool.eligible]
+  for (const b of batches) {
+    for (const m of b.members) {
+      const now = pullByNumber.get(m.number)
+      if (now && now.headSha !== m.headSha && !plannerPool.some((e) => e.number === m.number)) {
+        plannerPool.push({ number: m.number, headSha: now.headSha, priority: config.priority_labels.length, updatedAt: now.updatedAt })
+      }
+    }
+  }
+
+  const inStatuses = state.pulls.map((p) => /^In batch ([0-9]{1,9})\b/.exec(queueStatusOf(p.checks)?.description ?? '')?.[1]).map(Number).filter(Number.isSafeInteger)
+  const highest = Math.max(0, landedBatchId(state.baseMessage), ...state.batches.map((b) => Number(b.id)).filter(Number.isSafeInteger), ...inStatuses)
+  return {
+    planner: { base: state.base, baseSha: state.baseSha, now: minutes(nowMs), pool: plannerPool, batches, recent: [], retried: [], nextBatchId: highest + 1 },
+    pool,
+    chain: new Map(chain.map((b) => [Number(b.id), b])),
+    strays,
+    ejected
+  }
+}
+
+function minutes(ms: number): number {
+  return ms / 60_000
+}

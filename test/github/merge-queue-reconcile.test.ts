@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { parseConfig } from '../../src/core/config/index.js'
+import { formatBatchMessage } from '../../src/github/merge-queue-batch-message.js'
+import { basesForEvent } from '../../src/github/merge-queue-event.js'
+import { chainOf, plannerStateOf, standingEjection } from '../../src/github/merge-queue-planner-state.js'
+import type { CheckContext, QueueBatch, QueuePull, QueueState } from '../../src/github/merge-queue-state.js'
+import { commentFor, statusFor } from '../../src/github/merge-queue-texts.js'
+import { Simulator } from '../../src/sim/server.js'
+import type { Fixture } from '../../src/sim/fixture.js'
+import { createClient } from '../../src/github/client.js'
+import { reconcileQueue } from '../../src/github/merge-queue-reconcile.js'
+
+const sha = (c: string) => c.repeat(40)
+const config = parseConfig('merge_queue:\n  required_checks: [build]\n').merge_queue
+const green: CheckContext = { name: 'build', kind: 'status', state: 'success', description: null, createdAt: '2026-01-01T00:00:00Z' }
+const queueStatus = (state: CheckContext['state'], description: string): CheckContext => ({ name: 'shepherd/merge-queue', kind: 'status', state, description, createdAt: '2026-01-01T00:00:00Z' })
+
+function pull(number: number, extra: Partial<QueuePull> = {}): QueuePull {
+  return { number, title: `PR ${number}`, author: 'dev', headSha: sha(String(number)), headRef: `topic-${number}`, labels: ['lgtm', 'approved'], draft: false, mergeable: 'MERGEABLE', updatedAt: `2026-01-01T00:0${number}:00Z`, checks: [green], ...extra }
+}
+
+function batch(id: number, parentSha: string, headSha: string, members: number[], checks: CheckContext[] = []): QueueBatch {
+  const meta = { base: 'main', id: String(id), baseSha: sha('a'), parentSha, members: members.map((n) => ({ number: n, sha: sha(String(n)) })) }
+  return { branch: `shepherd/queue/main/${id}`, id: String(id), sha: headSha, message: formatBatchMessage(meta), committedDate: '2026-01-01T00:10:00Z', meta, problem: null, checks }
+}
+
+function state(pulls: QueuePull[], batches: QueueBatch[] = [], baseMessage: string | null = null): QueueState {
+  return { base: 'main', baseSha: sha('a'), baseMessage, pulls, batches }
+}
+
+describe('plannerStateOf', () => {
+  it('orders the batches into one chain from their trailers and judges their CI', () => {
+    const b2 = batch(2, sha('b'), sha('c'), [3], [{ ...green, name: 'build', state: 'failure' }])
+    const b1 = batch(1, sha('a'), sha('b'), [1, 2], [green])
+    const read = plannerStateOf({ state: state([pull(1), pull(2), pull(3), pull(4)], [b2, b1]), config, now: new Date('2026-01-01T00:20:00Z') })
+    expect(read.planner.batches.map((b) => [b.id, b.parent, b.baseSha, b.headSha, b.ci, b.failures])).toEqual([
+      [1, null, sha('a'), sha('b'), 'passed', []],
+      [2, 1, sha('b'), sha('c'), 'failed', [{ name: 'build', flaky: false }]]
+    ])
+    expect(read.planner.pool.map((e) => e.number)).toEqual([1, 2, 3, 4])
+    expect(read.planner.nextBatchId).toBe(3)
+    expect(read.strays).toEqual([])
+  })
+
+  it('fails a batch that reported nothing within the timeout, naming what never reported', () => {
+    const b1 = batch(1, sha('a'), sha('b'), [1], [{ ...green, name: 'lint' }])
+    const read = plannerStateOf({ state: state([pull(1)], [b1]), config, now: new Date('2026-01-01T01:10:00Z') })
+    expect(read.planner.batches[0]).toMatchObject({ ci: 'failed', failures: [{ name: 'build never reported after 60 minutes', flaky: false }] })
+  })
+
+  it('keeps a PR whose head carries a standing ejection out of the pool, but not one ejected for a push or for leaving the pool', () => {
+    const ejected = pull(1, { checks: [green, queueStatus('failure', 'Ejected: Failing checks: build')] })
+    const pushed = pull(2, { checks: [green, queueStatus('failure', 'Ejected: Head changed from 1111111 to 2222222 after it was batched')] })
+    const read = plannerStateOf({ state: state([ejected, pushed, pull(3)]), config, now: new Date('2026-01-01T00:20:00Z') })
+    expect(read.planner.pool.map((e) => e.number)).toEqual([2, 3])
+    expect(read.ejected).toEqual(new Map([[1, 'Ejected: Failing checks: build']]))
+    expect(read.pool.ineligible.get(1)).toEqual(['Ejected: Failing checks: build'])
+    expect(standingEjection(pushed)).toBeNull()
+  })
+
+  it('shows a batched PR whose head moved to the planner at its new head, so it is ejected for the push', () => {
+    const b1 = batch(1, sha('a'), sha('b'), [1], [])
+    const moved = pull(1, { headSha: sha('9'), checks: [] })
+    const read = plannerStateOf({ state: state([moved], [b1]), config, now: new Date('2026-01-01T00:20:00Z') })
+    expect(read.planner.pool).toEqual([{ number: 1, headSha: sha('9'), priority: 0, updatedAt: moved.updatedAt }])
+    expect(read.pool.eligible).toEqual([])
+  })
+
+  it('takes the next batch id above the landed batch on the base, the refs and the "In batch" statuses', () => {
+    const landed = formatBatchMessage({ base: 'main', id: '41', baseSha: sha('e'), parentSha: sha('e'), members: [{ number: 9, sha: sha('9') }] })
+    expect(plannerStateOf({ state: state([pull(1)], [], landed), config, now: new Date() }).planner.nextBatchId).toBe(42)
+    const inBatch = pull(1, { checks: [green, queueStatus('pending', 'In batch 57 with #2')] })
+    expect(plannerStateOf({ state: state([inBatch], [], landed), config, now: new Date() }).planner.nextBatchId).toBe(58)
+  })
+
+  it('leaves batches off the chain (unreadable trailers, built on a superseded chain) as strays', () => {
+    const good = batch(1, sha('a'), sha('b'), [1])
+    const orphan = batch(3, sha('f'), sha('d'), [2])
+    const broken: QueueBatch = { ...batch(4, sha('a'), sha('e'), [3]), meta: null, problem: 'no trailers' }
+    const { chain, strays } = chainOf([orphan, broken, good], sha('a'))
+    expect(chain.map((b) => b.id)).toEqual(['1'])
+    expect(strays.map((b) => b.id)).toEqual(['3', '4'])
+  })
+
+  it('refuses a base branch that does not exist', () => {
+    expect(() => plannerStateOf({ state: { ...state([]), baseSha: null }, config, now: new Date() })).toThrow('base branch main does not exist')
+  })
+})
+
+describe('basesForEvent', () => {
+  const branches = ['main', 'release-1.0']
+  it.each([
+    ['a label on a PR into main', 'pull_request_target', { action: 'labeled', pull_request: { number: 3, base: { ref: 'main' } } }, { bases: ['main'] }],
+    ['a check on a batch branch', 'check_run', { action: 'completed', check_run: { check_suite: { head_branch: 'shepherd/queue/release-1.0/7' } } }, { bases: ['release-1.0'] }],
+    ['a workflow run on a batch branch', 'workflow_run', { action: 'completed', workflow_run: { head_branch: 'shepherd/queue/main/2' } }, { bases: ['main'] }],
+    ['a check on a PR head', 'check_run', { action: 'completed', check_run: { check_suite: { head_branch: 'topic' } } }, { bases: branches }],
+    ['the schedule', 'schedule', { schedule: '*/10 * * * *' }, { bases: branches }],
+    ['a PR into a branch the queue does not serve', 'pull_request_target', { action: 'opened', pull_request: { number: 4, base: { ref: 'dev' } } }, { skip: '#4 is into dev, which the queue does not serve' }],
+    ['an edited PR description', 'pull_request_target', { action: 'edited', pull_request: { number: 4, base: { ref: 'main' } } }, { skip: 'the merge queue does not act on pull_request_target.edited' }],
+    ['the queue\'s own status', 'status', { context: 'shepherd/merge-queue', branches: [] }, { skip: 'the queue set this status itself' }],
+    ['an issue comment', 'issue_comment', { action: 'created' }, { skip: 'the merge queue does not act on issue_comment events' }]
+  ])('%s', (_name, event, payload, want) => {
+    expect(basesForEvent(event, payload, branches)).toEqual(want)
+  })
+})
+
+describe('texts', () => {
+  it('words statuses Tide-style and escapes untrusted reasons in the comment', () => {
+    expect(statusFor({ kind: 'batched', batchId: 12, with: [3, 7] })).toEqual({ state: 'pending', description: 'In batch 12 with #3, #7' })
+    expect(statusFor({ kind: 'queued', position: 4, frozen: false })).toEqual({ state: 'pending', description: 'In queue, position 4' })
+    expect(statusFor({ kind: 'blocked', reasons: ['Not mergeable: missing label approved'] })).toEqual({ state: 'pending', description: 'Not mergeable: missing label approved' })
+    const body = commentFor({ kind: 'ejected', reason: 'Failing checks: <img src=x onerror=alert(1)> @team' }, 'main')!
+    expect(body).not.toContain('<img')
+    expect(body).not.toContain('@team')
+    expect(commentFor({ kind: 'queued', position: 1, frozen: false }, 'main')).toBeNull()
+  })
+})
+
+describe('reconcileQueue on the simulator', () => {
+  const where = { owner: 'acme', repo: 'widgets' }
+  let sim: Simulator
+  const fixture = (): Fixture => ({
+    tokens: [{ token: 'ghs', login: 'github-actions[bot]', kind: 'github-token' }],
+    repos: [
+      {
+        owner: 'acme',
+        name: 'widgets',
+        files: { 'a.txt': 'base\n' },
+        branches: { one: { files: { 'a.txt': 'one\n' } }, two: { files: { 'a.txt': 'two\n' } }, three: { files: { 'c.txt': 'three\n' } } },
+        pulls: [1, 2, 3].map((n) => ({ number: n, title: `PR ${n}`, user: 'dev', head: ['one', 'two', 'three'][n - 1], labels: ['lgtm', 'approved'] })),
+        workflows: ['ci.yml'],
+        statuses: ['one', 'two', 'three'].map((ref) => ({ ref, context: 'build', state: 'success' as const }))
+      }
+    ]
+  })
+  beforeAll(async () => {
+    sim = await Simulator.start({ fixture: fixture(), checkResponses: true })
+  })
+  afterAll(async () => sim.stop())
+
+  it('ejects a PR that conflicts with the one ahead of it in its batch, naming the file, and rebuilds without it in the same run', async () => {
+    const client = createClient({ token: 'ghs', baseUrl: sim.url, pacing: false })
+    const one = parseConfig('merge_queue:\n  required_checks: [build]\n  in_flight: 1\n').merge_queue
+    const r = await reconcileQueue(client, where, { base: 'main', config: one, git: { token: 'ghs', serverUrl: sim.url }, self: 'github-actions[bot]', now: () => new Date(sim.state.clock) })
+    expect(r.ejected).toEqual([{ number: 2, reason: 'Merge conflict with the PRs ahead of it in the queue in a.txt' }])
+    // The planner sizes the new batch before the conflicted one is cancelled (the backlog looks
+    // empty), so #1 goes alone and #3 waits for the next run.
+    expect(r.batches.map((b) => b.members)).toEqual([[1]])
+    expect(r.statuses.map((s) => [s.number, s.description])).toEqual([
+      [1, 'In batch 2'],
+      [2, 'Ejected: Merge conflict with the PRs ahead of it in the queue in a.txt'],
+      [3, 'In queue, position 1']
+    ])
+    const repo = sim.state.repos.get('acme/widgets')!
+    expect(repo.workflowRuns.size).toBe(1)
+    const status = [...repo.statuses].reverse().find((s) => s.sha === repo.issues.get(2)!.pull!.head.sha && s.context === 'shepherd/merge-queue')
+    expect(status).toMatchObject({ state: 'failure', description: 'Ejected: Merge conflict with the PRs ahead of it in the queue in a.txt' })
+
+    // Run again: nothing changes, nothing is written.
+    const again = await reconcileQueue(client, where, { base: 'main', config: one, git: { token: 'ghs', serverUrl: sim.url }, self: 'github-actions[bot]', now: () => new Date(sim.state.clock) })
+    expect(again.actions).toEqual([])
+    expect(again.writes).toBe(0)
+  })
+})
