@@ -3,26 +3,22 @@
  * (buildPools over pullRequestView), the batches in flight in chain order from their trailers with
  * their CI verdicts (batchCIResult), and the next batch id. Pure: no requests. Everything the
  * queue remembers between runs is read back from GitHub here: batch trailers, the dispatch mark,
- * and the `shepherd/merge-queue` status on each PR head (an ejection stays until the head changes).
+ * and the `shepherd/merge-queue` status on each PR head (an ejection stands until the head changes:
+ * `standingEjection` of src/core/merge-queue/view.ts, one definition for the pool and the texts).
  */
 import type { MergeQueueConfig } from '../core/config/schema.js'
 import { buildPools, type BranchPool } from '../core/merge-queue/pool.js'
 import type { BatchState, PlannerState } from '../core/merge-queue/planner.js'
 import { parseBatchMessage } from './merge-queue-batch-message.js'
 import { batchCIResult, dispatchMark, QUEUE_CONTEXT } from './merge-queue-ci.js'
-import type { CheckContext, QueueBatch, QueuePull, QueueState } from './merge-queue-state.js'
+import type { CheckContext, QueueBatch, QueueState } from './merge-queue-state.js'
 import { pullRequestView } from './merge-queue-view.js'
-
-/** The prefix of every ejection's status description. */
-export const EJECTED = 'Ejected: '
-
-/** Ejection reasons about something other than the head's code: the PR may re-enter as soon as it is eligible. */
-const TRANSIENT_EJECTIONS = [`${EJECTED}Head changed`, `${EJECTED}Left the pool`]
+import { standingEjection } from '../core/merge-queue/view.js'
 
 /** The planner's input and what the reconcile loop needs beside it to apply the plan. */
 export interface ReadState {
   planner: PlannerState
-  /** This base's pool (eligible after ejections are taken out, ineligible with every reason). */
+  /** This base's pool: standing ejections moved from eligible to ineligible (with the status as the reason), as the view takes it. */
   pool: BranchPool
   /** The batch branches in the chain, by id, as read (their head SHA, checks and metadata). */
   chain: Map<number, QueueBatch>
@@ -47,17 +43,6 @@ export function queueStatusOf(checks: readonly CheckContext[]): CheckContext | n
 }
 
 /**
- * Returns the standing ejection on a PR head, or null: a failing queue status whose reason is about
- * the head itself (failing checks, a conflict, a timeout). It keeps the PR out of the pool until a
- * push changes the head (a new head has no queue status).
- */
-export function standingEjection(pull: QueuePull): string | null {
-  const ours = queueStatusOf(pull.checks)
-  if (!ours || ours.state !== 'failure' || !ours.description?.startsWith(EJECTED)) return null
-  return TRANSIENT_EJECTIONS.some((p) => ours.description!.startsWith(p)) ? null : ours.description
-}
-
-/**
  * Orders batch branches into the one chain the planner takes: the batch built on the base SHA its
  * trailers name (preferring one built on `baseSha`, the base head now), then the batch built on its
  * head, and so on (lowest id first where two compete). Batches with unreadable trailers or a
@@ -74,6 +59,24 @@ export function chainOf(batches: readonly QueueBatch[], baseSha: string): { chai
     next = usable.find((b) => !chain.includes(b) && b.meta!.parentSha === tip.sha && b.meta!.baseSha === chain[0].meta!.baseSha)
   }
   return { chain, strays: batches.filter((b) => !chain.includes(b)) }
+}
+
+/**
+ * The queue status that records a batch built without CI because its tree is the one an earlier
+ * batch failed on (the planner's `knownFailure`): "Known to fail: the tree batch 5 failed on (build, lint)".
+ */
+export function inheritedFailureDescription(batchId: number, failures: readonly string[]): string {
+  // Within GitHub's 140 characters, so that it reads back: as many names as fit.
+  const names = [...failures]
+  const text = () => `Known to fail: the tree batch ${batchId} failed on (${names.join(', ')})`
+  while (names.length > 1 && text().length > 140) names.pop()
+  return text()
+}
+
+/** Reads inheritedFailureDescription back; null for any other description. */
+export function inheritedFailure(description: string): { batchId: number; failures: string[] } | null {
+  const m = /^Known to fail: the tree batch ([0-9]{1,9}) failed on \((.*)\)$/.exec(description)
+  return m ? { batchId: Number(m[1]), failures: m[2].split(', ').filter(Boolean) } : null
 }
 
 /** The batch id a landed batch's trailers name in the base head's message, or 0. */
@@ -112,7 +115,10 @@ export function plannerStateOf(input: PlannerStateInput): ReadState {
   const batches: BatchState[] = chain.map((b, i) => {
     const mark = dispatchMark(b.checks)
     const startedAt = mark?.createdAt ?? b.committedDate ?? input.now.toISOString()
-    const verdict = batchCIResult(b.checks, { required: config.required_checks, startedAt, now: input.now.toISOString(), timeoutMinutes: config.ci.timeout_minutes })
+    const inherited = mark?.state === 'failure' ? inheritedFailure(mark.description ?? '') : null
+    const verdict = inherited
+      ? ({ state: 'failed', failing: inherited.failures, reason: `failed: ${inherited.failures.join(', ')}` } as const)
+      : batchCIResult(b.checks, { required: config.required_checks, startedAt, now: input.now.toISOString(), timeoutMinutes: config.ci.timeout_minutes })
     const failures =
       verdict.state !== 'failed'
         ? []
@@ -120,6 +126,7 @@ export function plannerStateOf(input: PlannerStateInput): ReadState {
           ? verdict.failing.map((name) => ({ name, flaky: false }))
           : [{ name: verdict.reason, flaky: false }]
     return {
+      ...(inherited ? { inheritedFrom: inherited.batchId } : {}),
       id: Number(b.id),
       baseSha: b.meta!.parentSha,
       parent: i === 0 ? null : Number(chain[i - 1].id),

@@ -9,21 +9,21 @@
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import type { MergeQueueConfig } from '../core/config/schema.js'
-import { plan, plannerOptionsFromConfig, type BatchState, type QueueAction } from '../core/merge-queue/planner.js'
+import { plan, plannerOptionsFromConfig, type BatchState, type Plan, type PlannerOptions, type QueueAction } from '../core/merge-queue/planner.js'
+import { buildQueueView, describeAction, queueCommentFor, queueStatusFor, type QueueHistory, type QueueView } from '../core/merge-queue/view.js'
 import { buildBatch } from './merge-queue-build.js'
 import { batchBranch } from './merge-queue-batch-message.js'
 import { dispatchBatchCI, dispatchMark, QUEUE_CONTEXT } from './merge-queue-ci.js'
 import { deleteBatchBranches } from './merge-queue-cleanup.js'
 import { fastForwardBase, mergePullRequest } from './merge-queue-merge.js'
-import { plannerStateOf, queueStatusOf, type ReadState } from './merge-queue-planner-state.js'
+import { inheritedFailureDescription, plannerStateOf, queueStatusOf, type ReadState } from './merge-queue-planner-state.js'
 import { readQueueState, type QueuePull, type QueueState } from './merge-queue-state.js'
 import { readQueueComments, setQueueStatus, statusDescription, upsertQueueComment, type KnownComment } from './merge-queue-status.js'
-import { commentFor, describeAction, statusFor, type PullFate } from './merge-queue-texts.js'
 
 export interface ReconcileOptions {
   base: string
   config: MergeQueueConfig
-  /** Token and server URL for git (batches are built with git over HTTPS). */
+  /** Token and server URL for git (batches are built with git over HTTPS); the server URL also links the view. */
   git: { token: string; serverUrl: string }
   /** Login Shepherd writes as (its sticky comment is found by marker and author). */
   self: string
@@ -31,8 +31,10 @@ export interface ReconcileOptions {
   dryRun?: boolean
   /** Workflow to dispatch on a batch instead of `config.ci.workflow`. */
   workflow?: string
-  /** The run's link for the statuses. */
-  targetUrl?: string
+  /** This run's page: the statuses link to it. */
+  runUrl?: string
+  /** Minutes one CI run of a batch takes, for ETAs (default 30). */
+  ciMinutes?: number
   /** The clock (default: the system's). */
   now?: () => Date
   /** Read-plan-apply passes at most; a build that conflicted or found a moved head replans at once. Default 3. */
@@ -44,7 +46,7 @@ export interface ReconcileOptions {
 export interface PullStatus {
   number: number
   title: string
-  state: 'pending' | 'success' | 'failure'
+  state: 'pending' | 'success' | 'failure' | 'error'
   description: string
 }
 
@@ -57,8 +59,8 @@ export interface ReconcileResult {
   /** The batches in flight after the run. */
   batches: { id: number; members: number[]; sha: string; ci: BatchState['ci'] }[]
   statuses: PullStatus[]
-  /** What the last pass read (for the queue page). */
-  last: { state: QueueState; read: ReadState }
+  /** The queue after the last pass (for the job summary and the page). */
+  view: QueueView
   /** API writes made (0 in a dry run). */
   writes: number
 }
@@ -66,11 +68,15 @@ export interface ReconcileResult {
 interface Pass {
   state: QueueState
   read: ReadState
+  plan: Plan
+  view: QueueView
   /** Batch id → its head, for batches in the chain or built in this pass. */
   shas: Map<number, string>
   /** Batches built (or found built) in this pass. */
   built: Map<number, { members: number[]; sha: string }>
   gone: Set<number>
+  /** PRs whose status and comment this pass already wrote (merged, ejected). */
+  told: Set<number>
 }
 
 /**
@@ -82,18 +88,17 @@ export async function reconcileQueue(client: GitHubClient, where: RepoRef, optio
   const log = options.log ?? (() => undefined)
   const now = options.now ?? (() => new Date())
   const dryRun = options.dryRun ?? false
-  const method = options.config.merge_method
-  const fates = new Map<number, PullFate>()
-  const titles = new Map<number, string>()
+  const plannerOptions = (read: ReadState): PlannerOptions => plannerOptionsFromConfig(options.config, read.pool.frozen)
+  const history: QueueHistory = { merged: [], ejected: [] }
   const actions: QueueAction[] = []
   let writes = 0
   let carry: BatchState | null = null
   let pass!: Pass
 
   for (let n = 1; n <= (options.maxPasses ?? 3); n++) {
+    const at = now()
     const state = await readQueueState(client, where, { base: options.base })
-    const read = plannerStateOf({ state, config: options.config, now: now() })
-    for (const p of state.pulls) titles.set(p.number, p.title)
+    const read = plannerStateOf({ state, config: options.config, now: at })
     const planner = read.planner
     // A build that conflicted last pass is handed to the planner as the batch it would have been,
     // so that it ejects the PR naming the paths (only if it still follows the chain's tail).
@@ -103,23 +108,38 @@ export async function reconcileQueue(client: GitHubClient, where: RepoRef, optio
       planner.nextBatchId = Math.max(planner.nextBatchId, carry.id + 1)
     }
     carry = null
-    const planned = plan(planner, plannerOptionsFromConfig(options.config, read.pool.frozen))
+    const planned = plan(planner, plannerOptions(read))
     actions.push(...planned.actions)
-    for (const a of planned.actions) log(`${dryRun ? 'would ' : ''}${describeAction(a)}`)
-    pass = { state, read, shas: new Map([...read.chain].map(([id, b]) => [id, b.sha])), built: new Map(), gone: new Set() }
-    if (dryRun) {
-      for (const a of planned.actions) {
-        if (a.kind === 'eject') fates.set(a.pr, { kind: 'ejected', reason: a.reason })
-        if (a.kind === 'cancel') pass.gone.add(a.batchId)
-        if (a.kind === 'build') pass.built.set(a.batchId, { members: a.members.map((m) => m.number), sha: '' })
-        if (a.kind === 'merge') landed(pass, a, '', fates, method)
-      }
-      break
-    }
+    for (const a of planned.actions) log(`${dryRun ? '(dry run) ' : ''}${describeAction(a, options.base)}`)
+    const view = buildQueueView({
+      repo: `${where.owner}/${where.repo}`,
+      base: options.base,
+      now: at.toISOString(),
+      frozen: read.pool.frozen,
+      baseSha: planner.baseSha,
+      pulls: state.pulls,
+      pools: [read.pool],
+      planner,
+      plan: planned,
+      ciMinutes: options.ciMinutes ?? 30,
+      history,
+      ...(options.runUrl ? { runUrl: options.runUrl } : {}),
+      options: plannerOptions(read),
+      priorityLabels: options.config.priority_labels,
+      batchDetails: Object.fromEntries([...read.chain].map(([id, b]) => [id, { checks: b.checks }])),
+      serverUrl: options.git.serverUrl,
+      mergeMethod: options.config.merge_method
+    })
+    pass = { state, read, plan: planned, view, shas: new Map([...read.chain].map(([id, b]) => [id, b.sha])), built: new Map(), gone: new Set(), told: new Set() }
+    if (dryRun) break
 
-    const apply = new Applier(client, where, options, pass, fates, () => writes++)
+    const apply = new Applier(client, where, options, pass, () => writes++)
     await apply.strays()
     const stop = await apply.all(planned.actions)
+    for (const a of planned.actions) {
+      if (a.kind === 'eject' && pass.told.has(a.pr)) history.ejected.unshift({ number: a.pr, title: titleOf(state, a.pr), reason: a.reason, at: at.toISOString() })
+      if (a.kind === 'merge' && a.prs.every((pr) => pass.told.has(pr))) for (const pr of a.prs) history.merged.unshift({ number: pr, title: titleOf(state, pr), batchId: a.batchId, sha: a.headSha, at: at.toISOString() })
+    }
     if (stop.carry) carry = stop.carry
     if (!stop.replan) {
       await apply.repairDispatch()
@@ -129,45 +149,26 @@ export async function reconcileQueue(client: GitHubClient, where: RepoRef, optio
   }
 
   // Every other open PR's status, written only when it differs.
+  const { state, read, view } = pass
   const statuses: PullStatus[] = []
-  const { state, read } = pass
-  const inBatch = new Map<number, { id: number; members: number[] }>()
-  for (const [id, b] of read.chain) if (!pass.gone.has(id)) for (const m of b.meta!.members) inBatch.set(m.number, { id, members: b.meta!.members.map((x) => x.number) })
-  for (const [id, b] of pass.built) if (!pass.gone.has(id)) for (const m of b.members) inBatch.set(m, { id, members: b.members })
-  const waiting = read.pool.eligible.filter((e) => !inBatch.has(e.number) && !fates.has(e.number))
   for (const pull of state.pulls) {
-    const fate = fates.get(pull.number) ?? fateOf(pull, read, inBatch, waiting.map((e) => e.number))
-    const want = statusFor(fate)
-    statuses.push({ number: pull.number, title: pull.title, ...want, description: statusDescription(want.description) })
-    if (dryRun || fates.has(pull.number)) continue
-    if ((await setQueueStatus(client, where, { sha: pull.headSha, ...want, current: pull.checks, targetUrl: options.targetUrl })) === 'applied') writes++
+    const want = queueStatusFor(view, pull.number)
+    if (!want) continue
+    statuses.push({ number: pull.number, title: pull.title, state: want.state, description: statusDescription(want.description) })
+    if (dryRun || pass.told.has(pull.number)) continue
+    if ((await setQueueStatus(client, where, { sha: pull.headSha, ...want, current: pull.checks, ...(options.runUrl ? { targetUrl: options.runUrl } : {}) })) === 'applied') writes++
   }
-  const batches = [...read.chain]
-    .filter(([id]) => !pass.gone.has(id))
-    .map(([id, b]) => ({ id, members: b.meta!.members.map((m) => m.number), sha: b.sha, ci: read.planner.batches.find((x) => x.id === id)!.ci }))
-    .concat([...pass.built].filter(([id]) => !pass.gone.has(id)).map(([id, b]) => ({ id, members: b.members, sha: b.sha, ci: 'pending' as const })))
-  const merged = [...fates].filter(([, f]) => f.kind === 'merged').map(([n]) => n)
-  const ejected = [...fates].flatMap(([n, f]) => (f.kind === 'ejected' ? [{ number: n, reason: f.reason }] : []))
-  return { base: options.base, actions, merged, ejected, batches, statuses, last: { state, read }, writes }
+  const batches = view.batches
+    .filter((b) => b.fate.kind === 'in-flight' || b.fate.kind === 'new')
+    .map((b) => ({ id: b.id, members: b.members.map((m) => m.number), sha: pass.shas.get(b.id) ?? b.headSha, ci: b.ci }))
+  const merged = dryRun ? pass.plan.actions.flatMap((a) => (a.kind === 'merge' ? a.prs : [])) : history.merged.map((m) => m.number).reverse()
+  const ejected = dryRun ? pass.plan.actions.flatMap((a) => (a.kind === 'eject' ? [{ number: a.pr, reason: a.reason }] : [])) : history.ejected.map((e) => ({ number: e.number, reason: e.reason })).reverse()
+  void read
+  return { base: options.base, actions, merged, ejected, batches, statuses, view, writes }
 }
 
-/** Where a PR not merged or ejected in this run stands. */
-function fateOf(pull: QueuePull, read: ReadState, inBatch: Map<number, { id: number; members: number[] }>, waiting: number[]): PullFate {
-  const standing = read.ejected.get(pull.number)
-  if (standing) return { kind: 'standing', description: standing }
-  const batch = inBatch.get(pull.number)
-  if (batch) return { kind: 'batched', batchId: batch.id, with: batch.members.filter((n) => n !== pull.number) }
-  const position = waiting.indexOf(pull.number)
-  if (position >= 0) return { kind: 'queued', position: position + 1, frozen: read.pool.frozen }
-  return { kind: 'blocked', reasons: read.pool.ineligible.get(pull.number) ?? ['Not in the queue'] }
-}
-
-/** Records the PRs of a merge action as merged, and its batches (and those ahead) as gone. */
-function landed(pass: Pass, a: Extract<QueueAction, { kind: 'merge' }>, sha: string, fates: Map<number, PullFate>, method: string): void {
-  const ids = pass.read.planner.batches.map((b) => b.id)
-  const upTo = ids.indexOf(a.batchId)
-  for (const id of upTo >= 0 ? ids.slice(0, upTo + 1) : [a.batchId]) pass.gone.add(id)
-  for (const pr of a.prs) fates.set(pr, { kind: 'merged', batchId: a.batchId, sha: sha || a.headSha, with: a.prs.filter((n) => n !== pr), method })
+function titleOf(state: QueueState, pr: number): string {
+  return state.pulls.find((p) => p.number === pr)?.title ?? ''
 }
 
 interface Stop {
@@ -186,7 +187,6 @@ class Applier {
     private readonly where: RepoRef,
     private readonly options: ReconcileOptions,
     private readonly pass: Pass,
-    private readonly fates: Map<number, PullFate>,
     private readonly wrote: () => void
   ) {}
 
@@ -218,13 +218,12 @@ class Applier {
         pass.gone.add(a.batchId)
         return null
       }
-      case 'eject': {
+      case 'eject':
         // The comment first: should the run stop between the two, the PR is still in the pool and
         // the next run ejects it again (the comment is then unchanged); the status alone would keep
         // it out without a word.
-        await this.tell(a.pr, { kind: 'ejected', reason: a.reason })
+        await this.tell(a.pr)
         return null
-      }
       case 'build': {
         const parentSha = a.parent === null ? pass.read.planner.baseSha : pass.shas.get(a.parent)
         if (!parentSha) return { replan: `batch ${a.parent} under batch ${a.batchId} was not built` }
@@ -238,6 +237,13 @@ class Applier {
           else if (!pass.read.chain.has(a.batchId)) this.builtElsewhere.add(a.batchId)
           pass.shas.set(a.batchId, r.sha)
           pass.built.set(a.batchId, { members: a.members.map((m) => m.number), sha: r.sha })
+          pass.gone.delete(a.batchId)
+          // The tree an earlier batch failed on: recorded failed on its head, and no CI runs.
+          if (a.knownFailure) {
+            const description = inheritedFailureDescription(a.knownFailure.batchId, a.knownFailure.failures.map((f) => f.name))
+            const current = pass.read.chain.get(a.batchId)?.sha === r.sha ? pass.read.chain.get(a.batchId)!.checks : []
+            if ((await setQueueStatus(client, where, { sha: r.sha, state: 'failure', description, current })) === 'applied') this.wrote()
+          }
           return null
         }
         if (r.outcome === 'conflict') {
@@ -307,24 +313,27 @@ class Applier {
         }
       }
     }
-    landed(pass, a, a.headSha, this.fates, options.config.merge_method)
-    const ids = [...pass.gone].filter((id) => pass.read.chain.has(id) || pass.built.has(id))
-    for (const _ of await deleteBatchBranches(client, where, { base, ids: ids.map(String) })) this.wrote()
-    for (const pr of a.prs) await this.tell(pr, this.fates.get(pr)!)
+    // The landed batch and every one ahead of it (all in the base now) are finished.
+    const ids = pass.read.planner.batches.map((b) => b.id)
+    for (const id of ids.slice(0, ids.indexOf(a.batchId) + 1)) pass.gone.add(id)
+    const finished = [...pass.gone].filter((id) => pass.read.chain.has(id) || pass.built.has(id))
+    for (const _ of await deleteBatchBranches(client, where, { base, ids: finished.map(String) })) this.wrote()
+    for (const pr of a.prs) await this.tell(pr)
     return null
   }
 
-  /** Sticky comment (when there is something to say), then the status. */
-  private async tell(pr: number, fate: PullFate): Promise<void> {
-    this.fates.set(pr, fate)
+  /** The sticky comment (when the view has something to say), then the status, from this pass's view. */
+  private async tell(pr: number): Promise<void> {
+    this.pass.told.add(pr)
     const pull = this.pass.state.pulls.find((p) => p.number === pr)
-    const body = commentFor(fate, this.options.base)
+    if (!pull) return
+    const body = queueCommentFor(this.pass.view, pr)
     if (body) {
       const done = await upsertQueueComment(this.client, this.where, { pull: pr, body, self: this.options.self, ...(this.known[pr] ? { known: this.known[pr] } : {}) })
       if (done.outcome === 'applied') this.wrote()
     }
-    if (!pull) return
-    const want = statusFor(fate)
-    if ((await setQueueStatus(this.client, this.where, { sha: pull.headSha, ...want, current: pull.checks, targetUrl: this.options.targetUrl })) === 'applied') this.wrote()
+    const want = queueStatusFor(this.pass.view, pr)
+    if (!want) return
+    if ((await setQueueStatus(this.client, this.where, { sha: pull.headSha, ...want, current: pull.checks, ...(this.options.runUrl ? { targetUrl: this.options.runUrl } : {}) })) === 'applied') this.wrote()
   }
 }

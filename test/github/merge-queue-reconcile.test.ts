@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/core/config/index.js'
 import { formatBatchMessage } from '../../src/github/merge-queue-batch-message.js'
 import { basesForEvent } from '../../src/github/merge-queue-event.js'
-import { chainOf, plannerStateOf, standingEjection } from '../../src/github/merge-queue-planner-state.js'
+import { chainOf, inheritedFailure, inheritedFailureDescription, plannerStateOf } from '../../src/github/merge-queue-planner-state.js'
+import { standingEjection } from '../../src/core/merge-queue/view.js'
 import type { CheckContext, QueueBatch, QueuePull, QueueState } from '../../src/github/merge-queue-state.js'
-import { commentFor, statusFor } from '../../src/github/merge-queue-texts.js'
 import { Simulator } from '../../src/sim/server.js'
 import type { Fixture } from '../../src/sim/fixture.js'
 import { createClient } from '../../src/github/client.js'
@@ -82,6 +82,15 @@ describe('plannerStateOf', () => {
     expect(strays.map((b) => b.id)).toEqual(['3', '4'])
   })
 
+  it('reads back a batch recorded as known to fail (the tree an earlier batch failed on) as failed, without CI', () => {
+    const description = inheritedFailureDescription(5, ['build', 'lint'])
+    expect(inheritedFailure(description)).toEqual({ batchId: 5, failures: ['build', 'lint'] })
+    const b1 = batch(1, sha('a'), sha('b'), [1], [queueStatus('failure', description)])
+    const read = plannerStateOf({ state: state([pull(1)], [b1]), config, now: new Date('2026-01-01T00:20:00Z') })
+    expect(read.planner.batches[0]).toMatchObject({ ci: 'failed', inheritedFrom: 5, failures: [{ name: 'build', flaky: false }, { name: 'lint', flaky: false }] })
+    expect(inheritedFailureDescription(5, Array.from({ length: 30 }, (_, i) => `check-number-${i}`)).length).toBeLessThanOrEqual(140)
+  })
+
   it('refuses a base branch that does not exist', () => {
     expect(() => plannerStateOf({ state: { ...state([]), baseSha: null }, config, now: new Date() })).toThrow('base branch main does not exist')
   })
@@ -101,18 +110,6 @@ describe('basesForEvent', () => {
     ['an issue comment', 'issue_comment', { action: 'created' }, { skip: 'the merge queue does not act on issue_comment events' }]
   ])('%s', (_name, event, payload, want) => {
     expect(basesForEvent(event, payload, branches)).toEqual(want)
-  })
-})
-
-describe('texts', () => {
-  it('words statuses Tide-style and escapes untrusted reasons in the comment', () => {
-    expect(statusFor({ kind: 'batched', batchId: 12, with: [3, 7] })).toEqual({ state: 'pending', description: 'In batch 12 with #3, #7' })
-    expect(statusFor({ kind: 'queued', position: 4, frozen: false })).toEqual({ state: 'pending', description: 'In queue, position 4' })
-    expect(statusFor({ kind: 'blocked', reasons: ['Not mergeable: missing label approved'] })).toEqual({ state: 'pending', description: 'Not mergeable: missing label approved' })
-    const body = commentFor({ kind: 'ejected', reason: 'Failing checks: <img src=x onerror=alert(1)> @team' }, 'main')!
-    expect(body).not.toContain('<img')
-    expect(body).not.toContain('@team')
-    expect(commentFor({ kind: 'queued', position: 1, frozen: false }, 'main')).toBeNull()
   })
 })
 
@@ -149,7 +146,7 @@ describe('reconcileQueue on the simulator', () => {
     expect(r.statuses.map((s) => [s.number, s.description])).toEqual([
       [1, 'In batch 2'],
       [2, 'Ejected: Merge conflict with the PRs ahead of it in the queue in a.txt'],
-      [3, 'In queue, position 1']
+      [3, 'In queue, position 2 of 2 (ETA ~1 h)']
     ])
     const repo = sim.state.repos.get('acme/widgets')!
     expect(repo.workflowRuns.size).toBe(1)
