@@ -51,10 +51,12 @@ const repo = () => sim.state.repos.get('acme/widgets')!
 const client = (token: string): GitHubClient => createClient({ token, baseUrl: sim.url, pacing: false })
 
 /** Runs the bundle on the newest recorded event called `name`, delivered as `as`. */
-async function queueOn(name: string, as = name, inputs: Record<string, string> = {}, ok = true): Promise<RunResult> {
+async function queueOn(name: string, as = name, inputs: Record<string, string> = {}, ok = true, laterMinutes = 0): Promise<RunResult> {
   const event = [...sim.state.events].reverse().find((e) => e.name === name)
   if (!event) throw new Error(`no ${name} event recorded`)
-  const result = await runAction({ actionDir: 'actions/merge-queue', event: as, payload: event.payload, apiUrl: sim.url, token: 'ghs', node: NODE24, inputs, env: { SHEPHERD_NOW: new Date(sim.state.clock).toISOString() } })
+  // The simulator keeps its own clock; the action reads "now" from SHEPHERD_NOW under the simulator.
+  const now = new Date(sim.state.clock + laterMinutes * 60_000).toISOString()
+  const result = await runAction({ actionDir: 'actions/merge-queue', event: as, payload: event.payload, apiUrl: sim.url, token: 'ghs', node: NODE24, inputs, env: { SHEPHERD_NOW: now } })
   if (ok) expect({ exitCode: result.exitCode, annotations: result.annotations, stderr: result.stderr }).toEqual({ exitCode: 0, annotations: [], stderr: '' })
   return result
 }
@@ -138,6 +140,10 @@ describe('actions/merge-queue', () => {
     expect(ejected).toEqual([{ number: 3, reason: 'Failing checks: build' }])
     expect(merged.sort()).toEqual([1, 2, 4, 5, 6])
     expect(pull(3).merged).toBe(false)
+    // The last part of the split is the tree that failed: recorded failed on its head, never run.
+    const known = repo().statuses.filter((st) => st.context === 'shepherd/merge-queue' && st.description?.startsWith('Known to fail: the tree batch 1 failed on (build)'))
+    expect(known).toHaveLength(1)
+    expect([...repo().workflowRuns.values()].some((r) => r.headSha === known[0].sha)).toBe(false)
     const perPr = ours().length / merged.length
     if (process.env.MQ_DEBUG) console.log('requests per merged PR, with a split:', perPr, JSON.stringify(countByRoute()))
     expect(perPr).toBeLessThanOrEqual(20)
@@ -206,4 +212,43 @@ describe('actions/merge-queue', () => {
     expect(repo().workflowRuns.size).toBe(1)
     for (let i = 1; i <= 3; i++) expect(queueComments(i)).toHaveLength(1)
   })
+
+  it('ejects a PR whose batch reports nothing within merge_queue.ci.timeout_minutes, saying so', async () => {
+    sim = await Simulator.start({ fixture: fixture(1), checkResponses: true })
+    await label()
+    await queueOn('pull_request', 'pull_request_target')
+    const early = await queueOn('pull_request', 'pull_request_target', {}, true, 59)
+    expect(JSON.parse(early.outputs.plan)).toEqual([{ base: 'main', actions: [] }])
+    const late = await queueOn('pull_request', 'pull_request_target', {}, true, 61)
+    expect(JSON.parse(late.outputs.ejected)).toEqual([{ number: 1, reason: 'Failing checks: no CI reported within 60 minutes' }])
+    expect(queueStatus(pull(1).head.sha)).toMatchObject({ state: 'failure', description: 'Ejected: Failing checks: no CI reported within 60 minutes' })
+    expect([...(await new GitRepo(repo().gitDir).listRefs('refs/heads/shepherd/'))]).toEqual([])
+  })
+
+  it('with merge_method squash, merges each PR through the API with its tested head, and the base ends with the tested tree', async () => {
+    sim = await Simulator.start({ fixture: fixture(3, { config: 'merge_queue:\n  required_checks: [build]\n  in_flight: 1\n  merge_method: squash\n' }), checkResponses: true })
+    await label()
+    const first = await queueOn('pull_request', 'pull_request_target')
+    const batchSha = JSON.parse(first.outputs.batches)[0].sha as string
+    await runCI()
+    const second = await queueOn('check_run')
+    expect(JSON.parse(second.outputs.merged)).toEqual([1, 2, 3])
+    expect(sim.requests.filter((r) => r.route === 'pulls/merge' && r.actor === BOT).map((r) => r.status)).toEqual([200, 200, 200])
+    const git = new GitRepo(repo().gitDir)
+    expect(await git.resolve('refs/heads/main^{tree}')).toBe(await git.resolve(`${batchSha}^{tree}`))
+    for (let i = 1; i <= 3; i++) expect(pull(i).merged).toBe(true)
+    expect(queueComments(1)[0].body).toContain('(squash) after batch 1 passed')
+  })
+
+  it('refuses an invalid configuration, naming the key and its line, and changes nothing', async () => {
+    sim = await Simulator.start({ fixture: fixture(2, { config: 'merge_queue:\n  in_flight: 0\n' }), checkResponses: true })
+    await label()
+    sim.requests.length = 0
+    const result = await queueOn('pull_request', 'pull_request_target', {}, false)
+    expect(result.exitCode).toBe(1)
+    expect(result.annotations.map((a) => a.message).join('\n')).toMatch(/\.github\/shepherd\.yml:2:\d+: merge_queue\.in_flight: /)
+    expect(sim.requests.filter((r) => r.method !== 'GET' && r.route !== 'graphql')).toEqual([])
+    expect(sim.requests.filter((r) => r.route === 'git')).toEqual([])
+  })
+
 })
