@@ -159,3 +159,55 @@ describe('reconcileQueue on the simulator', () => {
     expect(again.writes).toBe(0)
   })
 })
+
+describe('two reconcilers at once', () => {
+  const where = { owner: 'acme', repo: 'widgets' }
+  let sim: Simulator
+  afterAll(async () => sim.stop())
+
+  it('build one batch between them, land only the tested commit, and leave nothing behind', async () => {
+    const n = 4
+    sim = await Simulator.start({
+      fixture: {
+        tokens: [{ token: 'ghs', login: 'github-actions[bot]', kind: 'github-token' }],
+        repos: [
+          {
+            owner: 'acme',
+            name: 'widgets',
+            branches: Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i + 1}`, { files: { [`f${i + 1}.txt`]: `${i + 1}\n` } }])),
+            pulls: Array.from({ length: n }, (_, i) => ({ number: i + 1, title: `PR ${i + 1}`, user: 'dev', head: `t${i + 1}`, labels: ['lgtm', 'approved'] })),
+            workflows: ['ci.yml'],
+            statuses: Array.from({ length: n }, (_, i) => ({ ref: `t${i + 1}`, context: 'build', state: 'success' as const }))
+          }
+        ]
+      },
+      checkResponses: true
+    })
+    const client = createClient({ token: 'ghs', baseUrl: sim.url, pacing: false })
+    const one = parseConfig('merge_queue:\n  required_checks: [build]\n  in_flight: 1\n').merge_queue
+    const run = () => reconcileQueue(client, where, { base: 'main', config: one, git: { token: 'ghs', serverUrl: sim.url }, self: 'github-actions[bot]', now: () => new Date(sim.state.clock) })
+    const repo = sim.state.repos.get('acme/widgets')!
+    const git = new (await import('../../src/sim/git.js')).GitRepo(repo.gitDir)
+
+    await Promise.all([run(), run()])
+    const batches = await git.listRefs('refs/heads/shepherd/queue/')
+    expect([...batches.keys()]).toEqual(['refs/heads/shepherd/queue/main/1'])
+    const tested = batches.get('refs/heads/shepherd/queue/main/1')!
+    // A second dispatch is possible when both read the batch before either marked it; never more.
+    expect(repo.workflowRuns.size).toBeGreaterThanOrEqual(1)
+    expect(repo.workflowRuns.size).toBeLessThanOrEqual(2)
+
+    await client.rest.repos.createCommitStatus({ ...where, sha: tested, context: 'build', state: 'success' })
+    const [a, b] = await Promise.all([run(), run()])
+    expect([...a.merged, ...b.merged].sort()).toEqual(expect.arrayContaining([1, 2, 3, 4]))
+    expect(await git.resolve('refs/heads/main')).toBe(tested)
+    for (let i = 1; i <= n; i++) expect(repo.issues.get(i)!.pull!.merged).toBe(true)
+    expect([...(await git.listRefs('refs/heads/shepherd/'))]).toEqual([])
+
+    // Whatever each wrote, a third run finds nothing to do.
+    const after = await run()
+    expect(after.actions).toEqual([])
+    expect(after.writes).toBe(0)
+  })
+})
+
