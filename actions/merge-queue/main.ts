@@ -2,8 +2,6 @@
 // decisions live in src/core/merge-queue, the reads and writes in src/github/merge-queue-*.ts.
 import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { globalAgent as httpAgent } from 'node:http'
-import { globalAgent as httpsAgent } from 'node:https'
 import { dirname, resolve } from 'node:path'
 import { actionRuntime, configPathInput } from '../../src/github/action-runtime.js'
 import { readQueueConfig } from '../../src/github/merge-queue-config.js'
@@ -50,11 +48,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Octokit leaves the body of a 204 (a deleted branch) unread, which keeps that keep-alive socket, and
-// the process, alive until the server times it out (60 s on the simulator). Close the sockets when done.
-main()
-  .catch((err: Error) => core.setFailed(err.message))
-  .finally(() => {
-    httpAgent.destroy()
-    httpsAgent.destroy()
-  })
+main().catch((err: Error) => core.setFailed(err.message))

@@ -100,3 +100,40 @@ describe('fetch over node:http, beside Node’s fetch', () => {
     await same((c) => c.rest.repos.get({ ...where, request: { signal: AbortSignal.abort() } }))
   })
 })
+
+describe('responses Octokit never reads', () => {
+  it('give their socket back to the agent at once (204, 304, HEAD), so nothing holds the process open', async () => {
+    const { globalAgent } = await import('node:http')
+    const server = createServer((req, res) => {
+      if (req.url === '/no-content') res.writeHead(204).end()
+      else if (req.url === '/not-modified') res.writeHead(304, { etag: '"x"' }).end()
+      else res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' }).end('{}')
+    })
+    server.keepAliveTimeout = 60_000
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const name = `127.0.0.1:${(server.address() as AddressInfo).port}:`
+    try {
+      const busy = () => (globalAgent.sockets[name] ?? []).length
+      for (const [path, method, status] of [['/no-content', 'DELETE', 204], ['/not-modified', 'GET', 304], ['/data', 'HEAD', 200]] as const) {
+        const r = await httpFetch(`${base}${path}`, { method })
+        expect(r.status).toBe(status)
+        expect(r.body).toBeNull()
+        expect(await r.text()).toBe('')
+        await new Promise((ok) => setImmediate(ok))
+        expect(busy()).toBe(0)
+      }
+      // A body that is read frees its socket too, and one left unread holds it: what the fix is about.
+      const read = await httpFetch(`${base}/data`)
+      expect(await read.json()).toEqual({})
+      await new Promise((ok) => setImmediate(ok))
+      expect(busy()).toBe(0)
+      await httpFetch(`${base}/data`)
+      await new Promise((ok) => setImmediate(ok))
+      expect(busy()).toBe(1)
+    } finally {
+      globalAgent.destroy()
+      server.close()
+    }
+  })
+})
