@@ -14298,10 +14298,6 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:fs"
@@ -19695,6 +19691,10 @@ function requestPacing(o) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/github/http-fetch.ts
@@ -19742,6 +19742,15 @@ async function httpFetch(input, init = {}) {
         return follow(url, new URL(res.headers.location, url), status, init);
     }
     let consumed = false;
+    // A response without a body (204, 304, HEAD) is one Octokit never reads: drained now, so its
+    // socket goes back to the agent instead of holding the process open until the server's
+    // keep-alive timeout (a minute on the simulator).
+    const method = (init.method ?? 'GET').toUpperCase();
+    if (status === 204 || status === 304 || method === 'HEAD' || res.headers['content-length'] === '0') {
+        res.resume();
+        consumed = true;
+        return response(status, res, url, async () => Buffer.alloc(0), () => consumed);
+    }
     const bytes = async () => {
         consumed = true;
         const chunks = [];
@@ -19749,13 +19758,17 @@ async function httpFetch(input, init = {}) {
             chunks.push(chunk);
         return Buffer.concat(chunks);
     };
+    return response(status, res, url, bytes, () => consumed);
+}
+/** The Response Octokit reads: `bytes` gives the body once; `consumed` says whether it was taken. */
+function response(status, res, url, bytes, consumed) {
     return {
         status,
         statusText: res.statusMessage ?? '',
         url: url.href,
         headers: new http_fetch_Headers(res.headersDistinct),
         get body() {
-            return consumed ? null : external_node_stream_namespaceObject.Readable.toWeb(res);
+            return consumed() ? null : external_node_stream_namespaceObject.Readable.toWeb(res);
         },
         text: async () => (await bytes()).toString('utf8'),
         json: async () => JSON.parse((await bytes()).toString('utf8')),
@@ -25939,8 +25952,6 @@ class Applier {
 
 
 
-
-
 async function main() {
     const rt = actionRuntime();
     const configPath = configPathInput();
@@ -25985,12 +25996,5 @@ async function main() {
         info(`Wrote the queue page to ${pagePath}.`);
     }
 }
-// Octokit leaves the body of a 204 (a deleted branch) unread, which keeps that keep-alive socket, and
-// the process, alive until the server times it out (60 s on the simulator). Close the sockets when done.
-main()
-    .catch((err) => setFailed(err.message))
-    .finally(() => {
-    external_node_http_namespaceObject.globalAgent.destroy();
-    external_node_https_namespaceObject.globalAgent.destroy();
-});
+main().catch((err) => setFailed(err.message));
 

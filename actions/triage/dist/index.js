@@ -19738,6 +19738,15 @@ async function httpFetch(input, init = {}) {
         return follow(url, new URL(res.headers.location, url), status, init);
     }
     let consumed = false;
+    // A response without a body (204, 304, HEAD) is one Octokit never reads: drained now, so its
+    // socket goes back to the agent instead of holding the process open until the server's
+    // keep-alive timeout (a minute on the simulator).
+    const method = (init.method ?? 'GET').toUpperCase();
+    if (status === 204 || status === 304 || method === 'HEAD' || res.headers['content-length'] === '0') {
+        res.resume();
+        consumed = true;
+        return response(status, res, url, async () => Buffer.alloc(0), () => consumed);
+    }
     const bytes = async () => {
         consumed = true;
         const chunks = [];
@@ -19745,13 +19754,17 @@ async function httpFetch(input, init = {}) {
             chunks.push(chunk);
         return Buffer.concat(chunks);
     };
+    return response(status, res, url, bytes, () => consumed);
+}
+/** The Response Octokit reads: `bytes` gives the body once; `consumed` says whether it was taken. */
+function response(status, res, url, bytes, consumed) {
     return {
         status,
         statusText: res.statusMessage ?? '',
         url: url.href,
         headers: new http_fetch_Headers(res.headersDistinct),
         get body() {
-            return consumed ? null : external_node_stream_namespaceObject.Readable.toWeb(res);
+            return consumed() ? null : external_node_stream_namespaceObject.Readable.toWeb(res);
         },
         text: async () => (await bytes()).toString('utf8'),
         json: async () => JSON.parse((await bytes()).toString('utf8')),
