@@ -46,7 +46,8 @@ const DEFAULTS: ShepherdConfig = {
     in_flight: 3,
     ci: { mode: 'dispatch', workflow: 'ci.yml', timeout_minutes: 60 },
     merge_method: 'fast-forward',
-    frozen: false
+    frozen: false,
+    maintainers_team: ''
   },
   test_report: {
     history_runs: 100,
@@ -82,6 +83,7 @@ merge_queue:
   ci: {mode: push, workflow: queue.yaml, timeout_minutes: 1440}
   merge_method: squash
   frozen: true
+  maintainers_team: acme/release-team
 test_report:
   history_runs: 1000
   flake: {flip_rate_threshold: 12.5, regression_confidence: 0.99, pity: 0, min_failures: 0, new_test_min_runs: 1, new_test_pass_rate: 1}
@@ -133,7 +135,8 @@ describe('parseConfig: valid files', () => {
           in_flight: 1,
           ci: { mode: 'push', workflow: 'queue.yaml', timeout_minutes: 1440 },
           merge_method: 'squash',
-          frozen: true
+          frozen: true,
+          maintainers_team: 'acme/release-team'
         },
         test_report: {
           history_runs: 1000,

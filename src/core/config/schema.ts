@@ -261,7 +261,14 @@ export const shepherdConfigSchema = {
           enum: ['fast-forward', 'merge', 'squash', 'rebase'],
           default: 'fast-forward'
         },
-        frozen: { description: 'Stop merging (the pool is still computed and shown).', type: 'boolean', default: false }
+        frozen: { description: 'Stop merging (the pool is still computed and shown).', type: 'boolean', default: false },
+        maintainers_team: {
+          description:
+            'Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.',
+          type: 'string',
+          pattern: '^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$',
+          default: ''
+        }
       }
     },
     test_report: {
@@ -352,6 +359,8 @@ export interface MergeQueueConfig {
   ci: { mode: 'dispatch' | 'push'; workflow: string; timeout_minutes: number }
   merge_method: 'fast-forward' | 'merge' | 'squash' | 'rebase'
   frozen: boolean
+  /** `org/slug` whose members may freeze and unfreeze; empty: collaborators. */
+  maintainers_team: string
 }
 
 /** `test_report` after defaults. */
