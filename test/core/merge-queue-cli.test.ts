@@ -42,8 +42,9 @@ describe('shepherd queue simulate', () => {
     expect(await run(['queue', 'simulate', '--runs', '0'])).toMatchObject({ code: 2, err: expect.stringMatching(/--runs must be at least 1/) })
   })
 
-  it('says in its usage that the simulator-backed mode is not built yet', async () => {
+  it('names both backends in its usage, and that the simulator runs ours only', async () => {
     const r = await run(['help', 'queue'])
-    expect(r.out).toMatch(/simulator-backed mode .* is not built yet/)
+    expect(r.out).toMatch(/--backend model\|sim/)
+    expect(r.out).toMatch(/sim: the real reconcile loop against the simulator .* --strategy ours only/)
   })
 })
