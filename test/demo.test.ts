@@ -1,7 +1,7 @@
 /**
- * `shepherd demo`, played once: the triage chapter (issue 3's PR lifecycle) and the CI chapter
+ * `shepherd demo`, played once: the triage chapter (issue 3's PR lifecycle), the CI chapter
  * (issue 4's test report: runs on main with history on the data branch, then a pull request's
- * run). What the demo wrote is read back from ./demo-out/ and what it did from the simulator.
+ * run) and the merge-queue chapter (issue 5: a failing batch split, the breaking PR ejected). What the demo wrote is read back from ./demo-out/ and what it did from the simulator.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
@@ -149,5 +149,47 @@ describe('the CI chapter', () => {
     const summary = read(ci().files.summary)
     expect(summary).not.toContain(tmpdir())
     expect(summary).toContain('(/home/runner/work/widgets/widgets/web/cart.test.ts:10:28)')
+  })
+})
+
+describe('the merge-queue chapter', () => {
+  const q = () => demo.queue
+
+  it('runs the committed bundle on each webhook without an error, and tests the batch heads with the build check', () => {
+    expect(q().runs.map((r) => ({ exit: r.exitCode, annotations: r.annotations, stderr: r.stderr }))).toEqual(q().runs.map(() => ({ exit: 0, annotations: [], stderr: '' })))
+    // The first batch holds all five and fails; at least one later batch passes.
+    expect(JSON.parse(q().runs[0].outputs.batches)).toEqual([expect.objectContaining({ id: 1, members: expect.arrayContaining(q().pulls.map((p) => p.number)) })])
+    expect(q().ci[0].conclusion).toBe('failure')
+    expect(q().ci.some((c) => c.conclusion === 'success')).toBe(true)
+    expect(q().ok).toBe(true)
+  })
+
+  it('ejects the PR that breaks the build with its reason, as its status and its sticky comment say', () => {
+    const breaking = q().pulls.find((p) => p.title === 'API: checkout endpoint')!.number
+    expect(q().breaking).toBe(breaking)
+    expect(q().ejected).toEqual([{ number: breaking, reason: 'Failing checks: build' }])
+    expect(q().ejectedStatus).toBe('failure: Ejected: Failing checks: build')
+    expect(q().ejectedComment).toContain('**Removed from the queue:** Failing checks\\: build.')
+  })
+
+  it('merges the other four by fast-forward: their merges are main’s newest commits, and the breaking change is not on main', () => {
+    const others = q().pulls.filter((p) => p.number !== q().breaking).map((p) => p.number)
+    expect([...q().merged].sort((a, b) => a - b)).toEqual(others)
+    const merges = q().baseLog.slice(0, 4).map((l) => /^[0-9a-f]{7} Merge #(\d+) into main \(batch \d+\)$/.exec(l)?.[1])
+    expect(merges.map(Number).sort((a, b) => a - b)).toEqual(others)
+    expect(q().baseLog.join('\n')).not.toContain('API: checkout endpoint')
+  })
+
+  it('writes the queue page and the job summary to demo-out/merge-queue, naming the ejected PR and its reason', () => {
+    expect(q().files.page).toBe(join(out, 'merge-queue', 'index.html'))
+    const html = read(q().files.page)
+    expect(html).toMatch(/^<!doctype html>/i)
+    expect(html).toContain(`#${q().breaking}`)
+    expect(html).toContain('API: checkout endpoint')
+    expect(html).toContain('Failing checks')
+    const summary = read(q().files.summary)
+    expect(summary).toBe(q().runs.at(-1)!.summary)
+    expect(summary).toContain('## Merge queue: acme/widgets main')
+    expect(read(join(out, 'demo.md'))).toContain(`ejected #${q().breaking}`)
   })
 })

@@ -6,6 +6,8 @@
  * `lgtm` and `approved`. Each step runs the committed triage bundle through the runner harness on
  * the webhook GitHub would send. Then the CI chapter (demo-test-report.ts): seven runs of the test
  * job on main and one on a new pull request, each reported by the committed test-report bundle.
+ * Then the merge-queue chapter (demo-merge-queue.ts): five approved PRs queued, one breaks the
+ * build, the committed merge-queue bundle splits the batch, ejects it and lands the rest.
  * Everything produced is written to ./demo-out/.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,6 +19,7 @@ import { requestSummary } from '../../sim/admin.js'
 import { runAction, type RunResult } from '../../runner/run.js'
 import { REPO_ROOT } from '../args.js'
 import { playTestReportChapter } from './demo-test-report.js'
+import { playMergeQueueChapter } from './demo-merge-queue.js'
 
 interface Step {
   title: string
@@ -87,6 +90,10 @@ export async function playDemo(outDir: string, log: (line: string) => void = () 
     const ci = await playTestReportChapter(sim, outDir, step)
     step('CI chapter done', `${ci.runs.length} test-report runs in ${((performance.now() - started) / 1000).toFixed(1)} s; last job summary ${ci.files.summary}, dashboard ${ci.files.dashboard}`)
 
+    const mqStarted = performance.now()
+    const queue = await playMergeQueueChapter(sim, outDir, step)
+    step('Merge-queue chapter done', `${queue.runs.length} merge-queue runs, ${queue.ci.length} CI runs in ${((performance.now() - mqStarted) / 1000).toFixed(1)} s; merged ${queue.merged.map((n) => `#${n}`).join(', ')}, ejected ${queue.ejected.map((e) => `#${e.number}`).join(', ')}; page ${queue.files.page}`)
+
     const requests = requestSummary(sim)
     writeFileSync(join(outDir, 'events.json'), JSON.stringify(sim.state.events, null, 2))
     writeFileSync(join(outDir, 'requests.json'), JSON.stringify({ ...requests, entries: sim.requests }, null, 2))
@@ -94,7 +101,7 @@ export async function playDemo(outDir: string, log: (line: string) => void = () 
     writeFileSync(join(outDir, 'demo.md'), transcript.join('\n'))
     const triageOk = runs.every((r) => r.exitCode === 0) && heldLabels.includes('do-not-merge/hold') && ['lgtm', 'approved'].every((l) => finalLabels.includes(l)) && !finalLabels.includes('do-not-merge/hold')
     await beforeStop?.(sim)
-    return { steps, runs, heldLabels, finalLabels, requests, ci, ok: triageOk && ci.ok }
+    return { steps, runs, heldLabels, finalLabels, requests, ci, queue, ok: triageOk && ci.ok && queue.ok }
   } finally {
     await sim.stop()
   }
