@@ -3,8 +3,8 @@
  * turns the queue on; five pull requests, each green on its own head, get `lgtm` and `approved`.
  * One of them calls a function main removed after its branch was cut (merge skew): green alone,
  * broken with today's main. The committed actions/merge-queue bundle runs through the runner
- * harness on each webhook GitHub would send (the labeling, then every completed check run); CI
- * runs the `build` check on each batch head. The batch of five fails, is split, the breaking PR is
+ * harness on each webhook GitHub would send (the labeling, then every completed CI run); the
+ * simulated CI (src/sim/queue-ci.ts) completes each dispatched batch run with a `build` check. The batch of five fails, is split, the breaking PR is
  * ejected with its reason, the rest land by fast-forward to the commit CI tested. The action writes
  * the queue page (its `page-path` input) to `merge-queue/index.html`, its job summary beside it.
  */
@@ -17,11 +17,14 @@ import { GitRepo } from '../../sim/git.js'
 import { createClient, type GitHubClient } from '../../github/client.js'
 import { updateBranch } from '../../github/branch-commit.js'
 import { runAction, type RunResult } from '../../runner/run.js'
+import { QueueCI } from '../../sim/queue-ci.js'
 import { REPO_ROOT } from '../args.js'
 
 const REPO = { owner: 'acme', repo: 'widgets' }
 const QUEUE_CONTEXT = 'shepherd/merge-queue'
 const MARKER = '<!-- shepherd:merge-queue -->'
+/** Simulated minutes one CI run of a batch takes (the action's ci-minutes, for its ETAs). */
+const CI_MINUTES = 10
 
 /** The queue's configuration the maintainer adds (the triage part stays as it was). */
 const CONFIG = 'triage:\n  hold:\n    label: do-not-merge/hold\nmerge_queue:\n  required_checks: [build]\n  in_flight: 1\n'
@@ -142,7 +145,7 @@ export async function playMergeQueueChapter(sim: Simulator, outDir: string, step
       apiUrl: sim.url,
       token: 'ghs_actions',
       node,
-      inputs: { 'page-path': 'index.html', 'ci-minutes': '10' },
+      inputs: { 'page-path': 'index.html', 'ci-minutes': String(CI_MINUTES) },
       // The page lands in the demo's output: the workspace is where a later upload step would look.
       env: { GITHUB_WORKSPACE: dir, SHEPHERD_NOW: new Date(sim.state.clock).toISOString() }
     })
@@ -164,24 +167,24 @@ export async function playMergeQueueChapter(sim: Simulator, outDir: string, step
     return result
   }
 
+  // CI plays GitHub Actions (src/sim/queue-ci.ts): each dispatched batch run reports `build` on the
+  // batch head ten simulated minutes later. Any batch holding the skewed PR fails: main no longer
+  // defines what it calls. The log shows the compiler's error, read from the batch's own tree.
   const ci: { sha: string; conclusion: 'success' | 'failure' }[] = []
-  /** CI on every batch head without a result yet: a `build` check run, started then completed. */
-  const runCI = async () => {
-    for (const head of new Set((await git.listRefs('refs/heads/shepherd/queue/')).values())) {
-      if ([...repo().checkRuns.values()].some((r) => r.headSha === head && r.name === 'build')) continue
-      const error = await buildError(git, head)
-      const conclusion = error ? 'failure' : 'success'
-      const { data } = await as('ci').rest.checks.create({ ...REPO, name: 'build', head_sha: head, status: 'in_progress' })
-      await as('ci').rest.checks.update({ ...REPO, check_run_id: data.id, status: 'completed', conclusion, output: { title: error ? 'Build failed' : 'Build passed', summary: error ?? 'go build ./... succeeded' } })
-      ci.push({ sha: head, conclusion })
-      step(`CI: build on ${head.slice(0, 7)} ${conclusion === 'success' ? 'passed' : 'failed'}`, error ?? 'go build ./... succeeded')
-    }
-  }
+  const driver = new QueueCI(sim, { ...REPO, token: 'ci-token', ciMinutes: CI_MINUTES, verdict: (run) => (run.members.includes(breaking) ? 'failure' : 'success') })
 
   await queue('pull_request', 'pull_request_target')
   for (let round = 0; round < 16 && merged.length + ejected.length < opened.length; round++) {
-    await runCI()
-    await queue('check_run')
+    const due = driver.nextDue()
+    if (due === null) break
+    sim.state.clock = Math.max(sim.state.clock, due)
+    for (const run of await driver.completeDue()) {
+      ci.push({ sha: run.headSha, conclusion: run.conclusion })
+      const error = await buildError(git, run.headSha)
+      step(`CI: build of batch ${run.branch.split('/').pop()} (${run.members.map((n) => `#${n}`).join(', ')}) at ${run.headSha.slice(0, 7)} ${run.conclusion === 'success' ? 'passed' : 'failed'}`, error ?? 'go build ./... succeeded')
+    }
+    // The dispatched run completing sends workflow_run.completed: the queue's workflow runs on it.
+    await queue('workflow_run')
   }
 
   const baseLog = execFileSync('git', ['--git-dir', repo().gitDir, 'log', '--format=%h %s', '-n', '8', 'main'], { encoding: 'utf8' }).trim().split('\n')
@@ -202,6 +205,7 @@ export async function playMergeQueueChapter(sim: Simulator, outDir: string, step
     ejected.length === 1 &&
     ejected[0].number === breaking &&
     [...merged].sort((a, b) => a - b).join() === others.join() &&
-    (await git.readFile('refs/heads/main', 'api/checkout.go')) === null
+    (await git.readFile('refs/heads/main', 'api/checkout.go')) === null &&
+    (await Promise.all(ci.map(async (c) => ((await buildError(git, c.sha)) ? 'failure' : 'success') === c.conclusion))).every(Boolean)
   return { pulls: opened.map(({ number, title }) => ({ number, title })), breaking, runs, merged, ejected, ci, baseLog, ejectedStatus, ejectedComment, files, ok }
 }
