@@ -5,7 +5,7 @@ import { applyEffects } from '../../src/github/apply.js'
 import { loadSnapshot } from '../../src/github/triage-snapshot.js'
 import { itemNumber, pullRequestAction, pullRequestAuthor, toTriageEvent } from '../../src/core/triage/event.js'
 import { parseCommands } from '../../src/core/commands/parse.js'
-import { labelsOfInterest, needsMilestones, needsOwners, needsPermission } from '../../src/core/triage/needs.js'
+import { labelsOfInterest, needsFreeze, needsMilestones, needsOwners, needsPermission } from '../../src/core/triage/needs.js'
 import { planTriage } from '../../src/core/triage/plan.js'
 import type { ShepherdConfig } from '../../src/core/config/index.js'
 
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     ownersLabels: prAction === 'opened' || prAction === 'synchronize',
     runs: intents.some((i) => i.command === 'retest'),
     milestones: needsMilestones(intents),
+    freeze: needsFreeze(intents),
     headOwners: prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened'
   })
   const plan = planTriage({ event, prAction }, snapshot)

@@ -105,6 +105,21 @@ export interface CherryPick {
   requester: string
 }
 
+/** `/shepherd freeze`: create the branch `shepherd/freeze/<base>` recording who, when and why. */
+export interface QueueFreezeEffect {
+  type: 'queue.freeze'
+  base: string
+  by: string
+  /** Untrusted text, kept as data. */
+  reason: string
+}
+
+/** `/shepherd unfreeze`: delete the branch `shepherd/freeze/<base>`. */
+export interface QueueUnfreezeEffect {
+  type: 'queue.unfreeze'
+  base: string
+}
+
 export type Effect =
   | LabelAdd
   | LabelRemove
@@ -118,6 +133,8 @@ export type Effect =
   | WorkflowDispatch
   | WorkflowRerun
   | CherryPick
+  | QueueFreezeEffect
+  | QueueUnfreezeEffect
 
 /** Returns the hidden HTML marker that identifies an upserted comment. */
 export function commentMarker(marker: string): string {
@@ -158,5 +175,9 @@ export function describeEffect(e: Effect): string {
       return `re-run the failed jobs of run ${e.runId}`
     case 'cherrypick':
       return `cherry-pick #${e.pull} onto ${e.branch}`
+    case 'queue.freeze':
+      return `freeze merging into ${e.base}`
+    case 'queue.unfreeze':
+      return `unfreeze merging into ${e.base}`
   }
 }

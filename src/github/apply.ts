@@ -6,6 +6,7 @@
 import type { GitHubClient } from './client.js'
 import { MutationBatch, type GraphqlIds } from './mutations.js'
 import { cherryPick } from './cherrypick.js'
+import { createFreeze, deleteFreeze } from './queue-freeze.js'
 import {
   commentMarker,
   describeEffect,
@@ -194,6 +195,14 @@ export async function applyEffects(client: GitHubClient, where: RepoRef, effects
           }
           break
         }
+        case 'queue.freeze':
+          if (options.dryRun) record('planned')
+          else record((await createFreeze(client, where, { base: effect.base, by: effect.by, at: new Date().toISOString(), reason: effect.reason })) === 'created' ? 'applied' : 'unchanged')
+          break
+        case 'queue.unfreeze':
+          if (options.dryRun) record('planned')
+          else record((await deleteFreeze(client, where, effect.base)) === 'deleted' ? 'applied' : 'unchanged')
+          break
         default:
           throw new Error(`the applier does not handle ${(effect as Effect).type} effects yet`)
       }

@@ -33,7 +33,7 @@ export interface PlannerStateInput {
   config: MergeQueueConfig
   /** The run's clock. */
   now: Date
-  /** Branches frozen beyond `config.frozen`. */
+  /** Branches frozen beyond `config.frozen` and the base's own `/shepherd freeze` (`state.freeze`). */
   frozenBranches?: string[]
 }
 
@@ -98,7 +98,7 @@ export function plannerStateOf(input: PlannerStateInput): ReadState {
   const { state, config } = input
   if (!state.baseSha) throw new Error(`base branch ${state.base} does not exist: nothing can be queued onto it`)
   const views = state.pulls.map((p) => pullRequestView(p, state.base, config.required_checks))
-  const pools = buildPools(views, { ...config, branches: [state.base] }, { frozenBranches: input.frozenBranches })
+  const pools = buildPools(views, { ...config, branches: [state.base] }, { frozenBranches: [...(input.frozenBranches ?? []), ...(state.freeze ? [state.base] : [])] })
   const pool = pools[0]
   const ejected = new Map<number, string>()
   for (const pull of state.pulls) {

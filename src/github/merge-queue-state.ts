@@ -7,6 +7,7 @@
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import { batchPrefix, BatchMessageError, parseBatchMessage, type BatchMetadata } from './merge-queue-batch-message.js'
+import { freezeBranch, parseFreezeMessage, type QueueFreeze } from './queue-freeze.js'
 
 /** A check run or commit status on a commit, reduced to what the queue decides on. */
 export interface CheckContext {
@@ -59,6 +60,8 @@ export interface QueueState {
   baseMessage: string | null
   pulls: QueuePull[]
   batches: QueueBatch[]
+  /** The `/shepherd freeze` of this base (the branch `shepherd/freeze/<base>`), or null. */
+  freeze?: QueueFreeze | null
 }
 
 const ROLLUP = `statusCheckRollup { contexts(first: 100) { nodes { __typename
@@ -131,31 +134,33 @@ export function rollupContexts(rollup: Rollup | undefined): CheckContext[] {
  */
 export async function readQueueState(client: GitHubClient, where: RepoRef, options: { base: string }): Promise<QueueState> {
   const prefix = `refs/heads/${batchPrefix(options.base)}`
-  const state: QueueState = { base: options.base, baseSha: null, baseMessage: null, pulls: [], batches: [] }
+  const state: QueueState = { base: options.base, baseSha: null, baseMessage: null, pulls: [], batches: [], freeze: null }
   let pullCursor: string | null = null
   let batchCursor: string | null = null
   let morePulls = true
   let moreBatches = true
   for (let first = true; morePulls || moreBatches; first = false) {
-    const fields: string = [first ? `baseRef: ref(qualifiedName: $baseRef) { target { oid ... on Commit { message } } }` : '', morePulls ? PULLS : '', moreBatches ? BATCHES : ''].join('\n')
+    const fields: string = [first ? `baseRef: ref(qualifiedName: $baseRef) { target { oid ... on Commit { message } } }\nfreezeRef: ref(qualifiedName: $freezeRef) { target { oid ... on Commit { message } } }` : '', morePulls ? PULLS : '', moreBatches ? BATCHES : ''].join('\n')
     const decl: string[] = [
       '$owner: String!',
       '$name: String!',
-      ...(first ? ['$baseRef: String!'] : []),
+      ...(first ? ['$baseRef: String!', '$freezeRef: String!'] : []),
       ...(morePulls ? ['$base: String!', '$pullCursor: String'] : []),
       ...(moreBatches ? ['$prefix: String!', '$batchCursor: String'] : [])
     ]
     const query: string = `query MergeQueueState(${decl.join(', ')}) { repository(owner: $owner, name: $name) {\n${fields}\n} }`
     const variables: Record<string, unknown> = { owner: where.owner, name: where.repo }
-    if (first) variables.baseRef = `refs/heads/${options.base}`
+    if (first) Object.assign(variables, { baseRef: `refs/heads/${options.base}`, freezeRef: `refs/heads/${freezeBranch(options.base)}` })
     if (morePulls) Object.assign(variables, { base: options.base, pullCursor })
     if (moreBatches) Object.assign(variables, { prefix, batchCursor })
-    type Data = { repository: { baseRef?: { target: { oid: string; message?: string } } | null; pullRequests?: Page<RawPull>; refs?: Page<RawRef> } }
+    type Target = { target: { oid: string; message?: string } } | null
+    type Data = { repository: { baseRef?: Target; freezeRef?: Target; pullRequests?: Page<RawPull>; refs?: Page<RawRef> } }
     const data: Data = await client.graphql<Data>(query, variables)
     const repo: Data['repository'] = data.repository
     if (first) {
       state.baseSha = repo.baseRef?.target.oid ?? null
       state.baseMessage = repo.baseRef?.target.message ?? null
+      if (repo.freezeRef) state.freeze = parseFreezeMessage(options.base, repo.freezeRef.target.message ?? '')
     }
     if (repo.pullRequests) {
       for (const p of repo.pullRequests.nodes) state.pulls.push(pullOf(p))

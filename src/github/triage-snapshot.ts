@@ -7,6 +7,8 @@
  */
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
+import { readFreeze } from './queue-freeze.js'
+import { baseBranchProblem } from './merge-queue-batch-message.js'
 import { parseConfig, type ShepherdConfig } from '../core/config/index.js'
 import { buildOwnersIndex, ownersForPath } from '../core/owners/resolve.js'
 import type { ChangedFile, Permission, SnapshotCheck, SnapshotComment, SnapshotMilestone, SnapshotReview, SnapshotRun, SnapshotUser, TriageSnapshot } from '../core/triage/snapshot.js'
@@ -36,6 +38,8 @@ export interface LoadSnapshotOptions {
   milestones?: boolean
   /** Read the head's version of the OWNERS files the pull request changes (open and push). */
   headOwners?: boolean
+  /** Read the `/shepherd freeze` of the base branch (a PR's base, an issue's default branch). */
+  freeze?: boolean
 }
 
 /** GraphQL node ids the applier needs to batch its writes into one mutation. */
@@ -238,6 +242,7 @@ export async function loadSnapshot(client: GitHubClient, where: RepoRef, options
     owners,
     checks: checksOf(item),
     runs: isPull && options.runs && item.headRefOid ? await runsOf(client, where, item.headRefOid) : undefined,
+    ...(options.freeze ? { freeze: await freezeOf(client, where, isPull ? item.baseRefName : repo.defaultBranchRef?.name) } : {}),
     ...(repo.milestones ? { milestones: await milestonesOf(client, where, repo.milestones) } : {}),
     repoLabels: repoLabels.map((l) => l.name),
     config
@@ -377,4 +382,10 @@ async function secondRead(
     if ((data[`t${i}`] as { organization: unknown } | null)?.organization) (orgs[p.login] ??= []).push(p.org)
   })
   return { owners, labels: found, head, orgs }
+}
+
+/** The base's `/shepherd freeze`, or null; a base name the queue cannot serve has none (the applier refuses it). */
+async function freezeOf(client: GitHubClient, where: RepoRef, base: string | null | undefined): Promise<TriageSnapshot['freeze']> {
+  if (!base || baseBranchProblem(base)) return null
+  return readFreeze(client, where, base)
 }

@@ -311,8 +311,8 @@ const CASES: Record<string, Case[]> = {
     ['/auto-cc picks reviewers again', '/auto-cc', [{ command: 'auto-cc', line: 1 }]],
     ['/auto-cc now is invalid', '/auto-cc now', [bad('auto-cc')]],
     ['/shepherd help asks for the command list', '/shepherd help', [{ command: 'shepherd', action: 'help', line: 1 }]],
-    ['/shepherd freeze freezes the queue', '/shepherd freeze', [{ command: 'shepherd', action: 'freeze', line: 1 }]],
-    ['/Shepherd UNFREEZE with a reason is case-insensitive', '/Shepherd UNFREEZE release is out', [{ command: 'shepherd', action: 'unfreeze', line: 1 }]],
+    ['/shepherd freeze freezes the queue', '/shepherd freeze', [{ command: 'shepherd', action: 'freeze', reason: '', line: 1 }]],
+    ['/Shepherd UNFREEZE with a reason is case-insensitive and keeps the reason as typed', '/Shepherd UNFREEZE Release is out', [{ command: 'shepherd', action: 'unfreeze', reason: 'Release is out', line: 1 }]],
     ['/shepherd alone is invalid', '/shepherd', [bad('shepherd')]],
     ['/shepherd merge is invalid', '/shepherd merge', [bad('shepherd')]],
     ['/shepherd help me is invalid', '/shepherd help me', [bad('shepherd')]]

@@ -112,7 +112,9 @@ const configArb = fc.record({
   // OWNERS at the root: who may approve (the author sometimes, for implicit self-approval).
   approvers: fc.subarray(['max-maintainer', 'cole-collab', AUTHOR], { minLength: 1 }),
   // Who may /milestone: collaborators (no team), the maintainer's team, or a team nobody here is in.
-  milestoneTeam: fc.constantFrom('', '', 'acme/maintainers', 'ACME/Maintainers', 'acme/release')
+  milestoneTeam: fc.constantFrom('', '', 'acme/maintainers', 'ACME/Maintainers', 'acme/release'),
+  // Who may /shepherd freeze and unfreeze: the same choices, as merge_queue.maintainers_team.
+  freezeTeam: fc.constantFrom('', '', 'acme/maintainers', 'ACME/Maintainers', 'acme/release')
 })
 type ConfigCase = typeof configArb extends fc.Arbitrary<infer T> ? T : never
 
@@ -128,7 +130,9 @@ const itemArb = fc.record({
   requested: fc.subarray(Object.values(LOGIN).slice(0, 7), { maxLength: 3 }),
   treeSha: fc.boolean(),
   // v0.9 is closed: an item may be in it, but it cannot be set.
-  milestone: fc.constantFrom(null, null, 'v1.0', 'v2.0', 'v0.9')
+  milestone: fc.constantFrom(null, null, 'v1.0', 'v2.0', 'v0.9'),
+  // The base branch's /shepherd freeze: none, or one by the maintainer.
+  frozen: fc.boolean()
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -187,7 +191,7 @@ const ARGS: Record<string, fc.Arbitrary<string>> = {
   'cherry-pick': fc.constantFrom('release-1.0', 'release-1.0 release-0.9', '..bad', ''),
   cherrypick: fc.constantFrom('release-1.0'),
   'auto-cc': fc.constantFrom('', 'x'),
-  shepherd: fc.constantFrom('help', 'freeze', 'unfreeze now', 'nope', '')
+  shepherd: fc.constantFrom('help', 'freeze', 'freeze release `cut` @team', 'unfreeze now', 'unfreeze', 'nope', '')
 }
 const FAMILY_WORDS = FAMILY_POOL.flatMap((f) => [f, `remove-${f}`])
 const UNKNOWN_WORDS = ['usr/bin/env', 'foo', 'lgtmx', 'holdx', 'kind-of', 'transfer-issue', 'skip', 'approved']
@@ -279,7 +283,7 @@ function configText(c: ConfigCase): string {
   if (c.hold) triage.hold = { label: c.hold }
   triage.approve = { require_self_approval: c.requireSelfApproval, lgtm_acts_as_approve: c.lgtmActsAsApprove }
   if (c.milestoneTeam) triage.milestone = { maintainers_team: c.milestoneTeam }
-  return JSON.stringify({ triage })
+  return JSON.stringify({ triage, ...(c.freezeTeam ? { merge_queue: { maintainers_team: c.freezeTeam } } : {}) })
 }
 
 function inputOf(c: Case): { event: TriageEvent; snapshot: TriageSnapshot } {
@@ -316,6 +320,7 @@ function inputOf(c: Case): { event: TriageEvent; snapshot: TriageSnapshot } {
     owners: { OWNERS: `approvers: [${c.config.approvers.join(', ')}]\nreviewers: [cole-collab, rita-reader]\n` },
     repoLabels: [...c.item.repoLabels],
     milestones: [...OPEN_MILESTONES],
+    freeze: c.item.frozen ? { base: 'main', by: LOGIN.maintainer, at: '2026-11-01T00:00:00Z', reason: 'release `cut` @here' } : null,
     config: JSON.parse(JSON.stringify(configCache.get(text)!)) as TriageSnapshot['config']
   }
   const author = c.event.role === 'shepherd' ? c.event.botLogin : LOGIN[c.event.role]
@@ -559,6 +564,18 @@ function violations(c: Case, event: TriageEvent, snapshot: TriageSnapshot, plan:
       case 'ref.update':
         out.push('a comment moved a ref')
         break
+      case 'queue.freeze':
+      case 'queue.unfreeze': {
+        // Members of merge_queue.maintainers_team, or collaborators when none is set; the base (a PR's, an issue's default branch), only when it changes something.
+        const team = config.merge_queue.maintainers_team
+        const teams = (c.users as Users)[c.event.role]?.teams ?? []
+        const may = team ? teams.some((t) => lc(t) === lc(team)) : actor.write
+        if (!(runsCommands && on('shepherd') && may)) out.push(`${e.type} by ${c.event.role}: only ${team ? `members of ${team}` : 'collaborators'}`)
+        if (e.base !== 'main') out.push(`${e.type} of ${e.base}, not main`)
+        if ((e.type === 'queue.freeze') === !!snapshot.freeze) out.push(`${e.type} of a branch that already is ${snapshot.freeze ? 'frozen' : 'unfrozen'}`)
+        if (e.type === 'queue.freeze' && e.by !== event.author) out.push(`a freeze recorded as by ${e.by}, not the commenter`)
+        break
+      }
       default:
         break
     }
@@ -686,7 +703,7 @@ describe('triage planner fuzz (issue #3)', () => {
 // What the fuzz found, as minimal cases (the expectation is the correct behaviour)
 // ---------------------------------------------------------------------------------------------
 
-const baseCase = (over: { role?: Role; body: string; isPull?: boolean; labels?: string[]; repoLabels?: string[]; families?: string[]; additional?: string[] }): Case => ({
+const baseCase = (over: { role?: Role; body: string; isPull?: boolean; labels?: string[]; repoLabels?: string[]; families?: string[]; additional?: string[]; frozen?: boolean; freezeTeam?: string }): Case => ({
   users: {
     author: { permission: 'read', orgMember: false, teams: [] },
     anonymous: undefined,
@@ -708,7 +725,8 @@ const baseCase = (over: { role?: Role; body: string; isPull?: boolean; labels?: 
     assignees: [],
     requested: [],
     treeSha: false,
-    milestone: null
+    milestone: null,
+    frozen: over.frozen ?? false
   },
   config: {
     families: over.families,
@@ -723,7 +741,8 @@ const baseCase = (over: { role?: Role; body: string; isPull?: boolean; labels?: 
     requireSelfApproval: false,
     lgtmActsAsApprove: false,
     approvers: ['max-maintainer'],
-    milestoneTeam: ''
+    milestoneTeam: '',
+    freezeTeam: (over.freezeTeam ?? '') as ConfigCase['freezeTeam']
   },
   event: { role: over.role ?? 'anonymous', source: 'issue_comment', action: 'created', commentId: 1, botLogin: BOT, body: over.body }
 })
@@ -734,6 +753,8 @@ describe('triage planner: cases the fuzz oracle checks', () => {
     expect(check(baseCase({ role: 'author', body: '/close' }))).toEqual([])
     expect(check(baseCase({ role: 'anonymous', body: '/close', labels: ['lifecycle/rotten'] }))).toEqual([])
     expect(check(baseCase({ role: 'collaborator', body: '/milestone v1.0' }))).toEqual([])
+    expect(check(baseCase({ role: 'collaborator', body: '/shepherd freeze release cut' }))).toEqual([])
+    expect(check(baseCase({ role: 'maintainer', body: '/shepherd unfreeze', frozen: true, freezeTeam: 'acme/maintainers' }))).toEqual([])
   })
   it('the oracle rejects what no role may do', () => {
     const c = baseCase({ role: 'author', body: '/lgtm' })
@@ -744,6 +765,14 @@ describe('triage planner: cases the fuzz oracle checks', () => {
     const input = inputOf(byReader)
     const milestoned: TriagePlan = { intents: [], skipped: null, effects: [{ type: 'issue.update', issue: 7, milestone: { number: 9, title: 'v9' } }] }
     expect(violations(byReader, input.event, input.snapshot, milestoned)).toEqual([expect.stringMatching(/milestone set by reader/), expect.stringMatching(/a milestone that may not be set/)])
+    const byCollaborator = baseCase({ role: 'collaborator', body: '/shepherd freeze', frozen: true, freezeTeam: 'acme/maintainers' })
+    const frozenInput = inputOf(byCollaborator)
+    const frozenAgain: TriagePlan = { intents: [], skipped: null, effects: [{ type: 'queue.freeze', base: 'main', by: 'someone-else', reason: '' }] }
+    expect(violations(byCollaborator, frozenInput.event, frozenInput.snapshot, frozenAgain)).toEqual([
+      expect.stringMatching(/queue.freeze by collaborator: only members of acme\/maintainers/),
+      expect.stringMatching(/already is frozen/),
+      expect.stringMatching(/recorded as by someone-else/)
+    ])
   })
 })
 

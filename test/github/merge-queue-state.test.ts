@@ -83,7 +83,7 @@ describe('readQueueState', () => {
     expect(rel.batches).toEqual([])
     expect(rel.baseSha).toMatch(/^[0-9a-f]{40}$/)
     const none = await readQueueState(gh, where, { base: 'nope' })
-    expect(none).toEqual({ base: 'nope', baseSha: null, baseMessage: null, pulls: [], batches: [] })
+    expect(none).toEqual({ base: 'nope', baseSha: null, baseMessage: null, pulls: [], batches: [], freeze: null })
   })
 
   it('refuses a base that is not a branch name', async () => {

@@ -241,7 +241,8 @@ export function shepherdArgs(): LineParser {
   return (cmd) => {
     const [sub = '', ...rest] = cmd.args.toLowerCase().split(/\s+/)
     if (sub === 'help' && rest.length === 0) return at({ command: 'shepherd', action: 'help' }, cmd)
-    if (sub === 'freeze' || sub === 'unfreeze') return at({ command: 'shepherd', action: sub }, cmd)
+    // The reason keeps its case; it is untrusted text the queue shows as data.
+    if (sub === 'freeze' || sub === 'unfreeze') return at({ command: 'shepherd', action: sub, reason: cmd.args.trim().slice(sub.length).trim() }, cmd)
     return invalid(cmd, 'Write `/shepherd help`, `/shepherd freeze` or `/shepherd unfreeze`.')
   }
 }

@@ -180,6 +180,8 @@ export interface AutoCcCommand {
 export interface ShepherdCommand {
   command: 'shepherd'
   action: 'help' | 'freeze' | 'unfreeze'
+  /** For freeze and unfreeze: the rest of the line (untrusted text), empty when none. */
+  reason?: string
   line: number
 }
 

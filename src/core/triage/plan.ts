@@ -23,6 +23,7 @@ import { close, milestone, reopen, retitle } from './commands/state.js'
 import { okToTest } from './commands/trigger.js'
 import { CHERRY_PICK_REQUEST, cherryPick, override, retest, test } from './commands/ci.js'
 import { renderReply, shepherdHelp } from './reply.js'
+import { freezeCommand } from './commands/freeze.js'
 
 export interface TriagePlan {
   /** The commands found, in line order, whether or not they changed anything. */
@@ -90,7 +91,7 @@ function runIntents(intents: CommandIntent[], ctx: CommandContext): void {
     if (intent.command === 'invalid') ctx.work.reply(intent.reason)
     else if (intent.command === 'shepherd') {
       if (intent.action === 'help') ctx.work.reply(shepherdHelp(ctx.snapshot))
-      else ctx.work.reply('`/shepherd freeze` and `/shepherd unfreeze` act on the merge queue, which is not running in this repository yet.')
+      else freezeCommand(intent, ctx)
     } else if (NOT_YET.has(intent.command)) ctx.work.reply(`Shepherd reads \`/${intent.command}\` but does not act on it yet.`)
     else (HANDLERS[intent.command] as Handler<CommandIntent>)(intent, ctx)
   }

@@ -98,6 +98,14 @@ export interface SnapshotCheck {
   state: 'success' | 'failure' | 'error' | 'pending' | 'neutral' | 'skipped' | 'cancelled' | 'timed_out' | 'action_required'
 }
 
+/** A branch frozen with `/shepherd freeze`: by whom, when (ISO), why (untrusted, one line). */
+export interface SnapshotFreeze {
+  base: string
+  by: string
+  at: string
+  reason: string
+}
+
 export interface TriageSnapshot {
   repo: { owner: string; name: string; defaultBranch: string }
   /** The login Shepherd acts as; its own comments never trigger it. */
@@ -114,6 +122,11 @@ export interface TriageSnapshot {
   runs?: SnapshotRun[]
   /** Commit statuses and check runs on the PR head, for /override. */
   checks?: SnapshotCheck[]
+  /**
+   * The `/shepherd freeze` of the base branch (a PR's base, an issue's default branch), read only
+   * for events with `/shepherd freeze` or `unfreeze`: null when not frozen.
+   */
+  freeze?: SnapshotFreeze | null
   config: ShepherdConfig
 }
 
