@@ -109,6 +109,12 @@ describe('queueStatusFor', () => {
 })
 
 describe('buildQueueView', () => {
+  it('gives a batch age in whole minutes, as the summary and page print it', () => {
+    const view = buildQueueView(viewInput([pull({ number: 1 })], [batch(1, null, [1], 'pending', { startedAgo: 10.016666665673256 })]))
+    expect(view.batches[0].ageMinutes).toBe(10)
+    expect(renderQueueSummary(view)).toContain('| 10 min |')
+  })
+
   it('orders the queue: batched PRs in chain order, then the pool; priorities named by label', () => {
     const view = realisticView()
     expect(view.queue.map((q) => [q.position, q.number, q.batchId])).toEqual([

@@ -220,7 +220,7 @@ export function buildQueueView(input: QueueViewInput): QueueView {
       checks: details[b.id]?.checks ?? b.failures.map((f) => ({ name: f.name, state: 'failure' as const })),
       retry: b.retry,
       inheritedFrom: inheritedFrom(b),
-      ageMinutes: Math.max(0, input.planner.now - b.startedAt),
+      ageMinutes: Math.max(0, Math.round(input.planner.now - b.startedAt)),
       ciUrl: details[b.id]?.ciUrl ?? null,
       fate,
       etaMinutes: null
