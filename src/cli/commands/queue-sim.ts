@@ -59,8 +59,8 @@ export async function runOnSimulator(scenario: Scenario, seed: number, log: (lin
     const merged: SimRun['merged'] = []
     const ejected: SimRun['ejected'] = []
     let reconciles = 0
-    // Each CI completion is followed by one reconcile; the bound only stops a queue that never drains.
-    const limit = scenario.prs * 4 + 20
+    // The bound only stops a queue that never drains.
+    const limit = scenario.prs * 8 + 20
     while (reconciles < limit) {
       const r = await reconcileQueue(client, where, { base: 'main', config, git: { token: 'ghs', serverUrl: sim.url }, self: BOT, now: () => new Date(sim.state.clock), ciMinutes: scenario.ciMinutes })
       reconciles++
@@ -69,11 +69,11 @@ export async function runOnSimulator(scenario: Scenario, seed: number, log: (lin
       for (const e of r.ejected) ejected.push({ ...e, breaking: breaking.has(e.number) })
       if (r.merged.length || r.ejected.length) log(`minute ${minute.toFixed(0)}: merged ${r.merged.join(', ') || '—'}; ejected ${r.ejected.map((e) => e.number).join(', ') || '—'}`)
       if (merged.length + ejected.length >= scenario.prs) break
+      // A run that acted (merged, built, ejected) is followed by another at the same minute, as
+      // the events it caused would trigger one; time moves on only once the queue is quiet.
+      if (r.actions.length) continue
       const due = ci.nextDue()
-      if (due === null) {
-        if (r.actions.length === 0) break
-        continue
-      }
+      if (due === null) break
       if (due > sim.state.clock) sim.state.clock = due
       await ci.completeDue()
     }
