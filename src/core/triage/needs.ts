@@ -4,7 +4,7 @@ import type { ShepherdConfig } from '../config/index.js'
 import { SIZES, NEEDS_OK_TO_TEST, NEEDS_REBASE, OK_TO_TEST, WIP_LABEL } from './pull-request.js'
 
 /** Commands that ask GitHub for the commenter's repository permission (and team memberships). */
-const NEED_PERMISSION = new Set<CommandIntent['command']>(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override', 'cherry-pick', 'milestone', 'shepherd'])
+const NEED_PERMISSION = new Set<CommandIntent['command']>(['lgtm', 'close', 'reopen', 'retitle', 'ok-to-test', 'test', 'retest', 'override', 'cherry-pick', 'milestone'])
 
 /** Returns whether triage must read OWNERS for this event: approval, reviewer assignment, OWNERS labels. */
 export function needsOwners(intents: CommandIntent[], prAction: string | null | undefined, source: string | null | undefined, lgtmActsAsApprove: boolean): boolean {
@@ -15,7 +15,7 @@ export function needsOwners(intents: CommandIntent[], prAction: string | null | 
 
 /** Returns whether any intent (or a review, which may count as lgtm) needs the commenter's permission. */
 export function needsPermission(intents: CommandIntent[], source?: string | null): boolean {
-  return source === 'review' || intents.some((i) => NEED_PERMISSION.has(i.command))
+  return source === 'review' || intents.some((i) => NEED_PERMISSION.has(i.command)) || needsFreeze(intents)
 }
 
 /** Returns whether triage must read the base branch's `/shepherd freeze` (freeze and unfreeze). */
