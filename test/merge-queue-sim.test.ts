@@ -2,8 +2,12 @@
 // simulated CI of src/sim/queue-ci.ts deciding each batch run from its members.
 import { describe, expect, it, jest } from '@jest/globals'
 import { runOnSimulator } from '../src/cli/commands/queue-sim.js'
-import { seededCI } from '../src/sim/queue-ci.js'
+import { QueueCI, seededCI } from '../src/sim/queue-ci.js'
 import { main } from '../src/cli/main.js'
+import { Simulator } from '../src/sim/server.js'
+import { createClient } from '../src/github/client.js'
+import { reconcileQueue } from '../src/github/merge-queue-reconcile.js'
+import { parseConfig } from '../src/core/config/index.js'
 
 // A 10-PR drain is about a dozen reconcile runs with real git merges (seconds each on a shared machine).
 jest.setTimeout(240_000)
@@ -37,6 +41,54 @@ describe('seededCI', () => {
 
   it('refuses a rate outside [0, 1)', () => {
     expect(() => seededCI({ prs: 1, breakRate: 1, flakeRate: 0, seed: 1 })).toThrow('breakRate must be at least 0 and below 1, got 1')
+  })
+})
+
+describe('QueueCI', () => {
+  it('completes a dispatched batch run only once its minutes have passed, reporting build on the batch head as the CI, with the members the verdict was told', async () => {
+    const where = { owner: 'acme', repo: 'widgets' }
+    const sim = await Simulator.start({
+      fixture: {
+        tokens: [
+          { token: 'ghs', login: 'github-actions[bot]', kind: 'github-token' },
+          { token: 'ci-token', login: 'ci[bot]', kind: 'app' }
+        ],
+        repos: [
+          {
+            owner: 'acme',
+            name: 'widgets',
+            branches: { t1: { files: { 'a.txt': '1\n' } }, t2: { files: { 'b.txt': '2\n' } } },
+            pulls: [1, 2].map((n) => ({ number: n, title: `PR ${n}`, user: 'dev', head: `t${n}`, labels: ['lgtm', 'approved'] })),
+            workflows: ['ci.yml'],
+            statuses: ['t1', 't2'].map((ref) => ({ ref, context: 'build', state: 'success' as const }))
+          }
+        ]
+      },
+      checkResponses: true
+    })
+    try {
+      const told: number[][] = []
+      const ci = new QueueCI(sim, { ...where, token: 'ci-token', ciMinutes: 30, verdict: (run) => (told.push(run.members), 'failure') })
+      expect(ci.nextDue()).toBeNull()
+      const config = parseConfig('merge_queue:\n  required_checks: [build]\n  in_flight: 1\n').merge_queue
+      const client = createClient({ token: 'ghs', baseUrl: sim.url, pacing: false })
+      const r = await reconcileQueue(client, where, { base: 'main', config, git: { token: 'ghs', serverUrl: sim.url }, self: 'github-actions[bot]', now: () => new Date(sim.state.clock) })
+      expect(r.batches.map((b) => b.members)).toEqual([[1, 2]])
+      const repo = sim.state.repos.get('acme/widgets')!
+      const [run] = [...repo.workflowRuns.values()]
+      expect(ci.nextDue()).toBe(Date.parse(run.createdAt) + 30 * 60_000)
+      expect(await ci.completeDue()).toEqual([])
+      expect(run.status).not.toBe('completed')
+      sim.state.clock = ci.nextDue()!
+      expect(await ci.completeDue()).toEqual([expect.objectContaining({ runId: run.id, members: [1, 2], conclusion: 'failure', headSha: r.batches[0].sha })])
+      expect(told).toEqual([[1, 2]])
+      expect([run.status, run.conclusion]).toEqual(['completed', 'failure'])
+      expect([...repo.checkRuns.values()].map((c) => [c.name, c.headSha, c.conclusion])).toEqual([['build', r.batches[0].sha, 'failure']])
+      expect(sim.requests.filter((q) => q.route === 'checks/create').map((q) => q.actor)).toEqual(['ci[bot]'])
+      expect(ci.nextDue()).toBeNull()
+    } finally {
+      await sim.stop()
+    }
   })
 })
 
