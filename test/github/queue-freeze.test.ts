@@ -41,13 +41,17 @@ beforeAll(async () => {
 })
 afterAll(async () => sim.stop())
 
+let commentId = 0
 /** What the triage action does with a new comment on #1: read what the commands need, plan, apply. */
 async function comment(author: string, body: string): Promise<{ reply: string; effects: string[] }> {
   const intents = parseCommands(body)
   const { snapshot } = await loadSnapshot(gh, where, { number: 1, configPath: '.github/shepherd.yml', bot: BOT, actors: [author], freeze: needsFreeze(intents), owners: false })
-  const plan = planTriage({ event: { source: 'issue_comment', action: 'created', body, author, authorIsBot: false, number: 1, isPull: true, commentId: 1, headSha: null } }, snapshot)
+  const plan = planTriage({ event: { source: 'issue_comment', action: 'created', body, author, authorIsBot: false, number: 1, isPull: true, commentId: ++commentId, headSha: null } }, snapshot)
   await applyEffects(gh, where, plan.effects, { self: BOT })
   const reply = plan.effects.find((e) => e.type === 'comment.create')
+  // The reply is posted on #1.
+  const posted = [...sim.state.repos.get('acme/widgets')!.comments.values()].filter((c) => c.issueNumber === 1 && reply && 'body' in reply && c.body.includes(reply.body.split('\n')[0]))
+  expect(posted).toHaveLength(1)
   return { reply: reply && 'body' in reply ? reply.body.split('\n\n<details>')[0] : '', effects: plan.effects.map((e) => e.type) }
 }
 
