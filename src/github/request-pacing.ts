@@ -48,15 +48,28 @@ const MAX_CONCURRENT = 10
 const sleep = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : resolve()))
 const triggersNotification = (throttling as unknown as { triggersNotification: (path: string) => boolean }).triggersNotification
 
-/** Requests of one kind start at least `minTime` ms apart, in the order they asked. */
-class Lane {
-  private next = 0
-  constructor(private readonly minTime: number) {}
-  async enter(): Promise<void> {
-    const now = Date.now()
-    const start = Math.max(now, this.next)
-    this.next = start + this.minTime
-    await sleep(start - now)
+/**
+ * Requests of one kind start at least `minTime` ms apart, in the order they asked. Each waits for
+ * the one before it to be let go and counts from when that actually happened: a timer that fires
+ * late (a busy runner) delays the requests behind it instead of squeezing the gap after it.
+ */
+export class Lane {
+  /** Resolves with the time the last request in line is let go. */
+  private last: Promise<number> = Promise.resolve(-Infinity)
+  constructor(
+    private readonly minTime: number,
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number) => Promise<void> = sleep
+  ) {}
+  enter(): Promise<void> {
+    const before = this.last
+    let letGo!: (at: number) => void
+    this.last = new Promise<number>((resolve) => (letGo = resolve))
+    return before.then(async (previous) => {
+      const ms = previous + this.minTime - this.now()
+      if (ms > 0) await this.wait(ms)
+      letGo(this.now())
+    })
   }
 }
 

@@ -11,7 +11,7 @@ import fc from 'fast-check'
 import { Simulator } from '../../src/sim/server.js'
 import type { FaultRule } from '../../src/sim/faults.js'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
-import { requestPacing } from '../../src/github/request-pacing.js'
+import { Lane, requestPacing } from '../../src/github/request-pacing.js'
 
 let sim: Simulator
 const where = { owner: 'acme', repo: 'widgets' }
@@ -191,5 +191,31 @@ describe('pacing on', () => {
     // The read went out before the second write was allowed to.
     expect(at('GET /repos/{owner}/{repo}')).toBeLessThan(at(update, 1))
     expect(calls).toEqual([])
+  })
+})
+
+describe('a lane', () => {
+  it('counts the gap from when the request before was actually let go, so a late timer does not squeeze the next gap', async () => {
+    // A clock the test moves, and timers the test fires: as late as a busy runner fires them.
+    let clock = 0
+    const timers: { due: number; fire: () => void }[] = []
+    const lane = new Lane(1000, () => clock, (ms) => new Promise<void>((fire) => timers.push({ due: clock + ms, fire })))
+    const letGo: number[] = []
+    const entries = [0, 1, 2].map(() => lane.enter().then(() => letGo.push(clock)))
+    const settle = () => new Promise((ok) => setImmediate(ok))
+    await settle()
+    expect(letGo).toEqual([0])
+    expect(timers.map((t) => t.due)).toEqual([1000])
+    // The second request's timer was due at 1,000; the runner fires it at 1,300.
+    clock = 1300
+    timers.shift()!.fire()
+    await settle()
+    expect(letGo).toEqual([0, 1300])
+    // The third is due a full second after 1,300, not after the 1,000 the second was due at.
+    expect(timers.map((t) => t.due)).toEqual([2300])
+    clock = 2300
+    timers.shift()!.fire()
+    await Promise.all(entries)
+    expect(letGo).toEqual([0, 1300, 2300])
   })
 })
