@@ -51,8 +51,12 @@ export function queueStatusOf(checks: readonly CheckContext[]): CheckContext | n
 export function chainOf(batches: readonly QueueBatch[], baseSha: string): { chain: QueueBatch[]; strays: QueueBatch[] } {
   const usable = batches.filter((b) => b.meta && /^[1-9][0-9]{0,8}$/.test(b.id)).sort((a, b) => Number(a.id) - Number(b.id))
   const chain: QueueBatch[] = []
-  const roots = usable.filter((b) => b.meta!.parentSha === b.meta!.baseSha)
-  let next: QueueBatch | undefined = roots.find((b) => b.meta!.baseSha === baseSha) ?? roots[0]
+  // The chain starts at the batch built on the base as it is now: the first batch of a chain (its
+  // parent is its recorded base), or, once the batches ahead of it landed and the base was
+  // fast-forwarded to their head, the batch built on that head. Its recorded base is still the
+  // chain's first, so the batches behind it follow as before instead of being thrown away.
+  const roots = usable.filter((b) => b.meta!.parentSha === b.meta!.baseSha || b.meta!.parentSha === baseSha)
+  let next: QueueBatch | undefined = roots.find((b) => b.meta!.parentSha === baseSha) ?? roots.find((b) => b.meta!.baseSha === baseSha) ?? roots[0]
   while (next) {
     chain.push(next)
     const tip: QueueBatch = next

@@ -82,6 +82,17 @@ describe('plannerStateOf', () => {
     expect(strays.map((b) => b.id)).toEqual(['3', '4'])
   })
 
+  it('keeps the batches behind a landed batch: the chain starts at the one built on the new base head', () => {
+    // Batches 1 <- 2 <- 3 were built on a; batch 1 landed (main is now its head b) and its branch is gone.
+    const b2 = batch(2, sha('b'), sha('c'), [2])
+    const b3 = batch(3, sha('c'), sha('d'), [3])
+    const { chain, strays } = chainOf([b3, b2], sha('b'))
+    expect(chain.map((b) => b.id)).toEqual(['2', '3'])
+    expect(strays).toEqual([])
+    const read = plannerStateOf({ state: { ...state([pull(2), pull(3)], [b3, b2]), baseSha: sha('b') }, config, now: new Date('2026-01-01T00:20:00Z') })
+    expect(read.planner.batches.map((b) => [b.id, b.parent, b.baseSha])).toEqual([[2, null, sha('b')], [3, 2, sha('c')]])
+  })
+
   it('reads back a batch recorded as known to fail (the tree an earlier batch failed on) as failed, without CI', () => {
     const description = inheritedFailureDescription(5, ['build', 'lint'])
     expect(inheritedFailure(description)).toEqual({ batchId: 5, failures: ['build', 'lint'] })
