@@ -19567,18 +19567,32 @@ throttling.triggersNotification = triggersNotification;
 const MAX_CONCURRENT = 10;
 const sleep = (ms) => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : resolve()));
 const request_pacing_triggersNotification = throttling.triggersNotification;
-/** Requests of one kind start at least `minTime` ms apart, in the order they asked. */
+/**
+ * Requests of one kind start at least `minTime` ms apart, in the order they asked. Each waits for
+ * the one before it to be let go and counts from when that actually happened: a timer that fires
+ * late (a busy runner) delays the requests behind it instead of squeezing the gap after it.
+ */
 class Lane {
     minTime;
-    next = 0;
-    constructor(minTime) {
+    now;
+    wait;
+    /** Resolves with the time the last request in line is let go. */
+    last = Promise.resolve(-Infinity);
+    constructor(minTime, now = Date.now, wait = sleep) {
         this.minTime = minTime;
+        this.now = now;
+        this.wait = wait;
     }
-    async enter() {
-        const now = Date.now();
-        const start = Math.max(now, this.next);
-        this.next = start + this.minTime;
-        await sleep(start - now);
+    enter() {
+        const before = this.last;
+        let letGo;
+        this.last = new Promise((resolve) => (letGo = resolve));
+        return before.then(async (previous) => {
+            const ms = previous + this.minTime - this.now();
+            if (ms > 0)
+                await this.wait(ms);
+            letGo(this.now());
+        });
     }
 }
 /** At most `max` requests in flight; the rest queue in order. */
@@ -20179,7 +20193,13 @@ const shepherdConfigSchema = {
                     enum: ['fast-forward', 'merge', 'squash', 'rebase'],
                     default: 'fast-forward'
                 },
-                frozen: { description: 'Stop merging (the pool is still computed and shown).', type: 'boolean', default: false }
+                frozen: { description: 'Stop merging (the pool is still computed and shown).', type: 'boolean', default: false },
+                maintainers_team: {
+                    description: 'Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.',
+                    type: 'string',
+                    pattern: '^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$',
+                    default: ''
+                }
             }
         },
         test_report: {
@@ -20250,7 +20270,7 @@ var dist = __nccwpck_require__(8815);
 
 const validate = validate10;
 /* harmony default export */ const validate_generated = ((/* unused pure expression or super */ null && (validate10)));
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/shepherd/shepherd/docs/shepherd.schema.json", "title": "Shepherd configuration (.github/shepherd.yml)", "description": "Settings for the Shepherd actions, read from the default branch. Every key is optional.", "type": "object", "additionalProperties": false, "properties": { "triage": { "description": "Comment commands, OWNERS approval, labels and reviewer assignment (actions/triage).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "commands": { "description": "Which comment commands (`/lgtm`, `/hold`, ...) triage answers.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "enabled": { "description": "Command names without the slash, e.g. `lgtm`, `cherry-pick`; `*` means every command.", "type": "array", "items": { "type": "string", "pattern": "^(\\*|[a-z][a-z0-9-]*)$" }, "uniqueItems": true, "default": ["*"] }, "disabled": { "description": "Command names to ignore even when `enabled` matches them.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] } } }, "hold": { "description": "The `/hold` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "label": { "description": "Label that `/hold` adds and `/hold cancel` removes; it blocks merging.", "type": "string", "minLength": 1, "default": "do-not-merge/hold" } } }, "labels": { "description": "Names of the gate labels that triage sets and the merge queue requires.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "lgtm": { "description": "Label set by `/lgtm` from a reviewer.", "type": "string", "minLength": 1, "default": "lgtm" }, "approved": { "description": "Label set when OWNERS approvers cover every changed file.", "type": "string", "minLength": 1, "default": "approved" }, "additional": { "description": "Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).", "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 50 }, "uniqueItems": true, "default": [] } } }, "lgtm": { "description": "The `/lgtm` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "store_tree_hash": { "description": "Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.", "type": "boolean", "default": true }, "review_acts_as_lgtm": { "description": "Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.", "type": "boolean", "default": false } } }, "needs_labels": { "description": "Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "trusted": { "description": "Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "orgs": { "description": "Organizations whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "teams": { "description": "Teams, as `org/team-slug`, whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$" }, "uniqueItems": true, "default": [] } } }, "ok_to_test": { "description": "The `needs-ok-to-test` gate for pull requests from untrusted authors.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_ok_to_test_for_untrusted": { "description": "Label untrusted authors' PRs `needs-ok-to-test` until a trusted member comments `/ok-to-test`.", "type": "boolean", "default": true } } }, "size": { "description": "The `size/*` label computed from the lines a PR changes.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "generated_files": { "description": "Globs of generated files whose changes do not count toward the size.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] } } }, "blunderbuss": { "description": "Automatic reviewer assignment from OWNERS.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "reviewer_count": { "description": "Reviewers to request on a new PR; 0 turns assignment off.", "type": "integer", "minimum": 0, "maximum": 20, "default": 2 } } }, "approve": { "description": "The `/approve` command and the `approved` label.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_self_approval": { "description": "When false, a PR author who is an approver approves their own PR implicitly.", "type": "boolean", "default": false }, "lgtm_acts_as_approve": { "description": "Let `/lgtm` from an approver also count as `/approve`.", "type": "boolean", "default": false }, "ignore_review_state": { "description": "When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.", "type": "boolean", "default": false } } }, "label_families": { "description": "Prefixes that label commands accept, e.g. `kind` for `/kind bug` -> `kind/bug`.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }, "uniqueItems": true, "default": ["kind", "priority", "area", "sig", "triage", "wg", "committee", "language"] }, "test_workflows": { "description": "Test names for `/test <name>` mapped to the workflow file that runs them, e.g. `unit: unit.yml`.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^[^/]+\\.ya?ml$" }, "default": {} }, "milestone": { "description": "The `/milestone` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow's milestone maintainers team); empty lets collaborators (write permission or more) set them.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } } } }, "merge_queue": { "description": "The batched merge queue (actions/merge-queue).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branches": { "description": "Base branches the queue merges into; empty means the default branch.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "labels": { "description": "Labels a PR must have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["lgtm", "approved"] }, "missing_labels": { "description": "Labels (or globs such as `do-not-merge/*`) a PR must not have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["do-not-merge/*", "needs-rebase", "needs-ok-to-test"] }, "required_checks": { "description": "Check runs or commit statuses that must succeed on a PR head before it enters the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "priority_labels": { "description": "Labels that move a PR ahead in the pool, highest priority first.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "batch_size_max": { "description": "Most PRs tested together in one batch.", "type": "integer", "minimum": 1, "maximum": 100, "default": 8 }, "in_flight": { "description": "Most batches tested at the same time (speculatively, each on top of the previous).", "type": "integer", "minimum": 1, "maximum": 10, "default": 3 }, "ci": { "description": "How the queue starts CI on a batch and how long it waits.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "description": "`dispatch` starts `workflow` with workflow_dispatch on the batch ref; `push` relies on a push-triggered workflow (needs an App token).", "enum": ["dispatch", "push"], "default": "dispatch" }, "workflow": { "description": "Workflow file in .github/workflows that tests a batch.", "type": "string", "pattern": "^[^/]+\\.ya?ml$", "default": "ci.yml" }, "timeout_minutes": { "description": "Minutes to wait for a batch's checks before treating it as failed.", "type": "integer", "minimum": 1, "maximum": 1440, "default": 60 } } }, "merge_method": { "description": "How a tested batch lands: `fast-forward` moves the base to the exact tested commit.", "enum": ["fast-forward", "merge", "squash", "rebase"], "default": "fast-forward" }, "frozen": { "description": "Stop merging (the pool is still computed and shown).", "type": "boolean", "default": false } } }, "test_report": { "description": "JUnit reports, test history, flakes and regressions (actions/test-report).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "history_runs": { "description": "Past runs of the default branch kept and compared against.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }, "flake": { "description": "Flake and regression detection.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "flip_rate_threshold": { "description": "TestGrid flip score (percent of runs that flip pass -> fail, failure streaks of 3+ ignored) at which a test is flaky.", "type": "number", "minimum": 0, "maximum": 100, "default": 10 }, "regression_confidence": { "description": "Confidence for the Fisher exact test that calls a failure rise a regression (1 - alpha).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 }, "pity": { "description": "Pass-rate drop in percentage points tolerated before testing for a regression (Sippy's pity factor).", "type": "number", "minimum": 0, "maximum": 100, "default": 5 }, "min_failures": { "description": "Fewest failures in the sample before a regression can be reported.", "type": "integer", "minimum": 0, "default": 3 }, "new_test_min_runs": { "description": "Runs a test without history needs before its pass rate is judged.", "type": "integer", "minimum": 1, "default": 6 }, "new_test_pass_rate": { "description": "Pass rate a test without history must reach.", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 } } }, "fail_on": { "description": "What fails the step: `failures` (failed or errored tests), `errors` (errored only), or `nothing`.", "enum": ["failures", "errors", "nothing"], "default": "failures" } } }, "release": { "description": "Release cuts, branches and notes (actions/release-cut).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branch_cut_at": { "description": "The pre-release whose tag cuts the release branch (krel cuts at `rc.0`).", "enum": ["rc.0", "beta.0"], "default": "rc.0" }, "release_branch_prefix": { "description": "Release branches are named `<prefix><major>.<minor>`.", "type": "string", "pattern": "^[A-Za-z0-9._/-]*$", "default": "release-" }, "changelog_dir": { "description": "Directory for CHANGELOG-<major>.<minor>.md files.", "type": "string", "minLength": 1, "default": "CHANGELOG" }, "require_green": { "description": "Refuse to cut unless CI is green on the commit being released.", "type": "boolean", "default": true } } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/shepherd/shepherd/docs/shepherd.schema.json", "title": "Shepherd configuration (.github/shepherd.yml)", "description": "Settings for the Shepherd actions, read from the default branch. Every key is optional.", "type": "object", "additionalProperties": false, "properties": { "triage": { "description": "Comment commands, OWNERS approval, labels and reviewer assignment (actions/triage).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "commands": { "description": "Which comment commands (`/lgtm`, `/hold`, ...) triage answers.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "enabled": { "description": "Command names without the slash, e.g. `lgtm`, `cherry-pick`; `*` means every command.", "type": "array", "items": { "type": "string", "pattern": "^(\\*|[a-z][a-z0-9-]*)$" }, "uniqueItems": true, "default": ["*"] }, "disabled": { "description": "Command names to ignore even when `enabled` matches them.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] } } }, "hold": { "description": "The `/hold` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "label": { "description": "Label that `/hold` adds and `/hold cancel` removes; it blocks merging.", "type": "string", "minLength": 1, "default": "do-not-merge/hold" } } }, "labels": { "description": "Names of the gate labels that triage sets and the merge queue requires.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "lgtm": { "description": "Label set by `/lgtm` from a reviewer.", "type": "string", "minLength": 1, "default": "lgtm" }, "approved": { "description": "Label set when OWNERS approvers cover every changed file.", "type": "string", "minLength": 1, "default": "approved" }, "additional": { "description": "Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).", "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 50 }, "uniqueItems": true, "default": [] } } }, "lgtm": { "description": "The `/lgtm` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "store_tree_hash": { "description": "Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.", "type": "boolean", "default": true }, "review_acts_as_lgtm": { "description": "Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.", "type": "boolean", "default": false } } }, "needs_labels": { "description": "Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "trusted": { "description": "Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "orgs": { "description": "Organizations whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "teams": { "description": "Teams, as `org/team-slug`, whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$" }, "uniqueItems": true, "default": [] } } }, "ok_to_test": { "description": "The `needs-ok-to-test` gate for pull requests from untrusted authors.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_ok_to_test_for_untrusted": { "description": "Label untrusted authors' PRs `needs-ok-to-test` until a trusted member comments `/ok-to-test`.", "type": "boolean", "default": true } } }, "size": { "description": "The `size/*` label computed from the lines a PR changes.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "generated_files": { "description": "Globs of generated files whose changes do not count toward the size.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] } } }, "blunderbuss": { "description": "Automatic reviewer assignment from OWNERS.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "reviewer_count": { "description": "Reviewers to request on a new PR; 0 turns assignment off.", "type": "integer", "minimum": 0, "maximum": 20, "default": 2 } } }, "approve": { "description": "The `/approve` command and the `approved` label.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_self_approval": { "description": "When false, a PR author who is an approver approves their own PR implicitly.", "type": "boolean", "default": false }, "lgtm_acts_as_approve": { "description": "Let `/lgtm` from an approver also count as `/approve`.", "type": "boolean", "default": false }, "ignore_review_state": { "description": "When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.", "type": "boolean", "default": false } } }, "label_families": { "description": "Prefixes that label commands accept, e.g. `kind` for `/kind bug` -> `kind/bug`.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }, "uniqueItems": true, "default": ["kind", "priority", "area", "sig", "triage", "wg", "committee", "language"] }, "test_workflows": { "description": "Test names for `/test <name>` mapped to the workflow file that runs them, e.g. `unit: unit.yml`.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^[^/]+\\.ya?ml$" }, "default": {} }, "milestone": { "description": "The `/milestone` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow's milestone maintainers team); empty lets collaborators (write permission or more) set them.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } } } }, "merge_queue": { "description": "The batched merge queue (actions/merge-queue).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branches": { "description": "Base branches the queue merges into; empty means the default branch.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "labels": { "description": "Labels a PR must have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["lgtm", "approved"] }, "missing_labels": { "description": "Labels (or globs such as `do-not-merge/*`) a PR must not have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["do-not-merge/*", "needs-rebase", "needs-ok-to-test"] }, "required_checks": { "description": "Check runs or commit statuses that must succeed on a PR head before it enters the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "priority_labels": { "description": "Labels that move a PR ahead in the pool, highest priority first.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "batch_size_max": { "description": "Most PRs tested together in one batch.", "type": "integer", "minimum": 1, "maximum": 100, "default": 8 }, "in_flight": { "description": "Most batches tested at the same time (speculatively, each on top of the previous).", "type": "integer", "minimum": 1, "maximum": 10, "default": 3 }, "ci": { "description": "How the queue starts CI on a batch and how long it waits.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "description": "`dispatch` starts `workflow` with workflow_dispatch on the batch ref; `push` relies on a push-triggered workflow (needs an App token).", "enum": ["dispatch", "push"], "default": "dispatch" }, "workflow": { "description": "Workflow file in .github/workflows that tests a batch.", "type": "string", "pattern": "^[^/]+\\.ya?ml$", "default": "ci.yml" }, "timeout_minutes": { "description": "Minutes to wait for a batch's checks before treating it as failed.", "type": "integer", "minimum": 1, "maximum": 1440, "default": 60 } } }, "merge_method": { "description": "How a tested batch lands: `fast-forward` moves the base to the exact tested commit.", "enum": ["fast-forward", "merge", "squash", "rebase"], "default": "fast-forward" }, "frozen": { "description": "Stop merging (the pool is still computed and shown).", "type": "boolean", "default": false }, "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } }, "test_report": { "description": "JUnit reports, test history, flakes and regressions (actions/test-report).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "history_runs": { "description": "Past runs of the default branch kept and compared against.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }, "flake": { "description": "Flake and regression detection.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "flip_rate_threshold": { "description": "TestGrid flip score (percent of runs that flip pass -> fail, failure streaks of 3+ ignored) at which a test is flaky.", "type": "number", "minimum": 0, "maximum": 100, "default": 10 }, "regression_confidence": { "description": "Confidence for the Fisher exact test that calls a failure rise a regression (1 - alpha).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 }, "pity": { "description": "Pass-rate drop in percentage points tolerated before testing for a regression (Sippy's pity factor).", "type": "number", "minimum": 0, "maximum": 100, "default": 5 }, "min_failures": { "description": "Fewest failures in the sample before a regression can be reported.", "type": "integer", "minimum": 0, "default": 3 }, "new_test_min_runs": { "description": "Runs a test without history needs before its pass rate is judged.", "type": "integer", "minimum": 1, "default": 6 }, "new_test_pass_rate": { "description": "Pass rate a test without history must reach.", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 } } }, "fail_on": { "description": "What fails the step: `failures` (failed or errored tests), `errors` (errored only), or `nothing`.", "enum": ["failures", "errors", "nothing"], "default": "failures" } } }, "release": { "description": "Release cuts, branches and notes (actions/release-cut).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branch_cut_at": { "description": "The pre-release whose tag cuts the release branch (krel cuts at `rc.0`).", "enum": ["rc.0", "beta.0"], "default": "rc.0" }, "release_branch_prefix": { "description": "Release branches are named `<prefix><major>.<minor>`.", "type": "string", "pattern": "^[A-Za-z0-9._/-]*$", "default": "release-" }, "changelog_dir": { "description": "Directory for CHANGELOG-<major>.<minor>.md files.", "type": "string", "minLength": 1, "default": "CHANGELOG" }, "require_green": { "description": "Refuse to cut unless CI is green on the commit being released.", "type": "boolean", "default": true } } } } };
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (s) => { let n = 0; for (const _ of s)
     n++; return n; };
@@ -20261,7 +20281,7 @@ const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$", "u");
 const pattern5 = new RegExp("^[a-z0-9][a-z0-9-]*$", "u");
 const pattern6 = new RegExp("^[^/]+\\.ya?ml$", "u");
 const pattern7 = new RegExp("^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "u");
-const pattern9 = new RegExp("^[A-Za-z0-9._/-]*$", "u");
+const pattern10 = new RegExp("^[A-Za-z0-9._/-]*$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
     /*# sourceURL="https://github.com/shepherd/shepherd/docs/shepherd.schema.json" */ ;
     let vErrors = null;
@@ -21407,6 +21427,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             if (data40.frozen === undefined) {
                 data40.frozen = false;
             }
+            if (data40.maintainers_team === undefined) {
+                data40.maintainers_team = "";
+            }
             for (const key13 in data40) {
                 if (!(func2.call(schema11.properties.merge_queue.properties, key13))) {
                     const err75 = { instancePath: instancePath + "/merge_queue", schemaPath: "#/properties/merge_queue/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.merge_queue, data: data40 };
@@ -21923,54 +21946,54 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-        }
-        else {
-            const err112 = { instancePath: instancePath + "/merge_queue", schemaPath: "#/properties/merge_queue/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.merge_queue.type, parentSchema: schema11.properties.merge_queue, data: data40 };
-            if (vErrors === null) {
-                vErrors = [err112];
-            }
-            else {
-                vErrors.push(err112);
-            }
-            errors++;
-        }
-        let data59 = data.test_report;
-        if (data59 && typeof data59 == "object" && !Array.isArray(data59)) {
-            if (data59.history_runs === undefined) {
-                data59.history_runs = 100;
-            }
-            if (data59.flake === undefined) {
-                data59.flake = {};
-            }
-            if (data59.fail_on === undefined) {
-                data59.fail_on = "failures";
-            }
-            for (const key15 in data59) {
-                if (!(((key15 === "history_runs") || (key15 === "flake")) || (key15 === "fail_on"))) {
-                    const err113 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report, data: data59 };
+            let data59 = data40.maintainers_team;
+            if (typeof data59 === "string") {
+                if (!pattern7.test(data59)) {
+                    const err112 = { instancePath: instancePath + "/merge_queue/maintainers_team", schemaPath: "#/properties/merge_queue/properties/maintainers_team/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$" }, message: "must match pattern \"" + "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$" + "\"", schema: "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", parentSchema: schema11.properties.merge_queue.properties.maintainers_team, data: data59 };
                     if (vErrors === null) {
-                        vErrors = [err113];
+                        vErrors = [err112];
                     }
                     else {
-                        vErrors.push(err113);
+                        vErrors.push(err112);
                     }
                     errors++;
                 }
             }
-            let data60 = data59.history_runs;
-            if (!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))) {
-                const err114 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.history_runs.type, parentSchema: schema11.properties.test_report.properties.history_runs, data: data60 };
+            else {
+                const err113 = { instancePath: instancePath + "/merge_queue/maintainers_team", schemaPath: "#/properties/merge_queue/properties/maintainers_team/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.merge_queue.properties.maintainers_team.type, parentSchema: schema11.properties.merge_queue.properties.maintainers_team, data: data59 };
                 if (vErrors === null) {
-                    vErrors = [err114];
+                    vErrors = [err113];
                 }
                 else {
-                    vErrors.push(err114);
+                    vErrors.push(err113);
                 }
                 errors++;
             }
-            if ((typeof data60 == "number") && (isFinite(data60))) {
-                if (data60 > 1000 || isNaN(data60)) {
-                    const err115 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1000 }, message: "must be <= 1000", schema: 1000, parentSchema: schema11.properties.test_report.properties.history_runs, data: data60 };
+        }
+        else {
+            const err114 = { instancePath: instancePath + "/merge_queue", schemaPath: "#/properties/merge_queue/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.merge_queue.type, parentSchema: schema11.properties.merge_queue, data: data40 };
+            if (vErrors === null) {
+                vErrors = [err114];
+            }
+            else {
+                vErrors.push(err114);
+            }
+            errors++;
+        }
+        let data60 = data.test_report;
+        if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+            if (data60.history_runs === undefined) {
+                data60.history_runs = 100;
+            }
+            if (data60.flake === undefined) {
+                data60.flake = {};
+            }
+            if (data60.fail_on === undefined) {
+                data60.fail_on = "failures";
+            }
+            for (const key15 in data60) {
+                if (!(((key15 === "history_runs") || (key15 === "flake")) || (key15 === "fail_on"))) {
+                    const err115 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report, data: data60 };
                     if (vErrors === null) {
                         vErrors = [err115];
                     }
@@ -21979,63 +22002,63 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                 }
-                if (data60 < 1 || isNaN(data60)) {
-                    const err116 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.history_runs, data: data60 };
+            }
+            let data61 = data60.history_runs;
+            if (!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))) {
+                const err116 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.history_runs.type, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
+                if (vErrors === null) {
+                    vErrors = [err116];
+                }
+                else {
+                    vErrors.push(err116);
+                }
+                errors++;
+            }
+            if ((typeof data61 == "number") && (isFinite(data61))) {
+                if (data61 > 1000 || isNaN(data61)) {
+                    const err117 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1000 }, message: "must be <= 1000", schema: 1000, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
                     if (vErrors === null) {
-                        vErrors = [err116];
+                        vErrors = [err117];
                     }
                     else {
-                        vErrors.push(err116);
+                        vErrors.push(err117);
+                    }
+                    errors++;
+                }
+                if (data61 < 1 || isNaN(data61)) {
+                    const err118 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
+                    if (vErrors === null) {
+                        vErrors = [err118];
+                    }
+                    else {
+                        vErrors.push(err118);
                     }
                     errors++;
                 }
             }
-            let data61 = data59.flake;
-            if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
-                if (data61.flip_rate_threshold === undefined) {
-                    data61.flip_rate_threshold = 10;
+            let data62 = data60.flake;
+            if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
+                if (data62.flip_rate_threshold === undefined) {
+                    data62.flip_rate_threshold = 10;
                 }
-                if (data61.regression_confidence === undefined) {
-                    data61.regression_confidence = 0.95;
+                if (data62.regression_confidence === undefined) {
+                    data62.regression_confidence = 0.95;
                 }
-                if (data61.pity === undefined) {
-                    data61.pity = 5;
+                if (data62.pity === undefined) {
+                    data62.pity = 5;
                 }
-                if (data61.min_failures === undefined) {
-                    data61.min_failures = 3;
+                if (data62.min_failures === undefined) {
+                    data62.min_failures = 3;
                 }
-                if (data61.new_test_min_runs === undefined) {
-                    data61.new_test_min_runs = 6;
+                if (data62.new_test_min_runs === undefined) {
+                    data62.new_test_min_runs = 6;
                 }
-                if (data61.new_test_pass_rate === undefined) {
-                    data61.new_test_pass_rate = 0.95;
+                if (data62.new_test_pass_rate === undefined) {
+                    data62.new_test_pass_rate = 0.95;
                 }
-                for (const key16 in data61) {
+                for (const key16 in data62) {
                     if (!((((((key16 === "flip_rate_threshold") || (key16 === "regression_confidence")) || (key16 === "pity")) || (key16 === "min_failures")) || (key16 === "new_test_min_runs")) || (key16 === "new_test_pass_rate"))) {
-                        const err117 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report.properties.flake, data: data61 };
-                        if (vErrors === null) {
-                            vErrors = [err117];
-                        }
-                        else {
-                            vErrors.push(err117);
-                        }
-                        errors++;
-                    }
-                }
-                let data62 = data61.flip_rate_threshold;
-                if ((typeof data62 == "number") && (isFinite(data62))) {
-                    if (data62 > 100 || isNaN(data62)) {
-                        const err118 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data62 };
-                        if (vErrors === null) {
-                            vErrors = [err118];
-                        }
-                        else {
-                            vErrors.push(err118);
-                        }
-                        errors++;
-                    }
-                    if (data62 < 0 || isNaN(data62)) {
-                        const err119 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data62 };
+                        const err119 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report.properties.flake, data: data62 };
                         if (vErrors === null) {
                             vErrors = [err119];
                         }
@@ -22045,20 +22068,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                 }
-                else {
-                    const err120 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold.type, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data62 };
-                    if (vErrors === null) {
-                        vErrors = [err120];
-                    }
-                    else {
-                        vErrors.push(err120);
-                    }
-                    errors++;
-                }
-                let data63 = data61.regression_confidence;
+                let data63 = data62.flip_rate_threshold;
                 if ((typeof data63 == "number") && (isFinite(data63))) {
-                    if (data63 > 1 || isNaN(data63)) {
-                        const err121 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data63 };
+                    if (data63 > 100 || isNaN(data63)) {
+                        const err120 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
+                        if (vErrors === null) {
+                            vErrors = [err120];
+                        }
+                        else {
+                            vErrors.push(err120);
+                        }
+                        errors++;
+                    }
+                    if (data63 < 0 || isNaN(data63)) {
+                        const err121 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
                         if (vErrors === null) {
                             vErrors = [err121];
                         }
@@ -22067,31 +22090,31 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                     }
-                    if (data63 < 0 || isNaN(data63)) {
-                        const err122 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data63 };
-                        if (vErrors === null) {
-                            vErrors = [err122];
-                        }
-                        else {
-                            vErrors.push(err122);
-                        }
-                        errors++;
-                    }
                 }
                 else {
-                    const err123 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.regression_confidence.type, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data63 };
+                    const err122 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold.type, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
                     if (vErrors === null) {
-                        vErrors = [err123];
+                        vErrors = [err122];
                     }
                     else {
-                        vErrors.push(err123);
+                        vErrors.push(err122);
                     }
                     errors++;
                 }
-                let data64 = data61.pity;
+                let data64 = data62.regression_confidence;
                 if ((typeof data64 == "number") && (isFinite(data64))) {
-                    if (data64 > 100 || isNaN(data64)) {
-                        const err124 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data64 };
+                    if (data64 > 1 || isNaN(data64)) {
+                        const err123 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
+                        if (vErrors === null) {
+                            vErrors = [err123];
+                        }
+                        else {
+                            vErrors.push(err123);
+                        }
+                        errors++;
+                    }
+                    if (data64 < 0 || isNaN(data64)) {
+                        const err124 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
                         if (vErrors === null) {
                             vErrors = [err124];
                         }
@@ -22100,53 +22123,53 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                     }
-                    if (data64 < 0 || isNaN(data64)) {
-                        const err125 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data64 };
+                }
+                else {
+                    const err125 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.regression_confidence.type, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
+                    if (vErrors === null) {
+                        vErrors = [err125];
+                    }
+                    else {
+                        vErrors.push(err125);
+                    }
+                    errors++;
+                }
+                let data65 = data62.pity;
+                if ((typeof data65 == "number") && (isFinite(data65))) {
+                    if (data65 > 100 || isNaN(data65)) {
+                        const err126 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
                         if (vErrors === null) {
-                            vErrors = [err125];
+                            vErrors = [err126];
                         }
                         else {
-                            vErrors.push(err125);
+                            vErrors.push(err126);
+                        }
+                        errors++;
+                    }
+                    if (data65 < 0 || isNaN(data65)) {
+                        const err127 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
+                        if (vErrors === null) {
+                            vErrors = [err127];
+                        }
+                        else {
+                            vErrors.push(err127);
                         }
                         errors++;
                     }
                 }
                 else {
-                    const err126 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.pity.type, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data64 };
+                    const err128 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.pity.type, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
                     if (vErrors === null) {
-                        vErrors = [err126];
+                        vErrors = [err128];
                     }
                     else {
-                        vErrors.push(err126);
+                        vErrors.push(err128);
                     }
                     errors++;
                 }
-                let data65 = data61.min_failures;
-                if (!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))) {
-                    const err127 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.min_failures.type, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data65 };
-                    if (vErrors === null) {
-                        vErrors = [err127];
-                    }
-                    else {
-                        vErrors.push(err127);
-                    }
-                    errors++;
-                }
-                if ((typeof data65 == "number") && (isFinite(data65))) {
-                    if (data65 < 0 || isNaN(data65)) {
-                        const err128 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data65 };
-                        if (vErrors === null) {
-                            vErrors = [err128];
-                        }
-                        else {
-                            vErrors.push(err128);
-                        }
-                        errors++;
-                    }
-                }
-                let data66 = data61.new_test_min_runs;
+                let data66 = data62.min_failures;
                 if (!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))) {
-                    const err129 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data66 };
+                    const err129 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.min_failures.type, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data66 };
                     if (vErrors === null) {
                         vErrors = [err129];
                     }
@@ -22156,8 +22179,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
                 if ((typeof data66 == "number") && (isFinite(data66))) {
-                    if (data66 < 1 || isNaN(data66)) {
-                        const err130 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data66 };
+                    if (data66 < 0 || isNaN(data66)) {
+                        const err130 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data66 };
                         if (vErrors === null) {
                             vErrors = [err130];
                         }
@@ -22167,20 +22190,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                 }
-                let data67 = data61.new_test_pass_rate;
-                if ((typeof data67 == "number") && (isFinite(data67))) {
-                    if (data67 > 1 || isNaN(data67)) {
-                        const err131 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data67 };
-                        if (vErrors === null) {
-                            vErrors = [err131];
-                        }
-                        else {
-                            vErrors.push(err131);
-                        }
-                        errors++;
+                let data67 = data62.new_test_min_runs;
+                if (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))) {
+                    const err131 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data67 };
+                    if (vErrors === null) {
+                        vErrors = [err131];
                     }
-                    if (data67 < 0 || isNaN(data67)) {
-                        const err132 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data67 };
+                    else {
+                        vErrors.push(err131);
+                    }
+                    errors++;
+                }
+                if ((typeof data67 == "number") && (isFinite(data67))) {
+                    if (data67 < 1 || isNaN(data67)) {
+                        const err132 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data67 };
                         if (vErrors === null) {
                             vErrors = [err132];
                         }
@@ -22190,90 +22213,89 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                 }
+                let data68 = data62.new_test_pass_rate;
+                if ((typeof data68 == "number") && (isFinite(data68))) {
+                    if (data68 > 1 || isNaN(data68)) {
+                        const err133 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
+                        if (vErrors === null) {
+                            vErrors = [err133];
+                        }
+                        else {
+                            vErrors.push(err133);
+                        }
+                        errors++;
+                    }
+                    if (data68 < 0 || isNaN(data68)) {
+                        const err134 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
+                        if (vErrors === null) {
+                            vErrors = [err134];
+                        }
+                        else {
+                            vErrors.push(err134);
+                        }
+                        errors++;
+                    }
+                }
                 else {
-                    const err133 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data67 };
+                    const err135 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
                     if (vErrors === null) {
-                        vErrors = [err133];
+                        vErrors = [err135];
                     }
                     else {
-                        vErrors.push(err133);
+                        vErrors.push(err135);
                     }
                     errors++;
                 }
             }
             else {
-                const err134 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.properties.flake.type, parentSchema: schema11.properties.test_report.properties.flake, data: data61 };
+                const err136 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.properties.flake.type, parentSchema: schema11.properties.test_report.properties.flake, data: data62 };
                 if (vErrors === null) {
-                    vErrors = [err134];
+                    vErrors = [err136];
                 }
                 else {
-                    vErrors.push(err134);
+                    vErrors.push(err136);
                 }
                 errors++;
             }
-            let data68 = data59.fail_on;
-            if (!(((data68 === "failures") || (data68 === "errors")) || (data68 === "nothing"))) {
-                const err135 = { instancePath: instancePath + "/test_report/fail_on", schemaPath: "#/properties/test_report/properties/fail_on/enum", keyword: "enum", params: { allowedValues: schema11.properties.test_report.properties.fail_on.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.test_report.properties.fail_on.enum, parentSchema: schema11.properties.test_report.properties.fail_on, data: data68 };
+            let data69 = data60.fail_on;
+            if (!(((data69 === "failures") || (data69 === "errors")) || (data69 === "nothing"))) {
+                const err137 = { instancePath: instancePath + "/test_report/fail_on", schemaPath: "#/properties/test_report/properties/fail_on/enum", keyword: "enum", params: { allowedValues: schema11.properties.test_report.properties.fail_on.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.test_report.properties.fail_on.enum, parentSchema: schema11.properties.test_report.properties.fail_on, data: data69 };
                 if (vErrors === null) {
-                    vErrors = [err135];
+                    vErrors = [err137];
                 }
                 else {
-                    vErrors.push(err135);
+                    vErrors.push(err137);
                 }
                 errors++;
             }
         }
         else {
-            const err136 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.type, parentSchema: schema11.properties.test_report, data: data59 };
+            const err138 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.type, parentSchema: schema11.properties.test_report, data: data60 };
             if (vErrors === null) {
-                vErrors = [err136];
+                vErrors = [err138];
             }
             else {
-                vErrors.push(err136);
+                vErrors.push(err138);
             }
             errors++;
         }
-        let data69 = data.release;
-        if (data69 && typeof data69 == "object" && !Array.isArray(data69)) {
-            if (data69.branch_cut_at === undefined) {
-                data69.branch_cut_at = "rc.0";
+        let data70 = data.release;
+        if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
+            if (data70.branch_cut_at === undefined) {
+                data70.branch_cut_at = "rc.0";
             }
-            if (data69.release_branch_prefix === undefined) {
-                data69.release_branch_prefix = "release-";
+            if (data70.release_branch_prefix === undefined) {
+                data70.release_branch_prefix = "release-";
             }
-            if (data69.changelog_dir === undefined) {
-                data69.changelog_dir = "CHANGELOG";
+            if (data70.changelog_dir === undefined) {
+                data70.changelog_dir = "CHANGELOG";
             }
-            if (data69.require_green === undefined) {
-                data69.require_green = true;
+            if (data70.require_green === undefined) {
+                data70.require_green = true;
             }
-            for (const key17 in data69) {
+            for (const key17 in data70) {
                 if (!((((key17 === "branch_cut_at") || (key17 === "release_branch_prefix")) || (key17 === "changelog_dir")) || (key17 === "require_green"))) {
-                    const err137 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.release, data: data69 };
-                    if (vErrors === null) {
-                        vErrors = [err137];
-                    }
-                    else {
-                        vErrors.push(err137);
-                    }
-                    errors++;
-                }
-            }
-            let data70 = data69.branch_cut_at;
-            if (!((data70 === "rc.0") || (data70 === "beta.0"))) {
-                const err138 = { instancePath: instancePath + "/release/branch_cut_at", schemaPath: "#/properties/release/properties/branch_cut_at/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.branch_cut_at.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.branch_cut_at.enum, parentSchema: schema11.properties.release.properties.branch_cut_at, data: data70 };
-                if (vErrors === null) {
-                    vErrors = [err138];
-                }
-                else {
-                    vErrors.push(err138);
-                }
-                errors++;
-            }
-            let data71 = data69.release_branch_prefix;
-            if (typeof data71 === "string") {
-                if (!pattern9.test(data71)) {
-                    const err139 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._/-]*$" }, message: "must match pattern \"" + "^[A-Za-z0-9._/-]*$" + "\"", schema: "^[A-Za-z0-9._/-]*$", parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data71 };
+                    const err139 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.release, data: data70 };
                     if (vErrors === null) {
                         vErrors = [err139];
                     }
@@ -22283,8 +22305,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
             }
-            else {
-                const err140 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.release_branch_prefix.type, parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data71 };
+            let data71 = data70.branch_cut_at;
+            if (!((data71 === "rc.0") || (data71 === "beta.0"))) {
+                const err140 = { instancePath: instancePath + "/release/branch_cut_at", schemaPath: "#/properties/release/properties/branch_cut_at/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.branch_cut_at.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.branch_cut_at.enum, parentSchema: schema11.properties.release.properties.branch_cut_at, data: data71 };
                 if (vErrors === null) {
                     vErrors = [err140];
                 }
@@ -22293,10 +22316,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            let data72 = data69.changelog_dir;
+            let data72 = data70.release_branch_prefix;
             if (typeof data72 === "string") {
-                if (func3(data72) < 1) {
-                    const err141 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.release.properties.changelog_dir, data: data72 };
+                if (!pattern10.test(data72)) {
+                    const err141 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._/-]*$" }, message: "must match pattern \"" + "^[A-Za-z0-9._/-]*$" + "\"", schema: "^[A-Za-z0-9._/-]*$", parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data72 };
                     if (vErrors === null) {
                         vErrors = [err141];
                     }
@@ -22307,7 +22330,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
             }
             else {
-                const err142 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.changelog_dir.type, parentSchema: schema11.properties.release.properties.changelog_dir, data: data72 };
+                const err142 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.release_branch_prefix.type, parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data72 };
                 if (vErrors === null) {
                     vErrors = [err142];
                 }
@@ -22316,36 +22339,59 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            let data73 = data69.require_green;
-            if (typeof data73 !== "boolean") {
-                const err143 = { instancePath: instancePath + "/release/require_green", schemaPath: "#/properties/release/properties/require_green/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.release.properties.require_green.type, parentSchema: schema11.properties.release.properties.require_green, data: data73 };
+            let data73 = data70.changelog_dir;
+            if (typeof data73 === "string") {
+                if (func3(data73) < 1) {
+                    const err143 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.release.properties.changelog_dir, data: data73 };
+                    if (vErrors === null) {
+                        vErrors = [err143];
+                    }
+                    else {
+                        vErrors.push(err143);
+                    }
+                    errors++;
+                }
+            }
+            else {
+                const err144 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.changelog_dir.type, parentSchema: schema11.properties.release.properties.changelog_dir, data: data73 };
                 if (vErrors === null) {
-                    vErrors = [err143];
+                    vErrors = [err144];
                 }
                 else {
-                    vErrors.push(err143);
+                    vErrors.push(err144);
+                }
+                errors++;
+            }
+            let data74 = data70.require_green;
+            if (typeof data74 !== "boolean") {
+                const err145 = { instancePath: instancePath + "/release/require_green", schemaPath: "#/properties/release/properties/require_green/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.release.properties.require_green.type, parentSchema: schema11.properties.release.properties.require_green, data: data74 };
+                if (vErrors === null) {
+                    vErrors = [err145];
+                }
+                else {
+                    vErrors.push(err145);
                 }
                 errors++;
             }
         }
         else {
-            const err144 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.release.type, parentSchema: schema11.properties.release, data: data69 };
+            const err146 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.release.type, parentSchema: schema11.properties.release, data: data70 };
             if (vErrors === null) {
-                vErrors = [err144];
+                vErrors = [err146];
             }
             else {
-                vErrors.push(err144);
+                vErrors.push(err146);
             }
             errors++;
         }
     }
     else {
-        const err145 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+        const err147 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
         if (vErrors === null) {
-            vErrors = [err145];
+            vErrors = [err147];
         }
         else {
-            vErrors.push(err145);
+            vErrors.push(err147);
         }
         errors++;
     }
@@ -23958,7 +24004,7 @@ function buildQueueView(input) {
             checks: details[b.id]?.checks ?? b.failures.map((f) => ({ name: f.name, state: 'failure' })),
             retry: b.retry,
             inheritedFrom: inheritedFrom(b),
-            ageMinutes: Math.max(0, input.planner.now - b.startedAt),
+            ageMinutes: Math.max(0, Math.round(input.planner.now - b.startedAt)),
             ciUrl: details[b.id]?.ciUrl ?? null,
             fate,
             etaMinutes: null
@@ -24773,8 +24819,12 @@ function queueStatusOf(checks) {
 function chainOf(batches, baseSha) {
     const usable = batches.filter((b) => b.meta && /^[1-9][0-9]{0,8}$/.test(b.id)).sort((a, b) => Number(a.id) - Number(b.id));
     const chain = [];
-    const roots = usable.filter((b) => b.meta.parentSha === b.meta.baseSha);
-    let next = roots.find((b) => b.meta.baseSha === baseSha) ?? roots[0];
+    // The chain starts at the batch built on the base as it is now: the first batch of a chain (its
+    // parent is its recorded base), or, once the batches ahead of it landed and the base was
+    // fast-forwarded to their head, the batch built on that head. Its recorded base is still the
+    // chain's first, so the batches behind it follow as before instead of being thrown away.
+    const roots = usable.filter((b) => b.meta.parentSha === b.meta.baseSha || b.meta.parentSha === baseSha);
+    let next = roots.find((b) => b.meta.parentSha === baseSha) ?? roots.find((b) => b.meta.baseSha === baseSha) ?? roots[0];
     while (next) {
         chain.push(next);
         const tip = next;
@@ -24820,7 +24870,7 @@ function plannerStateOf(input) {
     if (!state.baseSha)
         throw new Error(`base branch ${state.base} does not exist: nothing can be queued onto it`);
     const views = state.pulls.map((p) => pullRequestView(p, state.base, config.required_checks));
-    const pools = buildPools(views, { ...config, branches: [state.base] }, { frozenBranches: input.frozenBranches });
+    const pools = buildPools(views, { ...config, branches: [state.base] }, { frozenBranches: [...(input.frozenBranches ?? []), ...(state.freeze ? [state.base] : [])] });
     const pool = pools[0];
     const ejected = new Map();
     for (const pull of state.pulls) {
@@ -24887,7 +24937,95 @@ function minutes(ms) {
     return ms / 60_000;
 }
 
+;// CONCATENATED MODULE: ./src/github/queue-freeze.ts
+
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\[bot\])?$/;
+/** Returns the branch (without `refs/heads/`) that freezes `base`. Throws on a bad base name. */
+function freezeBranch(base) {
+    const problem = baseBranchProblem(base);
+    if (problem)
+        throw new Error(problem);
+    return `shepherd/freeze/${base}`;
+}
+/** Returns the freeze commit's message. Throws on a login GitHub would not issue. */
+function freezeMessage(freeze) {
+    if (!LOGIN.test(freeze.by))
+        throw new Error(`"${freeze.by}" is not a GitHub login`);
+    const reason = oneLine(freeze.reason);
+    return `shepherd: freeze ${freeze.base}\n\nFrozen-By: ${freeze.by}\nFrozen-At: ${freeze.at}${reason ? `\nReason: ${reason}` : ''}\n`;
+}
+/**
+ * Reads a freeze commit's message back. A message that is not one (someone pushed the branch by
+ * hand) still freezes: who and when are then unknown, and the reason says so.
+ */
+function parseFreezeMessage(base, message) {
+    const field = (name) => new RegExp(`^${name}: (.*)$`, 'm').exec(message)?.[1]?.trim() ?? '';
+    const by = field('Frozen-By');
+    if (!LOGIN.test(by))
+        return { base, by: 'unknown', at: '', reason: `the branch ${freezeBranch(base)} exists but was not written by Shepherd` };
+    return { base, by, at: field('Frozen-At'), reason: oneLine(field('Reason')) };
+}
+/** Returns the current freeze of `base`, or null when it is not frozen. */
+async function readFreeze(client, where, base) {
+    let sha;
+    try {
+        sha = (await client.rest.git.getRef({ ...where, ref: `heads/${freezeBranch(base)}` })).data.object.sha;
+    }
+    catch (err) {
+        if (err.status === 404)
+            return null;
+        throw err;
+    }
+    const { data } = await client.rest.git.getCommit({ ...where, commit_sha: sha });
+    return parseFreezeMessage(base, data.message);
+}
+/**
+ * Freezes `freeze.base`: writes the freeze commit and creates the ref. Returns 'created', or
+ * 'exists' when the branch was already frozen (a concurrent freeze won; nothing is overwritten).
+ * Throws when the base branch does not exist.
+ */
+async function createFreeze(client, where, freeze) {
+    const branch = freezeBranch(freeze.base);
+    const message = freezeMessage(freeze);
+    let head;
+    try {
+        head = (await client.rest.git.getRef({ ...where, ref: `heads/${freeze.base}` })).data.object.sha;
+    }
+    catch (err) {
+        if (err.status === 404)
+            throw new Error(`base branch ${freeze.base} does not exist: there is nothing to freeze`);
+        throw err;
+    }
+    const { data: parent } = await client.rest.git.getCommit({ ...where, commit_sha: head });
+    const { data: commit } = await client.rest.git.createCommit({ ...where, message, tree: parent.tree.sha, parents: [head] });
+    try {
+        await client.rest.git.createRef({ ...where, ref: `refs/heads/${branch}`, sha: commit.sha });
+    }
+    catch (err) {
+        // 422 "Reference already exists": frozen meanwhile; the first freeze stands.
+        const e = err;
+        if (e.status === 422 && /already exists/i.test(e.message ?? ''))
+            return 'exists';
+        throw err;
+    }
+    return 'created';
+}
+/** Unfreezes `base` by deleting its freeze branch. Returns 'deleted', or 'absent' when it was not frozen. */
+async function deleteFreeze(client, where, base) {
+    try {
+        await client.rest.git.deleteRef({ ...where, ref: `heads/${freezeBranch(base)}` });
+    }
+    catch (err) {
+        const status = err.status;
+        if (status === 404 || status === 422)
+            return 'absent';
+        throw err;
+    }
+    return 'deleted';
+}
+
 ;// CONCATENATED MODULE: ./src/github/merge-queue-state.ts
+
 
 const ROLLUP = `statusCheckRollup { contexts(first: 100) { nodes { __typename
   ... on CheckRun { name status conclusion }
@@ -24923,24 +25061,24 @@ function rollupContexts(rollup) {
  */
 async function readQueueState(client, where, options) {
     const prefix = `refs/heads/${batchPrefix(options.base)}`;
-    const state = { base: options.base, baseSha: null, baseMessage: null, pulls: [], batches: [] };
+    const state = { base: options.base, baseSha: null, baseMessage: null, pulls: [], batches: [], freeze: null };
     let pullCursor = null;
     let batchCursor = null;
     let morePulls = true;
     let moreBatches = true;
     for (let first = true; morePulls || moreBatches; first = false) {
-        const fields = [first ? `baseRef: ref(qualifiedName: $baseRef) { target { oid ... on Commit { message } } }` : '', morePulls ? PULLS : '', moreBatches ? BATCHES : ''].join('\n');
+        const fields = [first ? `baseRef: ref(qualifiedName: $baseRef) { target { oid ... on Commit { message } } }\nfreezeRef: ref(qualifiedName: $freezeRef) { target { oid ... on Commit { message } } }` : '', morePulls ? PULLS : '', moreBatches ? BATCHES : ''].join('\n');
         const decl = [
             '$owner: String!',
             '$name: String!',
-            ...(first ? ['$baseRef: String!'] : []),
+            ...(first ? ['$baseRef: String!', '$freezeRef: String!'] : []),
             ...(morePulls ? ['$base: String!', '$pullCursor: String'] : []),
             ...(moreBatches ? ['$prefix: String!', '$batchCursor: String'] : [])
         ];
         const query = `query MergeQueueState(${decl.join(', ')}) { repository(owner: $owner, name: $name) {\n${fields}\n} }`;
         const variables = { owner: where.owner, name: where.repo };
         if (first)
-            variables.baseRef = `refs/heads/${options.base}`;
+            Object.assign(variables, { baseRef: `refs/heads/${options.base}`, freezeRef: `refs/heads/${freezeBranch(options.base)}` });
         if (morePulls)
             Object.assign(variables, { base: options.base, pullCursor });
         if (moreBatches)
@@ -24950,6 +25088,8 @@ async function readQueueState(client, where, options) {
         if (first) {
             state.baseSha = repo.baseRef?.target.oid ?? null;
             state.baseMessage = repo.baseRef?.target.message ?? null;
+            if (repo.freezeRef)
+                state.freeze = parseFreezeMessage(options.base, repo.freezeRef.target.message ?? '');
         }
         if (repo.pullRequests) {
             for (const p of repo.pullRequests.nodes)
@@ -25148,10 +25288,15 @@ function describeEffect(e) {
             return `re-run the failed jobs of run ${e.runId}`;
         case 'cherrypick':
             return `cherry-pick #${e.pull} onto ${e.branch}`;
+        case 'queue.freeze':
+            return `freeze merging into ${e.base}`;
+        case 'queue.unfreeze':
+            return `unfreeze merging into ${e.base}`;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/github/apply.ts
+
 
 
 
@@ -25303,6 +25448,18 @@ async function applyEffects(client, where, effects, options) {
                     }
                     break;
                 }
+                case 'queue.freeze':
+                    if (options.dryRun)
+                        record('planned');
+                    else
+                        record((await createFreeze(client, where, { base: effect.base, by: effect.by, at: new Date().toISOString(), reason: effect.reason })) === 'created' ? 'applied' : 'unchanged');
+                    break;
+                case 'queue.unfreeze':
+                    if (options.dryRun)
+                        record('planned');
+                    else
+                        record((await deleteFreeze(client, where, effect.base)) === 'deleted' ? 'applied' : 'unchanged');
+                    break;
                 default:
                     throw new Error(`the applier does not handle ${effect.type} effects yet`);
             }

@@ -19563,18 +19563,32 @@ throttling.triggersNotification = triggersNotification;
 const MAX_CONCURRENT = 10;
 const sleep = (ms) => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : resolve()));
 const request_pacing_triggersNotification = throttling.triggersNotification;
-/** Requests of one kind start at least `minTime` ms apart, in the order they asked. */
+/**
+ * Requests of one kind start at least `minTime` ms apart, in the order they asked. Each waits for
+ * the one before it to be let go and counts from when that actually happened: a timer that fires
+ * late (a busy runner) delays the requests behind it instead of squeezing the gap after it.
+ */
 class Lane {
     minTime;
-    next = 0;
-    constructor(minTime) {
+    now;
+    wait;
+    /** Resolves with the time the last request in line is let go. */
+    last = Promise.resolve(-Infinity);
+    constructor(minTime, now = Date.now, wait = sleep) {
         this.minTime = minTime;
+        this.now = now;
+        this.wait = wait;
     }
-    async enter() {
-        const now = Date.now();
-        const start = Math.max(now, this.next);
-        this.next = start + this.minTime;
-        await sleep(start - now);
+    enter() {
+        const before = this.last;
+        let letGo;
+        this.last = new Promise((resolve) => (letGo = resolve));
+        return before.then(async (previous) => {
+            const ms = previous + this.minTime - this.now();
+            if (ms > 0)
+                await this.wait(ms);
+            letGo(this.now());
+        });
     }
 }
 /** At most `max` requests in flight; the rest queue in order. */
@@ -20041,6 +20055,232 @@ async function cherryPick(client, where, effect, options) {
     return { outcome: 'applied', pull: created.number };
 }
 
+;// CONCATENATED MODULE: ./src/github/merge-queue-batch-message.ts
+/**
+ * Batch metadata kept in GitHub only: the head commit message of a batch branch ends with a
+ * trailer block naming the base branch, the batch, the base SHA the chain was built on, the commit
+ * this batch was built on (the base SHA or the head of the batch ahead), and each member with the
+ * head SHA that was merged, in merge order. The next run reads it back instead of any stored state.
+ */
+const SHA = /^[0-9a-f]{40}$/;
+const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Git ref rules for a branch name, kept strict: no spaces, control characters or `..`. */
+const BRANCH = /^(?!\/)(?!.*\/\/)(?!.*\.\.)(?!.*\/$)(?!.*\.lock$)(?!.*@\{)[A-Za-z0-9._\/-]{1,200}$/;
+/** Returns why a batch id is unusable, or null. */
+function batchIdProblem(id) {
+    return BATCH_ID.test(id) ? null : `batch id "${id}" must be 1-64 letters, digits, "_" or "-", starting with a letter or digit`;
+}
+/** Returns why a base branch name is unusable, or null. */
+function baseBranchProblem(base) {
+    return BRANCH.test(base) ? null : `base branch "${base}" is not a branch name Shepherd queues on`;
+}
+/** Returns the branch (without `refs/heads/`) a batch lives on. Throws on a bad base or id. */
+function batchBranch(base, id) {
+    const problem = baseBranchProblem(base) ?? batchIdProblem(id);
+    if (problem)
+        throw new Error(problem);
+    return `shepherd/queue/${base}/${id}`;
+}
+/** Returns the branch prefix (without `refs/heads/`, with a trailing slash) of a base's batches. */
+function batchPrefix(base) {
+    const problem = baseBranchProblem(base);
+    if (problem)
+        throw new Error(problem);
+    return `shepherd/queue/${base}/`;
+}
+/**
+ * Returns untrusted one-line text (a title) made safe for a commit message: control characters and
+ * line breaks become spaces, runs of spaces collapse, and it is cut to `max` characters.
+ */
+function oneLine(text, max = 200) {
+    // eslint-disable-next-line no-control-regex
+    const flat = text.replace(/[\u0000-\u001f\u007f\u0080-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+function check(meta) {
+    const problem = baseBranchProblem(meta.base) ?? batchIdProblem(meta.id);
+    if (problem)
+        throw new Error(problem);
+    for (const [k, v] of [['baseSha', meta.baseSha], ['parentSha', meta.parentSha]]) {
+        if (!SHA.test(v))
+            throw new Error(`batch ${meta.id}: ${k} "${v}" is not a 40-character lower-case SHA`);
+    }
+    if (!meta.members.length)
+        throw new Error(`batch ${meta.id}: a batch needs at least one member`);
+    const seen = new Set();
+    for (const m of meta.members) {
+        if (!Number.isSafeInteger(m.number) || m.number < 1)
+            throw new Error(`batch ${meta.id}: member number ${m.number} is not a pull request number`);
+        if (!SHA.test(m.sha))
+            throw new Error(`batch ${meta.id}: #${m.number} head "${m.sha}" is not a 40-character lower-case SHA`);
+        if (seen.has(m.number))
+            throw new Error(`batch ${meta.id}: #${m.number} is listed twice`);
+        seen.add(m.number);
+    }
+}
+/** Returns the trailer block (no trailing newline). Throws when the metadata is malformed. */
+function formatBatchTrailers(meta) {
+    check(meta);
+    return [
+        `Shepherd-Queue: ${meta.base}`,
+        `Shepherd-Batch: ${meta.id}`,
+        `Shepherd-Base: ${meta.baseSha}`,
+        `Shepherd-Parent: ${meta.parentSha}`,
+        ...meta.members.map((m) => `Shepherd-Member: #${m.number} ${m.sha}`)
+    ].join('\n');
+}
+/**
+ * Returns the message of the merge commit of member `index` of a batch: `Merge #N into <base>
+ * (batch <id>)`, the pull request's title (untrusted: flattened to one line), and for the last
+ * member, whose merge commit is the batch head, the trailer block. Throws on malformed metadata.
+ */
+function formatMemberMessage(meta, index, title) {
+    const trailers = formatBatchTrailers(meta);
+    const member = meta.members[index];
+    if (!member)
+        throw new Error(`batch ${meta.id} has no member ${index}`);
+    const safeTitle = title ? oneLine(title) : '';
+    const lines = [`Merge #${member.number} into ${meta.base} (batch ${meta.id})`, ...(safeTitle ? ['', safeTitle] : [])];
+    if (index === meta.members.length - 1)
+        lines.push('', trailers);
+    return lines.join('\n') + '\n';
+}
+/** Returns the batch head's message (the last member's merge commit), with the trailer block. */
+function formatBatchMessage(meta, lastTitle) {
+    return formatMemberMessage(meta, meta.members.length - 1, lastTitle);
+}
+/** Thrown by parseBatchMessage for a message that is not a well-formed batch message. */
+class BatchMessageError extends (/* unused pure expression or super */ null && (Error)) {
+}
+/**
+ * Reads the trailer block at the end of a batch head commit message. Strict: the last paragraph
+ * must be exactly the block formatBatchTrailers writes (fields in order, one Queue, Batch, Base
+ * and Parent, then one or more members). Throws BatchMessageError naming what is wrong.
+ */
+function parseBatchMessage(message) {
+    const paragraphs = message.replace(/\r\n/g, '\n').replace(/\n+$/, '').split(/\n\s*\n/);
+    const block = paragraphs[paragraphs.length - 1].split('\n');
+    if (paragraphs.length < 2)
+        throw new BatchMessageError('batch message has no trailer block after its subject');
+    const field = (i, key) => {
+        const line = block[i];
+        const prefix = `${key}: `;
+        if (line === undefined || !line.startsWith(prefix))
+            throw new BatchMessageError(`batch message trailer ${i + 1} should be "${key}", got ${JSON.stringify(line ?? '(none)')}`);
+        return line.slice(prefix.length);
+    };
+    const meta = { base: field(0, 'Shepherd-Queue'), id: field(1, 'Shepherd-Batch'), baseSha: field(2, 'Shepherd-Base'), parentSha: field(3, 'Shepherd-Parent'), members: [] };
+    for (let i = 4; i < block.length; i++) {
+        const m = /^#([1-9][0-9]{0,15}) ([0-9a-f]{40})$/.exec(field(i, 'Shepherd-Member'));
+        if (!m)
+            throw new BatchMessageError(`batch message trailer ${i + 1} should be "Shepherd-Member: #<number> <sha>", got ${JSON.stringify(block[i])}`);
+        meta.members.push({ number: Number(m[1]), sha: m[2] });
+    }
+    try {
+        check(meta);
+    }
+    catch (err) {
+        throw new BatchMessageError(err.message);
+    }
+    return meta;
+}
+/** Returns whether two batches hold the same members at the same SHAs on the same parent. */
+function sameBatch(a, b) {
+    return (a.base === b.base &&
+        a.id === b.id &&
+        a.baseSha === b.baseSha &&
+        a.parentSha === b.parentSha &&
+        a.members.length === b.members.length &&
+        a.members.every((m, i) => m.number === b.members[i].number && m.sha === b.members[i].sha));
+}
+
+;// CONCATENATED MODULE: ./src/github/queue-freeze.ts
+
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\[bot\])?$/;
+/** Returns the branch (without `refs/heads/`) that freezes `base`. Throws on a bad base name. */
+function freezeBranch(base) {
+    const problem = baseBranchProblem(base);
+    if (problem)
+        throw new Error(problem);
+    return `shepherd/freeze/${base}`;
+}
+/** Returns the freeze commit's message. Throws on a login GitHub would not issue. */
+function freezeMessage(freeze) {
+    if (!LOGIN.test(freeze.by))
+        throw new Error(`"${freeze.by}" is not a GitHub login`);
+    const reason = oneLine(freeze.reason);
+    return `shepherd: freeze ${freeze.base}\n\nFrozen-By: ${freeze.by}\nFrozen-At: ${freeze.at}${reason ? `\nReason: ${reason}` : ''}\n`;
+}
+/**
+ * Reads a freeze commit's message back. A message that is not one (someone pushed the branch by
+ * hand) still freezes: who and when are then unknown, and the reason says so.
+ */
+function parseFreezeMessage(base, message) {
+    const field = (name) => new RegExp(`^${name}: (.*)$`, 'm').exec(message)?.[1]?.trim() ?? '';
+    const by = field('Frozen-By');
+    if (!LOGIN.test(by))
+        return { base, by: 'unknown', at: '', reason: `the branch ${freezeBranch(base)} exists but was not written by Shepherd` };
+    return { base, by, at: field('Frozen-At'), reason: oneLine(field('Reason')) };
+}
+/** Returns the current freeze of `base`, or null when it is not frozen. */
+async function readFreeze(client, where, base) {
+    let sha;
+    try {
+        sha = (await client.rest.git.getRef({ ...where, ref: `heads/${freezeBranch(base)}` })).data.object.sha;
+    }
+    catch (err) {
+        if (err.status === 404)
+            return null;
+        throw err;
+    }
+    const { data } = await client.rest.git.getCommit({ ...where, commit_sha: sha });
+    return parseFreezeMessage(base, data.message);
+}
+/**
+ * Freezes `freeze.base`: writes the freeze commit and creates the ref. Returns 'created', or
+ * 'exists' when the branch was already frozen (a concurrent freeze won; nothing is overwritten).
+ * Throws when the base branch does not exist.
+ */
+async function createFreeze(client, where, freeze) {
+    const branch = freezeBranch(freeze.base);
+    const message = freezeMessage(freeze);
+    let head;
+    try {
+        head = (await client.rest.git.getRef({ ...where, ref: `heads/${freeze.base}` })).data.object.sha;
+    }
+    catch (err) {
+        if (err.status === 404)
+            throw new Error(`base branch ${freeze.base} does not exist: there is nothing to freeze`);
+        throw err;
+    }
+    const { data: parent } = await client.rest.git.getCommit({ ...where, commit_sha: head });
+    const { data: commit } = await client.rest.git.createCommit({ ...where, message, tree: parent.tree.sha, parents: [head] });
+    try {
+        await client.rest.git.createRef({ ...where, ref: `refs/heads/${branch}`, sha: commit.sha });
+    }
+    catch (err) {
+        // 422 "Reference already exists": frozen meanwhile; the first freeze stands.
+        const e = err;
+        if (e.status === 422 && /already exists/i.test(e.message ?? ''))
+            return 'exists';
+        throw err;
+    }
+    return 'created';
+}
+/** Unfreezes `base` by deleting its freeze branch. Returns 'deleted', or 'absent' when it was not frozen. */
+async function deleteFreeze(client, where, base) {
+    try {
+        await client.rest.git.deleteRef({ ...where, ref: `heads/${freezeBranch(base)}` });
+    }
+    catch (err) {
+        const status = err.status;
+        if (status === 404 || status === 422)
+            return 'absent';
+        throw err;
+    }
+    return 'deleted';
+}
+
 ;// CONCATENATED MODULE: ./src/core/effects.ts
 /**
  * Effects: what a plan asks the world to change, as typed data. The applier (src/github/apply.ts)
@@ -20084,10 +20324,15 @@ function describeEffect(e) {
             return `re-run the failed jobs of run ${e.runId}`;
         case 'cherrypick':
             return `cherry-pick #${e.pull} onto ${e.branch}`;
+        case 'queue.freeze':
+            return `freeze merging into ${e.base}`;
+        case 'queue.unfreeze':
+            return `unfreeze merging into ${e.base}`;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/github/apply.ts
+
 
 
 
@@ -20239,6 +20484,18 @@ async function applyEffects(client, where, effects, options) {
                     }
                     break;
                 }
+                case 'queue.freeze':
+                    if (options.dryRun)
+                        record('planned');
+                    else
+                        record((await createFreeze(client, where, { base: effect.base, by: effect.by, at: new Date().toISOString(), reason: effect.reason })) === 'created' ? 'applied' : 'unchanged');
+                    break;
+                case 'queue.unfreeze':
+                    if (options.dryRun)
+                        record('planned');
+                    else
+                        record((await deleteFreeze(client, where, effect.base)) === 'deleted' ? 'applied' : 'unchanged');
+                    break;
                 default:
                     throw new Error(`the applier does not handle ${effect.type} effects yet`);
             }
@@ -20735,7 +20992,13 @@ const shepherdConfigSchema = {
                     enum: ['fast-forward', 'merge', 'squash', 'rebase'],
                     default: 'fast-forward'
                 },
-                frozen: { description: 'Stop merging (the pool is still computed and shown).', type: 'boolean', default: false }
+                frozen: { description: 'Stop merging (the pool is still computed and shown).', type: 'boolean', default: false },
+                maintainers_team: {
+                    description: 'Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.',
+                    type: 'string',
+                    pattern: '^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$',
+                    default: ''
+                }
             }
         },
         test_report: {
@@ -20806,7 +21069,7 @@ var dist = __nccwpck_require__(8815);
 
 const validate = validate10;
 /* harmony default export */ const validate_generated = ((/* unused pure expression or super */ null && (validate10)));
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/shepherd/shepherd/docs/shepherd.schema.json", "title": "Shepherd configuration (.github/shepherd.yml)", "description": "Settings for the Shepherd actions, read from the default branch. Every key is optional.", "type": "object", "additionalProperties": false, "properties": { "triage": { "description": "Comment commands, OWNERS approval, labels and reviewer assignment (actions/triage).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "commands": { "description": "Which comment commands (`/lgtm`, `/hold`, ...) triage answers.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "enabled": { "description": "Command names without the slash, e.g. `lgtm`, `cherry-pick`; `*` means every command.", "type": "array", "items": { "type": "string", "pattern": "^(\\*|[a-z][a-z0-9-]*)$" }, "uniqueItems": true, "default": ["*"] }, "disabled": { "description": "Command names to ignore even when `enabled` matches them.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] } } }, "hold": { "description": "The `/hold` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "label": { "description": "Label that `/hold` adds and `/hold cancel` removes; it blocks merging.", "type": "string", "minLength": 1, "default": "do-not-merge/hold" } } }, "labels": { "description": "Names of the gate labels that triage sets and the merge queue requires.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "lgtm": { "description": "Label set by `/lgtm` from a reviewer.", "type": "string", "minLength": 1, "default": "lgtm" }, "approved": { "description": "Label set when OWNERS approvers cover every changed file.", "type": "string", "minLength": 1, "default": "approved" }, "additional": { "description": "Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).", "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 50 }, "uniqueItems": true, "default": [] } } }, "lgtm": { "description": "The `/lgtm` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "store_tree_hash": { "description": "Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.", "type": "boolean", "default": true }, "review_acts_as_lgtm": { "description": "Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.", "type": "boolean", "default": false } } }, "needs_labels": { "description": "Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "trusted": { "description": "Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "orgs": { "description": "Organizations whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "teams": { "description": "Teams, as `org/team-slug`, whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$" }, "uniqueItems": true, "default": [] } } }, "ok_to_test": { "description": "The `needs-ok-to-test` gate for pull requests from untrusted authors.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_ok_to_test_for_untrusted": { "description": "Label untrusted authors' PRs `needs-ok-to-test` until a trusted member comments `/ok-to-test`.", "type": "boolean", "default": true } } }, "size": { "description": "The `size/*` label computed from the lines a PR changes.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "generated_files": { "description": "Globs of generated files whose changes do not count toward the size.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] } } }, "blunderbuss": { "description": "Automatic reviewer assignment from OWNERS.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "reviewer_count": { "description": "Reviewers to request on a new PR; 0 turns assignment off.", "type": "integer", "minimum": 0, "maximum": 20, "default": 2 } } }, "approve": { "description": "The `/approve` command and the `approved` label.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_self_approval": { "description": "When false, a PR author who is an approver approves their own PR implicitly.", "type": "boolean", "default": false }, "lgtm_acts_as_approve": { "description": "Let `/lgtm` from an approver also count as `/approve`.", "type": "boolean", "default": false }, "ignore_review_state": { "description": "When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.", "type": "boolean", "default": false } } }, "label_families": { "description": "Prefixes that label commands accept, e.g. `kind` for `/kind bug` -> `kind/bug`.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }, "uniqueItems": true, "default": ["kind", "priority", "area", "sig", "triage", "wg", "committee", "language"] }, "test_workflows": { "description": "Test names for `/test <name>` mapped to the workflow file that runs them, e.g. `unit: unit.yml`.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^[^/]+\\.ya?ml$" }, "default": {} }, "milestone": { "description": "The `/milestone` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow's milestone maintainers team); empty lets collaborators (write permission or more) set them.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } } } }, "merge_queue": { "description": "The batched merge queue (actions/merge-queue).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branches": { "description": "Base branches the queue merges into; empty means the default branch.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "labels": { "description": "Labels a PR must have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["lgtm", "approved"] }, "missing_labels": { "description": "Labels (or globs such as `do-not-merge/*`) a PR must not have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["do-not-merge/*", "needs-rebase", "needs-ok-to-test"] }, "required_checks": { "description": "Check runs or commit statuses that must succeed on a PR head before it enters the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "priority_labels": { "description": "Labels that move a PR ahead in the pool, highest priority first.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "batch_size_max": { "description": "Most PRs tested together in one batch.", "type": "integer", "minimum": 1, "maximum": 100, "default": 8 }, "in_flight": { "description": "Most batches tested at the same time (speculatively, each on top of the previous).", "type": "integer", "minimum": 1, "maximum": 10, "default": 3 }, "ci": { "description": "How the queue starts CI on a batch and how long it waits.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "description": "`dispatch` starts `workflow` with workflow_dispatch on the batch ref; `push` relies on a push-triggered workflow (needs an App token).", "enum": ["dispatch", "push"], "default": "dispatch" }, "workflow": { "description": "Workflow file in .github/workflows that tests a batch.", "type": "string", "pattern": "^[^/]+\\.ya?ml$", "default": "ci.yml" }, "timeout_minutes": { "description": "Minutes to wait for a batch's checks before treating it as failed.", "type": "integer", "minimum": 1, "maximum": 1440, "default": 60 } } }, "merge_method": { "description": "How a tested batch lands: `fast-forward` moves the base to the exact tested commit.", "enum": ["fast-forward", "merge", "squash", "rebase"], "default": "fast-forward" }, "frozen": { "description": "Stop merging (the pool is still computed and shown).", "type": "boolean", "default": false } } }, "test_report": { "description": "JUnit reports, test history, flakes and regressions (actions/test-report).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "history_runs": { "description": "Past runs of the default branch kept and compared against.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }, "flake": { "description": "Flake and regression detection.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "flip_rate_threshold": { "description": "TestGrid flip score (percent of runs that flip pass -> fail, failure streaks of 3+ ignored) at which a test is flaky.", "type": "number", "minimum": 0, "maximum": 100, "default": 10 }, "regression_confidence": { "description": "Confidence for the Fisher exact test that calls a failure rise a regression (1 - alpha).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 }, "pity": { "description": "Pass-rate drop in percentage points tolerated before testing for a regression (Sippy's pity factor).", "type": "number", "minimum": 0, "maximum": 100, "default": 5 }, "min_failures": { "description": "Fewest failures in the sample before a regression can be reported.", "type": "integer", "minimum": 0, "default": 3 }, "new_test_min_runs": { "description": "Runs a test without history needs before its pass rate is judged.", "type": "integer", "minimum": 1, "default": 6 }, "new_test_pass_rate": { "description": "Pass rate a test without history must reach.", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 } } }, "fail_on": { "description": "What fails the step: `failures` (failed or errored tests), `errors` (errored only), or `nothing`.", "enum": ["failures", "errors", "nothing"], "default": "failures" } } }, "release": { "description": "Release cuts, branches and notes (actions/release-cut).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branch_cut_at": { "description": "The pre-release whose tag cuts the release branch (krel cuts at `rc.0`).", "enum": ["rc.0", "beta.0"], "default": "rc.0" }, "release_branch_prefix": { "description": "Release branches are named `<prefix><major>.<minor>`.", "type": "string", "pattern": "^[A-Za-z0-9._/-]*$", "default": "release-" }, "changelog_dir": { "description": "Directory for CHANGELOG-<major>.<minor>.md files.", "type": "string", "minLength": 1, "default": "CHANGELOG" }, "require_green": { "description": "Refuse to cut unless CI is green on the commit being released.", "type": "boolean", "default": true } } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/shepherd/shepherd/docs/shepherd.schema.json", "title": "Shepherd configuration (.github/shepherd.yml)", "description": "Settings for the Shepherd actions, read from the default branch. Every key is optional.", "type": "object", "additionalProperties": false, "properties": { "triage": { "description": "Comment commands, OWNERS approval, labels and reviewer assignment (actions/triage).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "commands": { "description": "Which comment commands (`/lgtm`, `/hold`, ...) triage answers.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "enabled": { "description": "Command names without the slash, e.g. `lgtm`, `cherry-pick`; `*` means every command.", "type": "array", "items": { "type": "string", "pattern": "^(\\*|[a-z][a-z0-9-]*)$" }, "uniqueItems": true, "default": ["*"] }, "disabled": { "description": "Command names to ignore even when `enabled` matches them.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] } } }, "hold": { "description": "The `/hold` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "label": { "description": "Label that `/hold` adds and `/hold cancel` removes; it blocks merging.", "type": "string", "minLength": 1, "default": "do-not-merge/hold" } } }, "labels": { "description": "Names of the gate labels that triage sets and the merge queue requires.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "lgtm": { "description": "Label set by `/lgtm` from a reviewer.", "type": "string", "minLength": 1, "default": "lgtm" }, "approved": { "description": "Label set when OWNERS approvers cover every changed file.", "type": "string", "minLength": 1, "default": "approved" }, "additional": { "description": "Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).", "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 50 }, "uniqueItems": true, "default": [] } } }, "lgtm": { "description": "The `/lgtm` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "store_tree_hash": { "description": "Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.", "type": "boolean", "default": true }, "review_acts_as_lgtm": { "description": "Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.", "type": "boolean", "default": false } } }, "needs_labels": { "description": "Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "trusted": { "description": "Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "orgs": { "description": "Organizations whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "teams": { "description": "Teams, as `org/team-slug`, whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$" }, "uniqueItems": true, "default": [] } } }, "ok_to_test": { "description": "The `needs-ok-to-test` gate for pull requests from untrusted authors.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_ok_to_test_for_untrusted": { "description": "Label untrusted authors' PRs `needs-ok-to-test` until a trusted member comments `/ok-to-test`.", "type": "boolean", "default": true } } }, "size": { "description": "The `size/*` label computed from the lines a PR changes.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "generated_files": { "description": "Globs of generated files whose changes do not count toward the size.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] } } }, "blunderbuss": { "description": "Automatic reviewer assignment from OWNERS.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "reviewer_count": { "description": "Reviewers to request on a new PR; 0 turns assignment off.", "type": "integer", "minimum": 0, "maximum": 20, "default": 2 } } }, "approve": { "description": "The `/approve` command and the `approved` label.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_self_approval": { "description": "When false, a PR author who is an approver approves their own PR implicitly.", "type": "boolean", "default": false }, "lgtm_acts_as_approve": { "description": "Let `/lgtm` from an approver also count as `/approve`.", "type": "boolean", "default": false }, "ignore_review_state": { "description": "When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.", "type": "boolean", "default": false } } }, "label_families": { "description": "Prefixes that label commands accept, e.g. `kind` for `/kind bug` -> `kind/bug`.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }, "uniqueItems": true, "default": ["kind", "priority", "area", "sig", "triage", "wg", "committee", "language"] }, "test_workflows": { "description": "Test names for `/test <name>` mapped to the workflow file that runs them, e.g. `unit: unit.yml`.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^[^/]+\\.ya?ml$" }, "default": {} }, "milestone": { "description": "The `/milestone` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow's milestone maintainers team); empty lets collaborators (write permission or more) set them.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } } } }, "merge_queue": { "description": "The batched merge queue (actions/merge-queue).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branches": { "description": "Base branches the queue merges into; empty means the default branch.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "labels": { "description": "Labels a PR must have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["lgtm", "approved"] }, "missing_labels": { "description": "Labels (or globs such as `do-not-merge/*`) a PR must not have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["do-not-merge/*", "needs-rebase", "needs-ok-to-test"] }, "required_checks": { "description": "Check runs or commit statuses that must succeed on a PR head before it enters the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "priority_labels": { "description": "Labels that move a PR ahead in the pool, highest priority first.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "batch_size_max": { "description": "Most PRs tested together in one batch.", "type": "integer", "minimum": 1, "maximum": 100, "default": 8 }, "in_flight": { "description": "Most batches tested at the same time (speculatively, each on top of the previous).", "type": "integer", "minimum": 1, "maximum": 10, "default": 3 }, "ci": { "description": "How the queue starts CI on a batch and how long it waits.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "description": "`dispatch` starts `workflow` with workflow_dispatch on the batch ref; `push` relies on a push-triggered workflow (needs an App token).", "enum": ["dispatch", "push"], "default": "dispatch" }, "workflow": { "description": "Workflow file in .github/workflows that tests a batch.", "type": "string", "pattern": "^[^/]+\\.ya?ml$", "default": "ci.yml" }, "timeout_minutes": { "description": "Minutes to wait for a batch's checks before treating it as failed.", "type": "integer", "minimum": 1, "maximum": 1440, "default": 60 } } }, "merge_method": { "description": "How a tested batch lands: `fast-forward` moves the base to the exact tested commit.", "enum": ["fast-forward", "merge", "squash", "rebase"], "default": "fast-forward" }, "frozen": { "description": "Stop merging (the pool is still computed and shown).", "type": "boolean", "default": false }, "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } }, "test_report": { "description": "JUnit reports, test history, flakes and regressions (actions/test-report).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "history_runs": { "description": "Past runs of the default branch kept and compared against.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }, "flake": { "description": "Flake and regression detection.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "flip_rate_threshold": { "description": "TestGrid flip score (percent of runs that flip pass -> fail, failure streaks of 3+ ignored) at which a test is flaky.", "type": "number", "minimum": 0, "maximum": 100, "default": 10 }, "regression_confidence": { "description": "Confidence for the Fisher exact test that calls a failure rise a regression (1 - alpha).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 }, "pity": { "description": "Pass-rate drop in percentage points tolerated before testing for a regression (Sippy's pity factor).", "type": "number", "minimum": 0, "maximum": 100, "default": 5 }, "min_failures": { "description": "Fewest failures in the sample before a regression can be reported.", "type": "integer", "minimum": 0, "default": 3 }, "new_test_min_runs": { "description": "Runs a test without history needs before its pass rate is judged.", "type": "integer", "minimum": 1, "default": 6 }, "new_test_pass_rate": { "description": "Pass rate a test without history must reach.", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 } } }, "fail_on": { "description": "What fails the step: `failures` (failed or errored tests), `errors` (errored only), or `nothing`.", "enum": ["failures", "errors", "nothing"], "default": "failures" } } }, "release": { "description": "Release cuts, branches and notes (actions/release-cut).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branch_cut_at": { "description": "The pre-release whose tag cuts the release branch (krel cuts at `rc.0`).", "enum": ["rc.0", "beta.0"], "default": "rc.0" }, "release_branch_prefix": { "description": "Release branches are named `<prefix><major>.<minor>`.", "type": "string", "pattern": "^[A-Za-z0-9._/-]*$", "default": "release-" }, "changelog_dir": { "description": "Directory for CHANGELOG-<major>.<minor>.md files.", "type": "string", "minLength": 1, "default": "CHANGELOG" }, "require_green": { "description": "Refuse to cut unless CI is green on the commit being released.", "type": "boolean", "default": true } } } } };
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (s) => { let n = 0; for (const _ of s)
     n++; return n; };
@@ -20817,7 +21080,7 @@ const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$", "u");
 const pattern5 = new RegExp("^[a-z0-9][a-z0-9-]*$", "u");
 const pattern6 = new RegExp("^[^/]+\\.ya?ml$", "u");
 const pattern7 = new RegExp("^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "u");
-const pattern9 = new RegExp("^[A-Za-z0-9._/-]*$", "u");
+const pattern10 = new RegExp("^[A-Za-z0-9._/-]*$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
     /*# sourceURL="https://github.com/shepherd/shepherd/docs/shepherd.schema.json" */ ;
     let vErrors = null;
@@ -21963,6 +22226,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             if (data40.frozen === undefined) {
                 data40.frozen = false;
             }
+            if (data40.maintainers_team === undefined) {
+                data40.maintainers_team = "";
+            }
             for (const key13 in data40) {
                 if (!(func2.call(schema11.properties.merge_queue.properties, key13))) {
                     const err75 = { instancePath: instancePath + "/merge_queue", schemaPath: "#/properties/merge_queue/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.merge_queue, data: data40 };
@@ -22479,54 +22745,54 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-        }
-        else {
-            const err112 = { instancePath: instancePath + "/merge_queue", schemaPath: "#/properties/merge_queue/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.merge_queue.type, parentSchema: schema11.properties.merge_queue, data: data40 };
-            if (vErrors === null) {
-                vErrors = [err112];
-            }
-            else {
-                vErrors.push(err112);
-            }
-            errors++;
-        }
-        let data59 = data.test_report;
-        if (data59 && typeof data59 == "object" && !Array.isArray(data59)) {
-            if (data59.history_runs === undefined) {
-                data59.history_runs = 100;
-            }
-            if (data59.flake === undefined) {
-                data59.flake = {};
-            }
-            if (data59.fail_on === undefined) {
-                data59.fail_on = "failures";
-            }
-            for (const key15 in data59) {
-                if (!(((key15 === "history_runs") || (key15 === "flake")) || (key15 === "fail_on"))) {
-                    const err113 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report, data: data59 };
+            let data59 = data40.maintainers_team;
+            if (typeof data59 === "string") {
+                if (!pattern7.test(data59)) {
+                    const err112 = { instancePath: instancePath + "/merge_queue/maintainers_team", schemaPath: "#/properties/merge_queue/properties/maintainers_team/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$" }, message: "must match pattern \"" + "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$" + "\"", schema: "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", parentSchema: schema11.properties.merge_queue.properties.maintainers_team, data: data59 };
                     if (vErrors === null) {
-                        vErrors = [err113];
+                        vErrors = [err112];
                     }
                     else {
-                        vErrors.push(err113);
+                        vErrors.push(err112);
                     }
                     errors++;
                 }
             }
-            let data60 = data59.history_runs;
-            if (!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))) {
-                const err114 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.history_runs.type, parentSchema: schema11.properties.test_report.properties.history_runs, data: data60 };
+            else {
+                const err113 = { instancePath: instancePath + "/merge_queue/maintainers_team", schemaPath: "#/properties/merge_queue/properties/maintainers_team/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.merge_queue.properties.maintainers_team.type, parentSchema: schema11.properties.merge_queue.properties.maintainers_team, data: data59 };
                 if (vErrors === null) {
-                    vErrors = [err114];
+                    vErrors = [err113];
                 }
                 else {
-                    vErrors.push(err114);
+                    vErrors.push(err113);
                 }
                 errors++;
             }
-            if ((typeof data60 == "number") && (isFinite(data60))) {
-                if (data60 > 1000 || isNaN(data60)) {
-                    const err115 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1000 }, message: "must be <= 1000", schema: 1000, parentSchema: schema11.properties.test_report.properties.history_runs, data: data60 };
+        }
+        else {
+            const err114 = { instancePath: instancePath + "/merge_queue", schemaPath: "#/properties/merge_queue/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.merge_queue.type, parentSchema: schema11.properties.merge_queue, data: data40 };
+            if (vErrors === null) {
+                vErrors = [err114];
+            }
+            else {
+                vErrors.push(err114);
+            }
+            errors++;
+        }
+        let data60 = data.test_report;
+        if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+            if (data60.history_runs === undefined) {
+                data60.history_runs = 100;
+            }
+            if (data60.flake === undefined) {
+                data60.flake = {};
+            }
+            if (data60.fail_on === undefined) {
+                data60.fail_on = "failures";
+            }
+            for (const key15 in data60) {
+                if (!(((key15 === "history_runs") || (key15 === "flake")) || (key15 === "fail_on"))) {
+                    const err115 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report, data: data60 };
                     if (vErrors === null) {
                         vErrors = [err115];
                     }
@@ -22535,63 +22801,63 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                 }
-                if (data60 < 1 || isNaN(data60)) {
-                    const err116 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.history_runs, data: data60 };
+            }
+            let data61 = data60.history_runs;
+            if (!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))) {
+                const err116 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.history_runs.type, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
+                if (vErrors === null) {
+                    vErrors = [err116];
+                }
+                else {
+                    vErrors.push(err116);
+                }
+                errors++;
+            }
+            if ((typeof data61 == "number") && (isFinite(data61))) {
+                if (data61 > 1000 || isNaN(data61)) {
+                    const err117 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1000 }, message: "must be <= 1000", schema: 1000, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
                     if (vErrors === null) {
-                        vErrors = [err116];
+                        vErrors = [err117];
                     }
                     else {
-                        vErrors.push(err116);
+                        vErrors.push(err117);
+                    }
+                    errors++;
+                }
+                if (data61 < 1 || isNaN(data61)) {
+                    const err118 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
+                    if (vErrors === null) {
+                        vErrors = [err118];
+                    }
+                    else {
+                        vErrors.push(err118);
                     }
                     errors++;
                 }
             }
-            let data61 = data59.flake;
-            if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
-                if (data61.flip_rate_threshold === undefined) {
-                    data61.flip_rate_threshold = 10;
+            let data62 = data60.flake;
+            if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
+                if (data62.flip_rate_threshold === undefined) {
+                    data62.flip_rate_threshold = 10;
                 }
-                if (data61.regression_confidence === undefined) {
-                    data61.regression_confidence = 0.95;
+                if (data62.regression_confidence === undefined) {
+                    data62.regression_confidence = 0.95;
                 }
-                if (data61.pity === undefined) {
-                    data61.pity = 5;
+                if (data62.pity === undefined) {
+                    data62.pity = 5;
                 }
-                if (data61.min_failures === undefined) {
-                    data61.min_failures = 3;
+                if (data62.min_failures === undefined) {
+                    data62.min_failures = 3;
                 }
-                if (data61.new_test_min_runs === undefined) {
-                    data61.new_test_min_runs = 6;
+                if (data62.new_test_min_runs === undefined) {
+                    data62.new_test_min_runs = 6;
                 }
-                if (data61.new_test_pass_rate === undefined) {
-                    data61.new_test_pass_rate = 0.95;
+                if (data62.new_test_pass_rate === undefined) {
+                    data62.new_test_pass_rate = 0.95;
                 }
-                for (const key16 in data61) {
+                for (const key16 in data62) {
                     if (!((((((key16 === "flip_rate_threshold") || (key16 === "regression_confidence")) || (key16 === "pity")) || (key16 === "min_failures")) || (key16 === "new_test_min_runs")) || (key16 === "new_test_pass_rate"))) {
-                        const err117 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report.properties.flake, data: data61 };
-                        if (vErrors === null) {
-                            vErrors = [err117];
-                        }
-                        else {
-                            vErrors.push(err117);
-                        }
-                        errors++;
-                    }
-                }
-                let data62 = data61.flip_rate_threshold;
-                if ((typeof data62 == "number") && (isFinite(data62))) {
-                    if (data62 > 100 || isNaN(data62)) {
-                        const err118 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data62 };
-                        if (vErrors === null) {
-                            vErrors = [err118];
-                        }
-                        else {
-                            vErrors.push(err118);
-                        }
-                        errors++;
-                    }
-                    if (data62 < 0 || isNaN(data62)) {
-                        const err119 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data62 };
+                        const err119 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report.properties.flake, data: data62 };
                         if (vErrors === null) {
                             vErrors = [err119];
                         }
@@ -22601,20 +22867,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                 }
-                else {
-                    const err120 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold.type, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data62 };
-                    if (vErrors === null) {
-                        vErrors = [err120];
-                    }
-                    else {
-                        vErrors.push(err120);
-                    }
-                    errors++;
-                }
-                let data63 = data61.regression_confidence;
+                let data63 = data62.flip_rate_threshold;
                 if ((typeof data63 == "number") && (isFinite(data63))) {
-                    if (data63 > 1 || isNaN(data63)) {
-                        const err121 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data63 };
+                    if (data63 > 100 || isNaN(data63)) {
+                        const err120 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
+                        if (vErrors === null) {
+                            vErrors = [err120];
+                        }
+                        else {
+                            vErrors.push(err120);
+                        }
+                        errors++;
+                    }
+                    if (data63 < 0 || isNaN(data63)) {
+                        const err121 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
                         if (vErrors === null) {
                             vErrors = [err121];
                         }
@@ -22623,31 +22889,31 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                     }
-                    if (data63 < 0 || isNaN(data63)) {
-                        const err122 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data63 };
-                        if (vErrors === null) {
-                            vErrors = [err122];
-                        }
-                        else {
-                            vErrors.push(err122);
-                        }
-                        errors++;
-                    }
                 }
                 else {
-                    const err123 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.regression_confidence.type, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data63 };
+                    const err122 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold.type, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
                     if (vErrors === null) {
-                        vErrors = [err123];
+                        vErrors = [err122];
                     }
                     else {
-                        vErrors.push(err123);
+                        vErrors.push(err122);
                     }
                     errors++;
                 }
-                let data64 = data61.pity;
+                let data64 = data62.regression_confidence;
                 if ((typeof data64 == "number") && (isFinite(data64))) {
-                    if (data64 > 100 || isNaN(data64)) {
-                        const err124 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data64 };
+                    if (data64 > 1 || isNaN(data64)) {
+                        const err123 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
+                        if (vErrors === null) {
+                            vErrors = [err123];
+                        }
+                        else {
+                            vErrors.push(err123);
+                        }
+                        errors++;
+                    }
+                    if (data64 < 0 || isNaN(data64)) {
+                        const err124 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
                         if (vErrors === null) {
                             vErrors = [err124];
                         }
@@ -22656,53 +22922,53 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                     }
-                    if (data64 < 0 || isNaN(data64)) {
-                        const err125 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data64 };
+                }
+                else {
+                    const err125 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.regression_confidence.type, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
+                    if (vErrors === null) {
+                        vErrors = [err125];
+                    }
+                    else {
+                        vErrors.push(err125);
+                    }
+                    errors++;
+                }
+                let data65 = data62.pity;
+                if ((typeof data65 == "number") && (isFinite(data65))) {
+                    if (data65 > 100 || isNaN(data65)) {
+                        const err126 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
                         if (vErrors === null) {
-                            vErrors = [err125];
+                            vErrors = [err126];
                         }
                         else {
-                            vErrors.push(err125);
+                            vErrors.push(err126);
+                        }
+                        errors++;
+                    }
+                    if (data65 < 0 || isNaN(data65)) {
+                        const err127 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
+                        if (vErrors === null) {
+                            vErrors = [err127];
+                        }
+                        else {
+                            vErrors.push(err127);
                         }
                         errors++;
                     }
                 }
                 else {
-                    const err126 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.pity.type, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data64 };
+                    const err128 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.pity.type, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
                     if (vErrors === null) {
-                        vErrors = [err126];
+                        vErrors = [err128];
                     }
                     else {
-                        vErrors.push(err126);
+                        vErrors.push(err128);
                     }
                     errors++;
                 }
-                let data65 = data61.min_failures;
-                if (!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))) {
-                    const err127 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.min_failures.type, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data65 };
-                    if (vErrors === null) {
-                        vErrors = [err127];
-                    }
-                    else {
-                        vErrors.push(err127);
-                    }
-                    errors++;
-                }
-                if ((typeof data65 == "number") && (isFinite(data65))) {
-                    if (data65 < 0 || isNaN(data65)) {
-                        const err128 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data65 };
-                        if (vErrors === null) {
-                            vErrors = [err128];
-                        }
-                        else {
-                            vErrors.push(err128);
-                        }
-                        errors++;
-                    }
-                }
-                let data66 = data61.new_test_min_runs;
+                let data66 = data62.min_failures;
                 if (!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))) {
-                    const err129 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data66 };
+                    const err129 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.min_failures.type, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data66 };
                     if (vErrors === null) {
                         vErrors = [err129];
                     }
@@ -22712,8 +22978,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
                 if ((typeof data66 == "number") && (isFinite(data66))) {
-                    if (data66 < 1 || isNaN(data66)) {
-                        const err130 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data66 };
+                    if (data66 < 0 || isNaN(data66)) {
+                        const err130 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data66 };
                         if (vErrors === null) {
                             vErrors = [err130];
                         }
@@ -22723,20 +22989,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                 }
-                let data67 = data61.new_test_pass_rate;
-                if ((typeof data67 == "number") && (isFinite(data67))) {
-                    if (data67 > 1 || isNaN(data67)) {
-                        const err131 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data67 };
-                        if (vErrors === null) {
-                            vErrors = [err131];
-                        }
-                        else {
-                            vErrors.push(err131);
-                        }
-                        errors++;
+                let data67 = data62.new_test_min_runs;
+                if (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))) {
+                    const err131 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data67 };
+                    if (vErrors === null) {
+                        vErrors = [err131];
                     }
-                    if (data67 < 0 || isNaN(data67)) {
-                        const err132 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data67 };
+                    else {
+                        vErrors.push(err131);
+                    }
+                    errors++;
+                }
+                if ((typeof data67 == "number") && (isFinite(data67))) {
+                    if (data67 < 1 || isNaN(data67)) {
+                        const err132 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data67 };
                         if (vErrors === null) {
                             vErrors = [err132];
                         }
@@ -22746,90 +23012,89 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                 }
+                let data68 = data62.new_test_pass_rate;
+                if ((typeof data68 == "number") && (isFinite(data68))) {
+                    if (data68 > 1 || isNaN(data68)) {
+                        const err133 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
+                        if (vErrors === null) {
+                            vErrors = [err133];
+                        }
+                        else {
+                            vErrors.push(err133);
+                        }
+                        errors++;
+                    }
+                    if (data68 < 0 || isNaN(data68)) {
+                        const err134 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
+                        if (vErrors === null) {
+                            vErrors = [err134];
+                        }
+                        else {
+                            vErrors.push(err134);
+                        }
+                        errors++;
+                    }
+                }
                 else {
-                    const err133 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data67 };
+                    const err135 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
                     if (vErrors === null) {
-                        vErrors = [err133];
+                        vErrors = [err135];
                     }
                     else {
-                        vErrors.push(err133);
+                        vErrors.push(err135);
                     }
                     errors++;
                 }
             }
             else {
-                const err134 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.properties.flake.type, parentSchema: schema11.properties.test_report.properties.flake, data: data61 };
+                const err136 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.properties.flake.type, parentSchema: schema11.properties.test_report.properties.flake, data: data62 };
                 if (vErrors === null) {
-                    vErrors = [err134];
+                    vErrors = [err136];
                 }
                 else {
-                    vErrors.push(err134);
+                    vErrors.push(err136);
                 }
                 errors++;
             }
-            let data68 = data59.fail_on;
-            if (!(((data68 === "failures") || (data68 === "errors")) || (data68 === "nothing"))) {
-                const err135 = { instancePath: instancePath + "/test_report/fail_on", schemaPath: "#/properties/test_report/properties/fail_on/enum", keyword: "enum", params: { allowedValues: schema11.properties.test_report.properties.fail_on.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.test_report.properties.fail_on.enum, parentSchema: schema11.properties.test_report.properties.fail_on, data: data68 };
+            let data69 = data60.fail_on;
+            if (!(((data69 === "failures") || (data69 === "errors")) || (data69 === "nothing"))) {
+                const err137 = { instancePath: instancePath + "/test_report/fail_on", schemaPath: "#/properties/test_report/properties/fail_on/enum", keyword: "enum", params: { allowedValues: schema11.properties.test_report.properties.fail_on.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.test_report.properties.fail_on.enum, parentSchema: schema11.properties.test_report.properties.fail_on, data: data69 };
                 if (vErrors === null) {
-                    vErrors = [err135];
+                    vErrors = [err137];
                 }
                 else {
-                    vErrors.push(err135);
+                    vErrors.push(err137);
                 }
                 errors++;
             }
         }
         else {
-            const err136 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.type, parentSchema: schema11.properties.test_report, data: data59 };
+            const err138 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.type, parentSchema: schema11.properties.test_report, data: data60 };
             if (vErrors === null) {
-                vErrors = [err136];
+                vErrors = [err138];
             }
             else {
-                vErrors.push(err136);
+                vErrors.push(err138);
             }
             errors++;
         }
-        let data69 = data.release;
-        if (data69 && typeof data69 == "object" && !Array.isArray(data69)) {
-            if (data69.branch_cut_at === undefined) {
-                data69.branch_cut_at = "rc.0";
+        let data70 = data.release;
+        if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
+            if (data70.branch_cut_at === undefined) {
+                data70.branch_cut_at = "rc.0";
             }
-            if (data69.release_branch_prefix === undefined) {
-                data69.release_branch_prefix = "release-";
+            if (data70.release_branch_prefix === undefined) {
+                data70.release_branch_prefix = "release-";
             }
-            if (data69.changelog_dir === undefined) {
-                data69.changelog_dir = "CHANGELOG";
+            if (data70.changelog_dir === undefined) {
+                data70.changelog_dir = "CHANGELOG";
             }
-            if (data69.require_green === undefined) {
-                data69.require_green = true;
+            if (data70.require_green === undefined) {
+                data70.require_green = true;
             }
-            for (const key17 in data69) {
+            for (const key17 in data70) {
                 if (!((((key17 === "branch_cut_at") || (key17 === "release_branch_prefix")) || (key17 === "changelog_dir")) || (key17 === "require_green"))) {
-                    const err137 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.release, data: data69 };
-                    if (vErrors === null) {
-                        vErrors = [err137];
-                    }
-                    else {
-                        vErrors.push(err137);
-                    }
-                    errors++;
-                }
-            }
-            let data70 = data69.branch_cut_at;
-            if (!((data70 === "rc.0") || (data70 === "beta.0"))) {
-                const err138 = { instancePath: instancePath + "/release/branch_cut_at", schemaPath: "#/properties/release/properties/branch_cut_at/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.branch_cut_at.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.branch_cut_at.enum, parentSchema: schema11.properties.release.properties.branch_cut_at, data: data70 };
-                if (vErrors === null) {
-                    vErrors = [err138];
-                }
-                else {
-                    vErrors.push(err138);
-                }
-                errors++;
-            }
-            let data71 = data69.release_branch_prefix;
-            if (typeof data71 === "string") {
-                if (!pattern9.test(data71)) {
-                    const err139 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._/-]*$" }, message: "must match pattern \"" + "^[A-Za-z0-9._/-]*$" + "\"", schema: "^[A-Za-z0-9._/-]*$", parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data71 };
+                    const err139 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.release, data: data70 };
                     if (vErrors === null) {
                         vErrors = [err139];
                     }
@@ -22839,8 +23104,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
             }
-            else {
-                const err140 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.release_branch_prefix.type, parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data71 };
+            let data71 = data70.branch_cut_at;
+            if (!((data71 === "rc.0") || (data71 === "beta.0"))) {
+                const err140 = { instancePath: instancePath + "/release/branch_cut_at", schemaPath: "#/properties/release/properties/branch_cut_at/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.branch_cut_at.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.branch_cut_at.enum, parentSchema: schema11.properties.release.properties.branch_cut_at, data: data71 };
                 if (vErrors === null) {
                     vErrors = [err140];
                 }
@@ -22849,10 +23115,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            let data72 = data69.changelog_dir;
+            let data72 = data70.release_branch_prefix;
             if (typeof data72 === "string") {
-                if (func3(data72) < 1) {
-                    const err141 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.release.properties.changelog_dir, data: data72 };
+                if (!pattern10.test(data72)) {
+                    const err141 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._/-]*$" }, message: "must match pattern \"" + "^[A-Za-z0-9._/-]*$" + "\"", schema: "^[A-Za-z0-9._/-]*$", parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data72 };
                     if (vErrors === null) {
                         vErrors = [err141];
                     }
@@ -22863,7 +23129,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
             }
             else {
-                const err142 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.changelog_dir.type, parentSchema: schema11.properties.release.properties.changelog_dir, data: data72 };
+                const err142 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.release_branch_prefix.type, parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data72 };
                 if (vErrors === null) {
                     vErrors = [err142];
                 }
@@ -22872,36 +23138,59 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            let data73 = data69.require_green;
-            if (typeof data73 !== "boolean") {
-                const err143 = { instancePath: instancePath + "/release/require_green", schemaPath: "#/properties/release/properties/require_green/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.release.properties.require_green.type, parentSchema: schema11.properties.release.properties.require_green, data: data73 };
+            let data73 = data70.changelog_dir;
+            if (typeof data73 === "string") {
+                if (func3(data73) < 1) {
+                    const err143 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.release.properties.changelog_dir, data: data73 };
+                    if (vErrors === null) {
+                        vErrors = [err143];
+                    }
+                    else {
+                        vErrors.push(err143);
+                    }
+                    errors++;
+                }
+            }
+            else {
+                const err144 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.changelog_dir.type, parentSchema: schema11.properties.release.properties.changelog_dir, data: data73 };
                 if (vErrors === null) {
-                    vErrors = [err143];
+                    vErrors = [err144];
                 }
                 else {
-                    vErrors.push(err143);
+                    vErrors.push(err144);
+                }
+                errors++;
+            }
+            let data74 = data70.require_green;
+            if (typeof data74 !== "boolean") {
+                const err145 = { instancePath: instancePath + "/release/require_green", schemaPath: "#/properties/release/properties/require_green/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.release.properties.require_green.type, parentSchema: schema11.properties.release.properties.require_green, data: data74 };
+                if (vErrors === null) {
+                    vErrors = [err145];
+                }
+                else {
+                    vErrors.push(err145);
                 }
                 errors++;
             }
         }
         else {
-            const err144 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.release.type, parentSchema: schema11.properties.release, data: data69 };
+            const err146 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.release.type, parentSchema: schema11.properties.release, data: data70 };
             if (vErrors === null) {
-                vErrors = [err144];
+                vErrors = [err146];
             }
             else {
-                vErrors.push(err144);
+                vErrors.push(err146);
             }
             errors++;
         }
     }
     else {
-        const err145 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+        const err147 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
         if (vErrors === null) {
-            vErrors = [err145];
+            vErrors = [err147];
         }
         else {
-            vErrors.push(err145);
+            vErrors.push(err147);
         }
         errors++;
     }
@@ -23466,7 +23755,7 @@ const MAX_LIST_ENTRIES = 10000;
 /** Most filters in one OWNERS file. */
 const MAX_FILTERS = 500;
 /** GitHub logins and alias names after lower-casing; `_` appears in enterprise-managed logins. */
-const LOGIN = /^[a-z0-9](?:[a-z0-9_.-]{0,98})$/;
+const reader_LOGIN = /^[a-z0-9](?:[a-z0-9_.-]{0,98})$/;
 /** Returns the login as Prow's `NormLogin` does: lower-cased, without a leading `@`. */
 function normLogin(login) {
     return login.toLowerCase().replace(/^@/, '');
@@ -23547,7 +23836,7 @@ class Reader {
             const login = normLogin(value.trim());
             if (login.includes('/'))
                 this.error(at, `${what}: "${value}" looks like a team; OWNERS names people, so use an alias from OWNERS_ALIASES`);
-            else if (!LOGIN.test(login))
+            else if (!reader_LOGIN.test(login))
                 this.error(at, `${what}: "${value}" is not a GitHub login or alias name`);
             else
                 out.add(login);
@@ -23856,7 +24145,7 @@ function parseOwnersAliases(path, text) {
         const members = [];
         for (const { key, keyNode, value } of r.pairs(groups, 'aliases', [])) {
             const name = normLogin(key.trim());
-            if (!LOGIN.test(name))
+            if (!reader_LOGIN.test(name))
                 r.error(keyNode, `alias name "${key}" must look like a login (letters, digits, -, _ or .)`);
             else if (aliases.has(name))
                 r.error(keyNode, `alias "${key}" is defined twice (names are case-insensitive)`);
@@ -24102,6 +24391,8 @@ function resolve_ownersForPath(index, path) {
 ;// CONCATENATED MODULE: ./src/github/triage-snapshot.ts
 
 
+
+
 /** GitHub's GraphQL drops the `[bot]` suffix of app logins; REST and webhooks keep it. */
 const loginOf = (a) => (!a ? 'ghost' : a.__typename === 'Bot' ? `${a.login}[bot]` : a.login);
 const COMMON = `id number title body author { login __typename } labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
@@ -24238,6 +24529,7 @@ async function loadSnapshot(client, where, options) {
         owners,
         checks: checksOf(item),
         runs: isPull && options.runs && item.headRefOid ? await runsOf(client, where, item.headRefOid) : undefined,
+        ...(options.freeze ? { freeze: await freezeOf(client, where, isPull ? item.baseRefName : repo.defaultBranchRef?.name) } : {}),
         ...(repo.milestones ? { milestones: await milestonesOf(client, where, repo.milestones) } : {}),
         repoLabels: repoLabels.map((l) => l.name),
         config
@@ -24371,6 +24663,12 @@ async function secondRead(client, where, want) {
             (orgs[p.login] ??= []).push(p.org);
     });
     return { owners, labels: found, head, orgs };
+}
+/** The base's `/shepherd freeze`, or null; a base name the queue cannot serve has none (the applier refuses it). */
+async function freezeOf(client, where, base) {
+    if (!base || baseBranchProblem(base))
+        return null;
+    return readFreeze(client, where, base);
 }
 
 ;// CONCATENATED MODULE: ./src/core/triage/event.ts
@@ -24759,8 +25057,9 @@ function shepherdArgs() {
         const [sub = '', ...rest] = cmd.args.toLowerCase().split(/\s+/);
         if (sub === 'help' && rest.length === 0)
             return at({ command: 'shepherd', action: 'help' }, cmd);
+        // The reason keeps its case; it is untrusted text the queue shows as data.
         if (sub === 'freeze' || sub === 'unfreeze')
-            return at({ command: 'shepherd', action: sub }, cmd);
+            return at({ command: 'shepherd', action: sub, reason: cmd.args.trim().slice(sub.length).trim() }, cmd);
         return invalid(cmd, 'Write `/shepherd help`, `/shepherd freeze` or `/shepherd unfreeze`.');
     };
 }
@@ -27767,7 +28066,11 @@ function needsOwners(intents, prAction, source, lgtmActsAsApprove) {
 }
 /** Returns whether any intent (or a review, which may count as lgtm) needs the commenter's permission. */
 function needsPermission(intents, source) {
-    return source === 'review' || intents.some((i) => NEED_PERMISSION.has(i.command));
+    return source === 'review' || intents.some((i) => NEED_PERMISSION.has(i.command)) || needsFreeze(intents);
+}
+/** Returns whether triage must read the base branch's `/shepherd freeze` (freeze and unfreeze). */
+function needsFreeze(intents) {
+    return intents.some((i) => i.command === 'shepherd' && i.action !== 'help');
 }
 /** Returns whether triage must read the repository's open milestones: only for `/milestone <title>`. */
 function needsMilestones(intents) {
@@ -29061,12 +29364,374 @@ function shepherdHelp(snapshot) {
     return ['These commands are enabled here:', '', ...on.map((s) => `- \`${s.usage}\``), '', 'See docs/commands.md in Shepherd for who may use each.'].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/test-report/markdown.ts
+/**
+ * Safe Markdown from untrusted test text. Test names, messages and stack traces come from JUnit
+ * files anyone can write (a fork's tests included), and the same Markdown goes to the job summary,
+ * the check run and a PR comment: it must not inject HTML or Markdown, ping people, reference
+ * issues, or escape its code block.
+ */
+// C0/C1 controls (tab and newline are handled apart), and the bidirectional overrides that can make
+// text read differently from what it is ("trojan source").
+const markdown_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const ZWSP = '\u200b';
+/**
+ * Returns `text` with GitHub's mentions (`@user`, `@org/team`) and issue references (`#12`,
+ * `GH-12`) broken by a zero-width space, so rendering it notifies nobody and links nothing.
+ */
+function neutralize(text) {
+    return text.replace(/@(?=[A-Za-z0-9])/g, `@${ZWSP}`).replace(/#(?=\d)/g, `#${ZWSP}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZWSP}`);
+}
+/** Returns at most `max` UTF-16 units of `text`, never splitting a surrogate pair, with `…` when cut. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - 1);
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}…`;
+}
+/**
+ * Returns untrusted text for a Markdown paragraph or table cell: one line, at most `max`
+ * characters, HTML and Markdown syntax escaped (including `|`), mentions neutralized.
+ */
+function markdown_inline(text, max = 300) {
+    // Most names and paths are letters, digits, dots, slashes and colons (`com.acme.FooTest`,
+    // `src/foo.ts:12`): only the dots and colons need escaping.
+    if (text.length <= max && PLAIN.test(text))
+        return text.replace(/[.:]/g, '\\$&');
+    const flat = neutralize(truncate(text.replace(markdown_CONTROL, '\ufffd').replace(/\s+/g, ' ').trim(), max));
+    return flat.replace(/[&<>"']|[\\`*_{}[\]()#+\-.!|~^=:$]/g, (c) => HTML[c] ?? `\\${c}`);
+}
+const PLAIN = /^[A-Za-z0-9./:]*$/;
+const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Returns untrusted text for an HTML context (inside `<summary>`): escaped, one line, neutralized. */
+function html(text, max = 300) {
+    return neutralize(truncate(text.replace(markdown_CONTROL, '\ufffd').replace(/\s+/g, ' ').trim(), max)).replace(/[&<>"']/g, (c) => HTML[c]);
+}
+/**
+ * Returns a fenced code block holding `text` verbatim (controls replaced, at most `maxChars`
+ * characters and `maxLines` lines, with a note when cut). The fence is one backtick longer than
+ * the longest backtick run in the text, so no line of it can close the block (CommonMark §4.5).
+ */
+function codeBlock(text, options = {}) {
+    return codeBlockOfCodeText(codeText(text), options);
+}
+/** `codeBlock` for text that is already `codeText(text)` (so it is not scanned twice). */
+function codeBlockOfCodeText(code, options = {}) {
+    const maxChars = options.maxChars ?? 4000;
+    const maxLines = options.maxLines ?? 60;
+    let body = code;
+    let cut = false;
+    // Where line maxLines + 1 starts, if there is one (found without splitting every line).
+    let at = maxLines > 0 ? -1 : 0;
+    for (let n = 0; n < maxLines && (at = body.indexOf('\n', at + 1)) >= 0; n++)
+        ;
+    if (at >= 0) {
+        body = body.slice(0, at);
+        cut = true;
+    }
+    if (body.length > maxChars) {
+        body = truncate(body, maxChars);
+        cut = true;
+    }
+    let end = body.length;
+    while (end > 0 && body.charCodeAt(end - 1) === 10)
+        end--;
+    if (end < body.length)
+        body = body.slice(0, end);
+    if (cut)
+        body += '\n… (cut; the full text is in the report artifact)';
+    const longest = body.includes('`') ? Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length)) : 0;
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}text\n${body}\n${fence}`;
+}
+/**
+ * Returns `text` as `codeBlock` shows it before any cap: line ends as `\n`, controls replaced, tabs
+ * as four spaces. `codeBlock` cuts nothing when this has at most `maxChars` characters and
+ * `maxLines` lines, and gives the same block for this as for `text`.
+ */
+function codeText(text) {
+    let out = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+    if (HAS_CONTROL.test(out))
+        out = out.replace(markdown_CONTROL, '\ufffd');
+    return out.includes('\t') ? out.replaceAll('\t', '    ') : out;
+}
+const HAS_CONTROL = new RegExp(markdown_CONTROL.source);
+/** Returns a Markdown link with escaped text, or the escaped text alone when `url` is not http(s). */
+function markdown_link(text, url, max = 300) {
+    const label = markdown_inline(text, max);
+    if (!url || !/^https?:\/\/[^\s()<>]+$/.test(url))
+        return label;
+    return `[${label}](${url})`;
+}
+/** Returns the byte length of `text` in UTF-8: GitHub's summary limit counts bytes. */
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+/** Returns a Markdown table; cells must already be escaped. */
+function markdown_table(header, rows, align) {
+    const sep = header.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
+    return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/merge-queue/view-markdown.ts
+/**
+ * The queue in Markdown: the sticky comment on a pull request and the job summary. Every
+ * untrusted text (titles, branch names, check names, labels, reasons) goes through `inline`, which
+ * escapes Markdown and HTML and breaks mentions; PR numbers and SHAs are ours.
+ */
+
+
+/** Most rows per table in the job summary (the rest are counted). */
+const MAX_SUMMARY_ROWS = 100;
+/**
+ * Returns the sticky comment's Markdown for PR `pr`: its position and ETA while queued, its batch
+ * and CI link while tested, the merge, or an ejection's reason with what to do next. Returns null
+ * when there is nothing to say (not queued, never ejected, no comment yet) or `pr` is not an open
+ * PR into the view's base. The body has no marker: `upsertQueueComment` (comment.upsert) adds it.
+ * It holds nothing that changes every run (a time, an age, the run's URL), since the comment is
+ * rewritten whenever its text changes.
+ */
+function queueCommentFor(view, pr, options = {}) {
+    const head = `**Merge queue** · ${view_markdown_code(view.base)}`;
+    const queued = view.queue.find((q) => q.number === pr);
+    const waiting = view.waiting.find((w) => w.number === pr);
+    const merged = view.merged.find((m) => m.number === pr && m.at === view.now);
+    if (!queued && !waiting) {
+        if (!merged)
+            return null;
+        const together = view.merged.filter((m) => m.at === view.now && m.batchId === merged.batchId && m.number !== pr).map((m) => m.number);
+        const how = view.mergeMethod === 'fast-forward'
+            ? `${view_markdown_code(view.base)} was fast-forwarded to ${merged.sha.slice(0, 7)}, the exact commit CI tested in batch ${merged.batchId}`
+            : `merged into ${view_markdown_code(view.base)} (${view.mergeMethod}) after batch ${merged.batchId} passed at ${merged.sha.slice(0, 7)}`;
+        return `${head}\n\n**Merged:** ${how}${together.length ? `, together with ${prList(together)}` : ''}.`;
+    }
+    if (queued) {
+        const place = `position ${queued.position} of ${view.queue.length}`;
+        const eta = queued.etaMinutes === null ? '' : ` Estimated merge: **${formatEta(queued.etaMinutes)}** if every batch ahead passes (CI takes about ${view.ciMinutes} min per batch).`;
+        const frozen = view.frozen ? `\n\nMerging into ${view_markdown_code(view.base)} is **paused** (frozen); this pull request keeps its place.` : '';
+        if (queued.batchId === null)
+            return `${head}\n\nIn the queue, **${place}**.${eta}${frozen}`;
+        const batch = view.batches.find((b) => b.id === queued.batchId);
+        const others = batch.members.map((m) => m.number).filter((n) => n !== pr);
+        const on = batch.parent === null ? `${view_markdown_code(view.base)}${view.baseSha ? ` at ${view.baseSha.slice(0, 7)}` : ''}` : `batch ${batch.parent}`;
+        const lines = [`${head}\n\nBeing tested in **batch ${batch.id}**${others.length ? ` with ${prList(others)}` : ''}, built on ${on}${batch.retry ? ' (its one retry after a flaky failure)' : ''} (${place}).`];
+        lines.push(`CI: ${ciText(batch)}${ciLink(view, batch)}.${eta}`);
+        if (batch.ci === 'failed')
+            lines.push('The batch failed; the queue is narrowing the failure down (a retry or a split). Nothing to do yet.');
+        const checks = checkList(batch);
+        if (checks)
+            lines.push(checks);
+        return `${lines.join('\n\n')}${frozen}`;
+    }
+    const w = waiting;
+    if (w.ejected) {
+        const still = w.reasons.length ? `\n\nIt is not in the queue now: ${w.reasons.map((r) => inline(r)).join('; ')}.` : '';
+        return `${head}\n\n**Removed from the queue:** ${inline(w.ejected.reason, 500)}.\n\n**What to do:** ${advice(w, view.base)}${still}`;
+    }
+    if (!options.hasComment)
+        return null;
+    return `${head}\n\nNot in the queue:\n\n${w.reasons.map((r) => `- ${inline(r)}`).join('\n')}`;
+}
+/**
+ * What the author of an ejected PR should do next, from the ejection reason and what it lacks now.
+ * An ejection stands until the head changes, so the way back is always a push (or, for a transient
+ * reason, nothing).
+ */
+function advice(w, base) {
+    const reason = w.ejected.reason;
+    const labels = w.reasons.flatMap((r) => /^Not mergeable: missing labels? (.+)$/.exec(r)?.[1].split(', ') ?? []);
+    const readd = labels.length ? ` and re-add ${labels.map((l) => view_markdown_code(l)).join(', ')}` : '';
+    const back = ' The queue takes the new head once it is eligible.';
+    const conflict = /^Merge conflict with the PRs ahead of it in the queue(?: in (.+))?$/.exec(reason);
+    if (conflict)
+        return `rebase on ${view_markdown_code(base)}${conflict[1] ? ` (conflicts in ${inline(conflict[1], 300)})` : ''}, push${readd}.${back}`;
+    if (/^Failing checks: no result within /.test(reason))
+        return `CI gave no result in time: check the CI run of the batch, then push (an empty commit will do)${readd}.${back}`;
+    if (/^Failing checks: /.test(reason))
+        return `push a fix${readd}.${back}`;
+    if (/^Head changed /.test(reason))
+        return `nothing${readd}: the new head goes back in the queue when it is eligible.`;
+    if (/^Left the pool/.test(reason))
+        return `nothing${readd}: it goes back in the queue when it is eligible again.`;
+    return `address the reason above and push${readd}.${back}`;
+}
+function ciText(batch) {
+    return batch.ci === 'pending' && batch.fate.kind !== 'new' ? 'running' : ciLabel(batch);
+}
+/** A batch's CI in a word or two: starting, pending, passed, failed, "failed (inherited)". */
+function ciLabel(b) {
+    if (b.fate.kind === 'new' && b.ci === 'pending')
+        return 'starting';
+    return b.inheritedFrom !== null ? `${b.ci} (inherited)` : b.ci;
+}
+function ciLink(view, batch) {
+    const url = batch.ciUrl ?? (batch.headSha ? `${view.serverUrl}/${view.repo}/commit/${batch.headSha}` : null);
+    return url ? ` (${link(batch.ciUrl ? 'CI run' : 'batch commit', url)})` : '';
+}
+function checkList(batch) {
+    if (!batch.checks.length)
+        return '';
+    return batch.checks
+        .slice(0, 30)
+        .map((c) => `- ${ICON[c.state]} ${inline(c.name, 120)}: ${c.state}`)
+        .join('\n');
+}
+const ICON = { success: '✅', failure: '❌', error: '❌', pending: '⏳' };
+/**
+ * Returns the job summary: the queue with positions, priorities, batches and ETAs; the batches in
+ * flight with their checks and what happens to them; PRs not in the pool with every reason; the
+ * plan; recent merges and ejections. Each table is cut at `MAX_SUMMARY_ROWS` rows.
+ */
+function renderQueueSummary(view) {
+    // In tables: GFM splits a cell at `|` even inside a code span, so no code span there.
+    const base = inline(view.base, 100);
+    const out = [`## Merge queue: ${inline(view.repo, 100)} ${base}`];
+    const flying = view.batches.filter((b) => b.fate.kind !== 'cancelled' && b.fate.kind !== 'merging').length;
+    const counts = `${view.queue.length} queued · ${flying} ${flying === 1 ? 'batch' : 'batches'} in flight (K = ${view.inFlight}) · ${view.waiting.length} not in the pool · base at ${view.baseSha.slice(0, 7) || 'unknown'}`;
+    out.push(view.frozen ? `> **Frozen:** merging into ${view_markdown_code(view.base)} is paused. The queue is shown; nothing lands.\n\n${counts}` : counts);
+    out.push('### Queue');
+    if (!view.queue.length)
+        out.push('The queue is empty.');
+    else
+        out.push(capped(view.queue, (q) => [
+            String(q.position),
+            `#${q.number}`,
+            inline(q.title, 120),
+            q.priorityLabel ? inline(q.priorityLabel, 60) : '—',
+            q.batchId === null ? 'waiting' : `batch ${q.batchId}`,
+            q.etaMinutes === null ? '—' : formatEta(q.etaMinutes)
+        ], ['#', 'PR', 'Title', 'Priority', 'Batch', 'ETA']));
+    out.push('### Batches');
+    if (!view.batches.length)
+        out.push('No batch in flight.');
+    else
+        out.push(capped(view.batches, (b) => [
+            String(b.id) + (b.retry ? ' (retry)' : ''),
+            b.parent === null ? base : `batch ${b.parent}`,
+            b.members.map((m) => `#${m.number}`).join(' '),
+            b.headSha ? b.headSha.slice(0, 7) : '—',
+            ciCell(view, b),
+            b.checks.length ? b.checks.map((c) => `${ICON[c.state]} ${inline(c.name, 60)}`).join('<br>') : '—',
+            b.fate.kind === 'new' ? '—' : `${b.ageMinutes} min`,
+            inline(fateText(b), 300)
+        ], ['Batch', 'On', 'PRs', 'Head', 'CI', 'Checks', 'Age', 'This run']));
+    if (view.waiting.length) {
+        out.push('### Not in the pool');
+        out.push(capped(view.waiting, (w) => [`#${w.number}`, inline(w.title, 120), [...(w.ejected ? [`Ejected: ${inline(w.ejected.reason, 200)}`] : []), ...w.reasons.map((r) => inline(r, 200))].join('<br>')], ['PR', 'Title', 'Reasons']));
+    }
+    out.push('### Next');
+    out.push(view.next.length ? view.next.map((line) => `- ${inline(line, 500)}`).join('\n') : 'Nothing to do in this run.');
+    if (view.merged.length) {
+        out.push('### Recently merged');
+        out.push(capped(view.merged, (m) => [`#${m.number}`, inline(m.title, 120), `batch ${m.batchId}`, m.sha.slice(0, 7), inline(m.at, 40)], ['PR', 'Title', 'Batch', 'Commit', 'At']));
+    }
+    if (view.ejected.length) {
+        out.push('### Recently ejected');
+        out.push(capped(view.ejected, (e) => [`#${e.number}`, inline(e.title, 120), inline(e.reason, 300), inline(e.at, 40)], ['PR', 'Title', 'Reason', 'At']));
+    }
+    if (view.runUrl)
+        out.push(link('This run', view.runUrl));
+    return `${out.join('\n\n')}\n`;
+}
+function ciCell(view, b) {
+    const url = b.ciUrl ?? (b.headSha ? `${view.serverUrl}/${view.repo}/commit/${b.headSha}` : undefined);
+    return link(ciLabel(b), url);
+}
+/** What this run does to a batch, in a few words (raw text: escape it). */
+function fateText(b) {
+    switch (b.fate.kind) {
+        case 'new':
+            return b.inheritedFrom !== null ? `built now, failed as batch ${b.inheritedFrom} did (same tree, no CI)` : 'built now';
+        case 'merging':
+            return 'lands now';
+        case 'cancelled':
+            return `cancelled: ${b.fate.reason}`;
+        case 'in-flight':
+            if (b.ci === 'pending')
+                return 'waiting for CI';
+            if (b.ci === 'passed')
+                return 'passed, waiting';
+            return b.inheritedFrom !== null ? `failed as batch ${b.inheritedFrom} did (same tree), waiting` : 'failed, waiting';
+    }
+}
+function capped(rows, cells, header) {
+    const shown = rows.slice(0, MAX_SUMMARY_ROWS).map(cells);
+    const rest = rows.length - shown.length;
+    return table(header, shown) + (rest > 0 ? `\n\n… and ${rest} more.` : '');
+}
+/** Returns `#3, #7`, or with more than `max` numbers the first `max - 1` and a count: `#3, #7 and 5 more`. */
+function prList(numbers, max = 6) {
+    const all = numbers.map((n) => `#${n}`);
+    if (all.length <= max)
+        return all.join(', ');
+    return `${all.slice(0, Math.max(1, max - 1)).join(', ')} and ${all.length - Math.max(1, max - 1)} more`;
+}
+/**
+ * Returns untrusted text as a Markdown code span (outside tables: GFM splits cells at `|` even in
+ * code): one line, at most `max` characters, fenced by one backtick more than its longest run, so
+ * nothing in it is Markdown, HTML or a mention.
+ */
+function view_markdown_code(text, max = 100) {
+    const flat = truncate(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim(), max);
+    const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/triage/commands/freeze.ts
+
+
+
+/** Returns the refusal when the commenter may not freeze or unfreeze, or null when they may. */
+function freezeRefusal(ctx) {
+    const team = ctx.snapshot.config.merge_queue.maintainers_team;
+    if (!team)
+        return isCollaborator(ctx.snapshot, ctx.actor) ? null : 'You must be a collaborator (write permission or more) to freeze or unfreeze merging.';
+    if (userOf(ctx.snapshot, ctx.actor).teams.some((t) => t.toLowerCase() === team.toLowerCase()))
+        return null;
+    const [org, slug] = team.split('/');
+    return `You must be a member of the [${org}/${slug}](https://github.com/orgs/${org}/teams/${slug}/members) GitHub team to freeze or unfreeze merging.`;
+}
+/** "by alice on 2026-11-22T07:00:00Z: release cut" in a reply; the reason as a code span (it is untrusted). */
+function describeFreeze(freeze) {
+    const when = freeze.at ? ` on ${view_markdown_code(freeze.at, 40)}` : '';
+    return `by ${view_markdown_code(freeze.by, 60)}${when}${freeze.reason ? ` (reason: ${view_markdown_code(freeze.reason, 200)})` : ''}`;
+}
+/** Runs `/shepherd freeze` or `/shepherd unfreeze` (not `help`) on the working copy. */
+function freezeCommand(intent, ctx) {
+    const { snapshot, work } = ctx;
+    const refusal = freezeRefusal(ctx);
+    if (refusal)
+        return work.reply(refusal);
+    const base = snapshot.item.isPullRequest ? snapshot.item.baseRef : snapshot.repo.defaultBranch;
+    if (!base)
+        return work.reply('This pull request has no base branch to freeze.');
+    const current = snapshot.freeze && snapshot.freeze.base === base ? snapshot.freeze : null;
+    const configFrozen = snapshot.config.merge_queue.frozen;
+    if (intent.action === 'freeze') {
+        if (current)
+            return work.reply(`Merging into ${view_markdown_code(base)} is already frozen ${describeFreeze(current)}. Nothing changed.`);
+        work.actions.push({ type: 'queue.freeze', base, by: ctx.actor, reason: intent.reason ?? '' });
+        return work.reply(`Merging into ${view_markdown_code(base)} is now frozen: the merge queue keeps testing batches but lands nothing until \`/shepherd unfreeze\`.`);
+    }
+    const also = configFrozen ? ' `merge_queue.frozen` in the configuration still pauses merging.' : '';
+    if (!current)
+        return work.reply(`Merging into ${view_markdown_code(base)} is not frozen by \`/shepherd freeze\`; nothing to unfreeze.${also}`);
+    work.actions.push({ type: 'queue.unfreeze', base });
+    work.reply(`Merging into ${view_markdown_code(base)} is unfrozen (it was frozen ${describeFreeze(current)}).${also || ' The merge queue lands tested batches again.'}`);
+}
+
 ;// CONCATENATED MODULE: ./src/core/triage/plan.ts
 /**
  * The triage planner: an event, the snapshot of the issue or pull request, and out come the
  * effects. Commands run in line order on one working copy, so the last line wins for every
  * command alike; pull request events (open, push, retitle) run first. Pure.
  */
+
 
 
 
@@ -29141,7 +29806,7 @@ function runIntents(intents, ctx) {
             if (intent.action === 'help')
                 ctx.work.reply(shepherdHelp(ctx.snapshot));
             else
-                ctx.work.reply('`/shepherd freeze` and `/shepherd unfreeze` act on the merge queue, which is not running in this repository yet.');
+                freezeCommand(intent, ctx);
         }
         else if (NOT_YET.has(intent.command))
             ctx.work.reply(`Shepherd reads \`/${intent.command}\` but does not act on it yet.`);
@@ -29230,6 +29895,7 @@ async function main() {
         ownersLabels: prAction === 'opened' || prAction === 'synchronize',
         runs: intents.some((i) => i.command === 'retest'),
         milestones: needsMilestones(intents),
+        freeze: needsFreeze(intents),
         headOwners: prAction === 'opened' || prAction === 'synchronize' || prAction === 'reopened'
     });
     const plan = planTriage({ event, prAction }, snapshot);
