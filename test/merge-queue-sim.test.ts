@@ -27,14 +27,16 @@ describe('seededCI', () => {
     expect(a.breaking.size).toBeGreaterThan(0)
     const bad = [...a.breaking][0]
     const good = Array.from({ length: 50 }, (_, i) => i + 1).filter((n) => !a.breaking.has(n))
-    const run = (members: number[]) => ({ runId: 1, branch: 'shepherd/queue/main/1', headSha: 'a'.repeat(40), members })
+    const run = (members: number[], ahead: number[] = []) => ({ runId: 1, branch: 'shepherd/queue/main/1', headSha: 'a'.repeat(40), members, tree: [...ahead, ...members] })
     expect(a.verdict(run([good[0], bad]))).toBe('failure')
     expect(a.verdict(run(good.slice(0, 5)))).toBe('success')
+    // A speculative batch tests the batches ahead of it too: a breaking PR ahead breaks it.
+    expect(a.verdict(run(good.slice(0, 2), [bad]))).toBe('failure')
   })
 
   it('flakes about as often as asked', () => {
     const { verdict } = seededCI({ prs: 1, breakRate: 0, flakeRate: 0.3, seed: 1 })
-    const fails = Array.from({ length: 1000 }, () => verdict({ runId: 1, branch: 'b', headSha: 'a', members: [1] })).filter((v) => v === 'failure').length
+    const fails = Array.from({ length: 1000 }, () => verdict({ runId: 1, branch: 'b', headSha: 'a', members: [1], tree: [1] })).filter((v) => v === 'failure').length
     expect(fails).toBeGreaterThan(200)
     expect(fails).toBeLessThan(400)
   })

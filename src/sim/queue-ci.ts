@@ -19,7 +19,7 @@ import { seededRandom } from '../core/random.js'
 import { GitRepo } from './git.js'
 import { completeWorkflowRun } from './routes/actions.js'
 import type { Simulator } from './server.js'
-import type { SimRepo, SimWorkflowRun } from './state.js'
+import type { SimRepo } from './state.js'
 
 /** The outcome a simulated CI run reports. */
 export type CIConclusion = 'success' | 'failure'
@@ -32,6 +32,11 @@ export interface CIRunInfo {
   headSha: string
   /** The batch's member PRs, in order (empty when the head carries no readable trailers). */
   members: number[]
+  /**
+   * Every PR in the tested tree: the members of this batch and of the batches it was built on
+   * (a speculative batch tests base + every batch ahead of it), ahead first. What a build breaks on.
+   */
+  tree: number[]
 }
 
 export interface QueueCIOptions {
@@ -99,7 +104,8 @@ export class QueueCI {
     for (const id of ready) {
       this.due.delete(id)
       const run = this.repo().workflowRuns.get(id)!
-      const info: CIRunInfo = { runId: id, branch: run.headBranch, headSha: run.headSha, members: await this.members(run) }
+      const { members, tree } = await this.contents(run.headSha)
+      const info: CIRunInfo = { runId: id, branch: run.headBranch, headSha: run.headSha, members, tree }
       const conclusion = this.options.verdict(info)
       const where = { owner: this.options.owner, repo: this.options.repo }
       await this.client.rest.checks.create({ ...where, name: this.options.checkName ?? 'build', head_sha: run.headSha, status: 'completed', conclusion })
@@ -116,14 +122,23 @@ export class QueueCI {
     return repo
   }
 
-  private async members(run: SimWorkflowRun): Promise<number[]> {
-    const commit = await new GitRepo(this.repo().gitDir).readCommit(run.headSha)
-    if (!commit) return []
-    try {
-      return parseBatchMessage(commit.message).members.map((m) => m.number)
-    } catch {
-      return []
+  /** The batch's own members, and every PR in its tree: its trailers, then its parent batch's, back to the chain's base. */
+  private async contents(headSha: string): Promise<{ members: number[]; tree: number[] }> {
+    const git = new GitRepo(this.repo().gitDir)
+    const chain: number[][] = []
+    for (let sha: string | undefined = headSha; sha !== undefined && chain.length < 100; ) {
+      const commit = await git.readCommit(sha)
+      if (!commit) break
+      let meta: ReturnType<typeof parseBatchMessage>
+      try {
+        meta = parseBatchMessage(commit.message)
+      } catch {
+        break
+      }
+      chain.unshift(meta.members.map((m) => m.number))
+      sha = meta.parentSha === meta.baseSha ? undefined : meta.parentSha
     }
+    return { members: chain[chain.length - 1] ?? [], tree: chain.flat() }
   }
 }
 
@@ -150,7 +165,7 @@ export function seededCI(options: { prs: number; breakRate: number; flakeRate: n
   for (let pr = 1; pr <= options.prs; pr++) if (random() < options.breakRate) breaking.add(pr)
   const verdict = (run: CIRunInfo): CIConclusion => {
     const flake = random() < options.flakeRate
-    return flake || run.members.some((pr) => breaking.has(pr)) ? 'failure' : 'success'
+    return flake || run.tree.some((pr) => breaking.has(pr)) ? 'failure' : 'success'
   }
   return { breaking, verdict }
 }

@@ -171,7 +171,7 @@ export async function playMergeQueueChapter(sim: Simulator, outDir: string, step
   // batch head ten simulated minutes later. Any batch holding the skewed PR fails: main no longer
   // defines what it calls. The log shows the compiler's error, read from the batch's own tree.
   const ci: { sha: string; conclusion: 'success' | 'failure' }[] = []
-  const driver = new QueueCI(sim, { ...REPO, token: 'ci-token', ciMinutes: CI_MINUTES, verdict: (run) => (run.members.includes(breaking) ? 'failure' : 'success') })
+  const driver = new QueueCI(sim, { ...REPO, token: 'ci-token', ciMinutes: CI_MINUTES, verdict: (run) => (run.tree.includes(breaking) ? 'failure' : 'success') })
 
   await queue('pull_request', 'pull_request_target')
   for (let round = 0; round < 16 && merged.length + ejected.length < opened.length; round++) {
