@@ -60,7 +60,8 @@ export function chainOf(batches: readonly QueueBatch[], baseSha: string): { chai
   while (next) {
     chain.push(next)
     const tip: QueueBatch = next
-    next = usable.find((b) => !chain.includes(b) && b.meta!.parentSha === tip.sha && b.meta!.baseSha === chain[0].meta!.baseSha)
+    // Linked by parent only: a batch built after the head of the chain landed records the new base.
+    next = usable.find((b) => !chain.includes(b) && b.meta!.parentSha === tip.sha)
   }
   return { chain, strays: batches.filter((b) => !chain.includes(b)) }
 }
