@@ -24828,7 +24828,8 @@ function chainOf(batches, baseSha) {
     while (next) {
         chain.push(next);
         const tip = next;
-        next = usable.find((b) => !chain.includes(b) && b.meta.parentSha === tip.sha && b.meta.baseSha === chain[0].meta.baseSha);
+        // Linked by parent only: a batch built after the head of the chain landed records the new base.
+        next = usable.find((b) => !chain.includes(b) && b.meta.parentSha === tip.sha);
     }
     return { chain, strays: batches.filter((b) => !chain.includes(b)) };
 }
