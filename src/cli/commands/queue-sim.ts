@@ -6,7 +6,7 @@
  * (git over HTTPS and the CI's requests aside).
  */
 import { parseConfig } from '../../core/config/index.js'
-import type { Metrics, Scenario } from '../../core/merge-queue/model.js'
+import { metricsOf, type Metrics, type RunResult, type Scenario } from '../../core/merge-queue/model.js'
 import { createClient } from '../../github/client.js'
 import { reconcileQueue } from '../../github/merge-queue-reconcile.js'
 import type { Fixture } from '../../sim/fixture.js'
@@ -106,24 +106,15 @@ export async function simulateOnSimulator(scenario: Scenario, seed: number, runs
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a whole number of at least 1, got ${runs}`)
   const details: SimRun[] = []
   for (let r = 0; r < runs; r++) details.push(await runOnSimulator(scenario, seed + r, log))
-  const merged = details.reduce((n, d) => n + d.merged.length, 0)
-  const minutes = details.reduce((n, d) => n + d.minutes, 0)
-  const waits = details.flatMap((d) => d.merged.map((m) => m.minute)).sort((a, b) => a - b)
-  const q = (f: number): number => (waits.length ? waits[Math.min(waits.length - 1, Math.floor(f * waits.length))] / 60 : 0)
-  return {
-    mode: 'sim',
-    strategy: 'ours',
-    runs,
-    merged: merged / runs,
-    mergedPerHour: minutes > 0 ? merged / (minutes / 60) : 0,
-    ciRunsPerMerged: merged ? details.reduce((n, d) => n + d.ciRuns, 0) / merged : Infinity,
-    waitP50Hours: q(0.5),
-    waitP95Hours: q(0.95),
-    meanWaitHours: waits.length ? waits.reduce((a, b) => a + b, 0) / waits.length / 60 : 0,
-    goodEjectedPer100: (details.reduce((n, d) => n + d.ejected.filter((e) => !e.breaking).length, 0) / runs / scenario.prs) * 100,
-    apiPerMerged: merged ? details.reduce((n, d) => n + d.apiRequests, 0) / merged : null,
-    details
-  }
+  const results: RunResult[] = details.map((d) => ({
+    minutes: d.minutes,
+    mergedAt: d.merged.map((m) => m.minute),
+    ejectedGood: d.ejected.filter((e) => !e.breaking).length,
+    ejectedBad: d.ejected.filter((e) => e.breaking).length,
+    ciRuns: d.ciRuns,
+    apiRequests: d.apiRequests
+  }))
+  return { ...metricsOf('ours', scenario, results), mode: 'sim', details }
 }
 
 /** N approved PRs, each adding its own file (no conflicts), each head green on `build`. */

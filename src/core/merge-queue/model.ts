@@ -73,6 +73,12 @@ export function simulate(strategy: Strategy, scenario: Scenario, seed: number, r
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a whole number of at least 1, got ${runs}`)
   const results: RunResult[] = []
   for (let r = 0; r < runs; r++) results.push(runOnce(strategy, scenario, seed + r, options))
+  return metricsOf(strategy, scenario, results)
+}
+
+/** The metrics of drains of `scenario` (from this model or from the simulator-backed one). */
+export function metricsOf(strategy: Strategy, scenario: Scenario, results: readonly RunResult[]): Metrics {
+  const runs = results.length
   const merged = results.reduce((n, x) => n + x.mergedAt.length, 0)
   const totalMinutes = results.reduce((n, x) => n + x.minutes, 0)
   const waits = results.flatMap((x) => x.mergedAt).sort((a, b) => a - b)
