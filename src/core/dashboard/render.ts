@@ -197,19 +197,7 @@ function pageHtml(title: string, data: PageData): string {
   ]
     .map(([cls, label]) => `<li><span class="swatch ${cls}"></span>${label}</li>`)
     .join('')
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<style>${DASHBOARD_STYLE}</style>
-</head>
-<body>
-<header>
+  return htmlDocument(csp, title, DASHBOARD_STYLE, `<header>
 <h1>${escapeHtml(title)}</h1>
 <p id="summary"></p>
 <ul class="legend">${legend}</ul>
@@ -236,7 +224,24 @@ function pageHtml(title: string, data: PageData): string {
 <noscript>This dashboard draws its grid with JavaScript.</noscript>
 <script type="application/json" id="dashboard-data">${json}</script>
 <script>${DASHBOARD_SCRIPT}</script>
-</body>
+`)
+}
+
+/** A self-contained page: the CSP, no referrer, no favicon request, the inlined style, the body. */
+export function htmlDocument(csp: string, title: string, style: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
+<style>${style}</style>
+</head>
+<body>
+${body}</body>
 </html>
 `
 }

@@ -4,7 +4,7 @@
  * nothing is fetched. Every untrusted text is escaped with the dashboard's `escapeHtml`.
  */
 import { createHash } from 'node:crypto'
-import { escapeHtml } from '../dashboard/render.js'
+import { escapeHtml, htmlDocument } from '../dashboard/render.js'
 import { formatEta } from './eta.js'
 import { ciLabel, fateText } from './view-markdown.js'
 import type { BatchView, QueueView } from './view.js'
@@ -124,22 +124,7 @@ export function renderQueuePage(view: QueueView): string {
     )
   )
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<style>${QUEUE_PAGE_STYLE}</style>
-</head>
-<body>
-${sections.join('\n')}
-</body>
-</html>
-`
+  return htmlDocument(csp, title, QUEUE_PAGE_STYLE, `${sections.join('\n')}\n`)
 }
 
 function tableOf(id: string, header: string[], rows: string[][], empty: string): string {
