@@ -23747,19 +23747,7 @@ function pageHtml(title, data) {
     ]
         .map(([cls, label]) => `<li><span class="swatch ${cls}"></span>${label}</li>`)
         .join('');
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${render_escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<style>${DASHBOARD_STYLE}</style>
-</head>
-<body>
-<header>
+    return htmlDocument(csp, title, DASHBOARD_STYLE, `<header>
 <h1>${render_escapeHtml(title)}</h1>
 <p id="summary"></p>
 <ul class="legend">${legend}</ul>
@@ -23786,7 +23774,23 @@ function pageHtml(title, data) {
 <noscript>This dashboard draws its grid with JavaScript.</noscript>
 <script type="application/json" id="dashboard-data">${json}</script>
 <script>${DASHBOARD_SCRIPT}</script>
-</body>
+`);
+}
+/** A self-contained page: the CSP, no referrer, no favicon request, the inlined style, the body. */
+function htmlDocument(csp, title, style, body) {
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${render_escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
+<style>${style}</style>
+</head>
+<body>
+${body}</body>
 </html>
 `;
 }
@@ -23884,22 +23888,7 @@ function renderQueuePage(view) {
     sections.push(tableOf('merged-table', ['PR', 'Title', 'Batch', 'Commit', 'At'], view.merged.map((m) => [`<td>${prLink(view, m.number)}</td>`, `<td>${render_escapeHtml(m.title)}</td>`, `<td>batch ${m.batchId}</td>`, `<td><code>${render_escapeHtml(m.sha.slice(0, 7))}</code></td>`, `<td>${render_escapeHtml(m.at)}</td>`]), 'Nothing merged recently.'));
     sections.push('<h2 id="ejected">Recently ejected</h2>');
     sections.push(tableOf('ejected-table', ['PR', 'Title', 'Reason', 'At'], view.ejected.map((e) => [`<td>${prLink(view, e.number)}</td>`, `<td>${render_escapeHtml(e.title)}</td>`, `<td>${render_escapeHtml(e.reason)}</td>`, `<td>${render_escapeHtml(e.at)}</td>`]), 'Nothing ejected recently.'));
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${render_escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<style>${QUEUE_PAGE_STYLE}</style>
-</head>
-<body>
-${sections.join('\n')}
-</body>
-</html>
-`;
+    return htmlDocument(csp, title, QUEUE_PAGE_STYLE, `${sections.join('\n')}\n`);
 }
 function tableOf(id, header, rows, empty) {
     if (!rows.length)
