@@ -1,6 +1,6 @@
 /**
- * The byte scanner (UTF-8 files read as bytes) against the text scanner (the same file decoded
- * first) where their mechanics differ: large chunks, whose first bytes are joined to the previous
+ * The byte scanner reading a UTF-8 file in chunks against the same file given whole as text
+ * (one piece, re-encoded), where chunking changes the mechanics: large chunks, whose first bytes are joined to the previous
  * chunk's unread tail before the scan goes on in the chunk itself; tags longer than that join;
  * characters, entities and line breaks cut by a chunk's end; and errors, whose line and column
  * must not depend on how the file was cut.
@@ -33,7 +33,7 @@ function readInSteps(bytes: Uint8Array, steps: number[]): { report: FileReport; 
 const textOf = (bytes: Uint8Array) => readJUnitText(new TextDecoder().decode(bytes), 'doc.xml')
 
 describe('byte scanner', () => {
-  it('reads every corpus file above 8 KiB in chunks of 4 to 40 KiB as the text scanner reads it whole', () => {
+  it('reads every corpus file above 8 KiB in chunks of 4 to 40 KiB as it reads the text whole', () => {
     const files = corpusFiles().filter((f) => !f.endsWith('.trx') && statSync(join(CORPUS, f)).size > 8192)
     expect(files.length).toBeGreaterThan(10)
     const steps = fc.sample(fc.array(fc.integer({ min: 4000, max: 40_000 }), { minLength: 1, maxLength: 4 }), { seed: SEED, numRuns: files.length })

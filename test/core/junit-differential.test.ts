@@ -293,7 +293,7 @@ describe('differential: random JUnit documents (fast-check, seed 20261122)', () 
         expect(readInChunks(xml, cutSeeds.map((n) => n % (xml.length + 1)))).toEqual(whole)
         const before = bytePaths.bytes
         expect(readInChunks(bytes, cutSeeds.map((n) => n % (bytes.length + 1)))).toEqual(whole)
-        // The bytes took the byte scanner, the text the text scanner: the two paths agree.
+        // The bytes were scanned as they are, the text re-encoded in pieces: the two paths agree.
         expect(bytePaths.bytes).toBe(before + 1)
       }),
       { seed: SEED, numRuns: 2000 }

@@ -268,6 +268,22 @@ describe('XML details', () => {
     expect(read(utf16).results[0].name).toBe('ü')
   })
 
+  it('joins a character whose surrogate pair is cut between two text chunks, and reads text that names another encoding as text', async () => {
+    const xml = '<?xml version="1.0" encoding="ISO-8859-1"?><testcase classname="C" name="a😀b"/>'
+    const cut = xml.indexOf('😀') + 1
+    async function* pieces() {
+      yield xml.slice(0, cut)
+      yield xml.slice(cut)
+    }
+    const report = await readJUnit(pieces(), 'doc.xml')
+    expect(report.error).toBeUndefined()
+    expect(report.results[0].name).toBe('a😀b')
+  })
+
+  it('reads a lone surrogate in text as U+FFFD', () => {
+    expect(read('<testcase classname="C" name="a\ud800b"/>').results[0].name).toBe('a\ufffdb')
+  })
+
   it('normalizes line breaks, and whitespace in attribute values', () => {
     const [c] = cases('<testcase classname="C" name="t"><failure message="a\r\nb\tc&#10;d">x\r\ny\rz</failure></testcase>')
     expect(c.failure).toEqual({ message: 'a b c\nd', details: 'x\ny\nz' })

@@ -1,13 +1,13 @@
 /**
- * The XML scanner over UTF-8 bytes: the same events, checks and error messages (with the same
- * line and column, in UTF-16 units) as `XmlScanner`, without decoding the file into strings first.
- * Tags are found and read as bytes; only what the handler asks for becomes a string (an attribute
+ * The JUnit reader's one XML scanner, over UTF-8 bytes (text and other encodings reach it
+ * re-encoded): element events, and errors with line and column in UTF-16 units, without decoding
+ * the file into strings first. Tags are found and read as bytes; only what the handler asks for becomes a string (an attribute
  * value, wanted text), and ASCII, nearly all of a JUnit file's markup, is made a string without
  * UTF-8 decoding. Between chunks it keeps only the unread tail (at most one tag, a split character
  * or entity) as a copy: the caller may reuse a chunk's buffer once `write` returns.
  */
 import { plainTimeMsBytes } from './time.js'
-import { COMMON_NAMES, decodeAttribute, decodeText, MAX_ENTITY, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type XmlHandler } from './xml-scanner.js'
+import { COMMON_NAMES, decodeAttribute, decodeText, MAX_ENTITY, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type XmlHandler } from './xml.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -199,7 +199,7 @@ class ByteAttributes implements TagAttributes {
 /**
  * The scanner. Call `write` with each chunk of UTF-8 bytes (a byte-order mark may start the
  * first; the caller has checked the encoding), then `end`. Both throw XmlError at the first
- * problem, as `XmlScanner` does; after an error the scanner must not be used.
+ * problem (errors thrown by the handler pass through); after an error the scanner must not be used.
  */
 export class ByteScanner implements ErrorSource {
   private buf: Buffer = EMPTY

@@ -3,4 +3,4 @@ export { readJUnit, readJUnitText, JUnitReader, DEFAULT_LIMITS, TRUNCATED, type 
 export { mergeReports } from './report.js'
 export { testOutcome, countTests, emptyCounts, emptyTestCounts } from './counts.js'
 export { parseTimeMs } from './time.js'
-export { XmlError, XML_LIMITS } from './xml-scanner.js'
+export { XmlError, XML_LIMITS } from './xml.js'

@@ -20,7 +20,7 @@ import { ByteScanner } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
 import { parseTimeMs } from './time.js'
-import { XmlError, XmlScanner, type TagAttributes, type XmlHandler } from './xml-scanner.js'
+import { XmlError, type TagAttributes, type XmlHandler } from './xml.js'
 
 /** How much text of one test case is kept, in characters; the rest is cut and marked with `TRUNCATED`. */
 export interface TextLimits {
@@ -34,6 +34,9 @@ export interface TextLimits {
 
 /** Bytes of a file in another encoding than UTF-8 decoded at a time. */
 const PIECE_BYTES = 64 * 1024
+
+/** Text to UTF-8, for the scanner (text input, other encodings). */
+const ENCODER = new TextEncoder()
 
 /** The limits used when none are given. */
 export const DEFAULT_LIMITS: TextLimits = { message: 1_000, details: 10_000, output: 10_000 }
@@ -188,11 +191,15 @@ interface PendingCase {
  */
 export class JUnitReader implements XmlHandler {
   wantText = false
-  private readonly scanner = new XmlScanner(this)
-  /** Set once the bytes are known to be UTF-8: the file is then scanned as bytes, never decoded whole. */
-  private byteScanner?: ByteScanner
-  /** Set when the input is text, or bytes in another encoding: decoded, then scanned as text. */
+  /**
+   * The one scanner, over UTF-8 bytes, made once the input's encoding is known. UTF-8 bytes go to
+   * it as they are; text, and bytes in another encoding (decoded first), go to it re-encoded.
+   */
+  private scanner?: ByteScanner
+  /** Set when the input is text, or bytes in another encoding: decoded, then re-encoded as UTF-8. */
   private decoding = false
+  /** A high surrogate that ended a text chunk, held until its low half arrives in the next. */
+  private heldSurrogate = ''
   /** The first bytes, held until they tell the encoding. */
   private head?: Uint8Array
   private readonly decoder = new ByteDecoder()
@@ -243,13 +250,11 @@ export class JUnitReader implements XmlHandler {
     if (!this.reading) return false
     try {
       if (typeof chunk === 'string') {
-        if (this.byteScanner) this.byteScanner.write(new TextEncoder().encode(chunk))
-        else {
-          this.decoding = true
-          this.scanner.write(chunk)
-        }
-      } else if (this.byteScanner) this.byteScanner.write(chunk)
-      else if (this.decoding) this.writeBytes(chunk)
+        // Text has no encoding to sniff (a declaration in it names the bytes it was decoded from).
+        if (!this.scanner) this.startScanner(true)
+        this.writeText(chunk)
+      } else if (this.decoding) this.writeBytes(chunk)
+      else if (this.scanner) this.scanner.write(chunk)
       else this.sniff(chunk, false)
     } catch (err) {
       this.fail(err)
@@ -261,12 +266,15 @@ export class JUnitReader implements XmlHandler {
   end(): FileReport {
     if (this.reading) {
       try {
-        if (!this.byteScanner && !this.decoding && this.head) this.sniff(new Uint8Array(0), true)
-        if (this.byteScanner) this.byteScanner.end()
-        else {
-          this.scanner.write(this.decoder.end())
-          this.scanner.end()
+        if (!this.scanner && this.head) this.sniff(new Uint8Array(0), true)
+        if (!this.scanner) this.startScanner(false)
+        const scanner = this.scanner as ByteScanner
+        if (this.decoding) {
+          this.writeText(this.decoder.end())
+          // A lone high surrogate at the very end: written as U+FFFD, as a decoder does.
+          if (this.heldSurrogate) scanner.write(ENCODER.encode(this.heldSurrogate))
         }
+        scanner.end()
       } catch (err) {
         this.fail(err)
       }
@@ -278,9 +286,14 @@ export class JUnitReader implements XmlHandler {
     return report
   }
 
-  /** Which path read the file: `bytes` (UTF-8 scanned as bytes) or `text` (decoded first: text input, other encodings). */
+  /** Which path read the file: `bytes` (UTF-8 scanned as it is) or `text` (decoded first: text input, other encodings). */
   get path(): 'bytes' | 'text' | undefined {
-    return this.byteScanner ? 'bytes' : this.decoding ? 'text' : undefined
+    return this.scanner ? (this.decoding ? 'text' : 'bytes') : undefined
+  }
+
+  private startScanner(decoding: boolean): void {
+    this.scanner = new ByteScanner(this)
+    this.decoding = decoding
   }
 
   /** Holds the first bytes until they tell the encoding, then hands them to the byte scanner (UTF-8) or the decoder. */
@@ -298,21 +311,32 @@ export class JUnitReader implements XmlHandler {
       return
     }
     this.head = undefined
-    if (isUtf8(label)) {
-      this.byteScanner = new ByteScanner(this)
-      this.byteScanner.write(head)
-    } else {
-      this.decoding = true
-      this.writeBytes(head)
-    }
+    const utf8 = isUtf8(label)
+    this.startScanner(!utf8)
+    if (utf8) (this.scanner as ByteScanner).write(head)
+    else this.writeBytes(head)
   }
 
   /**
    * Bytes in another encoding than UTF-8 (rare: UTF-16, ISO-8859-1) are decoded in pieces, each
-   * scanned as text; the decoder joins a character split between pieces or chunks.
+   * re-encoded for the scanner; the decoder joins a character split between pieces or chunks.
    */
   private writeBytes(bytes: Uint8Array): void {
-    for (let from = 0; from < bytes.length; from += PIECE_BYTES) this.scanner.write(this.decoder.decode(bytes.subarray(from, from + PIECE_BYTES)))
+    for (let from = 0; from < bytes.length; from += PIECE_BYTES) this.writeText(this.decoder.decode(bytes.subarray(from, from + PIECE_BYTES)))
+  }
+
+  /** Text to the scanner as UTF-8; a surrogate pair cut between two pieces is joined first. */
+  private writeText(text: string): void {
+    if (this.heldSurrogate) {
+      text = this.heldSurrogate + text
+      this.heldSurrogate = ''
+    }
+    const last = text.length === 0 ? 0 : text.charCodeAt(text.length - 1)
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.heldSurrogate = text.slice(-1)
+      text = text.slice(0, -1)
+    }
+    if (text.length > 0) (this.scanner as ByteScanner).write(ENCODER.encode(text))
   }
 
   private fail(err: unknown): void {
@@ -326,7 +350,7 @@ export class JUnitReader implements XmlHandler {
     let role = Role.Other
     if (parent === undefined && name !== 'testsuites' && name !== 'testsuite' && name !== 'testcase') {
       const known = Object.hasOwn(OTHER_FORMATS, name) ? OTHER_FORMATS[name] : undefined
-      throw (this.byteScanner ?? this.scanner).error(`not a JUnit XML file: the root element is <${name}>${known ? `, ${known}` : ''}; JUnit files start with <testsuites>, <testsuite> or <testcase>`)
+      throw (this.scanner as ByteScanner).error(`not a JUnit XML file: the root element is <${name}>${known ? `, ${known}` : ''}; JUnit files start with <testsuites>, <testsuite> or <testcase>`)
     }
     if (parent === Role.Case) {
       role = this.openCaseChild(name, attrs)

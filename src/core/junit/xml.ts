@@ -1,0 +1,149 @@
+/**
+ * What the JUnit reader's XML scanner (`ByteScanner`, byte-scanner.ts) shares with its handler:
+ * events, attributes, errors, limits, and the decoding of text and attribute values.
+ *
+ * The scanner is strict where strictness protects us and lenient where real reports are sloppy:
+ * - refused: `<!DOCTYPE`, `<!ENTITY` and every other declaration (no DTD, so no XXE and no entity
+ *   expansion), unknown entities, malformed tags, mismatched or unclosed elements, text outside
+ *   the root, a file that ends early;
+ * - accepted: a UTF-8 BOM, several root elements one after another (concatenated reports), `<`
+ *   inside attribute values (`time="<<computed>>"`), namespace prefixes (matched by local name),
+ *   control characters in text; text that is not kept is not checked for entity syntax.
+ */
+/** A well-formedness problem, with the 1-based line and column (UTF-16 units) where it starts. */
+export class XmlError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number
+  ) {
+    // No stack trace: the error is about the file, not the code, and capturing one costs more
+    // than reading a small file (a corpus of real reports has dozens of malformed ones).
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    super(message)
+    Error.stackTraceLimit = limit
+    this.name = 'XmlError'
+  }
+}
+
+/** What reports a well-formedness problem at the token being read. */
+export interface ErrorSource {
+  /** Returns an XmlError at the start of the token being read. */
+  error(message: string): XmlError
+}
+
+/** The attributes of the tag being opened, as the handler reads them; valid only during `XmlHandler.open`. */
+export interface TagAttributes {
+  /** Number of attributes on the tag. */
+  readonly length: number
+  /** Returns the decoded value of the attribute whose local name is `name`, or undefined. Throws XmlError on a bad entity. */
+  get(name: string): string | undefined
+  /** Returns whether attribute `i` (0-based, below `length`) has the local name `name` (ASCII). */
+  nameIs(i: number, name: string): boolean
+  /** Returns the length of attribute `i`'s local name (a cheap first test before `nameIs`). */
+  nameLength(i: number): number
+  /** Returns the decoded value of attribute `i`. Throws XmlError on a bad entity. */
+  value(i: number): string
+  /** Returns attribute `i` read in place as plain seconds (see `plainTimeMs`) in milliseconds, or -1 when it is not written plainly. */
+  timeMs(i: number): number
+  /** Returns whether attribute `i`'s value, as written, is `text`; the same as `value(i) === text` when `text` is plain ASCII (no `&`, no control character). */
+  rawEquals(i: number, text: string): boolean
+}
+
+/** What the scanner reports. Element names are local names (a `ns:` prefix removed). */
+export interface XmlHandler {
+  /** Whether the text (and CDATA) now being read should be decoded and passed to `text`. */
+  readonly wantText: boolean
+  open(name: string, attributes: TagAttributes, selfClosing: boolean): void
+  close(name: string): void
+  /** A piece of the current element's text, entities decoded; one text node may come in several pieces. */
+  text(text: string): void
+}
+
+/** Limits that keep hostile input from costing unbounded memory. */
+export const XML_LIMITS = {
+  /** Longest start tag (name and attributes), in characters. */
+  tagChars: 16 * 1024 * 1024,
+  /** Deepest element nesting. */
+  depth: 512
+} as const
+
+/** JUnit's element names: a tag with one of these names reuses the constant instead of a new string. */
+export const COMMON_NAMES = ['testcase', 'testsuite', 'testsuites', 'failure', 'error', 'skipped', 'system-out', 'system-err', 'properties', 'property', 'flakyFailure', 'flakyError', 'rerunFailure', 'rerunError', 'stackTrace']
+
+/**
+ * Returns the value of the predefined entity named `text.slice(from, to)` (lt, gt, amp, quot,
+ * apos), or undefined for any other name. Compared in place: no string is made per entity.
+ */
+function predefinedEntity(text: string, from: number, to: number): string | undefined {
+  const c = text.charCodeAt(from)
+  switch (to - from) {
+    case 2:
+      if (text.charCodeAt(from + 1) !== 116 /* t */) return undefined
+      return c === 108 /* l */ ? '<' : c === 103 /* g */ ? '>' : undefined
+    case 3:
+      return c === 97 /* a */ && text.startsWith('mp', from + 1) ? '&' : undefined
+    case 4:
+      if (c === 113 /* q */) return text.startsWith('uot', from + 1) ? '"' : undefined
+      return c === 97 /* a */ && text.startsWith('pos', from + 1) ? "'" : undefined
+  }
+  return undefined
+}
+/** The longest entity we accept, `&#x10FFFF;` or `&#1114111;`, is 10 characters. */
+export const MAX_ENTITY = 10
+
+function isXmlChar(code: number): boolean {
+  return code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
+}
+
+/**
+ * Returns `raw` with `\r\n` and `\r` made `\n` and the five predefined and numeric entities decoded.
+ * Throws XmlError (at the scanner's current token) on any other entity.
+ */
+export function decodeText(raw: string, scanner: ErrorSource): string {
+  let text = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n')
+  if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
+  return text
+}
+
+/** Attribute values also have tabs and line breaks made spaces (XML 1.0 §3.3.3); `&#10;` stays a line break. */
+export function decodeAttribute(buf: string, from: number, to: number, scanner: ErrorSource): string {
+  // Most values need nothing: one pass looks for "&" and control characters, over the (flat)
+  // buffer, before any string is made.
+  let plain = true
+  for (let i = from; i < to; i++) {
+    const c = buf.charCodeAt(i)
+    if (c === 38 || c < 32) {
+      plain = false
+      break
+    }
+  }
+  const raw = buf.slice(from, to)
+  if (plain) return raw
+  let text = raw.indexOf('\n') < 0 && raw.indexOf('\t') < 0 && raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n|[\r\n\t]/g, ' ')
+  if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
+  return text
+}
+
+function decodeEntities(text: string, scanner: ErrorSource): string {
+  let out = ''
+  let from = 0
+  let amp = text.indexOf('&')
+  while (amp >= 0) {
+    const semi = text.indexOf(';', amp + 1)
+    if (semi < 0 || semi - amp > MAX_ENTITY) throw scanner.error(`"&" that starts no entity (write "&amp;" for a literal ampersand): ${JSON.stringify(text.slice(amp, amp + 12))}`)
+    let value = predefinedEntity(text, amp + 1, semi)
+    if (value === undefined) {
+      const body = text.slice(amp + 1, semi)
+      if (body.charCodeAt(0) !== 35 /* # */) throw scanner.error(`unknown entity &${body}; (only &lt; &gt; &amp; &quot; &apos; and numeric references exist without a DTD, and DTDs are not accepted)`)
+      const code = body.charCodeAt(1) === 120 /* x */ ? (/^x[0-9a-fA-F]+$/.test(body.slice(1)) ? parseInt(body.slice(2), 16) : NaN) : /^\d+$/.test(body.slice(1)) ? parseInt(body.slice(1), 10) : NaN
+      if (!isXmlChar(code)) throw scanner.error(`character reference &${body}; is not a character XML allows`)
+      value = String.fromCodePoint(code)
+    }
+    out += text.slice(from, amp) + value
+    from = semi + 1
+    amp = text.indexOf('&', from)
+  }
+  return out + text.slice(from)
+}
