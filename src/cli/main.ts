@@ -11,8 +11,9 @@ import { flakesCommand } from './commands/flakes.js'
 import { dashboardCommand } from './commands/dashboard.js'
 import { junitCommand } from './commands/junit.js'
 import { queueCommand } from './commands/queue.js'
+import { releaseCommand } from './commands/release.js'
 
-const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand, dashboardCommand, flakesCommand, junitCommand, queueCommand]
+const COMMANDS: Command[] = [simCommand, runCommand, demoCommand, configCommand, commandsCommand, ownersCommand, triageCommand, dashboardCommand, flakesCommand, junitCommand, queueCommand, releaseCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
