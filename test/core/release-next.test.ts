@@ -92,6 +92,13 @@ describe('next version by dispatch (krel §1.4 with §5.2)', () => {
     expect(tagsOf(next('official', 'release-1.18', 'v1.18.0-beta.1-2-gabcdef0', true, beta))).toMatch(/cut v1\.18\.0-rc\.0 after v1\.18\.0-beta\.1 first/)
   })
 
+  it('names release branches with the configured prefix', () => {
+    const stable = { ...rules, branchPrefix: 'stable/v' }
+    expect(tagsOf(next('rc', 'stable/v1.30', 'v1.30.0-beta.1-2-gabcdef0', false, stable))).toEqual(['v1.30.0-rc.0@stable/v1.30', 'v1.31.0-alpha.0@main'])
+    expect(tagsOf(next('rc', 'release-1.30', 'v1.30.0-beta.1-2-gabcdef0', false, stable))).toMatch(/neither the default branch \(main\) nor a release branch \(stable\/vX\.Y\)/)
+    expect(tagsOf(next('official', 'main', 'v1.31.0-beta.0', true, stable))).toMatch(/dispatch with branch stable\/v1\.31/)
+  })
+
   it('refuses when no release tag is reachable, saying how to start', () => {
     const r = nextRelease({ type: 'alpha', branch: 'main', branchExists: true, rules })
     expect(r).toEqual({ ok: false, reason: expect.stringContaining('push the first tag by hand') })
@@ -142,12 +149,12 @@ describe('properties over random histories', () => {
   const version = fc
     .record({ major: fc.nat(3), minor: fc.nat(40), patch: fc.nat(5), pre: fc.option(fc.record({ label: fc.constantFrom('alpha' as const, 'beta' as const, 'rc' as const), n: fc.nat(12) }), { nil: undefined }) })
     .map((r): ReleaseVersion => (r.pre ? r : { major: r.major, minor: r.minor, patch: r.patch }))
-  const branch = (p: ReleaseVersion) => fc.constantFrom('main', `release-${p.major}.${p.minor}`, `release-${p.major}.${p.minor + 1}`)
-  const ruleSet = fc.record({ defaultBranch: fc.constant('main'), branchCutAt: fc.constantFrom('rc.0' as const, 'beta.0' as const), firstRcAfterFinal: fc.constantFrom(0 as const, 1 as const) })
+  const branch = (p: ReleaseVersion, prefix: string) => fc.constantFrom('main', `${prefix}${p.major}.${p.minor}`, `${prefix}${p.major}.${p.minor + 1}`)
+  const ruleSet = fc.record({ defaultBranch: fc.constant('main'), branchCutAt: fc.constantFrom('rc.0' as const, 'beta.0' as const), firstRcAfterFinal: fc.constantFrom(0 as const, 1 as const), branchPrefix: fc.constantFrom('release-', 'stable/v') })
 
   it('every cut goes forwards, keeps alpha and beta on the default branch and rc and official on release branches, and is a legal successor as a pushed tag', () => {
     fc.assert(
-      fc.property(version.chain((p) => fc.tuple(fc.constant(p), branch(p), fc.constantFrom(...RELEASE_TYPES), fc.boolean(), ruleSet)), ([previous, b, type, branchExists, r]) => {
+      fc.property(fc.tuple(version, ruleSet).chain(([p, r]) => fc.tuple(fc.constant(p), branch(p, r.branchPrefix), fc.constantFrom(...RELEASE_TYPES), fc.boolean(), fc.constant(r))), ([previous, b, type, branchExists, r]) => {
         const result = nextRelease({ type, branch: b, previous, branchExists: b === 'main' || branchExists, rules: r })
         if (!result.ok) {
           expect(result.reason.length).toBeGreaterThan(10)
@@ -157,7 +164,7 @@ describe('properties over random histories', () => {
         for (const t of plan.tags) expect(compareVersions(t.version, previous)).toBeGreaterThan(0)
         const prime = plan.tags[0]
         if (prime.version.pre?.label === 'alpha') expect(prime.branch).toBe('main')
-        if (!prime.version.pre || prime.version.pre.label === 'rc') expect(prime.branch).toMatch(/^release-/)
+        if (!prime.version.pre || prime.version.pre.label === 'rc') expect(prime.branch.startsWith(r.branchPrefix)).toBe(true)
         if (plan.createBranch) expect(prime.version.pre?.n).toBe(0)
         const pushed = cutForTag(prime.tag, prime.version, { previous, rules: r, releaseBranchExists: (name) => name === b && branchExists })
         expect(pushed.ok && pushed.plan.tags.map((t) => t.tag)).toEqual(plan.tags.map((t) => t.tag))

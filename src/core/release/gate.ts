@@ -4,7 +4,7 @@
  * version matching the branch, and test-report's verdict for the commit (when there is one) clean.
  * Every reason is collected, so a refusal names all of them at once.
  */
-import { lineOfBranch, type ReleaseVersion } from './version.js'
+import { lineOfBranch, RELEASE_BRANCH_PREFIX, releaseBranchOf, type ReleaseVersion } from './version.js'
 
 export interface GateCheckRun {
   name: string
@@ -27,6 +27,8 @@ export interface GateInput {
   /** The branch the release is cut from. */
   branch: string
   defaultBranch: string
+  /** Release branches are `<prefix>X.Y` (default `release-`). */
+  branchPrefix?: string
   /** Whether the commit is on `branch` (or, for a branch the cut creates, on the default branch). */
   onBranch: boolean
   checkRuns: GateCheckRun[]
@@ -43,9 +45,10 @@ const GREEN_CONCLUSIONS = new Set(['success', 'neutral', 'skipped'])
 export function gate(input: GateInput): GateResult {
   const reasons: string[] = []
   if (!input.onBranch) reasons.push(`the commit is not on ${input.branch}`)
-  const line = lineOfBranch(input.branch)
+  const prefix = input.branchPrefix ?? RELEASE_BRANCH_PREFIX
+  const line = lineOfBranch(input.branch, prefix)
   const v = input.version
-  if (line && (line.major !== v.major || line.minor !== v.minor)) reasons.push(`v${v.major}.${v.minor}.x is not released from ${input.branch}: its branch is release-${v.major}.${v.minor}`)
+  if (line && (line.major !== v.major || line.minor !== v.minor)) reasons.push(`v${v.major}.${v.minor}.x is not released from ${input.branch}: its branch is ${releaseBranchOf(v, prefix)}`)
   if (!line && input.branch !== input.defaultBranch) reasons.push(`${input.branch} is neither the default branch nor a release branch`)
 
   const runs = input.checkRuns.filter((r) => !r.self)

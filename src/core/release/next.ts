@@ -8,7 +8,7 @@
  * A tag pushed by hand is legal when it is one of the versions a dispatch could have cut
  * (`legalSuccessors`): one rule decides both ways in.
  */
-import { formatVersion, lineOfBranch, releaseBranchOf, type PreLabel, type ReleaseVersion } from './version.js'
+import { formatVersion, lineOfBranch, RELEASE_BRANCH_PREFIX, releaseBranchOf, type PreLabel, type ReleaseVersion } from './version.js'
 
 export const RELEASE_TYPES = ['alpha', 'beta', 'rc', 'official'] as const
 export type ReleaseType = (typeof RELEASE_TYPES)[number]
@@ -20,9 +20,11 @@ export interface ReleaseRules {
   branchCutAt: 'rc.0' | 'beta.0'
   /** The number of the first RC after a final release: 0 (ours), or 1 (krel's quirk). */
   firstRcAfterFinal: 0 | 1
+  /** Release branches are `<prefix>X.Y`. */
+  branchPrefix: string
 }
 
-export const DEFAULT_RELEASE_RULES: ReleaseRules = { defaultBranch: 'main', branchCutAt: 'rc.0', firstRcAfterFinal: 0 }
+export const DEFAULT_RELEASE_RULES: ReleaseRules = { defaultBranch: 'main', branchCutAt: 'rc.0', firstRcAfterFinal: 0, branchPrefix: RELEASE_BRANCH_PREFIX }
 
 /** One tag of a cut, and the branch whose commit it goes on. */
 export interface PlannedTag {
@@ -63,13 +65,13 @@ const v = (major: number, minor: number, patch: number, pre?: { label: PreLabel;
 export function nextRelease(input: NextInput): NextResult {
   const { type, branch, previous, rules } = input
   if (!(RELEASE_TYPES as readonly string[]).includes(type)) return refuse(`unknown release type "${type}": expected one of ${RELEASE_TYPES.join(', ')}`)
-  const line = lineOfBranch(branch)
-  if (branch !== rules.defaultBranch && !line) return refuse(`branch "${branch}" is neither the default branch (${rules.defaultBranch}) nor a release branch (release-X.Y)`)
+  const line = lineOfBranch(branch, rules.branchPrefix)
+  if (branch !== rules.defaultBranch && !line) return refuse(`branch "${branch}" is neither the default branch (${rules.defaultBranch}) nor a release branch (${rules.branchPrefix}X.Y)`)
   if (!previous) return refuse(`no release tag is reachable from the commit on ${branch}: push the first tag by hand (for example v0.1.0-alpha.0), then cut from there`)
   const P = formatVersion(previous)
   if (!line) return onDefaultBranch(input, previous, P)
 
-  const named = `release-${line.major}.${line.minor}`
+  const named = releaseBranchOf(line, rules.branchPrefix)
   if (type === 'alpha') return refuse(`alpha releases are cut on the default branch (${rules.defaultBranch}), not on ${named}`)
   const sameLine = previous.major === line.major && previous.minor === line.minor
   const cutLabel: PreLabel = rules.branchCutAt === 'rc.0' ? 'rc' : 'beta'
@@ -78,7 +80,7 @@ export function nextRelease(input: NextInput): NextResult {
   const developing = sameLine && previous.patch === 0 && (previous.pre?.label === 'alpha' || (previous.pre?.label === 'beta' && cutLabel === 'rc'))
   if (developing || (!input.branchExists && !sameLine)) {
     if (!sameLine) {
-      return refuse(`${named} does not match the commit's line: its nearest release tag is ${P}, so the branch to cut is ${releaseBranchOf(previous)}`)
+      return refuse(`${named} does not match the commit's line: its nearest release tag is ${P}, so the branch to cut is ${releaseBranchOf(previous, rules.branchPrefix)}`)
     }
     if (type === 'official') return refuse(`an official release of ${line.major}.${line.minor} comes after its release candidates: cut v${line.major}.${line.minor}.0-${cutLabel}.0 on ${named} first`)
     if (type !== cutLabel) return refuse(`${named} is cut at ${cutLabel}.0 (branch_cut_at: ${rules.branchCutAt}): dispatch type ${cutLabel}, not ${type}`)
@@ -113,10 +115,10 @@ export function nextRelease(input: NextInput): NextResult {
 function onDefaultBranch(input: NextInput, previous: ReleaseVersion, P: string): NextResult {
   const { type, rules } = input
   if (type === 'rc' || type === 'official') {
-    return refuse(`${type} releases are cut on a release branch, not on ${rules.defaultBranch}: dispatch with branch ${releaseBranchOf(previous)}`)
+    return refuse(`${type} releases are cut on a release branch, not on ${rules.defaultBranch}: dispatch with branch ${releaseBranchOf(previous, rules.branchPrefix)}`)
   }
   if (type === 'beta' && rules.branchCutAt === 'beta.0' && previous.pre?.label === 'alpha') {
-    return refuse(`beta.0 cuts the release branch (branch_cut_at: beta.0): dispatch with branch ${releaseBranchOf(previous)}`)
+    return refuse(`beta.0 cuts the release branch (branch_cut_at: beta.0): dispatch with branch ${releaseBranchOf(previous, rules.branchPrefix)}`)
   }
   const { major, minor, patch } = previous
   const pre = previous.pre
@@ -164,7 +166,7 @@ export interface SuccessorInput {
 export function legalSuccessors(input: SuccessorInput): CutPlan[] {
   const { previous, rules } = input
   if (!previous) return []
-  const line = releaseBranchOf(previous)
+  const line = releaseBranchOf(previous, rules.branchPrefix)
   // After an rc or a final on an existing release branch, the default branch is not where the
   // next tag goes (it already has the next line's alpha.0); without the branch, the repository
   // tags its releases on the default branch.
@@ -188,7 +190,7 @@ export function cutForTag(tag: string, version: ReleaseVersion | undefined, inpu
   if (!version) return refuse(`"${tag}" is not a release version: expected vMAJOR.MINOR.PATCH, optionally followed by -alpha.N, -beta.N or -rc.N (no leading zeros)`)
   if (!input.previous) {
     // The first release tag of a repository starts wherever its maintainers say.
-    const branch = version.pre && version.pre.label !== 'rc' ? input.rules.defaultBranch : releaseBranchOf(version)
+    const branch = version.pre && version.pre.label !== 'rc' ? input.rules.defaultBranch : releaseBranchOf(version, input.rules.branchPrefix)
     return { ok: true, plan: { type: typeOf(version), version, tags: [{ tag, version, branch }], branch } }
   }
   const successors = legalSuccessors(input)

@@ -56,14 +56,18 @@ export function isPrerelease(version: ReleaseVersion): boolean {
   return version.pre !== undefined
 }
 
-/** The release branch of a version's minor line: `release-X.Y`. */
-export function releaseBranchOf(version: Pick<ReleaseVersion, 'major' | 'minor'>): string {
-  return `release-${version.major}.${version.minor}`
+/** The prefix of release branches unless configured (`release.release_branch_prefix`). */
+export const RELEASE_BRANCH_PREFIX = 'release-'
+
+/** The release branch of a version's minor line: `release-X.Y` (with the default prefix). */
+export function releaseBranchOf(version: Pick<ReleaseVersion, 'major' | 'minor'>, prefix = RELEASE_BRANCH_PREFIX): string {
+  return `${prefix}${version.major}.${version.minor}`
 }
 
 /** Returns the minor line a release branch name stands for (`release-1.30` → 1.30), or undefined when the name is not one. */
-export function lineOfBranch(branch: string): { major: number; minor: number } | undefined {
-  const m = new RegExp(`^release-${NUMBER}\\.${NUMBER}$`).exec(branch)
+export function lineOfBranch(branch: string, prefix = RELEASE_BRANCH_PREFIX): { major: number; minor: number } | undefined {
+  if (!branch.startsWith(prefix)) return undefined
+  const m = new RegExp(`^${NUMBER}\\.${NUMBER}$`).exec(branch.slice(prefix.length))
   return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined
 }
 
