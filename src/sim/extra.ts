@@ -9,6 +9,7 @@ import type { SimToken } from './state.js'
 import { graphqlHandler } from './graphql/handler.js'
 import { artifactHandler } from './artifacts/index.js'
 import { gitHttpHandler } from './githttp.js'
+import { releaseDownloadHandler, releaseUploadHandler } from './release-assets.js'
 
 export interface ExtraHandler {
   /** Name used in the request log and for fault matching (`graphql`, `artifact`, `git`). */
@@ -20,5 +21,5 @@ export interface ExtraHandler {
 
 /** Returns the extra handlers in match order. */
 export function extraHandlers(): ExtraHandler[] {
-  return [graphqlHandler, artifactHandler, gitHttpHandler]
+  return [graphqlHandler, artifactHandler, gitHttpHandler, releaseUploadHandler, releaseDownloadHandler]
 }

@@ -177,6 +177,43 @@ export interface SimRepo {
   nextNumber: number
   /** Milestones are numbered on their own, from 1; a deleted milestone's number is not reused. */
   nextMilestone: number
+  /** Releases and their assets (created on first use; see releases.ts). */
+  releases?: SimReleases
+}
+
+export interface SimReleaseAsset {
+  id: number
+  name: string
+  label: string | null
+  contentType: string
+  bytes: Buffer
+  /** `sha256:<hex>` of the bytes, as GitHub reports it. */
+  digest: string
+  uploader: string
+  createdAt: string
+  updatedAt: string
+  downloads: number
+}
+
+export interface SimRelease {
+  id: number
+  tagName: string
+  targetCommitish: string
+  name: string | null
+  body: string | null
+  draft: boolean
+  prerelease: boolean
+  author: string
+  createdAt: string
+  publishedAt: string | null
+  updatedAt: string
+  assets: SimReleaseAsset[]
+}
+
+export interface SimReleases {
+  byId: Map<number, SimRelease>
+  /** The release last marked latest (`make_latest: true`), if any; else the latest is computed. */
+  latestId: number | null
 }
 
 export interface SimEvent {

@@ -11,6 +11,7 @@ import { pullMergeRoutes } from './pullmerge.js'
 import { reviewRoutes } from './reviews.js'
 import { checkRoutes } from './checks.js'
 import { actionRoutes } from './actions.js'
+import { releaseRoutes } from './releases.js'
 
 /** Returns the REST route table. */
 export function restRoutes(): RouteTable {
@@ -25,6 +26,7 @@ export function restRoutes(): RouteTable {
     ...pullMergeRoutes,
     ...reviewRoutes,
     ...checkRoutes,
-    ...actionRoutes
+    ...actionRoutes,
+    ...releaseRoutes
   }
 }
