@@ -163,9 +163,9 @@ export function releaseBody(notes: string, changelogUrl: string, limit = 120_000
   return `${notes.slice(0, Math.max(0, cut)).trimEnd()}\n\n_The notes are cut short here: GitHub limits a release's text._${footer}`
 }
 
-/** Returns `markdown` with every heading one level deeper (the notes as a section of a changelog). */
-function deeper(markdown: string): string {
-  return markdown.replace(/^(#+) /gm, '#$1 ')
+/** Returns the notes' `markdown` with every heading `levels` deeper (the notes as a section of a larger document). */
+export function deeperHeadings(markdown: string, levels = 1): string {
+  return markdown.replace(/^(#+) /gm, `${'#'.repeat(levels)}$1 `)
 }
 
 /** The marker a changelog section starts with: a re-run finds it and does not write the section again. */
@@ -180,7 +180,7 @@ export function changelogMarker(tag: string): string {
 export function changelogWithRelease(existing: string | undefined, input: { tag: string; previous?: string; notes: string; date: string; line: string }): string | undefined {
   const marker = changelogMarker(input.tag)
   if (existing !== undefined && existing.includes(marker)) return undefined
-  const section = [marker, `# ${input.tag}`, '', `Released ${input.date}.`, '', `## Changelog since ${input.previous ?? 'the beginning'}`, '', deeper(input.notes).trimEnd(), '', ''].join('\n')
+  const section = [marker, `# ${input.tag}`, '', `Released ${input.date}.`, '', `## Changelog since ${input.previous ?? 'the beginning'}`, '', deeperHeadings(input.notes).trimEnd(), '', ''].join('\n')
   const title = `# Changelog of ${input.line}\n\n`
   if (existing === undefined || existing.trim() === '') return title + section
   const first = existing.search(/^(<!-- shepherd:release |# v\d)/m)
