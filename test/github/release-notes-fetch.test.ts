@@ -1,0 +1,160 @@
+/**
+ * Gathering the merged PRs of a release range from the simulator: exactly the PRs of the range
+ * (by date window, and by ancestry in a checkout), cherry-picks credited to the origin's author,
+ * and the bar: 2,000 PRs in at most 30 requests, also with more than 1,000 merged in one day.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createClient, type GitHubClient } from '../../src/github/client.js'
+import { ancestryFilter } from '../../src/github/release-range.js'
+import { gatherReleasePulls, ReleaseRangeError } from '../../src/github/release-notes-fetch.js'
+import { releaseNotes } from '../../src/core/release/notes.js'
+import { Simulator } from '../../src/sim/server.js'
+import { GitRepo } from '../../src/sim/git.js'
+import { addMergedPull, at, commitAt, fakeSha, noteBody, releaseFixture, seedReleaseHistory, simRepo, tag } from '../support/release-history.js'
+
+const where = { owner: 'acme', repo: 'widgets' }
+
+describe('gatherReleasePulls on a small history', () => {
+  let sim: Simulator
+  let client: GitHubClient
+  let gitDir: string
+  beforeAll(async () => {
+    sim = await Simulator.start({ fixture: releaseFixture })
+    await seedReleaseHistory(sim)
+    client = createClient({ token: 'reader-token', baseUrl: sim.url, pacing: false })
+    gitDir = simRepo(sim, 'acme/widgets').gitDir
+  })
+  afterAll(() => sim.stop())
+
+  it('finds exactly the PRs merged into main after v1.0.0 up to v1.1.0, in two requests', async () => {
+    sim.requests.length = 0
+    const r = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v1.1.0' })
+    // #1 merged before the tag, #2 is the tagged commit, #9 came after; #10 and #11 went to release branches.
+    expect(r.pulls.map((p) => p.number)).toEqual([3, 4, 5, 6, 7, 8])
+    expect(r).toMatchObject({ base: 'main', filter: 'date-window', requests: 2, outOfRange: [] })
+    expect(sim.requests.map((q) => q.route)).toEqual(['graphql', 'graphql'])
+    expect(r.pulls.find((p) => p.number === 5)).toMatchObject({ author: 'carol', labels: ['kind/api-change', 'release-note-action-required'], baseRefName: 'main', url: expect.stringMatching(/\/acme\/widgets\/pull\/5$/) })
+  })
+
+  it('feeds releaseNotes: NONE and no block left out, the action-required note first', async () => {
+    const r = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v1.1.0' })
+    const notes = releaseNotes(r.pulls)
+    expect(notes.notes.map((n) => n.pr.number).sort()).toEqual([3, 5, 6, 8])
+    expect(notes.skipped).toEqual([
+      { number: 4, reason: 'release note NONE' },
+      { number: 7, reason: 'no release-note block' }
+    ])
+    expect(notes.markdown.indexOf('The v1 API is removed')).toBeLessThan(notes.markdown.indexOf('## Changes by Kind'))
+    expect(notes.markdown).toMatch(/^- Widgets can spin \(`--spin`\)\. \(\[#3\]\(.*\/pull\/3\), \[@alice\]\(https:\/\/github.com\/alice\)\) \[SIG Node\]$/m)
+  })
+
+  it('the same range filtered by ancestry in the repository keeps the same PRs', async () => {
+    const r = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v1.1.0', inRange: await ancestryFilter(gitDir, 'v1.0.0', 'v1.1.0') })
+    expect(r.pulls.map((p) => p.number)).toEqual([3, 4, 5, 6, 7, 8])
+    expect(r.filter).toBe('ancestry')
+  })
+
+  it('an rc tagged on release-1.1 after main moved on: the date window takes main PRs merged after the fork, ancestry leaves them out', async () => {
+    const byDate = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v1.1.0-rc.1', base: 'main' })
+    expect(byDate.pulls.map((p) => p.number)).toEqual([3, 4, 5, 6, 7])
+    const exact = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v1.1.0-rc.1', base: 'main', inRange: await ancestryFilter(gitDir, 'v1.0.0', 'v1.1.0-rc.1') })
+    expect(exact.pulls.map((p) => p.number)).toEqual([3, 4, 5])
+    expect(exact.outOfRange).toEqual([6, 7])
+  })
+
+  it('a patch release on release-1.0 lists the cherry-pick, credited to the author of the PR it picks, in one more request', async () => {
+    sim.requests.length = 0
+    const r = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v1.0.1', base: 'release-1.0' })
+    expect(r.pulls).toHaveLength(1)
+    expect(r.pulls[0]).toMatchObject({ number: 10, author: 'shepherd-bot', origin: 3, originAuthor: 'alice' })
+    expect(r.requests).toBe(3)
+    expect(sim.requests).toHaveLength(3)
+    expect(releaseNotes(r.pulls).markdown).toContain('([#10](')
+    expect(releaseNotes(r.pulls).markdown).toContain('[@alice](https://github.com/alice))')
+  })
+
+  it('accepts a commit SHA as the target, and a target equal to the tag gives nothing', async () => {
+    const shas = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'main' })
+    expect(shas.pulls.map((p) => p.number)).toEqual([3, 4, 5, 6, 7, 8, 9])
+    const bySha = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: shas.to.oid })
+    expect(bySha.pulls).toHaveLength(7)
+    expect((await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v1.0.0' })).pulls).toEqual([])
+  })
+
+  it('names an unknown tag, an unknown target, and a target older than the tag', async () => {
+    await expect(gatherReleasePulls(client, where, { from: 'v0.9.0', to: 'v1.1.0' })).rejects.toThrow(new ReleaseRangeError('tag "v0.9.0" not found in acme/widgets (or it does not point at a commit)'))
+    await expect(gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v9' })).rejects.toThrow(/target "v9" not found in acme\/widgets/)
+    await expect(gatherReleasePulls(client, where, { from: 'v1.1.0', to: 'v1.0.0' })).rejects.toThrow(/v1.1.0..v1.0.0: the target commit \(2026-03-02T00:00:00Z\) is older than the previous tag's commit \(2026-03-08T00:00:00Z\)/)
+    await expect(ancestryFilter(gitDir, 'v0.9.0', 'main')).rejects.toThrow(/tag "v0.9.0" is not in the checkout/)
+  })
+})
+
+/**
+ * 2,000 PRs merged between two tags (150 of them cherry-picks of older PRs), one before and one
+ * after; `mergedAt(i)` places the i-th in-range PR in time.
+ */
+async function seedMany(sim: Simulator, mergedAt: (i: number) => number): Promise<{ inRange: number[]; origins: Map<number, string> }> {
+  const repo = simRepo(sim, 'acme/widgets')
+  const git = new GitRepo(repo.gitDir)
+  const root = (await git.resolve('refs/heads/main'))!
+  const tagged = await commitAt(git, root, at('2026-03-01T00:00:00Z'), 'v1.0.0')
+  const target = await commitAt(git, tagged, at('2026-03-31T00:00:00Z'), 'v1.1.0')
+  await git.updateRef('refs/heads/main', target)
+  await tag(git, 'v1.0.0', tagged, true)
+  await tag(git, 'v1.1.0', target)
+  const origins = new Map<number, string>()
+  for (let k = 0; k < 150; k++) {
+    const old = addMergedPull(sim, repo, { title: `Old ${k}`, body: noteBody(`Old ${k}.`), user: `origin-${k}`, base: 'main', mergedAt: at('2026-02-01T00:00:00Z') + k, mergeCommit: fakeSha(100_000 + k) })
+    origins.set(old.number, old.user)
+  }
+  const originNumbers = [...origins.keys()]
+  addMergedPull(sim, repo, { title: 'At the tag', user: 'x', base: 'main', mergedAt: at('2026-03-01T00:00:00Z'), mergeCommit: tagged })
+  const inRange: number[] = []
+  for (let i = 0; i < 2000; i++) {
+    const pick = i % 13 === 0 ? originNumbers.shift() : undefined
+    const pr = addMergedPull(sim, repo, {
+      title: `Change ${i}`,
+      body: noteBody(`Change ${i}.`),
+      user: pick ? 'shepherd-bot' : `dev-${i % 37}`,
+      labels: ['kind/feature'],
+      head: pick ? `cherry-pick-${pick}-to-main` : undefined,
+      base: 'main',
+      mergedAt: mergedAt(i),
+      mergeCommit: fakeSha(i + 1)
+    })
+    inRange.push(pr.number)
+  }
+  addMergedPull(sim, repo, { title: 'After the target', user: 'x', base: 'main', mergedAt: at('2026-03-31T00:00:01Z'), mergeCommit: fakeSha(999_999) })
+  return { inRange, origins }
+}
+
+describe('the bar: release notes for 2,000 merged PRs in at most 30 requests', () => {
+  const cases: [string, (i: number) => number][] = [
+    ['spread over the month', (i) => at('2026-03-01T00:00:01Z') + Math.floor((i * 29 * 86_400) / 2000)],
+    // 1,500 within three hours of one day: halving days is not enough, the windows go down to minutes.
+    ['1,500 of them merged within three hours of one day', (i) => (i < 1500 ? at('2026-03-15T09:00:00Z') + Math.floor((i * 3 * 3600) / 1500) : at('2026-03-02T00:00:00Z') + (i - 1500) * 3000)]
+  ]
+  it.each(cases)('finds all 2,000 (%s), each cherry-pick credited to its origin', async (_name, mergedAt) => {
+    const sim = await Simulator.start({ fixture: releaseFixture })
+    try {
+      const { inRange, origins } = await seedMany(sim, mergedAt)
+      const client = createClient({ token: 'reader-token', baseUrl: sim.url, pacing: false })
+      sim.requests.length = 0
+      const r = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'v1.1.0' })
+      expect(r.pulls.map((p) => p.number)).toEqual(inRange)
+      expect(sim.requests.length).toBeLessThanOrEqual(30)
+      expect(sim.requests.length).toBe(r.requests)
+      expect(new Set(sim.requests.map((q) => `${q.route} ${q.status}`))).toEqual(new Set(['graphql 200']))
+      // More than one search window was needed, none over GitHub's cap, and together they hold every PR.
+      expect(r.windows.length).toBeGreaterThan(1)
+      for (const w of r.windows) expect(w.count).toBeLessThanOrEqual(1000)
+      expect(r.windows.reduce((n, w) => n + w.count, 0)).toBe(2000)
+      const picks = r.pulls.filter((p) => p.origin !== undefined)
+      expect(picks).toHaveLength(150)
+      for (const p of picks) expect(p.originAuthor).toBe(origins.get(p.origin!))
+      expect(releaseNotes(r.pulls).notes).toHaveLength(2000)
+    } finally {
+      await sim.stop()
+    }
+  }, 120_000)
+})
