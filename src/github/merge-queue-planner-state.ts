@@ -4,7 +4,9 @@
  * their CI verdicts (batchCIResult), and the next batch id. Pure: no requests. Everything the
  * queue remembers between runs is read back from GitHub here: batch trailers, the dispatch mark,
  * and the `shepherd/merge-queue` status on each PR head (an ejection stands until the head changes:
- * `standingEjection` of src/core/merge-queue/view.ts, one definition for the pool and the texts).
+ * `standingEjection` of src/core/merge-queue/view.ts, one definition for the pool and the texts),
+ * test-report's verdict markers on batch heads (a failure on flaky tests only), and the "(retry)"
+ * in the queue status of the PRs in a batch that is the one flaky retry.
  */
 import type { MergeQueueConfig } from '../core/config/schema.js'
 import { buildPools, type BranchPool } from '../core/merge-queue/pool.js'
@@ -14,6 +16,7 @@ import { batchCIResult, dispatchMark, QUEUE_CONTEXT } from './merge-queue-ci.js'
 import type { CheckContext, QueueBatch, QueueState } from './merge-queue-state.js'
 import { pullRequestView } from './merge-queue-view.js'
 import { standingEjection } from '../core/merge-queue/view.js'
+import { allFailingFlaky } from '../core/test-report/queue-verdict.js'
 
 /** The planner's input and what the reconcile loop needs beside it to apply the plan. */
 export interface ReadState {
@@ -67,6 +70,28 @@ export function chainOf(batches: readonly QueueBatch[], baseSha: string): { chai
 }
 
 /**
+ * Whether a failing required check of a batch head failed on flaky tests only, by test-report's
+ * verdict markers on that head: the check's own verdict when it is test-report's check, else the
+ * verdicts of every test-report check on the head, which must all say that each failing test is
+ * flaky, with at least one failing test among them. No verdict, a verdict with a failing test not
+ * called flaky, a capped list or an unreadable input: not flaky (the PR is ejected, never merged
+ * untested; a wrong "flaky" costs one more CI run).
+ */
+export function failedOnFlakesOnly(check: string, checks: readonly CheckContext[]): boolean {
+  const own = checks.find((c) => c.kind === 'check' && c.name === check && c.queueVerdict)?.queueVerdict
+  if (own) return allFailingFlaky(own)
+  const verdicts = checks.flatMap((c) => (c.kind === 'check' && c.queueVerdict ? [c.queueVerdict] : []))
+  const failing = verdicts.filter((v) => v.failingTotal > 0 || v.inputProblems > 0)
+  return failing.length > 0 && failing.every(allFailingFlaky)
+}
+
+/** The batch a queue status says its PR is in as the one flaky retry ("In batch 12 (retry) …"), or null. */
+export function retryBatchOf(description: string | null): number | null {
+  const m = /^In batch ([0-9]{1,9}) \(retry\)/.exec(description ?? '')
+  return m ? Number(m[1]) : null
+}
+
+/**
  * The queue status that records a batch built without CI because its tree is the one an earlier
  * batch failed on (the planner's `knownFailure`): "Known to fail: the tree batch 5 failed on (build, lint)".
  */
@@ -116,6 +141,14 @@ export function plannerStateOf(input: PlannerStateInput): ReadState {
   }
 
   const { chain, strays } = chainOf(state.batches, state.baseSha)
+  // A batch is the one flaky retry when its PRs' queue statuses say so (the view writes "(retry)"
+  // for a batch built with \`retry\`, and keeps writing it while the batch is in flight); a PR in
+  // such a batch has had its retry.
+  const retries = new Map<number, number[]>()
+  for (const pull of state.pulls) {
+    const id = retryBatchOf(queueStatusOf(pull.checks)?.description ?? null)
+    if (id !== null) retries.set(id, [...(retries.get(id) ?? []), pull.number])
+  }
   const nowMs = input.now.getTime()
   const batches: BatchState[] = chain.map((b, i) => {
     const mark = dispatchMark(b.checks)
@@ -128,7 +161,7 @@ export function plannerStateOf(input: PlannerStateInput): ReadState {
       verdict.state !== 'failed'
         ? []
         : verdict.reason.startsWith('failed: ')
-          ? verdict.failing.map((name) => ({ name, flaky: false }))
+          ? verdict.failing.map((name) => ({ name, flaky: !inherited && failedOnFlakesOnly(name, b.checks) }))
           : [{ name: verdict.reason, flaky: false }]
     return {
       ...(inherited ? { inheritedFrom: inherited.batchId } : {}),
@@ -140,8 +173,7 @@ export function plannerStateOf(input: PlannerStateInput): ReadState {
       ci: verdict.state,
       failures,
       startedAt: minutes(Date.parse(startedAt) || nowMs),
-      // test-report's flake verdicts do not reach the queue yet, so no batch is a flaky retry.
-      retry: false
+      retry: retries.has(Number(b.id))
     }
   })
 
@@ -163,7 +195,7 @@ export function plannerStateOf(input: PlannerStateInput): ReadState {
   const inStatuses = state.pulls.map((p) => /^In batch ([0-9]{1,9})\b/.exec(queueStatusOf(p.checks)?.description ?? '')?.[1]).map(Number).filter(Number.isSafeInteger)
   const highest = Math.max(0, landedBatchId(state.baseMessage), ...state.batches.map((b) => Number(b.id)).filter(Number.isSafeInteger), ...inStatuses)
   return {
-    planner: { base: state.base, baseSha: state.baseSha, now: minutes(nowMs), pool: plannerPool, batches, recent: [], retried: [], nextBatchId: highest + 1 },
+    planner: { base: state.base, baseSha: state.baseSha, now: minutes(nowMs), pool: plannerPool, batches, recent: [], retried: [...retries.values()].flat().sort((x, y) => x - y), nextBatchId: highest + 1 },
     pool,
     chain: new Map(chain.map((b) => [Number(b.id), b])),
     strays,

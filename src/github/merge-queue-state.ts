@@ -8,6 +8,7 @@ import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import { batchPrefix, BatchMessageError, parseBatchMessage, type BatchMetadata } from './merge-queue-batch-message.js'
 import { freezeBranch, parseFreezeMessage, type QueueFreeze } from './queue-freeze.js'
+import { parseQueueVerdict, type QueueVerdict } from '../core/test-report/queue-verdict.js'
 
 /** A check run or commit status on a commit, reduced to what the queue decides on. */
 export interface CheckContext {
@@ -20,6 +21,8 @@ export interface CheckContext {
   description: string | null
   /** When a status was set (null for check runs). */
   createdAt: string | null
+  /** On a batch head's check run: test-report's verdict marker in its `output.text`, when it carries one. */
+  queueVerdict?: QueueVerdict
 }
 
 /** An open pull request into the base branch. */
@@ -64,9 +67,13 @@ export interface QueueState {
   freeze?: QueueFreeze | null
 }
 
-const ROLLUP = `statusCheckRollup { contexts(first: 100) { nodes { __typename
-  ... on CheckRun { name status conclusion }
+const rollupQuery = (checkRunFields: string) => `statusCheckRollup { contexts(first: 100) { nodes { __typename
+  ... on CheckRun { ${checkRunFields} }
   ... on StatusContext { context state description createdAt } } } }`
+const ROLLUP = rollupQuery('name status conclusion')
+// Batch heads also bring each check run's output text: test-report's verdict marker is there
+// (src/core/test-report/queue-verdict.ts), so a failure on flaky tests can be retried.
+const BATCH_ROLLUP = rollupQuery('name status conclusion text')
 
 const PULLS = `pullRequests(states: OPEN, baseRefName: $base, first: 100, after: $pullCursor, orderBy: { field: CREATED_AT, direction: ASC }) {
   pageInfo { hasNextPage endCursor }
@@ -75,7 +82,7 @@ const PULLS = `pullRequests(states: OPEN, baseRefName: $base, first: 100, after:
 
 const BATCHES = `refs(refPrefix: $prefix, first: 100, after: $batchCursor) {
   pageInfo { hasNextPage endCursor }
-  nodes { name target { ... on Commit { oid message committedDate ${ROLLUP} } } } }`
+  nodes { name target { ... on Commit { oid message committedDate ${BATCH_ROLLUP} } } } }`
 
 interface RawContext {
   __typename: string
@@ -86,6 +93,7 @@ interface RawContext {
   state?: string
   description?: string | null
   createdAt?: string
+  text?: string | null
 }
 type Rollup = { contexts: { nodes: RawContext[] } } | null
 interface RawPull {
@@ -115,7 +123,8 @@ export function rollupContexts(rollup: Rollup | undefined): CheckContext[] {
     if (c.__typename === 'CheckRun') {
       const conclusion = c.conclusion?.toLowerCase() ?? null
       const state = c.status !== 'COMPLETED' ? 'pending' : ['success', 'neutral', 'skipped'].includes(conclusion ?? '') ? 'success' : 'failure'
-      return { name: c.name ?? '', kind: 'check', state, description: conclusion, createdAt: null }
+      const verdict = parseQueueVerdict(c.text)
+      return { name: c.name ?? '', kind: 'check', state, description: conclusion, createdAt: null, ...(verdict ? { queueVerdict: verdict } : {}) }
     }
     const state = (c.state ?? 'PENDING').toLowerCase()
     return {

@@ -6,6 +6,7 @@
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import { batches, type CheckAnnotation } from '../core/test-report/annotations.js'
+import { formatQueueVerdict, type QueueVerdict } from '../core/test-report/queue-verdict.js'
 
 export interface CheckRunSpec {
   name: string
@@ -20,6 +21,12 @@ export interface CheckRunSpec {
   conclusion: 'success' | 'failure' | 'neutral'
   annotations: CheckAnnotation[]
   detailsUrl?: string
+  /**
+   * The failing and flaky tests for the merge queue: written as the hidden marker of
+   * src/core/test-report/queue-verdict.ts, the whole of `output.text`, by the request that
+   * completes the run (a run still in progress carries no verdict).
+   */
+  queueVerdict?: QueueVerdict
 }
 
 export interface CheckRunResult {
@@ -38,6 +45,7 @@ export async function writeCheckRun(client: GitHubClient, where: RepoRef, spec: 
   const output = async (annotations: CheckAnnotation[] | undefined, last: boolean) => ({
     title: spec.title,
     summary: last ? await spec.summary : progress,
+    ...(last && spec.queueVerdict ? { text: formatQueueVerdict(spec.queueVerdict) } : {}),
     ...(annotations?.length ? { annotations } : {})
   })
   const done = { status: 'completed' as const, conclusion: spec.conclusion, completed_at: new Date().toISOString() }

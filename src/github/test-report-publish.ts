@@ -18,6 +18,7 @@ import type { Settings } from '../core/test-report/settings.js'
 import { LIMITS, checkTitle, inRunFlakes, renderSummary, type Baseline, type FlakyTest, type SummaryInput } from '../core/test-report/summary.js'
 import { checkAnnotations, displayName } from '../core/test-report/annotations.js'
 import { reportOutputs, resultsOf, verdict, type Verdict } from '../core/test-report/outputs.js'
+import { queueVerdictOf } from '../core/test-report/queue-verdict.js'
 
 /** What the history adds to a report: verdicts on its tests, the new failures, and how to save this run. */
 export interface HistoryView {
@@ -98,7 +99,8 @@ export async function publish(o: PublishOptions): Promise<Published> {
           summary: linked.then((url) => renderSummary(withLink(url), { maxBytes: LIMITS.checkOutput, detailChars: 2000, detailLines: 25 }).markdown),
           conclusion: v.conclusion,
           annotations,
-          detailsUrl: target.runUrl
+          detailsUrl: target.runUrl,
+          queueVerdict: queueVerdictOf(report, flaky, o.noFiles)
         })
         checkAnnotated = annotations.length > 0
         core.info(`Check run "${o.name}" on ${target.headSha.slice(0, 7)}: ${annotations.length} annotation(s) in ${check.requests} request(s)`)
