@@ -54,7 +54,7 @@ const DEFAULTS: ShepherdConfig = {
     flake: { flip_rate_threshold: 10, regression_confidence: 0.95, pity: 5, min_failures: 3, new_test_min_runs: 6, new_test_pass_rate: 0.95 },
     fail_on: 'failures'
   },
-  release: { branch_cut_at: 'rc.0', release_branch_prefix: 'release-', changelog_dir: 'CHANGELOG', require_green: true }
+  release: { branch_cut_at: 'rc.0', release_branch_prefix: 'release-', first_rc_after_final: 0, changelog_dir: 'CHANGELOG', require_green: true }
 }
 
 const FULL = `
@@ -143,7 +143,7 @@ describe('parseConfig: valid files', () => {
           flake: { flip_rate_threshold: 12.5, regression_confidence: 0.99, pity: 0, min_failures: 0, new_test_min_runs: 1, new_test_pass_rate: 1 },
           fail_on: 'nothing'
         },
-        release: { branch_cut_at: 'beta.0', release_branch_prefix: '', changelog_dir: 'docs/changes', require_green: false }
+        release: { branch_cut_at: 'beta.0', release_branch_prefix: '', first_rc_after_final: 0, changelog_dir: 'docs/changes', require_green: false }
       }
     }
   ]
@@ -184,7 +184,7 @@ describe('parseConfig: invalid files', () => {
           path: 'release.notes',
           line: 2,
           column: 3,
-          message: 'unknown key "notes"; known keys are branch_cut_at, release_branch_prefix, changelog_dir, require_green'
+          message: 'unknown key "notes"; known keys are branch_cut_at, release_branch_prefix, first_rc_after_final, changelog_dir, require_green'
         }
       ]
     },

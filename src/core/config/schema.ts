@@ -323,6 +323,7 @@ export const shepherdConfigSchema = {
           default: 'rc.0'
         },
         release_branch_prefix: { description: 'Release branches are named `<prefix><major>.<minor>`.', type: 'string', pattern: '^[A-Za-z0-9._/-]*$', default: 'release-' },
+        first_rc_after_final: { description: 'Number of the first release candidate after a final release (`vX.Y.1-rc.0`; krel makes it `rc.1`).', enum: [0, 1], default: 0 },
         changelog_dir: { description: 'Directory for CHANGELOG-<major>.<minor>.md files.', type: 'string', minLength: 1, default: 'CHANGELOG' },
         require_green: { description: 'Refuse to cut unless CI is green on the commit being released.', type: 'boolean', default: true }
       }
@@ -381,6 +382,7 @@ export interface TestReportConfig {
 export interface ReleaseConfig {
   branch_cut_at: 'rc.0' | 'beta.0'
   release_branch_prefix: string
+  first_rc_after_final: 0 | 1
   changelog_dir: string
   require_green: boolean
 }
