@@ -2,12 +2,24 @@
  * `shepherd release next --tags TAGS.txt --branch B --type T [--describe DESC] [--json]`: the
  * version(s) a cut would tag and what it does to branches, by krel's rules (src/core/release);
  * exits 2 with the reason when there is no legal cut.
+ *
+ * `shepherd release notes --repo O/R --from TAG --to REF [--base BRANCH] [--api URL] [--token T]
+ * [--markdown|--json]`: the release notes of the PRs merged between two refs, read from the API
+ * alone (release-notes-fetch.ts). Without a checkout the range is the date window (merged into
+ * the base after the tag's commit, up to the target's); the action filters by ancestry too.
  */
 import { readFileSync } from 'node:fs'
 import { cutFromTags } from '../../core/release/from-tags.js'
 import { DEFAULT_RELEASE_RULES, RELEASE_TYPES, type ReleaseRules, type ReleaseType } from '../../core/release/next.js'
 import { formatVersion } from '../../core/release/version.js'
-import { parse, UsageError, type Command } from '../args.js'
+import { parse, UsageError, type Command, type CommandIO } from '../args.js'
+import { releaseNotes } from '../../core/release/notes.js'
+import { createClient } from '../../github/client.js'
+import { gatherReleasePulls, ReleaseRangeError } from '../../github/release-notes-fetch.js'
+
+const NOTES_USAGE =
+  'shepherd release notes --repo OWNER/NAME --from TAG --to REF [--base BRANCH] [--api URL] [--token T] [--markdown|--json]' +
+  ' (the PRs merged into BRANCH, default the repository default branch, after TAG\'s commit up to REF\'s, by date; --api defaults to $GITHUB_API_URL or https://api.github.com, --token to $GITHUB_TOKEN)'
 
 const USAGE =
   'shepherd release next --tags TAGS.txt --branch BRANCH --type alpha|beta|rc|official [--describe "$(git describe --tags)"] [--default-branch main] [--branch-cut-at rc.0|beta.0] [--json]' +
@@ -19,17 +31,27 @@ const OPTIONS = {
   type: { type: 'string' },
   describe: { type: 'string' },
   'default-branch': { type: 'string' },
-  'branch-cut-at': { type: 'string' }
+  'branch-cut-at': { type: 'string' },
+  api: { type: 'string' },
+  repo: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  base: { type: 'string' },
+  token: { type: 'string' },
+  markdown: { type: 'boolean' }
 } as const
 
-/** The `release` command: `next` prints the next cut. */
+type Values = ReturnType<typeof parse<typeof OPTIONS>>['values']
+
+/** The `release` command: `next` prints the next cut, `notes` the notes of a range. */
 export const releaseCommand: Command = {
   name: 'release',
-  summary: 'The next release version by krel rules (release next)',
-  usage: USAGE,
+  summary: 'The next release version by krel rules (release next); the notes of a range (release notes)',
+  usage: `${USAGE}\n       ${NOTES_USAGE}`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, OPTIONS, 1)
-    if (positionals[0] !== 'next') throw new UsageError(positionals[0] === undefined ? 'missing subcommand: shepherd release next' : `unknown subcommand "${positionals[0]}"; the one there is: next`)
+    if (positionals[0] === 'notes') return notes(values, io)
+    if (positionals[0] !== 'next') throw new UsageError(positionals[0] === undefined ? 'missing subcommand: shepherd release next|notes' : `unknown subcommand "${positionals[0]}"; the ones there are: next, notes`)
     if (!values.tags) throw new UsageError('--tags is required: a file with one tag per line (git tag -l > TAGS.txt)')
     if (!values.branch) throw new UsageError('--branch is required: the default branch or release-X.Y')
     if (!values.type) throw new UsageError(`--type is required: one of ${RELEASE_TYPES.join(', ')}`)
@@ -73,4 +95,53 @@ export const releaseCommand: Command = {
     }
     return 0
   }
+}
+
+/** `release notes`: gathers the range's merged PRs from the API and prints krel-style notes. */
+async function notes(values: Values, io: CommandIO): Promise<number> {
+  if (!values.repo) throw new UsageError('--repo is required: OWNER/NAME')
+  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(values.repo)
+  if (!m) throw new UsageError(`--repo must be OWNER/NAME, got "${values.repo}"`)
+  if (!values.from) throw new UsageError('--from is required: the previous release\'s tag')
+  if (!values.to) throw new UsageError('--to is required: the tag, branch or commit being released')
+  if (values.markdown && values.json) throw new UsageError('--markdown and --json: choose one')
+  if (values.base !== undefined && !/^[\w./-]+$/.test(values.base)) throw new UsageError(`--base must be a branch name, got "${values.base}"`)
+  const api = (values.api ?? process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '')
+  if (!/^https?:\/\/[^\s/]+/.test(api)) throw new UsageError(`--api must be an http(s) URL, got "${api}"`)
+  const token = values.token ?? process.env.GITHUB_TOKEN
+  if (!token) throw new UsageError('--token or $GITHUB_TOKEN is required: GitHub answers GraphQL only with a token')
+  const where = { owner: m[1], repo: m[2] }
+  let gathered
+  try {
+    gathered = await gatherReleasePulls(createClient({ token, baseUrl: api }), where, { from: values.from, to: values.to, base: values.base })
+  } catch (err) {
+    if (err instanceof ReleaseRangeError) throw new UsageError(err.message)
+    throw err
+  }
+  const doc = releaseNotes(gathered.pulls)
+  const range = `${gathered.pulls.length} PRs merged into ${gathered.base} after ${values.from} (${gathered.from.date}) up to ${values.to} (${gathered.to.date}), by date (no checkout)`
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          repo: values.repo,
+          from: gathered.from,
+          to: gathered.to,
+          base: gathered.base,
+          filter: gathered.filter,
+          requests: gathered.requests,
+          pulls: gathered.pulls.map((p) => ({ number: p.number, title: p.title, url: p.url, author: p.author, originAuthor: p.originAuthor ?? null, mergedAt: p.mergedAt, labels: p.labels })),
+          notes: doc.notes.map((n) => ({ number: n.pr.number, text: n.text, kind: n.kind, actionRequired: n.actionRequired, sigs: n.sigs })),
+          skipped: doc.skipped,
+          markdown: doc.markdown
+        },
+        null,
+        2
+      )
+    )
+  } else {
+    io.out(doc.markdown.trimEnd())
+    io.err(`${range}: ${doc.notes.length} notes, ${doc.skipped.length} without; ${gathered.requests} API requests`)
+  }
+  return 0
 }
