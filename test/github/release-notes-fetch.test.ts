@@ -9,6 +9,7 @@ import { ancestryFilter } from '../../src/github/release-range.js'
 import { gatherReleasePulls, ReleaseRangeError } from '../../src/github/release-notes-fetch.js'
 import { releaseNotes } from '../../src/core/release/notes.js'
 import { Simulator } from '../../src/sim/server.js'
+import { main } from '../../src/cli/main.js'
 import { GitRepo } from '../../src/sim/git.js'
 import { addMergedPull, at, commitAt, fakeSha, noteBody, releaseFixture, seedReleaseHistory, simRepo, tag } from '../support/release-history.js'
 
@@ -157,4 +158,65 @@ describe('the bar: release notes for 2,000 merged PRs in at most 30 requests', (
       await sim.stop()
     }
   }, 120_000)
+})
+
+describe('shepherd release notes against a running simulator', () => {
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await Simulator.start({ fixture: releaseFixture })
+    await seedReleaseHistory(sim)
+  })
+  afterAll(() => sim.stop())
+  const cli = async (...argv: string[]) => {
+    const out: string[] = []
+    const err: string[] = []
+    const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) })
+    return { code, out: out.join('\n'), err: err.join('\n') }
+  }
+  const range = (...more: string[]) => ['release', 'notes', '--api', sim.url, '--token', 'reader-token', '--repo', 'acme/widgets', ...more]
+
+  it('--json: the PRs of the range, the notes, what was left out and why, and the requests', async () => {
+    const r = await cli(...range('--from', 'v1.0.0', '--to', 'v1.1.0', '--json'))
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.out)
+    expect(json).toMatchObject({ repo: 'acme/widgets', base: 'main', filter: 'date-window', requests: 2, from: { tag: 'v1.0.0', date: '2026-03-02T00:00:00Z' }, to: { ref: 'v1.1.0', date: '2026-03-08T00:00:00Z' } })
+    expect(json.pulls.map((p: { number: number }) => p.number)).toEqual([3, 4, 5, 6, 7, 8])
+    expect(json.notes.map((n: { number: number }) => n.number)).toEqual([3, 5, 6, 8])
+    expect(json.notes.find((n: { number: number }) => n.number === 5)).toMatchObject({ actionRequired: true, kind: 'api-change', text: 'The v1 API is removed; use v2.' })
+    expect(json.skipped).toEqual([
+      { number: 4, reason: 'release note NONE' },
+      { number: 7, reason: 'no release-note block' }
+    ])
+    expect(json.markdown).toMatch(/^## Urgent Upgrade Notes/)
+  })
+
+  it('--markdown: the notes on stdout, the range and the request count on stderr', async () => {
+    const r = await cli(...range('--from', 'v1.0.0', '--to', 'v1.1.0', '--markdown'))
+    expect(r.code).toBe(0)
+    expect(r.out.split('\n').filter((l) => l.startsWith('#'))).toEqual(['## Urgent Upgrade Notes', '### (No, really, you MUST read this before you upgrade)', '## Changes by Kind', '### Feature', '### Bug or Regression'])
+    expect(r.out).not.toMatch(/Merged before|Merged after|Is the v1.0.0 commit/)
+    expect(r.err).toBe('6 PRs merged into main after v1.0.0 (2026-03-02T00:00:00Z) up to v1.1.0 (2026-03-08T00:00:00Z), by date (no checkout): 4 notes, 2 without; 2 API requests')
+  })
+
+  it('--base release-1.0: the patch release credits the cherry-picked change to its author', async () => {
+    const r = await cli(...range('--from', 'v1.0.0', '--to', 'v1.0.1', '--base', 'release-1.0'))
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^- Widgets can spin \(`--spin`\)\. \(\[#10\]\(.*\), \[@alice\]\(https:\/\/github.com\/alice\)\)$/m)
+  })
+
+  it.each([
+    [['--from', 'v9.9.9', '--to', 'v1.1.0'], 'shepherd release: tag "v9.9.9" not found in acme/widgets (or it does not point at a commit)'],
+    [['--from', 'v1.0.0', '--to', 'nope'], 'shepherd release: target "nope" not found in acme/widgets: name a tag, branch or commit'],
+    [['--to', 'v1.1.0'], "shepherd release: --from is required: the previous release's tag"],
+    [['--from', 'v1.0.0', '--to', 'v1.1.0', '--json', '--markdown'], 'shepherd release: --markdown and --json: choose one'],
+    [['--from', 'v1.0.0', '--to', 'v1.1.0', '--base', 'main is:open'], 'shepherd release: --base must be a branch name, got "main is:open"']
+  ])('exits 2 naming the bad input: %j', async (argv, message) => {
+    const r = await cli(...range(...(argv as string[])))
+    expect(r).toMatchObject({ code: 2, err: message, out: '' })
+  })
+
+  it('exits 2 for a bad --repo, and names both subcommands when given another', async () => {
+    expect(await cli('release', 'notes', '--api', sim.url, '--token', 't', '--repo', 'widgets', '--from', 'a', '--to', 'b')).toMatchObject({ code: 2, err: 'shepherd release: --repo must be OWNER/NAME, got "widgets"' })
+    expect(await cli('release', 'publish')).toMatchObject({ code: 2, err: 'shepherd release: unknown subcommand "publish"; the ones there are: next, notes' })
+  })
 })
