@@ -25,6 +25,16 @@ const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {})
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined)
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined)
 
+/**
+ * Returns the base branch of a merge-queue batch branch (`shepherd/queue/<base>/<id>`), else
+ * undefined. A batch is a candidate for its base, so its report reads the base's history: its flake
+ * verdicts (what the queue's one retry rests on) and its new failures are judged against the base,
+ * not against the batch branch's own, empty, history.
+ */
+export function queueBaseOf(branch: string): string | undefined {
+  return /^shepherd\/queue\/([A-Za-z0-9._/-]{1,200})\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.exec(branch)?.[1]
+}
+
 /** Returns the target of a report made in the job that ran the tests (`mode: run`). */
 export function runTarget(env: NodeJS.ProcessEnv, eventName: string, payload: unknown, where: RepoRef, job: string): ReportTarget {
   const p = obj(payload)
@@ -39,7 +49,7 @@ export function runTarget(env: NodeJS.ProcessEnv, eventName: string, payload: un
   const baseRepo = str(obj(obj(pr.base).repo).full_name) ?? `${where.owner}/${where.repo}`
   const ref = env.GITHUB_REF ?? ''
   const branch = number ? (str(obj(pr.head).ref) ?? ref) : ref.replace(/^refs\/(heads|tags)\//, '')
-  const baseBranch = number ? str(obj(pr.base).ref) : undefined
+  const baseBranch = number ? str(obj(pr.base).ref) : queueBaseOf(branch)
   return {
     headSha,
     ...(number ? { pullRequest: number } : {}),
@@ -117,6 +127,7 @@ export async function workflowRunTarget(
   }
   const event = str(wr.event) ?? 'workflow_run'
   const branch = str(wr.head_branch) ?? ''
+  if (!pullRequest) baseBranch ??= queueBaseOf(branch)
   return {
     ...(warning ? { warning } : {}),
     target: {
