@@ -74,6 +74,19 @@ describe('gatherReleasePulls on a small history', () => {
     expect(releaseNotes(r.pulls).markdown).toContain('[@alice](https://github.com/alice))')
   })
 
+  it('a cherry-pick whose origin PR does not exist keeps its own author', async () => {
+    const repo = simRepo(sim, 'acme/widgets')
+    const git = new GitRepo(repo.gitDir)
+    const tip = await commitAt(git, (await git.resolve('refs/heads/release-1.0'))!, at('2026-03-05T00:00:00Z'), 'Pick of a missing PR')
+    await git.updateRef('refs/heads/release-1.0', tip)
+    await tag(git, 'v1.0.2', tip)
+    addMergedPull(sim, repo, { number: 12, title: 'Pick', body: noteBody('Picked.'), user: 'picker', head: 'cherry-pick-9999-to-release-1.0', base: 'release-1.0', mergedAt: at('2026-03-05T00:00:00Z'), mergeCommit: tip })
+    const r = await gatherReleasePulls(client, where, { from: 'v1.0.1', to: 'v1.0.2', base: 'release-1.0' })
+    expect(r.pulls).toHaveLength(1)
+    expect(r.pulls[0]).toMatchObject({ number: 12, author: 'picker', origin: 9999 })
+    expect(r.pulls[0].originAuthor).toBeUndefined()
+  })
+
   it('accepts a commit SHA as the target, and a target equal to the tag gives nothing', async () => {
     const shas = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: 'main' })
     expect(shas.pulls.map((p) => p.number)).toEqual([3, 4, 5, 6, 7, 8, 9])
