@@ -16,9 +16,10 @@ import { testHistoryStore } from './test-history-store.mjs'
 import { testReportAction } from './test-report-action.mjs'
 import { mergeQueue } from './merge-queue.mjs'
 import { mergeQueueSim } from './merge-queue-sim.mjs'
+import { releaseNotes } from './release-notes.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const benches = { 'cold-start': coldStart, 'sim-throughput': simThroughput, 'triage-requests': triageRequests, 'triage-planning': triagePlanning, dashboard, 'test-history': testHistory, 'test-history-store': testHistoryStore, 'junit-parse': junitParse, 'test-report-action': testReportAction, 'merge-queue': mergeQueue, 'merge-queue-sim': mergeQueueSim }
+const benches = { 'cold-start': coldStart, 'sim-throughput': simThroughput, 'triage-requests': triageRequests, 'triage-planning': triagePlanning, dashboard, 'test-history': testHistory, 'test-history-store': testHistoryStore, 'junit-parse': junitParse, 'test-report-action': testReportAction, 'merge-queue': mergeQueue, 'merge-queue-sim': mergeQueueSim, 'release-notes': releaseNotes }
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches)
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 
