@@ -1,7 +1,10 @@
 // The one flaky retry, on the simulator: test-report writes its verdict marker on the batch head
-// (writeCheckRun, as the action does, from a real JUnit report), the queue reads it with the
+// (publish, the function the action calls, from a real JUnit report), the queue reads it with the
 // batch's checks and retries a single PR once when every failing test is flaky, else ejects it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Simulator } from '../../src/sim/server.js'
 import type { Fixture } from '../../src/sim/fixture.js'
 import { GitRepo } from '../../src/sim/git.js'
@@ -10,10 +13,11 @@ import { parseConfig } from '../../src/core/config/index.js'
 import { reconcileQueue, type ReconcileResult } from '../../src/github/merge-queue-reconcile.js'
 import { readQueueState } from '../../src/github/merge-queue-state.js'
 import { plannerStateOf } from '../../src/github/merge-queue-planner-state.js'
-import { writeCheckRun } from '../../src/github/test-report-check.js'
+import { publish } from '../../src/github/test-report-publish.js'
+import { runTarget } from '../../src/github/test-report-context.js'
+import { parseSettings } from '../../src/core/test-report/settings.js'
 import { mergeReports, readJUnitText } from '../../src/core/junit/index.js'
 import { testId } from '../../src/core/test-report/model.js'
-import { queueVerdictOf } from '../../src/core/test-report/queue-verdict.js'
 
 const REPOS = ['retry-passes', 'retry-fails', 'one-real', 'no-verdict']
 const config = parseConfig('merge_queue:\n  required_checks: [build]\n  in_flight: 1\n').merge_queue
@@ -48,12 +52,23 @@ function fixture(): Fixture {
 let sim: Simulator
 let gh: GitHubClient
 let ci: GitHubClient
+let temp: string
+const summaryEnv = process.env.GITHUB_STEP_SUMMARY
 beforeAll(async () => {
   sim = await Simulator.start({ fixture: fixture(), checkResponses: true })
   gh = createClient({ token: 'ghs', baseUrl: sim.url, pacing: false })
   ci = createClient({ token: 'ci-token', baseUrl: sim.url, pacing: false })
+  temp = await mkdtemp(join(tmpdir(), 'shepherd-flaky-'))
+  // publish writes the job summary, as the action does.
+  process.env.GITHUB_STEP_SUMMARY = join(temp, 'summary.md')
+  await writeFile(process.env.GITHUB_STEP_SUMMARY, '')
 })
-afterAll(async () => sim.stop())
+afterAll(async () => {
+  if (summaryEnv === undefined) delete process.env.GITHUB_STEP_SUMMARY
+  else process.env.GITHUB_STEP_SUMMARY = summaryEnv
+  await rm(temp, { recursive: true, force: true })
+  await sim.stop()
+})
 
 const reconcile = (repo: string): Promise<ReconcileResult> =>
   reconcileQueue(gh, { owner: 'acme', repo }, { base: 'main', config, git: { token: 'ghs', serverUrl: sim.url }, self: 'github-actions[bot]', now: () => new Date(sim.state.clock) })
@@ -63,9 +78,17 @@ async function runCI(repo: string, headSha: string, outcome: 'success' | 'failur
   const where = { owner: 'acme', repo }
   await ci.rest.checks.create({ ...where, name: 'build', head_sha: headSha, status: 'completed', conclusion: outcome })
   if (outcome === 'failure' && flaky) {
+    // test-report in the batch's CI job (dispatched on the batch branch), with the history's flake
+    // verdicts given as prepareHistory would hand them over.
+    const inputs: Record<string, string> = { files: 'reports/*.xml', name: 'unit', history: 'off', dashboard: 'false', comment: 'off' }
+    const settings = parseSettings((name) => inputs[name] ?? '', 'unit')
+    const env = { GITHUB_SERVER_URL: sim.url, GITHUB_RUN_ID: '1', GITHUB_WORKFLOW: 'ci', GITHUB_SHA: headSha, GITHUB_REF: 'refs/heads/shepherd/queue/main/1' }
+    const target = runTarget(env, 'workflow_dispatch', {}, where, 'unit')
     const report = mergeReports([readJUnitText(JUNIT, 'reports/junit.xml')])
-    const flakes = flaky.map((id) => ({ id, classname: '', name: '', evidence: ['failed and passed on one commit'] }))
-    await writeCheckRun(ci, where, { name: 'unit', headSha, title: '2 failed, 1 passed', summary: 'Tests failed.', conclusion: 'failure', annotations: [], queueVerdict: queueVerdictOf(report, flakes) })
+    const history = { flaky: report.results.filter((r) => flaky.includes(r.id)).map((r) => ({ id: r.id, classname: r.classname, name: r.name, evidence: ['flipped between passing and failing on main'] })) }
+    const rt = { client: ci, where, eventName: 'workflow_dispatch', payload: {}, dryRun: false, self: 'ci[bot]', git: { token: 'ci-token', serverUrl: sim.url } }
+    const published = await publish({ rt, settings, name: 'unit', target, report, noFiles: false, history, ownRunId: 1, serverUrl: sim.url, temp })
+    expect(published.verdict.conclusion).toBe('failure')
   }
 }
 
