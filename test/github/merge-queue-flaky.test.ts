@@ -117,8 +117,10 @@ describe('a single PR whose CI fails', () => {
     const w = world(repo)
     const failedHead = await failFirstBatch(repo, [HOSTILE_ID, NET_ID])
 
-    // The queue reads the verdict with the batch's checks.
+    // The queue reads the verdict with the batch's checks, in its one GraphQL request.
+    const logged = sim.requests.length
     const read = plannerStateOf({ state: await readQueueState(gh, { owner: 'acme', repo }, { base: 'main' }), config, now: new Date(sim.state.clock) })
+    expect(sim.requests.slice(logged).map((r) => r.route)).toEqual(['graphql'])
     expect(read.planner.batches[0]).toMatchObject({ id: 1, headSha: failedHead, ci: 'failed', failures: [{ name: 'build', flaky: true }], retry: false })
     expect(read.chain.get(1)!.checks.find((c) => c.name === 'unit')?.queueVerdict).toEqual({ failing: [HOSTILE_ID, NET_ID], flaky: [HOSTILE_ID, NET_ID], failingTotal: 2, inputProblems: 0 })
 
