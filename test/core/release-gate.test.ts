@@ -40,6 +40,11 @@ describe('release gate', () => {
     expect(r).toEqual({ ok: false, reasons: ['the commit is not on release-1.30', 'checks not green: build (timed_out)', 'checks still running: x'] })
   })
 
+  it('judges no check when require_green is off, but still the branch and the line', () => {
+    expect(gate({ ...green, requireGreen: false, checkRuns: [], statuses: [] })).toEqual({ ok: true, checked: 0 })
+    expect(gate({ ...green, requireGreen: false, onBranch: false, checkRuns: [{ name: 'b', status: 'completed', conclusion: 'failure' }] })).toEqual({ ok: false, reasons: ['the commit is not on release-1.30'] })
+  })
+
   it('passes a clean test-report verdict', () => {
     expect(gate({ ...green, testReport: { clean: true, failing: 0, flaky: 0 } }).ok).toBe(true)
   })

@@ -33,6 +33,8 @@ export interface GateInput {
   onBranch: boolean
   checkRuns: GateCheckRun[]
   statuses: GateStatus[]
+  /** False (`release.require_green: false`): checks, statuses and the verdict are not judged. */
+  requireGreen?: boolean
   /** test-report's verdict on the commit, when its check run carries one. */
   testReport?: { clean: boolean; failing: number; flaky: number }
 }
@@ -51,6 +53,7 @@ export function gate(input: GateInput): GateResult {
   if (line && (line.major !== v.major || line.minor !== v.minor)) reasons.push(`v${v.major}.${v.minor}.x is not released from ${input.branch}: its branch is ${releaseBranchOf(v, prefix)}`)
   if (!line && input.branch !== input.defaultBranch) reasons.push(`${input.branch} is neither the default branch nor a release branch`)
 
+  if (input.requireGreen === false) return reasons.length === 0 ? { ok: true, checked: 0 } : { ok: false, reasons }
   const runs = input.checkRuns.filter((r) => !r.self)
   const red: string[] = []
   const waiting: string[] = []
