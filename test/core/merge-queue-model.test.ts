@@ -1,6 +1,6 @@
 // The strategy model: peer strategies reproduce the reference's Monte-Carlo tables
 // (../shared/reference/merge-queue.md §c, Tables 1 and 2) within Monte-Carlo error, runs are
-// reproducible from their seed, and ours (the real planner) meets issue 5's bar at a 2% break rate.
+// reproducible from their seed, and ours (the real planner) meets issue 5's bars at 2% and 10% break rates.
 import { describe, it, expect } from '@jest/globals'
 import { simulate, runOnce, checkScenario, type Strategy } from '../../src/core/merge-queue/model.js'
 import { DEFAULT_PLANNER_OPTIONS } from '../../src/core/merge-queue/planner.js'
@@ -57,6 +57,24 @@ describe('merge-queue strategy model', () => {
     expect(m.mergedPerHour).toBeGreaterThanOrEqual(20)
     expect(m.ciRunsPerMerged).toBeLessThanOrEqual(0.5)
     expect(m.apiPerMerged!).toBeLessThanOrEqual(20)
+  })
+
+  it('ours meets issue 5 at a 10% break rate: at least 8 merged per hour at no more than 1.0 CI runs per merged PR', () => {
+    const m = simulate('ours', at(0.1), SEED, RUNS)
+    expect(m.mergedPerHour).toBeGreaterThanOrEqual(8)
+    expect(m.ciRunsPerMerged).toBeLessThanOrEqual(1.0)
+    expect(m.apiPerMerged!).toBeLessThanOrEqual(20)
+  })
+
+  it('ours with the ramp beats uniform batches at a 10% break rate: faster at fewer CI runs per merged PR with the same K', () => {
+    const ramp = simulate('ours', at(0.1), SEED, RUNS)
+    const { firstBatchSize: _, ...uniform } = DEFAULT_PLANNER_OPTIONS
+    const flat = simulate('ours', at(0.1), SEED, RUNS, uniform)
+    expect(ramp.mergedPerHour).toBeGreaterThan(flat.mergedPerHour + 0.5)
+    expect(ramp.ciRunsPerMerged).toBeLessThan(flat.ciRunsPerMerged)
+    // and than the defaults before the ramp (K = 6, uniform batches of up to 6): 8.2/h at 1.08
+    const before = simulate('ours', at(0.1), SEED, RUNS, { ...uniform, inFlight: 6, minInFlight: 6, splitParts: 6 })
+    expect(ramp.ciRunsPerMerged).toBeLessThan(before.ciRunsPerMerged - 0.05)
   })
 
   it('ours ejects fewer than 0.5 good PRs per 100 at a 5% flake rate', () => {

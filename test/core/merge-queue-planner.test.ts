@@ -6,6 +6,7 @@ import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { parseConfig } from '../../src/core/config/index.js'
 import { plan, plannerOptionsFromConfig, splitInto, DEFAULT_PLANNER_OPTIONS, type BatchState, type PlannerOptions, type PlannerState, type Outcome } from '../../src/core/merge-queue/planner.js'
+import { rampedBatchSize } from '../../src/core/merge-queue/sizing.js'
 import type { PoolEntry } from '../../src/core/merge-queue/pool.js'
 
 type Event =
@@ -36,7 +37,8 @@ const options: fc.Arbitrary<PlannerOptions> = fc.record({
   minInFlight: fc.integer({ min: 1, max: 6 }),
   fillAfterSplit: fc.boolean(),
   frozen: fc.boolean(),
-  inferLastPart: fc.boolean()
+  inferLastPart: fc.boolean(),
+  firstBatchSize: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined })
 })
 
 /** A repository the planner's actions are applied to; it throws when an action breaks an invariant. */
@@ -321,7 +323,7 @@ describe('merge-queue planner invariants (fast-check, seed 20261122)', () => {
   it('clears a failed batch when a later batch containing it passes (optimistic clearing)', () => {
     const w = new World()
     for (let i = 0; i < 4; i++) w.arrive()
-    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 2, minInFlight: 2, batchSizeMax: 2 }
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 2, minInFlight: 2, batchSizeMax: 2, firstBatchSize: 2 }
     w.reconcile(opts)
     expect(w.chain.map((b) => b.members.length)).toEqual([2, 2])
     w.chain[0].ci = 'failed'
@@ -345,10 +347,49 @@ describe('merge-queue planner invariants (fast-check, seed 20261122)', () => {
     expect(w.ejected.get(2)).toMatch(/^Head changed from h2\.0 to h2\.new/)
   })
 
-  it('takes K, the batch cap, the timeout and the freeze from the merge_queue config', () => {
+  it('takes K, the batch cap, the timeout and the freeze from the merge_queue config, with no ramp (the config has no key for it)', () => {
     const config = parseConfig('merge_queue:\n  in_flight: 4\n  batch_size_max: 5\n  ci:\n    timeout_minutes: 90\n').merge_queue
     expect(plannerOptionsFromConfig(config)).toMatchObject({ inFlight: 4, minInFlight: 4, splitParts: 4, batchSizeMax: 5, timeoutMinutes: 90, frozen: false })
     expect(plannerOptionsFromConfig(config, true).frozen).toBe(true)
+    expect('firstBatchSize' in plannerOptionsFromConfig(config)).toBe(false)
+  })
+
+  it('ramps fresh batches along the chain from firstBatchSize to the batch cap, whatever the backlog', () => {
+    const sizes = (prs: number, opts: PlannerOptions): number[] => {
+      const w = new World()
+      for (let i = 0; i < prs; i++) w.arrive()
+      w.reconcile(opts)
+      return w.chain.map((b) => b.members.length)
+    }
+    const ramp = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 5, minInFlight: 5, batchSizeMax: 6, firstBatchSize: 1 }
+    expect(sizes(40, ramp)).toEqual([1, 2, 4, 5, 6])
+    expect(sizes(5, ramp)).toEqual([1, 2, 2]) // a short pool: the ramp, then what is left
+    const { firstBatchSize: _, ...uniform } = ramp
+    expect(sizes(40, uniform)).toEqual([6, 6, 6, 6, 6]) // no ramp: the backlog spread over K, capped
+    expect(sizes(5, uniform)).toEqual([1, 1, 1, 1, 1])
+  })
+
+  it('sizes batches added behind batches in flight by their place in the chain', () => {
+    const w = new World()
+    for (let i = 0; i < 40; i++) w.arrive()
+    const opts = { ...DEFAULT_PLANNER_OPTIONS, inFlight: 5, minInFlight: 5, batchSizeMax: 6, firstBatchSize: 1 }
+    w.reconcile(opts)
+    w.chain[0].ci = 'passed'
+    w.chain[1].ci = 'passed'
+    w.reconcile(opts) // batches 1 and 2 land; 3, 4, 5 stay in flight at the front; two more behind them
+    expect(w.merged.size).toBe(3)
+    expect(w.chain.map((b) => b.members.length)).toEqual([4, 5, 6, 5, 6])
+  })
+
+  it('computes the ramp as a rounded straight line from the first size to the cap at the last lane', () => {
+    expect([0, 1, 2, 3, 4].map((i) => rampedBatchSize(i, 5, 1, 6))).toEqual([1, 2, 4, 5, 6])
+    expect([0, 1, 2, 3, 4, 5].map((i) => rampedBatchSize(i, 6, 2, 6))).toEqual([2, 3, 4, 4, 5, 6])
+    expect(rampedBatchSize(9, 5, 1, 6)).toBe(6) // past the K-th lane (parts of a split ahead): the cap
+    expect(rampedBatchSize(0, 3, 8, 5)).toBe(5) // a first size above the cap is the cap
+    expect(rampedBatchSize(0, 1, 2, 6)).toBe(6) // one lane: the cap
+    expect(() => rampedBatchSize(0, 5, 0, 6)).toThrow('first must be a whole number of at least 1, got 0')
+    expect(() => rampedBatchSize(-1, 5, 1, 6)).toThrow(/^position must be/)
+    expect(() => rampedBatchSize(0, 5, 1, 2.5)).toThrow(/^cap must be/)
   })
 
   it('fails a batch that reports nothing within the timeout, naming it', () => {

@@ -4,13 +4,16 @@
  * gives the same plan, a dry run is just printing the plan, and two reconcilers agree.
  *
  * Strategy: a speculative chain of up to K batches, each built on the head of the one ahead (so
- * batch i tests base + every member of batches 0..i); batch size adapts to the backlog and halves
- * after each recent failure (AIMD); a failed batch is split into up to K chained parts (prefix
- * bisection), the last of which is the tree that failed and is not run again; a failure whose every failing test is flaky by test-report's verdict is retried once;
+ * batch i tests base + every member of batches 0..i); batches grow along the chain from
+ * `firstBatchSize` to `batchSizeMax` (sizing.ts: a break is likeliest at the front), or without a
+ * ramp follow the backlog; the size halves after each recent failure (AIMD); a failed batch is
+ * split into up to K chained parts (prefix bisection), the last of which is the tree that failed
+ * and is not run again; a failure whose every failing test is flaky by test-report's verdict is retried once;
  * a later batch that passes clears the failed ones ahead of it (their members are in its tree).
  */
 import type { MergeQueueConfig } from '../config/schema.js'
 import type { PoolEntry } from './pool.js'
+import { rampedBatchSize } from './sizing.js'
 
 /** A PR as it was when batched: its number and head SHA at batching time. */
 export interface BatchMember {
@@ -81,6 +84,12 @@ export interface PlannerOptions {
    * the tree that failed. Absent means false.
    */
   inferLastPart?: boolean
+  /**
+   * Size of the batch at the front of the chain: batches then grow in a straight line to
+   * `batchSizeMax` at the K-th lane (`rampedBatchSize`), whatever the backlog. Absent: no ramp,
+   * every fresh batch `batchSize` (the backlog spread over K lanes, capped).
+   */
+  firstBatchSize?: number
 }
 
 /** Everything the planner needs, all of it readable from GitHub. */
@@ -124,15 +133,18 @@ export interface Plan {
 }
 
 /** Default tuning (the result of bench/merge-queue.mjs; see docs/merge-queue.md). */
-export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { inFlight: 6, batchSizeMax: 6, timeoutMinutes: 60, failureMemory: 0, splitParts: 6, minInFlight: 6, fillAfterSplit: false, frozen: false, inferLastPart: true }
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { inFlight: 5, batchSizeMax: 6, timeoutMinutes: 60, failureMemory: 0, splitParts: 5, minInFlight: 5, fillAfterSplit: false, frozen: false, inferLastPart: true, firstBatchSize: 1 }
 
 /**
  * The planner options for a `merge_queue` config: K from `in_flight`, the batch cap from
  * `batch_size_max`, the timeout from `ci.timeout_minutes`, frozen from `frozen` or `frozenBranch`;
- * the rest from `DEFAULT_PLANNER_OPTIONS`, with split parts and depth floor at K.
+ * the rest from `DEFAULT_PLANNER_OPTIONS`, with split parts and depth floor at K, and no ramp
+ * (`firstBatchSize` absent: every batch the backlog spread over K lanes, as the config's
+ * `batch_size_max` reads; the config has no key for the ramp yet).
  */
 export function plannerOptionsFromConfig(config: MergeQueueConfig, frozenBranch = false): PlannerOptions {
-  return { ...DEFAULT_PLANNER_OPTIONS, inFlight: config.in_flight, minInFlight: config.in_flight, splitParts: config.in_flight, batchSizeMax: config.batch_size_max, timeoutMinutes: config.ci.timeout_minutes, frozen: config.frozen || frozenBranch }
+  const { firstBatchSize: _, ...defaults } = DEFAULT_PLANNER_OPTIONS
+  return { ...defaults, inFlight: config.in_flight, minInFlight: config.in_flight, splitParts: config.in_flight, batchSizeMax: config.batch_size_max, timeoutMinutes: config.ci.timeout_minutes, frozen: config.frozen || frozenBranch }
 }
 
 /**
@@ -217,6 +229,7 @@ export function plan(state: PlannerState, options: PlannerOptions): Plan {
   // 5. The first batch failed (everything ahead of it has landed): wait while a later batch could
   //    still clear it, else retry it once if every failure is flaky, split it, or eject its one PR.
   let size = batchSize(state, options)
+  const rampCap = Math.max(1, Math.floor(options.batchSizeMax / 2 ** recentFailures(state, options)))
   const depth = speculationDepth(state, options)
   let split = false
   if (chain.length > 0 && chain[0].ci === 'failed' && !chain.slice(1).some((b) => b.ci === 'pending')) {
@@ -268,7 +281,8 @@ export function plan(state: PlannerState, options: PlannerOptions): Plan {
     let at = 0
     const fromPool = (room: number): void => {
       while (room-- > 0 && chain.length < depth && at < waiting.length) {
-        const members = waiting.slice(at, at + size).map((e) => ({ number: e.number, headSha: e.headSha }))
+        const take = options.firstBatchSize === undefined ? size : rampedBatchSize(chain.length, options.inFlight, options.firstBatchSize, rampCap)
+        const members = waiting.slice(at, at + take).map((e) => ({ number: e.number, headSha: e.headSha }))
         at += members.length
         build(members, false)
       }
@@ -290,9 +304,13 @@ export function batchSize(state: PlannerState, options: PlannerOptions): number 
   const waiting = state.pool.length - state.batches.reduce((n, b) => n + b.members.length, 0)
   const spread = Math.ceil(Math.max(1, waiting) / options.inFlight)
   let size = Math.min(options.batchSizeMax, Math.max(1, spread))
-  const failures = options.failureMemory > 0 ? state.recent.slice(-options.failureMemory).filter((o) => !o.passed).length : 0
-  for (let i = 0; i < failures; i++) size = Math.max(1, Math.floor(size / 2))
+  for (let i = 0; i < recentFailures(state, options); i++) size = Math.max(1, Math.floor(size / 2))
   return size
+}
+
+/** Failures among the last `failureMemory` outcomes (0 when the memory is off). */
+function recentFailures(state: PlannerState, options: PlannerOptions): number {
+  return options.failureMemory > 0 ? state.recent.slice(-options.failureMemory).filter((o) => !o.passed).length : 0
 }
 
 /**
@@ -300,8 +318,7 @@ export function batchSize(state: PlannerState, options: PlannerOptions): number 
  * (never below `minInFlight`): speculating behind a batch that is likely to fail only burns CI.
  */
 export function speculationDepth(state: PlannerState, options: PlannerOptions): number {
-  const failures = options.failureMemory > 0 ? state.recent.slice(-options.failureMemory).filter((o) => !o.passed).length : 0
-  return Math.max(Math.min(options.minInFlight, options.inFlight), options.inFlight - failures)
+  return Math.max(Math.min(options.minInFlight, options.inFlight), options.inFlight - recentFailures(state, options))
 }
 
 /** Splits `items` into `parts` contiguous, nearly equal, non-empty slices, in order. */
