@@ -20254,6 +20254,7 @@ const shepherdConfigSchema = {
                     default: 'rc.0'
                 },
                 release_branch_prefix: { description: 'Release branches are named `<prefix><major>.<minor>`.', type: 'string', pattern: '^[A-Za-z0-9._/-]*$', default: 'release-' },
+                first_rc_after_final: { description: 'Number of the first release candidate after a final release (`vX.Y.1-rc.0`; krel makes it `rc.1`).', enum: [0, 1], default: 0 },
                 changelog_dir: { description: 'Directory for CHANGELOG-<major>.<minor>.md files.', type: 'string', minLength: 1, default: 'CHANGELOG' },
                 require_green: { description: 'Refuse to cut unless CI is green on the commit being released.', type: 'boolean', default: true }
             }
@@ -20270,7 +20271,7 @@ var dist = __nccwpck_require__(8815);
 
 const validate = validate10;
 /* harmony default export */ const validate_generated = ((/* unused pure expression or super */ null && (validate10)));
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/shepherd/shepherd/docs/shepherd.schema.json", "title": "Shepherd configuration (.github/shepherd.yml)", "description": "Settings for the Shepherd actions, read from the default branch. Every key is optional.", "type": "object", "additionalProperties": false, "properties": { "triage": { "description": "Comment commands, OWNERS approval, labels and reviewer assignment (actions/triage).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "commands": { "description": "Which comment commands (`/lgtm`, `/hold`, ...) triage answers.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "enabled": { "description": "Command names without the slash, e.g. `lgtm`, `cherry-pick`; `*` means every command.", "type": "array", "items": { "type": "string", "pattern": "^(\\*|[a-z][a-z0-9-]*)$" }, "uniqueItems": true, "default": ["*"] }, "disabled": { "description": "Command names to ignore even when `enabled` matches them.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] } } }, "hold": { "description": "The `/hold` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "label": { "description": "Label that `/hold` adds and `/hold cancel` removes; it blocks merging.", "type": "string", "minLength": 1, "default": "do-not-merge/hold" } } }, "labels": { "description": "Names of the gate labels that triage sets and the merge queue requires.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "lgtm": { "description": "Label set by `/lgtm` from a reviewer.", "type": "string", "minLength": 1, "default": "lgtm" }, "approved": { "description": "Label set when OWNERS approvers cover every changed file.", "type": "string", "minLength": 1, "default": "approved" }, "additional": { "description": "Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).", "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 50 }, "uniqueItems": true, "default": [] } } }, "lgtm": { "description": "The `/lgtm` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "store_tree_hash": { "description": "Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.", "type": "boolean", "default": true }, "review_acts_as_lgtm": { "description": "Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.", "type": "boolean", "default": false } } }, "needs_labels": { "description": "Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "trusted": { "description": "Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "orgs": { "description": "Organizations whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "teams": { "description": "Teams, as `org/team-slug`, whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$" }, "uniqueItems": true, "default": [] } } }, "ok_to_test": { "description": "The `needs-ok-to-test` gate for pull requests from untrusted authors.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_ok_to_test_for_untrusted": { "description": "Label untrusted authors' PRs `needs-ok-to-test` until a trusted member comments `/ok-to-test`.", "type": "boolean", "default": true } } }, "size": { "description": "The `size/*` label computed from the lines a PR changes.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "generated_files": { "description": "Globs of generated files whose changes do not count toward the size.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] } } }, "blunderbuss": { "description": "Automatic reviewer assignment from OWNERS.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "reviewer_count": { "description": "Reviewers to request on a new PR; 0 turns assignment off.", "type": "integer", "minimum": 0, "maximum": 20, "default": 2 } } }, "approve": { "description": "The `/approve` command and the `approved` label.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_self_approval": { "description": "When false, a PR author who is an approver approves their own PR implicitly.", "type": "boolean", "default": false }, "lgtm_acts_as_approve": { "description": "Let `/lgtm` from an approver also count as `/approve`.", "type": "boolean", "default": false }, "ignore_review_state": { "description": "When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.", "type": "boolean", "default": false } } }, "label_families": { "description": "Prefixes that label commands accept, e.g. `kind` for `/kind bug` -> `kind/bug`.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }, "uniqueItems": true, "default": ["kind", "priority", "area", "sig", "triage", "wg", "committee", "language"] }, "test_workflows": { "description": "Test names for `/test <name>` mapped to the workflow file that runs them, e.g. `unit: unit.yml`.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^[^/]+\\.ya?ml$" }, "default": {} }, "milestone": { "description": "The `/milestone` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow's milestone maintainers team); empty lets collaborators (write permission or more) set them.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } } } }, "merge_queue": { "description": "The batched merge queue (actions/merge-queue).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branches": { "description": "Base branches the queue merges into; empty means the default branch.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "labels": { "description": "Labels a PR must have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["lgtm", "approved"] }, "missing_labels": { "description": "Labels (or globs such as `do-not-merge/*`) a PR must not have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["do-not-merge/*", "needs-rebase", "needs-ok-to-test"] }, "required_checks": { "description": "Check runs or commit statuses that must succeed on a PR head before it enters the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "priority_labels": { "description": "Labels that move a PR ahead in the pool, highest priority first.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "batch_size_max": { "description": "Most PRs tested together in one batch.", "type": "integer", "minimum": 1, "maximum": 100, "default": 8 }, "in_flight": { "description": "Most batches tested at the same time (speculatively, each on top of the previous).", "type": "integer", "minimum": 1, "maximum": 10, "default": 3 }, "ci": { "description": "How the queue starts CI on a batch and how long it waits.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "description": "`dispatch` starts `workflow` with workflow_dispatch on the batch ref; `push` relies on a push-triggered workflow (needs an App token).", "enum": ["dispatch", "push"], "default": "dispatch" }, "workflow": { "description": "Workflow file in .github/workflows that tests a batch.", "type": "string", "pattern": "^[^/]+\\.ya?ml$", "default": "ci.yml" }, "timeout_minutes": { "description": "Minutes to wait for a batch's checks before treating it as failed.", "type": "integer", "minimum": 1, "maximum": 1440, "default": 60 } } }, "merge_method": { "description": "How a tested batch lands: `fast-forward` moves the base to the exact tested commit.", "enum": ["fast-forward", "merge", "squash", "rebase"], "default": "fast-forward" }, "frozen": { "description": "Stop merging (the pool is still computed and shown).", "type": "boolean", "default": false }, "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } }, "test_report": { "description": "JUnit reports, test history, flakes and regressions (actions/test-report).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "history_runs": { "description": "Past runs of the default branch kept and compared against.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }, "flake": { "description": "Flake and regression detection.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "flip_rate_threshold": { "description": "TestGrid flip score (percent of runs that flip pass -> fail, failure streaks of 3+ ignored) at which a test is flaky.", "type": "number", "minimum": 0, "maximum": 100, "default": 10 }, "regression_confidence": { "description": "Confidence for the Fisher exact test that calls a failure rise a regression (1 - alpha).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 }, "pity": { "description": "Pass-rate drop in percentage points tolerated before testing for a regression (Sippy's pity factor).", "type": "number", "minimum": 0, "maximum": 100, "default": 5 }, "min_failures": { "description": "Fewest failures in the sample before a regression can be reported.", "type": "integer", "minimum": 0, "default": 3 }, "new_test_min_runs": { "description": "Runs a test without history needs before its pass rate is judged.", "type": "integer", "minimum": 1, "default": 6 }, "new_test_pass_rate": { "description": "Pass rate a test without history must reach.", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 } } }, "fail_on": { "description": "What fails the step: `failures` (failed or errored tests), `errors` (errored only), or `nothing`.", "enum": ["failures", "errors", "nothing"], "default": "failures" } } }, "release": { "description": "Release cuts, branches and notes (actions/release-cut).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branch_cut_at": { "description": "The pre-release whose tag cuts the release branch (krel cuts at `rc.0`).", "enum": ["rc.0", "beta.0"], "default": "rc.0" }, "release_branch_prefix": { "description": "Release branches are named `<prefix><major>.<minor>`.", "type": "string", "pattern": "^[A-Za-z0-9._/-]*$", "default": "release-" }, "changelog_dir": { "description": "Directory for CHANGELOG-<major>.<minor>.md files.", "type": "string", "minLength": 1, "default": "CHANGELOG" }, "require_green": { "description": "Refuse to cut unless CI is green on the commit being released.", "type": "boolean", "default": true } } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/shepherd/shepherd/docs/shepherd.schema.json", "title": "Shepherd configuration (.github/shepherd.yml)", "description": "Settings for the Shepherd actions, read from the default branch. Every key is optional.", "type": "object", "additionalProperties": false, "properties": { "triage": { "description": "Comment commands, OWNERS approval, labels and reviewer assignment (actions/triage).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "commands": { "description": "Which comment commands (`/lgtm`, `/hold`, ...) triage answers.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "enabled": { "description": "Command names without the slash, e.g. `lgtm`, `cherry-pick`; `*` means every command.", "type": "array", "items": { "type": "string", "pattern": "^(\\*|[a-z][a-z0-9-]*)$" }, "uniqueItems": true, "default": ["*"] }, "disabled": { "description": "Command names to ignore even when `enabled` matches them.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] } } }, "hold": { "description": "The `/hold` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "label": { "description": "Label that `/hold` adds and `/hold cancel` removes; it blocks merging.", "type": "string", "minLength": 1, "default": "do-not-merge/hold" } } }, "labels": { "description": "Names of the gate labels that triage sets and the merge queue requires.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "lgtm": { "description": "Label set by `/lgtm` from a reviewer.", "type": "string", "minLength": 1, "default": "lgtm" }, "approved": { "description": "Label set when OWNERS approvers cover every changed file.", "type": "string", "minLength": 1, "default": "approved" }, "additional": { "description": "Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).", "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 50 }, "uniqueItems": true, "default": [] } } }, "lgtm": { "description": "The `/lgtm` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "store_tree_hash": { "description": "Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.", "type": "boolean", "default": true }, "review_acts_as_lgtm": { "description": "Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.", "type": "boolean", "default": false } } }, "needs_labels": { "description": "Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "trusted": { "description": "Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "orgs": { "description": "Organizations whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "teams": { "description": "Teams, as `org/team-slug`, whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$" }, "uniqueItems": true, "default": [] } } }, "ok_to_test": { "description": "The `needs-ok-to-test` gate for pull requests from untrusted authors.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_ok_to_test_for_untrusted": { "description": "Label untrusted authors' PRs `needs-ok-to-test` until a trusted member comments `/ok-to-test`.", "type": "boolean", "default": true } } }, "size": { "description": "The `size/*` label computed from the lines a PR changes.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "generated_files": { "description": "Globs of generated files whose changes do not count toward the size.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] } } }, "blunderbuss": { "description": "Automatic reviewer assignment from OWNERS.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "reviewer_count": { "description": "Reviewers to request on a new PR; 0 turns assignment off.", "type": "integer", "minimum": 0, "maximum": 20, "default": 2 } } }, "approve": { "description": "The `/approve` command and the `approved` label.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_self_approval": { "description": "When false, a PR author who is an approver approves their own PR implicitly.", "type": "boolean", "default": false }, "lgtm_acts_as_approve": { "description": "Let `/lgtm` from an approver also count as `/approve`.", "type": "boolean", "default": false }, "ignore_review_state": { "description": "When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.", "type": "boolean", "default": false } } }, "label_families": { "description": "Prefixes that label commands accept, e.g. `kind` for `/kind bug` -> `kind/bug`.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }, "uniqueItems": true, "default": ["kind", "priority", "area", "sig", "triage", "wg", "committee", "language"] }, "test_workflows": { "description": "Test names for `/test <name>` mapped to the workflow file that runs them, e.g. `unit: unit.yml`.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^[^/]+\\.ya?ml$" }, "default": {} }, "milestone": { "description": "The `/milestone` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow's milestone maintainers team); empty lets collaborators (write permission or more) set them.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } } } }, "merge_queue": { "description": "The batched merge queue (actions/merge-queue).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branches": { "description": "Base branches the queue merges into; empty means the default branch.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "labels": { "description": "Labels a PR must have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["lgtm", "approved"] }, "missing_labels": { "description": "Labels (or globs such as `do-not-merge/*`) a PR must not have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["do-not-merge/*", "needs-rebase", "needs-ok-to-test"] }, "required_checks": { "description": "Check runs or commit statuses that must succeed on a PR head before it enters the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "priority_labels": { "description": "Labels that move a PR ahead in the pool, highest priority first.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "batch_size_max": { "description": "Most PRs tested together in one batch.", "type": "integer", "minimum": 1, "maximum": 100, "default": 8 }, "in_flight": { "description": "Most batches tested at the same time (speculatively, each on top of the previous).", "type": "integer", "minimum": 1, "maximum": 10, "default": 3 }, "ci": { "description": "How the queue starts CI on a batch and how long it waits.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "description": "`dispatch` starts `workflow` with workflow_dispatch on the batch ref; `push` relies on a push-triggered workflow (needs an App token).", "enum": ["dispatch", "push"], "default": "dispatch" }, "workflow": { "description": "Workflow file in .github/workflows that tests a batch.", "type": "string", "pattern": "^[^/]+\\.ya?ml$", "default": "ci.yml" }, "timeout_minutes": { "description": "Minutes to wait for a batch's checks before treating it as failed.", "type": "integer", "minimum": 1, "maximum": 1440, "default": 60 } } }, "merge_method": { "description": "How a tested batch lands: `fast-forward` moves the base to the exact tested commit.", "enum": ["fast-forward", "merge", "squash", "rebase"], "default": "fast-forward" }, "frozen": { "description": "Stop merging (the pool is still computed and shown).", "type": "boolean", "default": false }, "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } }, "test_report": { "description": "JUnit reports, test history, flakes and regressions (actions/test-report).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "history_runs": { "description": "Past runs of the default branch kept and compared against.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }, "flake": { "description": "Flake and regression detection.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "flip_rate_threshold": { "description": "TestGrid flip score (percent of runs that flip pass -> fail, failure streaks of 3+ ignored) at which a test is flaky.", "type": "number", "minimum": 0, "maximum": 100, "default": 10 }, "regression_confidence": { "description": "Confidence for the Fisher exact test that calls a failure rise a regression (1 - alpha).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 }, "pity": { "description": "Pass-rate drop in percentage points tolerated before testing for a regression (Sippy's pity factor).", "type": "number", "minimum": 0, "maximum": 100, "default": 5 }, "min_failures": { "description": "Fewest failures in the sample before a regression can be reported.", "type": "integer", "minimum": 0, "default": 3 }, "new_test_min_runs": { "description": "Runs a test without history needs before its pass rate is judged.", "type": "integer", "minimum": 1, "default": 6 }, "new_test_pass_rate": { "description": "Pass rate a test without history must reach.", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 } } }, "fail_on": { "description": "What fails the step: `failures` (failed or errored tests), `errors` (errored only), or `nothing`.", "enum": ["failures", "errors", "nothing"], "default": "failures" } } }, "release": { "description": "Release cuts, branches and notes (actions/release-cut).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branch_cut_at": { "description": "The pre-release whose tag cuts the release branch (krel cuts at `rc.0`).", "enum": ["rc.0", "beta.0"], "default": "rc.0" }, "release_branch_prefix": { "description": "Release branches are named `<prefix><major>.<minor>`.", "type": "string", "pattern": "^[A-Za-z0-9._/-]*$", "default": "release-" }, "first_rc_after_final": { "description": "Number of the first release candidate after a final release (`vX.Y.1-rc.0`; krel makes it `rc.1`).", "enum": [0, 1], "default": 0 }, "changelog_dir": { "description": "Directory for CHANGELOG-<major>.<minor>.md files.", "type": "string", "minLength": 1, "default": "CHANGELOG" }, "require_green": { "description": "Refuse to cut unless CI is green on the commit being released.", "type": "boolean", "default": true } } } } };
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (s) => { let n = 0; for (const _ of s)
     n++; return n; };
@@ -22287,6 +22288,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             if (data70.release_branch_prefix === undefined) {
                 data70.release_branch_prefix = "release-";
             }
+            if (data70.first_rc_after_final === undefined) {
+                data70.first_rc_after_final = 0;
+            }
             if (data70.changelog_dir === undefined) {
                 data70.changelog_dir = "CHANGELOG";
             }
@@ -22294,7 +22298,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 data70.require_green = true;
             }
             for (const key17 in data70) {
-                if (!((((key17 === "branch_cut_at") || (key17 === "release_branch_prefix")) || (key17 === "changelog_dir")) || (key17 === "require_green"))) {
+                if (!(((((key17 === "branch_cut_at") || (key17 === "release_branch_prefix")) || (key17 === "first_rc_after_final")) || (key17 === "changelog_dir")) || (key17 === "require_green"))) {
                     const err139 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.release, data: data70 };
                     if (vErrors === null) {
                         vErrors = [err139];
@@ -22339,32 +22343,32 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            let data73 = data70.changelog_dir;
-            if (typeof data73 === "string") {
-                if (func3(data73) < 1) {
-                    const err143 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.release.properties.changelog_dir, data: data73 };
+            let data73 = data70.first_rc_after_final;
+            if (!((data73 === 0) || (data73 === 1))) {
+                const err143 = { instancePath: instancePath + "/release/first_rc_after_final", schemaPath: "#/properties/release/properties/first_rc_after_final/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.first_rc_after_final.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.first_rc_after_final.enum, parentSchema: schema11.properties.release.properties.first_rc_after_final, data: data73 };
+                if (vErrors === null) {
+                    vErrors = [err143];
+                }
+                else {
+                    vErrors.push(err143);
+                }
+                errors++;
+            }
+            let data74 = data70.changelog_dir;
+            if (typeof data74 === "string") {
+                if (func3(data74) < 1) {
+                    const err144 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.release.properties.changelog_dir, data: data74 };
                     if (vErrors === null) {
-                        vErrors = [err143];
+                        vErrors = [err144];
                     }
                     else {
-                        vErrors.push(err143);
+                        vErrors.push(err144);
                     }
                     errors++;
                 }
             }
             else {
-                const err144 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.changelog_dir.type, parentSchema: schema11.properties.release.properties.changelog_dir, data: data73 };
-                if (vErrors === null) {
-                    vErrors = [err144];
-                }
-                else {
-                    vErrors.push(err144);
-                }
-                errors++;
-            }
-            let data74 = data70.require_green;
-            if (typeof data74 !== "boolean") {
-                const err145 = { instancePath: instancePath + "/release/require_green", schemaPath: "#/properties/release/properties/require_green/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.release.properties.require_green.type, parentSchema: schema11.properties.release.properties.require_green, data: data74 };
+                const err145 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.changelog_dir.type, parentSchema: schema11.properties.release.properties.changelog_dir, data: data74 };
                 if (vErrors === null) {
                     vErrors = [err145];
                 }
@@ -22373,25 +22377,36 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
+            let data75 = data70.require_green;
+            if (typeof data75 !== "boolean") {
+                const err146 = { instancePath: instancePath + "/release/require_green", schemaPath: "#/properties/release/properties/require_green/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.release.properties.require_green.type, parentSchema: schema11.properties.release.properties.require_green, data: data75 };
+                if (vErrors === null) {
+                    vErrors = [err146];
+                }
+                else {
+                    vErrors.push(err146);
+                }
+                errors++;
+            }
         }
         else {
-            const err146 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.release.type, parentSchema: schema11.properties.release, data: data70 };
+            const err147 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.release.type, parentSchema: schema11.properties.release, data: data70 };
             if (vErrors === null) {
-                vErrors = [err146];
+                vErrors = [err147];
             }
             else {
-                vErrors.push(err146);
+                vErrors.push(err147);
             }
             errors++;
         }
     }
     else {
-        const err147 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+        const err148 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
         if (vErrors === null) {
-            vErrors = [err147];
+            vErrors = [err148];
         }
         else {
-            vErrors.push(err147);
+            vErrors.push(err148);
         }
         errors++;
     }
@@ -22655,6 +22670,24 @@ function formatPath(path) {
 
 
 
+;// CONCATENATED MODULE: ./src/github/repo-config.ts
+
+/**
+ * Reads and validates the configuration. A missing file gives the defaults. Throws
+ * ConfigInvalidError (every problem with its line) when the file is invalid, and an Error naming
+ * the repository when it cannot be read or has no default branch (`what` says what needs one).
+ */
+async function readRepoConfig(client, where, configPath, what) {
+    const data = await client.graphql(`query ShepherdConfig($owner: String!, $name: String!, $config: String!) { repository(owner: $owner, name: $name) {
+      defaultBranchRef { name } config: object(expression: $config) { ... on Blob { text } } } }`, { owner: where.owner, name: where.repo, config: `HEAD:${configPath}` });
+    const repo = data.repository;
+    if (!repo)
+        throw new Error(`repository ${where.owner}/${where.repo} cannot be read with this token`);
+    if (!repo.defaultBranchRef)
+        throw new Error(`repository ${where.owner}/${where.repo} has no default branch: ${what}`);
+    return { config: parseConfig(repo.config?.text ?? null, configPath), defaultBranch: repo.defaultBranchRef.name };
+}
+
 ;// CONCATENATED MODULE: ./src/github/merge-queue-config.ts
 
 /**
@@ -22663,15 +22696,8 @@ function formatPath(path) {
  * repository cannot be read or has no default branch.
  */
 async function readQueueConfig(client, where, configPath) {
-    const data = await client.graphql(`query MergeQueueConfig($owner: String!, $name: String!, $config: String!) { repository(owner: $owner, name: $name) {
-      defaultBranchRef { name } config: object(expression: $config) { ... on Blob { text } } } }`, { owner: where.owner, name: where.repo, config: `HEAD:${configPath}` });
-    const repo = data.repository;
-    if (!repo)
-        throw new Error(`repository ${where.owner}/${where.repo} cannot be read with this token`);
-    if (!repo.defaultBranchRef)
-        throw new Error(`repository ${where.owner}/${where.repo} has no default branch: the queue has nothing to merge into`);
-    const config = parseConfig(repo.config?.text ?? null, configPath).merge_queue;
-    const defaultBranch = repo.defaultBranchRef.name;
+    const { config: all, defaultBranch } = await readRepoConfig(client, where, configPath, 'the queue has nothing to merge into');
+    const config = all.merge_queue;
     return { config, defaultBranch, branches: config.branches.length ? config.branches : [defaultBranch] };
 }
 
@@ -22733,16 +22759,45 @@ function basesForEvent(eventName, payload, branches) {
     return pick(batchBases) ?? { bases: [...branches] };
 }
 
+;// CONCATENATED MODULE: ./src/core/merge-queue/sizing.ts
+/**
+ * Batch sizes along the speculative chain (a ramp). Each PR breaks the build independently, so the
+ * first breaking PR in the pool is most likely near its front, and every batch behind the first
+ * failing one fails with it. The queue therefore tests small batches at the front of the chain,
+ * where a failure is likely and a small failed batch is split in few runs, and larger ones behind
+ * it, which are reached only when everything ahead is clean and then land many PRs per CI run.
+ * Pure.
+ */
+/**
+ * The size of a fresh batch at `position` in the chain (0: built on the base head; `lanes - 1`:
+ * the last of K): a straight line from `first` at the front to `cap` at the last lane, rounded,
+ * never above `cap` nor below 1. With K = 6, `first` 2 and `cap` 6: 2, 3, 4, 4, 5, 6.
+ * Throws when an argument is not a positive whole number (`position` may be 0), naming it.
+ */
+function rampedBatchSize(position, lanes, first, cap) {
+    for (const [name, value, min] of [['position', position, 0], ['lanes', lanes, 1], ['first', first, 1], ['cap', cap, 1]]) {
+        if (!Number.isInteger(value) || value < min)
+            throw new Error(`${name} must be a whole number of at least ${min}, got ${value}`);
+    }
+    const start = Math.min(first, cap);
+    const at = lanes > 1 ? Math.min(position, lanes - 1) / (lanes - 1) : 1;
+    return Math.max(1, Math.min(cap, Math.round(start + (cap - start) * at)));
+}
+
 ;// CONCATENATED MODULE: ./src/core/merge-queue/planner.ts
+
 /** Default tuning (the result of bench/merge-queue.mjs; see docs/merge-queue.md). */
-const DEFAULT_PLANNER_OPTIONS = { inFlight: 6, batchSizeMax: 6, timeoutMinutes: 60, failureMemory: 0, splitParts: 6, minInFlight: 6, fillAfterSplit: false, frozen: false, inferLastPart: true };
+const DEFAULT_PLANNER_OPTIONS = { inFlight: 5, batchSizeMax: 6, timeoutMinutes: 60, failureMemory: 0, splitParts: 5, minInFlight: 5, fillAfterSplit: false, frozen: false, inferLastPart: true, firstBatchSize: 1 };
 /**
  * The planner options for a `merge_queue` config: K from `in_flight`, the batch cap from
  * `batch_size_max`, the timeout from `ci.timeout_minutes`, frozen from `frozen` or `frozenBranch`;
- * the rest from `DEFAULT_PLANNER_OPTIONS`, with split parts and depth floor at K.
+ * the rest from `DEFAULT_PLANNER_OPTIONS`, with split parts and depth floor at K, and no ramp
+ * (`firstBatchSize` absent: every batch the backlog spread over K lanes, as the config's
+ * `batch_size_max` reads; the config has no key for the ramp yet).
  */
 function plannerOptionsFromConfig(config, frozenBranch = false) {
-    return { ...DEFAULT_PLANNER_OPTIONS, inFlight: config.in_flight, minInFlight: config.in_flight, splitParts: config.in_flight, batchSizeMax: config.batch_size_max, timeoutMinutes: config.ci.timeout_minutes, frozen: config.frozen || frozenBranch };
+    const { firstBatchSize: _, ...defaults } = DEFAULT_PLANNER_OPTIONS;
+    return { ...defaults, inFlight: config.in_flight, minInFlight: config.in_flight, splitParts: config.in_flight, batchSizeMax: config.batch_size_max, timeoutMinutes: config.ci.timeout_minutes, frozen: config.frozen || frozenBranch };
 }
 /**
  * Plans the next step for one base branch. Never throws on a consistent state; throws when
@@ -22831,6 +22886,7 @@ function plan(state, options) {
     // 5. The first batch failed (everything ahead of it has landed): wait while a later batch could
     //    still clear it, else retry it once if every failure is flaky, split it, or eject its one PR.
     let size = batchSize(state, options);
+    const rampCap = Math.max(1, Math.floor(options.batchSizeMax / 2 ** recentFailures(state, options)));
     const depth = speculationDepth(state, options);
     let split = false;
     if (chain.length > 0 && chain[0].ci === 'failed' && !chain.slice(1).some((b) => b.ci === 'pending')) {
@@ -22885,7 +22941,8 @@ function plan(state, options) {
         let at = 0;
         const fromPool = (room) => {
             while (room-- > 0 && chain.length < depth && at < waiting.length) {
-                const members = waiting.slice(at, at + size).map((e) => ({ number: e.number, headSha: e.headSha }));
+                const take = options.firstBatchSize === undefined ? size : rampedBatchSize(chain.length, options.inFlight, options.firstBatchSize, rampCap);
+                const members = waiting.slice(at, at + take).map((e) => ({ number: e.number, headSha: e.headSha }));
                 at += members.length;
                 build(members, false);
             }
@@ -22908,18 +22965,20 @@ function batchSize(state, options) {
     const waiting = state.pool.length - state.batches.reduce((n, b) => n + b.members.length, 0);
     const spread = Math.ceil(Math.max(1, waiting) / options.inFlight);
     let size = Math.min(options.batchSizeMax, Math.max(1, spread));
-    const failures = options.failureMemory > 0 ? state.recent.slice(-options.failureMemory).filter((o) => !o.passed).length : 0;
-    for (let i = 0; i < failures; i++)
+    for (let i = 0; i < recentFailures(state, options); i++)
         size = Math.max(1, Math.floor(size / 2));
     return size;
+}
+/** Failures among the last `failureMemory` outcomes (0 when the memory is off). */
+function recentFailures(state, options) {
+    return options.failureMemory > 0 ? state.recent.slice(-options.failureMemory).filter((o) => !o.passed).length : 0;
 }
 /**
  * How many batches may be in flight now: K, less one for every failure among the recent outcomes
  * (never below `minInFlight`): speculating behind a batch that is likely to fail only burns CI.
  */
 function speculationDepth(state, options) {
-    const failures = options.failureMemory > 0 ? state.recent.slice(-options.failureMemory).filter((o) => !o.passed).length : 0;
-    return Math.max(Math.min(options.minInFlight, options.inFlight), options.inFlight - failures);
+    return Math.max(Math.min(options.minInFlight, options.inFlight), options.inFlight - recentFailures(state, options));
 }
 /** Splits `items` into `parts` contiguous, nearly equal, non-empty slices, in order. */
 function splitInto(items, parts) {
@@ -24789,7 +24848,91 @@ function pullRequestView(pull, base, required) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/test-report/queue-verdict.ts
+/** The marker's name inside the comment. */
+const QUEUE_VERDICT_MARKER = 'shepherd:queue-verdict';
+/** Most test ids the marker lists; past it the verdict is capped (and never "all flaky"). */
+const MAX_VERDICT_TESTS = 100;
+/** Most characters of the whole comment: far below the 65,535 of a check run's `output.text`. */
+const MAX_VERDICT_CHARS = 16_000;
+/**
+ * Returns the verdict of a report: its failing tests (failed or errored, not those that failed and
+ * then passed in the run) and those of them in `flaky` (test-report's merged flake verdicts).
+ */
+function queueVerdictOf(report, flaky, noFiles = false) {
+    const flakyIds = new Set(flaky.map((f) => f.id));
+    const failing = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored').map((r) => r.id);
+    return { failing, flaky: failing.filter((id) => flakyIds.has(id)), failingTotal: failing.length, inputProblems: report.errors.length + (noFiles ? 1 : 0) };
+}
+/**
+ * Returns whether the verdict says every failing test is flaky: at least one failing test, all of
+ * them listed (not capped) and flaky, and every input read.
+ */
+function allFailingFlaky(v) {
+    if (v.inputProblems > 0 || v.failing.length === 0 || v.failing.length !== v.failingTotal)
+        return false;
+    const flaky = new Set(v.flaky);
+    return v.failing.every((id) => flaky.has(id));
+}
+/**
+ * Returns the marker for a verdict: one HTML comment. Lists are cut to MAX_VERDICT_TESTS ids and
+ * the comment to MAX_VERDICT_CHARS characters by dropping ids from the end (`failingTotal` keeps
+ * the count, so a cut verdict is never "all flaky").
+ */
+function formatQueueVerdict(v) {
+    let failing = v.failing.slice(0, MAX_VERDICT_TESTS);
+    const render = () => {
+        const listed = new Set(failing);
+        const body = { version: 1, failing, flaky: v.flaky.filter((id) => listed.has(id)), failingTotal: Math.max(v.failingTotal, v.failing.length), inputProblems: v.inputProblems };
+        return `<!-- ${QUEUE_VERDICT_MARKER} ${escapeForComment(JSON.stringify(body))} -->`;
+    };
+    let text = render();
+    while (text.length > MAX_VERDICT_CHARS && failing.length > 0) {
+        // Drop about as many ids as the excess needs (at least one), then measure again.
+        const over = text.length - MAX_VERDICT_CHARS;
+        const average = text.length / failing.length;
+        failing = failing.slice(0, Math.max(0, failing.length - Math.max(1, Math.ceil(over / average))));
+        text = render();
+    }
+    return text;
+}
+const MARKER = new RegExp(`<!-- ${QUEUE_VERDICT_MARKER} ([^<>]*?) -->`, 'g');
+/**
+ * Reads the marker back from a check run's output text (or summary). Returns null when there is
+ * none, more than one, or one that is not a well-formed verdict: a consumer then knows nothing, and
+ * must not call anything flaky.
+ */
+function parseQueueVerdict(text) {
+    if (!text || !text.includes(QUEUE_VERDICT_MARKER))
+        return null;
+    const found = [...text.matchAll(MARKER)];
+    if (found.length !== 1)
+        return null;
+    let value;
+    try {
+        value = JSON.parse(found[0][1]);
+    }
+    catch {
+        return null;
+    }
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const o = value;
+    const ids = (x) => Array.isArray(x) && x.length <= MAX_VERDICT_TESTS && x.every((s) => typeof s === 'string');
+    const count = (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+    if (o.version !== 1 || !ids(o.failing) || !ids(o.flaky) || !count(o.failingTotal) || !count(o.inputProblems))
+        return null;
+    if (o.failingTotal < o.failing.length)
+        return null;
+    return { failing: o.failing, flaky: o.flaky, failingTotal: o.failingTotal, inputProblems: o.inputProblems };
+}
+/** JSON made safe inside an HTML comment: `<`, `>` and `-` (only ever inside strings here) as `\u` escapes. */
+function escapeForComment(json) {
+    return json.replace(/[<>-]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 ;// CONCATENATED MODULE: ./src/github/merge-queue-planner-state.ts
+
 
 
 
@@ -24821,6 +24964,27 @@ function chainOf(batches, baseSha) {
         next = usable.find((b) => !chain.includes(b) && b.meta.parentSha === tip.sha);
     }
     return { chain, strays: batches.filter((b) => !chain.includes(b)) };
+}
+/**
+ * Whether a failing required check of a batch head failed on flaky tests only, by test-report's
+ * verdict markers on that head: the check's own verdict when it is test-report's check, else the
+ * verdicts of every test-report check on the head, which must all say that each failing test is
+ * flaky, with at least one failing test among them. No verdict, a verdict with a failing test not
+ * called flaky, a capped list or an unreadable input: not flaky (the PR is ejected, never merged
+ * untested; a wrong "flaky" costs one more CI run).
+ */
+function failedOnFlakesOnly(check, checks) {
+    const own = checks.find((c) => c.kind === 'check' && c.name === check && c.queueVerdict)?.queueVerdict;
+    if (own)
+        return allFailingFlaky(own);
+    const verdicts = checks.flatMap((c) => (c.kind === 'check' && c.queueVerdict ? [c.queueVerdict] : []));
+    const failing = verdicts.filter((v) => v.failingTotal > 0 || v.inputProblems > 0);
+    return failing.length > 0 && failing.every(allFailingFlaky);
+}
+/** The batch a queue status says its PR is in as the one flaky retry ("In batch 12 (retry) …"), or null. */
+function retryBatchOf(description) {
+    const m = /^In batch ([0-9]{1,9}) \(retry\)/.exec(description ?? '');
+    return m ? Number(m[1]) : null;
 }
 /**
  * The queue status that records a batch built without CI because its tree is the one an earlier
@@ -24872,6 +25036,15 @@ function plannerStateOf(input) {
         }
     }
     const { chain, strays } = chainOf(state.batches, state.baseSha);
+    // A batch is the one flaky retry when its PRs' queue statuses say so (the view writes "(retry)"
+    // for a batch built with \`retry\`, and keeps writing it while the batch is in flight); a PR in
+    // such a batch has had its retry.
+    const retries = new Map();
+    for (const pull of state.pulls) {
+        const id = retryBatchOf(queueStatusOf(pull.checks)?.description ?? null);
+        if (id !== null)
+            retries.set(id, [...(retries.get(id) ?? []), pull.number]);
+    }
     const nowMs = input.now.getTime();
     const batches = chain.map((b, i) => {
         const mark = dispatchMark(b.checks);
@@ -24883,7 +25056,7 @@ function plannerStateOf(input) {
         const failures = verdict.state !== 'failed'
             ? []
             : verdict.reason.startsWith('failed: ')
-                ? verdict.failing.map((name) => ({ name, flaky: false }))
+                ? verdict.failing.map((name) => ({ name, flaky: !inherited && failedOnFlakesOnly(name, b.checks) }))
                 : [{ name: verdict.reason, flaky: false }];
         return {
             ...(inherited ? { inheritedFrom: inherited.batchId } : {}),
@@ -24895,8 +25068,7 @@ function plannerStateOf(input) {
             ci: verdict.state,
             failures,
             startedAt: minutes(Date.parse(startedAt) || nowMs),
-            // test-report's flake verdicts do not reach the queue yet, so no batch is a flaky retry.
-            retry: false
+            retry: retries.has(Number(b.id))
         };
     });
     // A push to a batched PR resets its checks, so it also leaves the pool; the planner names a
@@ -24916,7 +25088,7 @@ function plannerStateOf(input) {
     const inStatuses = state.pulls.map((p) => /^In batch ([0-9]{1,9})\b/.exec(queueStatusOf(p.checks)?.description ?? '')?.[1]).map(Number).filter(Number.isSafeInteger);
     const highest = Math.max(0, landedBatchId(state.baseMessage), ...state.batches.map((b) => Number(b.id)).filter(Number.isSafeInteger), ...inStatuses);
     return {
-        planner: { base: state.base, baseSha: state.baseSha, now: minutes(nowMs), pool: plannerPool, batches, recent: [], retried: [], nextBatchId: highest + 1 },
+        planner: { base: state.base, baseSha: state.baseSha, now: minutes(nowMs), pool: plannerPool, batches, recent: [], retried: [...retries.values()].flat().sort((x, y) => x - y), nextBatchId: highest + 1 },
         pool,
         chain: new Map(chain.map((b) => [Number(b.id), b])),
         strays,
@@ -25017,23 +25189,29 @@ async function deleteFreeze(client, where, base) {
 ;// CONCATENATED MODULE: ./src/github/merge-queue-state.ts
 
 
-const ROLLUP = `statusCheckRollup { contexts(first: 100) { nodes { __typename
-  ... on CheckRun { name status conclusion }
+
+const rollupQuery = (checkRunFields) => `statusCheckRollup { contexts(first: 100) { nodes { __typename
+  ... on CheckRun { ${checkRunFields} }
   ... on StatusContext { context state description createdAt } } } }`;
+const ROLLUP = rollupQuery('name status conclusion');
+// Batch heads also bring each check run's output text: test-report's verdict marker is there
+// (src/core/test-report/queue-verdict.ts), so a failure on flaky tests can be retried.
+const BATCH_ROLLUP = rollupQuery('name status conclusion text');
 const PULLS = `pullRequests(states: OPEN, baseRefName: $base, first: 100, after: $pullCursor, orderBy: { field: CREATED_AT, direction: ASC }) {
   pageInfo { hasNextPage endCursor }
   nodes { number title headRefOid headRefName isDraft mergeable updatedAt author { login } labels(first: 100) { nodes { name } }
     commits(last: 1) { nodes { commit { oid ${ROLLUP} } } } } }`;
 const BATCHES = `refs(refPrefix: $prefix, first: 100, after: $batchCursor) {
   pageInfo { hasNextPage endCursor }
-  nodes { name target { ... on Commit { oid message committedDate ${ROLLUP} } } } }`;
+  nodes { name target { ... on Commit { oid message committedDate ${BATCH_ROLLUP} } } } }`;
 /** Returns the contexts of a rollup in the queue's terms. */
 function rollupContexts(rollup) {
     return (rollup?.contexts.nodes ?? []).map((c) => {
         if (c.__typename === 'CheckRun') {
             const conclusion = c.conclusion?.toLowerCase() ?? null;
             const state = c.status !== 'COMPLETED' ? 'pending' : ['success', 'neutral', 'skipped'].includes(conclusion ?? '') ? 'success' : 'failure';
-            return { name: c.name ?? '', kind: 'check', state, description: conclusion, createdAt: null };
+            const verdict = parseQueueVerdict(c.text);
+            return { name: c.name ?? '', kind: 'check', state, description: conclusion, createdAt: null, ...(verdict ? { queueVerdict: verdict } : {}) };
         }
         const state = (c.state ?? 'PENDING').toLowerCase();
         return {
