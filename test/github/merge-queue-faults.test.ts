@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { Simulator } from '../../src/sim/server.js'
+import { DEFAULT_PLANNER_OPTIONS, plan, type PlannerState } from '../../src/core/merge-queue/planner.js'
 import { emptyCounts, FaultWorld, InvariantError, type Scenario, type Step } from '../support/queue-faults.js'
 
 const SEED = Number(process.env.SHEPHERD_FAULT_SEED ?? 20261122)
@@ -35,6 +36,49 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   steps: fc.array(step, { minLength: 2, maxLength: 6 }),
   drain: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 })
+})
+
+// Found by the campaign (seeds 20261124 and 20261125, shrunk by hand): a PR pushed to while batched
+// went back into a batch at its new head, never green, when the base also moved outside the queue
+// (the moved base cancelled the chain before its members were looked at).
+describe('a batched PR pushed to while the base moved', () => {
+  const sha = (c: string) => c.repeat(40)
+  it('is ejected for the push, not rebatched at a head the pool never admitted (planner)', () => {
+    const state: PlannerState = {
+      base: 'main',
+      baseSha: sha('9'),
+      now: 10,
+      // #1 is shown at its new head (plannerStateOf does this so that the push is named); #2 is unchanged.
+      pool: [
+        { number: 1, headSha: sha('c'), priority: 0, updatedAt: '2026-01-01T00:00:00Z' },
+        { number: 2, headSha: sha('b'), priority: 0, updatedAt: '2026-01-01T00:00:00Z' }
+      ],
+      batches: [{ id: 1, baseSha: sha('0'), parent: null, members: [{ number: 1, headSha: sha('a') }, { number: 2, headSha: sha('b') }], headSha: sha('d'), ci: 'pending', failures: [], startedAt: 0, retry: false }],
+      recent: [],
+      retried: [],
+      nextBatchId: 2
+    }
+    const { actions } = plan(state, DEFAULT_PLANNER_OPTIONS)
+    expect(actions).toContainEqual({ kind: 'eject', pr: 1, reason: 'Head changed from aaaaaaa to ccccccc after it was batched' })
+    expect(actions).toContainEqual(expect.objectContaining({ kind: 'cancel', batchId: 1 }))
+    const rebatched = actions.flatMap((a) => (a.kind === 'build' ? a.members.map((m) => m.number) : []))
+    expect(rebatched).toEqual([2])
+  })
+
+  it('is ejected for the push on the simulator, and the rest of the queue goes on', async () => {
+    const sim = await Simulator.start({ checkResponses: true })
+    try {
+      const steps: Step[] = [{ kind: 'reconcile' }, { kind: 'push-base' }, { kind: 'push-pr', pr: 0 }]
+      await new FaultWorld(sim, emptyCounts()).run({ prs: 3, inFlight: 2, batchSizeMax: 8, faults: { rate: 0, retries: 0 }, steps, drain: false, seed: 1 })
+      const repo = sim.state.repos.get('acme/widgets')!
+      const head = repo.issues.get(1)!.pull!.head.sha
+      const status = [...repo.statuses].reverse().find((st) => st.sha === head && st.context === 'shepherd/merge-queue')
+      expect(status).toMatchObject({ state: 'failure', description: expect.stringMatching(/^Ejected: Head changed from [0-9a-f]{7} to [0-9a-f]{7} after it was batched$/) })
+      expect(repo.issues.get(2)!.pull!.merged || repo.issues.get(3)!.pull!.merged || [...repo.statuses].some((st) => st.context === 'shepherd/merge-queue' && /^In batch/.test(st.description ?? ''))).toBe(true)
+    } finally {
+      await sim.stop()
+    }
+  })
 })
 
 describe('the campaign\'s checks', () => {

@@ -169,6 +169,13 @@ export function plan(state: PlannerState, options: PlannerOptions): Plan {
   }
 
   // 1. Invalidation: a moved base, a conflict, a member whose head changed or who left the pool.
+  //    A member whose head changed is ejected whatever else cancels its batch (a moved base, a batch
+  //    ahead of it): cancelled with the rest it would go back to the pool, and be rebatched, at a
+  //    head the pool never admitted (found by the fault campaign, test/github/merge-queue-faults.test.ts).
+  for (const m of chain.flatMap((b) => b.members)) {
+    const entry = poolByNumber.get(m.number)
+    if (entry && entry.headSha !== m.headSha) eject(m.number, `Head changed from ${m.headSha.slice(0, 7)} to ${entry.headSha.slice(0, 7)} after it was batched`)
+  }
   if (chain.length > 0 && chain[0].baseSha !== state.baseSha) cancelFrom(0, `base ${state.base} moved to ${state.baseSha.slice(0, 7)} outside the queue`)
   for (let i = 0; i < chain.length; i++) {
     const batch = chain[i]
