@@ -229,7 +229,8 @@ class Applier {
         if (!parentSha) return { replan: `batch ${a.parent} under batch ${a.batchId} was not built` }
         const meta = { base, id: String(a.batchId), baseSha: pass.read.planner.baseSha, parentSha, members: a.members.map((m) => ({ number: m.number, sha: m.headSha })) }
         const titles = Object.fromEntries(pass.state.pulls.map((p) => [p.number, p.title]))
-        const r = await buildBatch({ token: options.git.token, serverUrl: options.git.serverUrl, where, batch: meta, titles })
+        // Dated by the run's clock (the simulator's under it), like every other write of the run.
+        const r = await buildBatch({ token: options.git.token, serverUrl: options.git.serverUrl, where, batch: meta, titles, date: Math.floor((options.now?.() ?? new Date()).getTime() / 1000) })
         if (r.outcome === 'built' || r.outcome === 'unchanged') {
           if (r.outcome === 'built') this.wrote()
           // Built by another run since our read: that run dispatches it (or, if it stopped, the next
