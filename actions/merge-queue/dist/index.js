@@ -22822,6 +22822,14 @@ function plan(state, options) {
         chain = chain.slice(0, index);
     };
     // 1. Invalidation: a moved base, a conflict, a member whose head changed or who left the pool.
+    //    A member whose head changed is ejected whatever else cancels its batch (a moved base, a batch
+    //    ahead of it): cancelled with the rest it would go back to the pool, and be rebatched, at a
+    //    head the pool never admitted (found by the fault campaign, test/github/merge-queue-faults.test.ts).
+    for (const m of chain.flatMap((b) => b.members)) {
+        const entry = poolByNumber.get(m.number);
+        if (entry && entry.headSha !== m.headSha)
+            eject(m.number, `Head changed from ${m.headSha.slice(0, 7)} to ${entry.headSha.slice(0, 7)} after it was batched`);
+    }
     if (chain.length > 0 && chain[0].baseSha !== state.baseSha)
         cancelFrom(0, `base ${state.base} moved to ${state.baseSha.slice(0, 7)} outside the queue`);
     for (let i = 0; i < chain.length; i++) {
@@ -26141,7 +26149,8 @@ class Applier {
                     return { replan: `batch ${a.parent} under batch ${a.batchId} was not built` };
                 const meta = { base, id: String(a.batchId), baseSha: pass.read.planner.baseSha, parentSha, members: a.members.map((m) => ({ number: m.number, sha: m.headSha })) };
                 const titles = Object.fromEntries(pass.state.pulls.map((p) => [p.number, p.title]));
-                const r = await buildBatch({ token: options.git.token, serverUrl: options.git.serverUrl, where, batch: meta, titles });
+                // Dated by the run's clock (the simulator's under it), like every other write of the run.
+                const r = await buildBatch({ token: options.git.token, serverUrl: options.git.serverUrl, where, batch: meta, titles, date: Math.floor((options.now?.() ?? new Date()).getTime() / 1000) });
                 if (r.outcome === 'built' || r.outcome === 'unchanged') {
                     if (r.outcome === 'built')
                         this.wrote();
