@@ -188,7 +188,7 @@ async function cutWith(client: GitHubClient, where: RepoRef, request: CutRequest
     const fromCommit = await history.tagCommit(from)
     const inRange = await history.commitsBetween(fromCommit, sha)
     const base = plan.createBranch || plan.branch === rules.defaultBranch ? rules.defaultBranch : plan.branch
-    const gathered = await gatherReleasePulls(client, where, { from, to: sha, base, inRange: (oid) => inRange.has(oid) })
+    const gathered = await gatherReleasePulls(client, where, { from, to: sha, base, until: request.now.toISOString(), inRange: (oid) => inRange.has(oid) })
     pulls = gathered.pulls.length
     notes = releaseNotes(gathered.pulls)
     log(`Release notes: ${notes.notes.length} notes from ${pulls} merged pull requests into ${base} since ${from} (${gathered.requests} requests).`)

@@ -37,6 +37,12 @@ export interface GatherOptions {
   to: string
   /** The branch PRs were merged into; default: the repository's default branch. */
   base?: string
+  /**
+   * Merged up to this time (ISO; default: the target commit's date). With `inRange`, pass the run's
+   * "now": a PR lands after its commits are dated (a fast-forward merge keeps the batch commit's
+   * date, the merge is later), and ancestry keeps the range exact whatever the window holds.
+   */
+  until?: string
   /** Whether a commit is in the range (reachable from `to`, not from `from`); see ancestryFilter. */
   inRange?: (oid: string) => boolean | Promise<boolean>
 }
@@ -146,7 +152,7 @@ export async function gatherReleasePulls(client: GitHubClient, where: RepoRef, o
   if (!base) throw new ReleaseRangeError(`${where.owner}/${where.repo} has no default branch; pass the base branch`)
   let window: MergedWindow
   try {
-    window = releaseWindow(from.date, to.date)
+    window = releaseWindow(from.date, options.until ?? to.date)
   } catch (err) {
     throw new ReleaseRangeError(`${options.from}..${options.to}: ${(err as Error).message}`)
   }

@@ -233,3 +233,26 @@ describe('shepherd release notes against a running simulator', () => {
     expect(await cli('release', 'publish')).toMatchObject({ code: 2, err: 'shepherd release: unknown subcommand "publish"; the ones there are: next, notes' })
   })
 })
+
+describe('a fast-forward merge: the PR lands after its commit is dated', () => {
+  it('is found when the window runs to the run\'s time and ancestry keeps the range exact', async () => {
+    const sim = await Simulator.start({ fixture: releaseFixture })
+    try {
+      const repo = simRepo(sim, 'acme/widgets')
+      const git = new GitRepo(repo.gitDir)
+      const tagged = await commitAt(git, (await git.resolve('refs/heads/main'))!, at('2026-03-01T00:00:00Z'), 'v1.0.0')
+      await tag(git, 'v1.0.0', tagged, true)
+      // The batch commit is dated when the queue built it; main moves to it (and the PR is merged) an hour later.
+      const batch = await commitAt(git, tagged, at('2026-03-02T00:00:00Z'), 'batch')
+      await git.updateRef('refs/heads/main', batch)
+      addMergedPull(sim, repo, { number: 5, title: 'Queued', body: noteBody('Queued change.'), user: 'alice', base: 'main', mergedAt: at('2026-03-02T01:00:00Z'), mergeCommit: batch })
+      const client = createClient({ token: 'reader-token', baseUrl: sim.url, pacing: false })
+      const byCommitDate = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: batch })
+      expect(byCommitDate.pulls).toEqual([])
+      const untilNow = await gatherReleasePulls(client, where, { from: 'v1.0.0', to: batch, until: '2026-03-05T00:00:00Z', inRange: await ancestryFilter(repo.gitDir, 'v1.0.0', batch) })
+      expect(untilNow.pulls.map((p) => p.number)).toEqual([5])
+    } finally {
+      await sim.stop()
+    }
+  })
+})

@@ -34,19 +34,24 @@ interface QueuedPull {
   branch: string
   title: string
   files: Record<string, string>
+  /** The release note in the PR's body (`NONE` for none) and its kind label. */
+  note: string
+  kind: string
 }
 
 /** The breaking one: cut while main still had LegacyTotal, which main removes before the queue runs. */
 const SKEWED: QueuedPull = {
   branch: 'dev/checkout-endpoint',
   title: 'API: checkout endpoint',
-  files: { 'api/checkout.go': 'package api\n\n// Checkout charges the cart.\nfunc Checkout(prices []int) int {\n\treturn LegacyTotal(prices)\n}\n' }
+  files: { 'api/checkout.go': 'package api\n\n// Checkout charges the cart.\nfunc Checkout(prices []int) int {\n\treturn LegacyTotal(prices)\n}\n' },
+  note: 'A checkout endpoint charges the cart.',
+  kind: 'feature'
 }
 const OTHERS: QueuedPull[] = [
-  { branch: 'dev/theme-tokens', title: 'Widgets: theme tokens', files: { 'src/theme.ts': "export const theme = { accent: '#0969da' }\n" } },
-  { branch: 'dev/currency', title: 'Cart: format prices as currency', files: { 'web/currency.ts': "export const currency = (cents: number) => `$${(cents / 100).toFixed(2)}`\n" } },
-  { branch: 'dev/queue-docs', title: 'Docs: how the merge queue works', files: { 'docs/queue.md': '# The merge queue\n\nLabel a pull request `lgtm` and `approved`; the queue tests it with others and merges it.\n' } },
-  { branch: 'dev/lazy-images', title: 'Web: lazy-load images', files: { 'web/images.ts': "export const lazy = (img: { loading: string }) => { img.loading = 'lazy' }\n" } }
+  { branch: 'dev/theme-tokens', title: 'Widgets: theme tokens', files: { 'src/theme.ts': "export const theme = { accent: '#0969da' }\n" }, note: 'Widgets take their colours from theme tokens.', kind: 'feature' },
+  { branch: 'dev/currency', title: 'Cart: format prices as currency', files: { 'web/currency.ts': "export const currency = (cents: number) => `$${(cents / 100).toFixed(2)}`\n" }, note: 'ACTION REQUIRED: prices are shown as currency; integrations that parsed the plain number must parse "$1.00".', kind: 'api-change' },
+  { branch: 'dev/queue-docs', title: 'Docs: how the merge queue works', files: { 'docs/queue.md': '# The merge queue\n\nLabel a pull request `lgtm` and `approved`; the queue tests it with others and merges it.\n' }, note: 'NONE', kind: 'documentation' },
+  { branch: 'dev/lazy-images', title: 'Web: lazy-load images', files: { 'web/images.ts': "export const lazy = (img: { loading: string }) => { img.loading = 'lazy' }\n" }, note: 'Images load lazily.', kind: 'feature' }
 ]
 
 /** What the chapter did, for the transcript and the tests. */
@@ -106,7 +111,8 @@ export async function playMergeQueueChapter(sim: Simulator, outDir: string, step
     const from = (await as('dev').rest.git.getRef({ ...REPO, ref: 'heads/main' })).data.object.sha
     await as('dev').rest.git.createRef({ ...REPO, ref: `refs/heads/${p.branch}`, sha: from })
     const head = await push('dev', p.branch, p.title, p.files)
-    const { data } = await as('dev').rest.pulls.create({ ...REPO, title: p.title, head: p.branch, base: 'main', body: `${p.title}.` })
+    const { data } = await as('dev').rest.pulls.create({ ...REPO, title: p.title, head: p.branch, base: 'main', body: `${p.title}.\n\n\`\`\`release-note\n${p.note}\n\`\`\`\n` })
+    await as('maintainer').rest.issues.addLabels({ ...REPO, issue_number: data.number, labels: [`kind/${p.kind}`] })
     // The PR's own CI: green on its head, against the main it was cut from.
     await as('ci').rest.repos.createCommitStatus({ ...REPO, sha: head, context: 'build', state: 'success', description: 'Build passed' })
     opened.push({ number: data.number, title: p.title, head })

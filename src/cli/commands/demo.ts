@@ -20,6 +20,8 @@ import { runAction, type RunResult } from '../../runner/run.js'
 import { REPO_ROOT } from '../args.js'
 import { playTestReportChapter } from './demo-test-report.js'
 import { playMergeQueueChapter } from './demo-merge-queue.js'
+import { DEMO_BETA, playReleaseChapter, tagDemoBeta } from './demo-release.js'
+import { writeDemoIndex } from './demo-index.js'
 
 interface Step {
   title: string
@@ -90,18 +92,25 @@ export async function playDemo(outDir: string, log: (line: string) => void = () 
     const ci = await playTestReportChapter(sim, outDir, step)
     step('CI chapter done', `${ci.runs.length} test-report runs in ${((performance.now() - started) / 1000).toFixed(1)} s; last job summary ${ci.files.summary}, dashboard ${ci.files.dashboard}`)
 
+    const betaAt = await tagDemoBeta(sim)
+    step(`maintainer tagged ${DEMO_BETA} on main`, `${betaAt.slice(0, 7)}: the release line starts here; what the queue merges next goes into 1.0`)
     const mqStarted = performance.now()
     const queue = await playMergeQueueChapter(sim, outDir, step)
     step('Merge-queue chapter done', `${queue.runs.length} merge-queue runs, ${queue.ci.length} CI runs in ${((performance.now() - mqStarted) / 1000).toFixed(1)} s; merged ${queue.merged.map((n) => `#${n}`).join(', ')}, ejected ${queue.ejected.map((e) => `#${e.number}`).join(', ')}; page ${queue.files.page}`)
+
+    const relStarted = performance.now()
+    const release = await playReleaseChapter(sim, outDir, step)
+    step('Release chapter done', `${release.cuts.length} release-cut runs in ${((performance.now() - relStarted) / 1000).toFixed(1)} s; released ${release.releases.map((r) => r.tag).join(', ')}`)
 
     const requests = requestSummary(sim)
     writeFileSync(join(outDir, 'events.json'), JSON.stringify(sim.state.events, null, 2))
     writeFileSync(join(outDir, 'requests.json'), JSON.stringify({ ...requests, entries: sim.requests }, null, 2))
     const transcript = ['# Shepherd demo', '', ...steps.map((s) => `- **${s.title}**: ${s.detail.replace(/\n/g, '; ')}`), '', `API requests: ${requests.total}`, '']
     writeFileSync(join(outDir, 'demo.md'), transcript.join('\n'))
+    writeDemoIndex(outDir, { steps, requests: requests.total, ok: { triage: runs.every((r) => r.exitCode === 0), ci: ci.ok, queue: queue.ok, release: release.ok } })
     const triageOk = runs.every((r) => r.exitCode === 0) && heldLabels.includes('do-not-merge/hold') && ['lgtm', 'approved'].every((l) => finalLabels.includes(l)) && !finalLabels.includes('do-not-merge/hold')
     await beforeStop?.(sim)
-    return { steps, runs, heldLabels, finalLabels, requests, ci, queue, ok: triageOk && ci.ok && queue.ok }
+    return { steps, runs, heldLabels, finalLabels, requests, ci, queue, release, ok: triageOk && ci.ok && queue.ok && release.ok }
   } finally {
     await sim.stop()
   }

@@ -180,8 +180,8 @@ function pageHtml(title: string, data: PageData): string {
   const json = JSON.stringify(data).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   const csp = [
     "default-src 'none'",
-    `script-src '${sha256(DASHBOARD_SCRIPT)}'`,
-    `style-src '${sha256(DASHBOARD_STYLE)}'`,
+    `script-src '${cspHash(DASHBOARD_SCRIPT)}'`,
+    `style-src '${cspHash(DASHBOARD_STYLE)}'`,
     // The favicon is an empty data: URL, so the browser asks no server for one.
     'img-src data:',
     "base-uri 'none'",
@@ -251,7 +251,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-function sha256(text: string): string {
+/** Returns the CSP source (`sha256-…`) that admits one inline script or style. Throws when it contains `</`, which would end its element. */
+export function cspHash(text: string): string {
   if (text.includes('</')) throw new Error('an inline script or style must not contain "</"')
   return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`
 }

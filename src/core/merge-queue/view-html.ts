@@ -3,8 +3,7 @@
  * none). A strict Content-Security-Policy admits only its own stylesheet, by hash: no script runs,
  * nothing is fetched. Every untrusted text is escaped with the dashboard's `escapeHtml`.
  */
-import { createHash } from 'node:crypto'
-import { escapeHtml, htmlDocument } from '../dashboard/render.js'
+import { cspHash, escapeHtml, htmlDocument } from '../dashboard/render.js'
 import { formatEta } from './eta.js'
 import { ciLabel, fateText } from './view-markdown.js'
 import type { BatchView, QueueView } from './view.js'
@@ -41,7 +40,7 @@ const MAX_ROWS = 500
  * and recent merges and ejections. Deterministic for a given view.
  */
 export function renderQueuePage(view: QueueView): string {
-  const csp = ["default-src 'none'", `style-src '${sha256(QUEUE_PAGE_STYLE)}'`, 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ')
+  const csp = ["default-src 'none'", `style-src '${cspHash(QUEUE_PAGE_STYLE)}'`, 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ')
   const title = `Merge queue: ${view.repo} ${view.base}`
   const sections: string[] = []
   sections.push(`<h1>Merge queue: ${escapeHtml(view.repo)} <code>${escapeHtml(view.base)}</code></h1>`)
@@ -151,9 +150,4 @@ function plural(n: number, one: string, many: string): string {
 
 function isHttp(url: string): boolean {
   return /^https?:\/\/[^\s"'<>]+$/.test(url)
-}
-
-function sha256(text: string): string {
-  if (text.includes('</')) throw new Error('an inline style must not contain "</"')
-  return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`
 }
