@@ -23797,8 +23797,8 @@ function pageHtml(title, data) {
     const json = JSON.stringify(data).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const csp = [
         "default-src 'none'",
-        `script-src '${sha256(DASHBOARD_SCRIPT)}'`,
-        `style-src '${sha256(DASHBOARD_STYLE)}'`,
+        `script-src '${cspHash(DASHBOARD_SCRIPT)}'`,
+        `style-src '${cspHash(DASHBOARD_STYLE)}'`,
         // The favicon is an empty data: URL, so the browser asks no server for one.
         'img-src data:',
         "base-uri 'none'",
@@ -23865,10 +23865,11 @@ ${body}</body>
 function render_escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
-function sha256(text) {
+/** Returns the CSP source (`sha256-…`) that admits one inline script or style. Throws when it contains `</`, which would end its element. */
+function cspHash(text) {
     if (text.includes('</'))
         throw new Error('an inline script or style must not contain "</"');
-    return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+    return `sha256-${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(text, 'utf8').digest('base64')}`;
 }
 function round1(n) {
     return Math.round(n * 10) / 10;
@@ -23880,7 +23881,6 @@ function round1(n) {
  * none). A strict Content-Security-Policy admits only its own stylesheet, by hash: no script runs,
  * nothing is fetched. Every untrusted text is escaped with the dashboard's `escapeHtml`.
  */
-
 
 
 
@@ -23914,7 +23914,7 @@ const MAX_ROWS = 500;
  * and recent merges and ejections. Deterministic for a given view.
  */
 function renderQueuePage(view) {
-    const csp = ["default-src 'none'", `style-src '${view_html_sha256(QUEUE_PAGE_STYLE)}'`, 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ');
+    const csp = ["default-src 'none'", `style-src '${cspHash(QUEUE_PAGE_STYLE)}'`, 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ');
     const title = `Merge queue: ${view.repo} ${view.base}`;
     const sections = [];
     sections.push(`<h1>Merge queue: ${render_escapeHtml(view.repo)} <code>${render_escapeHtml(view.base)}</code></h1>`);
@@ -23978,11 +23978,6 @@ function plural(n, one, many) {
 }
 function isHttp(url) {
     return /^https?:\/\/[^\s"'<>]+$/.test(url);
-}
-function view_html_sha256(text) {
-    if (text.includes('</'))
-        throw new Error('an inline style must not contain "</"');
-    return `sha256-${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(text, 'utf8').digest('base64')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/merge-queue/view.ts

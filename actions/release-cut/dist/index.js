@@ -27667,7 +27667,7 @@ async function gatherReleasePulls(client, where, options) {
         throw new ReleaseRangeError(`${where.owner}/${where.repo} has no default branch; pass the base branch`);
     let window;
     try {
-        window = releaseWindow(from.date, to.date);
+        window = releaseWindow(from.date, options.until ?? to.date);
     }
     catch (err) {
         throw new ReleaseRangeError(`${options.from}..${options.to}: ${err.message}`);
@@ -28239,7 +28239,7 @@ async function cutWith(client, where, request, rules, history, tagVersion, repos
         const fromCommit = await history.tagCommit(from);
         const inRange = await history.commitsBetween(fromCommit, sha);
         const base = plan.createBranch || plan.branch === rules.defaultBranch ? rules.defaultBranch : plan.branch;
-        const gathered = await gatherReleasePulls(client, where, { from, to: sha, base, inRange: (oid) => inRange.has(oid) });
+        const gathered = await gatherReleasePulls(client, where, { from, to: sha, base, until: request.now.toISOString(), inRange: (oid) => inRange.has(oid) });
         pulls = gathered.pulls.length;
         notes = releaseNotes(gathered.pulls);
         log(`Release notes: ${notes.notes.length} notes from ${pulls} merged pull requests into ${base} since ${from} (${gathered.requests} requests).`);
