@@ -1,7 +1,9 @@
 /**
  * `shepherd demo`, played once: the triage chapter (issue 3's PR lifecycle), the CI chapter
  * (issue 4's test report: runs on main with history on the data branch, then a pull request's
- * run) and the merge-queue chapter (issue 5: a failing batch split, the breaking PR ejected). What the demo wrote is read back from ./demo-out/ and what it did from the simulator.
+ * run), the merge-queue chapter (issue 5: a failing batch split, the breaking PR ejected) and the
+ * release chapter (issue 6: rc.0 planned then cut, a cherry-pick, rc.1, the final release), then the
+ * index page in Chromium. What the demo wrote is read back from ./demo-out/ and what it did from the simulator.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
@@ -191,5 +193,67 @@ describe('the merge-queue chapter', () => {
     expect(summary).toBe(q().runs.at(-1)!.summary)
     expect(summary).toContain('## Merge queue: acme/widgets main')
     expect(read(join(out, 'demo.md'))).toContain(`ejected #${q().breaking}`)
+  })
+})
+
+describe('the release chapter', () => {
+  const r = () => demo.release
+
+  it('plans rc.0 in mock mode with nothing written, then cuts rc.0, rc.1 and the final release with the committed bundle', () => {
+    expect(r().cuts.map((c) => [c.name, c.result.exitCode, c.result.outputs.version, c.result.outputs.mock])).toEqual([
+      ['rc.0-plan', 0, 'v1.0.0-rc.0', 'true'],
+      ['rc.0', 0, 'v1.0.0-rc.0', 'false'],
+      ['rc.1', 0, 'v1.0.0-rc.1', 'false'],
+      ['v1.0.0', 0, 'v1.0.0', 'false']
+    ])
+    expect(JSON.parse(r().cuts[1].result.outputs.tags)).toEqual([
+      { tag: 'v1.0.0-rc.0', branch: 'release-1.0' },
+      { tag: 'v1.1.0-alpha.0', branch: 'main' }
+    ])
+    expect(r().cuts[1].result.outputs['created-branch']).toBe('release-1.0')
+    expect(r().releases).toEqual([
+      { tag: 'v1.0.0-rc.0', prerelease: true, draft: false, assets: ['SHA256SUMS', 'SHA512SUMS', 'widgets-darwin-arm64.tar.gz', 'widgets-linux-amd64.tar.gz'] },
+      { tag: 'v1.0.0-rc.1', prerelease: true, draft: false, assets: ['SHA256SUMS', 'SHA512SUMS', 'widgets-darwin-arm64.tar.gz', 'widgets-linux-amd64.tar.gz'] },
+      { tag: 'v1.0.0', prerelease: false, draft: false, assets: ['SHA256SUMS', 'SHA512SUMS', 'widgets-darwin-arm64.tar.gz', 'widgets-linux-amd64.tar.gz'] }
+    ])
+    expect(r().latest).toBe('v1.0.0')
+    expect(r().ok).toBe(true)
+  })
+
+  it('notes the queue’s PRs in rc.0 (the action-required one first, NONE left out) and the cherry-pick in rc.1, credited to the fix’s author', () => {
+    const rc0 = read(r().files['rc.0'])
+    expect(rc0).toContain('### Notes (3 from 4 merged pull requests, 1 without a note)')
+    expect(rc0.indexOf('Urgent Upgrade Notes')).toBeLessThan(rc0.indexOf('Images load lazily.'))
+    expect(rc0).not.toContain('API: checkout endpoint')
+    const rc1 = read(r().files['rc.1'])
+    expect(rc1).toMatch(new RegExp(`- Cart totals are rounded to the cent\\. \\(\\[#${r().pick}\\]\\([^)]*\\), \\[@dev\\]`))
+    const changelog = read(r().files.changelog)
+    expect(changelog.indexOf('# v1.0.0\n')).toBeLessThan(changelog.indexOf('# v1.0.0-rc.1'))
+    expect(changelog.indexOf('# v1.0.0-rc.1')).toBeLessThan(changelog.indexOf('# v1.0.0-rc.0'))
+  })
+})
+
+describe('the index page', () => {
+  it('links every chapter’s output, each marked as expected, and opens in Chromium with no error and no broken link', async () => {
+    const { chromium } = await import('playwright-core')
+    const html = read(join(out, 'index.html'))
+    expect(html.match(/✓ as expected/g)).toHaveLength(4)
+    const links = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).filter((h) => !h.startsWith('data:'))
+    expect(links).toEqual(expect.arrayContaining(['demo.md', 'merge-queue/index.html', 'test-report/dashboard/index.html', 'release/rc.0-plan.summary.md', 'release/CHANGELOG-1.0.md']))
+    for (const link of links) expect([link, existsSync(join(out, link))]).toEqual([link, true])
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] })
+    try {
+      const page = await browser.newPage()
+      const problems: string[] = []
+      page.on('console', (m) => problems.push(`${m.type()}: ${m.text()}`))
+      page.on('pageerror', (e) => problems.push(e.message))
+      await page.goto(`file://${join(out, 'index.html')}`)
+      expect(await page.title()).toBe('Shepherd demo')
+      expect(await page.locator('tbody tr').count()).toBe(4)
+      expect(await page.locator('ol > li').count()).toBe(demo.steps.length)
+      expect(problems).toEqual([])
+    } finally {
+      await browser.close()
+    }
   })
 })

@@ -39,7 +39,7 @@ function list(outDir: string, sub: string, pattern: RegExp): string[] {
 
 /** Returns the page. */
 export function renderDemoIndex(outDir: string, input: DemoIndexInput): string {
-  const csp = ["default-src 'none'", `style-src '${cspHash(STYLE)}'`, "base-uri 'none'", "form-action 'none'"].join('; ')
+  const csp = ["default-src 'none'", `style-src '${cspHash(STYLE)}'`, 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ')
   const rows = CHAPTERS.map((c) => {
     const links = c.files(outDir).map((f) => `<a href="${escapeHtml(f)}">${escapeHtml(f)}</a>`)
     const state = input.ok[c.key] ? '<span class="ok">✓ as expected</span>' : '<span class="bad">✗ not as expected</span>'

@@ -7,8 +7,10 @@
  * the webhook GitHub would send. Then the CI chapter (demo-test-report.ts): seven runs of the test
  * job on main and one on a new pull request, each reported by the committed test-report bundle.
  * Then the merge-queue chapter (demo-merge-queue.ts): five approved PRs queued, one breaks the
- * build, the committed merge-queue bundle splits the batch, ejects it and lands the rest.
- * Everything produced is written to ./demo-out/.
+ * build, the committed merge-queue bundle splits the batch, ejects it and lands the rest. Then the
+ * release chapter (demo-release.ts): rc.0 planned in mock mode and cut, a fix cherry-picked onto
+ * the release branch, rc.1 and the final release, each by the committed release-cut bundle.
+ * Everything produced is written to ./demo-out/, with an index page (demo-index.ts).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
