@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { createClient, type GitHubClient } from '../../src/github/client.js'
 import { CutRefusedError, cutRelease, type CutRequest } from '../../src/github/release-cut.js'
 import { DEFAULT_RELEASE_RULES } from '../../src/core/release/next.js'
+import { formatQueueVerdict } from '../../src/core/test-report/queue-verdict.js'
 import type { ReleaseConfig } from '../../src/core/config/schema.js'
 import { Simulator } from '../../src/sim/server.js'
 import { GitRepo } from '../../src/sim/git.js'
@@ -186,6 +187,32 @@ describe('a release cut on the simulator', () => {
     sim.requests.length = 0
     await expect(cutRelease(gh, where, request(extra))).rejects.toThrow(reason)
     expect(writes()).toEqual([])
+  })
+
+  it('refuses a tag pushed on a commit that is not on its release branch', async () => {
+    await cutRelease(gh, where, request({}))
+    // main moves on; v1.30.0-rc.1 is tagged there instead of on release-1.30.
+    const onMain = await commitAt(git, head, at('2026-03-08T00:00:00Z'), 'main only')
+    await git.updateRef('refs/heads/main', onMain)
+    await green(onMain)
+    await tag(git, 'v1.30.0-rc.1', onMain, true)
+    sim.requests.length = 0
+    const err = (await cutRelease(gh, where, request({ mode: 'tag', tag: 'v1.30.0-rc.1' })).catch((e) => e)) as CutRefusedError
+    expect(err.reasons).toEqual(['the commit is not on release-1.30'])
+    expect(writes()).toEqual([])
+  })
+
+  it("refuses a commit on which test-report's verdict names a failing test that is not flaky, and passes one whose only failure is flaky", async () => {
+    const ci = createClient({ token: 'ci-token', baseUrl: sim.url, pacing: false })
+    const report = async (failing: string[], flaky: string[]) => {
+      const text = formatQueueVerdict({ failing, flaky, failingTotal: failing.length, inputProblems: 0 })
+      await ci.rest.checks.create({ ...where, name: 'unit', head_sha: head, status: 'completed', conclusion: 'success', output: { title: 'tests', summary: 'tests', text } })
+    }
+    await report(['api.Cart\u001ftotals', 'api.Cart\u001fround'], ['api.Cart\u001fround'])
+    const err = (await cutRelease(gh, where, request({ nomock: false })).catch((e) => e)) as CutRefusedError
+    expect(err.reasons).toEqual(['test-report found 2 failing tests on the commit (1 of them flaky)'])
+    await report(['api.Cart\u001fround'], ['api.Cart\u001fround'])
+    expect((await cutRelease(gh, where, request({ nomock: false }))).mock).toBe(true)
   })
 
   it('refuses red CI and a commit nothing tested, naming each check', async () => {
