@@ -11,8 +11,10 @@ import { DEFAULT_PLANNER_OPTIONS, plan, type PlannerState } from '../../src/core
 import { emptyCounts, FaultWorld, InvariantError, type Scenario, type Step } from '../support/queue-faults.js'
 
 const SEED = Number(process.env.SHEPHERD_FAULT_SEED ?? 20261122)
-const RUNS = Number(process.env.SHEPHERD_FAULT_RUNS ?? 1000)
-// Each scenario builds real batches with git (about a second each on a busy 2-core machine).
+// The campaign of issue 5 is 1,000 scenarios (`npm run fault-campaign`, 30-60 minutes on 2 cores:
+// each scenario builds real batches with git); the test suite runs the first 200 of the same
+// seeded sequence, the same four seeds, so every CI run replays a fifth of the campaign.
+const RUNS = Number(process.env.SHEPHERD_FAULT_RUNS ?? 200)
 jest.setTimeout(60 * 60_000)
 
 const step: fc.Arbitrary<Step> = fc.oneof(
