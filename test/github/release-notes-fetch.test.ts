@@ -211,6 +211,17 @@ describe('shepherd release notes against a running simulator', () => {
     expect(r.err).toBe('6 PRs merged into main after v1.0.0 (2026-03-02T00:00:00Z) up to v1.1.0 (2026-03-08T00:00:00Z), by date (no checkout): 4 notes, 2 without; 2 API requests')
   })
 
+  it('--git-dir: in a clone, ancestry makes the range exact (main PRs merged after release-1.1 forked are left out)', async () => {
+    const gitDir = simRepo(sim, 'acme/widgets').gitDir
+    const byDate = JSON.parse((await cli(...range('--from', 'v1.0.0', '--to', 'v1.1.0-rc.1', '--json'))).out)
+    const exact = await cli(...range('--from', 'v1.0.0', '--to', 'v1.1.0-rc.1', '--git-dir', gitDir, '--json'))
+    expect(exact.code).toBe(0)
+    const json = JSON.parse(exact.out)
+    expect(json.filter).toBe('ancestry')
+    expect(json.pulls.map((p: { number: number }) => p.number)).toEqual(byDate.pulls.map((p: { number: number }) => p.number).filter((n: number) => n <= 5))
+    expect((await cli(...range('--from', 'v1.0.0', '--to', 'v1.1.0', '--git-dir', '/nonexistent'))).err).toMatch(/^shepherd release: --git-dir: /)
+  })
+
   it('--base release-1.0: the patch release credits the cherry-picked change to its author', async () => {
     const r = await cli(...range('--from', 'v1.0.0', '--to', 'v1.0.1', '--base', 'release-1.0'))
     expect(r.code).toBe(0)

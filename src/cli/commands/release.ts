@@ -5,8 +5,8 @@
  *
  * `shepherd release notes --repo O/R --from TAG --to REF [--base BRANCH] [--api URL] [--token T]
  * [--markdown|--json]`: the release notes of the PRs merged between two refs, read from the API
- * alone (release-notes-fetch.ts). Without a checkout the range is the date window (merged into
- * the base after the tag's commit, up to the target's); the action filters by ancestry too.
+ * (release-notes-fetch.ts). Without a clone the range is the date window (merged into the base
+ * after the tag's commit, up to the target's); with `--git-dir` ancestry makes it exact, as the action does.
  */
 import { readFileSync } from 'node:fs'
 import { cutFromTags } from '../../core/release/from-tags.js'
@@ -16,10 +16,11 @@ import { parse, UsageError, type Command, type CommandIO } from '../args.js'
 import { releaseNotes } from '../../core/release/notes.js'
 import { createClient } from '../../github/client.js'
 import { gatherReleasePulls, ReleaseRangeError } from '../../github/release-notes-fetch.js'
+import { ancestryFilter } from '../../github/release-range.js'
 
 const NOTES_USAGE =
-  'shepherd release notes --repo OWNER/NAME --from TAG --to REF [--base BRANCH] [--api URL] [--token T] [--markdown|--json]' +
-  ' (the PRs merged into BRANCH, default the repository default branch, after TAG\'s commit up to REF\'s, by date; --api defaults to $GITHUB_API_URL or https://api.github.com, --token to $GITHUB_TOKEN)'
+  'shepherd release notes --repo OWNER/NAME --from TAG --to REF [--base BRANCH] [--git-dir DIR] [--api URL] [--token T] [--markdown|--json]' +
+  ' (the PRs merged into BRANCH, default the repository default branch, after TAG\'s commit up to REF\'s, by date; with --git-dir, a clone with full history and tags, exactly the PRs whose commits are in TAG..REF; --api defaults to $GITHUB_API_URL or https://api.github.com, --token to $GITHUB_TOKEN)'
 
 const USAGE =
   'shepherd release next --tags TAGS.txt --branch BRANCH --type alpha|beta|rc|official [--describe "$(git describe --tags)"] [--default-branch main] [--branch-cut-at rc.0|beta.0] [--json]' +
@@ -38,6 +39,7 @@ const OPTIONS = {
   to: { type: 'string' },
   base: { type: 'string' },
   token: { type: 'string' },
+  'git-dir': { type: 'string' },
   markdown: { type: 'boolean' }
 } as const
 
@@ -113,13 +115,15 @@ async function notes(values: Values, io: CommandIO): Promise<number> {
   const where = { owner: m[1], repo: m[2] }
   let gathered
   try {
-    gathered = await gatherReleasePulls(createClient({ token, baseUrl: api }), where, { from: values.from, to: values.to, base: values.base })
+    // In a clone, ancestry decides the range; the window then runs to now (a PR lands after its commits are dated).
+    const exact = values['git-dir'] ? { inRange: await ancestryFilter(values['git-dir'], values.from, values.to).catch((err: Error) => Promise.reject(new UsageError(`--git-dir: ${err.message}`))), until: new Date().toISOString() } : {}
+    gathered = await gatherReleasePulls(createClient({ token, baseUrl: api }), where, { from: values.from, to: values.to, base: values.base, ...exact })
   } catch (err) {
     if (err instanceof ReleaseRangeError) throw new UsageError(err.message)
     throw err
   }
   const doc = releaseNotes(gathered.pulls)
-  const range = `${gathered.pulls.length} PRs merged into ${gathered.base} after ${values.from} (${gathered.from.date}) up to ${values.to} (${gathered.to.date}), by date (no checkout)`
+  const range = `${gathered.pulls.length} PRs merged into ${gathered.base} after ${values.from} (${gathered.from.date}) up to ${values.to} (${gathered.to.date}), ${gathered.filter === 'ancestry' ? `by ancestry in ${values['git-dir']}` : 'by date (no checkout)'}`
   if (values.json) {
     io.out(
       JSON.stringify(
