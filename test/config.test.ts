@@ -42,8 +42,9 @@ const DEFAULTS: ShepherdConfig = {
     missing_labels: ['do-not-merge/*', 'needs-rebase', 'needs-ok-to-test'],
     required_checks: [],
     priority_labels: [],
-    batch_size_max: 8,
-    in_flight: 3,
+    batch_size_max: 6,
+    first_batch_size: 1,
+    in_flight: 5,
     ci: { mode: 'dispatch', workflow: 'ci.yml', timeout_minutes: 60 },
     merge_method: 'fast-forward',
     frozen: false,
@@ -79,6 +80,7 @@ merge_queue:
   required_checks: [build]
   priority_labels: [urgent]
   batch_size_max: 100
+  first_batch_size: 100
   in_flight: 1
   ci: {mode: push, workflow: queue.yaml, timeout_minutes: 1440}
   merge_method: squash
@@ -132,6 +134,7 @@ describe('parseConfig: valid files', () => {
           required_checks: ['build'],
           priority_labels: ['urgent'],
           batch_size_max: 100,
+          first_batch_size: 100,
           in_flight: 1,
           ci: { mode: 'push', workflow: 'queue.yaml', timeout_minutes: 1440 },
           merge_method: 'squash',
@@ -212,6 +215,11 @@ describe('parseConfig: invalid files', () => {
       name: 'number out of range',
       text: 'merge_queue:\n  batch_size_max: 0\n',
       expected: [{ path: 'merge_queue.batch_size_max', line: 2, column: 19, message: 'must be >= 1, got number 0' }]
+    },
+    {
+      name: 'a ramp that starts at no PR',
+      text: 'merge_queue:\n  first_batch_size: 0\n',
+      expected: [{ path: 'merge_queue.first_batch_size', line: 2, column: 21, message: 'must be >= 1, got number 0' }]
     },
     {
       name: 'enum violation lists the allowed values',

@@ -81,7 +81,7 @@ describe('the queue page in Chromium', () => {
     const { page, problems, console, close } = await open(pageFile('index.html', html))
     expect(await page.textContent('h1')).toBe('Merge queue: acme/widgets main')
     expect(await page.evaluate(() => document.title)).toBe('Merge queue: acme/widgets main')
-    expect(await page.textContent('#summary')).toMatch(/^12 queued · 2 batches in flight \(K = 3, batches of up to 2\) · 3 not in the pool · base at /)
+    expect(await page.textContent('#summary')).toMatch(/^12 queued · 2 batches in flight \(K = 3, batches of up to 4\) · 3 not in the pool · base at /)
 
     const queue = await rows(page, 'queue-table')
     expect(queue.map((r) => r[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'])

@@ -10,7 +10,7 @@ import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import type { MergeQueueConfig } from '../core/config/schema.js'
 import { plan, plannerOptionsFromConfig, type BatchState, type Plan, type PlannerOptions, type QueueAction } from '../core/merge-queue/planner.js'
-import { buildQueueView, describeAction, queueCommentFor, queueStatusFor, type QueueHistory, type QueueView } from '../core/merge-queue/view.js'
+import { buildQueueView, describeAction, queueCommentFor, queueStatusFor, statusPhase, type QueueHistory, type QueueView } from '../core/merge-queue/view.js'
 import { buildBatch } from './merge-queue-build.js'
 import { batchBranch } from './merge-queue-batch-message.js'
 import { dispatchBatchCI, dispatchMark, QUEUE_CONTEXT } from './merge-queue-ci.js'
@@ -77,6 +77,8 @@ interface Pass {
   gone: Set<number>
   /** PRs whose status and comment this pass already wrote (merged, ejected). */
   told: Set<number>
+  /** The base head after a batch this pass landed (a batch built on the base goes on it). */
+  landed?: string
 }
 
 /**
@@ -148,14 +150,33 @@ export async function reconcileQueue(client: GitHubClient, where: RepoRef, optio
     log(`replanning: ${stop.replan}`)
   }
 
-  // Every other open PR's status, written only when it differs.
+  // Every other open PR's status, written only when it differs; the sticky comment too when the PR
+  // moves into the queue or a batch, or out of them (statusPhase): not at every landing ahead of it.
   const { state, read, view } = pass
   const statuses: PullStatus[] = []
+  const writesFor: { pull: QueuePull; want: NonNullable<ReturnType<typeof queueStatusFor>>; comment: string | null }[] = []
   for (const pull of state.pulls) {
     const want = queueStatusFor(view, pull.number)
     if (!want) continue
     statuses.push({ number: pull.number, title: pull.title, state: want.state, description: statusDescription(want.description) })
     if (dryRun || pass.told.has(pull.number)) continue
+    writesFor.push({ pull, want, comment: commentOnMove(view, pull, want.description) })
+  }
+  const talk = writesFor.filter((w) => w.comment !== null).map((w) => w.pull.number)
+  const known = talk.length ? await readQueueComments(client, where, talk) : {}
+  for (const { pull, want, comment } of writesFor) {
+    // The comment first, as in Applier.tell: should the run stop between the two, the status still
+    // shows the old place and the next run writes the comment again.
+    if (comment !== null) {
+      try {
+        const done = await upsertQueueComment(client, where, { pull: pull.number, body: comment, self: options.self, ...(known[pull.number] ? { known: known[pull.number] } : {}) })
+        if (done.outcome === 'applied') writes++
+      } catch (err) {
+        // A PR the read listed that GitHub no longer resolves: its status still goes on its head.
+        if ((err as { status?: number }).status !== 404) throw err
+        log(`#${pull.number}: not found, its queue comment is not written`)
+      }
+    }
     if ((await setQueueStatus(client, where, { sha: pull.headSha, ...want, current: pull.checks, ...(options.runUrl ? { targetUrl: options.runUrl } : {}) })) === 'applied') writes++
   }
   const batches = view.batches
@@ -165,6 +186,23 @@ export async function reconcileQueue(client: GitHubClient, where: RepoRef, optio
   const ejected = dryRun ? pass.plan.actions.flatMap((a) => (a.kind === 'eject' ? [{ number: a.pr, reason: a.reason }] : [])) : history.ejected.map((e) => ({ number: e.number, reason: e.reason })).reverse()
   void read
   return { base: options.base, actions, merged, ejected, batches, statuses, view, writes }
+}
+
+/**
+ * The sticky comment to write for `pull` now that its status becomes `description`: when the PR
+ * enters the pool or a batch (its status moves there from anywhere else), or leaves them for a
+ * reason that is not an ejection (a label removed: the comment then lists the reasons). Null when
+ * it stays where it was (a landing ahead of it changes its position, not its place).
+ */
+function commentOnMove(view: QueueView, pull: QueuePull, description: string): string | null {
+  const ours = pull.checks.find((c) => c.kind === 'status' && c.name === QUEUE_CONTEXT)
+  const from = statusPhase(ours?.description ?? null)
+  const to = statusPhase(description)
+  if (from === to) return null
+  const queued = (phase: string): boolean => phase === 'pool' || phase.startsWith('batch ')
+  if (queued(to)) return queueCommentFor(view, pull.number)
+  if (to === 'out' && queued(from)) return queueCommentFor(view, pull.number, { hasComment: true })
+  return null
 }
 
 function titleOf(state: QueueState, pr: number): string {
@@ -225,9 +263,12 @@ class Applier {
         await this.tell(a.pr)
         return null
       case 'build': {
-        const parentSha = a.parent === null ? pass.read.planner.baseSha : pass.shas.get(a.parent)
+        // On the base: on what this pass landed, if it landed a batch (the read's base head is gone,
+        // and a batch built on it would be cancelled by the next run as built on a moved base).
+        const baseSha = a.parent === null ? (pass.landed ?? pass.read.planner.baseSha) : pass.read.planner.baseSha
+        const parentSha = a.parent === null ? baseSha : pass.shas.get(a.parent)
         if (!parentSha) return { replan: `batch ${a.parent} under batch ${a.batchId} was not built` }
-        const meta = { base, id: String(a.batchId), baseSha: pass.read.planner.baseSha, parentSha, members: a.members.map((m) => ({ number: m.number, sha: m.headSha })) }
+        const meta = { base, id: String(a.batchId), baseSha, parentSha, members: a.members.map((m) => ({ number: m.number, sha: m.headSha })) }
         const titles = Object.fromEntries(pass.state.pulls.map((p) => [p.number, p.title]))
         // Dated by the run's clock (the simulator's under it), like every other write of the run.
         const r = await buildBatch({ token: options.git.token, serverUrl: options.git.serverUrl, where, batch: meta, titles, date: Math.floor((options.now?.() ?? new Date()).getTime() / 1000) })
@@ -302,6 +343,7 @@ class Applier {
       const r = await fastForwardBase(client, where, { base, to: a.headSha, expected })
       if (r.outcome === 'base-moved') return { replan: `base ${base} moved to ${r.actual?.slice(0, 7) ?? '(gone)'} before batch ${a.batchId} landed` }
       if (r.outcome === 'applied') this.wrote()
+      pass.landed = a.headSha
     } else {
       let at = expected
       for (const pr of a.prs) {
@@ -313,6 +355,7 @@ class Applier {
           return { replan: `#${pr} did not merge (${r.outcome}${r.outcome === 'not-mergeable' ? `: ${r.reason}` : ''})` }
         }
       }
+      if (at !== expected) pass.landed = at
     }
     // The landed batch and every one ahead of it (all in the base now) are finished.
     const ids = pass.read.planner.batches.map((b) => b.id)

@@ -84,7 +84,8 @@ export async function upsertQueueComment(client: GitHubClient, where: RepoRef, o
 /**
  * Reads the comments of many pull requests in one GraphQL request per 25, for upsertQueueComment's
  * `known`. A pull request with more than 100 comments is left out (the applier then lists its
- * comments itself), so what is returned is always complete.
+ * comments itself), so what is returned is always complete; so is one GitHub cannot resolve (a
+ * NOT_FOUND error for it alone, the others' data still read). Throws on any other GraphQL error.
  */
 export async function readQueueComments(client: GitHubClient, where: RepoRef, pulls: number[]): Promise<Record<number, KnownComment[]>> {
   const parts: Record<string, GraphqlPart> = {}
@@ -95,7 +96,7 @@ export async function readQueueComments(client: GitHubClient, where: RepoRef, pu
       variables: { owner: ['String!', where.owner], name: ['String!', where.repo], number: ['Int!', n] }
     }
   }
-  const data = (await batchRead(client, parts)) as Record<string, { pullRequest: { comments: { totalCount: number; nodes: { databaseId: number; body: string; author: { __typename: string; login: string } | null }[] } } | null }>
+  const data = (await batchRead(client, parts).catch(partialIfNotFound)) as Record<string, { pullRequest: { comments: { totalCount: number; nodes: { databaseId: number; body: string; author: { __typename: string; login: string } | null }[] } } | null }>
   const out: Record<number, KnownComment[]> = {}
   for (const n of new Set(pulls)) {
     const comments = data[`p${n}`]?.pullRequest?.comments
@@ -104,6 +105,13 @@ export async function readQueueComments(client: GitHubClient, where: RepoRef, pu
     out[n] = comments.nodes.map((c) => ({ id: c.databaseId, body: c.body, login: restLogin(c.author) }))
   }
   return out
+}
+
+/** The data of a GraphQL answer whose every error is NOT_FOUND (the unresolved fields are null); else rethrows. */
+function partialIfNotFound(err: unknown): Record<string, unknown> {
+  const e = err as { errors?: { type?: string }[]; data?: Record<string, unknown> }
+  if (e && Array.isArray(e.errors) && e.errors.length && e.errors.every((x) => x.type === 'NOT_FOUND') && e.data) return e.data
+  throw err
 }
 
 function restLogin(author: { login: string; __typename: string } | null): string {

@@ -349,9 +349,10 @@ describe('merge-queue planner invariants (fast-check, seed 20261122)', () => {
 
   it('takes K, the batch cap, the timeout and the freeze from the merge_queue config, with no ramp (the config has no key for it)', () => {
     const config = parseConfig('merge_queue:\n  in_flight: 4\n  batch_size_max: 5\n  ci:\n    timeout_minutes: 90\n').merge_queue
-    expect(plannerOptionsFromConfig(config)).toMatchObject({ inFlight: 4, minInFlight: 4, splitParts: 4, batchSizeMax: 5, timeoutMinutes: 90, frozen: false })
+    expect(plannerOptionsFromConfig(config)).toMatchObject({ inFlight: 4, minInFlight: 4, splitParts: 4, batchSizeMax: 5, firstBatchSize: 1, timeoutMinutes: 90, frozen: false })
     expect(plannerOptionsFromConfig(config, true).frozen).toBe(true)
-    expect('firstBatchSize' in plannerOptionsFromConfig(config)).toBe(false)
+    const ramp = parseConfig('merge_queue:\n  first_batch_size: 3\n').merge_queue
+    expect(plannerOptionsFromConfig(ramp)).toMatchObject({ inFlight: 5, batchSizeMax: 6, firstBatchSize: 3 })
   })
 
   it('ramps fresh batches along the chain from firstBatchSize to the batch cap, whatever the backlog', () => {

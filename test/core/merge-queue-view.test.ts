@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { estimateLandings, formatEta } from '../../src/core/merge-queue/eta.js'
 import type { QueueAction } from '../../src/core/merge-queue/planner.js'
-import { buildQueueView, describeAction, prList, queueCommentFor, queueStatusFor, renderQueuePage, renderQueueSummary, type QueueViewInput } from '../../src/core/merge-queue/view.js'
+import { buildQueueView, describeAction, prList, queueCommentFor, queueStatusFor, renderQueuePage, renderQueueSummary, statusPhase, type QueueViewInput } from '../../src/core/merge-queue/view.js'
 import { code } from '../../src/core/merge-queue/view-markdown.js'
 import { QUEUE_CONTEXT } from '../../src/github/merge-queue-ci.js'
 import type { QueuePull } from '../../src/github/merge-queue-state.js'
@@ -19,9 +19,9 @@ describe('queueStatusFor', () => {
   it.each([
     ['a PR in a batch with two others', 101, 'pending', 'In batch 21 with #102, #103'],
     ['a PR in a failed batch', 104, 'pending', 'In batch 22 with #105, #106: failed, being resolved'],
-    ['a waiting PR whose batch is cancelled, with its position and ETA', 107, 'pending', 'In queue, position 8 of 12 (ETA ~30 min)'],
-    ['the urgent PR, ahead of older ones in the waiting line', 120, 'pending', 'In queue, position 7 of 12 (ETA ~30 min)'],
-    ['the last PR, two lanes later', 111, 'pending', 'In queue, position 12 of 12 (ETA ~1 h)'],
+    ['a waiting PR whose batch is cancelled: in the pool, 7 ahead', 107, 'pending', 'In merge pool (fewer than 20 ahead)'],
+    ['the urgent PR, ahead of older ones in the waiting line', 120, 'pending', 'In merge pool (fewer than 20 ahead)'],
+    ['the last PR, 11 ahead', 111, 'pending', 'In merge pool (fewer than 20 ahead)'],
     ['a held PR (its one reason)', 130, 'pending', 'Should not have do-not-merge/hold label'],
     ['a draft with three reasons: the first and a count', 131, 'pending', 'Not mergeable: pull request is a draft (and 2 more reasons)'],
     ['a PR ejected earlier', 140, 'failure', 'Ejected: Failing checks: unit-tests']
@@ -53,9 +53,41 @@ describe('queueStatusFor', () => {
     expect(view.queue.map((q) => q.number)).toEqual([3, 4, 5, 6, 7, 8])
     const frozen = buildQueueView(viewInput(eight, [batch(7, null, [1, 2], 'passed')], {}, true))
     expect(queueStatusFor(frozen, 1)).toEqual({ state: 'pending', description: 'In batch 7 with #2; frozen: merging into main is paused' })
-    // Frozen, the chain is still filled (tested, not landed); the rest wait with their position.
-    expect(queueStatusFor(frozen, 3)).toEqual({ state: 'pending', description: 'In batch 8 with #4; frozen: merging into main is paused' })
-    expect(queueStatusFor(frozen, 7)).toEqual({ state: 'pending', description: 'Frozen: merging into main is paused (position 7 of 8)' })
+    // Frozen, the chain is still filled (tested, not landed), by the ramp (K = 3, cap 4: 1, 3, 4;
+    // batch 7 holds the first lane, so 3 and 4 PRs); the rest wait in the pool.
+    const twelve = Array.from({ length: 12 }, (_, i) => pull({ number: 1 + i }))
+    const frozenMore = buildQueueView(viewInput(twelve, [batch(7, null, [1, 2], 'passed')], {}, true))
+    expect(frozenMore.batches.map((b) => b.members.map((m) => m.number))).toEqual([[1, 2], [3, 4, 5], [6, 7, 8, 9]])
+    expect(queueStatusFor(frozenMore, 3)).toEqual({ state: 'pending', description: 'In batch 8 with #4, #5; frozen: merging into main is paused' })
+    expect(queueStatusFor(frozenMore, 10)).toEqual({ state: 'pending', description: 'In merge pool (fewer than 20 ahead); frozen: merging into main is paused' })
+  })
+
+  it('counts the PRs ahead of a waiting PR in coarse buckets only, so that a landing ahead rarely changes its status', () => {
+    // 70 PRs, nothing in flight: the plan builds batches of 1, 3 and 4 (K = 3, ramp up to 4), and
+    // PR n waits at position n (oldest first).
+    const seventy = Array.from({ length: 70 }, (_, i) => pull({ number: 1 + i }))
+    const view = buildQueueView(viewInput(seventy, []))
+    expect(view.queue.filter((q) => q.batchId !== null).map((q) => q.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(view.queue.find((q) => q.number === 21)?.position).toBe(21)
+    const text = (n: number): string | undefined => queueStatusFor(view, n)?.description
+    expect([9, 20, 21, 50, 51, 70].map(text)).toEqual([
+      'In merge pool (fewer than 20 ahead)',
+      'In merge pool (fewer than 20 ahead)',
+      'In merge pool (20+ ahead)',
+      'In merge pool (20+ ahead)',
+      'In merge pool (50+ ahead)',
+      'In merge pool (50+ ahead)'
+    ])
+    // Eight landings later the same PRs are 8 places further up: only those that crossed a bound change.
+    const later = buildQueueView(viewInput(seventy.slice(8), []))
+    const changed = seventy.slice(8).filter((p) => queueStatusFor(later, p.number)?.description !== text(p.number) && later.queue.find((q) => q.number === p.number)?.batchId === null)
+    expect(changed.map((p) => p.number)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 51, 52, 53, 54, 55, 56, 57, 58])
+  })
+
+  it('tells where a status puts its PR (statusPhase), which is when the sticky comment is rewritten', () => {
+    expect([null, 'In merge pool (20+ ahead)', 'In merge pool (50+ ahead); frozen: merging into main is paused', 'In batch 12 (retry) with #3', 'In batch 12 with #3: passed', 'Merged in batch 12', 'Ejected: Failing checks: build', 'Not mergeable: missing label lgtm', 'In queue, position 4 of 9 (ETA ~45 min)'].map(statusPhase)).toEqual([
+      'none', 'pool', 'pool', 'batch 12', 'batch 12', 'merged', 'ejected', 'out', 'out'
+    ])
   })
 
   it('says failure with the reason for a PR this run ejects', () => {
@@ -133,11 +165,21 @@ describe('buildQueueView', () => {
 
   it('shows the batches this run builds, with their members out of the waiting line', () => {
     const view = buildQueueView(viewInput(eight, []))
+    // The ramp (first_batch_size 1 up to batch_size_max 4 over in_flight 3 lanes): 1, 3, 4.
     expect(view.batches.map((b) => [b.id, b.parent, b.members.map((m) => m.number), b.fate.kind])).toEqual([
-      [1, null, [1, 2, 3], 'new'], [2, 1, [4, 5, 6], 'new'], [3, 2, [7, 8], 'new']
+      [1, null, [1], 'new'], [2, 1, [2, 3, 4], 'new'], [3, 2, [5, 6, 7, 8], 'new']
     ])
+    expect(view.batchSize).toBe(4)
     expect(view.queue.every((q) => q.batchId !== null && q.etaMinutes === 30)).toBe(true)
-    expect(view.next.slice(0, 3)).toEqual(['Build batch 1 of #1, #2, #3 on main.', 'Start CI on batch 1.', 'Build batch 2 of #4, #5, #6 on batch 1.'])
+    expect(view.next.slice(0, 3)).toEqual(['Build batch 1 of #1 on main.', 'Start CI on batch 1.', 'Build batch 2 of #2, #3, #4 on batch 1.'])
+  })
+
+  it('estimates waiting PRs with the batch sizes the planner builds (the ramp), not a uniform size', () => {
+    // Batch 21 lands in 10 min, failed batch 22 needs one more run (30); the free third lane takes a
+    // batch of 4 (the ramp at position 2 of K = 3), the next 4 take batch 21's lane: 10 + 30.
+    // Uniform batches of the backlog spread over the lanes (2) would put the last two at ~55 min.
+    const view = realisticView()
+    expect(view.queue.filter((q) => q.batchId === null).map((q) => [q.number, q.etaMinutes])).toEqual([[120, 30], [107, 30], [108, 30], [109, 30], [110, 40], [111, 40]])
   })
 
   it('shows the last part of a split as failed without CI when the plan says it inherits the failure', () => {
@@ -204,6 +246,16 @@ describe('ETA', () => {
     expect(eta.waiting).toEqual([30, 30, 40, 40, 55])
   })
 
+  it('fills free lanes with the ramp\'s sizes and later ones at its cap', () => {
+    // K = 3, ramp 1 → 4: batches of 1, 3, 4 now (30 min), then 4 in the first one's lane (60 min).
+    const ramp = estimateLandings({ chain: [], waiting: 10, batchSize: 4, firstBatchSize: 1, inFlight: 3, ciMinutes: 30 })
+    expect(ramp.waiting).toEqual([30, 30, 30, 30, 30, 30, 30, 30, 60, 60])
+    expect(estimateLandings({ chain: [], waiting: 10, batchSize: 4, inFlight: 3, ciMinutes: 30 }).waiting).toEqual(Array(10).fill(30))
+    // One batch in flight: the free lanes are positions 1 and 2 (3 and 4 PRs), then the cap.
+    expect(estimateLandings({ chain: [{ remainingMinutes: 5 }], waiting: 9, batchSize: 4, firstBatchSize: 1, inFlight: 3, ciMinutes: 30 }).waiting).toEqual([30, 30, 30, 30, 30, 30, 30, 35, 35])
+    expect(() => estimateLandings({ chain: [], waiting: 1, batchSize: 4, firstBatchSize: 0, inFlight: 3, ciMinutes: 30 })).toThrow('ETA: firstBatchSize must be a positive integer, got 0')
+  })
+
   it('lands a batch no earlier than the one ahead of it, and an overdue one now', () => {
     expect(estimateLandings({ chain: [{ remainingMinutes: 20 }, { remainingMinutes: -5 }], waiting: 0, batchSize: 1, inFlight: 2, ciMinutes: 30 }).chain).toEqual([20, 20])
   })
@@ -224,8 +276,11 @@ describe('ETA', () => {
 
 describe('queueCommentFor', () => {
   const view = realisticView()
-  it('gives a waiting PR its position and ETA', () => {
-    expect(queueCommentFor(view, 107)).toBe('**Merge queue** · `main`\n\nIn the queue, **position 8 of 12**. Estimated merge: **~30 min** if every batch ahead passes (CI takes about 30 min per batch).')
+  const note = `_Position, CI and estimate as of when this pull request entered the queue or its batch; this comment changes when it enters a batch, merges or leaves the queue. The live queue is on [the queue page](https://github.com/acme/widgets/actions/runs/77) (the job summary of the latest merge-queue run); the \`shepherd/merge-queue\` status follows the batch's CI._`
+  it('gives a waiting PR its position and ETA as of now, and the queue page for live ones', () => {
+    expect(queueCommentFor(view, 107)).toBe(`**Merge queue** · \`main\`\n\nIn the queue, **position 8 of 12**. Estimated merge: **~30 min** if every batch ahead passes (CI takes about 30 min per batch).\n\n${note}`)
+    // Without the run's URL the page is named, not linked.
+    expect(queueCommentFor(buildQueueView({ ...realisticInput(), runUrl: undefined }), 107)).toContain('The live queue is on the queue page (the job summary')
   })
 
   it('gives a batched PR its batch, what it was built on, the CI link and each check', () => {
@@ -234,7 +289,8 @@ describe('queueCommentFor', () => {
         '**Merge queue** · `main`',
         `Being tested in **batch 21** with #102, #103, built on \`main\` at ${view.baseSha.slice(0, 7)} (position 1 of 12).`,
         'CI: running ([CI run](https://github.com/acme/widgets/actions/runs/71)). Estimated merge: **~10 min** if every batch ahead passes (CI takes about 30 min per batch).',
-        '- ⏳ unit\\-tests: pending\n- ✅ lint: success'
+        '- ⏳ unit\\-tests: pending\n- ✅ lint: success',
+        note
       ].join('\n\n')
     )
     const failed = queueCommentFor(view, 104)!

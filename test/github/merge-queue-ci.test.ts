@@ -155,6 +155,16 @@ describe('what the author sees', () => {
     // Someone else's comment with the marker is left alone; ours is added beside it.
     expect([...comments.values()].filter((c) => c.issueNumber === 1).map((c) => c.user)).toEqual(['alice', self])
   })
+
+  it('reads the others\' comments when GitHub cannot resolve one pull request, and leaves that one out', async () => {
+    sim.requests.length = 0
+    const known = await readQueueComments(gh, where, [2, 404])
+    expect(routes()).toEqual(['graphql'])
+    expect(Object.keys(known)).toEqual(['2'])
+    expect(known[2].map((c) => c.body)).toEqual([`${commentMarker('merge-queue')}\nIn batch 7.`])
+    // Any other error still throws.
+    await expect(readQueueComments(createClient({ token: 'ghs', baseUrl: `${sim.url}/nowhere`, pacing: false, retries: 0 }), where, [2])).rejects.toThrow()
+  })
 })
 
 describe('cleanup', () => {

@@ -151,13 +151,13 @@ describe('reconcileQueue on the simulator', () => {
     const one = parseConfig('merge_queue:\n  required_checks: [build]\n  in_flight: 1\n').merge_queue
     const r = await reconcileQueue(client, where, { base: 'main', config: one, git: { token: 'ghs', serverUrl: sim.url }, self: 'github-actions[bot]', now: () => new Date(sim.state.clock) })
     expect(r.ejected).toEqual([{ number: 2, reason: 'Merge conflict with the PRs ahead of it in the queue in a.txt' }])
-    // The planner sizes the new batch before the conflicted one is cancelled (the backlog looks
-    // empty), so #1 goes alone and #3 waits for the next run.
-    expect(r.batches.map((b) => b.members)).toEqual([[1]])
+    // With K = 1 the ramp's one lane is its cap (batch_size_max, 6), whatever the backlog: #1 and
+    // #3 go together in the rebuilt batch.
+    expect(r.batches.map((b) => b.members)).toEqual([[1, 3]])
     expect(r.statuses.map((s) => [s.number, s.description])).toEqual([
-      [1, 'In batch 2'],
+      [1, 'In batch 2 with #3'],
       [2, 'Ejected: Merge conflict with the PRs ahead of it in the queue in a.txt'],
-      [3, 'In queue, position 2 of 2 (ETA ~1 h)']
+      [3, 'In batch 2 with #1']
     ])
     const repo = sim.state.repos.get('acme/widgets')!
     expect(repo.workflowRuns.size).toBe(1)
@@ -222,3 +222,73 @@ describe('two reconcilers at once', () => {
   })
 })
 
+
+describe('what a waiting PR is told', () => {
+  const where = { owner: 'acme', repo: 'widgets' }
+  let sim: Simulator
+  afterAll(async () => sim.stop())
+
+  it('gets its comment and status when it enters the queue and a batch, and nothing when a PR ahead of it lands', async () => {
+    const n = 5
+    sim = await Simulator.start({
+      fixture: {
+        tokens: [{ token: 'ghs', login: 'github-actions[bot]', kind: 'github-token' }],
+        repos: [
+          {
+            owner: 'acme',
+            name: 'widgets',
+            branches: Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i + 1}`, { files: { [`f${i + 1}.txt`]: `${i + 1}\n` } }])),
+            pulls: Array.from({ length: n }, (_, i) => ({ number: i + 1, title: `PR ${i + 1}`, user: 'dev', head: `t${i + 1}`, labels: ['lgtm', 'approved'] })),
+            workflows: ['ci.yml'],
+            statuses: Array.from({ length: n }, (_, i) => ({ ref: `t${i + 1}`, context: 'build', state: 'success' as const }))
+          }
+        ]
+      },
+      checkResponses: true
+    })
+    const client = createClient({ token: 'ghs', baseUrl: sim.url, pacing: false })
+    // One batch of one PR at a time: four PRs wait behind it.
+    const serial = parseConfig('merge_queue:\n  required_checks: [build]\n  in_flight: 1\n  batch_size_max: 1\n').merge_queue
+    const run = () => reconcileQueue(client, where, { base: 'main', config: serial, git: { token: 'ghs', serverUrl: sim.url }, self: 'github-actions[bot]', runUrl: 'https://github.com/acme/widgets/actions/runs/5', now: () => new Date(sim.state.clock) })
+    const repo = sim.state.repos.get('acme/widgets')!
+    const head = (pr: number): string => repo.issues.get(pr)!.pull!.head.sha
+    const queueStatuses = (pr: number): string[] => repo.statuses.filter((s) => s.sha === head(pr) && s.context === 'shepherd/merge-queue').map((s) => s.description ?? '')
+    const comment = (pr: number) => [...repo.comments.values()].filter((c) => c.issueNumber === pr)
+
+    const first = await run()
+    expect(first.batches.map((b) => b.members)).toEqual([[1]])
+    expect(queueStatuses(1)).toEqual(['In batch 1'])
+    for (const pr of [2, 3, 4, 5]) expect(queueStatuses(pr)).toEqual(['In merge pool (fewer than 20 ahead)'])
+    expect(comment(1).map((c) => c.body)).toEqual([expect.stringContaining('Being tested in **batch 1**')])
+    expect(comment(3).map((c) => c.body)).toEqual([expect.stringContaining('In the queue, **position 3 of 5**. Estimated merge: **~1 h 30 min**')])
+    expect(comment(3)[0].body).toContain('The live queue is on [the queue page](https://github.com/acme/widgets/actions/runs/5)')
+
+    // Batch 1 passes: #1 lands, #2 enters a batch; #3, #4 and #5 each move up one place and are not written to.
+    await client.rest.repos.createCommitStatus({ ...where, sha: first.batches[0].sha, context: 'build', state: 'success' })
+    const before = sim.requests.length
+    const second = await run()
+    expect(second.merged).toEqual([1])
+    expect(second.batches.map((b) => b.members)).toEqual([[2]])
+    expect(comment(1).map((c) => c.body)).toEqual([expect.stringContaining('**Merged:**')])
+    expect(queueStatuses(2)).toEqual(['In merge pool (fewer than 20 ahead)', 'In batch 2'])
+    expect(comment(2).map((c) => c.body)).toEqual([expect.stringContaining('Being tested in **batch 2**')])
+    for (const pr of [3, 4, 5]) expect(queueStatuses(pr)).toEqual(['In merge pool (fewer than 20 ahead)'])
+    expect(comment(3).map((c) => c.body)).toEqual([expect.stringContaining('position 3 of 5')])
+    expect(second.statuses.find((s) => s.number === 3)?.description).toBe('In merge pool (fewer than 20 ahead)')
+    // The second run's writes: the batch head marked passed, the fast-forward, the batch branch
+    // deleted, #1's comment and status, batch 2 built (git) and dispatched (the dispatch and its
+    // mark), #2's comment and status. None for #3, #4, #5.
+    const writes = sim.requests.slice(before).filter((r) => r.method !== 'GET' && r.route !== 'graphql' && r.route !== 'git')
+    expect(writes.map((r) => r.route).sort()).toEqual(
+      ['actions/create-workflow-dispatch', 'git/delete-ref', 'git/update-ref', 'issues/update-comment', 'issues/update-comment', 'repos/create-commit-status', 'repos/create-commit-status', 'repos/create-commit-status', 'repos/create-commit-status'].sort()
+    )
+
+    // Nothing changed: nothing is written.
+    // Batch 2 was built on what batch 1 landed (the base head after the fast-forward), so the next
+    // run keeps it: nothing changed, nothing is written.
+    expect(second.batches[0].sha).not.toBe(first.batches[0].sha)
+    const again = await run()
+    expect(again.actions).toEqual([])
+    expect(again.writes).toBe(0)
+  })
+})

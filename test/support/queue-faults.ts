@@ -444,7 +444,7 @@ export class FaultWorld {
    * Invariant 3: every PR that entered is merged; or ejected with a stated reason (a failing
    * `Ejected: …` status on its head and the sticky comment); or open and still in the queue's
    * hands: eligible by the ground truth (labels, no hold, `build` green on its head) and shown
-   * `In queue` or `In batch N` where batch N's branch holds it at that head, or not eligible and its
+   * `In merge pool` or `In batch N` where batch N's branch holds it at that head, or not eligible and its
    * status says why. After a drain only merged, ejected and held PRs may remain.
    */
   private async checkEnd(drained: boolean): Promise<void> {
@@ -475,10 +475,10 @@ export class FaultWorld {
         throw new InvariantError(`#${n} is lost: still open after the queue drained, ${said}`)
       }
       if (!eligible) {
-        if (status?.state === 'pending' && !/^In (queue|batch)\b/.test(description) && description) continue
+        if (status?.state === 'pending' && !/^In (merge pool|batch)\b/.test(description) && description) continue
         throw new InvariantError(`#${n} is out of the pool (${held ? 'held' : 'head not green'}) but its status does not say so: ${said}`)
       }
-      if (status?.state === 'pending' && /^In queue\b/.test(description)) continue
+      if (status?.state === 'pending' && /^In merge pool\b/.test(description)) continue
       const batch = /^In batch ([0-9]+)\b/.exec(description)?.[1]
       if (status?.state === 'pending' && batch && batches.get(batch)?.includes(`#${n}@${pull.head.sha}`)) continue
       throw new InvariantError(`#${n} is lost: eligible, open, not merged, ${said}${batch ? ` (batch ${batch}: ${batches.has(batch) ? `members ${batches.get(batch)!.map((m) => m.slice(0, m.indexOf('@') + 8)).join(', ')}` : 'no such branch'})` : ''}`)

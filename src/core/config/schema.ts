@@ -239,8 +239,16 @@ export const shepherdConfigSchema = {
           uniqueItems: true,
           default: []
         },
-        batch_size_max: { description: 'Most PRs tested together in one batch.', type: 'integer', minimum: 1, maximum: 100, default: 8 },
-        in_flight: { description: 'Most batches tested at the same time (speculatively, each on top of the previous).', type: 'integer', minimum: 1, maximum: 10, default: 3 },
+        batch_size_max: { description: 'Most PRs tested together in one batch.', type: 'integer', minimum: 1, maximum: 100, default: 6 },
+        first_batch_size: {
+          description:
+            'PRs in the batch at the front of the speculative chain; batches behind it grow in a straight line to `batch_size_max` at the `in_flight`-th (a break is likeliest at the front, where a small batch fails and splits cheaply). Equal to `batch_size_max`: every batch the same size.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+          default: 1
+        },
+        in_flight: { description: 'Most batches tested at the same time (speculatively, each on top of the previous).', type: 'integer', minimum: 1, maximum: 10, default: 5 },
         ci: {
           description: 'How the queue starts CI on a batch and how long it waits.',
           type: 'object',
@@ -356,6 +364,7 @@ export interface MergeQueueConfig {
   required_checks: string[]
   priority_labels: string[]
   batch_size_max: number
+  first_batch_size: number
   in_flight: number
   ci: { mode: 'dispatch' | 'push'; workflow: string; timeout_minutes: number }
   merge_method: 'fast-forward' | 'merge' | 'squash' | 'rebase'

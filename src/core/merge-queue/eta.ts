@@ -2,8 +2,10 @@
  * When a queued pull request should merge, if every batch passes: a lane model of the speculative
  * chain. The chain holds at most K batches; each takes `ciMinutes` of CI from when it is built; a
  * new batch is built as soon as a lane frees (when the batch holding it lands); a batch lands when
- * its CI is done and every batch ahead of it has landed. Pure arithmetic, no clock.
+ * its CI is done and every batch ahead of it has landed. Batches are either all `batchSize`, or
+ * ramp (`firstBatchSize`, as the planner builds them: sizing.ts). Pure arithmetic, no clock.
  */
+import { rampedBatchSize } from './sizing.js'
 
 /** A batch already in the chain: minutes of CI it has left (0 when done or overdue). */
 export interface ChainSlot {
@@ -16,8 +18,15 @@ export interface EtaInput {
   chain: readonly ChainSlot[]
   /** PRs waiting behind the chain, in order. */
   waiting: number
-  /** PRs per new batch (at least 1). */
+  /** PRs per new batch (at least 1); with `firstBatchSize`, the ramp's cap. */
   batchSize: number
+  /**
+   * The ramp's front batch (planner option `firstBatchSize`): a future batch built into a lane free
+   * now, at chain position p < K, holds `rampedBatchSize(p, K, firstBatchSize, batchSize)` PRs; one
+   * built later, when the batch ahead lands, joins K - 1 batches and holds `batchSize`. Absent:
+   * every future batch holds `batchSize`.
+   */
+  firstBatchSize?: number
   /** Most batches in flight, K (at least 1). */
   inFlight: number
   /** Minutes one CI run takes. */
@@ -33,16 +42,19 @@ export interface EtaResult {
 /**
  * Returns, in minutes from now, when each batch of the chain lands and when each waiting PR lands.
  * Batch i of the chain lands at `max(landing of batch i-1, its remaining CI)`. Waiting PR w goes
- * into future batch `b = floor(w / batchSize)`, which is built when lane `b - free` frees (a lane
- * is free now for each of the K - chain batches missing; after that the next batch built takes the
- * lane of the batch K places ahead of it, when that one lands) and lands `ciMinutes` later, or when
- * the one ahead of it lands if that is later. With nothing in flight this is
- * `(floor(floor(w / batchSize) / K) + 1) * ciMinutes`. Throws when a count is not a positive integer.
+ * into the future batch that holds it (batches of `batchSize`, or the ramp's sizes), which is built
+ * when a lane frees (a lane is free now for each of the K - chain batches missing; after that the
+ * next batch built takes the lane of the batch K places ahead of it, when that one lands) and lands
+ * `ciMinutes` later, or when the one ahead of it lands if that is later. Without a ramp and with
+ * nothing in flight this is `(floor(floor(w / batchSize) / K) + 1) * ciMinutes`. Throws when a count
+ * is not a positive integer.
  */
 export function estimateLandings(input: EtaInput): EtaResult {
   const { chain, waiting, ciMinutes } = input
   if (!Number.isInteger(input.batchSize) || input.batchSize < 1) throw new Error(`ETA: batchSize must be a positive integer, got ${input.batchSize}`)
   if (!Number.isInteger(input.inFlight) || input.inFlight < 1) throw new Error(`ETA: inFlight must be a positive integer, got ${input.inFlight}`)
+  const first = input.firstBatchSize
+  if (first !== undefined && (!Number.isInteger(first) || first < 1)) throw new Error(`ETA: firstBatchSize must be a positive integer, got ${first}`)
   if (!(ciMinutes >= 0) || !Number.isFinite(ciMinutes)) throw new Error(`ETA: ciMinutes must be a finite number >= 0, got ${ciMinutes}`)
   const k = input.inFlight
   // Landing time of every batch, the chain's then the future ones, in order.
@@ -52,16 +64,18 @@ export function estimateLandings(input: EtaInput): EtaResult {
     last = Math.max(last, Math.max(0, slot.remainingMinutes))
     lands.push(last)
   }
-  const futureBatches = Math.ceil(waiting / input.batchSize)
-  for (let b = 0; b < futureBatches; b++) {
-    const index = chain.length + b
+  // Which future batch each waiting PR goes into.
+  const into: number[] = []
+  for (let index = chain.length; into.length < waiting; index++) {
+    // Built now into a free lane at chain position `index`, or later behind K - 1 batches.
+    const size = first === undefined ? input.batchSize : rampedBatchSize(Math.min(index, k - 1), k, first, input.batchSize)
+    for (let i = 0; i < size && into.length < waiting; i++) into.push(index)
     // The lane it takes frees when the batch K places ahead of it lands (or now, if there is none).
     const start = index - k >= 0 ? lands[index - k] : 0
     last = Math.max(last, start + ciMinutes)
     lands.push(last)
   }
-  const out: number[] = []
-  for (let w = 0; w < waiting; w++) out.push(lands[chain.length + Math.floor(w / input.batchSize)])
+  const out = into.map((index) => lands[index])
   return { chain: lands.slice(0, chain.length), waiting: out }
 }
 

@@ -137,14 +137,21 @@ export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { inFlight: 5, batchSizeM
 
 /**
  * The planner options for a `merge_queue` config: K from `in_flight`, the batch cap from
- * `batch_size_max`, the timeout from `ci.timeout_minutes`, frozen from `frozen` or `frozenBranch`;
- * the rest from `DEFAULT_PLANNER_OPTIONS`, with split parts and depth floor at K, and no ramp
- * (`firstBatchSize` absent: every batch the backlog spread over K lanes, as the config's
- * `batch_size_max` reads; the config has no key for the ramp yet).
+ * `batch_size_max`, the ramp's front batch from `first_batch_size`, the timeout from
+ * `ci.timeout_minutes`, frozen from `frozen` or `frozenBranch`; the rest from
+ * `DEFAULT_PLANNER_OPTIONS`, with split parts and depth floor at K.
  */
 export function plannerOptionsFromConfig(config: MergeQueueConfig, frozenBranch = false): PlannerOptions {
-  const { firstBatchSize: _, ...defaults } = DEFAULT_PLANNER_OPTIONS
-  return { ...defaults, inFlight: config.in_flight, minInFlight: config.in_flight, splitParts: config.in_flight, batchSizeMax: config.batch_size_max, timeoutMinutes: config.ci.timeout_minutes, frozen: config.frozen || frozenBranch }
+  return {
+    ...DEFAULT_PLANNER_OPTIONS,
+    inFlight: config.in_flight,
+    minInFlight: config.in_flight,
+    splitParts: config.in_flight,
+    batchSizeMax: config.batch_size_max,
+    firstBatchSize: config.first_batch_size,
+    timeoutMinutes: config.ci.timeout_minutes,
+    frozen: config.frozen || frozenBranch
+  }
 }
 
 /**
@@ -236,7 +243,7 @@ export function plan(state: PlannerState, options: PlannerOptions): Plan {
   // 5. The first batch failed (everything ahead of it has landed): wait while a later batch could
   //    still clear it, else retry it once if every failure is flaky, split it, or eject its one PR.
   let size = batchSize(state, options)
-  const rampCap = Math.max(1, Math.floor(options.batchSizeMax / 2 ** recentFailures(state, options)))
+  const rampCap = rampedBatchCap(state, options)
   const depth = speculationDepth(state, options)
   let split = false
   if (chain.length > 0 && chain[0].ci === 'failed' && !chain.slice(1).some((b) => b.ci === 'pending')) {
@@ -313,6 +320,14 @@ export function batchSize(state: PlannerState, options: PlannerOptions): number 
   let size = Math.min(options.batchSizeMax, Math.max(1, spread))
   for (let i = 0; i < recentFailures(state, options); i++) size = Math.max(1, Math.floor(size / 2))
   return size
+}
+
+/**
+ * The largest batch of the ramp (`firstBatchSize` set): `batchSizeMax`, halved for every failure
+ * among the last `failureMemory` outcomes, at least 1.
+ */
+export function rampedBatchCap(state: PlannerState, options: PlannerOptions): number {
+  return Math.max(1, Math.floor(options.batchSizeMax / 2 ** recentFailures(state, options)))
 }
 
 /** Failures among the last `failureMemory` outcomes (0 when the memory is off). */

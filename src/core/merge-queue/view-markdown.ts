@@ -24,8 +24,11 @@ export interface QueueCommentOptions {
  * and CI link while tested, the merge, or an ejection's reason with what to do next. Returns null
  * when there is nothing to say (not queued, never ejected, no comment yet) or `pr` is not an open
  * PR into the view's base. The body has no marker: `upsertQueueComment` (comment.upsert) adds it.
- * It holds nothing that changes every run (a time, an age, the run's URL), since the comment is
- * rewritten whenever its text changes.
+ * The reconcile loop writes it when the PR enters the queue or a batch, merges, is ejected or
+ * leaves the queue (`statusPhase`), so a queued PR's position and ETA are those of that moment:
+ * the text says so and points to the queue page, linked to `view.runUrl` when there is one. The
+ * merge and ejection texts hold nothing that changes every run (a time, the run's URL), so
+ * re-applying them writes nothing.
  */
 export function queueCommentFor(view: QueueView, pr: number, options: QueueCommentOptions = {}): string | null {
   const head = `**Merge queue** · ${code(view.base)}`
@@ -45,7 +48,8 @@ export function queueCommentFor(view: QueueView, pr: number, options: QueueComme
     const place = `position ${queued.position} of ${view.queue.length}`
     const eta = queued.etaMinutes === null ? '' : ` Estimated merge: **${formatEta(queued.etaMinutes)}** if every batch ahead passes (CI takes about ${view.ciMinutes} min per batch).`
     const frozen = view.frozen ? `\n\nMerging into ${code(view.base)} is **paused** (frozen); this pull request keeps its place.` : ''
-    if (queued.batchId === null) return `${head}\n\nIn the queue, **${place}**.${eta}${frozen}`
+    const live = `\n\n${liveNote(view)}`
+    if (queued.batchId === null) return `${head}\n\nIn the queue, **${place}**.${eta}${frozen}${live}`
     const batch = view.batches.find((b) => b.id === queued.batchId)!
     const others = batch.members.map((m) => m.number).filter((n) => n !== pr)
     const on = batch.parent === null ? `${code(view.base)}${view.baseSha ? ` at ${view.baseSha.slice(0, 7)}` : ''}` : `batch ${batch.parent}`
@@ -54,7 +58,7 @@ export function queueCommentFor(view: QueueView, pr: number, options: QueueComme
     if (batch.ci === 'failed') lines.push('The batch failed; the queue is narrowing the failure down (a retry or a split). Nothing to do yet.')
     const checks = checkList(batch)
     if (checks) lines.push(checks)
-    return `${lines.join('\n\n')}${frozen}`
+    return `${lines.join('\n\n')}${frozen}${live}`
   }
   const w = waiting!
   if (w.ejected) {
@@ -63,6 +67,12 @@ export function queueCommentFor(view: QueueView, pr: number, options: QueueComme
   }
   if (!options.hasComment) return null
   return `${head}\n\nNot in the queue:\n\n${w.reasons.map((r) => `- ${inline(r)}`).join('\n')}`
+}
+
+/** Says that a queued PR's comment is a snapshot, and where the live queue is. */
+function liveNote(view: QueueView): string {
+  const page = view.runUrl ? link('the queue page', view.runUrl) : 'the queue page'
+  return `_Position, CI and estimate as of when this pull request entered the queue or its batch; this comment changes when it enters a batch, merges or leaves the queue. The live queue is on ${page} (the job summary of the latest merge-queue run); the \`shepherd/merge-queue\` status follows the batch's CI._`
 }
 
 /**

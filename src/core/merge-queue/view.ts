@@ -6,8 +6,8 @@
  * Pure: the reconcile loop reads GitHub, plans, and passes everything in.
  */
 import { truncate } from '../test-report/markdown.js'
-import { estimateLandings, formatEta } from './eta.js'
-import { batchSize, DEFAULT_PLANNER_OPTIONS, type BatchState, type Plan, type PlannerOptions, type PlannerState, type QueueAction } from './planner.js'
+import { estimateLandings } from './eta.js'
+import { batchSize, DEFAULT_PLANNER_OPTIONS, rampedBatchCap, type BatchState, type Plan, type PlannerOptions, type PlannerState, type QueueAction } from './planner.js'
 import type { BranchPool } from './pool.js'
 
 import { prList } from './view-markdown.js'
@@ -158,6 +158,7 @@ export interface QueueView {
   ciMinutes: number
   mergeMethod: 'fast-forward' | 'merge' | 'squash' | 'rebase'
   inFlight: number
+  /** The largest fresh batch (the ramp's cap, or the backlog spread over K lanes). */
   batchSize: number
   queue: QueuedView[]
   waiting: WaitingView[]
@@ -250,12 +251,15 @@ export function buildQueueView(input: QueueViewInput): QueueView {
   const inChain = new Set(chain.flatMap((b) => b.members.map((m) => m.number)))
   const entries = new Map(pool.eligible.map((e) => [e.number, e]))
   const waitingEntries = pool.eligible.filter((e) => !inChain.has(e.number) && !mergedNow.has(e.number) && !ejectedNow.has(e.number))
-  const size = Math.max(1, batchSize(input.planner, options))
+  // The planner's fresh batches: a ramp up to its cap, or the backlog spread over K lanes.
+  const ramp = options.firstBatchSize
+  const size = Math.max(1, ramp === undefined ? batchSize(input.planner, options) : rampedBatchCap(input.planner, options))
   const landings = estimateLandings({
     // A failed batch still in the chain is waiting to be retried or split: one more CI run.
     chain: chain.map((b) => ({ remainingMinutes: b.ci === 'pending' ? input.ciMinutes - b.ageMinutes : b.ci === 'failed' ? input.ciMinutes : 0 })),
     waiting: waitingEntries.length,
     batchSize: size,
+    ...(ramp === undefined ? {} : { firstBatchSize: Math.max(1, ramp) }),
     inFlight: Math.max(1, options.inFlight),
     ciMinutes: Math.max(0, input.ciMinutes)
   })
@@ -368,9 +372,12 @@ export const MAX_STATUS_DESCRIPTION = 140
 /**
  * Returns the `shepherd/merge-queue` status for PR `pr`, Tide-style and at most 140 characters:
  * "Merged in batch 12" (success), "Ejected: Failing checks: unit-tests" (failure), "In batch 12
- * with #3, #7" (pending), "In queue, position 4 of 9 (ETA ~45 min)", "Frozen: merging into main
- * is paused (position 4 of 9)", "Not mergeable: missing label approved (and 2 more reasons)".
- * Returns null when `pr` is not an open PR into the view's base.
+ * with #3, #7" (pending), "In merge pool (20+ ahead)", "In merge pool (fewer than 20 ahead);
+ * frozen: merging into main is paused", "Not mergeable: missing label approved (and 2 more
+ * reasons)". A waiting PR's status names only a coarse bucket of the PRs ahead of it
+ * (`AHEAD_BUCKETS`), never its exact position or ETA: those change at every landing, and a status
+ * rewritten on every waiting PR at every landing would cost requests in proportion to landings
+ * times queue length. Returns null when `pr` is not an open PR into the view's base.
  */
 export function queueStatusFor(view: QueueView, pr: number): QueueStatus | null {
   const merged = view.merged.find((m) => m.number === pr)
@@ -381,7 +388,6 @@ export function queueStatusFor(view: QueueView, pr: number): QueueStatus | null 
     return merged && merged.at === view.now ? status('success', `Merged in batch ${merged.batchId}`) : null
   }
   if (queued) {
-    const where = `position ${queued.position} of ${view.queue.length}`
     if (queued.batchId !== null) {
       const batch = view.batches.find((b) => b.id === queued.batchId)!
       const others = batch.members.map((m) => m.number).filter((n) => n !== pr)
@@ -391,14 +397,45 @@ export function queueStatusFor(view: QueueView, pr: number): QueueStatus | null 
       if (batch.ci === 'passed') return status('pending', `${head}: passed`)
       return status('pending', head)
     }
-    if (view.frozen) return status('pending', `Frozen: merging into ${view.base} is paused (${where})`)
-    return status('pending', `In queue, ${where}${queued.etaMinutes === null ? '' : ` (ETA ${formatEta(queued.etaMinutes)})`}`)
+    const pool = `${IN_POOL} (${aheadText(queued.position - 1)})`
+    return status('pending', view.frozen ? `${pool}; frozen: merging into ${view.base} is paused` : pool)
   }
   const w = waiting!
   // A standing ejection is written back as it reads (the reconciler wrote it flat and cut, so this changes nothing).
   if (w.ejected) return status('failure', w.ejected.status ?? `${EJECTED_PREFIX}${w.ejected.reason}`)
   const [first, ...rest] = w.reasons
   return status('pending', `${first}${rest.length ? ` (and ${rest.length} more ${rest.length === 1 ? 'reason' : 'reasons'})` : ''}`)
+}
+
+/** How a waiting PR's status starts (Tide's "In merge pool."). */
+const IN_POOL = 'In merge pool'
+
+/**
+ * The lower bounds of the buckets a waiting PR's status counts the PRs ahead of it in, largest
+ * first: "50+ ahead", "20+ ahead", else "fewer than 20 ahead". Few, so that a PR crosses at most
+ * two on its way to a batch (each crossing is one status write).
+ */
+export const AHEAD_BUCKETS: readonly number[] = [50, 20]
+
+function aheadText(ahead: number): string {
+  const bucket = AHEAD_BUCKETS.find((b) => ahead >= b)
+  return bucket === undefined ? `fewer than ${AHEAD_BUCKETS[AHEAD_BUCKETS.length - 1]} ahead` : `${bucket}+ ahead`
+}
+
+/**
+ * Where a queue status puts its PR, from the status's description: `none` (no status), `pool`
+ * (waiting), `batch <id>`, `merged`, `ejected`, or `out` (not in the pool for another reason).
+ * The reconcile loop writes the sticky comment when this changes into the pool or a batch, or from
+ * them to `out`: the comment follows the PR's moves, not the queue's every step.
+ */
+export function statusPhase(description: string | null | undefined): string {
+  if (description === null || description === undefined) return 'none'
+  if (description.startsWith(IN_POOL)) return 'pool'
+  const batch = /^In batch (\d+)/.exec(description)
+  if (batch) return `batch ${batch[1]}`
+  if (description.startsWith('Merged in batch ')) return 'merged'
+  if (description.startsWith(EJECTED_PREFIX)) return 'ejected'
+  return 'out'
 }
 
 /**
