@@ -49,15 +49,20 @@ export async function mergeQueue(root, log) {
   }
   // Sensitivity of ours: the ramp off (every batch the backlog spread, the defaults before the
   // ramp: K = 6, batches of 6), a ramp from 2 at K = 6, the last part of a split re-run, what
-  // plannerOptionsFromConfig makes of the config's defaults (K = 3, batches of up to 8, no ramp),
-  // and test-report calling some flakes real (the model's default is exact verdicts).
-  const { DEFAULT_PLANNER_OPTIONS } = await import(pathToFileURL(join(root, 'lib/core/merge-queue/planner.js')).href)
+  // the config's defaults before they became these (K = 3, batches of up to 8, no ramp), and
+  // test-report calling some flakes real (the model's default is exact verdicts). What
+  // plannerOptionsFromConfig makes of an empty config is checked to be the defaults.
+  const { DEFAULT_PLANNER_OPTIONS, plannerOptionsFromConfig } = await import(pathToFileURL(join(root, 'lib/core/merge-queue/planner.js')).href)
+  const { parseConfig } = await import(pathToFileURL(join(root, 'lib/core/config/index.js')).href)
+  const fromConfig = plannerOptionsFromConfig(parseConfig('').merge_queue)
+  const configIsDefaults = JSON.stringify(Object.entries(fromConfig).sort()) === JSON.stringify(Object.entries(DEFAULT_PLANNER_OPTIONS).sort())
+  log(`config defaults (plannerOptionsFromConfig of an empty merge_queue) ${configIsDefaults ? 'are' : 'are NOT'} the model's defaults: ${JSON.stringify(fromConfig)}`)
   const variants = [
     ['defaults', {}, 0],
     ['no ramp, K=6 (before)', { inFlight: 6, minInFlight: 6, splitParts: 6, firstBatchSize: undefined }, 0],
     ['ramp from 2, K=6', { inFlight: 6, minInFlight: 6, splitParts: 6, firstBatchSize: 2 }, 0],
     ['last part re-run', { inferLastPart: false }, 0],
-    ['config defaults (K=3, up to 8, no ramp)', { inFlight: 3, minInFlight: 3, splitParts: 3, batchSizeMax: 8, firstBatchSize: undefined }, 0],
+    ['config defaults before (K=3, up to 8, no ramp)', { inFlight: 3, minInFlight: 3, splitParts: 3, batchSizeMax: 8, firstBatchSize: undefined }, 0],
     ['defaults, 10% of flakes called real', {}, 0.1],
     ['defaults, 25% of flakes called real', {}, 0.25]
   ]
@@ -74,5 +79,5 @@ export async function mergeQueue(root, log) {
       }
     }
   }
-  return { runs: RUNS, seed: SEED, table, sensitivity, rows }
+  return { runs: RUNS, seed: SEED, configDefaults: { options: fromConfig, sameAsModelDefaults: configIsDefaults }, table, sensitivity, rows }
 }
