@@ -20970,8 +20970,15 @@ const shepherdConfigSchema = {
                     uniqueItems: true,
                     default: []
                 },
-                batch_size_max: { description: 'Most PRs tested together in one batch.', type: 'integer', minimum: 1, maximum: 100, default: 8 },
-                in_flight: { description: 'Most batches tested at the same time (speculatively, each on top of the previous).', type: 'integer', minimum: 1, maximum: 10, default: 3 },
+                batch_size_max: { description: 'Most PRs tested together in one batch.', type: 'integer', minimum: 1, maximum: 100, default: 6 },
+                first_batch_size: {
+                    description: 'PRs in the batch at the front of the speculative chain; batches behind it grow in a straight line to `batch_size_max` at the `in_flight`-th (a break is likeliest at the front, where a small batch fails and splits cheaply). Equal to `batch_size_max`: every batch the same size.',
+                    type: 'integer',
+                    minimum: 1,
+                    maximum: 100,
+                    default: 1
+                },
+                in_flight: { description: 'Most batches tested at the same time (speculatively, each on top of the previous).', type: 'integer', minimum: 1, maximum: 10, default: 5 },
                 ci: {
                     description: 'How the queue starts CI on a batch and how long it waits.',
                     type: 'object',
@@ -21070,7 +21077,7 @@ var dist = __nccwpck_require__(8815);
 
 const validate = validate10;
 /* harmony default export */ const validate_generated = ((/* unused pure expression or super */ null && (validate10)));
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/shepherd/shepherd/docs/shepherd.schema.json", "title": "Shepherd configuration (.github/shepherd.yml)", "description": "Settings for the Shepherd actions, read from the default branch. Every key is optional.", "type": "object", "additionalProperties": false, "properties": { "triage": { "description": "Comment commands, OWNERS approval, labels and reviewer assignment (actions/triage).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "commands": { "description": "Which comment commands (`/lgtm`, `/hold`, ...) triage answers.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "enabled": { "description": "Command names without the slash, e.g. `lgtm`, `cherry-pick`; `*` means every command.", "type": "array", "items": { "type": "string", "pattern": "^(\\*|[a-z][a-z0-9-]*)$" }, "uniqueItems": true, "default": ["*"] }, "disabled": { "description": "Command names to ignore even when `enabled` matches them.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] } } }, "hold": { "description": "The `/hold` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "label": { "description": "Label that `/hold` adds and `/hold cancel` removes; it blocks merging.", "type": "string", "minLength": 1, "default": "do-not-merge/hold" } } }, "labels": { "description": "Names of the gate labels that triage sets and the merge queue requires.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "lgtm": { "description": "Label set by `/lgtm` from a reviewer.", "type": "string", "minLength": 1, "default": "lgtm" }, "approved": { "description": "Label set when OWNERS approvers cover every changed file.", "type": "string", "minLength": 1, "default": "approved" }, "additional": { "description": "Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).", "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 50 }, "uniqueItems": true, "default": [] } } }, "lgtm": { "description": "The `/lgtm` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "store_tree_hash": { "description": "Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.", "type": "boolean", "default": true }, "review_acts_as_lgtm": { "description": "Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.", "type": "boolean", "default": false } } }, "needs_labels": { "description": "Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "trusted": { "description": "Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "orgs": { "description": "Organizations whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "teams": { "description": "Teams, as `org/team-slug`, whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$" }, "uniqueItems": true, "default": [] } } }, "ok_to_test": { "description": "The `needs-ok-to-test` gate for pull requests from untrusted authors.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_ok_to_test_for_untrusted": { "description": "Label untrusted authors' PRs `needs-ok-to-test` until a trusted member comments `/ok-to-test`.", "type": "boolean", "default": true } } }, "size": { "description": "The `size/*` label computed from the lines a PR changes.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "generated_files": { "description": "Globs of generated files whose changes do not count toward the size.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] } } }, "blunderbuss": { "description": "Automatic reviewer assignment from OWNERS.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "reviewer_count": { "description": "Reviewers to request on a new PR; 0 turns assignment off.", "type": "integer", "minimum": 0, "maximum": 20, "default": 2 } } }, "approve": { "description": "The `/approve` command and the `approved` label.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_self_approval": { "description": "When false, a PR author who is an approver approves their own PR implicitly.", "type": "boolean", "default": false }, "lgtm_acts_as_approve": { "description": "Let `/lgtm` from an approver also count as `/approve`.", "type": "boolean", "default": false }, "ignore_review_state": { "description": "When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.", "type": "boolean", "default": false } } }, "label_families": { "description": "Prefixes that label commands accept, e.g. `kind` for `/kind bug` -> `kind/bug`.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }, "uniqueItems": true, "default": ["kind", "priority", "area", "sig", "triage", "wg", "committee", "language"] }, "test_workflows": { "description": "Test names for `/test <name>` mapped to the workflow file that runs them, e.g. `unit: unit.yml`.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^[^/]+\\.ya?ml$" }, "default": {} }, "milestone": { "description": "The `/milestone` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow's milestone maintainers team); empty lets collaborators (write permission or more) set them.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } } } }, "merge_queue": { "description": "The batched merge queue (actions/merge-queue).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branches": { "description": "Base branches the queue merges into; empty means the default branch.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "labels": { "description": "Labels a PR must have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["lgtm", "approved"] }, "missing_labels": { "description": "Labels (or globs such as `do-not-merge/*`) a PR must not have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["do-not-merge/*", "needs-rebase", "needs-ok-to-test"] }, "required_checks": { "description": "Check runs or commit statuses that must succeed on a PR head before it enters the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "priority_labels": { "description": "Labels that move a PR ahead in the pool, highest priority first.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "batch_size_max": { "description": "Most PRs tested together in one batch.", "type": "integer", "minimum": 1, "maximum": 100, "default": 8 }, "in_flight": { "description": "Most batches tested at the same time (speculatively, each on top of the previous).", "type": "integer", "minimum": 1, "maximum": 10, "default": 3 }, "ci": { "description": "How the queue starts CI on a batch and how long it waits.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "description": "`dispatch` starts `workflow` with workflow_dispatch on the batch ref; `push` relies on a push-triggered workflow (needs an App token).", "enum": ["dispatch", "push"], "default": "dispatch" }, "workflow": { "description": "Workflow file in .github/workflows that tests a batch.", "type": "string", "pattern": "^[^/]+\\.ya?ml$", "default": "ci.yml" }, "timeout_minutes": { "description": "Minutes to wait for a batch's checks before treating it as failed.", "type": "integer", "minimum": 1, "maximum": 1440, "default": 60 } } }, "merge_method": { "description": "How a tested batch lands: `fast-forward` moves the base to the exact tested commit.", "enum": ["fast-forward", "merge", "squash", "rebase"], "default": "fast-forward" }, "frozen": { "description": "Stop merging (the pool is still computed and shown).", "type": "boolean", "default": false }, "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } }, "test_report": { "description": "JUnit reports, test history, flakes and regressions (actions/test-report).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "history_runs": { "description": "Past runs of the default branch kept and compared against.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }, "flake": { "description": "Flake and regression detection.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "flip_rate_threshold": { "description": "TestGrid flip score (percent of runs that flip pass -> fail, failure streaks of 3+ ignored) at which a test is flaky.", "type": "number", "minimum": 0, "maximum": 100, "default": 10 }, "regression_confidence": { "description": "Confidence for the Fisher exact test that calls a failure rise a regression (1 - alpha).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 }, "pity": { "description": "Pass-rate drop in percentage points tolerated before testing for a regression (Sippy's pity factor).", "type": "number", "minimum": 0, "maximum": 100, "default": 5 }, "min_failures": { "description": "Fewest failures in the sample before a regression can be reported.", "type": "integer", "minimum": 0, "default": 3 }, "new_test_min_runs": { "description": "Runs a test without history needs before its pass rate is judged.", "type": "integer", "minimum": 1, "default": 6 }, "new_test_pass_rate": { "description": "Pass rate a test without history must reach.", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 } } }, "fail_on": { "description": "What fails the step: `failures` (failed or errored tests), `errors` (errored only), or `nothing`.", "enum": ["failures", "errors", "nothing"], "default": "failures" } } }, "release": { "description": "Release cuts, branches and notes (actions/release-cut).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branch_cut_at": { "description": "The pre-release whose tag cuts the release branch (krel cuts at `rc.0`).", "enum": ["rc.0", "beta.0"], "default": "rc.0" }, "release_branch_prefix": { "description": "Release branches are named `<prefix><major>.<minor>`.", "type": "string", "pattern": "^[A-Za-z0-9._/-]*$", "default": "release-" }, "first_rc_after_final": { "description": "Number of the first release candidate after a final release (`vX.Y.1-rc.0`; krel makes it `rc.1`).", "enum": [0, 1], "default": 0 }, "changelog_dir": { "description": "Directory for CHANGELOG-<major>.<minor>.md files.", "type": "string", "minLength": 1, "default": "CHANGELOG" }, "require_green": { "description": "Refuse to cut unless CI is green on the commit being released.", "type": "boolean", "default": true } } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/shepherd/shepherd/docs/shepherd.schema.json", "title": "Shepherd configuration (.github/shepherd.yml)", "description": "Settings for the Shepherd actions, read from the default branch. Every key is optional.", "type": "object", "additionalProperties": false, "properties": { "triage": { "description": "Comment commands, OWNERS approval, labels and reviewer assignment (actions/triage).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "commands": { "description": "Which comment commands (`/lgtm`, `/hold`, ...) triage answers.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "enabled": { "description": "Command names without the slash, e.g. `lgtm`, `cherry-pick`; `*` means every command.", "type": "array", "items": { "type": "string", "pattern": "^(\\*|[a-z][a-z0-9-]*)$" }, "uniqueItems": true, "default": ["*"] }, "disabled": { "description": "Command names to ignore even when `enabled` matches them.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] } } }, "hold": { "description": "The `/hold` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "label": { "description": "Label that `/hold` adds and `/hold cancel` removes; it blocks merging.", "type": "string", "minLength": 1, "default": "do-not-merge/hold" } } }, "labels": { "description": "Names of the gate labels that triage sets and the merge queue requires.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "lgtm": { "description": "Label set by `/lgtm` from a reviewer.", "type": "string", "minLength": 1, "default": "lgtm" }, "approved": { "description": "Label set when OWNERS approvers cover every changed file.", "type": "string", "minLength": 1, "default": "approved" }, "additional": { "description": "Labels anyone may add or remove with `/label x` and `/remove-label x` (gate labels never).", "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 50 }, "uniqueItems": true, "default": [] } } }, "lgtm": { "description": "The `/lgtm` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "store_tree_hash": { "description": "Keep `lgtm` on a push that leaves the git tree unchanged (a reworded or squashed commit); any other push removes it.", "type": "boolean", "default": true }, "review_acts_as_lgtm": { "description": "Let a GitHub review Approve from a collaborator add `lgtm`, and Request changes remove it.", "type": "boolean", "default": false } } }, "needs_labels": { "description": "Label families a PR must carry, e.g. `[kind, sig]`: a PR without a `kind/*` label gets `needs-kind` until it has one.", "type": "array", "items": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "trusted": { "description": "Who counts as trusted besides repository collaborators (asked of GitHub, never from author_association).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "orgs": { "description": "Organizations whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$" }, "uniqueItems": true, "default": [] }, "teams": { "description": "Teams, as `org/team-slug`, whose members are trusted.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$" }, "uniqueItems": true, "default": [] } } }, "ok_to_test": { "description": "The `needs-ok-to-test` gate for pull requests from untrusted authors.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_ok_to_test_for_untrusted": { "description": "Label untrusted authors' PRs `needs-ok-to-test` until a trusted member comments `/ok-to-test`.", "type": "boolean", "default": true } } }, "size": { "description": "The `size/*` label computed from the lines a PR changes.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "generated_files": { "description": "Globs of generated files whose changes do not count toward the size.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] } } }, "blunderbuss": { "description": "Automatic reviewer assignment from OWNERS.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "reviewer_count": { "description": "Reviewers to request on a new PR; 0 turns assignment off.", "type": "integer", "minimum": 0, "maximum": 20, "default": 2 } } }, "approve": { "description": "The `/approve` command and the `approved` label.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "require_self_approval": { "description": "When false, a PR author who is an approver approves their own PR implicitly.", "type": "boolean", "default": false }, "lgtm_acts_as_approve": { "description": "Let `/lgtm` from an approver also count as `/approve`.", "type": "boolean", "default": false }, "ignore_review_state": { "description": "When true, GitHub review states (Approve, Request changes) are ignored and only `/approve` comments count; by default, as in Prow, they count.", "type": "boolean", "default": false } } }, "label_families": { "description": "Prefixes that label commands accept, e.g. `kind` for `/kind bug` -> `kind/bug`.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }, "uniqueItems": true, "default": ["kind", "priority", "area", "sig", "triage", "wg", "committee", "language"] }, "test_workflows": { "description": "Test names for `/test <name>` mapped to the workflow file that runs them, e.g. `unit: unit.yml`.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^[^/]+\\.ya?ml$" }, "default": {} }, "milestone": { "description": "The `/milestone` command.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may set milestones (Prow's milestone maintainers team); empty lets collaborators (write permission or more) set them.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } } } }, "merge_queue": { "description": "The batched merge queue (actions/merge-queue).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branches": { "description": "Base branches the queue merges into; empty means the default branch.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "labels": { "description": "Labels a PR must have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["lgtm", "approved"] }, "missing_labels": { "description": "Labels (or globs such as `do-not-merge/*`) a PR must not have to enter the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": ["do-not-merge/*", "needs-rebase", "needs-ok-to-test"] }, "required_checks": { "description": "Check runs or commit statuses that must succeed on a PR head before it enters the pool.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "priority_labels": { "description": "Labels that move a PR ahead in the pool, highest priority first.", "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "default": [] }, "batch_size_max": { "description": "Most PRs tested together in one batch.", "type": "integer", "minimum": 1, "maximum": 100, "default": 6 }, "first_batch_size": { "description": "PRs in the batch at the front of the speculative chain; batches behind it grow in a straight line to `batch_size_max` at the `in_flight`-th (a break is likeliest at the front, where a small batch fails and splits cheaply). Equal to `batch_size_max`: every batch the same size.", "type": "integer", "minimum": 1, "maximum": 100, "default": 1 }, "in_flight": { "description": "Most batches tested at the same time (speculatively, each on top of the previous).", "type": "integer", "minimum": 1, "maximum": 10, "default": 5 }, "ci": { "description": "How the queue starts CI on a batch and how long it waits.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "description": "`dispatch` starts `workflow` with workflow_dispatch on the batch ref; `push` relies on a push-triggered workflow (needs an App token).", "enum": ["dispatch", "push"], "default": "dispatch" }, "workflow": { "description": "Workflow file in .github/workflows that tests a batch.", "type": "string", "pattern": "^[^/]+\\.ya?ml$", "default": "ci.yml" }, "timeout_minutes": { "description": "Minutes to wait for a batch's checks before treating it as failed.", "type": "integer", "minimum": 1, "maximum": 1440, "default": 60 } } }, "merge_method": { "description": "How a tested batch lands: `fast-forward` moves the base to the exact tested commit.", "enum": ["fast-forward", "merge", "squash", "rebase"], "default": "fast-forward" }, "frozen": { "description": "Stop merging (the pool is still computed and shown).", "type": "boolean", "default": false }, "maintainers_team": { "description": "Team, as `org/team-slug` of the organization that owns the repository, whose members may `/shepherd freeze` and `/shepherd unfreeze` a branch; empty lets collaborators (write permission or more) do it.", "type": "string", "pattern": "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", "default": "" } } }, "test_report": { "description": "JUnit reports, test history, flakes and regressions (actions/test-report).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "history_runs": { "description": "Past runs of the default branch kept and compared against.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }, "flake": { "description": "Flake and regression detection.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "flip_rate_threshold": { "description": "TestGrid flip score (percent of runs that flip pass -> fail, failure streaks of 3+ ignored) at which a test is flaky.", "type": "number", "minimum": 0, "maximum": 100, "default": 10 }, "regression_confidence": { "description": "Confidence for the Fisher exact test that calls a failure rise a regression (1 - alpha).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 }, "pity": { "description": "Pass-rate drop in percentage points tolerated before testing for a regression (Sippy's pity factor).", "type": "number", "minimum": 0, "maximum": 100, "default": 5 }, "min_failures": { "description": "Fewest failures in the sample before a regression can be reported.", "type": "integer", "minimum": 0, "default": 3 }, "new_test_min_runs": { "description": "Runs a test without history needs before its pass rate is judged.", "type": "integer", "minimum": 1, "default": 6 }, "new_test_pass_rate": { "description": "Pass rate a test without history must reach.", "type": "number", "minimum": 0, "maximum": 1, "default": 0.95 } } }, "fail_on": { "description": "What fails the step: `failures` (failed or errored tests), `errors` (errored only), or `nothing`.", "enum": ["failures", "errors", "nothing"], "default": "failures" } } }, "release": { "description": "Release cuts, branches and notes (actions/release-cut).", "type": "object", "additionalProperties": false, "default": {}, "properties": { "branch_cut_at": { "description": "The pre-release whose tag cuts the release branch (krel cuts at `rc.0`).", "enum": ["rc.0", "beta.0"], "default": "rc.0" }, "release_branch_prefix": { "description": "Release branches are named `<prefix><major>.<minor>`.", "type": "string", "pattern": "^[A-Za-z0-9._/-]*$", "default": "release-" }, "first_rc_after_final": { "description": "Number of the first release candidate after a final release (`vX.Y.1-rc.0`; krel makes it `rc.1`).", "enum": [0, 1], "default": 0 }, "changelog_dir": { "description": "Directory for CHANGELOG-<major>.<minor>.md files.", "type": "string", "minLength": 1, "default": "CHANGELOG" }, "require_green": { "description": "Refuse to cut unless CI is green on the commit being released.", "type": "boolean", "default": true } } } } };
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (s) => { let n = 0; for (const _ of s)
     n++; return n; };
@@ -22213,10 +22220,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 data40.priority_labels = [];
             }
             if (data40.batch_size_max === undefined) {
-                data40.batch_size_max = 8;
+                data40.batch_size_max = 6;
+            }
+            if (data40.first_batch_size === undefined) {
+                data40.first_batch_size = 1;
             }
             if (data40.in_flight === undefined) {
-                data40.in_flight = 3;
+                data40.in_flight = 5;
             }
             if (data40.ci === undefined) {
                 data40.ci = {};
@@ -22590,9 +22600,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
             }
-            let data52 = data40.in_flight;
+            let data52 = data40.first_batch_size;
             if (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))) {
-                const err99 = { instancePath: instancePath + "/merge_queue/in_flight", schemaPath: "#/properties/merge_queue/properties/in_flight/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.merge_queue.properties.in_flight.type, parentSchema: schema11.properties.merge_queue.properties.in_flight, data: data52 };
+                const err99 = { instancePath: instancePath + "/merge_queue/first_batch_size", schemaPath: "#/properties/merge_queue/properties/first_batch_size/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.merge_queue.properties.first_batch_size.type, parentSchema: schema11.properties.merge_queue.properties.first_batch_size, data: data52 };
                 if (vErrors === null) {
                     vErrors = [err99];
                 }
@@ -22602,8 +22612,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
             }
             if ((typeof data52 == "number") && (isFinite(data52))) {
-                if (data52 > 10 || isNaN(data52)) {
-                    const err100 = { instancePath: instancePath + "/merge_queue/in_flight", schemaPath: "#/properties/merge_queue/properties/in_flight/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema11.properties.merge_queue.properties.in_flight, data: data52 };
+                if (data52 > 100 || isNaN(data52)) {
+                    const err100 = { instancePath: instancePath + "/merge_queue/first_batch_size", schemaPath: "#/properties/merge_queue/properties/first_batch_size/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.merge_queue.properties.first_batch_size, data: data52 };
                     if (vErrors === null) {
                         vErrors = [err100];
                     }
@@ -22613,7 +22623,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
                 if (data52 < 1 || isNaN(data52)) {
-                    const err101 = { instancePath: instancePath + "/merge_queue/in_flight", schemaPath: "#/properties/merge_queue/properties/in_flight/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.merge_queue.properties.in_flight, data: data52 };
+                    const err101 = { instancePath: instancePath + "/merge_queue/first_batch_size", schemaPath: "#/properties/merge_queue/properties/first_batch_size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.merge_queue.properties.first_batch_size, data: data52 };
                     if (vErrors === null) {
                         vErrors = [err101];
                     }
@@ -22623,32 +22633,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
             }
-            let data53 = data40.ci;
-            if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
-                if (data53.mode === undefined) {
-                    data53.mode = "dispatch";
+            let data53 = data40.in_flight;
+            if (!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))) {
+                const err102 = { instancePath: instancePath + "/merge_queue/in_flight", schemaPath: "#/properties/merge_queue/properties/in_flight/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.merge_queue.properties.in_flight.type, parentSchema: schema11.properties.merge_queue.properties.in_flight, data: data53 };
+                if (vErrors === null) {
+                    vErrors = [err102];
                 }
-                if (data53.workflow === undefined) {
-                    data53.workflow = "ci.yml";
+                else {
+                    vErrors.push(err102);
                 }
-                if (data53.timeout_minutes === undefined) {
-                    data53.timeout_minutes = 60;
-                }
-                for (const key14 in data53) {
-                    if (!(((key14 === "mode") || (key14 === "workflow")) || (key14 === "timeout_minutes"))) {
-                        const err102 = { instancePath: instancePath + "/merge_queue/ci", schemaPath: "#/properties/merge_queue/properties/ci/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.merge_queue.properties.ci, data: data53 };
-                        if (vErrors === null) {
-                            vErrors = [err102];
-                        }
-                        else {
-                            vErrors.push(err102);
-                        }
-                        errors++;
-                    }
-                }
-                let data54 = data53.mode;
-                if (!((data54 === "dispatch") || (data54 === "push"))) {
-                    const err103 = { instancePath: instancePath + "/merge_queue/ci/mode", schemaPath: "#/properties/merge_queue/properties/ci/properties/mode/enum", keyword: "enum", params: { allowedValues: schema11.properties.merge_queue.properties.ci.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.merge_queue.properties.ci.properties.mode.enum, parentSchema: schema11.properties.merge_queue.properties.ci.properties.mode, data: data54 };
+                errors++;
+            }
+            if ((typeof data53 == "number") && (isFinite(data53))) {
+                if (data53 > 10 || isNaN(data53)) {
+                    const err103 = { instancePath: instancePath + "/merge_queue/in_flight", schemaPath: "#/properties/merge_queue/properties/in_flight/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema11.properties.merge_queue.properties.in_flight, data: data53 };
                     if (vErrors === null) {
                         vErrors = [err103];
                     }
@@ -22657,32 +22655,43 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                 }
-                let data55 = data53.workflow;
-                if (typeof data55 === "string") {
-                    if (!pattern6.test(data55)) {
-                        const err104 = { instancePath: instancePath + "/merge_queue/ci/workflow", schemaPath: "#/properties/merge_queue/properties/ci/properties/workflow/pattern", keyword: "pattern", params: { pattern: "^[^/]+\\.ya?ml$" }, message: "must match pattern \"" + "^[^/]+\\.ya?ml$" + "\"", schema: "^[^/]+\\.ya?ml$", parentSchema: schema11.properties.merge_queue.properties.ci.properties.workflow, data: data55 };
+                if (data53 < 1 || isNaN(data53)) {
+                    const err104 = { instancePath: instancePath + "/merge_queue/in_flight", schemaPath: "#/properties/merge_queue/properties/in_flight/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.merge_queue.properties.in_flight, data: data53 };
+                    if (vErrors === null) {
+                        vErrors = [err104];
+                    }
+                    else {
+                        vErrors.push(err104);
+                    }
+                    errors++;
+                }
+            }
+            let data54 = data40.ci;
+            if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+                if (data54.mode === undefined) {
+                    data54.mode = "dispatch";
+                }
+                if (data54.workflow === undefined) {
+                    data54.workflow = "ci.yml";
+                }
+                if (data54.timeout_minutes === undefined) {
+                    data54.timeout_minutes = 60;
+                }
+                for (const key14 in data54) {
+                    if (!(((key14 === "mode") || (key14 === "workflow")) || (key14 === "timeout_minutes"))) {
+                        const err105 = { instancePath: instancePath + "/merge_queue/ci", schemaPath: "#/properties/merge_queue/properties/ci/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.merge_queue.properties.ci, data: data54 };
                         if (vErrors === null) {
-                            vErrors = [err104];
+                            vErrors = [err105];
                         }
                         else {
-                            vErrors.push(err104);
+                            vErrors.push(err105);
                         }
                         errors++;
                     }
                 }
-                else {
-                    const err105 = { instancePath: instancePath + "/merge_queue/ci/workflow", schemaPath: "#/properties/merge_queue/properties/ci/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.merge_queue.properties.ci.properties.workflow.type, parentSchema: schema11.properties.merge_queue.properties.ci.properties.workflow, data: data55 };
-                    if (vErrors === null) {
-                        vErrors = [err105];
-                    }
-                    else {
-                        vErrors.push(err105);
-                    }
-                    errors++;
-                }
-                let data56 = data53.timeout_minutes;
-                if (!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))) {
-                    const err106 = { instancePath: instancePath + "/merge_queue/ci/timeout_minutes", schemaPath: "#/properties/merge_queue/properties/ci/properties/timeout_minutes/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.merge_queue.properties.ci.properties.timeout_minutes.type, parentSchema: schema11.properties.merge_queue.properties.ci.properties.timeout_minutes, data: data56 };
+                let data55 = data54.mode;
+                if (!((data55 === "dispatch") || (data55 === "push"))) {
+                    const err106 = { instancePath: instancePath + "/merge_queue/ci/mode", schemaPath: "#/properties/merge_queue/properties/ci/properties/mode/enum", keyword: "enum", params: { allowedValues: schema11.properties.merge_queue.properties.ci.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.merge_queue.properties.ci.properties.mode.enum, parentSchema: schema11.properties.merge_queue.properties.ci.properties.mode, data: data55 };
                     if (vErrors === null) {
                         vErrors = [err106];
                     }
@@ -22691,9 +22700,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                 }
-                if ((typeof data56 == "number") && (isFinite(data56))) {
-                    if (data56 > 1440 || isNaN(data56)) {
-                        const err107 = { instancePath: instancePath + "/merge_queue/ci/timeout_minutes", schemaPath: "#/properties/merge_queue/properties/ci/properties/timeout_minutes/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1440 }, message: "must be <= 1440", schema: 1440, parentSchema: schema11.properties.merge_queue.properties.ci.properties.timeout_minutes, data: data56 };
+                let data56 = data54.workflow;
+                if (typeof data56 === "string") {
+                    if (!pattern6.test(data56)) {
+                        const err107 = { instancePath: instancePath + "/merge_queue/ci/workflow", schemaPath: "#/properties/merge_queue/properties/ci/properties/workflow/pattern", keyword: "pattern", params: { pattern: "^[^/]+\\.ya?ml$" }, message: "must match pattern \"" + "^[^/]+\\.ya?ml$" + "\"", schema: "^[^/]+\\.ya?ml$", parentSchema: schema11.properties.merge_queue.properties.ci.properties.workflow, data: data56 };
                         if (vErrors === null) {
                             vErrors = [err107];
                         }
@@ -22702,65 +22712,64 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                     }
-                    if (data56 < 1 || isNaN(data56)) {
-                        const err108 = { instancePath: instancePath + "/merge_queue/ci/timeout_minutes", schemaPath: "#/properties/merge_queue/properties/ci/properties/timeout_minutes/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.merge_queue.properties.ci.properties.timeout_minutes, data: data56 };
+                }
+                else {
+                    const err108 = { instancePath: instancePath + "/merge_queue/ci/workflow", schemaPath: "#/properties/merge_queue/properties/ci/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.merge_queue.properties.ci.properties.workflow.type, parentSchema: schema11.properties.merge_queue.properties.ci.properties.workflow, data: data56 };
+                    if (vErrors === null) {
+                        vErrors = [err108];
+                    }
+                    else {
+                        vErrors.push(err108);
+                    }
+                    errors++;
+                }
+                let data57 = data54.timeout_minutes;
+                if (!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))) {
+                    const err109 = { instancePath: instancePath + "/merge_queue/ci/timeout_minutes", schemaPath: "#/properties/merge_queue/properties/ci/properties/timeout_minutes/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.merge_queue.properties.ci.properties.timeout_minutes.type, parentSchema: schema11.properties.merge_queue.properties.ci.properties.timeout_minutes, data: data57 };
+                    if (vErrors === null) {
+                        vErrors = [err109];
+                    }
+                    else {
+                        vErrors.push(err109);
+                    }
+                    errors++;
+                }
+                if ((typeof data57 == "number") && (isFinite(data57))) {
+                    if (data57 > 1440 || isNaN(data57)) {
+                        const err110 = { instancePath: instancePath + "/merge_queue/ci/timeout_minutes", schemaPath: "#/properties/merge_queue/properties/ci/properties/timeout_minutes/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1440 }, message: "must be <= 1440", schema: 1440, parentSchema: schema11.properties.merge_queue.properties.ci.properties.timeout_minutes, data: data57 };
                         if (vErrors === null) {
-                            vErrors = [err108];
+                            vErrors = [err110];
                         }
                         else {
-                            vErrors.push(err108);
+                            vErrors.push(err110);
+                        }
+                        errors++;
+                    }
+                    if (data57 < 1 || isNaN(data57)) {
+                        const err111 = { instancePath: instancePath + "/merge_queue/ci/timeout_minutes", schemaPath: "#/properties/merge_queue/properties/ci/properties/timeout_minutes/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.merge_queue.properties.ci.properties.timeout_minutes, data: data57 };
+                        if (vErrors === null) {
+                            vErrors = [err111];
+                        }
+                        else {
+                            vErrors.push(err111);
                         }
                         errors++;
                     }
                 }
             }
             else {
-                const err109 = { instancePath: instancePath + "/merge_queue/ci", schemaPath: "#/properties/merge_queue/properties/ci/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.merge_queue.properties.ci.type, parentSchema: schema11.properties.merge_queue.properties.ci, data: data53 };
+                const err112 = { instancePath: instancePath + "/merge_queue/ci", schemaPath: "#/properties/merge_queue/properties/ci/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.merge_queue.properties.ci.type, parentSchema: schema11.properties.merge_queue.properties.ci, data: data54 };
                 if (vErrors === null) {
-                    vErrors = [err109];
+                    vErrors = [err112];
                 }
                 else {
-                    vErrors.push(err109);
+                    vErrors.push(err112);
                 }
                 errors++;
             }
-            let data57 = data40.merge_method;
-            if (!((((data57 === "fast-forward") || (data57 === "merge")) || (data57 === "squash")) || (data57 === "rebase"))) {
-                const err110 = { instancePath: instancePath + "/merge_queue/merge_method", schemaPath: "#/properties/merge_queue/properties/merge_method/enum", keyword: "enum", params: { allowedValues: schema11.properties.merge_queue.properties.merge_method.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.merge_queue.properties.merge_method.enum, parentSchema: schema11.properties.merge_queue.properties.merge_method, data: data57 };
-                if (vErrors === null) {
-                    vErrors = [err110];
-                }
-                else {
-                    vErrors.push(err110);
-                }
-                errors++;
-            }
-            let data58 = data40.frozen;
-            if (typeof data58 !== "boolean") {
-                const err111 = { instancePath: instancePath + "/merge_queue/frozen", schemaPath: "#/properties/merge_queue/properties/frozen/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.merge_queue.properties.frozen.type, parentSchema: schema11.properties.merge_queue.properties.frozen, data: data58 };
-                if (vErrors === null) {
-                    vErrors = [err111];
-                }
-                else {
-                    vErrors.push(err111);
-                }
-                errors++;
-            }
-            let data59 = data40.maintainers_team;
-            if (typeof data59 === "string") {
-                if (!pattern7.test(data59)) {
-                    const err112 = { instancePath: instancePath + "/merge_queue/maintainers_team", schemaPath: "#/properties/merge_queue/properties/maintainers_team/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$" }, message: "must match pattern \"" + "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$" + "\"", schema: "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", parentSchema: schema11.properties.merge_queue.properties.maintainers_team, data: data59 };
-                    if (vErrors === null) {
-                        vErrors = [err112];
-                    }
-                    else {
-                        vErrors.push(err112);
-                    }
-                    errors++;
-                }
-            }
-            else {
-                const err113 = { instancePath: instancePath + "/merge_queue/maintainers_team", schemaPath: "#/properties/merge_queue/properties/maintainers_team/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.merge_queue.properties.maintainers_team.type, parentSchema: schema11.properties.merge_queue.properties.maintainers_team, data: data59 };
+            let data58 = data40.merge_method;
+            if (!((((data58 === "fast-forward") || (data58 === "merge")) || (data58 === "squash")) || (data58 === "rebase"))) {
+                const err113 = { instancePath: instancePath + "/merge_queue/merge_method", schemaPath: "#/properties/merge_queue/properties/merge_method/enum", keyword: "enum", params: { allowedValues: schema11.properties.merge_queue.properties.merge_method.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.merge_queue.properties.merge_method.enum, parentSchema: schema11.properties.merge_queue.properties.merge_method, data: data58 };
                 if (vErrors === null) {
                     vErrors = [err113];
                 }
@@ -22769,31 +22778,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-        }
-        else {
-            const err114 = { instancePath: instancePath + "/merge_queue", schemaPath: "#/properties/merge_queue/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.merge_queue.type, parentSchema: schema11.properties.merge_queue, data: data40 };
-            if (vErrors === null) {
-                vErrors = [err114];
+            let data59 = data40.frozen;
+            if (typeof data59 !== "boolean") {
+                const err114 = { instancePath: instancePath + "/merge_queue/frozen", schemaPath: "#/properties/merge_queue/properties/frozen/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.merge_queue.properties.frozen.type, parentSchema: schema11.properties.merge_queue.properties.frozen, data: data59 };
+                if (vErrors === null) {
+                    vErrors = [err114];
+                }
+                else {
+                    vErrors.push(err114);
+                }
+                errors++;
             }
-            else {
-                vErrors.push(err114);
-            }
-            errors++;
-        }
-        let data60 = data.test_report;
-        if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
-            if (data60.history_runs === undefined) {
-                data60.history_runs = 100;
-            }
-            if (data60.flake === undefined) {
-                data60.flake = {};
-            }
-            if (data60.fail_on === undefined) {
-                data60.fail_on = "failures";
-            }
-            for (const key15 in data60) {
-                if (!(((key15 === "history_runs") || (key15 === "flake")) || (key15 === "fail_on"))) {
-                    const err115 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report, data: data60 };
+            let data60 = data40.maintainers_team;
+            if (typeof data60 === "string") {
+                if (!pattern7.test(data60)) {
+                    const err115 = { instancePath: instancePath + "/merge_queue/maintainers_team", schemaPath: "#/properties/merge_queue/properties/maintainers_team/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$" }, message: "must match pattern \"" + "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$" + "\"", schema: "^([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+)?$", parentSchema: schema11.properties.merge_queue.properties.maintainers_team, data: data60 };
                     if (vErrors === null) {
                         vErrors = [err115];
                     }
@@ -22803,9 +22802,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
             }
-            let data61 = data60.history_runs;
-            if (!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))) {
-                const err116 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.history_runs.type, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
+            else {
+                const err116 = { instancePath: instancePath + "/merge_queue/maintainers_team", schemaPath: "#/properties/merge_queue/properties/maintainers_team/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.merge_queue.properties.maintainers_team.type, parentSchema: schema11.properties.merge_queue.properties.maintainers_team, data: data60 };
                 if (vErrors === null) {
                     vErrors = [err116];
                 }
@@ -22814,19 +22812,31 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            if ((typeof data61 == "number") && (isFinite(data61))) {
-                if (data61 > 1000 || isNaN(data61)) {
-                    const err117 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1000 }, message: "must be <= 1000", schema: 1000, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
-                    if (vErrors === null) {
-                        vErrors = [err117];
-                    }
-                    else {
-                        vErrors.push(err117);
-                    }
-                    errors++;
-                }
-                if (data61 < 1 || isNaN(data61)) {
-                    const err118 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.history_runs, data: data61 };
+        }
+        else {
+            const err117 = { instancePath: instancePath + "/merge_queue", schemaPath: "#/properties/merge_queue/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.merge_queue.type, parentSchema: schema11.properties.merge_queue, data: data40 };
+            if (vErrors === null) {
+                vErrors = [err117];
+            }
+            else {
+                vErrors.push(err117);
+            }
+            errors++;
+        }
+        let data61 = data.test_report;
+        if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
+            if (data61.history_runs === undefined) {
+                data61.history_runs = 100;
+            }
+            if (data61.flake === undefined) {
+                data61.flake = {};
+            }
+            if (data61.fail_on === undefined) {
+                data61.fail_on = "failures";
+            }
+            for (const key15 in data61) {
+                if (!(((key15 === "history_runs") || (key15 === "flake")) || (key15 === "fail_on"))) {
+                    const err118 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report, data: data61 };
                     if (vErrors === null) {
                         vErrors = [err118];
                     }
@@ -22836,75 +22846,75 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                 }
             }
-            let data62 = data60.flake;
-            if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
-                if (data62.flip_rate_threshold === undefined) {
-                    data62.flip_rate_threshold = 10;
-                }
-                if (data62.regression_confidence === undefined) {
-                    data62.regression_confidence = 0.95;
-                }
-                if (data62.pity === undefined) {
-                    data62.pity = 5;
-                }
-                if (data62.min_failures === undefined) {
-                    data62.min_failures = 3;
-                }
-                if (data62.new_test_min_runs === undefined) {
-                    data62.new_test_min_runs = 6;
-                }
-                if (data62.new_test_pass_rate === undefined) {
-                    data62.new_test_pass_rate = 0.95;
-                }
-                for (const key16 in data62) {
-                    if (!((((((key16 === "flip_rate_threshold") || (key16 === "regression_confidence")) || (key16 === "pity")) || (key16 === "min_failures")) || (key16 === "new_test_min_runs")) || (key16 === "new_test_pass_rate"))) {
-                        const err119 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report.properties.flake, data: data62 };
-                        if (vErrors === null) {
-                            vErrors = [err119];
-                        }
-                        else {
-                            vErrors.push(err119);
-                        }
-                        errors++;
-                    }
-                }
-                let data63 = data62.flip_rate_threshold;
-                if ((typeof data63 == "number") && (isFinite(data63))) {
-                    if (data63 > 100 || isNaN(data63)) {
-                        const err120 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
-                        if (vErrors === null) {
-                            vErrors = [err120];
-                        }
-                        else {
-                            vErrors.push(err120);
-                        }
-                        errors++;
-                    }
-                    if (data63 < 0 || isNaN(data63)) {
-                        const err121 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
-                        if (vErrors === null) {
-                            vErrors = [err121];
-                        }
-                        else {
-                            vErrors.push(err121);
-                        }
-                        errors++;
-                    }
+            let data62 = data61.history_runs;
+            if (!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))) {
+                const err119 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.history_runs.type, parentSchema: schema11.properties.test_report.properties.history_runs, data: data62 };
+                if (vErrors === null) {
+                    vErrors = [err119];
                 }
                 else {
-                    const err122 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold.type, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data63 };
+                    vErrors.push(err119);
+                }
+                errors++;
+            }
+            if ((typeof data62 == "number") && (isFinite(data62))) {
+                if (data62 > 1000 || isNaN(data62)) {
+                    const err120 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1000 }, message: "must be <= 1000", schema: 1000, parentSchema: schema11.properties.test_report.properties.history_runs, data: data62 };
                     if (vErrors === null) {
-                        vErrors = [err122];
+                        vErrors = [err120];
                     }
                     else {
-                        vErrors.push(err122);
+                        vErrors.push(err120);
                     }
                     errors++;
                 }
-                let data64 = data62.regression_confidence;
+                if (data62 < 1 || isNaN(data62)) {
+                    const err121 = { instancePath: instancePath + "/test_report/history_runs", schemaPath: "#/properties/test_report/properties/history_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.history_runs, data: data62 };
+                    if (vErrors === null) {
+                        vErrors = [err121];
+                    }
+                    else {
+                        vErrors.push(err121);
+                    }
+                    errors++;
+                }
+            }
+            let data63 = data61.flake;
+            if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+                if (data63.flip_rate_threshold === undefined) {
+                    data63.flip_rate_threshold = 10;
+                }
+                if (data63.regression_confidence === undefined) {
+                    data63.regression_confidence = 0.95;
+                }
+                if (data63.pity === undefined) {
+                    data63.pity = 5;
+                }
+                if (data63.min_failures === undefined) {
+                    data63.min_failures = 3;
+                }
+                if (data63.new_test_min_runs === undefined) {
+                    data63.new_test_min_runs = 6;
+                }
+                if (data63.new_test_pass_rate === undefined) {
+                    data63.new_test_pass_rate = 0.95;
+                }
+                for (const key16 in data63) {
+                    if (!((((((key16 === "flip_rate_threshold") || (key16 === "regression_confidence")) || (key16 === "pity")) || (key16 === "min_failures")) || (key16 === "new_test_min_runs")) || (key16 === "new_test_pass_rate"))) {
+                        const err122 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.test_report.properties.flake, data: data63 };
+                        if (vErrors === null) {
+                            vErrors = [err122];
+                        }
+                        else {
+                            vErrors.push(err122);
+                        }
+                        errors++;
+                    }
+                }
+                let data64 = data63.flip_rate_threshold;
                 if ((typeof data64 == "number") && (isFinite(data64))) {
-                    if (data64 > 1 || isNaN(data64)) {
-                        const err123 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
+                    if (data64 > 100 || isNaN(data64)) {
+                        const err123 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data64 };
                         if (vErrors === null) {
                             vErrors = [err123];
                         }
@@ -22914,7 +22924,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                     if (data64 < 0 || isNaN(data64)) {
-                        const err124 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
+                        const err124 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data64 };
                         if (vErrors === null) {
                             vErrors = [err124];
                         }
@@ -22925,7 +22935,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                 }
                 else {
-                    const err125 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.regression_confidence.type, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data64 };
+                    const err125 = { instancePath: instancePath + "/test_report/flake/flip_rate_threshold", schemaPath: "#/properties/test_report/properties/flake/properties/flip_rate_threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold.type, parentSchema: schema11.properties.test_report.properties.flake.properties.flip_rate_threshold, data: data64 };
                     if (vErrors === null) {
                         vErrors = [err125];
                     }
@@ -22934,10 +22944,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                 }
-                let data65 = data62.pity;
+                let data65 = data63.regression_confidence;
                 if ((typeof data65 == "number") && (isFinite(data65))) {
-                    if (data65 > 100 || isNaN(data65)) {
-                        const err126 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
+                    if (data65 > 1 || isNaN(data65)) {
+                        const err126 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data65 };
                         if (vErrors === null) {
                             vErrors = [err126];
                         }
@@ -22947,7 +22957,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                     if (data65 < 0 || isNaN(data65)) {
-                        const err127 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
+                        const err127 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data65 };
                         if (vErrors === null) {
                             vErrors = [err127];
                         }
@@ -22958,7 +22968,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                 }
                 else {
-                    const err128 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.pity.type, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data65 };
+                    const err128 = { instancePath: instancePath + "/test_report/flake/regression_confidence", schemaPath: "#/properties/test_report/properties/flake/properties/regression_confidence/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.regression_confidence.type, parentSchema: schema11.properties.test_report.properties.flake.properties.regression_confidence, data: data65 };
                     if (vErrors === null) {
                         vErrors = [err128];
                     }
@@ -22967,20 +22977,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                 }
-                let data66 = data62.min_failures;
-                if (!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))) {
-                    const err129 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.min_failures.type, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data66 };
-                    if (vErrors === null) {
-                        vErrors = [err129];
-                    }
-                    else {
-                        vErrors.push(err129);
-                    }
-                    errors++;
-                }
+                let data66 = data63.pity;
                 if ((typeof data66 == "number") && (isFinite(data66))) {
+                    if (data66 > 100 || isNaN(data66)) {
+                        const err129 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data66 };
+                        if (vErrors === null) {
+                            vErrors = [err129];
+                        }
+                        else {
+                            vErrors.push(err129);
+                        }
+                        errors++;
+                    }
                     if (data66 < 0 || isNaN(data66)) {
-                        const err130 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data66 };
+                        const err130 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data66 };
                         if (vErrors === null) {
                             vErrors = [err130];
                         }
@@ -22990,9 +23000,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                     }
                 }
-                let data67 = data62.new_test_min_runs;
-                if (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))) {
-                    const err131 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data67 };
+                else {
+                    const err131 = { instancePath: instancePath + "/test_report/flake/pity", schemaPath: "#/properties/test_report/properties/flake/properties/pity/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.pity.type, parentSchema: schema11.properties.test_report.properties.flake.properties.pity, data: data66 };
                     if (vErrors === null) {
                         vErrors = [err131];
                     }
@@ -23001,22 +23010,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                 }
-                if ((typeof data67 == "number") && (isFinite(data67))) {
-                    if (data67 < 1 || isNaN(data67)) {
-                        const err132 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data67 };
-                        if (vErrors === null) {
-                            vErrors = [err132];
-                        }
-                        else {
-                            vErrors.push(err132);
-                        }
-                        errors++;
+                let data67 = data63.min_failures;
+                if (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))) {
+                    const err132 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.min_failures.type, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data67 };
+                    if (vErrors === null) {
+                        vErrors = [err132];
                     }
+                    else {
+                        vErrors.push(err132);
+                    }
+                    errors++;
                 }
-                let data68 = data62.new_test_pass_rate;
-                if ((typeof data68 == "number") && (isFinite(data68))) {
-                    if (data68 > 1 || isNaN(data68)) {
-                        const err133 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
+                if ((typeof data67 == "number") && (isFinite(data67))) {
+                    if (data67 < 0 || isNaN(data67)) {
+                        const err133 = { instancePath: instancePath + "/test_report/flake/min_failures", schemaPath: "#/properties/test_report/properties/flake/properties/min_failures/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.min_failures, data: data67 };
                         if (vErrors === null) {
                             vErrors = [err133];
                         }
@@ -23025,92 +23032,77 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                     }
-                    if (data68 < 0 || isNaN(data68)) {
-                        const err134 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
+                }
+                let data68 = data63.new_test_min_runs;
+                if (!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))) {
+                    const err134 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data68 };
+                    if (vErrors === null) {
+                        vErrors = [err134];
+                    }
+                    else {
+                        vErrors.push(err134);
+                    }
+                    errors++;
+                }
+                if ((typeof data68 == "number") && (isFinite(data68))) {
+                    if (data68 < 1 || isNaN(data68)) {
+                        const err135 = { instancePath: instancePath + "/test_report/flake/new_test_min_runs", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_min_runs/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_min_runs, data: data68 };
                         if (vErrors === null) {
-                            vErrors = [err134];
+                            vErrors = [err135];
                         }
                         else {
-                            vErrors.push(err134);
+                            vErrors.push(err135);
+                        }
+                        errors++;
+                    }
+                }
+                let data69 = data63.new_test_pass_rate;
+                if ((typeof data69 == "number") && (isFinite(data69))) {
+                    if (data69 > 1 || isNaN(data69)) {
+                        const err136 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data69 };
+                        if (vErrors === null) {
+                            vErrors = [err136];
+                        }
+                        else {
+                            vErrors.push(err136);
+                        }
+                        errors++;
+                    }
+                    if (data69 < 0 || isNaN(data69)) {
+                        const err137 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data69 };
+                        if (vErrors === null) {
+                            vErrors = [err137];
+                        }
+                        else {
+                            vErrors.push(err137);
                         }
                         errors++;
                     }
                 }
                 else {
-                    const err135 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data68 };
+                    const err138 = { instancePath: instancePath + "/test_report/flake/new_test_pass_rate", schemaPath: "#/properties/test_report/properties/flake/properties/new_test_pass_rate/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate.type, parentSchema: schema11.properties.test_report.properties.flake.properties.new_test_pass_rate, data: data69 };
                     if (vErrors === null) {
-                        vErrors = [err135];
+                        vErrors = [err138];
                     }
                     else {
-                        vErrors.push(err135);
+                        vErrors.push(err138);
                     }
                     errors++;
                 }
             }
             else {
-                const err136 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.properties.flake.type, parentSchema: schema11.properties.test_report.properties.flake, data: data62 };
+                const err139 = { instancePath: instancePath + "/test_report/flake", schemaPath: "#/properties/test_report/properties/flake/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.properties.flake.type, parentSchema: schema11.properties.test_report.properties.flake, data: data63 };
                 if (vErrors === null) {
-                    vErrors = [err136];
+                    vErrors = [err139];
                 }
                 else {
-                    vErrors.push(err136);
+                    vErrors.push(err139);
                 }
                 errors++;
             }
-            let data69 = data60.fail_on;
-            if (!(((data69 === "failures") || (data69 === "errors")) || (data69 === "nothing"))) {
-                const err137 = { instancePath: instancePath + "/test_report/fail_on", schemaPath: "#/properties/test_report/properties/fail_on/enum", keyword: "enum", params: { allowedValues: schema11.properties.test_report.properties.fail_on.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.test_report.properties.fail_on.enum, parentSchema: schema11.properties.test_report.properties.fail_on, data: data69 };
-                if (vErrors === null) {
-                    vErrors = [err137];
-                }
-                else {
-                    vErrors.push(err137);
-                }
-                errors++;
-            }
-        }
-        else {
-            const err138 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.type, parentSchema: schema11.properties.test_report, data: data60 };
-            if (vErrors === null) {
-                vErrors = [err138];
-            }
-            else {
-                vErrors.push(err138);
-            }
-            errors++;
-        }
-        let data70 = data.release;
-        if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
-            if (data70.branch_cut_at === undefined) {
-                data70.branch_cut_at = "rc.0";
-            }
-            if (data70.release_branch_prefix === undefined) {
-                data70.release_branch_prefix = "release-";
-            }
-            if (data70.first_rc_after_final === undefined) {
-                data70.first_rc_after_final = 0;
-            }
-            if (data70.changelog_dir === undefined) {
-                data70.changelog_dir = "CHANGELOG";
-            }
-            if (data70.require_green === undefined) {
-                data70.require_green = true;
-            }
-            for (const key17 in data70) {
-                if (!(((((key17 === "branch_cut_at") || (key17 === "release_branch_prefix")) || (key17 === "first_rc_after_final")) || (key17 === "changelog_dir")) || (key17 === "require_green"))) {
-                    const err139 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.release, data: data70 };
-                    if (vErrors === null) {
-                        vErrors = [err139];
-                    }
-                    else {
-                        vErrors.push(err139);
-                    }
-                    errors++;
-                }
-            }
-            let data71 = data70.branch_cut_at;
-            if (!((data71 === "rc.0") || (data71 === "beta.0"))) {
-                const err140 = { instancePath: instancePath + "/release/branch_cut_at", schemaPath: "#/properties/release/properties/branch_cut_at/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.branch_cut_at.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.branch_cut_at.enum, parentSchema: schema11.properties.release.properties.branch_cut_at, data: data71 };
+            let data70 = data61.fail_on;
+            if (!(((data70 === "failures") || (data70 === "errors")) || (data70 === "nothing"))) {
+                const err140 = { instancePath: instancePath + "/test_report/fail_on", schemaPath: "#/properties/test_report/properties/fail_on/enum", keyword: "enum", params: { allowedValues: schema11.properties.test_report.properties.fail_on.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.test_report.properties.fail_on.enum, parentSchema: schema11.properties.test_report.properties.fail_on, data: data70 };
                 if (vErrors === null) {
                     vErrors = [err140];
                 }
@@ -23119,32 +23111,49 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            let data72 = data70.release_branch_prefix;
-            if (typeof data72 === "string") {
-                if (!pattern10.test(data72)) {
-                    const err141 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._/-]*$" }, message: "must match pattern \"" + "^[A-Za-z0-9._/-]*$" + "\"", schema: "^[A-Za-z0-9._/-]*$", parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data72 };
+        }
+        else {
+            const err141 = { instancePath: instancePath + "/test_report", schemaPath: "#/properties/test_report/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.test_report.type, parentSchema: schema11.properties.test_report, data: data61 };
+            if (vErrors === null) {
+                vErrors = [err141];
+            }
+            else {
+                vErrors.push(err141);
+            }
+            errors++;
+        }
+        let data71 = data.release;
+        if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
+            if (data71.branch_cut_at === undefined) {
+                data71.branch_cut_at = "rc.0";
+            }
+            if (data71.release_branch_prefix === undefined) {
+                data71.release_branch_prefix = "release-";
+            }
+            if (data71.first_rc_after_final === undefined) {
+                data71.first_rc_after_final = 0;
+            }
+            if (data71.changelog_dir === undefined) {
+                data71.changelog_dir = "CHANGELOG";
+            }
+            if (data71.require_green === undefined) {
+                data71.require_green = true;
+            }
+            for (const key17 in data71) {
+                if (!(((((key17 === "branch_cut_at") || (key17 === "release_branch_prefix")) || (key17 === "first_rc_after_final")) || (key17 === "changelog_dir")) || (key17 === "require_green"))) {
+                    const err142 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.release, data: data71 };
                     if (vErrors === null) {
-                        vErrors = [err141];
+                        vErrors = [err142];
                     }
                     else {
-                        vErrors.push(err141);
+                        vErrors.push(err142);
                     }
                     errors++;
                 }
             }
-            else {
-                const err142 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.release_branch_prefix.type, parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data72 };
-                if (vErrors === null) {
-                    vErrors = [err142];
-                }
-                else {
-                    vErrors.push(err142);
-                }
-                errors++;
-            }
-            let data73 = data70.first_rc_after_final;
-            if (!((data73 === 0) || (data73 === 1))) {
-                const err143 = { instancePath: instancePath + "/release/first_rc_after_final", schemaPath: "#/properties/release/properties/first_rc_after_final/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.first_rc_after_final.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.first_rc_after_final.enum, parentSchema: schema11.properties.release.properties.first_rc_after_final, data: data73 };
+            let data72 = data71.branch_cut_at;
+            if (!((data72 === "rc.0") || (data72 === "beta.0"))) {
+                const err143 = { instancePath: instancePath + "/release/branch_cut_at", schemaPath: "#/properties/release/properties/branch_cut_at/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.branch_cut_at.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.branch_cut_at.enum, parentSchema: schema11.properties.release.properties.branch_cut_at, data: data72 };
                 if (vErrors === null) {
                     vErrors = [err143];
                 }
@@ -23153,10 +23162,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            let data74 = data70.changelog_dir;
-            if (typeof data74 === "string") {
-                if (func3(data74) < 1) {
-                    const err144 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.release.properties.changelog_dir, data: data74 };
+            let data73 = data71.release_branch_prefix;
+            if (typeof data73 === "string") {
+                if (!pattern10.test(data73)) {
+                    const err144 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._/-]*$" }, message: "must match pattern \"" + "^[A-Za-z0-9._/-]*$" + "\"", schema: "^[A-Za-z0-9._/-]*$", parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data73 };
                     if (vErrors === null) {
                         vErrors = [err144];
                     }
@@ -23167,7 +23176,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
             }
             else {
-                const err145 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.changelog_dir.type, parentSchema: schema11.properties.release.properties.changelog_dir, data: data74 };
+                const err145 = { instancePath: instancePath + "/release/release_branch_prefix", schemaPath: "#/properties/release/properties/release_branch_prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.release_branch_prefix.type, parentSchema: schema11.properties.release.properties.release_branch_prefix, data: data73 };
                 if (vErrors === null) {
                     vErrors = [err145];
                 }
@@ -23176,9 +23185,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-            let data75 = data70.require_green;
-            if (typeof data75 !== "boolean") {
-                const err146 = { instancePath: instancePath + "/release/require_green", schemaPath: "#/properties/release/properties/require_green/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.release.properties.require_green.type, parentSchema: schema11.properties.release.properties.require_green, data: data75 };
+            let data74 = data71.first_rc_after_final;
+            if (!((data74 === 0) || (data74 === 1))) {
+                const err146 = { instancePath: instancePath + "/release/first_rc_after_final", schemaPath: "#/properties/release/properties/first_rc_after_final/enum", keyword: "enum", params: { allowedValues: schema11.properties.release.properties.first_rc_after_final.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.release.properties.first_rc_after_final.enum, parentSchema: schema11.properties.release.properties.first_rc_after_final, data: data74 };
                 if (vErrors === null) {
                     vErrors = [err146];
                 }
@@ -23187,25 +23196,59 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
             }
-        }
-        else {
-            const err147 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.release.type, parentSchema: schema11.properties.release, data: data70 };
-            if (vErrors === null) {
-                vErrors = [err147];
+            let data75 = data71.changelog_dir;
+            if (typeof data75 === "string") {
+                if (func3(data75) < 1) {
+                    const err147 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.release.properties.changelog_dir, data: data75 };
+                    if (vErrors === null) {
+                        vErrors = [err147];
+                    }
+                    else {
+                        vErrors.push(err147);
+                    }
+                    errors++;
+                }
             }
             else {
-                vErrors.push(err147);
+                const err148 = { instancePath: instancePath + "/release/changelog_dir", schemaPath: "#/properties/release/properties/changelog_dir/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.release.properties.changelog_dir.type, parentSchema: schema11.properties.release.properties.changelog_dir, data: data75 };
+                if (vErrors === null) {
+                    vErrors = [err148];
+                }
+                else {
+                    vErrors.push(err148);
+                }
+                errors++;
+            }
+            let data76 = data71.require_green;
+            if (typeof data76 !== "boolean") {
+                const err149 = { instancePath: instancePath + "/release/require_green", schemaPath: "#/properties/release/properties/require_green/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.release.properties.require_green.type, parentSchema: schema11.properties.release.properties.require_green, data: data76 };
+                if (vErrors === null) {
+                    vErrors = [err149];
+                }
+                else {
+                    vErrors.push(err149);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err150 = { instancePath: instancePath + "/release", schemaPath: "#/properties/release/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.release.type, parentSchema: schema11.properties.release, data: data71 };
+            if (vErrors === null) {
+                vErrors = [err150];
+            }
+            else {
+                vErrors.push(err150);
             }
             errors++;
         }
     }
     else {
-        const err148 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+        const err151 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
         if (vErrors === null) {
-            vErrors = [err148];
+            vErrors = [err151];
         }
         else {
-            vErrors.push(err148);
+            vErrors.push(err151);
         }
         errors++;
     }
@@ -29506,8 +29549,11 @@ const MAX_SUMMARY_ROWS = 100;
  * and CI link while tested, the merge, or an ejection's reason with what to do next. Returns null
  * when there is nothing to say (not queued, never ejected, no comment yet) or `pr` is not an open
  * PR into the view's base. The body has no marker: `upsertQueueComment` (comment.upsert) adds it.
- * It holds nothing that changes every run (a time, an age, the run's URL), since the comment is
- * rewritten whenever its text changes.
+ * The reconcile loop writes it when the PR enters the queue or a batch, merges, is ejected or
+ * leaves the queue (`statusPhase`), so a queued PR's position and ETA are those of that moment:
+ * the text says so and points to the queue page, linked to `view.runUrl` when there is one. The
+ * merge and ejection texts hold nothing that changes every run (a time, the run's URL), so
+ * re-applying them writes nothing.
  */
 function queueCommentFor(view, pr, options = {}) {
     const head = `**Merge queue** · ${view_markdown_code(view.base)}`;
@@ -29527,8 +29573,9 @@ function queueCommentFor(view, pr, options = {}) {
         const place = `position ${queued.position} of ${view.queue.length}`;
         const eta = queued.etaMinutes === null ? '' : ` Estimated merge: **${formatEta(queued.etaMinutes)}** if every batch ahead passes (CI takes about ${view.ciMinutes} min per batch).`;
         const frozen = view.frozen ? `\n\nMerging into ${view_markdown_code(view.base)} is **paused** (frozen); this pull request keeps its place.` : '';
+        const live = `\n\n${liveNote(view)}`;
         if (queued.batchId === null)
-            return `${head}\n\nIn the queue, **${place}**.${eta}${frozen}`;
+            return `${head}\n\nIn the queue, **${place}**.${eta}${frozen}${live}`;
         const batch = view.batches.find((b) => b.id === queued.batchId);
         const others = batch.members.map((m) => m.number).filter((n) => n !== pr);
         const on = batch.parent === null ? `${view_markdown_code(view.base)}${view.baseSha ? ` at ${view.baseSha.slice(0, 7)}` : ''}` : `batch ${batch.parent}`;
@@ -29539,7 +29586,7 @@ function queueCommentFor(view, pr, options = {}) {
         const checks = checkList(batch);
         if (checks)
             lines.push(checks);
-        return `${lines.join('\n\n')}${frozen}`;
+        return `${lines.join('\n\n')}${frozen}${live}`;
     }
     const w = waiting;
     if (w.ejected) {
@@ -29549,6 +29596,11 @@ function queueCommentFor(view, pr, options = {}) {
     if (!options.hasComment)
         return null;
     return `${head}\n\nNot in the queue:\n\n${w.reasons.map((r) => `- ${inline(r)}`).join('\n')}`;
+}
+/** Says that a queued PR's comment is a snapshot, and where the live queue is. */
+function liveNote(view) {
+    const page = view.runUrl ? link('the queue page', view.runUrl) : 'the queue page';
+    return `_Position, CI and estimate as of when this pull request entered the queue or its batch; this comment changes when it enters a batch, merges or leaves the queue. The live queue is on ${page} (the job summary of the latest merge-queue run); the \`shepherd/merge-queue\` status follows the batch's CI._`;
 }
 /**
  * What the author of an ejected PR should do next, from the ejection reason and what it lacks now.
