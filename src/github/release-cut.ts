@@ -106,7 +106,12 @@ async function cutWith(client: GitHubClient, where: RepoRef, request: CutRequest
   const branch = request.mode === 'tag' ? undefined : request.branch || rules.defaultBranch
   const releases = await listReleases(client, where)
   const published = new Map(releases.filter((r) => !r.draft).map((r) => [r.tagName, r]))
-  const bookkeeping = (sha: string) => changelogCommit(client, where, history, sha, request.config.changelog_dir)
+  // Each commit is looked at once (the head, the walk under it, the previous release's walk).
+  const looked = new Map<string, Promise<{ tag: string; parent: string } | null>>()
+  const bookkeeping = (sha: string) => {
+    if (!looked.has(sha)) looked.set(sha, changelogCommit(client, where, history, sha, request.config.changelog_dir))
+    return looked.get(sha)!
+  }
   // The commit being released.
   let sha: string
   if (request.mode === 'tag') {

@@ -29,8 +29,6 @@ export interface ReleaseHistory {
   commitsBetween(from: string | undefined, to: string): Promise<Set<string>>
   /** A commit's message (subject and body) and its first parent (undefined for a root commit). */
   commit(sha: string): Promise<{ message: string; parent?: string }>
-  /** The committer date of a commit, ISO 8601. */
-  commitDate(sha: string): Promise<string>
   /** Removes the scratch repository. */
   dispose(): Promise<void>
 }
@@ -100,12 +98,6 @@ export async function fetchReleaseHistory(options: FetchHistoryOptions): Promise
       const split = raw.indexOf('\n\n')
       const parent = /^parent ([0-9a-f]+)$/m.exec(raw.slice(0, split))?.[1]
       return { message: raw.slice(split + 2).trim(), ...(parent ? { parent } : {}) }
-    },
-    commitDate: async (sha) => {
-      const raw = await git(['cat-file', 'commit', commit(sha)])
-      const m = /^committer .* (\d+) ([+-]\d{4})$/m.exec(raw)
-      if (!m) throw new Error(`commit ${sha} has no committer date`)
-      return new Date(Number(m[1]) * 1000).toISOString()
     },
     dispose: async () => {
       if (disposed) return

@@ -39,7 +39,7 @@ describe('the cut as Markdown', () => {
     const text = renderCut({ ...view, mock: false, gate: { ok: false, reasons: ['checks not green: build (failure)', 'the commit is not on release-1.30'] }, steps: [{ step: 'tag v1.30.0-rc.0', outcome: 'created' }], releaseUrl: 'https://github.com/acme/widgets/releases/tag/v1.30.0-rc.0' })
     expect(text.startsWith('## Release cut: v1.30.0-rc.0\n')).toBe(true)
     expect(text).toContain('**Gate: refused**\n\n- checks not green: build \\(failure\\)\n- the commit is not on release\\-1.30')
-    expect(text).toContain('| tag v1.30.0-rc.0 | created |'.replace('v1.30.0-rc.0', 'v1.30.0\\-rc.0'))
+    expect(text).toContain('| tag v1.30.0\\-rc.0 | created |')
     expect(text).toContain('| Release | https://github.com/acme/widgets/releases/tag/v1.30.0-rc.0 |')
   })
 })

@@ -213,6 +213,11 @@ describe('a release cut on the simulator', () => {
     expect(err.reasons).toEqual(['test-report found 2 failing tests on the commit (1 of them flaky)'])
     await report(['api.Cart\u001fround'], ['api.Cart\u001fround'])
     expect((await cutRelease(gh, where, request({ nomock: false }))).mock).toBe(true)
+    // A second report name with a real failure refuses, whatever the other says.
+    const text = formatQueueVerdict({ failing: ['web.Page\u001fload'], flaky: [], failingTotal: 1, inputProblems: 0 })
+    await ci.rest.checks.create({ ...where, name: 'e2e', head_sha: head, status: 'completed', conclusion: 'success', output: { title: 'tests', summary: 'tests', text } })
+    const again = (await cutRelease(gh, where, request({ nomock: false })).catch((e) => e)) as CutRefusedError
+    expect(again.reasons).toEqual(['test-report found 1 failing test on the commit'])
   })
 
   it('refuses red CI and a commit nothing tested, naming each check', async () => {
