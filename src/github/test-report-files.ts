@@ -7,7 +7,7 @@ import { lstat, readdir } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { posix, relative, sep } from 'node:path'
 import { Minimatch } from 'minimatch'
-import { mergeReports, readJUnit } from '../core/junit/index.js'
+import { mergeReports, readJUnit, ResultTable } from '../core/junit/index.js'
 import { fileChunks } from '../junit/files.js'
 import type { FileReport, Report } from '../core/test-report/model.js'
 import { resolveSourcePaths } from '../core/test-report/source-paths.js'
@@ -75,18 +75,10 @@ export async function readReport(paths: string[], root: string, sourceRoot: stri
     } catch (err) {
       const message = (err as NodeJS.ErrnoException).code ? `cannot read the file: ${(err as Error).message}` : (err as Error).message
       const empty = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }
-      files.push({ file: name, runs: empty, tests: { ...empty, flaky: 0 }, results: [], error: { file: name, message } })
+      files.push({ file: name, runs: empty, tests: { ...empty, flaky: 0 }, results: new ResultTable(), error: { file: name, message } })
     }
   }
-  return files.length === 1 ? singleFileReport(files[0]) : mergeReports(files)
-}
-
-/**
- * Returns the report of one file: what `mergeReports([file])` returns, without copying each of
- * its results (the reader already merged retries within the file, so there is nothing to merge).
- */
-export function singleFileReport(file: FileReport): Report {
-  return { files: [file], runs: { ...file.runs }, tests: { ...file.tests }, results: file.results, errors: file.error ? [file.error] : [] }
+  return mergeReports(files)
 }
 
 /**
@@ -96,7 +88,10 @@ export function singleFileReport(file: FileReport): Report {
  * changed.
  */
 export async function resolveWorkspacePaths(report: Report, workspace: string): Promise<number> {
-  if (!report.results.some((r) => r.failure !== undefined && r.file !== undefined)) return 0
+  const results = report.results
+  let located = false
+  for (let i = 0; i < results.length && !located; i++) located = results.fileAt(i) !== undefined && results.failureAt(i) !== undefined
+  if (!located) return 0
   const files = await trackedFiles(workspace)
   return files ? resolveSourcePaths(report, files) : 0
 }

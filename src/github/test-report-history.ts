@@ -137,7 +137,7 @@ async function loadRecords(store: HistoryStore, keys: HistoryKey[], limit: numbe
 
 /** The history's flake verdicts for tests that failed or were flaky in this run, with each verdict's evidence. */
 function flakyInReport(analysis: FlakeAnalysis, report: Report): FlakyTest[] {
-  const byId = new Map(report.results.filter((r) => r.outcome !== 'passed' && r.outcome !== 'skipped').map((r) => [r.id, r]))
+  const byId = new Map(report.results.withOutcome('failed', 'errored', 'flaky').map((r) => [r.id, r]))
   const out: FlakyTest[] = []
   for (const t of analysis.tests) {
     const r = byId.get(t.id)

@@ -174,7 +174,7 @@ function reportJson(report: Report, flaky: FlakyTest[], history?: HistoryView): 
     errors: report.errors,
     files: report.files.map((f) => ({ file: f.file, runs: f.runs, tests: f.tests, ...(f.error ? { error: f.error } : {}) })),
     // Passing tests are counted above and kept in the history record; listing 100,000 of them here would only slow the upload.
-    results: report.results.filter((r) => r.outcome !== 'passed'),
+    results: report.results.withOutcome('failed', 'errored', 'skipped', 'flaky'),
     flaky,
     newFailures: history?.newFailures ?? null,
     baseline: history?.baseline ?? null
@@ -234,7 +234,7 @@ function workflowAnnotations(report: Report, flaky: FlakyTest[], tests: boolean)
     })
   }
   if (!tests) return
-  const failing = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored').slice(0, 10)
+  const failing = report.results.indexesOf('failed', 'errored').slice(0, 10).map((i) => report.results.at(i))
   for (const r of failing) {
     core.error(r.failure?.message.slice(0, 1000) || r.outcome, { title: `${r.outcome === 'errored' ? 'Error' : 'Failed'}: ${displayName(r)}`.slice(0, 255), ...(r.file ? { file: r.file } : {}), ...(r.line ? { startLine: r.line } : {}) })
   }

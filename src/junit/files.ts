@@ -1,6 +1,6 @@
 /** JUnit files from disk: each streamed through the reader, one buffer reused for every read. */
 import { open } from 'node:fs/promises'
-import { emptyCounts, emptyTestCounts, readJUnit, type ReadOptions } from '../core/junit/index.js'
+import { emptyCounts, emptyTestCounts, readJUnit, ResultTable, type ReadOptions } from '../core/junit/index.js'
 import type { FileReport } from '../core/test-report/model.js'
 
 /**
@@ -52,7 +52,7 @@ export async function readJUnitFiles(paths: string[], options: ReadOptions = {})
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a JUnit file' : `cannot read the file: ${(err as Error).message}`
-      reports.push({ file: path, runs: emptyCounts(), tests: emptyTestCounts(), results: [], error: { file: path, message } })
+      reports.push({ file: path, runs: emptyCounts(), tests: emptyTestCounts(), results: new ResultTable(), error: { file: path, message } })
     }
   }
   return reports

@@ -81,7 +81,7 @@ describe('byte scanner', () => {
       return { report: reader.end(), output }
     }
     const text = read((reader) => reader.write(xml))
-    expect(text.report.results[0].failure?.details).toContain('é😀&\n😀')
+    expect(text.report.results.at(0).failure?.details).toContain('é😀&\n😀')
     expect(text.output).toContain('é😀&amp;\n&#x1F600;')
     // Every alignment of the 25-byte repeat against a chunk's end, in chunks above the join's size and below.
     for (const step of [...Array.from({ length: 26 }, (_, k) => 4097 + k), ...Array.from({ length: 26 }, (_, k) => 1000 + k)]) {

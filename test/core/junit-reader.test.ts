@@ -27,8 +27,8 @@ describe('roots and nesting', () => {
     const report = read(xml)
     expect(report.error).toBeUndefined()
     expect(report.runs.total).toBeGreaterThanOrEqual(1)
-    expect(report.results[0].suites).toEqual(suites)
-    expect(report.results[0].classname).toBe('C')
+    expect(report.results.at(0).suites).toEqual(suites)
+    expect(report.results.at(0).classname).toBe('C')
   })
 
   it('finds test cases beside nested suites and keeps each case’s own suite path', () => {
@@ -80,7 +80,7 @@ describe('outcomes of one <testcase>', () => {
     const attr = status ? ` status="${status}"` : ''
     const report = read(suite(`<testcase classname="C" name="t"${attr}>${body}</testcase>`))
     expect(report.error).toBeUndefined()
-    expect(report.results[0].executions[0]).toBe(outcome)
+    expect(report.results.at(0).executions[0]).toBe(outcome)
     expect(report.runs[outcome as 'passed']).toBe(1)
   })
 
@@ -122,7 +122,7 @@ describe('outcomes of one <testcase>', () => {
   })
 
   it('reads classname from the class attribute when classname is missing (PHPUnit)', () => {
-    expect(read(suite('<testcase class="Foo\\BarTest" name="t"/>')).results[0].classname).toBe('Foo\\BarTest')
+    expect(read(suite('<testcase class="Foo\\BarTest" name="t"/>')).results.at(0).classname).toBe('Foo\\BarTest')
   })
 })
 
@@ -131,7 +131,7 @@ describe('retries', () => {
     const report = read(suite('<testcase classname="C" name="t" time="1"><failure message="m"/></testcase><testcase classname="C" name="t" time="2"/><testcase classname="C" name="u"/>'))
     expect(report.runs).toEqual({ total: 3, passed: 2, failed: 1, errored: 0, skipped: 0 })
     expect(report.tests).toEqual({ total: 2, passed: 1, failed: 0, errored: 0, skipped: 0, flaky: 1 })
-    expect(report.results[0]).toMatchObject({ id: 'C\u001ft', outcome: 'flaky', executions: ['failed', 'passed'], timeMs: 3000, failure: { message: 'm' } })
+    expect(report.results.at(0)).toMatchObject({ id: 'C\u001ft', outcome: 'flaky', executions: ['failed', 'passed'], timeMs: 3000, failure: { message: 'm' } })
   })
 
   it.each([
@@ -143,7 +143,7 @@ describe('retries', () => {
     [['skipped', 'skipped'], 'skipped']
   ])('executions %j make the test %s', (executions, outcome) => {
     const body = executions.map((o) => `<testcase classname="C" name="t">${{ failed: '<failure/>', errored: '<error/>', skipped: '<skipped/>', passed: '' }[o as string]}</testcase>`).join('')
-    expect(read(suite(body)).results[0]).toMatchObject({ executions, outcome })
+    expect(read(suite(body)).results.at(0)).toMatchObject({ executions, outcome })
   })
 
   it('does not merge the same name in different classes', () => {
@@ -157,7 +157,7 @@ describe('retries', () => {
       ['flaky', ['passed', 'failed']],
       ['failed', ['failed', 'failed']]
     ])
-    expect(report.results[1].failure?.message).toBe('again')
+    expect(report.results.at(1).failure?.message).toBe('again')
   })
 
   it('merges reports of several files: one id in two files is one test', () => {
@@ -169,12 +169,12 @@ describe('retries', () => {
     expect(report.tests).toEqual({ total: 2, passed: 1, failed: 0, errored: 0, skipped: 0, flaky: 1 })
     expect(report.errors.map((e) => e.file)).toEqual(['c.xml'])
     // The files' own results are not changed by the merge.
-    expect(a.results[0].executions).toEqual(['failed'])
+    expect(a.results.at(0).executions).toEqual(['failed'])
   })
 })
 
 describe('locations', () => {
-  const locate = (attrs: string, body: string, options = {}) => read(suite(`<testcase classname="com.acme.FooTest" name="t"${attrs}>${body}</testcase>`), options).results[0]
+  const locate = (attrs: string, body: string, options = {}) => read(suite(`<testcase classname="com.acme.FooTest" name="t"${attrs}>${body}</testcase>`), options).results.at(0)
 
   it('takes file and line attributes', () => {
     expect(locate(' file="src/a.c" line="12"', '<failure/>')).toMatchObject({ file: 'src/a.c', line: 12 })
@@ -236,7 +236,7 @@ describe('times', () => {
   it('reads garbage times in a file as 0 without an error', () => {
     const report = read(suite('<testcase classname="C" name="t" time="<<computed>>"/>'))
     expect(report.error).toBeUndefined()
-    expect(report.results[0].timeMs).toBe(0)
+    expect(report.results.at(0).timeMs).toBe(0)
   })
 })
 
@@ -255,17 +255,17 @@ describe('XML details', () => {
 
   it('reads the BOM as bytes too', () => {
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('<testsuite><testcase classname="C" name="é"/></testsuite>')])
-    expect(read(bytes).results[0].name).toBe('é')
+    expect(read(bytes).results.at(0).name).toBe('é')
   })
 
   it('decodes ISO-8859-1 when the declaration says so, and UTF-16 by its BOM', () => {
     const latin1 = new Uint8Array([...new TextEncoder().encode('<?xml version="1.0" encoding="ISO-8859-1"?><testcase classname="C" name="'), 0xe9, ...new TextEncoder().encode('"/>')])
-    expect(read(latin1).results[0].name).toBe('é')
+    expect(read(latin1).results.at(0).name).toBe('é')
     const text = '<testcase classname="C" name="ü"/>'
     const utf16 = new Uint8Array(2 + text.length * 2)
     utf16.set([0xff, 0xfe])
     for (let i = 0; i < text.length; i++) utf16[2 + i * 2] = text.charCodeAt(i)
-    expect(read(utf16).results[0].name).toBe('ü')
+    expect(read(utf16).results.at(0).name).toBe('ü')
   })
 
   it('joins a character whose surrogate pair is cut between two text chunks, and reads text that names another encoding as text', async () => {
@@ -277,11 +277,11 @@ describe('XML details', () => {
     }
     const report = await readJUnit(pieces(), 'doc.xml')
     expect(report.error).toBeUndefined()
-    expect(report.results[0].name).toBe('a😀b')
+    expect(report.results.at(0).name).toBe('a😀b')
   })
 
   it('reads a lone surrogate in text as U+FFFD', () => {
-    expect(read('<testcase classname="C" name="a\ud800b"/>').results[0].name).toBe('a\ufffdb')
+    expect(read('<testcase classname="C" name="a\ud800b"/>').results.at(0).name).toBe('a\ufffdb')
   })
 
   it('normalizes line breaks, and whitespace in attribute values', () => {

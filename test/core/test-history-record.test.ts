@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { decodeRecord, encodeRecord, MESSAGE_LIMIT, RecordError, toRunRecord } from '../../src/core/test-history/record.js'
 import { testId, type Report, type TestResult } from '../../src/core/test-report/model.js'
 import { recordOf, runInfo } from './test-history-support.js'
+import { ResultTable } from '../../src/core/junit/result-table.js'
 
 const SEED = 20261122
 
@@ -13,7 +14,7 @@ function result(classname: string, name: string, outcome: TestResult['outcome'],
 function reportOf(results: TestResult[]): Report {
   const tests = { total: results.length, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0 }
   for (const r of results) tests[r.outcome]++
-  return { files: [], runs: { total: results.length, passed: tests.passed, failed: tests.failed, errored: tests.errored, skipped: tests.skipped }, tests, results, errors: [] }
+  return { files: [], runs: { total: results.length, passed: tests.passed, failed: tests.failed, errored: tests.errored, skipped: tests.skipped }, tests, results: ResultTable.of(results), errors: [] }
 }
 
 describe('toRunRecord', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { resolveSourcePaths, sourcePathResolver } from '../../src/core/test-report/source-paths.js'
 import { testId, type Report, type TestResult } from '../../src/core/test-report/model.js'
+import { ResultTable } from '../../src/core/junit/result-table.js'
 
 const repo = [
   'pom.xml',
@@ -61,8 +62,8 @@ describe('resolveSourcePaths', () => {
   })
   it('rewrites failing tests only, and counts them', () => {
     const results = [result('a', 'com/acme/ServiceTest.java', true), result('b', 'com/acme/ServiceTest.java', true), result('c', 'com/acme/ServiceTest.java', false), result('d', 'com/dup/DupTest.java', true), result('e', undefined, true)]
-    const report = { results } as unknown as Report
+    const report = { results: ResultTable.of(results) } as unknown as Report
     expect(resolveSourcePaths(report, repo)).toBe(2)
-    expect(results.map((r) => r.file)).toEqual(['service/src/test/java/com/acme/ServiceTest.java', 'service/src/test/java/com/acme/ServiceTest.java', 'com/acme/ServiceTest.java', 'com/dup/DupTest.java', undefined])
+    expect(report.results.map((r) => r.file)).toEqual(['service/src/test/java/com/acme/ServiceTest.java', 'service/src/test/java/com/acme/ServiceTest.java', 'com/acme/ServiceTest.java', 'com/dup/DupTest.java', undefined])
   })
 })

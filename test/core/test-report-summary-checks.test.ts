@@ -8,6 +8,7 @@ import { batches, checkAnnotations, repoRelative } from '../../src/core/test-rep
 import { reportOutputs, verdict, type FailOn } from '../../src/core/test-report/outputs.js'
 import { InputError, isBranchName, parseSettings, splitPatterns } from '../../src/core/test-report/settings.js'
 import { inRunFlakes } from '../../src/core/test-report/summary.js'
+import { ResultTable } from '../../src/core/junit/result-table.js'
 
 function result(name: string, outcome: TestResult['outcome'], extra: Partial<TestResult> = {}): TestResult {
   return { id: testId('pkg.C', name), suites: [], classname: 'pkg.C', name, outcome, executions: outcome === 'flaky' ? ['failed', 'passed'] : [outcome], timeMs: 1, ...extra }
@@ -17,7 +18,7 @@ function report(results: TestResult[], errors: Report['errors'] = []): Report {
   const tests = { total: results.length, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0 }
   for (const r of results) tests[r.outcome]++
   const runs = { total: results.length, passed: tests.passed + tests.flaky, failed: tests.failed, errored: tests.errored, skipped: tests.skipped }
-  return { files: [], runs, tests, results, errors }
+  return { files: [], runs, tests, results: ResultTable.of(results), errors }
 }
 
 describe('check-run annotations', () => {

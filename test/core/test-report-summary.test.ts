@@ -9,6 +9,7 @@ import MarkdownIt from 'markdown-it'
 import { testId, type Outcome, type Report, type TestOutcome, type TestResult } from '../../src/core/test-report/model.js'
 import { LIMITS, checkTitle, formatMs, inRunFlakes, locationOf, renderSummary, type SummaryInput } from '../../src/core/test-report/summary.js'
 import { byteLength, codeBlock, codeText, inline, neutralize, truncate } from '../../src/core/test-report/markdown.js'
+import { ResultTable } from '../../src/core/junit/result-table.js'
 
 // GitHub renders job summaries and comments as GFM with (sanitized) HTML allowed.
 const md = new MarkdownIt({ html: true })
@@ -26,7 +27,8 @@ function report(results: TestResult[], errors: Report['errors'] = []): Report {
   for (const r of results) tests[r.outcome]++
   const runs = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }
   for (const r of results) for (const e of r.executions) (runs.total++, runs[e]++)
-  return { files: [{ file: 'junit.xml', runs, tests, results, ...(errors[0] ? { error: errors[0] } : {}) }], runs, tests, results, errors }
+  const table = ResultTable.of(results)
+  return { files: [{ file: 'junit.xml', runs, tests, results: table, ...(errors[0] ? { error: errors[0] } : {}) }], runs, tests, results: table, errors }
 }
 
 const failing = (i: number, message = `expected ${i} to be 0`, extra: Partial<TestResult> = {}) =>
@@ -111,7 +113,7 @@ describe('untrusted test text stays data', () => {
     result('pkg.<b>Evil</b>', nasty, 'failed', { failure: { message: 'line\n```\n</code></pre><img src=y>\n````` five', details: '@everyone ping\n```js\nhack()\n```' } }),
     result('pkg.Evil', `${nasty} 2`, 'flaky')
   ])
-  const out = renderSummary(input(r, { flaky: inRunFlakes(r), newFailures: [r.results[0].id] }), { maxBytes: Infinity })
+  const out = renderSummary(input(r, { flaky: inRunFlakes(r), newFailures: [r.results.at(0).id] }), { maxBytes: Infinity })
   const html = md.render(out.markdown)
 
   it('renders no element from test text', () => {

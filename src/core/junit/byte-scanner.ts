@@ -7,7 +7,7 @@
  * or entity) as a copy: the caller may reuse a chunk's buffer once `write` returns.
  */
 import { plainTimeMsBytes } from './time.js'
-import { COMMON_NAMES, decodeAttribute, decodeText, MAX_ENTITY, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type XmlHandler } from './xml.js'
+import { COMMON_NAMES, decodeAttribute, decodeText, MAX_ENTITY, XML_LIMITS, XmlError, type ErrorSource, type PlainSink, type TagAttributes, type XmlHandler } from './xml.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -155,6 +155,11 @@ class ByteAttributes implements TagAttributes {
     }
     this.windowUses++
     return this.window.slice(from - this.windowStart, to - this.windowStart)
+  }
+
+  copyPlainTo(i: number, sink: PlainSink): number {
+    const k = i * 4
+    return sink.copyPlain(this.buf, this.offsets[k + 2], this.offsets[k + 3])
   }
 
   timeMs(i: number): number {

@@ -14,11 +14,12 @@
  * - Surefire `flakyFailure`/`flakyError` and `rerunFailure`/`rerunError` are extra executions of
  *   the same element (failed or errored), in order after it.
  */
-import { type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestResult } from '../test-report/model.js'
-import { countRun, countTest, emptyCounts, emptyTestCounts, mergeInto, testOutcome } from './counts.js'
+import { testId, type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase } from '../test-report/model.js'
+import { countRun, emptyCounts, testOutcome } from './counts.js'
 import { ByteScanner } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
+import { ResultTable } from './result-table.js'
 import { parseTimeMs } from './time.js'
 import { XmlError, type TagAttributes, type XmlHandler } from './xml.js'
 
@@ -124,41 +125,10 @@ interface PendingFailure {
   details: TextSink
 }
 
-/**
- * The executions of a test that ran once, shared by every such result: most tests run once, and a
- * one-element array each is 5 MB per 100,000 tests. Frozen; `mergeInto` copies before appending.
- */
-const ONCE: Record<Outcome, Outcome[]> = {
-  passed: Object.freeze(['passed']) as Outcome[],
-  failed: Object.freeze(['failed']) as Outcome[],
-  errored: Object.freeze(['errored']) as Outcome[],
-  skipped: Object.freeze(['skipped']) as Outcome[]
-}
-
-/** Returns the shared executions of a test that ran once with `outcome` (a switch: a keyed load per result is slower). */
-function once(outcome: Outcome): Outcome[] {
-  switch (outcome) {
-    case 'passed':
-      return ONCE.passed
-    case 'failed':
-      return ONCE.failed
-    case 'errored':
-      return ONCE.errored
-    default:
-      return ONCE.skipped
-  }
-}
-
 const NO_RERUNS: PendingCase['reruns'] = []
 /** The reruns of a case that had none, when no `onTestCase` sees them: read only, never appended to. */
 const NO_EXECUTIONS: Execution[] = []
 const NOWHERE: { file?: string; line?: number } = {}
-
-/** The tests of one classname: the classname string all its results share, and the results by name. */
-interface ClassTests {
-  classname: string
-  byName: Map<string, TestResult>
-}
 
 /** Returns whether `text` reads the same raw and decoded (no `&`, no control character), so `TagAttributes.rawEquals` may compare it. */
 function isPlain(text: string): boolean {
@@ -172,7 +142,8 @@ function isPlain(text: string): boolean {
 /** The `<testcase>` being read. */
 interface PendingCase {
   classname: string
-  name: string
+  /** Bytes of the name, written in the result table at its `nameOffset` (added when the case closes). */
+  nameLength: number
   file?: string
   line?: number
   status: string
@@ -213,19 +184,19 @@ export class JUnitReader implements XmlHandler {
   private suitePath: string[] = []
   private current?: PendingCase
   /** The one object every `<testcase>` is read into (`current` while one is open). */
-  private readonly spare: PendingCase = { classname: '', name: '', file: undefined, line: undefined, status: '', timeMs: 0, failure: undefined, error: undefined, skipped: false, reruns: NO_RERUNS, output: undefined }
+  private readonly spare: PendingCase = { classname: '', nameLength: 0, file: undefined, line: undefined, status: '', timeMs: 0, failure: undefined, error: undefined, skipped: false, reruns: NO_RERUNS, output: undefined }
   private pendingFailure?: PendingFailure
   private readonly runs = emptyCounts()
-  /** Counts of `results`, kept as results are added and merged. */
-  private readonly tests = emptyTestCounts()
-  /** Results in order of first appearance, and by classname then name (most cases share the previous case's classname, so the lookup is two small maps). */
-  private readonly results: TestResult[] = []
-  private readonly byClass = new Map<string, ClassTests>()
-  private lastClass?: ClassTests
-  /** Classname and name, joined into the id: one array for every case. */
-  private readonly pair = ['', '']
+  /** The tests, retries merged, in order of first appearance (with their counts). */
+  private readonly table = new ResultTable()
+  /** The last case's classname (the table's copy) and its id: most cases share the previous case's classname. */
+  private lastClassname?: string
+  private lastClassId = -1
   /** The last classname when it may be compared raw (`isPlain`): a case of the same class then reuses the string instead of slicing its own. */
   private lastPlainClassname?: string
+  /** The last `file` attribute as written and as made repository-relative: cases of one file come together. */
+  private lastRawFile?: string
+  private lastRelativeFile?: string
   private error?: ReadError
   private done = false
   private unnamed = 0
@@ -280,8 +251,7 @@ export class JUnitReader implements XmlHandler {
       }
     }
     this.done = true
-    const results = this.results
-    const report: FileReport = { file: this.file, runs: { ...this.runs }, tests: { ...this.tests }, results }
+    const report: FileReport = { file: this.file, runs: { ...this.runs }, tests: { ...this.table.counts }, results: this.table }
     if (this.error) report.error = this.error
     return report
   }
@@ -415,7 +385,7 @@ export class JUnitReader implements XmlHandler {
     const pending = this.spare
     let classname: string | undefined
     let className: string | undefined
-    let name: string | undefined
+    let nameAttribute = -1
     let file: string | undefined
     let line: string | undefined
     let status = ''
@@ -423,7 +393,7 @@ export class JUnitReader implements XmlHandler {
     for (let i = 0; i < attrs.length; i++) {
       switch (attrs.nameLength(i)) {
         case 4:
-          if (attrs.nameIs(i, 'name')) name = attrs.value(i)
+          if (attrs.nameIs(i, 'name')) nameAttribute = i
           else if (attrs.nameIs(i, 'time')) {
             // Read in place: a time is nearly always plain digits, and a string per case is garbage.
             timeMs = attrs.timeMs(i)
@@ -446,9 +416,22 @@ export class JUnitReader implements XmlHandler {
       }
     }
     pending.classname = classname ?? className ?? ''
+    // The name goes straight from the tag's bytes to the result table (a plain ASCII one needs no string).
+    const table = this.table
+    let nameLength = nameAttribute < 0 ? 0 : attrs.copyPlainTo(nameAttribute, table)
+    if (nameLength < 0) {
+      const name = attrs.value(nameAttribute)
+      nameLength = name ? table.writeName(name) : 0
+    }
     // A nameless case is its own test, not a retry of the previous nameless one.
-    pending.name = name || `(unnamed ${++this.unnamed})`
-    pending.file = file ? relativePath(file, this.options.sourceRoot) : undefined
+    if (nameLength === 0) nameLength = table.writeName(`(unnamed ${++this.unnamed})`)
+    pending.nameLength = nameLength
+    if (!file) pending.file = undefined
+    else if (file === this.lastRawFile) pending.file = this.lastRelativeFile
+    else {
+      this.lastRawFile = file
+      pending.file = this.lastRelativeFile = relativePath(file, this.options.sourceRoot)
+    }
     if (line === undefined) pending.line = undefined
     else {
       const parsedLine = Number(line)
@@ -529,32 +512,25 @@ export class JUnitReader implements XmlHandler {
     else outcome = 'passed'
     countRun(this.runs, outcome)
 
-    // Every result of a class shares one classname string (a flat copy); the id is model.ts's
-    // testId, built by join as one flat copy, and the name is a slice of it, so nothing kept pins
-    // the chunk the attributes were read from.
-    const last = this.lastClass
-    let tests = last !== undefined && pending.classname === last.classname ? last : this.byClass.get(pending.classname)
-    if (!tests) {
-      const owned = own(pending.classname)
-      this.byClass.set(owned, (tests = { classname: owned, byName: new Map() }))
+    // Every result of a class shares one classname string, the table's flat copy.
+    const table = this.table
+    let classId = this.lastClassId
+    if (pending.classname !== this.lastClassname) {
+      classId = table.classId(pending.classname)
+      const owned = table.classnameOf(classId)
+      this.lastClassId = classId
+      this.lastClassname = owned
+      this.lastPlainClassname = isPlain(owned) ? owned : undefined
     }
-    if (tests !== last) {
-      this.lastClass = tests
-      this.lastPlainClassname = isPlain(tests.classname) ? tests.classname : undefined
-    }
-    const classname = tests.classname
-    const pair = this.pair
-    pair[0] = classname
-    pair[1] = pending.name
-    const id = pair.join('\u001f')
-    const name = id.slice(classname.length + 1)
+    const classname = this.lastClassname as string
     const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
     const failure = pendingFailure && this.finishFailure(pendingFailure)
     const reruns: Execution[] = pending.reruns.length === 0 ? (onTestCase ? [] : NO_EXECUTIONS) : pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
     const location = pending.file === undefined && pending.line === undefined && !failure && reruns.length === 0 ? NOWHERE : this.locate(pending, classname, failure ?? reruns.find((r) => r.failure)?.failure)
 
     if (onTestCase) {
-      const testCase: TestCase = { id, suites: this.suitePath, classname, name, outcome, timeMs: pending.timeMs, reruns }
+      const name = table.pendingName(pending.nameLength)
+      const testCase: TestCase = { id: testId(classname, name), suites: this.suitePath, classname, name, outcome, timeMs: pending.timeMs, reruns }
       if (location.file !== undefined) testCase.file = location.file
       if (location.line !== undefined) testCase.line = location.line
       if (failure) testCase.failure = failure
@@ -562,10 +538,8 @@ export class JUnitReader implements XmlHandler {
       onTestCase(testCase)
     }
 
-    let executions = once(outcome)
-    // A whole number of milliseconds as a small integer: stored in the result as is, where a
-    // float (what parseTimeMs computes) would take a heap number of its own per result.
-    let timeMs = (pending.timeMs | 0) === pending.timeMs ? pending.timeMs | 0 : pending.timeMs
+    let executions: Outcome[] | undefined
+    let timeMs = pending.timeMs
     let lastFailure = failure
     if (reruns.length > 0) {
       executions = [outcome]
@@ -575,21 +549,8 @@ export class JUnitReader implements XmlHandler {
         if (rerun.failure) lastFailure = rerun.failure
       }
     }
-    const result: TestResult = { id, suites: this.suitePath, classname, name, outcome: reruns.length === 0 ? outcome : testOutcome(executions), executions, timeMs }
-    if (location.file !== undefined) result.file = location.file
-    if (location.line !== undefined) result.line = location.line
-    if (lastFailure) result.failure = lastFailure
-    const byName = tests.byName
-    const seen = byName.get(name)
-    if (seen) {
-      countTest(this.tests, seen.outcome, -1)
-      mergeInto(seen, result)
-      countTest(this.tests, seen.outcome, 1)
-    } else {
-      countTest(this.tests, result.outcome, 1)
-      byName.set(name, result)
-      this.results.push(result)
-    }
+    const fileId = location.file === undefined ? -1 : table.fileId(location.file)
+    table.add(pending.nameLength, classId, table.suitesId(this.suitePath), executions ? testOutcome(executions) : outcome, timeMs, fileId, location.line ?? 0, lastFailure, executions)
   }
 
   private finishFailure(pending: PendingFailure): Failure {
@@ -603,7 +564,7 @@ export class JUnitReader implements XmlHandler {
 
   /** The test's file and line: its attributes, else (for a failing test) what its trace names. */
   private locate(pending: PendingCase, classname: string, failure: Failure | undefined): { file?: string; line?: number } {
-    const file = pending.file === undefined ? undefined : own(pending.file)
+    const file = pending.file
     if (file !== undefined && pending.line !== undefined) return { file, line: pending.line }
     if (!failure) return { file, line: pending.line }
     const trace = `${failure.details ?? ''}\n${failure.message}`

@@ -47,8 +47,15 @@ export interface TagAttributes {
   value(i: number): string
   /** Returns attribute `i` read in place as plain seconds (see `plainTimeMs`) in milliseconds, or -1 when it is not written plainly. */
   timeMs(i: number): number
+  /** Hands attribute `i`'s value as written (UTF-8 bytes, entities not decoded) to `sink.copyPlain` and returns what it returns. */
+  copyPlainTo(i: number, sink: PlainSink): number
   /** Returns whether attribute `i`'s value, as written, is `text`; the same as `value(i) === text` when `text` is plain ASCII (no `&`, no control character). */
   rawEquals(i: number, text: string): boolean
+}
+
+/** Takes an attribute's bytes when they are plain (see `ResultTable.copyPlain`): returns their length, or -1 when they need decoding. */
+export interface PlainSink {
+  copyPlain(src: Uint8Array, from: number, to: number): number
 }
 
 /** What the scanner reports. Element names are local names (a `ns:` prefix removed). */

@@ -35,18 +35,24 @@ export class RecordError extends Error {
  * `MESSAGE_LIMIT` characters.
  */
 export function toRunRecord(report: Report, run: RunInfo): RunRecord {
-  const results = [...report.results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const results = report.results
+  // Read by column: the ids, then the order of the tests by id.
+  const ids: string[] = new Array(results.length)
+  for (let i = 0; i < results.length; i++) ids[i] = results.idAt(i)
+  const order = Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0))
   const names: string[] = new Array(results.length)
   const timesMs: number[] = new Array(results.length)
   const messages: Record<number, string> = {}
   let outcomes = ''
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i]
-    names[i] = r.id
-    outcomes += CHAR_OF[r.outcome]
-    timesMs[i] = Number.isFinite(r.timeMs) && r.timeMs > 0 ? Math.round(r.timeMs) : 0
-    const message = r.failure?.message
-    if (message && r.outcome !== 'passed' && r.outcome !== 'skipped') messages[i] = truncate(message, MESSAGE_LIMIT)
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]
+    const outcome = results.outcomeAt(i)
+    const t = results.timeMsAt(i)
+    names[k] = ids[i]
+    outcomes += CHAR_OF[outcome]
+    timesMs[k] = Number.isFinite(t) && t > 0 ? Math.round(t) : 0
+    const message = outcome !== 'passed' && outcome !== 'skipped' ? results.failureAt(i)?.message : undefined
+    if (message) messages[k] = truncate(message, MESSAGE_LIMIT)
   }
   return {
     format: RECORD_FORMAT,

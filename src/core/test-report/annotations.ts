@@ -74,8 +74,8 @@ export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = 
   const byId = resultsOf(report, flaky)
   // Past the cap an annotation is only counted, not built (5,000 failures: 4,000 stack traces not cleaned).
   let total = annotations.length
-  for (const r of report.results) {
-    if (r.outcome !== 'failed' && r.outcome !== 'errored') continue
+  for (const i of report.results.indexesOf('failed', 'errored')) {
+    const r = report.results.at(i)
     const path = repoRelative(r.file)
     if (!path) {
       unlocated.push(r)

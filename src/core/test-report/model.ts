@@ -2,8 +2,9 @@
  * The data model shared by test-report's parts (issue #4): the JUnit reader produces a `Report`,
  * the run's summary and check run render it, `toRunRecord` turns it into the compact history
  * record each run stores, and the flake analysis and the dashboard read those records.
- * Plain data only: every part is pure and testable without I/O.
+ * Plain data only (results in a `ResultTable`, by column): every part is pure and testable without I/O.
  */
+import type { ResultTable } from '../junit/result-table.js'
 
 /** What one execution of a test came to. `errored` is JUnit's `<error>`, kept apart from `<failure>`. */
 export type Outcome = 'passed' | 'failed' | 'errored' | 'skipped'
@@ -95,7 +96,8 @@ export interface FileReport {
   runs: Counts
   /** Unique tests, retries merged. */
   tests: TestCounts
-  results: TestResult[]
+  /** The unique tests, in order of first appearance. */
+  results: ResultTable
   /** Set when the file is malformed or truncated: what was read before the problem is still reported. */
   error?: ReadError
 }
@@ -105,7 +107,7 @@ export interface Report {
   files: FileReport[]
   runs: Counts
   tests: TestCounts
-  results: TestResult[]
+  results: ResultTable
   errors: ReadError[]
 }
 

@@ -51,7 +51,7 @@ const listed = (r: Pick<TestResult, 'classname' | 'name' | 'file'>): ListedTest 
 /** Returns the action's outputs, every value a string as the runner wants them. */
 export function reportOutputs(report: Report, flaky: FlakyTest[], v: Verdict, reportUrl = ''): Record<string, string> {
   const t = report.tests
-  const failed = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored')
+  const failed = report.results.indexesOf('failed', 'errored').slice(0, MAX_LISTED).map((i) => report.results.at(i))
   const byId = resultsOf(report, flaky)
   return {
     total: String(t.total),
@@ -60,18 +60,20 @@ export function reportOutputs(report: Report, flaky: FlakyTest[], v: Verdict, re
     errored: String(t.errored),
     skipped: String(t.skipped),
     flaky: String(flaky.length),
-    'failed-tests': JSON.stringify(failed.slice(0, MAX_LISTED).map(listed)),
+    'failed-tests': JSON.stringify(failed.map(listed)),
     'flaky-tests': JSON.stringify(flaky.slice(0, MAX_LISTED).map((f) => listed(byId.get(f.id) ?? f))),
     'report-url': reportUrl,
     conclusion: v.conclusion
   }
 }
 
-/** Returns the results of the given tests by id, in one pass and without indexing every result. */
+/** Returns the results of the given tests by id (those in the report). */
 export function resultsOf(report: Report, tests: readonly { id: string }[]): Map<string, TestResult> {
-  const wanted = new Set(tests.map((t) => t.id))
   const found = new Map<string, TestResult>()
-  if (!wanted.size) return found
-  for (const r of report.results) if (wanted.has(r.id)) found.set(r.id, r)
+  for (const { id } of tests) {
+    if (found.has(id)) continue
+    const i = report.results.indexOfId(id)
+    if (i >= 0) found.set(id, report.results.at(i))
+  }
   return found
 }

@@ -41,7 +41,7 @@ export interface QueueVerdict {
  */
 export function queueVerdictOf(report: Report, flaky: readonly Pick<FlakyTest, 'id'>[], noFiles = false): QueueVerdict {
   const flakyIds = new Set(flaky.map((f) => f.id))
-  const failing = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored').map((r) => r.id)
+  const failing = report.results.indexesOf('failed', 'errored').map((i) => report.results.idAt(i))
   return { failing, flaky: failing.filter((id) => flakyIds.has(id)), failingTotal: failing.length, inputProblems: report.errors.length + (noFiles ? 1 : 0) }
 }
 

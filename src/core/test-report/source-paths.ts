@@ -37,12 +37,14 @@ export function resolveSourcePaths(report: Report, repoFiles: readonly string[])
   const resolve = sourcePathResolver(repoFiles)
   const seen = new Map<string, string | undefined>()
   let rewritten = 0
-  for (const r of report.results) {
-    if (r.file === undefined || r.failure === undefined) continue
-    let to = seen.get(r.file)
-    if (!seen.has(r.file)) seen.set(r.file, (to = resolve(r.file)))
-    if (to !== undefined && to !== r.file) {
-      r.file = to
+  const results = report.results
+  for (let i = 0; i < results.length; i++) {
+    const file = results.fileAt(i)
+    if (file === undefined || results.failureAt(i) === undefined) continue
+    let to = seen.get(file)
+    if (!seen.has(file)) seen.set(file, (to = resolve(file)))
+    if (to !== undefined && to !== file) {
+      results.setLocation(i, to, results.lineAt(i))
       rewritten++
     }
   }

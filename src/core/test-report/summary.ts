@@ -7,6 +7,7 @@
  * said in a note that links to the full report.
  */
 import type { Counts, ReadError, Report, TestCounts, TestResult } from './model.js'
+import type { ResultTable } from '../junit/result-table.js'
 import { byteLength, codeBlockOfCodeText, codeText, inline, link, table } from './markdown.js'
 import { resultsOf } from './outputs.js'
 
@@ -295,7 +296,7 @@ function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[
 
   plans.push({
     name: 'slowest',
-    exists: report.results.some((r) => r.timeMs > 0),
+    exists: derived(report).timed,
     build: () => {
       const slow = derived(report).slowest(options.slowest ?? 10)
       const item = (i: number) => `| ${inline(slow[i].name, 150)} | ${inline(slow[i].suites.at(-1) ?? slow[i].classname, 100)} | ${formatMs(slow[i].timeMs)} |`
@@ -318,21 +319,22 @@ function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[
   return plans
 }
 
-/** Returns the `n` slowest results, slowest first, in one pass (no sort of every result). */
-function slowest(results: readonly TestResult[], n: number): TestResult[] {
-  const top: TestResult[] = []
-  for (const r of results) {
-    if (!(r.timeMs > 0) || (top.length === n && r.timeMs <= top[n - 1].timeMs)) continue
-    insertSlow(top, r, n)
+/** Returns the indexes of the `n` slowest tests, slowest first, in one pass over the times (no sort of every test). */
+function slowest(results: ResultTable, n: number): number[] {
+  const top: number[] = []
+  for (let i = 0; i < results.length; i++) {
+    const t = results.timeMsAt(i)
+    if (t > 0 && (top.length < n || t > results.timeMsAt(top[n - 1]))) insertSlow(results, top, i, n)
   }
   return top
 }
 
-/** Inserts `r` into `top` (slowest first, at most `n`), after any as slow as it. */
-function insertSlow(top: TestResult[], r: TestResult, n: number): void {
-  let i = top.length
-  while (i > 0 && top[i - 1].timeMs < r.timeMs) i--
-  top.splice(i, 0, r)
+/** Inserts test `i` into `top` (slowest first, at most `n`), after any as slow as it. */
+function insertSlow(results: ResultTable, top: number[], i: number, n: number): void {
+  const t = results.timeMsAt(i)
+  let k = top.length
+  while (k > 0 && results.timeMsAt(top[k - 1]) < t) k--
+  top.splice(k, 0, i)
   if (top.length > n) top.pop()
 }
 
@@ -427,10 +429,12 @@ function failureText(r: TestResult): string {
 interface Derived {
   failing: TestResult[]
   suites: SuiteRow[]
-  /** The slowest results, slowest first: at least `SLOWEST` of them when there are so many. */
+  /** The `n` slowest results, slowest first. */
   slowest: (n: number) => TestResult[]
   /** Time of every result. */
   timeMs: number
+  /** Whether any test has a time. */
+  timed: boolean
 }
 
 /** How many slowest tests the one pass keeps (the full report lists 50). */
@@ -442,34 +446,39 @@ const deriveds = new WeakMap<Report, Derived>()
 function derived(report: Report): Derived {
   let d = deriveds.get(report)
   if (d) return d
+  const results = report.results
   const failing: TestResult[] = []
   const rows = new Map<string, SuiteRow>()
-  const top: TestResult[] = []
+  const top: number[] = []
   let timeMs = 0
-  // Results of one suite usually come together and share its suites array: join it once per run of them.
-  let lastSuites: string[] | undefined
+  // Results of one suite usually come together and share its suite path: its row is looked up once per run of them.
+  let lastSuites = -1
   let lastClass = ''
   let row: SuiteRow | undefined
-  for (const r of report.results) {
-    if (r.outcome === 'failed' || r.outcome === 'errored') failing.push(r)
-    timeMs += r.timeMs
-    if (!row || r.suites !== lastSuites || (!r.suites.length && r.classname !== lastClass)) {
-      const name = r.suites.length ? r.suites.join(' › ') : r.classname || '(no suite)'
+  for (let i = 0; i < results.length; i++) {
+    const outcome = results.outcomeAt(i)
+    const t = results.timeMsAt(i)
+    if (outcome === 'failed' || outcome === 'errored') failing.push(results.at(i))
+    timeMs += t
+    const suitesId = results.suitesIdAt(i)
+    if (!row || suitesId !== lastSuites || (!results.suitesAt(i).length && results.classnameAt(i) !== lastClass)) {
+      const suites = results.suitesAt(i)
+      const name = suites.length ? suites.join(' › ') : results.classnameAt(i) || '(no suite)'
       row = rows.get(name)
       if (!row) rows.set(name, (row = { name, total: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0, timeMs: 0 }))
-      lastSuites = r.suites
-      lastClass = r.classname
+      lastSuites = suitesId
+      lastClass = results.classnameAt(i)
     }
     row.total++
-    row[r.outcome]++
-    row.timeMs += r.timeMs
-    if (r.timeMs > 0 && (top.length < SLOWEST || r.timeMs > top[SLOWEST - 1].timeMs)) insertSlow(top, r, SLOWEST)
+    row[outcome]++
+    row.timeMs += t
+    if (t > 0 && (top.length < SLOWEST || t > results.timeMsAt(top[SLOWEST - 1]))) insertSlow(results, top, i, SLOWEST)
   }
   // Suites with failures first, then by name.
   const suites = [...rows.values()].sort((a, b) => b.failed + b.errored - (a.failed + a.errored) || byName.compare(a.name, b.name))
-  let longer: TestResult[] | undefined
-  const slowestOf = (n: number) => (n <= SLOWEST ? top.slice(0, n) : (longer = longer && longer.length >= n ? longer : slowest(report.results, n)).slice(0, n))
-  d = { failing, suites, slowest: slowestOf, timeMs }
+  let longer: number[] | undefined
+  const slowestOf = (n: number) => (n <= SLOWEST ? top.slice(0, n) : (longer = longer && longer.length >= n ? longer : slowest(results, n)).slice(0, n)).map((i) => results.at(i))
+  d = { failing, suites, slowest: slowestOf, timeMs, timed: top.length > 0 }
   deriveds.set(report, d)
   return d
 }
@@ -499,7 +508,7 @@ export function formatMs(ms: number): string {
 /** Returns the flaky tests a report shows by itself: failed or errored, then passed, within this run. */
 export function inRunFlakes(report: Report): FlakyTest[] {
   return report.results
-    .filter((r) => r.outcome === 'flaky')
+    .withOutcome('flaky')
     .map((r) => {
       const bad = r.executions.filter((e) => e === 'failed' || e === 'errored').length
       return { id: r.id, classname: r.classname, name: r.name, evidence: [`failed and passed in this run: ${bad} of ${r.executions.length} executions failed (${r.executions.join(', ')})`] }

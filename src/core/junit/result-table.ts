@@ -1,0 +1,504 @@
+/**
+ * The results of a JUnit file or a run, stored by column: a report of 100,000 tests is a few typed
+ * arrays, one buffer of test names (UTF-8) and the few strings tests share (classnames, suite
+ * paths, files), instead of 100,000 objects with their own id and name strings. Reading a large
+ * report then allocates almost nothing per test case, and the garbage collector has little to
+ * copy. `at(i)` makes the `TestResult` of one test when a part needs the object; the parts that
+ * read every test (counts, the summary's tables, the history record) read the columns.
+ *
+ * Retries merge as they are added: a test id (classname and name) already in the table gets the
+ * new executions appended, times added, the later failure kept, a location filled in when there was
+ * none, and the outcome made anew from every execution (docs/test-report.md "Counting rules").
+ */
+import { testId, type Failure, type Outcome, type TestCounts, type TestOutcome, type TestResult } from '../test-report/model.js'
+import { emptyTestCounts, testOutcome } from './counts.js'
+
+/** Outcome codes of the `outcomes` column, in `OUTCOMES` order. */
+const PASSED = 0
+const FAILED = 1
+const ERRORED = 2
+const SKIPPED = 3
+const FLAKY = 4
+const OUTCOMES: readonly TestOutcome[] = ['passed', 'failed', 'errored', 'skipped', 'flaky']
+
+/** Returns the code of `outcome` (a switch: a keyed load per test is slower). */
+function codeOf(outcome: TestOutcome): number {
+  switch (outcome) {
+    case 'passed':
+      return PASSED
+    case 'failed':
+      return FAILED
+    case 'errored':
+      return ERRORED
+    case 'skipped':
+      return SKIPPED
+    default:
+      return FLAKY
+  }
+}
+
+/** The executions of a test that ran once, shared and frozen: `executionsAt` hands them out read-only. */
+const ONCE: readonly (readonly Outcome[])[] = (['passed', 'failed', 'errored', 'skipped'] as Outcome[]).map((o) => Object.freeze([o]))
+
+const NO_SUITES: readonly string[] = Object.freeze([])
+
+const FNV_OFFSET = 0x811c9dc5 | 0
+const FNV_PRIME = 0x01000193
+
+/** Tests a table starts with room for; it doubles as it fills. */
+const INITIAL_CAPACITY = 64
+
+function growInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(size)
+  b.set(a)
+  return b
+}
+
+export class ResultTable implements Iterable<TestResult> {
+  /** Number of tests. */
+  length = 0
+  /** Counts of the tests, kept as tests are added and merged. */
+  readonly counts: TestCounts = emptyTestCounts()
+
+  private capacity = INITIAL_CAPACITY
+  private classIds = new Int32Array(INITIAL_CAPACITY)
+  private suiteIds = new Int32Array(INITIAL_CAPACITY)
+  private fileIds = new Int32Array(INITIAL_CAPACITY)
+  private lines = new Int32Array(INITIAL_CAPACITY)
+  private nameStarts = new Int32Array(INITIAL_CAPACITY)
+  /** Name ends; a name is `names[nameStarts[i], nameEnds[i])`. */
+  private nameEnds = new Int32Array(INITIAL_CAPACITY)
+  private hashes = new Int32Array(INITIAL_CAPACITY)
+  private outcomes = new Uint8Array(INITIAL_CAPACITY)
+  private times = new Float64Array(INITIAL_CAPACITY)
+  /** Every test's name, UTF-8, one after another; a name being added is written at `nameOffset` first. */
+  private names = Buffer.alloc(INITIAL_CAPACITY * 32)
+  private namesEnd = 0
+  /** Open addressing over `hashes`: a slot holds a test's index + 1, 0 when empty. */
+  private slots = new Int32Array(INITIAL_CAPACITY * 2)
+  /** The hash of the name at `nameOffset` when `copyPlain` wrote it (set while copying, saving a pass in `add`). */
+  private nameHash = 0
+  private nameHashed = false
+
+  private readonly classnames: string[] = []
+  private readonly classIndex = new Map<string, number>()
+  private readonly suitePaths: (readonly string[])[] = []
+  private lastSuites?: readonly string[]
+  private lastSuitesId = -1
+  private readonly files: string[] = []
+  private readonly fileIndex = new Map<string, number>()
+  /** Sparse: only failing tests have a failure, only retried tests executions of their own. */
+  private readonly failures = new Map<number, Failure>()
+  private readonly executionLists = new Map<number, Outcome[]>()
+
+  /** Returns a table of `results`, merged by id as the reader merges retries. */
+  static of(results: Iterable<TestResult>): ResultTable {
+    const table = new ResultTable()
+    for (const r of results) table.addResult(r)
+    return table
+  }
+
+  // ---- Building ----
+
+  /** Returns the id of `classname` (the same for the same string). */
+  classId(classname: string): number {
+    let id = this.classIndex.get(classname)
+    if (id === undefined) {
+      id = this.classnames.length
+      // A flat copy: the caller's string may be a slice of a large one.
+      const owned = classname.length < 13 ? classname : (' ' + classname).slice(1)
+      this.classnames.push(owned)
+      this.classIndex.set(owned, id)
+    }
+    return id
+  }
+
+  /** Returns the id of a suite path; one array passed again (the reader shares it between a suite's cases) is found without comparing. */
+  suitesId(suites: readonly string[]): number {
+    if (suites === this.lastSuites) return this.lastSuitesId
+    let id = -1
+    for (let i = this.suitePaths.length - 1; i >= 0 && i >= this.suitePaths.length - 8; i--) {
+      const p = this.suitePaths[i]
+      if (p === suites || (p.length === suites.length && p.every((s, k) => s === suites[k]))) {
+        id = i
+        break
+      }
+    }
+    if (id < 0) {
+      id = this.suitePaths.length
+      this.suitePaths.push(suites.length === 0 ? NO_SUITES : suites)
+    }
+    this.lastSuites = suites
+    this.lastSuitesId = id
+    return id
+  }
+
+  /** Returns the id of a file path. */
+  fileId(file: string): number {
+    let id = this.fileIndex.get(file)
+    if (id === undefined) {
+      id = this.files.length
+      this.files.push(file)
+      this.fileIndex.set(file, id)
+    }
+    return id
+  }
+
+  /** Where the name of the test being added is written (see `nameBuffer`). */
+  get nameOffset(): number {
+    return this.namesEnd
+  }
+
+  /** Returns the names buffer with room for `bytes` more at `nameOffset`: the caller writes the next test's name there, then calls `add`. */
+  nameBuffer(bytes: number): Buffer {
+    if (this.namesEnd + bytes > this.names.length) {
+      const bigger = Buffer.alloc(Math.max(this.names.length * 2, this.namesEnd + bytes))
+      this.names.copy(bigger, 0, 0, this.namesEnd)
+      this.names = bigger
+    }
+    return this.names
+  }
+
+  /** Writes `name` at `nameOffset`; returns its length in bytes. */
+  writeName(name: string): number {
+    this.nameHashed = false
+    return this.nameBuffer(name.length * 3).write(name, this.namesEnd, 'utf8')
+  }
+
+  /**
+   * Writes `src[from, to)` at `nameOffset` as the next test's name when it is plain printable
+   * ASCII (no `&`: its bytes are then its decoded value) and returns its length; returns -1 when it
+   * is not (the caller decodes it and uses `writeName`). Checks, copies and hashes in one pass.
+   */
+  copyPlain(src: Uint8Array, from: number, to: number): number {
+    const names = this.nameBuffer(to - from)
+    let at = this.namesEnd
+    let h = FNV_OFFSET
+    for (let j = from; j < to; j++) {
+      const c = src[j]
+      if (c === 38 || c < 32 || c >= 127) {
+        this.nameHashed = false
+        return -1
+      }
+      names[at++] = c
+      h = Math.imul(h ^ c, FNV_PRIME)
+    }
+    this.nameHash = h
+    this.nameHashed = true
+    return to - from
+  }
+
+  /** Returns the name written at `nameOffset` (`nameLength` bytes), not yet added. */
+  pendingName(nameLength: number): string {
+    return this.names.toString('utf8', this.namesEnd, this.namesEnd + nameLength)
+  }
+
+  /**
+   * Adds the test whose name the caller wrote at `nameOffset` (`nameLength` bytes): a new test, or
+   * more executions of the test with the same classname and name. `fileId` is -1 and `line` 0 when
+   * unknown; `executions` is every execution in order when the test case had reruns (`outcome` is
+   * then `testOutcome` of them), undefined when it ran once. Returns the test's index. (Arguments
+   * rather than one object: this runs per test case.)
+   */
+  add(nameLength: number, classId: number, suitesId: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, executions: Outcome[] | undefined): number {
+    const from = this.namesEnd
+    const to = from + nameLength
+    const h = this.hashOf(classId, from, nameLength)
+    const mask = this.slots.length - 1
+    let slot = h & mask
+    for (;;) {
+      const held = this.slots[slot]
+      if (held === 0) break
+      const i = held - 1
+      if (this.hashes[i] === h && this.classIds[i] === classId && this.nameEnds[i] - this.nameStarts[i] === nameLength && this.sameName(this.nameStarts[i], from, nameLength)) {
+        this.merge(i, outcome, timeMs, fileId, line, failure, executions)
+        return i
+      }
+      slot = (slot + 1) & mask
+    }
+    const i = this.length
+    if (i === this.capacity) {
+      this.grow()
+      return this.add(nameLength, classId, suitesId, outcome, timeMs, fileId, line, failure, executions)
+    }
+    this.slots[slot] = i + 1
+    this.hashes[i] = h
+    this.classIds[i] = classId
+    this.suiteIds[i] = suitesId
+    this.fileIds[i] = fileId
+    this.lines[i] = line
+    this.nameStarts[i] = from
+    this.nameEnds[i] = to
+    this.namesEnd = to
+    this.outcomes[i] = codeOf(outcome)
+    this.times[i] = timeMs
+    if (failure) this.failures.set(i, failure)
+    if (executions) this.executionLists.set(i, executions)
+    this.length = i + 1
+    this.count(outcome, 1)
+    return i
+  }
+
+  /** Returns the index of the test with id `id` (see `testId`), or -1: a lookup, no pass over the tests. */
+  indexOfId(id: string): number {
+    // A classname holding the separator (XML does not allow it, but a lenient file may) is tried at each one.
+    for (let sep = id.indexOf('\u001f'); sep >= 0; sep = id.indexOf('\u001f', sep + 1)) {
+      const classId = this.classIndex.get(id.slice(0, sep))
+      if (classId === undefined) continue
+      const from = this.namesEnd
+      const length = this.writeName(id.slice(sep + 1))
+      const h = this.hashOf(classId, from, length)
+      const mask = this.slots.length - 1
+      for (let slot = h & mask; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
+        const i = this.slots[slot] - 1
+        if (this.hashes[i] === h && this.classIds[i] === classId && this.nameEnds[i] - this.nameStarts[i] === length && this.sameName(this.nameStarts[i], from, length)) return i
+      }
+    }
+    return -1
+  }
+
+  /** Adds a result made elsewhere (`of`, tests, another table). */
+  addResult(r: TestResult): number {
+    const nameLength = this.writeName(r.name)
+    const executions = r.executions.length <= 1 && r.outcome !== 'flaky' ? undefined : [...r.executions]
+    return this.add(nameLength, this.classId(r.classname), this.suitesId(r.suites), r.outcome, r.timeMs, r.file === undefined ? -1 : this.fileId(r.file), r.line ?? 0, r.failure, executions)
+  }
+
+  /** Adds every test of `other` (the tests of several files merged into a run's). */
+  addTable(other: ResultTable): void {
+    for (let i = 0; i < other.length; i++) {
+      const length = other.nameEnds[i] - other.nameStarts[i]
+      other.names.copy(this.nameBuffer(length), this.namesEnd, other.nameStarts[i], other.nameEnds[i])
+      const file = other.fileIds[i]
+      const executions = other.executionLists.get(i)
+      const failure = other.failures.get(i)
+      this.add(length, this.classId(other.classnames[other.classIds[i]]), this.suitesId(other.suitePaths[other.suiteIds[i]]), OUTCOMES[other.outcomes[i]], other.times[i], file < 0 ? -1 : this.fileId(other.files[file]), other.lines[i], failure, executions && [...executions])
+    }
+  }
+
+  /** Sets where test `i` is (source-paths.ts, once the file is found in the repository). */
+  setLocation(i: number, file: string | undefined, line: number | undefined): void {
+    this.fileIds[i] = file === undefined ? -1 : this.fileId(file)
+    this.lines[i] = line ?? 0
+  }
+
+  /** FNV-1a over the name's bytes (taken from `copyPlain` when it wrote them), then the classname's id mixed in. */
+  private hashOf(classId: number, from: number, length: number): number {
+    let h = FNV_OFFSET
+    if (this.nameHashed && from === this.namesEnd) h = this.nameHash
+    else {
+      const names = this.names
+      for (let k = from; k < from + length; k++) h = Math.imul(h ^ names[k], FNV_PRIME)
+    }
+    this.nameHashed = false
+    h = Math.imul(h ^ classId, FNV_PRIME)
+    return h ^ (h >>> 16)
+  }
+
+  private sameName(a: number, b: number, length: number): boolean {
+    const names = this.names
+    for (let k = 0; k < length; k++) if (names[a + k] !== names[b + k]) return false
+    return true
+  }
+
+  /** Merges more executions into test `i` (the rules in the module comment). */
+  private merge(i: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, more: Outcome[] | undefined): void {
+    const before = OUTCOMES[this.outcomes[i]]
+    const executions = [...this.executionsAt(i), ...(more ?? [outcome as Outcome])]
+    this.executionLists.set(i, executions)
+    this.times[i] += timeMs
+    if (failure) this.failures.set(i, failure)
+    if (this.fileIds[i] < 0 && fileId >= 0) {
+      this.fileIds[i] = fileId
+      this.lines[i] = line
+    }
+    const after = testOutcome(executions)
+    this.outcomes[i] = codeOf(after)
+    this.count(before, -1)
+    this.count(after, 1)
+  }
+
+  private count(outcome: TestOutcome, delta: number): void {
+    const c = this.counts
+    c.total += delta
+    switch (outcome) {
+      case 'passed':
+        c.passed += delta
+        break
+      case 'failed':
+        c.failed += delta
+        break
+      case 'errored':
+        c.errored += delta
+        break
+      case 'skipped':
+        c.skipped += delta
+        break
+      case 'flaky':
+        c.flaky += delta
+        break
+    }
+  }
+
+  private grow(): void {
+    const size = this.capacity * 2
+    this.capacity = size
+    this.classIds = growInt32(this.classIds, size)
+    this.suiteIds = growInt32(this.suiteIds, size)
+    this.fileIds = growInt32(this.fileIds, size)
+    this.lines = growInt32(this.lines, size)
+    this.nameStarts = growInt32(this.nameStarts, size)
+    this.nameEnds = growInt32(this.nameEnds, size)
+    this.hashes = growInt32(this.hashes, size)
+    const outcomes = new Uint8Array(size)
+    outcomes.set(this.outcomes)
+    this.outcomes = outcomes
+    const times = new Float64Array(size)
+    times.set(this.times)
+    this.times = times
+    const slots = new Int32Array(size * 2)
+    const mask = slots.length - 1
+    for (let i = 0; i < this.length; i++) {
+      let slot = this.hashes[i] & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = i + 1
+    }
+    this.slots = slots
+  }
+
+  // ---- Reading ----
+
+  outcomeAt(i: number): TestOutcome {
+    return OUTCOMES[this.outcomes[i]]
+  }
+
+  timeMsAt(i: number): number {
+    return this.times[i]
+  }
+
+  /** Returns the classname `classId` returned `id` for (the table's own flat copy). */
+  classnameOf(id: number): string {
+    return this.classnames[id]
+  }
+
+  classnameAt(i: number): string {
+    return this.classnames[this.classIds[i]]
+  }
+
+  nameAt(i: number): string {
+    return this.names.toString('utf8', this.nameStarts[i], this.nameEnds[i])
+  }
+
+  idAt(i: number): string {
+    return testId(this.classnameAt(i), this.nameAt(i))
+  }
+
+  /** The enclosing suites, shared by the tests of one suite: read only. */
+  suitesAt(i: number): readonly string[] {
+    return this.suitePaths[this.suiteIds[i]]
+  }
+
+  /** A number naming test `i`'s suite path: equal for tests of the same path (the summary's per-suite table groups by it). */
+  suitesIdAt(i: number): number {
+    return this.suiteIds[i]
+  }
+
+  fileAt(i: number): string | undefined {
+    const f = this.fileIds[i]
+    return f < 0 ? undefined : this.files[f]
+  }
+
+  lineAt(i: number): number | undefined {
+    return this.lines[i] === 0 ? undefined : this.lines[i]
+  }
+
+  failureAt(i: number): Failure | undefined {
+    return this.failures.size === 0 ? undefined : this.failures.get(i)
+  }
+
+  /** Every execution in order (read only). */
+  executionsAt(i: number): readonly Outcome[] {
+    const own = this.executionLists.size === 0 ? undefined : this.executionLists.get(i)
+    if (own) return own
+    const code = this.outcomes[i]
+    return ONCE[code === FLAKY ? PASSED : code]
+  }
+
+  /** Returns test `i` as a `TestResult` (a new object each call; changing it leaves the table as it is). */
+  at(i: number): TestResult {
+    if (i < 0) i += this.length
+    if (!(i >= 0 && i < this.length)) throw new RangeError(`no test at index ${i} of ${this.length}`)
+    const classname = this.classnameAt(i)
+    const name = this.nameAt(i)
+    const result: TestResult = {
+      id: testId(classname, name),
+      suites: this.suitesAt(i) as string[],
+      classname,
+      name,
+      outcome: this.outcomeAt(i),
+      executions: [...this.executionsAt(i)],
+      timeMs: this.times[i]
+    }
+    const file = this.fileAt(i)
+    if (file !== undefined) result.file = file
+    const line = this.lineAt(i)
+    if (line !== undefined) result.line = line
+    const failure = this.failureAt(i)
+    if (failure) result.failure = failure
+    return result
+  }
+
+  *[Symbol.iterator](): Iterator<TestResult> {
+    for (let i = 0; i < this.length; i++) yield this.at(i)
+  }
+
+  /** The indexes of the tests whose outcome is one of `outcomes`, in order. */
+  indexesOf(...outcomes: TestOutcome[]): number[] {
+    const codes = outcomes.map(codeOf)
+    const out: number[] = []
+    for (let i = 0; i < this.length; i++) if (codes.includes(this.outcomes[i])) out.push(i)
+    return out
+  }
+
+  /** The tests whose outcome is one of `outcomes`, as `TestResult`s, in order. */
+  withOutcome(...outcomes: TestOutcome[]): TestResult[] {
+    return this.indexesOf(...outcomes).map((i) => this.at(i))
+  }
+
+  /** Every test as a `TestResult` (tests, and small reports). */
+  toArray(): TestResult[] {
+    return [...this]
+  }
+
+  map<T>(f: (r: TestResult, i: number) => T): T[] {
+    const out: T[] = new Array(this.length)
+    for (let i = 0; i < this.length; i++) out[i] = f(this.at(i), i)
+    return out
+  }
+
+  filter(f: (r: TestResult, i: number) => boolean): TestResult[] {
+    const out: TestResult[] = []
+    for (let i = 0; i < this.length; i++) {
+      const r = this.at(i)
+      if (f(r, i)) out.push(r)
+    }
+    return out
+  }
+
+  find(f: (r: TestResult, i: number) => boolean): TestResult | undefined {
+    for (let i = 0; i < this.length; i++) {
+      const r = this.at(i)
+      if (f(r, i)) return r
+    }
+    return undefined
+  }
+
+  some(f: (r: TestResult, i: number) => boolean): boolean {
+    return this.find(f) !== undefined
+  }
+
+  /** For `JSON.stringify` and test output: the tests as objects. */
+  toJSON(): TestResult[] {
+    return this.toArray()
+  }
+}
