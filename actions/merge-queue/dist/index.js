@@ -24974,7 +24974,7 @@ const MAX_VERDICT_CHARS = 16_000;
  */
 function queueVerdictOf(report, flaky, noFiles = false) {
     const flakyIds = new Set(flaky.map((f) => f.id));
-    const failing = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'errored').map((r) => r.id);
+    const failing = report.results.indexesOf('failed', 'errored').map((i) => report.results.idAt(i));
     return { failing, flaky: failing.filter((id) => flakyIds.has(id)), failingTotal: failing.length, inputProblems: report.errors.length + (noFiles ? 1 : 0) };
 }
 /**
