@@ -454,9 +454,11 @@ export class ResultTable implements Iterable<TestResult> {
 
   /** The indexes of the tests whose outcome is one of `outcomes`, in order. */
   indexesOf(...outcomes: TestOutcome[]): number[] {
-    const codes = outcomes.map(codeOf)
+    let mask = 0
+    for (const o of outcomes) mask |= 1 << codeOf(o)
     const out: number[] = []
-    for (let i = 0; i < this.length; i++) if (codes.includes(this.outcomes[i])) out.push(i)
+    const codes = this.outcomes
+    for (let i = 0; i < this.length; i++) if ((mask >> codes[i]) & 1) out.push(i)
     return out
   }
 
