@@ -19,7 +19,7 @@ import { countRun, emptyCounts, testOutcome } from './counts.js'
 import { ByteScanner } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
-import { ResultTable } from './result-table.js'
+import { flatCopy, ResultTable } from './result-table.js'
 import { parseTimeMs } from './time.js'
 import { XmlError, type TagAttributes, type XmlHandler } from './xml.js'
 
@@ -79,11 +79,6 @@ const enum Role {
   Rerun,
   RerunTrace,
   Output
-}
-
-/** Makes a flat copy of `s`, so a kept name does not pin the whole chunk it was sliced from (V8 slices share their parent). */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1)
 }
 
 /** A bounded text accumulator. */
@@ -329,7 +324,7 @@ export class JUnitReader implements XmlHandler {
     } else if (this.current === undefined) {
       if (name === 'testsuite') {
         role = Role.Suite
-        this.suiteNames.push(own(attrs.get('name') ?? ''))
+        this.suiteNames.push(flatCopy(attrs.get('name') ?? ''))
         this.suitePathFresh = false
       } else if (name === 'testcase') {
         role = Role.Case
@@ -488,8 +483,8 @@ export class JUnitReader implements XmlHandler {
     const message = attrs.get('message')
     const type = attrs.get('type')
     return {
-      message: message === undefined ? undefined : own(clip(message, this.limits.message)),
-      type: type === undefined || type === '' ? undefined : own(clip(type, this.limits.message)),
+      message: message === undefined ? undefined : flatCopy(clip(message, this.limits.message)),
+      type: type === undefined || type === '' ? undefined : flatCopy(clip(type, this.limits.message)),
       details: new TextSink(this.limits.details)
     }
   }
@@ -556,9 +551,9 @@ export class JUnitReader implements XmlHandler {
   private finishFailure(pending: PendingFailure): Failure {
     const details = pending.details.value()
     const trimmed = details.trim()
-    const failure: Failure = { message: pending.message ?? own(clip(firstLine(trimmed), this.limits.message)) }
+    const failure: Failure = { message: pending.message ?? flatCopy(clip(firstLine(trimmed), this.limits.message)) }
     if (pending.type) failure.type = pending.type
-    if (trimmed) failure.details = own(details)
+    if (trimmed) failure.details = flatCopy(details)
     return failure
   }
 
@@ -571,7 +566,7 @@ export class JUnitReader implements XmlHandler {
     if (file !== undefined) return { file, line: lineOfFile(trace, file) }
     const found = locationFromTrace(trace, classname)
     if (!found) return { line: pending.line }
-    return { file: own(relativePath(found.file, this.options.sourceRoot)), line: found.line }
+    return { file: flatCopy(relativePath(found.file, this.options.sourceRoot)), line: found.line }
   }
 }
 

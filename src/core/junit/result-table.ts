@@ -48,6 +48,11 @@ const FNV_PRIME = 0x01000193
 /** Tests a table starts with room for; it doubles as it fills. */
 const INITIAL_CAPACITY = 64
 
+/** Returns a flat copy of `s`, so a kept string does not pin a larger one it was sliced from (a chunk's text). */
+export function flatCopy(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1)
+}
+
 function growInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(size)
   b.set(a)
@@ -105,8 +110,7 @@ export class ResultTable implements Iterable<TestResult> {
     let id = this.classIndex.get(classname)
     if (id === undefined) {
       id = this.classnames.length
-      // A flat copy: the caller's string may be a slice of a large one.
-      const owned = classname.length < 13 ? classname : (' ' + classname).slice(1)
+      const owned = flatCopy(classname)
       this.classnames.push(owned)
       this.classIndex.set(owned, id)
     }
@@ -138,8 +142,9 @@ export class ResultTable implements Iterable<TestResult> {
     let id = this.fileIndex.get(file)
     if (id === undefined) {
       id = this.files.length
-      this.files.push(file)
-      this.fileIndex.set(file, id)
+      const owned = flatCopy(file)
+      this.files.push(owned)
+      this.fileIndex.set(owned, id)
     }
     return id
   }
