@@ -6,11 +6,14 @@
 // `undici` is not bundled into index.js: scripts/bundle/undici-lazy.mjs stands in for it and loads
 // the real one (dist/undici.cjs, bundled separately) only when a proxy is configured; see there.
 // `crc-32` (archiver's checksum, in JavaScript) is replaced by scripts/bundle/crc32-native.cjs,
-// Node's native zlib.crc32 behind the same API.
+// Node's native zlib.crc32 behind the same API. Chunks split off at a dynamic import (third-party
+// code such as @actions/artifact) are minified and their modules made lazy to compile
+// (scripts/bundle/slim-chunk.mjs); index.js, our code, stays readable.
 import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ncc from '@vercel/ncc'
+import { slimChunk } from './bundle/slim-chunk.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -78,6 +81,8 @@ for (const name of names) {
   const started = Date.now()
   const built = await bundle(join('actions', name, 'main.ts'), { externals: { undici: './undici-lazy.mjs', 'crc-32': './crc32-native.cjs' } })
   const files = patch(`actions/${name}`, { 'index.js': built.code, ...built.chunks })
+  // Chunks hold only third-party code loaded on demand: minified, and their modules compiled lazily.
+  for (const file of Object.keys(files)) if (CHUNK.test(file)) files[file] = slimChunk(files[file], `actions/${name}/dist/${file}`)
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   for (const [file, source] of Object.entries(files)) writeFileSync(join(out, file), source)
