@@ -106,6 +106,17 @@ describe('ResultTable', () => {
     expect(() => table.at(n)).toThrow(/no test at index 20000 of 20000/)
   })
 
+  it('compares equal by its tests (what the differential tests rely on), not by how it was built', () => {
+    const r = (name: string, outcome: Outcome): TestResult => ({ id: testId('C', name), suites: [], classname: 'C', name, outcome, executions: [outcome], timeMs: 1 })
+    const grown = new ResultTable()
+    for (let i = 0; i < 100; i++) grown.addResult(r(`t${i}`, 'passed'))
+    const a = ResultTable.of([r('t0', 'passed'), r('t1', 'failed')])
+    expect(a).toEqual(ResultTable.of([r('t0', 'passed'), r('t1', 'failed')]))
+    expect(a).not.toEqual(ResultTable.of([r('t0', 'passed'), r('t1', 'passed')]))
+    expect(a).not.toEqual(ResultTable.of([r('t0', 'passed')]))
+    expect(ResultTable.of(grown.toArray().slice(0, 2))).toEqual(ResultTable.of([r('t0', 'passed'), r('t1', 'passed')]))
+  })
+
   it('gives the reader the same tests whether a name is plain ASCII, escaped or non-ASCII', () => {
     const report = readJUnitText(
       '<testsuite><testcase classname="C" name="a&amp;b"/><testcase classname="C" name="a&#38;b"><failure/></testcase><testcase classname="C" name="é"/><testcase classname="C" name="&#233;"/><testcase classname="C" name="t\tx"/><testcase classname="C" name="t x"/></testsuite>',

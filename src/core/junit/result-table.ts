@@ -53,11 +53,7 @@ export function flatCopy(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1)
 }
 
-function growInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size)
-  b.set(a)
-  return b
-}
+const EMPTY_INT32 = new Int32Array(0)
 
 export class ResultTable implements Iterable<TestResult> {
   /** Number of tests. */
@@ -65,36 +61,37 @@ export class ResultTable implements Iterable<TestResult> {
   /** Counts of the tests, kept as tests are added and merged. */
   readonly counts: TestCounts = emptyTestCounts()
 
-  private capacity = INITIAL_CAPACITY
-  private classIds = new Int32Array(INITIAL_CAPACITY)
-  private suiteIds = new Int32Array(INITIAL_CAPACITY)
-  private fileIds = new Int32Array(INITIAL_CAPACITY)
-  private lines = new Int32Array(INITIAL_CAPACITY)
-  private nameStarts = new Int32Array(INITIAL_CAPACITY)
+  #capacity = 0
+  // The columns, views of one ArrayBuffer per size (a table per file: one allocation, not ten).
+  #classIds = EMPTY_INT32
+  #suiteIds = EMPTY_INT32
+  #fileIds = EMPTY_INT32
+  #lines = EMPTY_INT32
+  #nameStarts = EMPTY_INT32
   /** Name ends; a name is `names[nameStarts[i], nameEnds[i])`. */
-  private nameEnds = new Int32Array(INITIAL_CAPACITY)
-  private hashes = new Int32Array(INITIAL_CAPACITY)
-  private outcomes = new Uint8Array(INITIAL_CAPACITY)
-  private times = new Float64Array(INITIAL_CAPACITY)
+  #nameEnds = EMPTY_INT32
+  #hashes = EMPTY_INT32
+  /** Open addressing over `hashes`: a slot holds a test's index + 1, 0 when empty (twice the capacity). */
+  #slots = EMPTY_INT32
+  #times = new Float64Array(0)
+  #outcomes = new Uint8Array(0)
   /** Every test's name, UTF-8, one after another; a name being added is written at `nameOffset` first. */
-  private names = Buffer.alloc(INITIAL_CAPACITY * 32)
-  private namesEnd = 0
-  /** Open addressing over `hashes`: a slot holds a test's index + 1, 0 when empty. */
-  private slots = new Int32Array(INITIAL_CAPACITY * 2)
+  #names = Buffer.allocUnsafe(0)
+  #namesEnd = 0
   /** The hash of the name at `nameOffset` when `copyPlain` wrote it (set while copying, saving a pass in `add`). */
-  private nameHash = 0
-  private nameHashed = false
+  #nameHash = 0
+  #nameHashed = false
 
-  private readonly classnames: string[] = []
-  private readonly classIndex = new Map<string, number>()
-  private readonly suitePaths: (readonly string[])[] = []
-  private lastSuites?: readonly string[]
-  private lastSuitesId = -1
-  private readonly files: string[] = []
-  private readonly fileIndex = new Map<string, number>()
+  readonly #classnames: string[] = []
+  readonly #classIndex = new Map<string, number>()
+  readonly #suitePaths: (readonly string[])[] = []
+  #lastSuites?: readonly string[]
+  #lastSuitesId = -1
+  readonly #files: string[] = []
+  readonly #fileIndex = new Map<string, number>()
   /** Sparse: only failing tests have a failure, only retried tests executions of their own. */
-  private readonly failures = new Map<number, Failure>()
-  private readonly executionLists = new Map<number, Outcome[]>()
+  readonly #failures = new Map<number, Failure>()
+  readonly #executionLists = new Map<number, Outcome[]>()
 
   /** Returns a table of `results`, merged by id as the reader merges retries. */
   static of(results: Iterable<TestResult>): ResultTable {
@@ -107,67 +104,68 @@ export class ResultTable implements Iterable<TestResult> {
 
   /** Returns the id of `classname` (the same for the same string). */
   classId(classname: string): number {
-    let id = this.classIndex.get(classname)
+    let id = this.#classIndex.get(classname)
     if (id === undefined) {
-      id = this.classnames.length
+      id = this.#classnames.length
       const owned = flatCopy(classname)
-      this.classnames.push(owned)
-      this.classIndex.set(owned, id)
+      this.#classnames.push(owned)
+      this.#classIndex.set(owned, id)
     }
     return id
   }
 
   /** Returns the id of a suite path; one array passed again (the reader shares it between a suite's cases) is found without comparing. */
   suitesId(suites: readonly string[]): number {
-    if (suites === this.lastSuites) return this.lastSuitesId
+    if (suites === this.#lastSuites) return this.#lastSuitesId
     let id = -1
-    for (let i = this.suitePaths.length - 1; i >= 0 && i >= this.suitePaths.length - 8; i--) {
-      const p = this.suitePaths[i]
+    for (let i = this.#suitePaths.length - 1; i >= 0 && i >= this.#suitePaths.length - 8; i--) {
+      const p = this.#suitePaths[i]
       if (p === suites || (p.length === suites.length && p.every((s, k) => s === suites[k]))) {
         id = i
         break
       }
     }
     if (id < 0) {
-      id = this.suitePaths.length
-      this.suitePaths.push(suites.length === 0 ? NO_SUITES : suites)
+      id = this.#suitePaths.length
+      this.#suitePaths.push(suites.length === 0 ? NO_SUITES : suites)
     }
-    this.lastSuites = suites
-    this.lastSuitesId = id
+    this.#lastSuites = suites
+    this.#lastSuitesId = id
     return id
   }
 
   /** Returns the id of a file path. */
   fileId(file: string): number {
-    let id = this.fileIndex.get(file)
+    let id = this.#fileIndex.get(file)
     if (id === undefined) {
-      id = this.files.length
+      id = this.#files.length
       const owned = flatCopy(file)
-      this.files.push(owned)
-      this.fileIndex.set(owned, id)
+      this.#files.push(owned)
+      this.#fileIndex.set(owned, id)
     }
     return id
   }
 
   /** Where the name of the test being added is written (see `nameBuffer`). */
   get nameOffset(): number {
-    return this.namesEnd
+    return this.#namesEnd
   }
 
   /** Returns the names buffer with room for `bytes` more at `nameOffset`: the caller writes the next test's name there, then calls `add`. */
   nameBuffer(bytes: number): Buffer {
-    if (this.namesEnd + bytes > this.names.length) {
-      const bigger = Buffer.alloc(Math.max(this.names.length * 2, this.namesEnd + bytes))
-      this.names.copy(bigger, 0, 0, this.namesEnd)
-      this.names = bigger
+    if (this.#namesEnd + bytes > this.#names.length) {
+      // allocUnsafe: small sizes come from Node's pool; bytes past `namesEnd` are never read.
+      const bigger = Buffer.allocUnsafe(Math.max(this.#names.length * 2, this.#namesEnd + bytes, INITIAL_CAPACITY * 32))
+      this.#names.copy(bigger, 0, 0, this.#namesEnd)
+      this.#names = bigger
     }
-    return this.names
+    return this.#names
   }
 
   /** Writes `name` at `nameOffset`; returns its length in bytes. */
   writeName(name: string): number {
-    this.nameHashed = false
-    return this.nameBuffer(name.length * 3).write(name, this.namesEnd, 'utf8')
+    this.#nameHashed = false
+    return this.nameBuffer(name.length * 3).write(name, this.#namesEnd, 'utf8')
   }
 
   /**
@@ -177,25 +175,25 @@ export class ResultTable implements Iterable<TestResult> {
    */
   copyPlain(src: Uint8Array, from: number, to: number): number {
     const names = this.nameBuffer(to - from)
-    let at = this.namesEnd
+    let at = this.#namesEnd
     let h = FNV_OFFSET
     for (let j = from; j < to; j++) {
       const c = src[j]
       if (c === 38 || c < 32 || c >= 127) {
-        this.nameHashed = false
+        this.#nameHashed = false
         return -1
       }
       names[at++] = c
       h = Math.imul(h ^ c, FNV_PRIME)
     }
-    this.nameHash = h
-    this.nameHashed = true
+    this.#nameHash = h
+    this.#nameHashed = true
     return to - from
   }
 
   /** Returns the name written at `nameOffset` (`nameLength` bytes), not yet added. */
   pendingName(nameLength: number): string {
-    return this.names.toString('utf8', this.namesEnd, this.namesEnd + nameLength)
+    return this.#names.toString('utf8', this.#namesEnd, this.#namesEnd + nameLength)
   }
 
   /**
@@ -206,57 +204,56 @@ export class ResultTable implements Iterable<TestResult> {
    * rather than one object: this runs per test case.)
    */
   add(nameLength: number, classId: number, suitesId: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, executions: Outcome[] | undefined): number {
-    const from = this.namesEnd
+    // Room first (a retry merged needs none, but the probe needs a table).
+    if (this.length === this.#capacity) this.#grow()
+    const from = this.#namesEnd
     const to = from + nameLength
-    const h = this.hashOf(classId, from, nameLength)
-    const mask = this.slots.length - 1
+    const h = this.#hashOf(classId, from, nameLength)
+    const mask = this.#slots.length - 1
     let slot = h & mask
     for (;;) {
-      const held = this.slots[slot]
+      const held = this.#slots[slot]
       if (held === 0) break
       const i = held - 1
-      if (this.hashes[i] === h && this.classIds[i] === classId && this.nameEnds[i] - this.nameStarts[i] === nameLength && this.sameName(this.nameStarts[i], from, nameLength)) {
-        this.merge(i, outcome, timeMs, fileId, line, failure, executions)
+      if (this.#hashes[i] === h && this.#classIds[i] === classId && this.#nameEnds[i] - this.#nameStarts[i] === nameLength && this.#sameName(this.#nameStarts[i], from, nameLength)) {
+        this.#merge(i, outcome, timeMs, fileId, line, failure, executions)
         return i
       }
       slot = (slot + 1) & mask
     }
     const i = this.length
-    if (i === this.capacity) {
-      this.grow()
-      return this.add(nameLength, classId, suitesId, outcome, timeMs, fileId, line, failure, executions)
-    }
-    this.slots[slot] = i + 1
-    this.hashes[i] = h
-    this.classIds[i] = classId
-    this.suiteIds[i] = suitesId
-    this.fileIds[i] = fileId
-    this.lines[i] = line
-    this.nameStarts[i] = from
-    this.nameEnds[i] = to
-    this.namesEnd = to
-    this.outcomes[i] = codeOf(outcome)
-    this.times[i] = timeMs
-    if (failure) this.failures.set(i, failure)
-    if (executions) this.executionLists.set(i, executions)
+    this.#slots[slot] = i + 1
+    this.#hashes[i] = h
+    this.#classIds[i] = classId
+    this.#suiteIds[i] = suitesId
+    this.#fileIds[i] = fileId
+    this.#lines[i] = line
+    this.#nameStarts[i] = from
+    this.#nameEnds[i] = to
+    this.#namesEnd = to
+    this.#outcomes[i] = codeOf(outcome)
+    this.#times[i] = timeMs
+    if (failure) this.#failures.set(i, failure)
+    if (executions) this.#executionLists.set(i, executions)
     this.length = i + 1
-    this.count(outcome, 1)
+    this.#count(outcome, 1)
     return i
   }
 
   /** Returns the index of the test with id `id` (see `testId`), or -1: a lookup, no pass over the tests. */
   indexOfId(id: string): number {
+    if (this.length === 0) return -1
     // A classname holding the separator (XML does not allow it, but a lenient file may) is tried at each one.
     for (let sep = id.indexOf('\u001f'); sep >= 0; sep = id.indexOf('\u001f', sep + 1)) {
-      const classId = this.classIndex.get(id.slice(0, sep))
+      const classId = this.#classIndex.get(id.slice(0, sep))
       if (classId === undefined) continue
-      const from = this.namesEnd
+      const from = this.#namesEnd
       const length = this.writeName(id.slice(sep + 1))
-      const h = this.hashOf(classId, from, length)
-      const mask = this.slots.length - 1
-      for (let slot = h & mask; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
-        const i = this.slots[slot] - 1
-        if (this.hashes[i] === h && this.classIds[i] === classId && this.nameEnds[i] - this.nameStarts[i] === length && this.sameName(this.nameStarts[i], from, length)) return i
+      const h = this.#hashOf(classId, from, length)
+      const mask = this.#slots.length - 1
+      for (let slot = h & mask; this.#slots[slot] !== 0; slot = (slot + 1) & mask) {
+        const i = this.#slots[slot] - 1
+        if (this.#hashes[i] === h && this.#classIds[i] === classId && this.#nameEnds[i] - this.#nameStarts[i] === length && this.#sameName(this.#nameStarts[i], from, length)) return i
       }
     }
     return -1
@@ -272,58 +269,58 @@ export class ResultTable implements Iterable<TestResult> {
   /** Adds every test of `other` (the tests of several files merged into a run's). */
   addTable(other: ResultTable): void {
     for (let i = 0; i < other.length; i++) {
-      const length = other.nameEnds[i] - other.nameStarts[i]
-      other.names.copy(this.nameBuffer(length), this.namesEnd, other.nameStarts[i], other.nameEnds[i])
-      const file = other.fileIds[i]
-      const executions = other.executionLists.get(i)
-      const failure = other.failures.get(i)
-      this.add(length, this.classId(other.classnames[other.classIds[i]]), this.suitesId(other.suitePaths[other.suiteIds[i]]), OUTCOMES[other.outcomes[i]], other.times[i], file < 0 ? -1 : this.fileId(other.files[file]), other.lines[i], failure, executions && [...executions])
+      const length = other.#nameEnds[i] - other.#nameStarts[i]
+      other.#names.copy(this.nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
+      const file = other.#fileIds[i]
+      const executions = other.#executionLists.get(i)
+      const failure = other.#failures.get(i)
+      this.add(length, this.classId(other.#classnames[other.#classIds[i]]), this.suitesId(other.#suitePaths[other.#suiteIds[i]]), OUTCOMES[other.#outcomes[i]], other.#times[i], file < 0 ? -1 : this.fileId(other.#files[file]), other.#lines[i], failure, executions && [...executions])
     }
   }
 
   /** Sets where test `i` is (source-paths.ts, once the file is found in the repository). */
   setLocation(i: number, file: string | undefined, line: number | undefined): void {
-    this.fileIds[i] = file === undefined ? -1 : this.fileId(file)
-    this.lines[i] = line ?? 0
+    this.#fileIds[i] = file === undefined ? -1 : this.fileId(file)
+    this.#lines[i] = line ?? 0
   }
 
   /** FNV-1a over the name's bytes (taken from `copyPlain` when it wrote them), then the classname's id mixed in. */
-  private hashOf(classId: number, from: number, length: number): number {
+  #hashOf(classId: number, from: number, length: number): number {
     let h = FNV_OFFSET
-    if (this.nameHashed && from === this.namesEnd) h = this.nameHash
+    if (this.#nameHashed && from === this.#namesEnd) h = this.#nameHash
     else {
-      const names = this.names
+      const names = this.#names
       for (let k = from; k < from + length; k++) h = Math.imul(h ^ names[k], FNV_PRIME)
     }
-    this.nameHashed = false
+    this.#nameHashed = false
     h = Math.imul(h ^ classId, FNV_PRIME)
     return h ^ (h >>> 16)
   }
 
-  private sameName(a: number, b: number, length: number): boolean {
-    const names = this.names
+  #sameName(a: number, b: number, length: number): boolean {
+    const names = this.#names
     for (let k = 0; k < length; k++) if (names[a + k] !== names[b + k]) return false
     return true
   }
 
   /** Merges more executions into test `i` (the rules in the module comment). */
-  private merge(i: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, more: Outcome[] | undefined): void {
-    const before = OUTCOMES[this.outcomes[i]]
+  #merge(i: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, more: Outcome[] | undefined): void {
+    const before = OUTCOMES[this.#outcomes[i]]
     const executions = [...this.executionsAt(i), ...(more ?? [outcome as Outcome])]
-    this.executionLists.set(i, executions)
-    this.times[i] += timeMs
-    if (failure) this.failures.set(i, failure)
-    if (this.fileIds[i] < 0 && fileId >= 0) {
-      this.fileIds[i] = fileId
-      this.lines[i] = line
+    this.#executionLists.set(i, executions)
+    this.#times[i] += timeMs
+    if (failure) this.#failures.set(i, failure)
+    if (this.#fileIds[i] < 0 && fileId >= 0) {
+      this.#fileIds[i] = fileId
+      this.#lines[i] = line
     }
     const after = testOutcome(executions)
-    this.outcomes[i] = codeOf(after)
-    this.count(before, -1)
-    this.count(after, 1)
+    this.#outcomes[i] = codeOf(after)
+    this.#count(before, -1)
+    this.#count(after, 1)
   }
 
-  private count(outcome: TestOutcome, delta: number): void {
+  #count(outcome: TestOutcome, delta: number): void {
     const c = this.counts
     c.total += delta
     switch (outcome) {
@@ -345,53 +342,55 @@ export class ResultTable implements Iterable<TestResult> {
     }
   }
 
-  private grow(): void {
-    const size = this.capacity * 2
-    this.capacity = size
-    this.classIds = growInt32(this.classIds, size)
-    this.suiteIds = growInt32(this.suiteIds, size)
-    this.fileIds = growInt32(this.fileIds, size)
-    this.lines = growInt32(this.lines, size)
-    this.nameStarts = growInt32(this.nameStarts, size)
-    this.nameEnds = growInt32(this.nameEnds, size)
-    this.hashes = growInt32(this.hashes, size)
-    const outcomes = new Uint8Array(size)
-    outcomes.set(this.outcomes)
-    this.outcomes = outcomes
-    const times = new Float64Array(size)
-    times.set(this.times)
-    this.times = times
-    const slots = new Int32Array(size * 2)
+  #grow(): void {
+    const size = Math.max(INITIAL_CAPACITY, this.#capacity * 2)
+    this.#capacity = size
+    // Float64 first (8-byte aligned), then nine Int32 columns' worth (the slots take two), then the bytes.
+    const buffer = new ArrayBuffer(size * (8 + 4 * 9 + 1))
+    const int32 = (k: number, length = size) => new Int32Array(buffer, size * 8 + k * size * 4, length)
+    const times = new Float64Array(buffer, 0, size)
+    times.set(this.#times)
+    this.#times = times
+    const columns = [this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds, this.#hashes].map((old, k) => {
+      const column = int32(k)
+      column.set(old)
+      return column
+    })
+    ;[this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds, this.#hashes] = columns
+    const outcomes = new Uint8Array(buffer, size * (8 + 4 * 9), size)
+    outcomes.set(this.#outcomes)
+    this.#outcomes = outcomes
+    const slots = int32(7, size * 2)
     const mask = slots.length - 1
     for (let i = 0; i < this.length; i++) {
-      let slot = this.hashes[i] & mask
+      let slot = this.#hashes[i] & mask
       while (slots[slot] !== 0) slot = (slot + 1) & mask
       slots[slot] = i + 1
     }
-    this.slots = slots
+    this.#slots = slots
   }
 
   // ---- Reading ----
 
   outcomeAt(i: number): TestOutcome {
-    return OUTCOMES[this.outcomes[i]]
+    return OUTCOMES[this.#outcomes[i]]
   }
 
   timeMsAt(i: number): number {
-    return this.times[i]
+    return this.#times[i]
   }
 
   /** Returns the classname `classId` returned `id` for (the table's own flat copy). */
   classnameOf(id: number): string {
-    return this.classnames[id]
+    return this.#classnames[id]
   }
 
   classnameAt(i: number): string {
-    return this.classnames[this.classIds[i]]
+    return this.#classnames[this.#classIds[i]]
   }
 
   nameAt(i: number): string {
-    return this.names.toString('utf8', this.nameStarts[i], this.nameEnds[i])
+    return this.#names.toString('utf8', this.#nameStarts[i], this.#nameEnds[i])
   }
 
   idAt(i: number): string {
@@ -400,32 +399,32 @@ export class ResultTable implements Iterable<TestResult> {
 
   /** The enclosing suites, shared by the tests of one suite: read only. */
   suitesAt(i: number): readonly string[] {
-    return this.suitePaths[this.suiteIds[i]]
+    return this.#suitePaths[this.#suiteIds[i]]
   }
 
   /** A number naming test `i`'s suite path: equal for tests of the same path (the summary's per-suite table groups by it). */
   suitesIdAt(i: number): number {
-    return this.suiteIds[i]
+    return this.#suiteIds[i]
   }
 
   fileAt(i: number): string | undefined {
-    const f = this.fileIds[i]
-    return f < 0 ? undefined : this.files[f]
+    const f = this.#fileIds[i]
+    return f < 0 ? undefined : this.#files[f]
   }
 
   lineAt(i: number): number | undefined {
-    return this.lines[i] === 0 ? undefined : this.lines[i]
+    return this.#lines[i] === 0 ? undefined : this.#lines[i]
   }
 
   failureAt(i: number): Failure | undefined {
-    return this.failures.size === 0 ? undefined : this.failures.get(i)
+    return this.#failures.size === 0 ? undefined : this.#failures.get(i)
   }
 
   /** Every execution in order (read only). */
   executionsAt(i: number): readonly Outcome[] {
-    const own = this.executionLists.size === 0 ? undefined : this.executionLists.get(i)
+    const own = this.#executionLists.size === 0 ? undefined : this.#executionLists.get(i)
     if (own) return own
-    const code = this.outcomes[i]
+    const code = this.#outcomes[i]
     return ONCE[code === FLAKY ? PASSED : code]
   }
 
@@ -442,7 +441,7 @@ export class ResultTable implements Iterable<TestResult> {
       name,
       outcome: this.outcomeAt(i),
       executions: [...this.executionsAt(i)],
-      timeMs: this.times[i]
+      timeMs: this.#times[i]
     }
     const file = this.fileAt(i)
     if (file !== undefined) result.file = file
@@ -462,7 +461,7 @@ export class ResultTable implements Iterable<TestResult> {
     let mask = 0
     for (const o of outcomes) mask |= 1 << codeOf(o)
     const out: number[] = []
-    const codes = this.outcomes
+    const codes = this.#outcomes
     for (let i = 0; i < this.length; i++) if ((mask >> codes[i]) & 1) out.push(i)
     return out
   }
