@@ -137,12 +137,15 @@ async function loadRecords(store: HistoryStore, keys: HistoryKey[], limit: numbe
 
 /** The history's flake verdicts for tests that failed or were flaky in this run, with each verdict's evidence. */
 function flakyInReport(analysis: FlakeAnalysis, report: Report): FlakyTest[] {
-  const byId = new Map(report.results.withOutcome('failed', 'errored', 'flaky').map((r) => [r.id, r]))
+  const results = report.results
   const out: FlakyTest[] = []
   for (const t of analysis.tests) {
-    const r = byId.get(t.id)
-    if (!r || !t.flaky) continue
-    out.push({ id: t.id, classname: r.classname, name: r.name, evidence: t.verdicts.filter((v) => v.category === 'flake').map((v) => v.summary) })
+    if (!t.flaky) continue
+    // Looked up by id: only the history's flaky tests, not every failure of the run, are read.
+    const i = results.indexOfId(t.id)
+    const outcome = i < 0 ? undefined : results.outcomeAt(i)
+    if (outcome !== 'failed' && outcome !== 'errored' && outcome !== 'flaky') continue
+    out.push({ id: t.id, classname: results.classnameAt(i), name: results.nameAt(i), evidence: t.verdicts.filter((v) => v.category === 'flake').map((v) => v.summary) })
   }
   return out
 }
