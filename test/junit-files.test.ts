@@ -70,7 +70,7 @@ describe('readJUnitFiles', () => {
     const [whole] = await readJUnitFiles([path])
     expect(whole.error).toBeUndefined()
     expect(whole.runs).toEqual({ total: 500, passed: 500, failed: 0, errored: 0, skipped: 0 })
-    expect(whole.results.map((r) => r.name).slice(0, 2)).toEqual(['t0 é', 't1 é'])
+    expect(whole.results.toArray().map((r) => r.name).slice(0, 2)).toEqual(['t0 é', 't1 é'])
   })
 
   it('reports a malformed file whose reading stopped early, and still reads the next file', async () => {

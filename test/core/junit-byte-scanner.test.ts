@@ -51,7 +51,7 @@ describe('byte scanner', () => {
     const xml = `<testsuite name="s">\n  <testcase classname="C" name="a" message="${long}"/>\n  <testcase classname="C" name="b"><failure message="m">trace &amp; é\r\nline</failure></testcase>\n</testsuite>\n`
     const bytes = new TextEncoder().encode(xml)
     const whole = textOf(bytes)
-    expect(whole.results.map((r) => r.name)).toEqual(['a', 'b'])
+    expect(whole.results.toArray().map((r) => r.name)).toEqual(['a', 'b'])
     for (const step of [4097, 5000, 8191, 9100, 12_000]) expect(readInSteps(bytes, [step]).report).toEqual(whole)
   })
 

@@ -332,7 +332,7 @@ describe('differential: random JUnit documents (fast-check, seed 20261122)', () 
           expect(part.error?.line).toBeGreaterThanOrEqual(1)
         }
         expect(part.runs.total).toBeLessThanOrEqual(whole.runs.total)
-        expect(whole.results.map((r) => r.id).slice(0, part.results.length)).toEqual(part.results.map((r) => r.id))
+        expect(whole.results.toArray().map((r) => r.id).slice(0, part.results.length)).toEqual(part.results.toArray().map((r) => r.id))
       }),
       { seed: SEED, numRuns: 1000 }
     )

@@ -33,7 +33,7 @@ describe('roots and nesting', () => {
 
   it('finds test cases beside nested suites and keeps each case’s own suite path', () => {
     const report = read('<testsuite name="a"><testcase classname="C" name="t1"/><testsuite name="b"><testcase classname="C" name="t2"/></testsuite><testcase classname="C" name="t3"/></testsuite>')
-    expect(report.results.map((r) => [r.name, r.suites])).toEqual([
+    expect(report.results.toArray().map((r) => [r.name, r.suites])).toEqual([
       ['t1', ['a']],
       ['t2', ['a', 'b']],
       ['t3', ['a']]
@@ -117,7 +117,7 @@ describe('outcomes of one <testcase>', () => {
 
   it('calls a nameless test case "(unnamed N)" so that two of them are two tests', () => {
     const report = read(suite('<testcase/><testcase><failure/></testcase>'))
-    expect(report.results.map((r) => r.name)).toEqual(['(unnamed 1)', '(unnamed 2)'])
+    expect(report.results.toArray().map((r) => r.name)).toEqual(['(unnamed 1)', '(unnamed 2)'])
     expect(report.tests.total).toBe(2)
   })
 
@@ -153,7 +153,7 @@ describe('retries', () => {
   it('counts a Surefire flaky element as a flaky test, and rerunFailures as a failed one with its reruns', () => {
     const report = read(suite('<testcase classname="C" name="f"><flakyFailure/></testcase><testcase classname="C" name="r"><failure/><rerunFailure message="again"/></testcase>'))
     expect(report.runs).toMatchObject({ total: 2, passed: 1, failed: 1 })
-    expect(report.results.map((r) => [r.outcome, r.executions])).toEqual([
+    expect(report.results.toArray().map((r) => [r.outcome, r.executions])).toEqual([
       ['flaky', ['passed', 'failed']],
       ['failed', ['failed', 'failed']]
     ])
@@ -326,7 +326,7 @@ describe('XML details', () => {
     const report = read(suite('<testcase classname="C" name="a"/><testcase classname="C" name="b"><failure/></testcase><testcase classname="C" name="c"><failure>&bogus;</failure></testcase>'))
     expect(report.error?.message).toMatch(/unknown entity/)
     expect(report.runs).toEqual({ total: 2, passed: 1, failed: 1, errored: 0, skipped: 0 })
-    expect(report.results.map((r) => r.name)).toEqual(['a', 'b'])
+    expect(report.results.toArray().map((r) => r.name)).toEqual(['a', 'b'])
   })
 
   it('stops reading a stream at the first error', async () => {
@@ -357,7 +357,7 @@ describe('XML details', () => {
     }
     const report = await readJUnit(chunks(), 'latin1.xml')
     expect(report.error).toBeUndefined()
-    expect(report.results.map((r) => r.name)).toEqual(['café'])
+    expect(report.results.toArray().map((r) => r.name)).toEqual(['café'])
   })
 
   it('refuses nesting deeper than 512 elements', () => {

@@ -122,7 +122,7 @@ describe('ResultTable', () => {
       '<testsuite><testcase classname="C" name="a&amp;b"/><testcase classname="C" name="a&#38;b"><failure/></testcase><testcase classname="C" name="é"/><testcase classname="C" name="&#233;"/><testcase classname="C" name="t\tx"/><testcase classname="C" name="t x"/></testsuite>',
       'x.xml'
     )
-    expect(report.results.map((r) => [r.name, r.outcome, r.executions])).toEqual([
+    expect(report.results.toArray().map((r) => [r.name, r.outcome, r.executions])).toEqual([
       ['a&b', 'flaky', ['passed', 'failed']],
       ['é', 'passed', ['passed', 'passed']],
       // Attribute values have tabs made spaces (XML 1.0 §3.3.3): the same test.

@@ -64,6 +64,6 @@ describe('resolveSourcePaths', () => {
     const results = [result('a', 'com/acme/ServiceTest.java', true), result('b', 'com/acme/ServiceTest.java', true), result('c', 'com/acme/ServiceTest.java', false), result('d', 'com/dup/DupTest.java', true), result('e', undefined, true)]
     const report = { results: ResultTable.of(results) } as unknown as Report
     expect(resolveSourcePaths(report, repo)).toBe(2)
-    expect(report.results.map((r) => r.file)).toEqual(['service/src/test/java/com/acme/ServiceTest.java', 'service/src/test/java/com/acme/ServiceTest.java', 'com/acme/ServiceTest.java', 'com/dup/DupTest.java', undefined])
+    expect(report.results.toArray().map((r) => r.file)).toEqual(['service/src/test/java/com/acme/ServiceTest.java', 'service/src/test/java/com/acme/ServiceTest.java', 'com/acme/ServiceTest.java', 'com/dup/DupTest.java', undefined])
   })
 })

@@ -85,7 +85,7 @@ async function runCI(repo: string, headSha: string, outcome: 'success' | 'failur
     const env = { GITHUB_SERVER_URL: sim.url, GITHUB_RUN_ID: '1', GITHUB_WORKFLOW: 'ci', GITHUB_SHA: headSha, GITHUB_REF: 'refs/heads/shepherd/queue/main/1' }
     const target = runTarget(env, 'workflow_dispatch', {}, where, 'unit')
     const report = mergeReports([readJUnitText(JUNIT, 'reports/junit.xml')])
-    const history = { flaky: report.results.filter((r) => flaky.includes(r.id)).map((r) => ({ id: r.id, classname: r.classname, name: r.name, evidence: ['flipped between passing and failing on main'] })) }
+    const history = { flaky: report.results.toArray().filter((r) => flaky.includes(r.id)).map((r) => ({ id: r.id, classname: r.classname, name: r.name, evidence: ['flipped between passing and failing on main'] })) }
     const rt = { client: ci, where, eventName: 'workflow_dispatch', payload: {}, dryRun: false, self: 'ci[bot]', git: { token: 'ci-token', serverUrl: sim.url } }
     const published = await publish({ rt, settings, name: 'unit', target, report, noFiles: false, history, ownRunId: 1, serverUrl: sim.url, temp })
     expect(published.verdict.conclusion).toBe('failure')

@@ -39,15 +39,15 @@ describe('resolveWorkspacePaths', () => {
   it('makes a failing test location a tracked file of the checkout', async () => {
     const dir = workspace({ 'target/surefire-reports/TEST-com.acme.ServiceTest.xml': surefire, 'service/src/test/java/com/acme/ServiceTest.java': 'class ServiceTest {}\n' }, true)
     const report = await readReport([join(dir, 'target/surefire-reports/TEST-com.acme.ServiceTest.xml')], dir, dir)
-    expect(report.results.find((r) => r.name === 'handles')?.file).toBe('com/acme/ServiceTest.java')
+    expect(report.results.toArray().find((r) => r.name === 'handles')?.file).toBe('com/acme/ServiceTest.java')
     expect(await resolveWorkspacePaths(report, dir)).toBe(1)
-    expect(report.results.find((r) => r.name === 'handles')).toMatchObject({ file: 'service/src/test/java/com/acme/ServiceTest.java', line: 42 })
+    expect(report.results.toArray().find((r) => r.name === 'handles')).toMatchObject({ file: 'service/src/test/java/com/acme/ServiceTest.java', line: 42 })
   })
 
   it('leaves paths alone outside a git checkout', async () => {
     const dir = workspace({ 'TEST.xml': surefire, 'service/src/test/java/com/acme/ServiceTest.java': '' }, false)
     const report = await readReport([join(dir, 'TEST.xml')], dir, dir)
     expect(await resolveWorkspacePaths(report, dir)).toBe(0)
-    expect(report.results.find((r) => r.name === 'handles')?.file).toBe('com/acme/ServiceTest.java')
+    expect(report.results.toArray().find((r) => r.name === 'handles')?.file).toBe('com/acme/ServiceTest.java')
   })
 })

@@ -566,7 +566,8 @@ export class JUnitReader implements XmlHandler {
     if (file !== undefined) return { file, line: lineOfFile(trace, file) }
     const found = locationFromTrace(trace, classname)
     if (!found) return { line: pending.line }
-    return { file: flatCopy(relativePath(found.file, this.options.sourceRoot)), line: found.line }
+    // The table keeps a flat copy of each file it is given.
+    return { file: relativePath(found.file, this.options.sourceRoot), line: found.line }
   }
 }
 

@@ -146,13 +146,8 @@ export class ResultTable implements Iterable<TestResult> {
     return id
   }
 
-  /** Where the name of the test being added is written (see `nameBuffer`). */
-  get nameOffset(): number {
-    return this.#namesEnd
-  }
-
-  /** Returns the names buffer with room for `bytes` more at `nameOffset`: the caller writes the next test's name there, then calls `add`. */
-  nameBuffer(bytes: number): Buffer {
+  /** Returns the names buffer with room for `bytes` more at its end, where the next test's name is written before `add`. */
+  #nameBuffer(bytes: number): Buffer {
     if (this.#namesEnd + bytes > this.#names.length) {
       // allocUnsafe: small sizes come from Node's pool; bytes past `namesEnd` are never read.
       const bigger = Buffer.allocUnsafe(Math.max(this.#names.length * 2, this.#namesEnd + bytes, INITIAL_CAPACITY * 32))
@@ -162,19 +157,19 @@ export class ResultTable implements Iterable<TestResult> {
     return this.#names
   }
 
-  /** Writes `name` at `nameOffset`; returns its length in bytes. */
+  /** Writes `name` as the next test's name (see `add`); returns its length in bytes. */
   writeName(name: string): number {
     this.#nameHashed = false
-    return this.nameBuffer(name.length * 3).write(name, this.#namesEnd, 'utf8')
+    return this.#nameBuffer(name.length * 3).write(name, this.#namesEnd, 'utf8')
   }
 
   /**
-   * Writes `src[from, to)` at `nameOffset` as the next test's name when it is plain printable
+   * Writes `src[from, to)` as the next test's name when it is plain printable
    * ASCII (no `&`: its bytes are then its decoded value) and returns its length; returns -1 when it
    * is not (the caller decodes it and uses `writeName`). Checks, copies and hashes in one pass.
    */
   copyPlain(src: Uint8Array, from: number, to: number): number {
-    const names = this.nameBuffer(to - from)
+    const names = this.#nameBuffer(to - from)
     let at = this.#namesEnd
     let h = FNV_OFFSET
     for (let j = from; j < to; j++) {
@@ -191,13 +186,13 @@ export class ResultTable implements Iterable<TestResult> {
     return to - from
   }
 
-  /** Returns the name written at `nameOffset` (`nameLength` bytes), not yet added. */
+  /** Returns the next test's name as written (`nameLength` bytes), before it is added. */
   pendingName(nameLength: number): string {
     return this.#names.toString('utf8', this.#namesEnd, this.#namesEnd + nameLength)
   }
 
   /**
-   * Adds the test whose name the caller wrote at `nameOffset` (`nameLength` bytes): a new test, or
+   * Adds the test whose name the caller wrote last (`writeName`, `copyPlain`; `nameLength` bytes): a new test, or
    * more executions of the test with the same classname and name. `fileId` is -1 and `line` 0 when
    * unknown; `executions` is every execution in order when the test case had reruns (`outcome` is
    * then `testOutcome` of them), undefined when it ran once. Returns the test's index. (Arguments
@@ -209,20 +204,13 @@ export class ResultTable implements Iterable<TestResult> {
     const from = this.#namesEnd
     const to = from + nameLength
     const h = this.#hashOf(classId, from, nameLength)
-    const mask = this.#slots.length - 1
-    let slot = h & mask
-    for (;;) {
-      const held = this.#slots[slot]
-      if (held === 0) break
-      const i = held - 1
-      if (this.#hashes[i] === h && this.#classIds[i] === classId && this.#nameEnds[i] - this.#nameStarts[i] === nameLength && this.#sameName(this.#nameStarts[i], from, nameLength)) {
-        this.#merge(i, outcome, timeMs, fileId, line, failure, executions)
-        return i
-      }
-      slot = (slot + 1) & mask
+    const found = this.#probe(h, classId, from, nameLength)
+    if (found >= 0) {
+      this.#merge(found, outcome, timeMs, fileId, line, failure, executions)
+      return found
     }
     const i = this.length
-    this.#slots[slot] = i + 1
+    this.#slots[-found - 1] = i + 1
     this.#hashes[i] = h
     this.#classIds[i] = classId
     this.#suiteIds[i] = suitesId
@@ -247,14 +235,11 @@ export class ResultTable implements Iterable<TestResult> {
     for (let sep = id.indexOf('\u001f'); sep >= 0; sep = id.indexOf('\u001f', sep + 1)) {
       const classId = this.#classIndex.get(id.slice(0, sep))
       if (classId === undefined) continue
+      // The name goes where the next test's would (not added): the table compares bytes, not strings.
       const from = this.#namesEnd
       const length = this.writeName(id.slice(sep + 1))
-      const h = this.#hashOf(classId, from, length)
-      const mask = this.#slots.length - 1
-      for (let slot = h & mask; this.#slots[slot] !== 0; slot = (slot + 1) & mask) {
-        const i = this.#slots[slot] - 1
-        if (this.#hashes[i] === h && this.#classIds[i] === classId && this.#nameEnds[i] - this.#nameStarts[i] === length && this.#sameName(this.#nameStarts[i], from, length)) return i
-      }
+      const found = this.#probe(this.#hashOf(classId, from, length), classId, from, length)
+      if (found >= 0) return found
     }
     return -1
   }
@@ -270,7 +255,8 @@ export class ResultTable implements Iterable<TestResult> {
   addTable(other: ResultTable): void {
     for (let i = 0; i < other.length; i++) {
       const length = other.#nameEnds[i] - other.#nameStarts[i]
-      other.#names.copy(this.nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
+      other.#names.copy(this.#nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
+      this.#nameHashed = false
       const file = other.#fileIds[i]
       const executions = other.#executionLists.get(i)
       const failure = other.#failures.get(i)
@@ -297,10 +283,22 @@ export class ResultTable implements Iterable<TestResult> {
     return h ^ (h >>> 16)
   }
 
-  #sameName(a: number, b: number, length: number): boolean {
+  /** Returns the index of the test with hash `h`, classname `classId` and the name at `names[from, from + length)`; when there is none, -1 - the empty slot where it would go. */
+  #probe(h: number, classId: number, from: number, length: number): number {
     const names = this.#names
-    for (let k = 0; k < length; k++) if (names[a + k] !== names[b + k]) return false
-    return true
+    const mask = this.#slots.length - 1
+    let slot = h & mask
+    for (let held = this.#slots[slot]; held !== 0; held = this.#slots[slot]) {
+      const i = held - 1
+      const start = this.#nameStarts[i]
+      if (this.#hashes[i] === h && this.#classIds[i] === classId && this.#nameEnds[i] - start === length) {
+        let k = 0
+        while (k < length && names[start + k] === names[from + k]) k++
+        if (k === length) return i
+      }
+      slot = (slot + 1) & mask
+    }
+    return -1 - slot
   }
 
   /** Merges more executions into test `i` (the rules in the module comment). */
@@ -402,7 +400,7 @@ export class ResultTable implements Iterable<TestResult> {
     return this.#suitePaths[this.#suiteIds[i]]
   }
 
-  /** A number naming test `i`'s suite path: equal for tests of the same path (the summary's per-suite table groups by it). */
+  /** A number naming test `i`'s suite path: equal for consecutive tests of one path (a path met again much later may get another number), so a change of number is where a suite's tests may end. */
   suitesIdAt(i: number): number {
     return this.#suiteIds[i]
   }
@@ -474,37 +472,5 @@ export class ResultTable implements Iterable<TestResult> {
   /** Every test as a `TestResult` (tests, and small reports). */
   toArray(): TestResult[] {
     return [...this]
-  }
-
-  map<T>(f: (r: TestResult, i: number) => T): T[] {
-    const out: T[] = new Array(this.length)
-    for (let i = 0; i < this.length; i++) out[i] = f(this.at(i), i)
-    return out
-  }
-
-  filter(f: (r: TestResult, i: number) => boolean): TestResult[] {
-    const out: TestResult[] = []
-    for (let i = 0; i < this.length; i++) {
-      const r = this.at(i)
-      if (f(r, i)) out.push(r)
-    }
-    return out
-  }
-
-  find(f: (r: TestResult, i: number) => boolean): TestResult | undefined {
-    for (let i = 0; i < this.length; i++) {
-      const r = this.at(i)
-      if (f(r, i)) return r
-    }
-    return undefined
-  }
-
-  some(f: (r: TestResult, i: number) => boolean): boolean {
-    return this.find(f) !== undefined
-  }
-
-  /** For `JSON.stringify` and test output: the tests as objects. */
-  toJSON(): TestResult[] {
-    return this.toArray()
   }
 }
