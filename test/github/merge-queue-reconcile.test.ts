@@ -171,6 +171,26 @@ describe('reconcileQueue on the simulator', () => {
   })
 })
 
+/** A simulator with `n` green, approved PRs (#1..#n, each adding its own file), ready to queue. */
+function readyPulls(n: number): Parameters<typeof Simulator.start>[0] {
+  return {
+    fixture: {
+      tokens: [{ token: 'ghs', login: 'github-actions[bot]', kind: 'github-token' }],
+      repos: [
+        {
+          owner: 'acme',
+          name: 'widgets',
+          branches: Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i + 1}`, { files: { [`f${i + 1}.txt`]: `${i + 1}\n` } }])),
+          pulls: Array.from({ length: n }, (_, i) => ({ number: i + 1, title: `PR ${i + 1}`, user: 'dev', head: `t${i + 1}`, labels: ['lgtm', 'approved'] })),
+          workflows: ['ci.yml'],
+          statuses: Array.from({ length: n }, (_, i) => ({ ref: `t${i + 1}`, context: 'build', state: 'success' as const }))
+        }
+      ]
+    },
+    checkResponses: true
+  }
+}
+
 describe('two reconcilers at once', () => {
   const where = { owner: 'acme', repo: 'widgets' }
   let sim: Simulator
@@ -178,22 +198,7 @@ describe('two reconcilers at once', () => {
 
   it('build one batch between them, land only the tested commit, and leave nothing behind', async () => {
     const n = 4
-    sim = await Simulator.start({
-      fixture: {
-        tokens: [{ token: 'ghs', login: 'github-actions[bot]', kind: 'github-token' }],
-        repos: [
-          {
-            owner: 'acme',
-            name: 'widgets',
-            branches: Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i + 1}`, { files: { [`f${i + 1}.txt`]: `${i + 1}\n` } }])),
-            pulls: Array.from({ length: n }, (_, i) => ({ number: i + 1, title: `PR ${i + 1}`, user: 'dev', head: `t${i + 1}`, labels: ['lgtm', 'approved'] })),
-            workflows: ['ci.yml'],
-            statuses: Array.from({ length: n }, (_, i) => ({ ref: `t${i + 1}`, context: 'build', state: 'success' as const }))
-          }
-        ]
-      },
-      checkResponses: true
-    })
+    sim = await Simulator.start(readyPulls(n))
     const client = createClient({ token: 'ghs', baseUrl: sim.url, pacing: false })
     const one = parseConfig('merge_queue:\n  required_checks: [build]\n  in_flight: 1\n').merge_queue
     const run = () => reconcileQueue(client, where, { base: 'main', config: one, git: { token: 'ghs', serverUrl: sim.url }, self: 'github-actions[bot]', now: () => new Date(sim.state.clock) })
@@ -230,22 +235,7 @@ describe('what a waiting PR is told', () => {
 
   it('gets its comment and status when it enters the queue and a batch, and nothing when a PR ahead of it lands', async () => {
     const n = 5
-    sim = await Simulator.start({
-      fixture: {
-        tokens: [{ token: 'ghs', login: 'github-actions[bot]', kind: 'github-token' }],
-        repos: [
-          {
-            owner: 'acme',
-            name: 'widgets',
-            branches: Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i + 1}`, { files: { [`f${i + 1}.txt`]: `${i + 1}\n` } }])),
-            pulls: Array.from({ length: n }, (_, i) => ({ number: i + 1, title: `PR ${i + 1}`, user: 'dev', head: `t${i + 1}`, labels: ['lgtm', 'approved'] })),
-            workflows: ['ci.yml'],
-            statuses: Array.from({ length: n }, (_, i) => ({ ref: `t${i + 1}`, context: 'build', state: 'success' as const }))
-          }
-        ]
-      },
-      checkResponses: true
-    })
+    sim = await Simulator.start(readyPulls(n))
     const client = createClient({ token: 'ghs', baseUrl: sim.url, pacing: false })
     // One batch of one PR at a time: four PRs wait behind it.
     const serial = parseConfig('merge_queue:\n  required_checks: [build]\n  in_flight: 1\n  batch_size_max: 1\n').merge_queue
