@@ -92,3 +92,31 @@ describe('byte scanner', () => {
     }
   })
 })
+
+describe('the WebAssembly tokenizer', () => {
+  it('is what scripts/gen-junit-scanner.mjs compiles from scanner.as.ts (run it after changing the source)', async () => {
+    const root = new URL('../../', import.meta.url)
+    const { generate } = await import(new URL('scripts/gen-junit-scanner.mjs', root).href)
+    expect(await generate()).toBe(readFileSync(new URL('src/core/junit/scanner-wasm.generated.ts', root), 'utf8'))
+  }, 60_000)
+
+  it('reads a tag of 1,024 attributes and refuses one of 1,025, naming the limit, however the file is cut', () => {
+    const tag = (n: number) => `<testcase classname="C" name="t" ${Array.from({ length: n - 2 }, (_, i) => `a${i}="${i}"`).join(' ')}/>`
+    const ok = new TextEncoder().encode(`<testsuite>\n${tag(1024)}\n</testsuite>`)
+    const bad = new TextEncoder().encode(`<testsuite>\n${tag(1025)}\n</testsuite>`)
+    expect(textOf(ok).error).toBeUndefined()
+    expect(textOf(ok).runs.total).toBe(1)
+    expect(textOf(bad).error).toMatchObject({ line: 2, column: 1, message: '<testcase> has more than 1024 attributes' })
+    for (const step of [7, 4096, 5000]) {
+      expect(readInSteps(ok, [step]).report).toEqual(textOf(ok))
+      expect(readInSteps(bad, [step]).report).toEqual(textOf(bad))
+    }
+  })
+
+  it('quotes the same text in an error however close to a chunk end it is found', () => {
+    const xml = new TextEncoder().encode(`<testsuite><testcase classname="C" name="t"/></testsuite>\nstray text after the root element, long enough to quote`)
+    const whole = textOf(xml)
+    expect(whole.error?.message).toBe('text after the root element: "stray text after the"')
+    for (let step = 1; step < xml.length; step += 3) expect(readInSteps(xml, [step]).report).toEqual(whole)
+  })
+})

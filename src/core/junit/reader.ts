@@ -21,7 +21,7 @@ import { ByteDecoder, sniffEncoding } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
 import { flatCopy, ResultTable } from './result-table.js'
 import { parseTimeMs } from './time.js'
-import { XmlError, type TagAttributes, type XmlHandler } from './xml.js'
+import { Key, XmlError, type TagAttributes, type XmlHandler } from './xml.js'
 
 /** How much text of one test case is kept, in characters; the rest is cut and marked with `TRUNCATED`. */
 export interface TextLimits {
@@ -382,34 +382,41 @@ export class JUnitReader implements XmlHandler {
     let className: string | undefined
     let nameAttribute = -1
     let file: string | undefined
+    let fileFromPath: string | undefined
     let line: string | undefined
     let status = ''
     let timeMs = 0
     for (let i = 0; i < attrs.length; i++) {
-      switch (attrs.nameLength(i)) {
-        case 4:
-          if (attrs.nameIs(i, 'name')) nameAttribute = i
-          else if (attrs.nameIs(i, 'time')) {
-            // Read in place: a time is nearly always plain digits, and a string per case is garbage.
-            timeMs = attrs.timeMs(i)
-            if (timeMs < 0) timeMs = parseTimeMs(attrs.value(i))
-          } else if (attrs.nameIs(i, 'file')) file = attrs.value(i)
-          else if (attrs.nameIs(i, 'line')) line = attrs.value(i)
+      switch (attrs.key(i)) {
+        case Key.Name:
+          nameAttribute = i
           break
-        case 9:
-          if (attrs.nameIs(i, 'classname')) classname = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainClassname) ? this.lastPlainClassname : attrs.value(i)
+        case Key.Time:
+          // Read in place: a time is nearly always plain digits, and a string per case is garbage.
+          timeMs = attrs.timeMs(i)
+          if (timeMs < 0) timeMs = parseTimeMs(attrs.value(i))
           break
-        case 5:
-          if (attrs.nameIs(i, 'class')) className = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainClassname) ? this.lastPlainClassname : attrs.value(i)
+        case Key.File:
+          file = attrs.value(i)
           break
-        case 6:
-          if (attrs.nameIs(i, 'status')) status = attrs.value(i).trim().toLowerCase()
+        case Key.Line:
+          line = attrs.value(i)
           break
-        case 8:
-          if (file === undefined && attrs.nameIs(i, 'filepath')) file = attrs.value(i)
+        case Key.Classname:
+          classname = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainClassname) ? this.lastPlainClassname : attrs.value(i)
+          break
+        case Key.Class:
+          className = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainClassname) ? this.lastPlainClassname : attrs.value(i)
+          break
+        case Key.Status:
+          status = attrs.value(i).trim().toLowerCase()
+          break
+        case Key.Filepath:
+          fileFromPath ??= attrs.value(i)
           break
       }
     }
+    file ??= fileFromPath
     pending.classname = classname ?? className ?? ''
     // The name goes straight from the tag's bytes to the result table (a plain ASCII one needs no string).
     const table = this.table

@@ -41,8 +41,8 @@ export interface TagAttributes {
   get(name: string): string | undefined
   /** Returns whether attribute `i` (0-based, below `length`) has the local name `name` (ASCII). */
   nameIs(i: number, name: string): boolean
-  /** Returns the length of attribute `i`'s local name (a cheap first test before `nameIs`). */
-  nameLength(i: number): number
+  /** Returns the index of attribute `i`'s local name in ATTRIBUTE_NAMES (see `Key`), or -1. */
+  key(i: number): number
   /** Returns the decoded value of attribute `i`. Throws XmlError on a bad entity. */
   value(i: number): string
   /** Returns attribute `i` read in place as plain seconds (see `plainTimeMs`) in milliseconds, or -1 when it is not written plainly. */
@@ -73,11 +73,30 @@ export const XML_LIMITS = {
   /** Longest start tag (name and attributes), in characters. */
   tagChars: 16 * 1024 * 1024,
   /** Deepest element nesting. */
-  depth: 512
+  depth: 512,
+  /** Most attributes on one tag (JUnit writers put fewer than twenty). */
+  attributes: 1024
 } as const
 
 /** JUnit's element names: a tag with one of these names reuses the constant instead of a new string. */
 export const COMMON_NAMES = ['testcase', 'testsuite', 'testsuites', 'failure', 'error', 'skipped', 'system-out', 'system-err', 'properties', 'property', 'flakyFailure', 'flakyError', 'rerunFailure', 'rerunError', 'stackTrace']
+
+/** The attributes the reader looks for, by local name: `TagAttributes.key` gives an attribute's index here. */
+export const ATTRIBUTE_NAMES = ['name', 'classname', 'class', 'time', 'file', 'filepath', 'line', 'status', 'message', 'type'] as const
+
+/** Indexes into ATTRIBUTE_NAMES. */
+export const enum Key {
+  Name,
+  Classname,
+  Class,
+  Time,
+  File,
+  Filepath,
+  Line,
+  Status,
+  Message,
+  Type
+}
 
 /**
  * Returns the value of the predefined entity named `text.slice(from, to)` (lt, gt, amp, quot,

@@ -1,0 +1,604 @@
+// The JUnit reader's XML tokenizer, in AssemblyScript, compiled to WebAssembly by
+// scripts/gen-junit-scanner.mjs into scanner-wasm.generated.ts (a test checks that the committed
+// module is what this source compiles to). byte-scanner.ts drives it and owns every rule that
+// needs names or strings: element nesting, limits, error messages, decoding. This file finds the
+// tokens of a UTF-8 buffer and writes them as integer events, because a byte loop compiled ahead
+// of time runs at full speed from the first byte, where JavaScript spends a short process's first
+// tens of milliseconds interpreting and compiling it.
+//
+// Memory: [HEADER: 16 i32][NAMES: NAME_BYTES][EVENTS: EVENT_CAP i32][INPUT: grows]. NAMES holds the
+// element and attribute names the caller knows (see `init`), which the events name by index. The caller copies each chunk to
+// INPUT after the unread tail of the previous one, calls `scan`, reads the events and the header,
+// then calls `compact`, which moves the unread tail to INPUT's front.
+//
+// Events (i32, offsets into INPUT):
+//   OPEN  1, tokenStart, nameStart, nameEnd, localStart, flags (1 self-closing, 2 name not ASCII),
+//         n, element (the local name's index in the element names given to `init`, or -1),
+//         then n × [localStart, nameEnd, valueStart, valueEnd, flags (1 needs decoding: "&" or a
+//         control character, 2 not ASCII; bits 8 and up: the local name's index in the attribute
+//         names given to `init`, plus one, or 0)]
+//   CLOSE 2, tokenStart, gt (the end tag's name runs from tokenStart + 2 to gt)
+//   TEXT  3, from, to (inside an element; at a chunk's end a cut character, entity or CR is left unread)
+//   CDATA 4, from, to
+// `scan` returns DONE (what can be read is read; the rest waits for more input), FULL (the event
+// area is full: read the events and call `scan` again) or FAILED (an error in the header; the
+// events before it stand). At a chunk's end an error whose quote could still grow waits for more.
+
+const HEADER_INTS: i32 = 16
+const EVENT_CAP: i32 = 256 * 1024
+/** Room for the known names: [element count, attribute count, then per name: length, bytes], and their offsets. */
+const NAME_BYTES: i32 = 1024
+
+// Header slots.
+const H_POS: i32 = 0
+const H_EVENTS: i32 = 1
+const H_ERROR: i32 = 2
+const H_ERR_AT: i32 = 3
+const H_ERR_A: i32 = 4
+const H_ERR_B: i32 = 5
+const H_ERR_C: i32 = 6
+const H_ERR_D: i32 = 7
+const H_LINE: i32 = 8
+const H_COLUMN: i32 = 9
+const H_DEPTH: i32 = 10
+const H_SAW_ELEMENT: i32 = 11
+const H_STATE: i32 = 12
+const H_LENGTH: i32 = 13
+
+// Statuses.
+const DONE: i32 = 0
+const FULL: i32 = 1
+const FAILED: i32 = 2
+
+// Events.
+const OPEN: i32 = 1
+const CLOSE: i32 = 2
+const TEXT: i32 = 3
+const CDATA: i32 = 4
+
+// Errors (byte-scanner.ts words them).
+const E_TEXT_OUTSIDE: i32 = 1
+const E_EOF_TAG: i32 = 2
+const E_EOF_END_TAG: i32 = 3
+const E_TAG_TOO_LONG: i32 = 4
+const E_CDATA_OUTSIDE: i32 = 5
+const E_DOCTYPE: i32 = 6
+const E_DECLARATION: i32 = 7
+const E_NO_TAG: i32 = 8
+const E_SLASH: i32 = 9
+const E_NOT_SEPARATED: i32 = 10
+const E_MALFORMED_ATTRIBUTE: i32 = 11
+const E_NO_VALUE: i32 = 12
+const E_UNQUOTED: i32 = 13
+const E_TOO_MANY_ATTRIBUTES: i32 = 14
+
+// States.
+const S_TEXT: i32 = 0
+const S_CDATA: i32 = 1
+const S_COMMENT: i32 = 2
+const S_INSTRUCTION: i32 = 3
+
+const LT: i32 = 60
+const GT: i32 = 62
+const SLASH: i32 = 47
+const BANG: i32 = 33
+const QUESTION: i32 = 63
+const EQ: i32 = 61
+const QUOTE: i32 = 34
+const APOS: i32 = 39
+const COLON: i32 = 58
+const NEWLINE: i32 = 10
+const CR: i32 = 13
+const AMP: i32 = 38
+const SEMICOLON: i32 = 59
+/** The longest entity accepted, `&#x10FFFF;`: text cut within this of its end may be an entity cut short. */
+const MAX_ENTITY: i32 = 10
+/** Bytes an error's quote may take (20 characters of up to 4 bytes): an error nearer a chunk's end waits for more. */
+const QUOTE_BYTES: i32 = 80
+
+const HEADER: usize = (__heap_base + 15) & ~(<usize>15)
+const NAMES: usize = HEADER + (<usize>HEADER_INTS << 2)
+const EVENTS: usize = NAMES + <usize>NAME_BYTES
+const INPUT: usize = EVENTS + (<usize>EVENT_CAP << 2)
+
+let tagLimit: i32 = 16 * 1024 * 1024
+let attributeLimit: i32 = 1024
+let pos: i32 = 0
+let len: i32 = 0
+let state: i32 = S_TEXT
+let depth: i32 = 0
+let sawElement: i32 = 0
+/** Where to look for the ">" of a start tag cut by a chunk's end (-1: not waiting). */
+let gtFrom: i32 = -1
+let lineBase: i32 = 1
+let columnBase: i32 = 1
+let eventCount: i32 = 0
+let atEnd: bool = false
+
+@inline function at(i: i32): i32 {
+  return <i32>load<u8>(INPUT + <usize>i)
+}
+
+@inline function emit(value: i32): void {
+  store<i32>(EVENTS + (<usize>eventCount << 2), value)
+  eventCount++
+}
+
+@inline function header(slot: i32, value: i32): void {
+  store<i32>(HEADER + (<usize>slot << 2), value)
+}
+
+@inline function isSpace(c: i32): bool {
+  return c == 32 || c == 10 || c == 9 || c == 13
+}
+
+/** Returns the first index of `byte` in [from, to), or -1; sixteen bytes at a time. */
+function find(byte: i32, from: i32, to: i32): i32 {
+  let i = from
+  const needle = i8x16.splat(<i8>byte)
+  for (; i + 16 <= to; i += 16) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(INPUT + <usize>i), needle))
+    if (mask != 0) return i + <i32>ctz<u32>(mask)
+  }
+  for (; i < to; i++) if (at(i) == byte) return i
+  return -1
+}
+
+/** Returns the first index of the two bytes a b in [from, to), or -1. */
+function find2(a: i32, b: i32, from: i32, to: i32): i32 {
+  for (let i = find(a, from, to); i >= 0 && i + 1 < to; i = find(a, i + 1, to)) {
+    if (at(i + 1) == b) return i
+  }
+  return -1
+}
+
+/** Returns the first index of the three bytes a b c in [from, to), or -1. */
+function find3(a: i32, b: i32, c: i32, from: i32, to: i32): i32 {
+  for (let i = find(a, from, to); i >= 0 && i + 2 < to; i = find(a, i + 1, to)) {
+    if (at(i + 1) == b && at(i + 2) == c) return i
+  }
+  return -1
+}
+
+/** Returns whether INPUT holds the ASCII bytes packed in `word` (low byte first, `n` of them) at `i`. */
+function bytesAre(i: i32, word: u64, n: i32): bool {
+  if (i + n > len) return false
+  for (let k = 0; k < n; k++) if (at(i + k) != <i32>((word >> (<u64>k << 3)) & 0xff)) return false
+  return true
+}
+
+/** "<!--", packed low byte first. */
+const COMMENT_OPEN: u64 = 0x2d2d213c
+
+/** Returns whether "<![CDATA[" is at `i`. */
+function cdataOpen(i: i32): bool {
+  return bytesAre(i, 0x41544144435b213c, 8) && i + 8 < len && at(i + 8) == 91
+}
+
+/** Returns whether "<!DOCTYPE" is at `i`. */
+function doctypeOpen(i: i32): bool {
+  return bytesAre(i, 0x505954434f44213c, 8) && i + 8 < len && at(i + 8) == 69
+}
+
+/** Returns `to` moved back to the start of a UTF-8 character that the end of [from, to) cuts short. */
+function completeEnd(from: i32, to: i32): i32 {
+  for (let i = to - 1; i >= from && i >= to - 4; i--) {
+    const b = at(i)
+    if ((b & 0xc0) == 0x80) continue
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
+    return i + size > to ? i : to
+  }
+  return to
+}
+
+/** Records an error at `errorAt` for the token at `token`; at a chunk's end, when the quote could grow, waits instead (returns DONE with pos at `token`). */
+function fail(code: i32, token: i32, errorAt: i32, a: i32, b: i32, c: i32, d: i32): i32 {
+  if (!atEnd && len - errorAt < QUOTE_BYTES) {
+    pos = token
+    return DONE
+  }
+  header(H_ERROR, code)
+  header(H_ERR_AT, errorAt)
+  header(H_ERR_A, a)
+  header(H_ERR_B, b)
+  header(H_ERR_C, c)
+  header(H_ERR_D, d)
+  pos = token
+  return FAILED
+}
+
+/** A token at `token` that the input ends inside: an error at the end of the input, else a wait (a tag past the limit is an error). */
+function incomplete(token: i32, code: i32): i32 {
+  pos = token
+  if (atEnd) return fail(code, token, token, 0, 0, 0, 0)
+  if (len - token > tagLimit) {
+    header(H_ERROR, E_TAG_TOO_LONG)
+    header(H_ERR_AT, token)
+    return FAILED
+  }
+  return DONE
+}
+
+/** Offsets of the known names in NAMES (length byte first), elements then attributes. */
+let elementNames: i32 = 0
+let attributeNames: i32 = 0
+/** Where the offsets of the known names are kept: the last 256 bytes of NAMES (64 names at most). */
+const NAME_OFFSETS: usize = NAMES + <usize>(NAME_BYTES - 256)
+
+/** Returns the index of [from, to) among `count` known names from `first`, or -1. */
+function known(first: i32, count: i32, from: i32, to: i32): i32 {
+  const length = to - from
+  for (let k = 0; k < count; k++) {
+    const name = NAMES + <usize>load<i32>(NAME_OFFSETS + (<usize>(first + k) << 2))
+    if (<i32>load<u8>(name) != length) continue
+    let j = 0
+    while (j < length && <i32>load<u8>(name + 1 + <usize>j) == at(from + j)) j++
+    if (j == length) return k
+  }
+  return -1
+}
+
+export function names(): usize {
+  return NAMES
+}
+
+/** Starts a document. NAMES must hold the known names: [elements, attributes, then each name as a length byte and its ASCII bytes]. */
+export function init(tagChars: i32, attributes: i32): usize {
+  elementNames = <i32>load<u8>(NAMES)
+  attributeNames = <i32>load<u8>(NAMES + 1)
+  let offset = 2
+  for (let k = 0; k < elementNames + attributeNames && k < 64; k++) {
+    store<i32>(NAME_OFFSETS + (<usize>k << 2), offset)
+    offset += 1 + <i32>load<u8>(NAMES + <usize>offset)
+  }
+  tagLimit = tagChars
+  attributeLimit = attributes
+  pos = 0
+  len = 0
+  state = S_TEXT
+  depth = 0
+  sawElement = 0
+  gtFrom = -1
+  lineBase = 1
+  columnBase = 1
+  writeHeader()
+  return HEADER
+}
+
+/** Makes room for `bytes` of input; returns false when memory cannot grow. */
+export function reserve(bytes: i32): bool {
+  const need = INPUT + <usize>bytes
+  const have = <usize>memory.size() << 16
+  if (need <= have) return true
+  const pages = <i32>((need - have + 0xffff) >> 16)
+  return memory.grow(pages) >= 0
+}
+
+export function input(): usize {
+  return INPUT
+}
+
+export function events(): usize {
+  return EVENTS
+}
+
+function writeHeader(): void {
+  header(H_POS, pos)
+  header(H_EVENTS, eventCount)
+  header(H_LINE, lineBase)
+  header(H_COLUMN, columnBase)
+  header(H_DEPTH, depth)
+  header(H_SAW_ELEMENT, sawElement)
+  header(H_STATE, state)
+  header(H_LENGTH, len)
+}
+
+/** Reads INPUT[pos, length) (the whole input when `last`). */
+export function scan(length: i32, last: bool): i32 {
+  len = length
+  atEnd = last
+  eventCount = 0
+  header(H_ERROR, 0)
+  const status = run()
+  writeHeader()
+  return status
+}
+
+/** Moves the line and column of INPUT[0] to those of INPUT[index]: lines counted, the column in UTF-16 units. */
+function rebase(index: i32): void {
+  // Line breaks counted sixteen bytes at a time (this runs over every byte of the file).
+  const newlines = i8x16.splat(<i8>NEWLINE)
+  let i = 0
+  let lines = 0
+  for (; i + 16 <= index; i += 16) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(INPUT + <usize>i), newlines))
+    lines += <i32>popcnt<u32>(mask)
+  }
+  for (; i < index; i++) if (at(i) == NEWLINE) lines++
+  let lastNewline = index - 1
+  while (lastNewline >= 0 && at(lastNewline) != NEWLINE) lastNewline--
+  lineBase += lines
+  columnBase = lastNewline < 0 ? columnBase + units(0, index) : 1 + units(lastNewline + 1, index)
+}
+
+/** Returns the number of UTF-16 units that UTF-8 [from, to) decodes to. */
+function units(from: i32, to: i32): i32 {
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const b = at(i)
+    if ((b & 0xc0) != 0x80) n += b >= 0xf0 ? 2 : 1
+  }
+  return n
+}
+
+/** The line and column of INPUT[index], in the header (after an error: the scanner is not used again). */
+export function locate(index: i32): void {
+  rebase(index)
+  writeHeader()
+}
+
+/** Drops what was read: the unread tail moves to INPUT's front. Returns its length. */
+export function compact(): i32 {
+  if (pos > 0) {
+    rebase(pos)
+    if (gtFrom >= 0) gtFrom -= pos
+    memory.copy(INPUT, INPUT + <usize>pos, <usize>(len - pos))
+    len -= pos
+    pos = 0
+  }
+  writeHeader()
+  return len
+}
+
+function run(): i32 {
+  // Room for a text event and one tag with every attribute it may have.
+  const room = EVENT_CAP - 12 - 5 * attributeLimit
+  while (true) {
+    if (eventCount > room) return FULL
+    if (state == S_TEXT) {
+      const from = pos
+      const lt = find(LT, from, len)
+      if (lt < 0) return textRun(from, len, atEnd)
+      if (lt > from) {
+        const status = textRun(from, lt, true)
+        if (status != DONE || pos != lt) return status
+      }
+      pos = lt
+      const status = markup()
+      if (status != DONE || pos == lt) return status
+    } else if (state == S_CDATA) {
+      const close = find3(93, 93, GT, pos, len)
+      if (close < 0) {
+        // Keep two bytes (they may start "]]>"), and a character or line break cut by the end.
+        let keep = pos > len - 2 ? pos : len - 2
+        keep = completeEnd(pos, keep)
+        if (keep > pos && at(keep - 1) == CR) keep--
+        if (keep > pos) {
+          emit(CDATA)
+          emit(pos)
+          emit(keep)
+        }
+        pos = atEnd ? len : keep
+        return DONE
+      }
+      if (close > pos) {
+        emit(CDATA)
+        emit(pos)
+        emit(close)
+      }
+      pos = close + 3
+      state = S_TEXT
+    } else {
+      const comment = state == S_COMMENT
+      const close = comment ? find3(45, 45, GT, pos, len) : find2(QUESTION, GT, pos, len)
+      if (close < 0) {
+        // Keep what may start the terminator ("--" of "-->", "?" of "?>").
+        const keep = comment ? 2 : 1
+        pos = atEnd ? len : pos > len - keep ? pos : len - keep
+        return DONE
+      }
+      pos = close + (comment ? 3 : 2)
+      state = S_TEXT
+    }
+  }
+}
+
+/** Text [from, to); at a chunk's end (`complete` false) a cut entity, character or CR is left unread. */
+function textRun(from: i32, to: i32, complete: bool): i32 {
+  if (depth == 0) {
+    // Outside the root only whitespace may stand.
+    for (let i = from; i < to; i++) {
+      if (!isSpace(at(i))) {
+        if (!complete && !atEnd && len - i < QUOTE_BYTES) {
+          pos = i
+          return DONE
+        }
+        return fail(E_TEXT_OUTSIDE, i, i, 0, 0, 0, 0)
+      }
+    }
+    pos = to
+    return DONE
+  }
+  let end = to
+  if (!complete) {
+    for (let j = to - 1; j >= from && j > to - MAX_ENTITY; j--) {
+      const b = at(j)
+      if (b == SEMICOLON) break
+      if (b == AMP) {
+        end = j
+        break
+      }
+    }
+    end = completeEnd(from, end)
+    if (end > from && at(end - 1) == CR) end--
+  }
+  if (end > from) {
+    emit(TEXT)
+    emit(from)
+    emit(end)
+  }
+  pos = end
+  return DONE
+}
+
+/** Reads the markup at `pos` (a "<"). Leaves `pos` there when the input ends before the markup does. */
+function markup(): i32 {
+  const start = pos
+  if (gtFrom >= 0) {
+    if (find(GT, gtFrom, len) < 0) {
+      gtFrom = len
+      return incomplete(start, E_EOF_TAG)
+    }
+    gtFrom = -1
+  }
+  if (start + 1 >= len) return incomplete(start, E_EOF_TAG)
+  const c = at(start + 1)
+  if (c == SLASH) {
+    const gt = find(GT, start + 2, len)
+    if (gt < 0) return incomplete(start, E_EOF_END_TAG)
+    emit(CLOSE)
+    emit(start)
+    emit(gt)
+    if (depth > 0) depth--
+    pos = gt + 1
+    return DONE
+  }
+  if (c == QUESTION) {
+    state = S_INSTRUCTION
+    pos = start + 2
+    return DONE
+  }
+  if (c == BANG) {
+    if (bytesAre(start, COMMENT_OPEN, 4)) {
+      state = S_COMMENT
+      pos = start + 4
+      return DONE
+    }
+    // Nine bytes tell CDATA and DOCTYPE apart; an error quotes what follows.
+    if (!atEnd && len - start < QUOTE_BYTES) return DONE
+    if (cdataOpen(start)) {
+      if (depth == 0) return fail(E_CDATA_OUTSIDE, start, start, 0, 0, 0, 0)
+      state = S_CDATA
+      pos = start + 9
+      return DONE
+    }
+    if (doctypeOpen(start)) return fail(E_DOCTYPE, start, start, 0, 0, 0, 0)
+    return fail(E_DECLARATION, start, start, 0, 0, 0, 0)
+  }
+  return startTag(start)
+}
+
+function startTag(start: i32): i32 {
+  let i = start + 1
+  let colon = -1
+  let nameFlags = 0
+  for (; i < len; i++) {
+    const ch = at(i)
+    if (ch <= GT) {
+      if (ch == 32 || ch == GT || ch == SLASH || ch == 10 || ch == 9 || ch == 13 || ch == EQ) break
+      if (ch == COLON && colon < 0) colon = i
+    } else if (ch >= 128) nameFlags = 2
+  }
+  if (i >= len) return waitForGt(start)
+  if (i == start + 1) return fail(E_NO_TAG, start, start, 0, 0, 0, 0)
+  const nameEnd = i
+  const event = eventCount
+  emit(OPEN)
+  emit(start)
+  emit(start + 1)
+  emit(nameEnd)
+  const localName = colon < 0 ? start + 1 : colon + 1
+  emit(localName)
+  emit(0)
+  emit(0)
+  emit(known(0, elementNames, localName, nameEnd))
+  let count = 0
+  let selfClosing = false
+  for (;;) {
+    let c = i < len ? at(i) : -1
+    const separated = isSpace(c)
+    while (isSpace(c)) c = ++i < len ? at(i) : -1
+    if (c < 0) return cutTag(start, event)
+    if (c == GT) {
+      i++
+      break
+    }
+    if (c == SLASH) {
+      if (i + 1 >= len) return cutTag(start, event)
+      if (at(i + 1) != GT) return failTag(E_SLASH, start, event, nameEnd, 0, 0)
+      selfClosing = true
+      i += 2
+      break
+    }
+    if (!separated) return failTag(E_NOT_SEPARATED, start, event, nameEnd, 0, 0)
+    const attributeStart = i
+    let localStart = i
+    for (; i < len; i++) {
+      const ch = at(i)
+      // Letters, the bulk of names, are all above ">": one comparison decides them.
+      if (ch <= GT) {
+        if (ch == EQ || ch == 32 || ch == GT || ch == SLASH || ch == 10 || ch == 9 || ch == 13) break
+        if (ch == COLON) localStart = i + 1
+      }
+    }
+    if (i >= len) return cutTag(start, event)
+    const attributeEnd = i
+    if (attributeEnd == attributeStart) return failTag(E_MALFORMED_ATTRIBUTE, start, event, nameEnd, 0, 0)
+    c = at(i)
+    while (isSpace(c)) c = ++i < len ? at(i) : -1
+    if (c < 0) return cutTag(start, event)
+    if (c != EQ) return failTag(E_NO_VALUE, start, event, nameEnd, attributeStart, attributeEnd)
+    c = ++i < len ? at(i) : -1
+    while (isSpace(c)) c = ++i < len ? at(i) : -1
+    if (c < 0) return cutTag(start, event)
+    if (c != QUOTE && c != APOS) return failTag(E_UNQUOTED, start, event, nameEnd, attributeStart, attributeEnd)
+    let close = i + 1
+    let flags = 0
+    // Sixteen bytes at a time while none is the quote, "&", a control character or not ASCII
+    // (signed, the last two are the bytes below 32).
+    const quote = i8x16.splat(<i8>c)
+    const amp = i8x16.splat(<i8>AMP)
+    const space = i8x16.splat(32)
+    for (; close + 16 <= len; close += 16) {
+      const v = v128.load(INPUT + <usize>close)
+      if (i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, amp)), i8x16.lt_s(v, space))) != 0) break
+    }
+    for (; close < len; close++) {
+      const ch = at(close)
+      if (ch == c) break
+      if (ch < 32 || ch == AMP) flags |= 1
+      else if (ch >= 128) flags |= 2
+    }
+    if (close >= len) return cutTag(start, event)
+    if (count == attributeLimit) return failTag(E_TOO_MANY_ATTRIBUTES, start, event, nameEnd, 0, 0)
+    emit(localStart)
+    emit(attributeEnd)
+    emit(i + 1)
+    emit(close)
+    emit(flags | ((known(elementNames, attributeNames, localStart, attributeEnd) + 1) << 8))
+    count++
+    i = close + 1
+  }
+  store<i32>(EVENTS + (<usize>(event + 5) << 2), (selfClosing ? 1 : 0) | nameFlags)
+  store<i32>(EVENTS + (<usize>(event + 6) << 2), count)
+  if (!selfClosing) depth++
+  sawElement = 1
+  pos = i
+  return DONE
+}
+
+/** A start tag the input ends inside: its events are dropped, and it is read again with more input. */
+function cutTag(start: i32, event: i32): i32 {
+  eventCount = event
+  return waitForGt(start)
+}
+
+function failTag(code: i32, start: i32, event: i32, nameEnd: i32, c: i32, d: i32): i32 {
+  eventCount = event
+  return fail(code, start, start, start + 1, nameEnd, c, d)
+}
+
+function waitForGt(start: i32): i32 {
+  gtFrom = len
+  return incomplete(start, E_EOF_TAG)
+}
