@@ -307,7 +307,6 @@ export class ByteScanner implements ErrorSource {
           }
           this.attributes.reset(ev, k + 8, n)
           handler.open(name, this.attributes, selfClosing)
-          if (selfClosing) handler.close(name)
           k += 8 + 5 * n
           break
         }

@@ -29,6 +29,20 @@ const JS_FRAME = /(?:\(|at |^|\s)((?:file:\/\/)?(?:[A-Za-z]:)?[^\s():'"]*\.(?:[c
 // Each pattern starts only at a token boundary and bounds its repeats, so a hostile 10,000-character trace costs linear time.
 const SOURCE_LOCATION = /(?<![\w.\/\\@+:-])((?:[A-Za-z]:)?[\w.\/\\@+-]*\.(?:go|c|cc|cpp|cxx|h|hh|hpp|rs|php|phpt|rb|swift|m|mm|kt|java|py|cs|ex|exs|erl|hs|ml|pl|pm|t|lua|dart|zig|nim|scala)):(\d+)/g
 
+/** The last classname's package directory: the failing tests of one class come together. */
+let lastClassname = ''
+let lastDirectory = ''
+
+/** Returns the directory of a JVM class's package (`com.acme.FooTest` gives `com/acme/`). */
+function packageDirectory(classname: string): string {
+  if (classname !== lastClassname) {
+    const dot = classname.lastIndexOf('.')
+    lastDirectory = dot < 0 ? '' : classname.slice(0, dot).replaceAll('.', '/') + '/'
+    lastClassname = classname
+  }
+  return lastDirectory
+}
+
 /** Returns the location found in `trace` for a test of `classname`, or undefined. */
 export function locationFromTrace(trace: string, classname: string): Location | undefined {
   if (!trace) return undefined
@@ -40,11 +54,7 @@ export function locationFromTrace(trace: string, classname: string): Location | 
       if (before !== 32 && before !== 9 && before !== 10) continue
       JVM_FRAME_TAIL.lastIndex = at + classname.length
       const m = JVM_FRAME_TAIL.exec(trace)
-      if (m) {
-        const slash = classname.lastIndexOf('.')
-        const dir = slash < 0 ? '' : classname.slice(0, slash).replace(/\./g, '/') + '/'
-        return { file: dir + m[1], line: Number(m[2]) }
-      }
+      if (m) return { file: packageDirectory(classname) + m[1], line: Number(m[2]) }
     }
   }
   if (trace.includes('.py')) {
@@ -82,6 +92,8 @@ export function lineOfFile(trace: string, file: string): number | undefined {
 
 /** Returns `file` relative to `sourceRoot` (when under it), with `\` made `/` and a leading `./` removed. */
 export function relativePath(file: string, sourceRoot?: string): string {
+  // Nearly every path needs nothing done: tested first, without a regular expression.
+  if (!sourceRoot && !file.includes('\\') && !file.startsWith('./')) return file
   let path = file.replace(/\\/g, '/')
   if (sourceRoot) {
     const root = sourceRoot.replace(/\\/g, '/').replace(/\/+$/, '') + '/'

@@ -310,7 +310,7 @@ export class JUnitReader implements XmlHandler {
     else this.error = { file: this.file, message: (err as Error).message ?? String(err), line: 1, column: 1 }
   }
 
-  open(name: string, attrs: TagAttributes, _selfClosing: boolean): void {
+  open(name: string, attrs: TagAttributes, selfClosing: boolean): void {
     const parent = this.roles.length === 0 ? undefined : this.roles[this.roles.length - 1]
     let role = Role.Other
     if (parent === undefined && name !== 'testsuites' && name !== 'testsuite' && name !== 'testcase') {
@@ -331,12 +331,20 @@ export class JUnitReader implements XmlHandler {
         this.openCase(attrs)
       }
     }
-    this.roles.push(role)
-    this.updateWantText()
+    if (selfClosing) this.closeRole(role)
+    else {
+      this.roles.push(role)
+      this.updateWantText()
+    }
   }
 
   close(_name: string): void {
-    const role = this.roles.pop()
+    this.closeRole(this.roles.pop())
+    this.updateWantText()
+  }
+
+  /** The element of `role` closes (a self-closing one right after it opened: what it wants of text is unchanged). */
+  private closeRole(role: Role | undefined): void {
     switch (role) {
       case Role.Suite:
         this.suiteNames.pop()
@@ -351,7 +359,6 @@ export class JUnitReader implements XmlHandler {
         this.pendingFailure = undefined
         break
     }
-    this.updateWantText()
   }
 
   text(text: string): void {

@@ -26,8 +26,8 @@
 
 const HEADER_INTS: i32 = 16
 const EVENT_CAP: i32 = 256 * 1024
-/** Room for the known names: [element count, attribute count, then per name: length, bytes], and their offsets. */
-const NAME_BYTES: i32 = 1024
+/** Room for the known names: [element count, attribute count, then per name: length, bytes], and their index (see `init`). */
+const NAME_BYTES: i32 = 2048
 
 // Header slots.
 const H_POS: i32 = 0
@@ -219,21 +219,37 @@ function incomplete(token: i32, code: i32): i32 {
   return DONE
 }
 
-/** Offsets of the known names in NAMES (length byte first), elements then attributes. */
+/** Numbers of known element and attribute names (see `init`). */
 let elementNames: i32 = 0
 let attributeNames: i32 = 0
-/** Where the offsets of the known names are kept: the last 256 bytes of NAMES (64 names at most). */
-const NAME_OFFSETS: usize = NAMES + <usize>(NAME_BYTES - 256)
+// The index of the known names, after their bytes in NAMES (64 names at most): each name's offset
+// in NAMES and FNV-1a hash, and two open-addressing tables (elements, attributes) of 64 slots,
+// each holding a name's number plus one, or 0.
+const NAME_OFFSETS: usize = NAMES + 768
+const NAME_HASHES: usize = NAMES + 1024
+const ELEMENT_SLOTS: usize = NAMES + 1280
+const ATTRIBUTE_SLOTS: usize = NAMES + 1536
+const SLOT_MASK: u32 = 63
+const FNV_OFFSET: u32 = 0x811c9dc5
+const FNV_PRIME: u32 = 0x01000193
 
-/** Returns the index of [from, to) among `count` known names from `first`, or -1. */
-function known(first: i32, count: i32, from: i32, to: i32): i32 {
+@inline function fnv(h: u32, byte: i32): u32 {
+  return (h ^ <u32>byte) * FNV_PRIME
+}
+
+/** Returns the number of the known name [from, to) whose hash is `h` in `slots` (counted from `first`), or -1. */
+function known(slots: usize, first: i32, h: u32, from: i32, to: i32): i32 {
   const length = to - from
-  for (let k = 0; k < count; k++) {
-    const name = NAMES + <usize>load<i32>(NAME_OFFSETS + (<usize>(first + k) << 2))
+  for (let slot = h & SLOT_MASK; ; slot = (slot + 1) & SLOT_MASK) {
+    const held = load<i32>(slots + (<usize>slot << 2))
+    if (held == 0) return -1
+    const k = held - 1
+    if (load<u32>(NAME_HASHES + (<usize>k << 2)) != h) continue
+    const name = NAMES + <usize>load<i32>(NAME_OFFSETS + (<usize>k << 2))
     if (<i32>load<u8>(name) != length) continue
     let j = 0
     while (j < length && <i32>load<u8>(name + 1 + <usize>j) == at(from + j)) j++
-    if (j == length) return k
+    if (j == length) return k - first
   }
   return -1
 }
@@ -246,10 +262,19 @@ export function names(): usize {
 export function init(tagChars: i32, attributes: i32): usize {
   elementNames = <i32>load<u8>(NAMES)
   attributeNames = <i32>load<u8>(NAMES + 1)
+  memory.fill(ELEMENT_SLOTS, 0, 512)
   let offset = 2
   for (let k = 0; k < elementNames + attributeNames && k < 64; k++) {
     store<i32>(NAME_OFFSETS + (<usize>k << 2), offset)
-    offset += 1 + <i32>load<u8>(NAMES + <usize>offset)
+    const length = <i32>load<u8>(NAMES + <usize>offset)
+    let h = FNV_OFFSET
+    for (let j = 0; j < length; j++) h = fnv(h, <i32>load<u8>(NAMES + <usize>(offset + 1 + j)))
+    store<u32>(NAME_HASHES + (<usize>k << 2), h)
+    const slots = k < elementNames ? ELEMENT_SLOTS : ATTRIBUTE_SLOTS
+    let slot = h & SLOT_MASK
+    while (load<i32>(slots + (<usize>slot << 2)) != 0) slot = (slot + 1) & SLOT_MASK
+    store<i32>(slots + (<usize>slot << 2), k + 1)
+    offset += 1 + length
   }
   tagLimit = tagChars
   attributeLimit = attributes
@@ -492,12 +517,19 @@ function startTag(start: i32): i32 {
   let i = start + 1
   let colon = -1
   let nameFlags = 0
+  // The local name's hash (after the first colon), for `known`.
+  let h = FNV_OFFSET
   for (; i < len; i++) {
     const ch = at(i)
     if (ch <= GT) {
       if (ch == 32 || ch == GT || ch == SLASH || ch == 10 || ch == 9 || ch == 13 || ch == EQ) break
-      if (ch == COLON && colon < 0) colon = i
+      if (ch == COLON && colon < 0) {
+        colon = i
+        h = FNV_OFFSET
+        continue
+      }
     } else if (ch >= 128) nameFlags = 2
+    h = fnv(h, ch)
   }
   if (i >= len) return waitForGt(start)
   if (i == start + 1) return fail(E_NO_TAG, start, start, 0, 0, 0, 0)
@@ -511,7 +543,7 @@ function startTag(start: i32): i32 {
   emit(localName)
   emit(0)
   emit(0)
-  emit(known(0, elementNames, localName, nameEnd))
+  emit(known(ELEMENT_SLOTS, 0, h, localName, nameEnd))
   let count = 0
   let selfClosing = false
   for (;;) {
@@ -533,13 +565,20 @@ function startTag(start: i32): i32 {
     if (!separated) return failTag(E_NOT_SEPARATED, start, event, nameEnd, 0, 0)
     const attributeStart = i
     let localStart = i
+    // The local name's hash (after the last colon), for `known`.
+    let nameHash = FNV_OFFSET
     for (; i < len; i++) {
       const ch = at(i)
       // Letters, the bulk of names, are all above ">": one comparison decides them.
       if (ch <= GT) {
         if (ch == EQ || ch == 32 || ch == GT || ch == SLASH || ch == 10 || ch == 9 || ch == 13) break
-        if (ch == COLON) localStart = i + 1
+        if (ch == COLON) {
+          localStart = i + 1
+          nameHash = FNV_OFFSET
+          continue
+        }
       }
+      nameHash = fnv(nameHash, ch)
     }
     if (i >= len) return cutTag(start, event)
     const attributeEnd = i
@@ -575,7 +614,7 @@ function startTag(start: i32): i32 {
     emit(attributeEnd)
     emit(i + 1)
     emit(close)
-    emit(flags | ((known(elementNames, attributeNames, localStart, attributeEnd) + 1) << 8))
+    emit(flags | ((known(ATTRIBUTE_SLOTS, elementNames, nameHash, localStart, attributeEnd) + 1) << 8))
     count++
     i = close + 1
   }

@@ -62,6 +62,7 @@ export interface PlainSink {
 export interface XmlHandler {
   /** Whether the text (and CDATA) now being read should be decoded and passed to `text`. */
   readonly wantText: boolean
+  /** An element opens; a self-closing one (`<x/>`) is also closed by this call, with no `close` after it. */
   open(name: string, attributes: TagAttributes, selfClosing: boolean): void
   close(name: string): void
   /** A piece of the current element's text, entities decoded; one text node may come in several pieces. */
