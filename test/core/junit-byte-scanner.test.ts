@@ -119,4 +119,19 @@ describe('the WebAssembly tokenizer', () => {
     expect(whole.error?.message).toBe('text after the root element: "stray text after the"')
     for (let step = 1; step < xml.length; step += 3) expect(readInSteps(xml, [step]).report).toEqual(whole)
   })
+
+  it('reads a file as new after the file before it stopped anywhere (the tokenizer is reused)', () => {
+    const good = new TextEncoder().encode('<testsuite name="s">\n  <testcase classname="C" name="a" time="1"/>\n  <testcase classname="C" name="b"><failure message="m">x</failure></testcase>\n</testsuite>\n')
+    const expected = textOf(good)
+    const broken = ['<testsuite><testcase name="cut', '<testsuite><testcase name="a"><![CDATA[never closed', '<testsuite><!-- open', '<testsuite>\n\n<bad attribute', 'not xml at all', '']
+    for (const text of broken) {
+      for (const step of [3, 4096]) {
+        const reader = new JUnitReader('doc.xml')
+        const bytes = new TextEncoder().encode(text)
+        for (let from = 0; from < bytes.length; from += step) reader.write(bytes.slice(from, from + step))
+        reader.end()
+        expect({ text, step, report: readInSteps(good, [step]).report }).toEqual({ text, step, report: expected })
+      }
+    }
+  })
 })

@@ -69,7 +69,7 @@ const KNOWN_NAMES = (() => {
   return Uint8Array.from(bytes)
 })()
 
-/** A tokenizer instance of its own (its memory holds one file's unread tail); the module is compiled once per process. */
+/** A tokenizer (its memory holds one file's unread tail); the module is compiled once per process. */
 function newTokenizer(): Tokenizer {
   compiled ??= new WASM.Module(Buffer.from(SCANNER_WASM, 'base64'))
   const instance = new WASM.Instance(compiled, {
@@ -81,6 +81,15 @@ function newTokenizer(): Tokenizer {
   })
   return instance.exports as unknown as Tokenizer
 }
+
+/**
+ * Tokenizers no scanner uses, for the next file: making one allocates and zeroes its memory
+ * (over a megabyte), which would cost more than reading a small file. One that grew past
+ * POOLED_BYTES (a huge tag) is left to the garbage collector instead.
+ */
+const pool: Tokenizer[] = []
+const POOL_SIZE = 2
+const POOLED_BYTES = 4 * 1024 * 1024
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13
@@ -173,7 +182,7 @@ class ByteAttributes implements TagAttributes {
  * problem (errors thrown by the handler pass through); after an error the scanner must not be used.
  */
 export class ByteScanner implements ErrorSource {
-  private readonly tokenizer = newTokenizer()
+  private readonly tokenizer = pool.pop() ?? newTokenizer()
   /** The tokenizer's header (positions, counts, error), its events, and its input as a Buffer; made anew when its memory grows. */
   private header: Int32Array
   private events: Int32Array = new Int32Array(0)
@@ -190,6 +199,7 @@ export class ByteScanner implements ErrorSource {
   private readonly attributes = new ByteAttributes(this)
   private tokenStart = 0
   private started = false
+  private released = false
 
   constructor(private readonly handler: XmlHandler) {
     const t = this.tokenizer
@@ -242,6 +252,14 @@ export class ByteScanner implements ErrorSource {
       throw this.errorAt(this.length, `the file ends inside <${this.stack[this.stack.length - 1]}> (${this.stack.length} element${this.stack.length === 1 ? '' : 's'} left open: truncated?)`)
     }
     if (h[H_SAW_ELEMENT] === 0) throw this.errorAt(this.length, this.started ? 'the file holds no XML element' : 'the file is empty')
+  }
+
+  /** Gives the tokenizer back for another file; the scanner must not be used after this. */
+  release(): void {
+    if (this.released) return
+    this.released = true
+    const t = this.tokenizer
+    if (pool.length < POOL_SIZE && t.memory.buffer.byteLength <= POOLED_BYTES) pool.push(t)
   }
 
   /** Returns an XmlError at the start of the token being read (for the handler's own checks). */

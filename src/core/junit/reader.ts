@@ -245,6 +245,8 @@ export class JUnitReader implements XmlHandler {
         this.fail(err)
       }
     }
+    // The scanner's tokenizer goes back to the pool once, however often `end` is called.
+    if (!this.done) this.scanner?.release()
     this.done = true
     const report: FileReport = { file: this.file, runs: { ...this.runs }, tests: { ...this.table.counts }, results: this.table }
     if (this.error) report.error = this.error
