@@ -98,13 +98,18 @@ class TextSink {
     this.truncated = true
     return false
   }
+  /** The text, as a string of its own when it was cut (the cut piece is a slice of a longer one). */
   value(): string {
-    return this.truncated ? this.text + TRUNCATED : this.text
+    return this.truncated ? flatCopy(this.text + TRUNCATED) : this.text
   }
 }
 
+/**
+ * Returns `text` cut to `limit` characters (and marked), as a string of its own: the scanner's
+ * strings are made per token, so only a cut one, a slice, could pin a longer one.
+ */
 function clip(text: string, limit: number): string {
-  return text.length <= limit ? text : text.slice(0, limit) + TRUNCATED
+  return text.length <= limit ? text : flatCopy(text.slice(0, limit) + TRUNCATED)
 }
 
 function firstLine(text: string): string {
@@ -499,8 +504,8 @@ export class JUnitReader implements XmlHandler {
     const message = attrs.get('message')
     const type = attrs.get('type')
     return {
-      message: message === undefined ? undefined : flatCopy(clip(message, this.limits.message)),
-      type: type === undefined || type === '' ? undefined : flatCopy(clip(type, this.limits.message)),
+      message: message === undefined ? undefined : clip(message, this.limits.message),
+      type: type === undefined || type === '' ? undefined : clip(type, this.limits.message),
       details: new TextSink(this.limits.details)
     }
   }
@@ -536,8 +541,9 @@ export class JUnitReader implements XmlHandler {
     const classname = this.lastClassname as string
     const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
     const failure = pendingFailure && this.finishFailure(pendingFailure)
-    const reruns: Execution[] = pending.reruns.length === 0 ? (onTestCase ? [] : NO_EXECUTIONS) : pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
-    const location = pending.file === undefined && pending.line === undefined && !failure && reruns.length === 0 ? NOWHERE : this.locate(pending, classname, failure ?? reruns.find((r) => r.failure)?.failure)
+    // No arrow function here: one that uses `this` would make every call allocate a context for it.
+    const reruns: Execution[] = pending.reruns.length === 0 ? (onTestCase ? [] : NO_EXECUTIONS) : this.finishReruns(pending)
+    const location = pending.file === undefined && pending.line === undefined && !failure && reruns.length === 0 ? NOWHERE : this.locate(pending, classname, failure ?? firstFailure(reruns))
 
     if (onTestCase) {
       const name = table.pendingName(pending.nameLength)
@@ -564,12 +570,17 @@ export class JUnitReader implements XmlHandler {
     table.add(pending.nameLength, classId, table.suitesId(this.suitePath), executions ? testOutcome(executions) : outcome, timeMs, fileId, location.line ?? 0, lastFailure, executions)
   }
 
+  private finishReruns(pending: PendingCase): Execution[] {
+    return pending.reruns.map((r) => ({ outcome: r.outcome, timeMs: r.timeMs, failure: this.finishFailure(r.failure) }))
+  }
+
   private finishFailure(pending: PendingFailure): Failure {
     const details = pending.details.value()
     const trimmed = details.trim()
-    const failure: Failure = { message: pending.message ?? flatCopy(clip(firstLine(trimmed), this.limits.message)) }
+    // The first line is a slice of the details, kept anyway; a flat copy would be garbage.
+    const failure: Failure = { message: pending.message ?? clip(firstLine(trimmed), this.limits.message) }
     if (pending.type) failure.type = pending.type
-    if (trimmed) failure.details = flatCopy(details)
+    if (trimmed) failure.details = details
     return failure
   }
 
@@ -578,13 +589,20 @@ export class JUnitReader implements XmlHandler {
     const file = pending.file
     if (file !== undefined && pending.line !== undefined) return { file, line: pending.line }
     if (!failure) return { file, line: pending.line }
-    const trace = `${failure.details ?? ''}\n${failure.message}`
-    if (file !== undefined) return { file, line: lineOfFile(trace, file) }
-    const found = locationFromTrace(trace, classname)
+    // The trace first, then the message; not joined: a joined copy of every failing test's trace is garbage.
+    const details = failure.details ?? ''
+    if (file !== undefined) return { file, line: lineOfFile(details, file) ?? lineOfFile(failure.message, file) }
+    const found = locationFromTrace(details, classname) ?? locationFromTrace(failure.message, classname)
     if (!found) return { line: pending.line }
     // The table keeps a flat copy of each file it is given.
     return { file: relativePath(found.file, this.options.sourceRoot), line: found.line }
   }
+}
+
+/** Returns the failure of the first execution that has one. */
+function firstFailure(executions: Execution[]): Failure | undefined {
+  for (const e of executions) if (e.failure) return e.failure
+  return undefined
 }
 
 /** Returns whether the encoding `label` names is UTF-8. */

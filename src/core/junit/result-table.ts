@@ -55,6 +55,13 @@ export function flatCopy(s: string): string {
 
 const EMPTY_INT32 = new Int32Array(0)
 
+/** Returns whether two lists hold the same strings (a loop: a closure over the arguments would allocate on every call of its caller). */
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false
+  return true
+}
+
 export class ResultTable implements Iterable<TestResult> {
   /** Number of tests. */
   length = 0
@@ -120,7 +127,7 @@ export class ResultTable implements Iterable<TestResult> {
     let id = -1
     for (let i = this.#suitePaths.length - 1; i >= 0 && i >= this.#suitePaths.length - 8; i--) {
       const p = this.#suitePaths[i]
-      if (p === suites || (p.length === suites.length && p.every((s, k) => s === suites[k]))) {
+      if (p === suites || sameStrings(p, suites)) {
         id = i
         break
       }
