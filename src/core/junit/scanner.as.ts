@@ -395,22 +395,11 @@ function run(): i32 {
       const close = find3(93, 93, GT, pos, len)
       if (close < 0) {
         // Keep two bytes (they may start "]]>"), and a character or line break cut by the end.
-        let keep = pos > len - 2 ? pos : len - 2
-        keep = completeEnd(pos, keep)
-        if (keep > pos && at(keep - 1) == CR) keep--
-        if (keep > pos) {
-          emit(CDATA)
-          emit(pos)
-          emit(keep)
-        }
+        const keep = emitWhole(CDATA, pos, pos > len - 2 ? pos : len - 2)
         pos = atEnd ? len : keep
         return DONE
       }
-      if (close > pos) {
-        emit(CDATA)
-        emit(pos)
-        emit(close)
-      }
+      emitRange(CDATA, pos, close)
       pos = close + 3
       state = S_TEXT
     } else {
@@ -426,6 +415,23 @@ function run(): i32 {
       state = S_TEXT
     }
   }
+}
+
+/** Emits [from, end) as a `kind` event, less a character or CR LF that `end` cuts short; returns where the event ends. */
+function emitWhole(kind: i32, from: i32, end: i32): i32 {
+  end = completeEnd(from, end)
+  if (end > from && at(end - 1) == CR) end--
+  return emitRange(kind, from, end)
+}
+
+/** Emits [from, to) as a `kind` event when it is not empty; returns `to`. */
+function emitRange(kind: i32, from: i32, to: i32): i32 {
+  if (to > from) {
+    emit(kind)
+    emit(from)
+    emit(to)
+  }
+  return to
 }
 
 /** Text [from, to); at a chunk's end (`complete` false) a cut entity, character or CR is left unread. */
@@ -444,25 +450,20 @@ function textRun(from: i32, to: i32, complete: bool): i32 {
     pos = to
     return DONE
   }
+  if (complete) {
+    pos = emitRange(TEXT, from, to)
+    return DONE
+  }
   let end = to
-  if (!complete) {
-    for (let j = to - 1; j >= from && j > to - MAX_ENTITY; j--) {
-      const b = at(j)
-      if (b == SEMICOLON) break
-      if (b == AMP) {
-        end = j
-        break
-      }
+  for (let j = to - 1; j >= from && j > to - MAX_ENTITY; j--) {
+    const b = at(j)
+    if (b == SEMICOLON) break
+    if (b == AMP) {
+      end = j
+      break
     }
-    end = completeEnd(from, end)
-    if (end > from && at(end - 1) == CR) end--
   }
-  if (end > from) {
-    emit(TEXT)
-    emit(from)
-    emit(end)
-  }
-  pos = end
+  pos = emitWhole(TEXT, from, end)
   return DONE
 }
 
