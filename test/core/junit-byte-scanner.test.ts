@@ -134,4 +134,24 @@ describe('the WebAssembly tokenizer', () => {
       }
     }
   })
+
+  it('reads attribute values of every length with an entity, a tab or a non-ASCII character at every place, in either quotes', () => {
+    // The tokenizer reads values sixteen bytes at a time and flags those that need decoding: every
+    // alignment of the special byte against those blocks, and of the closing quote.
+    const specials: [string, string][] = [['&amp;', '&'], ['\t', ' '], ['é', 'é'], ['&#x1F600;', '😀'], ["'", "'"]]
+    const names: string[] = []
+    const expected: string[] = []
+    for (let length = 0; length <= 40; length++) {
+      for (const [raw, decoded] of specials) {
+        for (let at = 0; at <= length; at += 3) {
+          names.push('x'.repeat(at) + raw + 'y'.repeat(length - at))
+          expected.push('x'.repeat(at) + decoded + 'y'.repeat(length - at))
+        }
+      }
+    }
+    const xml = `<testsuite>${names.map((n, i) => (i % 2 ? `<testcase classname="C${i}" name="${n}"/>` : `<testcase classname='C${i}' name='${n.replaceAll("'", '&apos;')}'/>`)).join('')}</testsuite>`
+    const report = textOf(new TextEncoder().encode(xml))
+    expect(report.error).toBeUndefined()
+    expect(report.results.toArray().map((r) => r.name)).toEqual(expected)
+  })
 })

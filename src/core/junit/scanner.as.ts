@@ -599,15 +599,26 @@ function startTag(start: i32): i32 {
     const quote = i8x16.splat(<i8>c)
     const amp = i8x16.splat(<i8>AMP)
     const space = i8x16.splat(32)
+    let found = false
     for (; close + 16 <= len; close += 16) {
       const v = v128.load(INPUT + <usize>close)
-      if (i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, amp)), i8x16.lt_s(v, space))) != 0) break
+      const quotes = i8x16.bitmask(i8x16.eq(v, quote))
+      const stops = quotes | i8x16.bitmask(v128.or(i8x16.eq(v, amp), i8x16.lt_s(v, space)))
+      if (stops == 0) continue
+      // The quote comes before any byte that sets a flag: the value ends there.
+      if ((quotes & (stops & (~stops + 1))) != 0) {
+        close += <i32>ctz<u32>(quotes)
+        found = true
+      }
+      break
     }
-    for (; close < len; close++) {
-      const ch = at(close)
-      if (ch == c) break
-      if (ch < 32 || ch == AMP) flags |= 1
-      else if (ch >= 128) flags |= 2
+    if (!found) {
+      for (; close < len; close++) {
+        const ch = at(close)
+        if (ch == c) break
+        if (ch < 32 || ch == AMP) flags |= 1
+        else if (ch >= 128) flags |= 2
+      }
     }
     if (close >= len) return cutTag(start, event)
     if (count == attributeLimit) return failTag(E_TOO_MANY_ATTRIBUTES, start, event, nameEnd, 0, 0)
