@@ -151,15 +151,13 @@ class ByteAttributes implements TagAttributes {
     return plainTimeMsBytes(this.buf, this.events[k + 2], this.events[k + 3])
   }
 
-  rawEquals(i: number, text: string): boolean {
+  rawEquals(i: number, bytes: Uint8Array): boolean {
+    // Bytes with bytes: a string's characters in a loop cost a check of its representation each.
     const k = this.base + i * 5
     const from = this.events[k + 2]
-    if (this.events[k + 3] - from !== text.length) return false
+    if (this.events[k + 3] - from !== bytes.length) return false
     const buf = this.buf
-    for (let j = 0; j < text.length; j++) {
-      const c = text.charCodeAt(j)
-      if (c >= 128 || buf[from + j] !== c) return false
-    }
+    for (let j = 0; j < bytes.length; j++) if (buf[from + j] !== bytes[j]) return false
     return true
   }
 

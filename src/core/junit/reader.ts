@@ -130,11 +130,11 @@ const NO_RERUNS: PendingCase['reruns'] = []
 const NO_EXECUTIONS: Execution[] = []
 const NOWHERE: { file?: string; line?: number } = {}
 
-/** Returns whether `text` reads the same raw and decoded (no `&`, no control character), so `TagAttributes.rawEquals` may compare it. */
+/** Returns whether `text` is plain ASCII, the same raw and decoded (no `&`, no control character), so `TagAttributes.rawEquals` may compare its bytes. */
 function isPlain(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
-    if (c === 38 || c < 32) return false
+    if (c === 38 || c < 32 || c >= 128) return false
   }
   return true
 }
@@ -189,11 +189,13 @@ export class JUnitReader implements XmlHandler {
   private readonly runs = emptyCounts()
   /** The tests, retries merged, in order of first appearance (with their counts). */
   private readonly table = new ResultTable()
-  /** The last case's classname (the table's copy) and its id: most cases share the previous case's classname. */
+  /** The last case's classname and its id: most cases share the previous case's classname. */
   private lastClassname?: string
   private lastClassId = -1
   /** The last classname when it may be compared raw (`isPlain`): a case of the same class then reuses the string instead of slicing its own. */
   private lastPlainClassname?: string
+  /** Its bytes (ASCII), which `TagAttributes.rawEquals` compares with the next case's. */
+  private lastPlainBytes: Uint8Array = new Uint8Array(0)
   /** The last `file` attribute as written and as made repository-relative: cases of one file come together. */
   private lastRawFile?: string
   private lastRelativeFile?: string
@@ -417,10 +419,10 @@ export class JUnitReader implements XmlHandler {
           line = attrs.value(i)
           break
         case Key.Classname:
-          classname = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainClassname) ? this.lastPlainClassname : attrs.value(i)
+          classname = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainBytes) ? this.lastPlainClassname : attrs.value(i)
           break
         case Key.Class:
-          className = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainClassname) ? this.lastPlainClassname : attrs.value(i)
+          className = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainBytes) ? this.lastPlainClassname : attrs.value(i)
           break
         case Key.Status:
           status = attrs.value(i).trim().toLowerCase()
@@ -528,15 +530,17 @@ export class JUnitReader implements XmlHandler {
     else outcome = 'passed'
     countRun(this.runs, outcome)
 
-    // Every result of a class shares one classname string, the table's flat copy.
+    // The cases of a class share the first one's classname string: a string the tokenizer's bytes
+    // were decoded into, flat (the table's copy may be a slice, whose characters cost an
+    // indirection each when the next case's classname is compared with it).
     const table = this.table
     let classId = this.lastClassId
     if (pending.classname !== this.lastClassname) {
       classId = table.classId(pending.classname)
-      const owned = table.classnameOf(classId)
       this.lastClassId = classId
-      this.lastClassname = owned
-      this.lastPlainClassname = isPlain(owned) ? owned : undefined
+      this.lastClassname = pending.classname
+      this.lastPlainClassname = isPlain(pending.classname) ? pending.classname : undefined
+      if (this.lastPlainClassname !== undefined) this.lastPlainBytes = Buffer.from(this.lastPlainClassname, 'latin1')
     }
     const classname = this.lastClassname as string
     const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined

@@ -77,8 +77,7 @@ export class ResultTable implements Iterable<TestResult> {
   #nameStarts = EMPTY_INT32
   /** Name ends; a name is `names[nameStarts[i], nameEnds[i])`. */
   #nameEnds = EMPTY_INT32
-  #hashes = EMPTY_INT32
-  /** Open addressing over `hashes`: a slot holds a test's index + 1, 0 when empty (twice the capacity). */
+  /** Open addressing by hash: slot `s` is `slots[2s]`, a test's index + 1 (0 when empty), and `slots[2s + 1]`, its hash; twice as many slots as tests fit. */
   #slots = EMPTY_INT32
   #times = new Float64Array(0)
   #outcomes = new Uint8Array(0)
@@ -217,8 +216,9 @@ export class ResultTable implements Iterable<TestResult> {
       return found
     }
     const i = this.length
-    this.#slots[-found - 1] = i + 1
-    this.#hashes[i] = h
+    const slot = (-found - 1) << 1
+    this.#slots[slot] = i + 1
+    this.#slots[slot + 1] = h
     this.#classIds[i] = classId
     this.#suiteIds[i] = suitesId
     this.#fileIds[i] = fileId
@@ -293,15 +293,20 @@ export class ResultTable implements Iterable<TestResult> {
   /** Returns the index of the test with hash `h`, classname `classId` and the name at `names[from, from + length)`; when there is none, -1 - the empty slot where it would go. */
   #probe(h: number, classId: number, from: number, length: number): number {
     const names = this.#names
-    const mask = this.#slots.length - 1
+    const slots = this.#slots
+    const mask = (slots.length >> 1) - 1
     let slot = h & mask
-    for (let held = this.#slots[slot]; held !== 0; held = this.#slots[slot]) {
-      const i = held - 1
-      const start = this.#nameStarts[i]
-      if (this.#hashes[i] === h && this.#classIds[i] === classId && this.#nameEnds[i] - start === length) {
-        let k = 0
-        while (k < length && names[start + k] === names[from + k]) k++
-        if (k === length) return i
+    // A slot holds the test's index + 1 and its hash side by side: one cache line read per slot
+    // looked at (the table is larger than the caches), the test's columns only on a hash match.
+    for (let held = slots[slot << 1]; held !== 0; held = slots[slot << 1]) {
+      if (slots[(slot << 1) + 1] === h) {
+        const i = held - 1
+        const start = this.#nameStarts[i]
+        if (this.#classIds[i] === classId && this.#nameEnds[i] - start === length) {
+          let k = 0
+          while (k < length && names[start + k] === names[from + k]) k++
+          if (k === length) return i
+        }
       }
       slot = (slot + 1) & mask
     }
@@ -350,27 +355,31 @@ export class ResultTable implements Iterable<TestResult> {
   #grow(): void {
     const size = Math.max(INITIAL_CAPACITY, this.#capacity * 2)
     this.#capacity = size
-    // Float64 first (8-byte aligned), then nine Int32 columns' worth (the slots take two), then the bytes.
-    const buffer = new ArrayBuffer(size * (8 + 4 * 9 + 1))
+    // Float64 first (8-byte aligned), then six Int32 columns, the slots (two per test, each an
+    // index and a hash: four Int32 per test), then the bytes.
+    const buffer = new ArrayBuffer(size * (8 + 4 * 6 + 16 + 1))
     const int32 = (k: number, length = size) => new Int32Array(buffer, size * 8 + k * size * 4, length)
     const times = new Float64Array(buffer, 0, size)
     times.set(this.#times)
     this.#times = times
-    const columns = [this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds, this.#hashes].map((old, k) => {
+    const columns = [this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds].map((old, k) => {
       const column = int32(k)
       column.set(old)
       return column
     })
-    ;[this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds, this.#hashes] = columns
-    const outcomes = new Uint8Array(buffer, size * (8 + 4 * 9), size)
+    ;[this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds] = columns
+    const outcomes = new Uint8Array(buffer, size * (8 + 4 * 6 + 16), size)
     outcomes.set(this.#outcomes)
     this.#outcomes = outcomes
-    const slots = int32(7, size * 2)
-    const mask = slots.length - 1
-    for (let i = 0; i < this.length; i++) {
-      let slot = this.#hashes[i] & mask
-      while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = i + 1
+    const slots = int32(6, size * 4)
+    const mask = size * 2 - 1
+    const old = this.#slots
+    for (let k = 0; k < old.length; k += 2) {
+      if (old[k] === 0) continue
+      let slot = old[k + 1] & mask
+      while (slots[slot << 1] !== 0) slot = (slot + 1) & mask
+      slots[slot << 1] = old[k]
+      slots[(slot << 1) + 1] = old[k + 1]
     }
     this.#slots = slots
   }

@@ -49,8 +49,8 @@ export interface TagAttributes {
   timeMs(i: number): number
   /** Hands attribute `i`'s value as written (UTF-8 bytes, entities not decoded) to `sink.copyPlain` and returns what it returns. */
   copyPlainTo(i: number, sink: PlainSink): number
-  /** Returns whether attribute `i`'s value, as written, is `text`; the same as `value(i) === text` when `text` is plain ASCII (no `&`, no control character). */
-  rawEquals(i: number, text: string): boolean
+  /** Returns whether attribute `i`'s value, as written, is `bytes`; the same as `value(i) === text` when `bytes` are plain ASCII `text` (no `&`, no control character). */
+  rawEquals(i: number, bytes: Uint8Array): boolean
 }
 
 /** Takes an attribute's bytes when they are plain (see `ResultTable.copyPlain`): returns their length, or -1 when they need decoding. */
