@@ -2,6 +2,7 @@
  * The JUnit files a run reports on: glob patterns matched over the workspace (minimatch, walking
  * only directories a pattern can reach), then each file streamed through the JUnit reader.
  */
+import * as core from '@actions/core'
 import { execFile } from 'node:child_process'
 import { lstat, readdir } from 'node:fs/promises'
 import { promisify } from 'node:util'
@@ -68,17 +69,42 @@ async function walk(dir: string, m: Minimatch, found: Set<string>, visited: Set<
  */
 export async function readReport(paths: string[], root: string, sourceRoot: string): Promise<Report> {
   const files: FileReport[] = []
-  for (const path of paths) {
-    const name = relative(root, path).split(sep).join('/') || path
-    try {
-      files.push(await readJUnit(fileChunks(path), name, { sourceRoot }))
-    } catch (err) {
-      const message = (err as NodeJS.ErrnoException).code ? `cannot read the file: ${(err as Error).message}` : (err as Error).message
-      const empty = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }
-      files.push({ file: name, runs: empty, tests: { ...empty, flaky: 0 }, results: new ResultTable(), error: { file: name, message } })
+  const started = performance.now()
+  // One line per file, folded: a build can leave hundreds (one per test class).
+  core.startGroup(`Reading ${paths.length} JUnit file(s)`)
+  try {
+    for (const path of paths) {
+      const name = relative(root, path).split(sep).join('/') || path
+      const t = performance.now()
+      try {
+        files.push(await readJUnit(fileChunks(path), name, { sourceRoot }))
+      } catch (err) {
+        const message = (err as NodeJS.ErrnoException).code ? `cannot read the file: ${(err as Error).message}` : (err as Error).message
+        const empty = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }
+        files.push({ file: name, runs: empty, tests: { ...empty, flaky: 0 }, results: new ResultTable(), error: { file: name, message } })
+      }
+      core.info(fileLine(files[files.length - 1], performance.now() - t))
     }
+  } finally {
+    core.endGroup()
   }
-  return mergeReports(files)
+  const report = mergeReports(files)
+  const unreadable = files.filter((f) => f.error).length
+  core.info(`Read ${files.length} file(s) in ${Math.round(performance.now() - started)} ms: ${countsLine(report)}${unreadable ? `; ${unreadable} file(s) with an error` : ''}`)
+  return report
+}
+
+/** `100,000 test case(s), 99,000 test(s): 93,000 passed, 5,000 failed, …` */
+function countsLine(r: Pick<FileReport, 'runs' | 'tests'>): string {
+  const n = (x: number) => x.toLocaleString('en-US')
+  const t = r.tests
+  return `${n(r.runs.total)} test case(s), ${n(t.total)} test(s): ${n(t.passed)} passed, ${n(t.failed)} failed, ${n(t.errored)} errored, ${n(t.skipped)} skipped, ${n(t.flaky)} flaky`
+}
+
+function fileLine(f: FileReport, ms: number): string {
+  const e = f.error
+  const where = e ? ` (${e.line !== undefined ? `stopped at ${e.line}:${e.column}: ` : ''}${e.message})` : ''
+  return `${f.file}: ${countsLine(f)}, ${Math.round(ms)} ms${where}`
 }
 
 /**

@@ -144,6 +144,7 @@ async function uploadFullReport(o: PublishOptions, input: SummaryInput, flaky: F
       'report.json': () => reportJson(o.report, flaky, o.history),
       ...(o.extraArtifacts ?? {})
     }
+    core.info(`Full report: writing ${Object.keys(files).join(', ')} (${o.report.results.length.toLocaleString('en-US')} test(s)) and uploading them`)
     const ref = await uploadContents(artifactName(REPORT_PREFIX, o.name), files, join(o.temp, `report-${Date.now()}`), link)
     core.info(`Full report: ${ref.url}`)
     return ref.url
