@@ -149,6 +149,15 @@ describe('a pull request with failing, flaky and unreadable results', () => {
     expect(JSON.parse(result.outputs['flaky-tests'])).toEqual([{ classname: 'org.acme.FlakyTest', name: 'testFlaky', file: 'org/acme/FlakyTest.java' }])
   })
 
+  it('shows its progress in the log: a folded line per file, then the totals', () => {
+    const log = result.stdout
+    expect(log).toContain('::group::Reading 4 JUnit file(s)')
+    expect(log).toMatch(/^reports\/broken\.xml: \d+ test case\(s\), .*, \d+ ms \(stopped at 11:22: the file ends inside <skipped>/m)
+    expect(log).toMatch(/^reports\/go\.xml: 5 test case\(s\), 5 test\(s\): 2 passed, 1 failed, 0 errored, 2 skipped, 0 flaky, \d+ ms$/m)
+    expect(log).toMatch(/^Read 4 file\(s\) in \d+ ms: \d+ test case\(s\), 12 test\(s\): 6 passed, 2 failed, 0 errored, 3 skipped, 1 flaky; 1 file\(s\) with an error$/m)
+    expect(log.indexOf('::endgroup::')).toBeLessThan(log.indexOf('Read 4 file(s)'))
+  })
+
   it('reports the truncated file as an error annotation naming the file and position', () => {
     const bad = result.annotations.find((a) => a.title === 'Unreadable JUnit file')
     expect(bad).toMatchObject({ level: 'error', file: 'reports/broken.xml', line: 11, col: 22 })
