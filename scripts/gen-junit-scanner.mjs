@@ -19,7 +19,6 @@ export async function generate() {
   const stderr = []
   const { error } = await asc.main([SOURCE, ...ASC_OPTIONS, '-o', 'scanner.wasm'], {
     baseDir: root,
-    readFile: undefined,
     writeFile(name, contents) {
       if (name.endsWith('.wasm')) binary = contents
     },

@@ -15,7 +15,7 @@
  */
 import { SCANNER_WASM } from './scanner-wasm.generated.js'
 import { plainTimeMsBytes } from './time.js'
-import { ATTRIBUTE_NAMES, COMMON_NAMES, decodeAttribute, decodeText, XML_LIMITS, XmlError, type ErrorSource, type PlainSink, type TagAttributes, type XmlHandler } from './xml.js'
+import { ATTRIBUTE_NAMES, COMMON_NAMES, decodeAttribute, decodeText, normalizeLines, XML_LIMITS, XmlError, type ErrorSource, type PlainSink, type TagAttributes, type XmlHandler } from './xml.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -39,6 +39,19 @@ const TEXT = 3
 const S_CDATA = 1
 const S_COMMENT = 2
 const S_INSTRUCTION = 3
+const E_TEXT_OUTSIDE = 1
+const E_EOF_TAG = 2
+const E_EOF_END_TAG = 3
+const E_TAG_TOO_LONG = 4
+const E_CDATA_OUTSIDE = 5
+const E_DOCTYPE = 6
+const E_DECLARATION = 7
+const E_NO_TAG = 8
+const E_SLASH = 9
+const E_NOT_SEPARATED = 10
+const E_MALFORMED_ATTRIBUTE = 11
+const E_NO_VALUE = 12
+const E_UNQUOTED = 13
 
 interface Tokenizer {
   memory: { buffer: ArrayBuffer }
@@ -66,6 +79,8 @@ const KNOWN_NAMES = (() => {
   const all = [...COMMON_NAMES, ...ATTRIBUTE_NAMES]
   const bytes = [COMMON_NAMES.length, ATTRIBUTE_NAMES.length]
   for (const name of all) bytes.push(name.length, ...Buffer.from(name, 'latin1'))
+  // The tokenizer has room for 768 bytes of them and 64 names (NAMES in scanner.as.ts).
+  if (bytes.length > 768 || all.length > 64) throw new Error(`the JUnit tokenizer knows at most 64 names in 768 bytes, not ${all.length} in ${bytes.length}`)
   return Uint8Array.from(bytes)
 })()
 
@@ -378,41 +393,38 @@ export class ByteScanner implements ErrorSource {
     const qname = () => this.text(h[H_ERR_A], h[H_ERR_B])
     const attribute = () => this.text(h[H_ERR_C], h[H_ERR_D])
     switch (h[H_ERROR]) {
-      case 1:
+      case E_TEXT_OUTSIDE:
         return this.error(h[H_SAW_ELEMENT] ? `text after the root element: ${this.quote(at, 20)}` : `this is not XML: it starts with ${this.quote(at, 20)}`)
-      case 2:
+      case E_EOF_TAG:
         return this.error('the file ends inside a tag (truncated?)')
-      case 3:
+      case E_EOF_END_TAG:
         return this.error('the file ends inside an end tag (truncated?)')
-      case 4:
+      case E_TAG_TOO_LONG:
         return this.error(`a tag longer than ${XML_LIMITS.tagChars} characters`)
-      case 5:
+      case E_CDATA_OUTSIDE:
         return this.error('CDATA section outside the root element')
-      case 6:
+      case E_DOCTYPE:
         return this.error('<!DOCTYPE> is refused: JUnit files need no DTD, and DTDs enable external-entity (XXE) and entity-expansion ("billion laughs") attacks')
-      case 7: {
+      case E_DECLARATION: {
         const declaration = /^<!([A-Z]+)/.exec(this.text(at, at + 12))
         if (declaration) return this.error(`<!${declaration[1]}> declarations are refused: JUnit files need no DTD, and DTDs enable XXE and entity-expansion attacks`)
         return this.error(`malformed markup ${this.quote(at, 12)}`)
       }
-      case 8:
+      case E_NO_TAG:
         return this.error(`"<" that starts no tag (write "&lt;" for a literal "<"): ${this.quote(at, 12)}`)
-      case 9:
+      case E_SLASH:
         return this.error(`"/" inside <${qname()}> that does not end it`)
-      case 10:
+      case E_NOT_SEPARATED:
         return this.error(`attributes of <${qname()}> must be separated by whitespace`)
-      case 11:
+      case E_MALFORMED_ATTRIBUTE:
         return this.error(`malformed attribute in <${qname()}>`)
-      case 12:
+      case E_NO_VALUE:
         return this.error(`attribute ${attribute()} of <${qname()}> has no value`)
-      case 13:
+      case E_UNQUOTED:
         return this.error(`the value of attribute ${attribute()} of <${qname()}> must be in quotes`)
       default:
+        // E_TOO_MANY_ATTRIBUTES
         return this.error(`<${qname()}> has more than ${XML_LIMITS.attributes} attributes`)
     }
   }
-}
-
-function normalizeLines(text: string): string {
-  return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n')
 }

@@ -176,7 +176,7 @@ export class JUnitReader implements XmlHandler {
   private readonly decoder = new ByteDecoder()
   private readonly limits: TextLimits
   private readonly roles: Role[] = []
-  /** Names of the open suites, each a flat copy made once when its suite opens. */
+  /** Names of the open suites (the scanner's strings are made per value: they pin nothing). */
   private readonly suiteNames: string[] = []
   /** False when a suite opened or closed since `suitePath` was made: the next test case makes it anew. */
   private suitePathFresh = true
@@ -192,10 +192,8 @@ export class JUnitReader implements XmlHandler {
   /** The last case's classname and its id: most cases share the previous case's classname. */
   private lastClassname?: string
   private lastClassId = -1
-  /** The last classname when it may be compared raw (`isPlain`): a case of the same class then reuses the string instead of slicing its own. */
-  private lastPlainClassname?: string
-  /** Its bytes (ASCII), which `TagAttributes.rawEquals` compares with the next case's. */
-  private lastPlainBytes: Uint8Array = new Uint8Array(0)
+  /** The last classname's bytes when it may be compared raw (`isPlain`): a case of the same class then reuses the string instead of making its own. */
+  private lastPlainBytes?: Uint8Array
   /** The last `file` attribute as written and as made repository-relative: cases of one file come together. */
   private lastRawFile?: string
   private lastRelativeFile?: string
@@ -333,7 +331,7 @@ export class JUnitReader implements XmlHandler {
     } else if (this.current === undefined) {
       if (name === 'testsuite') {
         role = Role.Suite
-        this.suiteNames.push(flatCopy(attrs.get('name') ?? ''))
+        this.suiteNames.push(attrs.get('name') ?? '')
         this.suitePathFresh = false
       } else if (name === 'testcase') {
         role = Role.Case
@@ -419,10 +417,10 @@ export class JUnitReader implements XmlHandler {
           line = attrs.value(i)
           break
         case Key.Classname:
-          classname = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainBytes) ? this.lastPlainClassname : attrs.value(i)
+          classname = this.lastPlainBytes && attrs.rawEquals(i, this.lastPlainBytes) ? (this.lastClassname as string) : attrs.value(i)
           break
         case Key.Class:
-          className = this.lastPlainClassname !== undefined && attrs.rawEquals(i, this.lastPlainBytes) ? this.lastPlainClassname : attrs.value(i)
+          className = this.lastPlainBytes && attrs.rawEquals(i, this.lastPlainBytes) ? (this.lastClassname as string) : attrs.value(i)
           break
         case Key.Status:
           status = attrs.value(i).trim().toLowerCase()
@@ -539,8 +537,7 @@ export class JUnitReader implements XmlHandler {
       classId = table.classId(pending.classname)
       this.lastClassId = classId
       this.lastClassname = pending.classname
-      this.lastPlainClassname = isPlain(pending.classname) ? pending.classname : undefined
-      if (this.lastPlainClassname !== undefined) this.lastPlainBytes = Buffer.from(this.lastPlainClassname, 'latin1')
+      this.lastPlainBytes = isPlain(pending.classname) ? Buffer.from(pending.classname, 'latin1') : undefined
     }
     const classname = this.lastClassname as string
     const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined

@@ -394,11 +394,6 @@ export class ResultTable implements Iterable<TestResult> {
     return this.#times[i]
   }
 
-  /** Returns the classname `classId` returned `id` for (the table's own flat copy). */
-  classnameOf(id: number): string {
-    return this.#classnames[id]
-  }
-
   classnameAt(i: number): string {
     return this.#classnames[this.#classIds[i]]
   }

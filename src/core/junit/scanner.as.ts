@@ -29,8 +29,7 @@ const EVENT_CAP: i32 = 256 * 1024
 /** Room for the known names: [element count, attribute count, then per name: length, bytes], and their index (see `init`). */
 const NAME_BYTES: i32 = 2048
 
-// Header slots.
-const H_POS: i32 = 0
+// Header slots (what byte-scanner.ts reads).
 const H_EVENTS: i32 = 1
 const H_ERROR: i32 = 2
 const H_ERR_AT: i32 = 3
@@ -40,10 +39,8 @@ const H_ERR_C: i32 = 6
 const H_ERR_D: i32 = 7
 const H_LINE: i32 = 8
 const H_COLUMN: i32 = 9
-const H_DEPTH: i32 = 10
 const H_SAW_ELEMENT: i32 = 11
 const H_STATE: i32 = 12
-const H_LENGTH: i32 = 13
 
 // Statuses.
 const DONE: i32 = 0
@@ -308,14 +305,11 @@ export function events(): usize {
 }
 
 function writeHeader(): void {
-  header(H_POS, pos)
   header(H_EVENTS, eventCount)
   header(H_LINE, lineBase)
   header(H_COLUMN, columnBase)
-  header(H_DEPTH, depth)
   header(H_SAW_ELEMENT, sawElement)
   header(H_STATE, state)
-  header(H_LENGTH, len)
 }
 
 /** Reads INPUT[pos, length) (the whole input when `last`). */
@@ -439,13 +433,8 @@ function textRun(from: i32, to: i32, complete: bool): i32 {
   if (depth == 0) {
     // Outside the root only whitespace may stand.
     for (let i = from; i < to; i++) {
-      if (!isSpace(at(i))) {
-        if (!complete && !atEnd && len - i < QUOTE_BYTES) {
-          pos = i
-          return DONE
-        }
-        return fail(E_TEXT_OUTSIDE, i, i, 0, 0, 0, 0)
-      }
+      // `fail` waits for more input when the quote could still grow.
+      if (!isSpace(at(i))) return fail(E_TEXT_OUTSIDE, i, i, 0, 0, 0, 0)
     }
     pos = to
     return DONE

@@ -124,12 +124,17 @@ function isXmlChar(code: number): boolean {
   return code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
 }
 
+/** Returns `text` with `\r\n` and `\r` made `\n` (XML 1.0 §2.11), as CDATA is read. */
+export function normalizeLines(text: string): string {
+  return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n')
+}
+
 /**
  * Returns `raw` with `\r\n` and `\r` made `\n` and the five predefined and numeric entities decoded.
  * Throws XmlError (at the scanner's current token) on any other entity.
  */
 export function decodeText(raw: string, scanner: ErrorSource): string {
-  let text = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n')
+  let text = normalizeLines(raw)
   if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
   return text
 }
