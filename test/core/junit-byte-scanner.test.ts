@@ -155,3 +155,104 @@ describe('the WebAssembly tokenizer', () => {
     expect(report.results.toArray().map((r) => r.name)).toEqual(expected)
   })
 })
+
+/** Reads `bytes` with every test case through the reader's `open` (an `onTestCase` turns plain test cases off), in `step`-byte chunks. */
+function readSlowly(bytes: Uint8Array, step: number): FileReport {
+  const reader = new JUnitReader('doc.xml', { onTestCase: () => undefined })
+  for (let from = 0; from < bytes.length; from += step) reader.write(bytes.slice(from, from + step))
+  return reader.end()
+}
+
+/** Table rows as plain data (suite paths, failures and executions included), for comparing two reports. */
+function rowsOf(report: FileReport): unknown[] {
+  return report.results.toArray()
+}
+
+describe("the tokenizer's table (plain test cases read without the reader)", () => {
+  const plain = (c: string, n: string, t = '0.5') => `<testcase classname="${c}" name="${n}" time="${t}"/>`
+  const failing = (c: string, n: string) => `<testcase classname="${c}" name="${n}" time="1"><failure message="m">at ${c}.${n}(X.java:3)</failure></testcase>`
+
+  it('gives the report the reader gives alone for retries and classnames that move between plain and other cases, however the file is cut', () => {
+    const xml = [
+      '<testsuites><testsuite name="s1">',
+      plain('A', 'a'), plain('A', 'b'), failing('A', 'a'), plain('B', 'a'), plain('A', 'a', '2'),
+      '<testcase classname="A" name="b" status="skipped"/>', plain('A', 'c', '0,25'), plain('A', 'c'),
+      '<testcase classname="A &amp; B" name="x"/>', plain('A & B'.replace('&', '&amp;'), 'x'), plain('A', 'x&#65;'), plain('A', 'xA'),
+      '</testsuite><testsuite name="s2"><testsuite name="inner">', plain('A', 'a'), plain('C', 'c'), '</testsuite>', plain('C', 'c'),
+      '<testcase classname="C" name="n"><testcase classname="C" name="nested"/></testcase>', plain('C', 'nested'),
+      '<properties><property name="k" value="v"/></properties>', plain('D', 'd', '1e3'), plain('D', 'd'),
+      '</testsuite></testsuites>'
+    ].join('\n')
+    const bytes = new TextEncoder().encode(xml)
+    const slow = readSlowly(bytes, bytes.length)
+    expect(slow.error).toBeUndefined()
+    expect(slow.runs.total).toBe(19)
+    // Retries merged across the two paths: A›a ran four times (three plain, one failing), C›c twice in two suites.
+    const a = slow.results.at(slow.results.indexOfId('A\u001fa'))
+    expect(a.executions).toEqual(['passed', 'failed', 'passed', 'passed'])
+    expect(a.timeMs).toBe(4000)
+    for (const step of [1, 7, 64, 4096, bytes.length]) {
+      const cut = readInSteps(bytes, [step]).report
+      expect(rowsOf(cut)).toEqual(rowsOf(slow))
+      expect({ runs: cut.runs, tests: cut.tests, error: cut.error }).toEqual({ runs: slow.runs, tests: slow.tests, error: slow.error })
+    }
+  })
+
+  it('keeps its rows, and finds retries among them, when a long tag makes the input move it', () => {
+    const classes = Array.from({ length: 40 }, (_, k) => `com.example.Class${k}`)
+    const first = classes.flatMap((c) => Array.from({ length: 150 }, (_, k) => plain(c, `test${k}`)))
+    // 6,000 rows, then a tag of 3 MB (more than the input has room for), then a retry of every tenth test.
+    const xml = `<testsuite name="s">\n${first.join('\n')}\n<testcase classname="big" name="b" note="${'x'.repeat(3_000_000)}"/>\n${first.filter((_, k) => k % 10 === 0).join('\n')}\n</testsuite>\n`
+    const bytes = new TextEncoder().encode(xml)
+    const slow = readSlowly(bytes, 1 << 20)
+    expect(slow.runs.total).toBe(6001 + 600)
+    expect(slow.tests.total).toBe(6001)
+    expect(slow.results.at(slow.results.indexOfId('com.example.Class0\u001ftest0')).executions).toEqual(['passed', 'passed'])
+    for (const step of [1 << 20, 65_536]) {
+      const fast = readInSteps(bytes, [step]).report
+      expect(rowsOf(fast)).toEqual(rowsOf(slow))
+      expect(fast.tests).toEqual(slow.tests)
+      expect(fast.runs).toEqual(slow.runs)
+    }
+  })
+
+  it('leaves a plain test case nested deeper than the limit to the reader, which refuses it', () => {
+    const xml = `${'<testsuite>'.repeat(512)}<testcase classname="C" name="t"/>${'</testsuite>'.repeat(512)}`
+    expect(readJUnitText(new TextEncoder().encode(xml), 'doc.xml').error?.message).toMatch(/nested deeper than 512/)
+    const ok = `${'<testsuite>'.repeat(511)}<testcase classname="C" name="t"/>${'</testsuite>'.repeat(511)}`
+    expect(readJUnitText(new TextEncoder().encode(ok), 'doc.xml').runs.total).toBe(1)
+  })
+
+  it('adds no test case that follows an error the reader finds (a mismatched end tag) in the same chunk', () => {
+    const xml = new TextEncoder().encode(`<testsuite>${plain('A', 'a')}<testsuite></testsuites>${plain('A', 'b')}${plain('A', 'c')}</testsuite>`)
+    const report = readJUnitText(xml, 'doc.xml')
+    expect(report.error?.message).toMatch(/does not match/)
+    expect(report.results.toArray().map((r) => r.name)).toEqual(['a'])
+    expect(report.runs.total).toBe(1)
+  })
+
+  it('reads every corpus file and random documents as the reader alone does', () => {
+    const files = corpusFiles()
+    for (const file of files) {
+      const bytes = new Uint8Array(readFileSync(join(CORPUS, file)))
+      const fast = readJUnitText(bytes, file)
+      const slow = readJUnitText(bytes, file, { onTestCase: () => undefined })
+      expect({ file, rows: rowsOf(fast), runs: fast.runs, tests: fast.tests, error: fast.error }).toEqual({ file, rows: rowsOf(slow), runs: slow.runs, tests: slow.tests, error: slow.error })
+    }
+    // Random runs of plain, retried, failing and odd test cases across suites.
+    const piece = fc.oneof(
+      fc.tuple(fc.constantFrom('A', 'B', 'C'), fc.constantFrom('a', 'b', 'c', 'd'), fc.constantFrom('1', '0.25', '', '2,5')).map(([c, n, t]) => `<testcase classname="${c}" name="${n}"${t ? ` time="${t}"` : ''}/>`),
+      fc.tuple(fc.constantFrom('A', 'B'), fc.constantFrom('a', 'b')).map(([c, n]) => failing(c, n)),
+      fc.constantFrom('</testsuite><testsuite name="t">', '<testcase name="a"/>', '<testcase classname="A" name="a" file="x.py"/>', '<!-- c -->', '\n  ')
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 64 }), (pieces, step) => {
+        const bytes = new TextEncoder().encode(`<testsuites><testsuite name="s">${pieces.join('')}</testsuite></testsuites>`)
+        const slow = readSlowly(bytes, bytes.length)
+        const fast = readInSteps(bytes, [step]).report
+        expect({ rows: rowsOf(fast), runs: fast.runs, tests: fast.tests, error: fast.error }).toEqual({ rows: rowsOf(slow), runs: slow.runs, tests: slow.tests, error: slow.error })
+      }),
+      { seed: SEED, numRuns: 500 }
+    )
+  })
+})

@@ -13,9 +13,10 @@
  * (at most one tag, a split character or entity): the caller may reuse a chunk's buffer once
  * `write` returns.
  */
+import { ROW_BYTES, type TableRows } from './result-table.js'
 import { SCANNER_WASM } from './scanner-wasm.generated.js'
 import { plainTimeMsBytes } from './time.js'
-import { ATTRIBUTE_NAMES, COMMON_NAMES, decodeAttribute, decodeText, normalizeLines, XML_LIMITS, XmlError, type ErrorSource, type PlainSink, type TagAttributes, type XmlHandler } from './xml.js'
+import { ATTRIBUTE_NAMES, COMMON_NAMES, Key, decodeAttribute, decodeText, normalizeLines, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type XmlHandler } from './xml.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -31,11 +32,22 @@ const H_LINE = 8
 const H_COLUMN = 9
 const H_SAW_ELEMENT = 11
 const H_STATE = 12
+const H_PLAIN_RUNS = 13
+const H_TABLE_AT = 14
+const H_ROWS = 15
+const H_ROW_CAP = 16
+const H_NAMES_END = 17
+const H_COUNTS = 18
+const HEADER_INTS = 32
 const FULL = 1
 const FAILED = 2
+const SYNC = 3
 const OPEN = 1
 const CLOSE = 2
 const TEXT = 3
+const CDATA = 4
+const CASE = 5
+const MERGE = 6
 const S_CDATA = 1
 const S_COMMENT = 2
 const S_INSTRUCTION = 3
@@ -52,11 +64,19 @@ const E_NOT_SEPARATED = 10
 const E_MALFORMED_ATTRIBUTE = 11
 const E_NO_VALUE = 12
 const E_UNQUOTED = 13
+const E_TOO_MANY_ATTRIBUTES = 14
+
+const MEMORY_ERROR = 'the file needs more memory than WebAssembly gives'
 
 interface Tokenizer {
   memory: { buffer: ArrayBuffer }
-  init(tagChars: number, attributes: number): number
+  init(tagChars: number, attributes: number, depth: number, testCase: number, name: number, classname: number, time: number, slow: number): number
   reserve(bytes: number): number
+  context(suitesId: number, classId: number): void
+  stageInput(from: number, to: number): number
+  nameRoom(bytes: number): number
+  addStaged(length: number, classId: number, suitesId: number, outcome: number, timeMs: number, fileId: number, line: number): number
+  describeTable(): void
   input(): number
   events(): number
   names(): number
@@ -110,6 +130,13 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13
 }
 
+/** Returns whether `bytes[from, to)` are `other`. */
+export function bytesEqual(bytes: Uint8Array, from: number, to: number, other: Uint8Array): boolean {
+  if (to - from !== other.length) return false
+  for (let j = 0; j < other.length; j++) if (bytes[from + j] !== other[j]) return false
+  return true
+}
+
 /** Returns whether `buf` holds the ASCII `text` at `at`. */
 function bytesAre(buf: Buffer, at: number, text: string): boolean {
   if (at + text.length > buf.length) return false
@@ -125,7 +152,7 @@ class ByteAttributes implements TagAttributes {
   private base = 0
   private count = 0
 
-  constructor(private readonly scanner: ErrorSource) {}
+  constructor(private readonly scanner: ByteScanner) {}
 
   get length(): number {
     return this.count
@@ -156,9 +183,9 @@ class ByteAttributes implements TagAttributes {
     return decodeAttribute(raw, 0, raw.length, this.scanner)
   }
 
-  copyPlainTo(i: number, sink: PlainSink): number {
+  stageName(i: number): number {
     const k = this.base + i * 5
-    return sink.copyPlain(this.buf, this.events[k + 2], this.events[k + 3])
+    return this.scanner.stageInput(this.events[k + 2], this.events[k + 3])
   }
 
   timeMs(i: number): number {
@@ -169,23 +196,19 @@ class ByteAttributes implements TagAttributes {
   rawEquals(i: number, bytes: Uint8Array): boolean {
     // Bytes with bytes: a string's characters in a loop cost a check of its representation each.
     const k = this.base + i * 5
-    const from = this.events[k + 2]
-    if (this.events[k + 3] - from !== bytes.length) return false
-    const buf = this.buf
-    for (let j = 0; j < bytes.length; j++) if (buf[from + j] !== bytes[j]) return false
-    return true
+    return bytesEqual(this.buf, this.events[k + 2], this.events[k + 3], bytes)
   }
 
   /** The attributes of the next tag: `count` of them from `events[base]`. */
-  reset(events: Int32Array, base: number, count: number): void {
-    this.events = events
+  reset(base: number, count: number): void {
     this.base = base
     this.count = count
   }
 
-  /** The tokenizer's memory as a Buffer (made anew when the memory grew). */
-  rebind(buf: Buffer): void {
+  /** Views of the tokenizer's memory (made anew when the memory grew). */
+  rebind(buf: Buffer, events: Int32Array): void {
     this.buf = buf
+    this.events = events
   }
 }
 
@@ -217,7 +240,8 @@ export class ByteScanner implements ErrorSource {
   constructor(private readonly handler: XmlHandler) {
     const t = this.tokenizer
     new Uint8Array(t.memory.buffer, t.names(), KNOWN_NAMES.length).set(KNOWN_NAMES)
-    this.headerAt = t.init(XML_LIMITS.tagChars, XML_LIMITS.attributes)
+    const plainCases = handler.plainCase !== undefined && handler.caseSlowKeys !== undefined
+    this.headerAt = t.init(XML_LIMITS.tagChars, XML_LIMITS.attributes, XML_LIMITS.depth, plainCases ? COMMON_NAMES.indexOf('testcase') : -1, Key.Name, Key.Classname, Key.Time, handler.caseSlowKeys ?? 0)
     // Room for the event area, which ends where the input starts.
     t.reserve(0)
     this.input = t.input()
@@ -230,10 +254,11 @@ export class ByteScanner implements ErrorSource {
     const memory = this.tokenizer.memory.buffer as ArrayBuffer
     if (memory === this.memoryBuffer) return
     this.memoryBuffer = memory
-    this.header = new Int32Array(memory, this.headerAt, 16)
+    this.header = new Int32Array(memory, this.headerAt, HEADER_INTS)
     const events = this.tokenizer.events()
     this.events = new Int32Array(memory, events, (this.input - events) >> 2)
     this.buf = Buffer.from(memory, this.input, memory.byteLength - this.input)
+    this.attributes.rebind(this.buf, this.events)
   }
 
   /** Feeds the next chunk. Throws XmlError on malformed input. */
@@ -246,7 +271,7 @@ export class ByteScanner implements ErrorSource {
       if (bytes.length === 0) return
     }
     const length = this.length + bytes.length
-    if (!this.tokenizer.reserve(length)) throw this.errorAt(this.length, 'the file needs more memory than WebAssembly gives')
+    if (!this.tokenizer.reserve(length)) throw this.errorAt(this.length, MEMORY_ERROR)
     this.bind()
     this.buf.set(bytes, this.length)
     this.length = length
@@ -273,6 +298,62 @@ export class ByteScanner implements ErrorSource {
     this.released = true
     const t = this.tokenizer
     if (pool.length < POOL_SIZE && t.memory.buffer.byteLength <= POOLED_BYTES) pool.push(t)
+  }
+
+  // ---- The table of the file's tests (rows.as.ts), which plain test cases enter without the handler ----
+
+  /** Stages input `[from, to)` as the next row's name when its bytes are its value (printable ASCII, no "&"); returns its length, or -1. */
+  stageInput(from: number, to: number): number {
+    const length = this.tokenizer.stageInput(from, to)
+    if (length === -2) throw this.error(MEMORY_ERROR)
+    this.bind()
+    return length
+  }
+
+  /** Stages `name` as the next row's name; returns its length in bytes. */
+  stageText(name: string): number {
+    const at = this.tokenizer.nameRoom(name.length * 3)
+    if (at === 0) throw this.error(MEMORY_ERROR)
+    this.bind()
+    return Buffer.from(this.tokenizer.memory.buffer).write(name, at, 'utf8')
+  }
+
+  /** The staged name (`length` bytes), as text. */
+  stagedName(length: number): string {
+    const at = this.tokenizer.nameRoom(0)
+    if (at === 0) throw this.error(MEMORY_ERROR)
+    this.bind()
+    return Buffer.from(this.tokenizer.memory.buffer).toString('utf8', at, at + length)
+  }
+
+  /** Adds the row of the staged name; returns the new row, or -1 - the row of the same classname and name (not added: the caller merges into it). Outcome: ResultTable's code. */
+  addRow(length: number, classId: number, suitesId: number, outcome: number, timeMs: number, fileId: number, line: number): number {
+    return this.tokenizer.addStaged(length, classId, suitesId, outcome, timeMs, fileId, line)
+  }
+
+  /** The context of the plain test cases that follow: their suites' id, and the id of the last CASE's classname (-1: no CASE since the last call). */
+  caseContext(suitesId: number, classId: number): void {
+    this.tokenizer.context(suitesId, classId)
+  }
+
+  /** A copy of the table (the tokenizer's memory goes back to the pool), and how many plain test cases the tokenizer read. */
+  takeRows(): TableRows {
+    const t = this.tokenizer
+    t.describeTable()
+    this.bind()
+    const h = this.header
+    const memory = t.memory.buffer as ArrayBuffer
+    const at = h[H_TABLE_AT]
+    const capacity = h[H_ROW_CAP]
+    const namesAt = at + capacity * ROW_BYTES
+    return {
+      rows: h[H_ROWS],
+      capacity,
+      columns: memory.slice(at, namesAt),
+      names: Buffer.from(memory.slice(namesAt, namesAt + h[H_NAMES_END])),
+      counts: Array.from(h.subarray(H_COUNTS, H_COUNTS + 5)),
+      plainRuns: h[H_PLAIN_RUNS]
+    }
   }
 
   /** Returns an XmlError at the start of the token being read (for the handler's own checks). */
@@ -302,20 +383,24 @@ export class ByteScanner implements ErrorSource {
     for (;;) {
       const status = t.scan(this.length, last ? 1 : 0)
       this.bind()
-      this.attributes.rebind(this.buf)
-      this.dispatch(this.header[H_EVENTS])
+      const count = this.header[H_EVENTS]
+      // A stop to sync follows events (else the tokenizer would stop there again and again).
+      if (status === SYNC && count === 0) throw new Error('the JUnit tokenizer stopped to sync with no events')
+      this.dispatch(count)
       if (status === FAILED) throw this.tokenError()
-      if (status !== FULL) break
+      this.handler.sync?.()
+      if (status !== FULL && status !== SYNC) break
     }
     this.length = t.compact()
   }
 
   /** Hands `count` ints of events to the handler. */
   private dispatch(count: number): void {
-    const ev = this.events
-    const buf = this.buf
     const handler = this.handler
     for (let k = 0; k < count; ) {
+      // Read anew for each event: the handler may add to the table, which may grow the memory (and replace the views).
+      const ev = this.events
+      const buf = this.buf
       switch (ev[k]) {
         case OPEN: {
           const at = ev[k + 1]
@@ -330,13 +415,13 @@ export class ByteScanner implements ErrorSource {
           const selfClosing = (flags & 1) !== 0
           const name = code >= 0 ? COMMON_NAMES[code] : buf.toString(ascii ? 'latin1' : 'utf8', localStart, nameEnd)
           const qname = localStart === nameStart ? name : buf.toString(ascii ? 'latin1' : 'utf8', nameStart, nameEnd)
-          if (this.stack.length >= XML_LIMITS.depth) throw this.error(`elements nested deeper than ${XML_LIMITS.depth}`)
+          this.checkDepth()
           if (!selfClosing) {
             this.stack.push(qname)
             this.localStack.push(name)
             this.rawStack.push(ascii ? undefined : Buffer.from(buf.subarray(nameStart, nameEnd)))
           }
-          this.attributes.reset(ev, k + 8, n)
+          this.attributes.reset(k + 8, n)
           handler.open(name, this.attributes, selfClosing)
           k += 8 + 5 * n
           break
@@ -344,6 +429,18 @@ export class ByteScanner implements ErrorSource {
         case CLOSE: {
           this.close(ev[k + 1], ev[k + 2])
           k += 3
+          break
+        }
+        case CASE: {
+          this.tokenStart = ev[k + 1]
+          this.checkDepth()
+          ;(handler.plainCase as NonNullable<XmlHandler['plainCase']>)(buf, ev[k + 2], ev[k + 3], ev[k + 4], ev[k + 5], ev[k + 6], ev[k + 7])
+          k += 8
+          break
+        }
+        case MERGE: {
+          ;(handler.plainMerge as NonNullable<XmlHandler['plainMerge']>)(buf, ev[k + 1], ev[k + 2], ev[k + 3])
+          k += 4
           break
         }
         case TEXT: {
@@ -354,13 +451,20 @@ export class ByteScanner implements ErrorSource {
           k += 3
           break
         }
-        default: {
-          // CDATA
+        case CDATA: {
           if (handler.wantText) handler.text(normalizeLines(this.text(ev[k + 1], ev[k + 2])))
           k += 3
+          break
         }
+        default:
+          throw new Error(`the JUnit tokenizer wrote an unknown event ${ev[k]}`)
       }
     }
+  }
+
+  /** Throws when an element opening now would nest deeper than the limit. */
+  private checkDepth(): void {
+    if (this.stack.length >= XML_LIMITS.depth) throw this.error(`elements nested deeper than ${XML_LIMITS.depth}`)
   }
 
   /** The end tag from `at` (its "<") to `gt` (its ">"): it must name the element it closes. */
@@ -422,9 +526,11 @@ export class ByteScanner implements ErrorSource {
         return this.error(`attribute ${attribute()} of <${qname()}> has no value`)
       case E_UNQUOTED:
         return this.error(`the value of attribute ${attribute()} of <${qname()}> must be in quotes`)
-      default:
-        // E_TOO_MANY_ATTRIBUTES
+      case E_TOO_MANY_ATTRIBUTES:
         return this.error(`<${qname()}> has more than ${XML_LIMITS.attributes} attributes`)
+      default:
+        // E_MEMORY
+        return this.error(MEMORY_ERROR)
     }
   }
 }

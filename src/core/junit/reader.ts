@@ -14,13 +14,13 @@
  * - Surefire `flakyFailure`/`flakyError` and `rerunFailure`/`rerunError` are extra executions of
  *   the same element (failed or errored), in order after it.
  */
-import { testId, type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase } from '../test-report/model.js'
+import { testId, type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestOutcome } from '../test-report/model.js'
 import { countRun, emptyCounts, testOutcome } from './counts.js'
-import { ByteScanner } from './byte-scanner.js'
+import { ByteScanner, bytesEqual } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { lineOfFile, locationFromTrace, relativePath } from './location.js'
-import { flatCopy, ResultTable } from './result-table.js'
-import { parseTimeMs } from './time.js'
+import { flatCopy, outcomeCode, ResultTable } from './result-table.js'
+import { parseTimeMs, plainTimeMsBytes } from './time.js'
 import { Key, XmlError, type TagAttributes, type XmlHandler } from './xml.js'
 
 /** How much text of one test case is kept, in characters; the rest is cut and marked with `TRUNCATED`. */
@@ -64,6 +64,9 @@ const OTHER_FORMATS: Record<string, string> = {
   result: "a Jenkins junitResult.xml (Jenkins' own store, not JUnit)",
   html: 'an HTML page'
 }
+
+/** The attributes `openCase` reads beyond name, classname and time: a test case with any of them is read by `open`, not `plainCase`. */
+const SLOW_CASE_KEYS = (1 << Key.Class) | (1 << Key.File) | (1 << Key.Filepath) | (1 << Key.Line) | (1 << Key.Status)
 
 const SKIP_STATUS = new Set(['disabled', 'ignored', 'skipped', 'skip', 'notrun', 'not_run', 'not run'])
 const FAIL_STATUS = new Set(['failed', 'failure', 'fail'])
@@ -130,6 +133,28 @@ const NO_RERUNS: PendingCase['reruns'] = []
 const NO_EXECUTIONS: Execution[] = []
 const NOWHERE: { file?: string; line?: number } = {}
 
+/** A test case of a test already in the table, merged into its row when the table takes the rows. */
+interface Merge {
+  row: number
+  outcome: TestOutcome
+  timeMs: number
+  fileId: number
+  line: number
+  failure: Failure | undefined
+  executions: Outcome[] | undefined
+}
+
+/** Returns the milliseconds of the time written in `bytes[from, to)`. */
+function bytesTimeMs(bytes: Uint8Array, from: number, to: number): number {
+  const ms = plainTimeMsBytes(bytes, from, to)
+  return ms >= 0 ? ms : parseTimeMs(latin1(bytes, from, to))
+}
+
+/** Returns bytes `[from, to)` as text, a character per byte (ASCII here). */
+function latin1(bytes: Uint8Array, from: number, to: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1')
+}
+
 /** Returns whether `text` is plain ASCII, the same raw and decoded (no `&`, no control character), so `TagAttributes.rawEquals` may compare its bytes. */
 function isPlain(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -187,8 +212,18 @@ export class JUnitReader implements XmlHandler {
   private readonly spare: PendingCase = { classname: '', nameLength: 0, file: undefined, line: undefined, status: '', timeMs: 0, failure: undefined, error: undefined, skipped: false, reruns: NO_RERUNS, output: undefined }
   private pendingFailure?: PendingFailure
   private readonly runs = emptyCounts()
-  /** The tests, retries merged, in order of first appearance (with their counts). */
+  /**
+   * The tests, retries merged, in order of first appearance (with their counts). While the file is
+   * read, their rows are in the scanner's table, which plain test cases enter without a call
+   * here; this table names classnames, suite paths and files, and takes the rows at the end.
+   */
   private readonly table = new ResultTable()
+  /** Failures and executions of new rows, and merges into rows already added, applied when the table takes the rows. */
+  private readonly failures = new Map<number, Failure>()
+  private readonly executions = new Map<number, Outcome[]>()
+  private readonly merges: Merge[] = []
+  /** The id of the classname of the last plain case read here (-1: none since the scanner was told). */
+  private caseClassId = -1
   /** The last case's classname and its id: most cases share the previous case's classname. */
   private lastClassname?: string
   private lastClassId = -1
@@ -202,6 +237,8 @@ export class JUnitReader implements XmlHandler {
   private unnamed = 0
 
   private readonly onTestCase?: (testCase: TestCase) => void
+  /** Plain test cases come to `plainCase` unless `onTestCase` wants each case as an object. */
+  readonly caseSlowKeys?: number
 
   constructor(
     private readonly file: string,
@@ -209,6 +246,7 @@ export class JUnitReader implements XmlHandler {
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.onTestCase = options.onTestCase
+    if (!this.onTestCase) this.caseSlowKeys = SLOW_CASE_KEYS
   }
 
   /** True while the reader still takes input (no error yet, not ended). */
@@ -250,12 +288,25 @@ export class JUnitReader implements XmlHandler {
         this.fail(err)
       }
     }
-    // The scanner's tokenizer goes back to the pool once, however often `end` is called.
-    if (!this.done) this.scanner?.release()
+    // The scanner's tokenizer goes back to the pool once, however often `end` is called, after the table took its rows.
+    if (!this.done && this.scanner) {
+      this.takeRows(this.scanner)
+      this.scanner.release()
+    }
     this.done = true
     const report: FileReport = { file: this.file, runs: { ...this.runs }, tests: { ...this.table.counts }, results: this.table }
     if (this.error) report.error = this.error
     return report
+  }
+
+  /** The table takes the rows from the scanner, then the merges are applied in the order they were read. */
+  private takeRows(scanner: ByteScanner): void {
+    const rows = scanner.takeRows()
+    this.runs.total += rows.plainRuns
+    this.runs.passed += rows.plainRuns
+    const table = this.table
+    table.adoptRows(rows, this.failures, this.executions)
+    for (const m of this.merges) table.merge(m.row, m.outcome, m.timeMs, m.fileId, m.line, m.failure, m.executions)
   }
 
   /** Which path read the file: `bytes` (UTF-8 scanned as it is) or `text` (decoded first: text input, other encodings). */
@@ -388,6 +439,54 @@ export class JUnitReader implements XmlHandler {
     }
   }
 
+  /** A plain test case with a classname the scanner was not told (see `XmlHandler.plainCase`): what `openCase` and `closeCase` do for it, without a pending case or attribute lookups. */
+  plainCase(bytes: Uint8Array, nameFrom: number, nameTo: number, classFrom: number, classTo: number, timeFrom: number, timeTo: number): void {
+    const scanner = this.scanner as ByteScanner
+    const timeMs = timeFrom < 0 ? 0 : bytesTimeMs(bytes, timeFrom, timeTo)
+    const lastBytes = this.lastPlainBytes
+    if (!lastBytes || !bytesEqual(bytes, classFrom, classTo, lastBytes)) this.setClassname(latin1(bytes, classFrom, classTo))
+    this.caseClassId = this.lastClassId
+    const nameLength = scanner.stageInput(nameFrom, nameTo)
+    if (!this.suitePathFresh) this.freshSuitePath()
+    countRun(this.runs, 'passed')
+    this.addRow(nameLength, this.lastClassId, this.table.suitesId(this.suitePath), 'passed', timeMs, -1, 0, undefined, undefined)
+  }
+
+  /** A plain test case the scanner found in the table: one more passed execution of `row`. */
+  plainMerge(bytes: Uint8Array, row: number, timeFrom: number, timeTo: number): void {
+    this.merges.push({ row, outcome: 'passed', timeMs: timeFrom < 0 ? 0 : bytesTimeMs(bytes, timeFrom, timeTo), fileId: -1, line: 0, failure: undefined, executions: undefined })
+  }
+
+  /** Tells the scanner the context of the plain test cases that follow. */
+  sync(): void {
+    if (!this.suitePathFresh) this.freshSuitePath()
+    ;(this.scanner as ByteScanner).caseContext(this.table.suitesId(this.suitePath), this.caseClassId)
+    this.caseClassId = -1
+  }
+
+  /** Adds the row of the staged name (`nameLength` bytes), or keeps the merge into the row of the same test for the end. */
+  private addRow(nameLength: number, classId: number, suitesId: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, executions: Outcome[] | undefined): void {
+    const row = (this.scanner as ByteScanner).addRow(nameLength, classId, suitesId, outcomeCode(outcome), timeMs, fileId, line)
+    if (row < 0) this.merges.push({ row: -1 - row, outcome, timeMs, fileId, line, failure, executions })
+    else {
+      if (failure) this.failures.set(row, failure)
+      if (executions) this.executions.set(row, executions)
+    }
+  }
+
+  /** The classname of the case being closed becomes the last one (its id, and its bytes when they may be compared raw). */
+  private setClassname(classname: string): void {
+    this.lastClassId = this.table.classId(classname)
+    this.lastClassname = classname
+    this.lastPlainBytes = isPlain(classname) ? Buffer.from(classname, 'latin1') : undefined
+  }
+
+  /** The suite path is made anew for the next case (a suite opened or closed since it was made). */
+  private freshSuitePath(): void {
+    this.suitePath = this.suiteNames.slice()
+    this.suitePathFresh = true
+  }
+
   private openCase(attrs: TagAttributes): void {
     // One pass over the attributes, by name length first: this runs once per test case. The
     // pending case is one object reused for every case, so a case allocates only what it keeps.
@@ -432,15 +531,15 @@ export class JUnitReader implements XmlHandler {
     }
     file ??= fileFromPath
     pending.classname = classname ?? className ?? ''
-    // The name goes straight from the tag's bytes to the result table (a plain ASCII one needs no string).
-    const table = this.table
-    let nameLength = nameAttribute < 0 ? 0 : attrs.copyPlainTo(nameAttribute, table)
+    // The name goes straight from the tag's bytes to the scanner's table (a plain ASCII one needs no string).
+    const scanner = this.scanner as ByteScanner
+    let nameLength = nameAttribute < 0 ? 0 : attrs.stageName(nameAttribute)
     if (nameLength < 0) {
       const name = attrs.value(nameAttribute)
-      nameLength = name ? table.writeName(name) : 0
+      nameLength = name ? scanner.stageText(name) : 0
     }
     // A nameless case is its own test, not a retry of the previous nameless one.
-    if (nameLength === 0) nameLength = table.writeName(`(unnamed ${++this.unnamed})`)
+    if (nameLength === 0) nameLength = scanner.stageText(`(unnamed ${++this.unnamed})`)
     pending.nameLength = nameLength
     if (!file) pending.file = undefined
     else if (file === this.lastRawFile) pending.file = this.lastRelativeFile
@@ -515,10 +614,7 @@ export class JUnitReader implements XmlHandler {
     const onTestCase = this.onTestCase
     this.current = undefined
     // Nested suites open and close around few cases each in some dialects: the path is made when a case needs it.
-    if (!this.suitePathFresh) {
-      this.suitePath = this.suiteNames.slice()
-      this.suitePathFresh = true
-    }
+    if (!this.suitePathFresh) this.freshSuitePath()
     const status = pending.status
     let outcome: Outcome
     if (status !== '' && SKIP_STATUS.has(status)) outcome = 'skipped'
@@ -532,13 +628,8 @@ export class JUnitReader implements XmlHandler {
     // were decoded into, flat (the table's copy may be a slice, whose characters cost an
     // indirection each when the next case's classname is compared with it).
     const table = this.table
-    let classId = this.lastClassId
-    if (pending.classname !== this.lastClassname) {
-      classId = table.classId(pending.classname)
-      this.lastClassId = classId
-      this.lastClassname = pending.classname
-      this.lastPlainBytes = isPlain(pending.classname) ? Buffer.from(pending.classname, 'latin1') : undefined
-    }
+    if (pending.classname !== this.lastClassname) this.setClassname(pending.classname)
+    const classId = this.lastClassId
     const classname = this.lastClassname as string
     const pendingFailure = outcome === 'errored' ? pending.error : outcome === 'failed' ? pending.failure : undefined
     const failure = pendingFailure && this.finishFailure(pendingFailure)
@@ -547,7 +638,7 @@ export class JUnitReader implements XmlHandler {
     const location = pending.file === undefined && pending.line === undefined && !failure && reruns.length === 0 ? NOWHERE : this.locate(pending, classname, failure ?? firstFailure(reruns))
 
     if (onTestCase) {
-      const name = table.pendingName(pending.nameLength)
+      const name = (this.scanner as ByteScanner).stagedName(pending.nameLength)
       const testCase: TestCase = { id: testId(classname, name), suites: this.suitePath, classname, name, outcome, timeMs: pending.timeMs, reruns }
       if (location.file !== undefined) testCase.file = location.file
       if (location.line !== undefined) testCase.line = location.line
@@ -568,7 +659,7 @@ export class JUnitReader implements XmlHandler {
       }
     }
     const fileId = location.file === undefined ? -1 : table.fileId(location.file)
-    table.add(pending.nameLength, classId, table.suitesId(this.suitePath), executions ? testOutcome(executions) : outcome, timeMs, fileId, location.line ?? 0, lastFailure, executions)
+    this.addRow(pending.nameLength, classId, table.suitesId(this.suitePath), executions ? testOutcome(executions) : outcome, timeMs, fileId, location.line ?? 0, lastFailure, executions)
   }
 
   private finishReruns(pending: PendingCase): Execution[] {

@@ -21,8 +21,8 @@ const SKIPPED = 3
 const FLAKY = 4
 const OUTCOMES: readonly TestOutcome[] = ['passed', 'failed', 'errored', 'skipped', 'flaky']
 
-/** Returns the code of `outcome` (a switch: a keyed load per test is slower). */
-function codeOf(outcome: TestOutcome): number {
+/** Returns the code of `outcome` in the `outcomes` column (a switch: a keyed load per test is slower). */
+export function outcomeCode(outcome: TestOutcome): number {
   switch (outcome) {
     case 'passed':
       return PASSED
@@ -44,6 +44,24 @@ const NO_SUITES: readonly string[] = Object.freeze([])
 
 const FNV_OFFSET = 0x811c9dc5 | 0
 const FNV_PRIME = 0x01000193
+
+/** Bytes per test of the columns (times, six Int32 columns, two slots of two Int32, the outcome). */
+export const ROW_BYTES = 8 + 4 * 6 + 16 + 1
+
+/**
+ * Rows made elsewhere (the JUnit tokenizer's table, rows.as.ts), for `adoptRows`: `rows` tests in
+ * room for `capacity`, `columns` laid out as this table lays out its buffer, `names` their UTF-8.
+ */
+export interface TableRows {
+  rows: number
+  capacity: number
+  columns: ArrayBuffer
+  names: Buffer<ArrayBuffer>
+  /** Tests per outcome code (`OUTCOMES` order). */
+  counts: number[]
+  /** Test cases the tokenizer read as plain (each passed, a row added or merged). */
+  plainRuns: number
+}
 
 /** Tests a table starts with room for; it doubles as it fills. */
 const INITIAL_CAPACITY = 64
@@ -84,9 +102,6 @@ export class ResultTable implements Iterable<TestResult> {
   /** Every test's name, UTF-8, one after another; a name being added is written at `nameOffset` first. */
   #names = Buffer.allocUnsafe(0)
   #namesEnd = 0
-  /** The hash of the name at `nameOffset` when `copyPlain` wrote it (set while copying, saving a pass in `add`). */
-  #nameHash = 0
-  #nameHashed = false
 
   readonly #classnames: string[] = []
   readonly #classIndex = new Map<string, number>()
@@ -165,40 +180,11 @@ export class ResultTable implements Iterable<TestResult> {
 
   /** Writes `name` as the next test's name (see `add`); returns its length in bytes. */
   writeName(name: string): number {
-    this.#nameHashed = false
     return this.#nameBuffer(name.length * 3).write(name, this.#namesEnd, 'utf8')
   }
 
   /**
-   * Writes `src[from, to)` as the next test's name when it is plain printable
-   * ASCII (no `&`: its bytes are then its decoded value) and returns its length; returns -1 when it
-   * is not (the caller decodes it and uses `writeName`). Checks, copies and hashes in one pass.
-   */
-  copyPlain(src: Uint8Array, from: number, to: number): number {
-    const names = this.#nameBuffer(to - from)
-    let at = this.#namesEnd
-    let h = FNV_OFFSET
-    for (let j = from; j < to; j++) {
-      const c = src[j]
-      if (c === 38 || c < 32 || c >= 127) {
-        this.#nameHashed = false
-        return -1
-      }
-      names[at++] = c
-      h = Math.imul(h ^ c, FNV_PRIME)
-    }
-    this.#nameHash = h
-    this.#nameHashed = true
-    return to - from
-  }
-
-  /** Returns the next test's name as written (`nameLength` bytes), before it is added. */
-  pendingName(nameLength: number): string {
-    return this.#names.toString('utf8', this.#namesEnd, this.#namesEnd + nameLength)
-  }
-
-  /**
-   * Adds the test whose name the caller wrote last (`writeName`, `copyPlain`; `nameLength` bytes): a new test, or
+   * Adds the test whose name the caller wrote last (`writeName`; `nameLength` bytes): a new test, or
    * more executions of the test with the same classname and name. `fileId` is -1 and `line` 0 when
    * unknown; `executions` is every execution in order when the test case had reruns (`outcome` is
    * then `testOutcome` of them), undefined when it ran once. Returns the test's index. (Arguments
@@ -212,7 +198,7 @@ export class ResultTable implements Iterable<TestResult> {
     const h = this.#hashOf(classId, from, nameLength)
     const found = this.#probe(h, classId, from, nameLength)
     if (found >= 0) {
-      this.#merge(found, outcome, timeMs, fileId, line, failure, executions)
+      this.merge(found, outcome, timeMs, fileId, line, failure, executions)
       return found
     }
     const i = this.length
@@ -226,7 +212,7 @@ export class ResultTable implements Iterable<TestResult> {
     this.#nameStarts[i] = from
     this.#nameEnds[i] = to
     this.#namesEnd = to
-    this.#outcomes[i] = codeOf(outcome)
+    this.#outcomes[i] = outcomeCode(outcome)
     this.#times[i] = timeMs
     if (failure) this.#failures.set(i, failure)
     if (executions) this.#executionLists.set(i, executions)
@@ -263,8 +249,7 @@ export class ResultTable implements Iterable<TestResult> {
     for (let i = 0; i < other.length; i++) {
       const length = other.#nameEnds[i] - other.#nameStarts[i]
       other.#names.copy(this.#nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
-      this.#nameHashed = false
-      const file = other.#fileIds[i]
+        const file = other.#fileIds[i]
       const executions = other.#executionLists.get(i)
       const failure = other.#failures.get(i)
       this.add(length, this.classId(other.#classnames[other.#classIds[i]]), this.suitesId(other.#suitePaths[other.#suiteIds[i]]), OUTCOMES[other.#outcomes[i]], other.#times[i], file < 0 ? -1 : this.fileId(other.#files[file]), other.#lines[i], failure, executions && [...executions])
@@ -277,15 +262,11 @@ export class ResultTable implements Iterable<TestResult> {
     this.#lines[i] = line ?? 0
   }
 
-  /** FNV-1a over the name's bytes (taken from `copyPlain` when it wrote them), then the classname's id mixed in. */
+  /** FNV-1a over the name's bytes, then the classname's id mixed in (as rows.as.ts hashes). */
   #hashOf(classId: number, from: number, length: number): number {
     let h = FNV_OFFSET
-    if (this.#nameHashed && from === this.#namesEnd) h = this.#nameHash
-    else {
-      const names = this.#names
-      for (let k = from; k < from + length; k++) h = Math.imul(h ^ names[k], FNV_PRIME)
-    }
-    this.#nameHashed = false
+    const names = this.#names
+    for (let k = from; k < from + length; k++) h = Math.imul(h ^ names[k], FNV_PRIME)
     h = Math.imul(h ^ classId, FNV_PRIME)
     return h ^ (h >>> 16)
   }
@@ -313,8 +294,8 @@ export class ResultTable implements Iterable<TestResult> {
     return -1 - slot
   }
 
-  /** Merges more executions into test `i` (the rules in the module comment). */
-  #merge(i: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, more: Outcome[] | undefined): void {
+  /** Merges more executions into test `i` (the rules in the module comment); `outcome` is theirs, `more` every one of them when there are several. */
+  merge(i: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, more: Outcome[] | undefined): void {
     const before = OUTCOMES[this.#outcomes[i]]
     const executions = [...this.executionsAt(i), ...(more ?? [outcome as Outcome])]
     this.#executionLists.set(i, executions)
@@ -325,7 +306,7 @@ export class ResultTable implements Iterable<TestResult> {
       this.#lines[i] = line
     }
     const after = testOutcome(executions)
-    this.#outcomes[i] = codeOf(after)
+    this.#outcomes[i] = outcomeCode(after)
     this.#count(before, -1)
     this.#count(after, 1)
   }
@@ -352,28 +333,42 @@ export class ResultTable implements Iterable<TestResult> {
     }
   }
 
+  /**
+   * Rows laid out as this table lays them out (rows.as.ts): the table must hold none. Tests per
+   * outcome come from `rows.counts`; `failures` and `executions` are those of the new rows.
+   */
+  adoptRows(rows: TableRows, failures: Map<number, Failure>, executions: Map<number, Outcome[]>): void {
+    if (this.length !== 0) throw new Error('adoptRows: the table already holds tests')
+    if (rows.capacity === 0) return
+    this.#bind(rows.columns, rows.capacity)
+    this.#names = rows.names
+    this.#namesEnd = rows.names.length
+    this.length = rows.rows
+    rows.counts.forEach((n, code) => this.#count(OUTCOMES[code], n))
+    for (const [i, failure] of failures) this.#failures.set(i, failure)
+    for (const [i, list] of executions) this.#executionLists.set(i, list)
+  }
+
+  /** Makes the columns views of `buffer`, laid out for `size` tests: Float64 first (8-byte aligned), then six Int32 columns, the slots (two per test, each an index and a hash: four Int32 per test), then the outcome bytes. */
+  #bind(buffer: ArrayBuffer, size: number): void {
+    this.#capacity = size
+    const int32 = (k: number, length = size) => new Int32Array(buffer, size * 8 + k * size * 4, length)
+    this.#times = new Float64Array(buffer, 0, size)
+    ;[this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds] = [0, 1, 2, 3, 4, 5].map((k) => int32(k))
+    this.#slots = int32(6, size * 4)
+    this.#outcomes = new Uint8Array(buffer, size * (ROW_BYTES - 1), size)
+  }
+
   #grow(): void {
     const size = Math.max(INITIAL_CAPACITY, this.#capacity * 2)
-    this.#capacity = size
-    // Float64 first (8-byte aligned), then six Int32 columns, the slots (two per test, each an
-    // index and a hash: four Int32 per test), then the bytes.
-    const buffer = new ArrayBuffer(size * (8 + 4 * 6 + 16 + 1))
-    const int32 = (k: number, length = size) => new Int32Array(buffer, size * 8 + k * size * 4, length)
-    const times = new Float64Array(buffer, 0, size)
-    times.set(this.#times)
-    this.#times = times
-    const columns = [this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds].map((old, k) => {
-      const column = int32(k)
-      column.set(old)
-      return column
-    })
-    ;[this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds] = columns
-    const outcomes = new Uint8Array(buffer, size * (8 + 4 * 6 + 16), size)
-    outcomes.set(this.#outcomes)
-    this.#outcomes = outcomes
-    const slots = int32(6, size * 4)
+    const before = { times: this.#times, columns: [this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds], outcomes: this.#outcomes, slots: this.#slots }
+    this.#bind(new ArrayBuffer(size * ROW_BYTES), size)
+    this.#times.set(before.times)
+    ;[this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds].forEach((column, k) => column.set(before.columns[k]))
+    this.#outcomes.set(before.outcomes)
+    const slots = this.#slots
     const mask = size * 2 - 1
-    const old = this.#slots
+    const old = before.slots
     for (let k = 0; k < old.length; k += 2) {
       if (old[k] === 0) continue
       let slot = old[k + 1] & mask
@@ -468,7 +463,7 @@ export class ResultTable implements Iterable<TestResult> {
   /** The indexes of the tests whose outcome is one of `outcomes`, in order. */
   indexesOf(...outcomes: TestOutcome[]): number[] {
     let mask = 0
-    for (const o of outcomes) mask |= 1 << codeOf(o)
+    for (const o of outcomes) mask |= 1 << outcomeCode(o)
     const out: number[] = []
     const codes = this.#outcomes
     for (let i = 0; i < this.length; i++) if ((mask >> codes[i]) & 1) out.push(i)

@@ -6,10 +6,11 @@
 // of time runs at full speed from the first byte, where JavaScript spends a short process's first
 // tens of milliseconds interpreting and compiling it.
 //
-// Memory: [HEADER: 16 i32][NAMES: NAME_BYTES][EVENTS: EVENT_CAP i32][INPUT: grows]. NAMES holds the
+// Memory: [HEADER: 32 i32][NAMES: NAME_BYTES][EVENTS: EVENT_CAP i32][INPUT][TABLE]. NAMES holds the
 // element and attribute names the caller knows (see `init`), which the events name by index. The caller copies each chunk to
 // INPUT after the unread tail of the previous one, calls `scan`, reads the events and the header,
-// then calls `compact`, which moves the unread tail to INPUT's front.
+// then calls `compact`, which moves the unread tail to INPUT's front. TABLE (rows.as.ts) follows
+// INPUT's room, and moves up when INPUT needs more (`reserve`).
 //
 // Events (i32, offsets into INPUT):
 //   OPEN  1, tokenStart, nameStart, nameEnd, localStart, flags (1 self-closing, 2 name not ASCII),
@@ -20,11 +21,29 @@
 //   CLOSE 2, tokenStart, gt (the end tag's name runs from tokenStart + 2 to gt)
 //   TEXT  3, from, to (inside an element; at a chunk's end a cut character, entity or CR is left unread)
 //   CDATA 4, from, to
+//         With a test case element named (see `init`), TEXT and CDATA come only from inside one:
+//         the reader keeps no other text.
+//   CASE  5, tokenStart, nameStart, nameEnd, classStart, classEnd, timeStart, timeEnd: a plain
+//         test case (below) whose classname is not the last one the reader named (`context`):
+//         the reader adds its row. timeStart is -1 without a time.
+//   MERGE 6, row, timeStart, timeEnd: a plain test case whose classname and name are those of
+//         `row` already in the table (a retry): the reader merges a passed execution into it.
+// A plain test case is a self-closing test case element (see `init`) outside any open one, not
+// nested too deep, whose attributes are a name (printable ASCII, not empty), a classname (ASCII,
+// no "&" or control character, at most 255 bytes), maybe a time written plainly (see
+// `plainTime`), and none of the attributes `init` calls slow. Its OPEN event is not written: with
+// a known classname it becomes a row of the table (rows.as.ts) here, passed, unless events that
+// the reader must see first are pending (a start or end tag, a CASE): then `scan` stops before it
+// and returns SYNC, and the reader, having read the events, calls `context` and `scan` again.
 // `scan` returns DONE (what can be read is read; the rest waits for more input), FULL (the event
-// area is full: read the events and call `scan` again) or FAILED (an error in the header; the
+// area is full: read the events and call `scan` again), SYNC (see above) or FAILED (an error in the header; the
 // events before it stand). At a chunk's end an error whose quote could still grow waits for more.
 
-const HEADER_INTS: i32 = 16
+import { addStaged, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, tableBase, tableBytes } from './rows.as'
+
+export { addStaged, nameRoom }
+
+const HEADER_INTS: i32 = 32
 const EVENT_CAP: i32 = 256 * 1024
 /** Room for the known names: [element count, attribute count, then per name: length, bytes], and their index (see `init`). */
 const NAME_BYTES: i32 = 2048
@@ -41,17 +60,26 @@ const H_LINE: i32 = 8
 const H_COLUMN: i32 = 9
 const H_SAW_ELEMENT: i32 = 11
 const H_STATE: i32 = 12
+const H_PLAIN_RUNS: i32 = 13
+const H_TABLE_AT: i32 = 14
+const H_ROWS: i32 = 15
+const H_ROW_CAP: i32 = 16
+const H_NAMES_END: i32 = 17
+const H_COUNTS: i32 = 18
 
 // Statuses.
 const DONE: i32 = 0
 const FULL: i32 = 1
 const FAILED: i32 = 2
+const SYNC: i32 = 3
 
 // Events.
 const OPEN: i32 = 1
 const CLOSE: i32 = 2
 const TEXT: i32 = 3
 const CDATA: i32 = 4
+const CASE: i32 = 5
+const MERGE: i32 = 6
 
 // Errors (byte-scanner.ts words them).
 const E_TEXT_OUTSIDE: i32 = 1
@@ -68,6 +96,7 @@ const E_MALFORMED_ATTRIBUTE: i32 = 11
 const E_NO_VALUE: i32 = 12
 const E_UNQUOTED: i32 = 13
 const E_TOO_MANY_ATTRIBUTES: i32 = 14
+const E_MEMORY: i32 = 15
 
 // States.
 const S_TEXT: i32 = 0
@@ -98,6 +127,8 @@ const NAMES: usize = HEADER + (<usize>HEADER_INTS << 2)
 const EVENTS: usize = NAMES + <usize>NAME_BYTES
 const INPUT: usize = EVENTS + (<usize>EVENT_CAP << 2)
 
+/** Bytes INPUT has room for; TABLE starts after them. */
+let inputCap: i32 = 0
 let tagLimit: i32 = 16 * 1024 * 1024
 let attributeLimit: i32 = 1024
 let pos: i32 = 0
@@ -111,6 +142,24 @@ let lineBase: i32 = 1
 let columnBase: i32 = 1
 let eventCount: i32 = 0
 let atEnd: bool = false
+/** The test case element's number among the element names (-1: no CASE events), and the attributes that make a CASE (see `init`). */
+let caseElement: i32 = -1
+let nameKey: i32 = 0
+let classKey: i32 = 0
+let timeKey: i32 = 0
+let slowKeys: u32 = 0
+/** The depth of the test case element that is open (-1: none). */
+let caseDepth: i32 = -1
+/** Elements may nest this deep; a test case deeper is left to the reader (which refuses it). */
+let depthLimit: i32 = 512
+/** The context of plain test cases (`context`): their suites' id, and the id of the classname in CLASS (-1: not told yet). */
+let caseSuitesId: i32 = 0
+let caseClassId: i32 = -1
+let classLength: i32 = -1
+/** Events the reader must read before a plain test case becomes a row are pending. */
+let syncPending: bool = false
+/** Plain test cases read here (rows added or merged). */
+let plainRuns: i32 = 0
 
 @inline function at(i: i32): i32 {
   return <i32>load<u8>(INPUT + <usize>i)
@@ -226,6 +275,9 @@ const NAME_OFFSETS: usize = NAMES + 768
 const NAME_HASHES: usize = NAMES + 1024
 const ELEMENT_SLOTS: usize = NAMES + 1280
 const ATTRIBUTE_SLOTS: usize = NAMES + 1536
+/** The classname plain test cases are compared with (255 bytes at most), after the names' index. */
+const CLASS: usize = NAMES + 1792
+const CLASS_MAX: i32 = 255
 const SLOT_MASK: u32 = 63
 const FNV_OFFSET: u32 = 0x811c9dc5
 const FNV_PRIME: u32 = 0x01000193
@@ -255,8 +307,27 @@ export function names(): usize {
   return NAMES
 }
 
-/** Starts a document. NAMES must hold the known names: [elements, attributes, then each name as a length byte and its ASCII bytes]. */
-export function init(tagChars: i32, attributes: i32): usize {
+/**
+ * Starts a document. NAMES must hold the known names: [elements, attributes, then each name as a
+ * length byte and its ASCII bytes]. `testCase` is the test case element's number among the element
+ * names, or -1 to read every element alike (no plain test cases, all text); `name`, `classname`
+ * and `time` are attribute numbers, and bit k of `slow` set means attribute k keeps a test case
+ * from being plain. `maxDepth` is the deepest nesting the reader allows.
+ */
+export function init(tagChars: i32, attributes: i32, maxDepth: i32, testCase: i32, name: i32, classname: i32, time: i32, slow: u32): usize {
+  caseElement = testCase
+  nameKey = name
+  classKey = classname
+  timeKey = time
+  slowKeys = slow
+  depthLimit = maxDepth
+  caseDepth = -1
+  caseSuitesId = 0
+  caseClassId = -1
+  classLength = -1
+  syncPending = false
+  plainRuns = 0
+  resetTable(INPUT + <usize>inputCap)
   elementNames = <i32>load<u8>(NAMES)
   attributeNames = <i32>load<u8>(NAMES + 1)
   memory.fill(ELEMENT_SLOTS, 0, 512)
@@ -287,13 +358,43 @@ export function init(tagChars: i32, attributes: i32): usize {
   return HEADER
 }
 
-/** Makes room for `bytes` of input; returns false when memory cannot grow. */
+/** Makes room for `bytes` of input (moving TABLE up when they reach it); returns false when memory cannot grow. */
 export function reserve(bytes: i32): bool {
-  const need = INPUT + <usize>bytes
-  const have = <usize>memory.size() << 16
-  if (need <= have) return true
-  const pages = <i32>((need - have + 0xffff) >> 16)
-  return memory.grow(pages) >= 0
+  if (bytes <= inputCap) return memoryReaches(INPUT + <usize>bytes)
+  let cap = inputCap == 0 ? 0x10000 : inputCap
+  while (cap < bytes) cap *= 2
+  if (!memoryReaches(INPUT + <usize>cap + <usize>tableBytes())) return false
+  moveTable(INPUT + <usize>cap)
+  inputCap = cap
+  return true
+}
+
+/** The context of the plain test cases that follow (see the events above): their suites' id, and the id of the classname of the last CASE event read (-1 when none was). */
+export function context(suitesId: i32, classId: i32): void {
+  caseSuitesId = suitesId
+  if (classId >= 0) caseClassId = classId
+}
+
+/** Stages INPUT[from, to) as the next row's name when it is printable ASCII without "&" (its bytes are then its value); returns its length, -1 when it is not, -2 when memory cannot grow. */
+export function stageInput(from: i32, to: i32): i32 {
+  for (let i = from; i < to; i++) {
+    const c = at(i)
+    if (c == AMP || c < 32 || c >= 127) return -1
+  }
+  const into = nameRoom(to - from)
+  if (into == 0) return -2
+  memory.copy(into, INPUT + <usize>from, <usize>(to - from))
+  return to - from
+}
+
+/** The table's place and size, and the plain test cases read, in the header. */
+export function describeTable(): void {
+  header(H_PLAIN_RUNS, plainRuns)
+  header(H_TABLE_AT, <i32>tableBase)
+  header(H_ROWS, rows)
+  header(H_ROW_CAP, rowCap)
+  header(H_NAMES_END, namesEnd)
+  for (let k = 0; k < 5; k++) header(H_COUNTS + k, outcomeCount(k))
 }
 
 export function input(): usize {
@@ -317,6 +418,7 @@ export function scan(length: i32, last: bool): i32 {
   len = length
   atEnd = last
   eventCount = 0
+  syncPending = false
   header(H_ERROR, 0)
   const status = run()
   writeHeader()
@@ -418,9 +520,9 @@ function emitWhole(kind: i32, from: i32, end: i32): i32 {
   return emitRange(kind, from, end)
 }
 
-/** Emits [from, to) as a `kind` event when it is not empty; returns `to`. */
+/** Emits [from, to) as a `kind` event when it is not empty and may be wanted (text outside any test case is not: see `init`); returns `to`. */
 function emitRange(kind: i32, from: i32, to: i32): i32 {
-  if (to > from) {
+  if (to > from && (caseDepth >= 0 || caseElement < 0)) {
     emit(kind)
     emit(from)
     emit(to)
@@ -475,6 +577,8 @@ function markup(): i32 {
     emit(start)
     emit(gt)
     if (depth > 0) depth--
+    if (depth == caseDepth) caseDepth = -1
+    syncPending = true
     pos = gt + 1
     return DONE
   }
@@ -533,7 +637,8 @@ function startTag(start: i32): i32 {
   emit(localName)
   emit(0)
   emit(0)
-  emit(known(ELEMENT_SLOTS, 0, h, localName, nameEnd))
+  const element = known(ELEMENT_SLOTS, 0, h, localName, nameEnd)
+  emit(element)
   let count = 0
   let selfClosing = false
   for (;;) {
@@ -621,9 +726,133 @@ function startTag(start: i32): i32 {
   }
   store<i32>(EVENTS + (<usize>(event + 5) << 2), (selfClosing ? 1 : 0) | nameFlags)
   store<i32>(EVENTS + (<usize>(event + 6) << 2), count)
+  if (selfClosing && element == caseElement && element >= 0 && caseDepth < 0 && depth < depthLimit) {
+    const status = plainCase(event, count)
+    if (status == SYNC) {
+      eventCount = event
+      pos = start
+      return SYNC
+    }
+    if (status == FAILED) {
+      eventCount = event
+      header(H_ERROR, E_MEMORY)
+      header(H_ERR_AT, start)
+      pos = start
+      return FAILED
+    }
+  } else {
+    if (!selfClosing && element == caseElement && element >= 0 && caseDepth < 0) caseDepth = depth
+    syncPending = true
+  }
   if (!selfClosing) depth++
   sawElement = 1
   pos = i
+  return DONE
+}
+
+@inline function eventAt(k: i32): i32 {
+  return load<i32>(EVENTS + (<usize>k << 2))
+}
+
+/** Returns INPUT[from, to) as seconds written plainly, in milliseconds (time.ts `plainTimeMs`, the same arithmetic), or -1. */
+function plainTime(from: i32, to: i32): f64 {
+  if (to <= from || to - from > 16) return -1
+  let whole: f64 = 0
+  let fraction: f64 = 0
+  let scale: f64 = 1
+  let dot = false
+  let digits = 0
+  for (let i = from; i < to; i++) {
+    const c = at(i)
+    if (c == 46 && !dot) dot = true
+    else if (c >= 48 && c <= 57) {
+      digits++
+      if (dot) {
+        fraction = fraction * 10 + <f64>(c - 48)
+        scale *= 10
+      } else whole = whole * 10 + <f64>(c - 48)
+    } else return -1
+  }
+  return digits > 0 ? (whole + fraction / scale) * 1000 : -1
+}
+
+/**
+ * The self-closing test case whose OPEN event is at `event` (`count` attributes): when it is
+ * plain (see the events above), a row of the table (or a MERGE), a CASE event when its classname
+ * is new, or SYNC when events are pending; otherwise its OPEN event stays. Returns DONE, SYNC, or
+ * FAILED when memory cannot grow.
+ */
+function plainCase(event: i32, count: i32): i32 {
+  let name = -1
+  let classname = -1
+  let time = -1
+  for (let j = 0; j < count; j++) {
+    const a = event + 8 + 5 * j
+    const flags = eventAt(a + 4)
+    const key = (flags >> 8) - 1
+    if (key < 0) continue
+    if ((slowKeys >> <u32>key) & 1) return keepOpen()
+    if (key == nameKey) name = a
+    else if (key == classKey) classname = a
+    else if (key == timeKey) time = a
+    else continue
+    if ((flags & 3) != 0) return keepOpen()
+  }
+  if (name < 0 || classname < 0) return keepOpen()
+  const from = eventAt(name + 2)
+  const to = eventAt(name + 3)
+  if (to == from) return keepOpen()
+  // DEL: printable ASCII stops at "~".
+  for (let i = from; i < to; i++) if (at(i) == 127) return keepOpen()
+  const timeFrom = time < 0 ? -1 : eventAt(time + 2)
+  const timeTo = time < 0 ? -1 : eventAt(time + 3)
+  let timeMs: f64 = 0
+  if (time >= 0) {
+    timeMs = plainTime(timeFrom, timeTo)
+    if (timeMs < 0) return keepOpen()
+  }
+  const classFrom = eventAt(classname + 2)
+  const classTo = eventAt(classname + 3)
+  const classBytes = classTo - classFrom
+  if (classBytes > CLASS_MAX) return keepOpen()
+  if (classBytes != classLength || memory.compare(CLASS, INPUT + <usize>classFrom, <usize>classBytes) != 0) {
+    // A classname the reader has not named: it reads this case, and names the classname in `context`.
+    memory.copy(CLASS, INPUT + <usize>classFrom, <usize>classBytes)
+    classLength = classBytes
+    caseClassId = -1
+    const start = eventAt(event + 1)
+    eventCount = event
+    emit(CASE)
+    emit(start)
+    emit(from)
+    emit(to)
+    emit(classFrom)
+    emit(classTo)
+    emit(timeFrom)
+    emit(timeTo)
+    syncPending = true
+    return DONE
+  }
+  // Pending events include the CASE that named this classname while its id is unknown (-1).
+  if (syncPending || caseClassId < 0) return SYNC
+  const into = nameRoom(to - from)
+  if (into == 0) return FAILED
+  memory.copy(into, INPUT + <usize>from, <usize>(to - from))
+  const row = addStaged(to - from, caseClassId, caseSuitesId, 0, timeMs, -1, 0)
+  plainRuns++
+  eventCount = event
+  if (row < 0) {
+    emit(MERGE)
+    emit(-1 - row)
+    emit(timeFrom)
+    emit(timeTo)
+  }
+  return DONE
+}
+
+/** A test case left to the reader: its OPEN event stays, and must be read before any plain one becomes a row. */
+function keepOpen(): i32 {
+  syncPending = true
   return DONE
 }
 

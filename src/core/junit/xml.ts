@@ -47,15 +47,10 @@ export interface TagAttributes {
   value(i: number): string
   /** Returns attribute `i` read in place as plain seconds (see `plainTimeMs`) in milliseconds, or -1 when it is not written plainly. */
   timeMs(i: number): number
-  /** Hands attribute `i`'s value as written (UTF-8 bytes, entities not decoded) to `sink.copyPlain` and returns what it returns. */
-  copyPlainTo(i: number, sink: PlainSink): number
+  /** Stages attribute `i`'s value as the next row's name (see ByteScanner's table) when its bytes are its value (printable ASCII, no `&`); returns its length in bytes, or -1 (the caller decodes it). */
+  stageName(i: number): number
   /** Returns whether attribute `i`'s value, as written, is `bytes`; the same as `value(i) === text` when `bytes` are plain ASCII `text` (no `&`, no control character). */
   rawEquals(i: number, bytes: Uint8Array): boolean
-}
-
-/** Takes an attribute's bytes when they are plain (see `ResultTable.copyPlain`): returns their length, or -1 when they need decoding. */
-export interface PlainSink {
-  copyPlain(src: Uint8Array, from: number, to: number): number
 }
 
 /** What the scanner reports. Element names are local names (a `ns:` prefix removed). */
@@ -67,6 +62,23 @@ export interface XmlHandler {
   close(name: string): void
   /** A piece of the current element's text, entities decoded; one text node may come in several pieces. */
   text(text: string): void
+  /**
+   * Set, with `plainCase`, `plainMerge` and `sync`, to let the scanner read plain test cases
+   * itself (scanner.as.ts): a bit per attribute (`Key`) that keeps a `<testcase>` from being plain.
+   */
+  readonly caseSlowKeys?: number
+  /**
+   * A plain test case whose classname the scanner was not told (see `sync`), instead of `open`
+   * (and no `close`): a self-closing `<testcase>` outside any open one, with a name (printable
+   * ASCII, not empty), a classname and maybe a time (ASCII without "&" or control characters:
+   * their bytes are their values), and no attribute in `caseSlowKeys`. Offsets are into `bytes`;
+   * `timeFrom` is -1 without a time.
+   */
+  plainCase?(bytes: Uint8Array, nameFrom: number, nameTo: number, classFrom: number, classTo: number, timeFrom: number, timeTo: number): void
+  /** A plain test case whose classname and name are those of table row `row`: one more passed execution of it. */
+  plainMerge?(bytes: Uint8Array, row: number, timeFrom: number, timeTo: number): void
+  /** Called after each batch of events: the handler tells the scanner the context of the plain test cases that follow (`ByteScanner.caseContext`). */
+  sync?(): void
 }
 
 /** Limits that keep hostile input from costing unbounded memory. */
