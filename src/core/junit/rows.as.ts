@@ -116,6 +116,7 @@ function room(moreRows: i32, moreNames: i32): bool {
 
 /** Returns where `bytes` of a name may be written (after the staged one's start), or 0 when memory cannot grow. */
 export function nameRoom(bytes: i32): usize {
+  if (rows < rowCap && namesEnd + bytes <= namesCap) return names() + <usize>namesEnd
   return room(1, bytes) ? names() + <usize>namesEnd : 0
 }
 
@@ -125,11 +126,17 @@ export function nameRoom(bytes: i32): usize {
  * into it). The caller made room (`nameRoom`).
  */
 export function addStaged(length: i32, classId: i32, suitesId: i32, outcome: i32, timeMs: f64, fileId: i32, line: i32): i32 {
-  const base = names()
-  const from = base + <usize>namesEnd
+  const from = names() + <usize>namesEnd
   let h = FNV_OFFSET
   for (let j = 0; j < length; j++) h = (h ^ <u32>load<u8>(from + <usize>j)) * FNV_PRIME
-  h = (h ^ <u32>classId) * FNV_PRIME
+  return addHashed(length, h, classId, suitesId, outcome, timeMs, fileId, line)
+}
+
+/** `addStaged` for a caller that hashed the staged name (FNV-1a of its bytes: `nameHash`). */
+export function addHashed(length: i32, nameHash: u32, classId: i32, suitesId: i32, outcome: i32, timeMs: f64, fileId: i32, line: i32): i32 {
+  const base = names()
+  const from = base + <usize>namesEnd
+  let h = (nameHash ^ <u32>classId) * FNV_PRIME
   h ^= h >> 16
   const table = slots()
   const mask = <u32>(rowCap * 2 - 1)

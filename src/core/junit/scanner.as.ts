@@ -39,7 +39,7 @@
 // area is full: read the events and call `scan` again), SYNC (see above) or FAILED (an error in the header; the
 // events before it stand). At a chunk's end an error whose quote could still grow waits for more.
 
-import { addStaged, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, tableBase, tableBytes } from './rows.as'
+import { addHashed, addStaged, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, tableBase, tableBytes } from './rows.as'
 
 export { addStaged, nameRoom }
 
@@ -802,8 +802,14 @@ function plainCase(event: i32, count: i32): i32 {
   const from = eventAt(name + 2)
   const to = eventAt(name + 3)
   if (to == from) return keepOpen()
-  // DEL: printable ASCII stops at "~".
-  for (let i = from; i < to; i++) if (at(i) == 127) return keepOpen()
+  // The name's hash, and no DEL in it (printable ASCII stops at "~"). It is staged only once the
+  // row is added here: the reader may have staged the name of a case whose events are pending.
+  let h = FNV_OFFSET
+  for (let i = from; i < to; i++) {
+    const c = at(i)
+    if (c == 127) return keepOpen()
+    h = fnv(h, c)
+  }
   const timeFrom = time < 0 ? -1 : eventAt(time + 2)
   const timeTo = time < 0 ? -1 : eventAt(time + 3)
   let timeMs: f64 = 0
@@ -815,7 +821,7 @@ function plainCase(event: i32, count: i32): i32 {
   const classTo = eventAt(classname + 3)
   const classBytes = classTo - classFrom
   if (classBytes > CLASS_MAX) return keepOpen()
-  if (classBytes != classLength || memory.compare(CLASS, INPUT + <usize>classFrom, <usize>classBytes) != 0) {
+  if (classBytes != classLength || !sameBytes(CLASS, INPUT + <usize>classFrom, classBytes)) {
     // A classname the reader has not named: it reads this case, and names the classname in `context`.
     memory.copy(CLASS, INPUT + <usize>classFrom, <usize>classBytes)
     classLength = classBytes
@@ -838,7 +844,7 @@ function plainCase(event: i32, count: i32): i32 {
   const into = nameRoom(to - from)
   if (into == 0) return FAILED
   memory.copy(into, INPUT + <usize>from, <usize>(to - from))
-  const row = addStaged(to - from, caseClassId, caseSuitesId, 0, timeMs, -1, 0)
+  const row = addHashed(to - from, h, caseClassId, caseSuitesId, 0, timeMs, -1, 0)
   plainRuns++
   eventCount = event
   if (row < 0) {
@@ -848,6 +854,14 @@ function plainCase(event: i32, count: i32): i32 {
     emit(timeTo)
   }
   return DONE
+}
+
+/** Returns whether the `n` bytes at `a` and `b` are the same, eight at a time. */
+function sameBytes(a: usize, b: usize, n: i32): bool {
+  let k = 0
+  for (; k + 8 <= n; k += 8) if (load<u64>(a + <usize>k) != load<u64>(b + <usize>k)) return false
+  for (; k < n; k++) if (load<u8>(a + <usize>k) != load<u8>(b + <usize>k)) return false
+  return true
 }
 
 /** A test case left to the reader: its OPEN event stays, and must be read before any plain one becomes a row. */
