@@ -4,7 +4,7 @@
  * run was about) that a `workflow_run` workflow downloads to report with a token that can write.
  */
 import type { ArtifactClient } from '@actions/artifact'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, open, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
@@ -39,13 +39,40 @@ export function artifactUrl(serverUrl: string, where: RepoRef, runId: number, id
   return `${serverUrl.replace(/\/+$/, '')}/${where.owner}/${where.repo}/actions/runs/${runId}/artifacts/${id}`
 }
 
-/** A file's content, or a function rendering it when the file is written. */
-export type FileContent = string | Uint8Array | (() => string)
+/** A file's content, or a function rendering it when the file is written (whole, or in pieces written as they come). */
+export type FileContent = string | Uint8Array | (() => string | Iterable<string>)
+
+/** Characters of rendered pieces gathered before a write: a few writes for a report of megabytes, and never the whole of it held. */
+const WRITE_CHARS = 1 << 20
+
+/** Writes `content` to `path`, a rendering in pieces as they come. */
+async function writeContent(path: string, content: FileContent): Promise<void> {
+  const rendered = typeof content === 'function' ? content() : content
+  if (typeof rendered === 'string' || rendered instanceof Uint8Array) return writeFile(path, rendered)
+  const file = await open(path, 'w')
+  try {
+    let pending: string[] = []
+    let chars = 0
+    for (const piece of rendered) {
+      pending.push(piece)
+      chars += piece.length
+      if (chars >= WRITE_CHARS) {
+        await file.write(pending.join(''))
+        pending = []
+        chars = 0
+      }
+    }
+    if (pending.length) await file.write(pending.join(''))
+  } finally {
+    await file.close()
+  }
+}
 
 /**
  * Uploads files given by content, written first under `dir` (a fresh directory). Contents given
  * as functions are rendered one at a time as each file is written, so that no more than one large
- * rendering (a full report is megabytes) is held at once, and none while the zip is made. Returns
+ * rendering (a full report is megabytes) is held at once, and none while the zip is made; one
+ * rendered in pieces is written a megabyte at a time, never held whole. Returns
  * the artifact. Throws when the artifact service refuses (e.g. outside GitHub Actions).
  */
 export async function uploadContents(name: string, files: Record<string, FileContent>, dir: string, link: (id: number) => string): Promise<ArtifactRef> {
@@ -53,7 +80,7 @@ export async function uploadContents(name: string, files: Record<string, FileCon
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel)
     await mkdir(dirname(path), { recursive: true })
-    await writeFile(path, typeof content === 'function' ? content() : content)
+    await writeContent(path, content)
     paths.push(path)
   }
   return uploadPaths(name, paths, dir, link)

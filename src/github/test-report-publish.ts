@@ -15,7 +15,7 @@ import { INPUT_PREFIX, REPORT_PREFIX, artifactName, artifactUrl, uploadContents,
 import { HANDOFF_FILES, HANDOFF_MANIFEST, type InputManifest, type ReportTarget } from './test-report-context.js'
 import type { Report } from '../core/test-report/model.js'
 import type { Settings } from '../core/test-report/settings.js'
-import { LIMITS, checkTitle, inRunFlakes, renderSummary, type Baseline, type FlakyTest, type SummaryInput } from '../core/test-report/summary.js'
+import { LIMITS, checkTitle, fullReport, inRunFlakes, renderSummary, type Baseline, type FlakyTest, type SummaryInput } from '../core/test-report/summary.js'
 import { checkAnnotations, displayName } from '../core/test-report/annotations.js'
 import { reportOutputs, resultsOf, verdict, type Verdict } from '../core/test-report/outputs.js'
 import { queueVerdictOf } from '../core/test-report/queue-verdict.js'
@@ -140,7 +140,7 @@ export async function publish(o: PublishOptions): Promise<Published> {
 async function uploadFullReport(o: PublishOptions, input: SummaryInput, flaky: FlakyTest[], link: (id: number) => string): Promise<string> {
   try {
     const files: Record<string, FileContent> = {
-      'report.md': () => renderSummary(input, { maxBytes: Infinity, detailChars: 20_000, detailLines: 400, slowest: 50 }).markdown,
+      'report.md': () => fullReport(input, { detailChars: 20_000, detailLines: 400, slowest: 50 }),
       'report.json': () => reportJson(o.report, flaky, o.history),
       ...(o.extraArtifacts ?? {})
     }
@@ -165,21 +165,29 @@ function mergeFlaky(own: FlakyTest[], history: FlakyTest[]): FlakyTest[] {
   return [...byId.values()]
 }
 
-/** The JSON report: totals, files and errors, and every result that did not simply pass. */
-function reportJson(report: Report, flaky: FlakyTest[], history?: HistoryView): string {
-  return JSON.stringify({
+/**
+ * The JSON report: totals, files and errors, and every result that did not simply pass; in
+ * pieces, a result at a time, as `JSON.stringify` of the whole object would write it (5,000
+ * failures with their traces are megabytes, never held whole).
+ */
+function* reportJson(report: Report, flaky: FlakyTest[], history?: HistoryView): Generator<string> {
+  const head = JSON.stringify({
     format: 'shepherd-test-report',
     version: 1,
     runs: report.runs,
     tests: report.tests,
     errors: report.errors,
-    files: report.files.map((f) => ({ file: f.file, runs: f.runs, tests: f.tests, ...(f.error ? { error: f.error } : {}) })),
-    // Passing tests are counted above and kept in the history record; listing 100,000 of them here would only slow the upload.
-    results: report.results.withOutcome('failed', 'errored', 'skipped', 'flaky'),
-    flaky,
-    newFailures: history?.newFailures ?? null,
-    baseline: history?.baseline ?? null
+    files: report.files.map((f) => ({ file: f.file, runs: f.runs, tests: f.tests, ...(f.error ? { error: f.error } : {}) }))
   })
+  yield `${head.slice(0, -1)},"results":[`
+  // Passing tests are counted above and kept in the history record; listing 100,000 of them here would only slow the upload.
+  const results = report.results
+  let comma = ''
+  for (const i of results.indexesOf('failed', 'errored', 'skipped', 'flaky')) {
+    yield comma + JSON.stringify(results.at(i))
+    comma = ','
+  }
+  yield `],${JSON.stringify({ flaky, newFailures: history?.newFailures ?? null, baseline: history?.baseline ?? null }).slice(1)}`
 }
 
 /** Skips every write after the first one GitHub refuses for lack of permission. */

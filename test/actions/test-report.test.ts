@@ -7,6 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { Readable } from 'node:stream'
+import unzipStream from 'unzip-stream'
 import { Simulator } from '../../src/sim/server.js'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
 import { runAction, type RunResult } from '../../src/runner/run.js'
@@ -84,6 +86,23 @@ async function report(run: Run = {}): Promise<RunResult> {
   })
 }
 
+/** The files of a zip (an artifact as uploaded), read with unzip-stream, which @actions/artifact downloads with. */
+async function unzip(zip: Buffer): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  await new Promise<void>((resolve, reject) => {
+    const parser = unzipStream.Parse()
+    parser.on('entry', (entry: NodeJS.ReadableStream & { path: string }) => {
+      const chunks: Buffer[] = []
+      entry.on('data', (c: Buffer) => chunks.push(c))
+      entry.on('end', () => (files[entry.path] = Buffer.concat(chunks).toString('utf8')))
+    })
+    parser.on('close', resolve)
+    parser.on('error', reject)
+    Readable.from([zip]).pipe(parser)
+  })
+  return files
+}
+
 const checkRuns = () => [...repo().checkRuns.values()]
 const comments = () => [...repo().comments.values()].filter((c) => c.issueNumber === 1)
 const requests = (from: number) => sim.requests.slice(from).map((r) => `${r.method} ${r.route}`)
@@ -108,6 +127,8 @@ describe('a pull request with failing, flaky and unreadable results', () => {
   let runs: ReturnType<typeof checkRuns>
   let posted: ReturnType<typeof comments>
   let artifacts: string[]
+  /** The files of the full report artifact, unzipped. */
+  let full: Record<string, string>
   beforeAll(async () => {
     await sim.reset(demoFixture())
     head = pr().pull!.head.sha
@@ -118,6 +139,7 @@ describe('a pull request with failing, flaky and unreadable results', () => {
     runs = checkRuns()
     posted = comments()
     artifacts = [...artifactStore(sim.state).artifacts.values()].filter((a) => a.status === 'finalized').map((a) => `${a.id} ${a.name}`)
+    full = await unzip([...artifactStore(sim.state).artifacts.values()].find((a) => a.name === 'shepherd-test-report-unit')!.blob.data!)
   })
 
   it('fails the step, as fail-on failures says, with the reason', () => {
@@ -182,6 +204,21 @@ describe('a pull request with failing, flaky and unreadable results', () => {
     expect(url).toMatch(new RegExp(`^${SERVER}/acme/widgets/actions/runs/1/artifacts/\\d+$`))
     expect(result.summary).toContain(`[full report](${url})`)
     expect(artifacts).toEqual([`${url.split('/').pop()} shepherd-test-report-unit`])
+  })
+
+  it('puts the whole report in the artifact: report.md with every section, report.json with every result that did not simply pass', () => {
+    expect(Object.keys(full).sort()).toEqual(['dashboard.html', 'report.json', 'report.md'])
+    const md = full['report.md']
+    expect(md.split('\n')[0]).toBe('### ❌ unit')
+    expect(md).toContain('| tests | 12 | 6 | 2 | 0 | 3 | 1 |')
+    for (const heading of ['Unreadable files (1)', 'Flaky tests (1)', 'Failures (2)', 'Slowest tests', 'Suites']) expect(md).toContain(heading)
+    expect(md.endsWith('\n')).toBe(true)
+    const json = JSON.parse(full['report.json'])
+    expect(json).toMatchObject({ format: 'shepherd-test-report', version: 1, tests: { total: 12, failed: 2, skipped: 3, flaky: 1 }, newFailures: null, baseline: null })
+    expect(json.files).toHaveLength(4)
+    expect(json.errors).toHaveLength(1)
+    expect(json.results.map((r: { outcome: string }) => r.outcome).sort()).toEqual(['failed', 'failed', 'flaky', 'skipped', 'skipped', 'skipped'])
+    expect(json.flaky.map((f: { name: string }) => f.name)).toEqual(['testFlaky'])
   })
 
   it('creates one check run on the PR head with the annotations, in one request', () => {

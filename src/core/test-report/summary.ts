@@ -113,9 +113,11 @@ interface SectionPlan {
 
 /** Returns the Markdown for the report within the budget. Never throws on odd input. */
 export function renderSummary(input: SummaryInput, options: RenderOptions): Rendered {
-  const wanted = new Set(options.sections ?? DISPLAY)
-  const plans = new Map<SectionName, SectionPlan>()
-  for (const p of planSections(input, options)) if (wanted.has(p.name) && p.exists) plans.set(p.name, p)
+  if (options.maxBytes === Infinity) {
+    const trimmed: SectionName[] = []
+    return { markdown: [...fullReport(input, options, trimmed)].join(''), trimmed }
+  }
+  const plans = wantedPlans(input, options)
 
   const header = renderHeader(input)
   const trimmedNames: SectionName[] = []
@@ -141,16 +143,49 @@ export function renderSummary(input: SummaryInput, options: RenderOptions): Rend
   return { markdown, trimmed: trimmedNames }
 }
 
+/**
+ * The Markdown of the whole report, no section cut (the full report), in pieces as they are
+ * rendered: a report of 5,000 failures is megabytes, which a caller can write as they come
+ * instead of holding them joined. `renderSummary` with no budget joins these pieces. A section
+ * with nothing to list is left out and named in `trimmed`, as `renderSummary` names it.
+ */
+export function* fullReport(input: SummaryInput, options: Omit<RenderOptions, 'maxBytes'>, trimmed: SectionName[] = []): Generator<string> {
+  const plans = wantedPlans(input, options)
+  const header = renderHeader(input)
+  let first = true
+  const gap = () => (first ? ((first = false), '') : '\n\n')
+  if (header) yield gap() + header
+  const empty = new Set<SectionName>()
+  for (const name of DISPLAY) {
+    const plan = plans.get(name)
+    if (!plan) continue
+    const s = plan.build()
+    if (!s.count) {
+      empty.add(name)
+      continue
+    }
+    yield `${gap()}${s.head}${s.joiner === '\n' ? '\n' : '\n\n'}`
+    for (let i = 0; i < s.count; i++) yield i ? s.joiner + s.item(i) : s.item(i)
+  }
+  // An empty section counts as cut, in the order `renderSummary` cuts sections.
+  for (const name of PRIORITY) if (empty.has(name)) trimmed.push(name)
+  const footer = renderFooter(input, trimmed)
+  if (footer) yield gap() + footer
+  yield '\n'
+}
+
+/** The plans of the sections `options` asks for that have something to show. */
+function wantedPlans(input: SummaryInput, options: Omit<RenderOptions, 'maxBytes'>): Map<SectionName, SectionPlan> {
+  const wanted = new Set(options.sections ?? DISPLAY)
+  const plans = new Map<SectionName, SectionPlan>()
+  for (const p of planSections(input, options)) if (wanted.has(p.name) && p.exists) plans.set(p.name, p)
+  return plans
+}
+
 /** Returns as many of the section's items as fit in `budget` bytes, or null when not even one does. */
 function fit(s: Section, budget: number): { markdown: string; cut: boolean } | null {
   if (!s.count) return null
   const joinHead = s.joiner === '\n' ? '\n' : '\n\n'
-  // No limit (the full report): nothing to measure.
-  if (budget === Infinity) {
-    const all = new Array<string>(s.count)
-    for (let i = 0; i < s.count; i++) all[i] = s.item(i)
-    return { markdown: `${s.head}${joinHead}${all.join(s.joiner)}`, cut: false }
-  }
   const joinerBytes = byteLength(s.joiner)
   // Room for the "N more" line, whatever N is.
   let room = budget - byteLength(s.head) - joinHead.length - byteLength(s.more(s.count)) - 2
@@ -223,7 +258,7 @@ function renderFooter(input: SummaryInput, trimmed: SectionName[]): string {
   return lines.join('\n\n')
 }
 
-function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[] {
+function planSections(input: SummaryInput, options: Omit<RenderOptions, 'maxBytes'>): SectionPlan[] {
   const { report } = input
   const newIds = new Set(input.newFailures ?? [])
   const more = (what: string) => (left: number) => `…and ${left} more ${what}${input.reportUrl ? ` in the ${link('full report', input.reportUrl)}` : ' in the full report'}.`
