@@ -79,37 +79,41 @@ export function memoryReaches(end: usize): bool {
   return memory.grow(<i32>((end - have + 0xffff) >> 16)) >= 0
 }
 
-/** Makes room for `moreRows` rows and `moreNames` name bytes past the staged ones: a bigger table is built after this one, then moved down. Returns false when memory cannot grow. */
+/**
+ * Makes room for `moreRows` rows and `moreNames` name bytes past the staged ones, in place: the
+ * names are last, so more of them need only memory; more rows (twice as many, or more) move every
+ * region up, from the last to the first, so none is written over before it moved (each region's
+ * new place is at or above its old one), and the slots are filled anew for the new mask while
+ * the old ones still lie below them. Returns false when memory cannot grow.
+ */
 function room(moreRows: i32, moreNames: i32): bool {
   if (rows + moreRows <= rowCap && namesEnd + moreNames <= namesCap) return true
   let newRows = rowCap
   while (rows + moreRows > newRows) newRows = newRows == 0 ? FIRST_ROWS : newRows * 2
   let newNames = namesCap
   while (namesEnd + moreNames > newNames) newNames = newNames == 0 ? FIRST_NAME_BYTES : newNames * 2
-  const oldBytes = <usize>tableBytes()
-  const at = tableBase + oldBytes
-  const newBytes = <usize>newRows * ROW_BYTES + <usize>newNames
-  if (!memoryReaches(at + newBytes)) return false
-  // Columns copied, slots emptied and refilled (hash & new mask), outcomes and names copied.
-  memory.copy(at, tableBase, <usize>rows * 8)
-  for (let k = 0; k < 6; k++) memory.copy(at + <usize>newRows * 8 + <usize>(k * newRows) * 4, column(k), <usize>rows * 4)
-  const newSlots = at + <usize>newRows * 32
-  memory.fill(newSlots, 0, <usize>newRows * 16)
-  const mask = <u32>(newRows * 2 - 1)
-  const old = slots()
-  for (let s = 0; s < rowCap * 2; s++) {
-    const held = load<i32>(old + (<usize>s << 3))
-    if (held == 0) continue
-    const h = load<u32>(old + (<usize>s << 3) + 4)
-    let slot = h & mask
-    while (load<i32>(newSlots + (<usize>slot << 3)) != 0) slot = (slot + 1) & mask
-    store<i32>(newSlots + (<usize>slot << 3), held)
-    store<u32>(newSlots + (<usize>slot << 3) + 4, h)
+  if (!memoryReaches(tableBase + <usize>newRows * ROW_BYTES + <usize>newNames)) return false
+  if (newRows != rowCap) {
+    const at = tableBase
+    const old = slots()
+    memory.copy(at + <usize>newRows * ROW_BYTES, names(), <usize>namesEnd)
+    memory.copy(at + <usize>newRows * 48, outcomes(), <usize>rows)
+    const newSlots = at + <usize>newRows * 32
+    memory.fill(newSlots, 0, <usize>newRows * 16)
+    const mask = <u32>(newRows * 2 - 1)
+    for (let s = 0; s < rowCap * 2; s++) {
+      const held = load<i32>(old + (<usize>s << 3))
+      if (held == 0) continue
+      const h = load<u32>(old + (<usize>s << 3) + 4)
+      let slot = h & mask
+      while (load<i32>(newSlots + (<usize>slot << 3)) != 0) slot = (slot + 1) & mask
+      store<i32>(newSlots + (<usize>slot << 3), held)
+      store<u32>(newSlots + (<usize>slot << 3) + 4, h)
+    }
+    for (let k = 5; k >= 0; k--) memory.copy(at + <usize>newRows * 8 + <usize>(k * newRows) * 4, column(k), <usize>rows * 4)
+    // The times stay where they are: the first region starts at the table's start.
+    rowCap = newRows
   }
-  memory.copy(at + <usize>newRows * 48, outcomes(), <usize>rows)
-  memory.copy(at + <usize>newRows * ROW_BYTES, names(), <usize>namesEnd)
-  memory.copy(tableBase, at, newBytes)
-  rowCap = newRows
   namesCap = newNames
   return true
 }
