@@ -58,6 +58,29 @@ describe('fileChunks', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
   })
 
+  it('gives two files read at once their own buffers, and the next files the buffers they leave', async () => {
+    const files = [0, 1, 2, 3].map((k) => {
+      const path = join(dir, `pair-${k}.bin`)
+      writeFileSync(path, Buffer.alloc(5_000 + k * 777, 0x61 + k))
+      return path
+    })
+    const drain = async (path: string) => {
+      const pieces: Buffer[] = []
+      for await (const chunk of fileChunks(path, 1000)) {
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        pieces.push(Buffer.from(chunk))
+      }
+      return Buffer.concat(pieces)
+    }
+    // One after another, each in the buffers the one before left.
+    expect((await drain(files[2])).equals(Buffer.alloc(6_554, 0x63))).toBe(true)
+    expect((await drain(files[3])).equals(Buffer.alloc(7_331, 0x64))).toBe(true)
+    // Then interleaved, in those buffers: each iteration's chunks stay its own while the other reads.
+    const [a, b] = await Promise.all([drain(files[0]), drain(files[1])])
+    expect(a.equals(Buffer.alloc(5_000, 0x61))).toBe(true)
+    expect(b.equals(Buffer.alloc(5_777, 0x62))).toBe(true)
+  })
+
   it('rejects with the file system’s error for a missing file', async () => {
     await expect(fileChunks(join(dir, 'missing.xml')).next()).rejects.toMatchObject({ code: 'ENOENT' })
   })

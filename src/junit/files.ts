@@ -1,42 +1,65 @@
-/** JUnit files from disk: each streamed through the reader, one buffer reused for every read. */
-import { open } from 'node:fs/promises'
+/** JUnit files from disk: each streamed through the reader, in buffers reused from file to file. */
+import { closeSync, openSync, read, readSync } from 'node:fs'
 import { emptyCounts, emptyTestCounts, readJUnit, ResultTable, type ReadOptions } from '../core/junit/index.js'
 import type { FileReport } from '../core/test-report/model.js'
 
 /**
  * Bytes read at a time. 1 MiB rather than less: the scanner's work at a chunk's end (the cut tag
- * joined to the next chunk, lines counted) is per chunk, and the two buffers are 2 MiB for any file.
+ * joined to the next chunk, lines counted) is per chunk.
  */
 const CHUNK_BYTES = 1024 * 1024
 
 /**
- * Yields the bytes of the file at `path`, read into two buffers that take turns: while the reader
- * parses one chunk, the next is being read into the other buffer, so parsing and the file system
- * overlap instead of waiting on each other. Each chunk is valid only until the one after the next
- * is read, that is, until the next is asked for (the JUnit reader keeps no reference to a chunk),
- * so reading a gigabyte allocates 2 MiB instead of a gigabyte of buffers waiting for the
- * garbage collector. Throws the file system's error (ENOENT, EISDIR, ...) when the file cannot be read.
+ * Buffer pairs no read uses, for the next file: a build's hundreds of small files (Surefire writes
+ * one per class) would otherwise each allocate and zero 2 MiB, and the garbage collector would
+ * spend more on them than the reader spends reading.
+ */
+const spare: Uint8Array[][] = []
+const SPARE_PAIRS = 2
+
+/** Resolves with the bytes read from `fd` into `buffer` (the file's next bytes). */
+function readAsync(fd: number, buffer: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, null, (err, bytesRead) => (err ? reject(err) : resolve(bytesRead))))
+}
+
+/**
+ * Yields the bytes of the file at `path`. The first chunk is read at once, and so is the next
+ * after a short one (most JUnit files are one chunk, and a trip through the thread pool costs
+ * more than reading them); after a full chunk, two buffers take turns: while the reader parses
+ * one chunk, the next is read into the other, so parsing and the file system overlap. Each chunk is valid only until the next is asked for, or
+ * the iteration ends (the JUnit reader keeps no reference to a chunk; the buffers go on to the next
+ * file), so reading a gigabyte allocates 2 MiB, once per process. Throws the file system's error
+ * (ENOENT, EISDIR, ...) when the file cannot be read.
  */
 export async function* fileChunks(path: string, chunkBytes = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
-  const handle = await open(path, 'r')
-  const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)]
-  let which = 0
-  let reading: Promise<{ bytesRead: number }> | undefined = handle.read(buffers[0], 0, chunkBytes, null)
+  const fd = openSync(path, 'r')
+  const pooled = spare.length > 0 && spare[spare.length - 1][0].length === chunkBytes ? spare.pop() : undefined
+  const buffers = pooled ?? [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)]
+  let reading: Promise<number> | undefined
   try {
-    for (;;) {
-      const { bytesRead } = await reading
-      reading = undefined
-      if (bytesRead === 0) return
+    let bytesRead = readSync(fd, buffers[0], 0, chunkBytes, null)
+    let which = 0
+    while (bytesRead > 0) {
       const chunk = buffers[which].subarray(0, bytesRead)
       which ^= 1
-      // The read ahead: the consumer is done with the previous chunk (in this buffer) once it asked for this one.
-      reading = handle.read(buffers[which], 0, chunkBytes, null)
-      yield chunk
+      if (bytesRead < chunkBytes) {
+        // A short read is a regular file's end, which the next read, made at once, confirms.
+        yield chunk
+        bytesRead = readSync(fd, buffers[which], 0, chunkBytes, null)
+      } else {
+        // The read ahead: the consumer is done with the previous chunk (in this buffer) once it asked for this one.
+        reading = readAsync(fd, buffers[which])
+        yield chunk
+        bytesRead = await reading
+        reading = undefined
+      }
     }
   } finally {
     // A consumer that stopped early (a malformed file) leaves a read in flight: let it finish before closing.
     if (reading) await reading.catch(() => undefined)
-    await handle.close()
+    closeSync(fd)
+    spare.push(buffers)
+    if (spare.length > SPARE_PAIRS) spare.shift()
   }
 }
 
