@@ -7,6 +7,8 @@
 //    (lib/junit/files.js, one reused buffer) and also runs as the CLI (`shepherd junit summarize --json`); references read
 //    the file whole: junit2json (xml2js, as mikepenz and others use), xml-js (`xml2js(text, {compact: true})`)
 //    and fast-xml-parser.
+//    1b. The same test cases in one file per suite (1,000 files, as Surefire writes one per class):
+//    ours reads them all and merges them into one report; junit2json parses each file.
 // 2. In process, the whole corpus (test/fixtures/junit-corpus, every .xml and .junit-xml): after a
 //    warm-up, CORPUS_ROUNDS rounds in which every parser reads the corpus once, in an order that
 //    rotates each round (so a burst of load on the shared machine does not fall on one parser);
@@ -15,12 +17,12 @@
 //    output each): ours, wall time and peak RSS. No reference can read it: V8 strings stop at
 //    512 MiB, and both references need the file as one string.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { expectedCounts, writeSyntheticJUnit } from './fixtures/junit-synthetic.mjs'
+import { expectedCounts, syntheticJUnit, writeSyntheticJUnit } from './fixtures/junit-synthetic.mjs'
 
 const ROUNDS = 5
 const CORPUS_ROUNDS = 15
@@ -71,6 +73,8 @@ export async function junitParse(root, log) {
     writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nmaxrss ${process.resourceUsage().maxRSS}\\n`))\n")
     const scripts = {
       ours: `import { readJUnitFiles } from ${JSON.stringify(files)}\nconst [r] = await readJUnitFiles([process.argv[2]])\nconsole.log(JSON.stringify(r.runs))\n`,
+      'ours-files': `import { readdirSync } from 'node:fs'\nimport { join } from 'node:path'\nimport { readJUnitFiles } from ${JSON.stringify(files)}\nimport { mergeReports } from ${JSON.stringify(lib)}\nconst dir = process.argv[2]\nconst r = mergeReports(await readJUnitFiles(readdirSync(dir).sort().map((f) => join(dir, f))))\nconsole.log(JSON.stringify(r.runs))\n`,
+      'junit2json-files': `import { readdirSync, readFileSync } from 'node:fs'\nimport { join } from 'node:path'\nimport { parse } from ${JSON.stringify(junit2jsonUrl)}\nconst dir = process.argv[2]\nlet n = 0\nfor (const f of readdirSync(dir).sort()) n += (await parse(readFileSync(join(dir, f), 'utf8'))).tests ?? 0\nconsole.log(n)\n`,
       junit2json: `import { readFileSync } from 'node:fs'\nimport { parse } from ${JSON.stringify(junit2jsonUrl)}\nconst r = await parse(readFileSync(process.argv[2], 'utf8'))\nconsole.log(r.testsuite.length)\n`,
       'fast-xml-parser': `import { readFileSync } from 'node:fs'\nimport * as fxp from ${JSON.stringify(fxpUrl)}\nconst XMLParser = fxp.XMLParser ?? fxp.default.XMLParser\nconst r = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(process.argv[2], 'utf8'))\nconsole.log(Object.keys(r).length)\n`,
       'xml-js': `import { readFileSync } from 'node:fs'\nimport * as xmljs from ${JSON.stringify(xmlJsUrl)}\nconst xml2js = xmljs.xml2js ?? xmljs.default.xml2js\nconst r = xml2js(readFileSync(process.argv[2], 'utf8'), { compact: true })\nconsole.log(Object.keys(r).length)\n`
@@ -118,6 +122,39 @@ export async function junitParse(root, log) {
         budget: name === 'ours' || name === 'shepherd junit summarize' ? `≥ ${SPEEDUP_BUDGET}× junit2json${ratio < SPEEDUP_BUDGET ? ' (under)' : ''}` : '—'
       })
     }
+
+    // 1b. The same test cases in one file per suite (1,000 files, as Surefire writes one per class).
+    const split = join(dir, 'split')
+    mkdirSync(split)
+    let suites = 0
+    for (const piece of syntheticJUnit({ cases: CASES })) {
+      if (!piece.startsWith('  <testsuite ')) continue
+      writeFileSync(join(split, `TEST-${String(++suites).padStart(4, '0')}.xml`), `<?xml version="1.0" encoding="UTF-8"?>\n${piece}`)
+    }
+    const manyRunners = {
+      ours: () => runProcess(node, preload, [join(dir, 'ours-files.mjs'), split]),
+      junit2json: () => runProcess(node, preload, [join(dir, 'junit2json-files.mjs'), split])
+    }
+    const manyTimes = { ours: [], junit2json: [] }
+    const manyRss = { ours: [], junit2json: [] }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, run] of Object.entries(manyRunners)) {
+        const r = run()
+        manyTimes[name].push(r.ms)
+        manyRss[name].push(r.rssMB)
+        if (name === 'ours' && r.stdout.trim() !== JSON.stringify(expected)) throw new Error(`the reader counted ${r.stdout.trim()} in ${suites} files, expected ${JSON.stringify(expected)}`)
+      }
+    }
+    const manyOurs = median(manyTimes.ours)
+    const manyRef = median(manyTimes.junit2json)
+    log(`${suites} files: ours median ${manyOurs.toFixed(0)} ms, junit2json ${manyRef.toFixed(0)} ms`)
+    rows.push({
+      what: `ours: whole process on the same test cases in ${suites.toLocaleString('en')} files (one per suite, as Surefire writes one per class), median of ${ROUNDS}, peak RSS ${median(manyRss.ours).toFixed(0)} MiB`,
+      value: `${manyOurs.toFixed(0)} ms`,
+      reference: `junit2json: ${manyRef.toFixed(0)} ms, peak RSS ${median(manyRss.junit2json).toFixed(0)} MiB`,
+      ratio: `${(manyRef / manyOurs).toFixed(1)}× faster`,
+      budget: '—'
+    })
 
     // 2. In process, the whole corpus.
     const corpusDir = process.env.SHEPHERD_JUNIT_CORPUS ?? join(root, 'test/fixtures/junit-corpus')
