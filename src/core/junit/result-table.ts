@@ -249,7 +249,7 @@ export class ResultTable implements Iterable<TestResult> {
     for (let i = 0; i < other.length; i++) {
       const length = other.#nameEnds[i] - other.#nameStarts[i]
       other.#names.copy(this.#nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
-        const file = other.#fileIds[i]
+      const file = other.#fileIds[i]
       const executions = other.#executionLists.get(i)
       const failure = other.#failures.get(i)
       this.add(length, this.classId(other.#classnames[other.#classIds[i]]), this.suitesId(other.#suitePaths[other.#suiteIds[i]]), OUTCOMES[other.#outcomes[i]], other.#times[i], file < 0 ? -1 : this.fileId(other.#files[file]), other.#lines[i], failure, executions && [...executions])
