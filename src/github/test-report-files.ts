@@ -8,8 +8,8 @@ import { lstat, readdir } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { posix, relative, sep } from 'node:path'
 import { Minimatch } from 'minimatch'
-import { mergeReports, readJUnit, ResultTable } from '../core/junit/index.js'
-import { fileChunks } from '../junit/files.js'
+import { mergeReports } from '../core/junit/index.js'
+import { readJUnitFile } from '../junit/files.js'
 import type { FileReport, Report } from '../core/test-report/model.js'
 import { resolveSourcePaths } from '../core/test-report/source-paths.js'
 
@@ -76,13 +76,7 @@ export async function readReport(paths: string[], root: string, sourceRoot: stri
     for (const path of paths) {
       const name = relative(root, path).split(sep).join('/') || path
       const t = performance.now()
-      try {
-        files.push(await readJUnit(fileChunks(path), name, { sourceRoot }))
-      } catch (err) {
-        const message = (err as NodeJS.ErrnoException).code ? `cannot read the file: ${(err as Error).message}` : (err as Error).message
-        const empty = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }
-        files.push({ file: name, runs: empty, tests: { ...empty, flaky: 0 }, results: new ResultTable(), error: { file: name, message } })
-      }
+      files.push(await readJUnitFile(path, { sourceRoot }, name))
       core.info(fileLine(files[files.length - 1], performance.now() - t))
     }
   } finally {

@@ -64,19 +64,22 @@ export async function* fileChunks(path: string, chunkBytes = CHUNK_BYTES): Async
 }
 
 /**
- * Returns a report per file, in order. A file that cannot be opened or read is reported like a
- * malformed one (an error and no results); the others are still read. Never rejects.
+ * Returns the report of the file at `path`, named `name` (its path by default). A file that cannot
+ * be opened or read is reported like a malformed one (an error and no results). Never rejects.
  */
+export async function readJUnitFile(path: string, options: ReadOptions = {}, name = path): Promise<FileReport> {
+  try {
+    return await readJUnit(fileChunks(path), name, options)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a JUnit file' : `cannot read the file: ${(err as Error).message}`
+    return { file: name, runs: emptyCounts(), tests: emptyTestCounts(), results: new ResultTable(), error: { file: name, message } }
+  }
+}
+
+/** Returns a report per file, in order (see `readJUnitFile`); the others are still read when one cannot be. Never rejects. */
 export async function readJUnitFiles(paths: string[], options: ReadOptions = {}): Promise<FileReport[]> {
   const reports: FileReport[] = []
-  for (const path of paths) {
-    try {
-      reports.push(await readJUnit(fileChunks(path), path, options))
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a JUnit file' : `cannot read the file: ${(err as Error).message}`
-      reports.push({ file: path, runs: emptyCounts(), tests: emptyTestCounts(), results: new ResultTable(), error: { file: path, message } })
-    }
-  }
+  for (const path of paths) reports.push(await readJUnitFile(path, options))
   return reports
 }

@@ -59,7 +59,7 @@ describe('one file', () => {
 
   it('reports a file that cannot be opened as unreadable', async () => {
     const report = await readReport([join(root, 'missing.xml')], root, root)
-    expect(report.errors).toEqual([{ file: 'missing.xml', message: expect.stringMatching(/^cannot read the file: ENOENT/) }])
+    expect(report.errors).toEqual([{ file: 'missing.xml', message: 'no such file' }])
     expect(report.results.length).toBe(0)
     expect(report.tests).toEqual({ total: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0 })
   })

@@ -315,7 +315,7 @@ export class ByteScanner implements ErrorSource {
     const at = this.tokenizer.nameRoom(name.length * 3)
     if (at === 0) throw this.error(MEMORY_ERROR)
     this.bind()
-    return Buffer.from(this.tokenizer.memory.buffer).write(name, at, 'utf8')
+    return Buffer.from(this.memoryBuffer as ArrayBuffer).write(name, at, 'utf8')
   }
 
   /** The staged name (`length` bytes), as text. */
@@ -323,7 +323,7 @@ export class ByteScanner implements ErrorSource {
     const at = this.tokenizer.nameRoom(0)
     if (at === 0) throw this.error(MEMORY_ERROR)
     this.bind()
-    return Buffer.from(this.tokenizer.memory.buffer).toString('utf8', at, at + length)
+    return Buffer.from(this.memoryBuffer as ArrayBuffer).toString('utf8', at, at + length)
   }
 
   /** Adds the row of the staged name; returns the new row, or -1 - the row of the same classname and name (not added: the caller merges into it). Outcome: ResultTable's code. */

@@ -376,7 +376,6 @@ export class ResultTable implements Iterable<TestResult> {
       slots[slot << 1] = old[k]
       slots[(slot << 1) + 1] = old[k + 1]
     }
-    this.#slots = slots
   }
 
   // ---- Reading ----
