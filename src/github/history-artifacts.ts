@@ -1,6 +1,6 @@
 /**
  * The artifact history backend. Each run attempt uploads its record, gzip-compressed, as a raw
- * (unzipped) artifact through `@actions/artifact`, named after its history: `shepherd-test-record-<job>-<hash>`, with
+ * (unzipped) artifact (artifact-upload.ts), named after its history: `shepherd-test-record-<job>-<hash>`, with
  * `-attempt-<n>` from the second attempt on (an artifact name is unique within a run, and a re-run
  * keeps the first attempt's artifacts). Loading lists the repository's artifacts by those names
  * (REST `actions/list-artifacts-for-repo`, 100 per page, newest first) and downloads each record
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib'
+import { ArtifactUploader as ShepherdUploader } from './artifact-upload.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 import {
@@ -38,7 +39,7 @@ export interface ArtifactUploader {
 }
 
 export interface ArtifactStoreOptions {
-  /** The upload client (default: `@actions/artifact`'s DefaultArtifactClient, loaded on first save). */
+  /** The upload client (default: Shepherd's ArtifactUploader, artifact-upload.ts; `@actions/artifact`'s DefaultArtifactClient fits too). */
   uploader?: ArtifactUploader
   /** Days before a record expires (default: the repository's setting, 90 unless changed). */
   retentionDays?: number
@@ -87,7 +88,7 @@ export class ArtifactHistoryStore implements HistoryStore {
   async save(run: SavedRun, bytes: Uint8Array): Promise<SaveResult> {
     checkRun(run)
     const name = recordArtifactName(run, run.attempt)
-    const uploader = this.options.uploader ?? (await defaultUploader())
+    const uploader = this.options.uploader ?? new ShepherdUploader()
     const dir = await mkdtemp(join(this.options.tempDir ?? process.env.RUNNER_TEMP ?? tmpdir(), 'shepherd-record-'))
     const source = `artifact ${name} (run ${run.id})`
     try {
@@ -157,8 +158,3 @@ export class ArtifactHistoryStore implements HistoryStore {
   }
 }
 
-async function defaultUploader(): Promise<ArtifactUploader> {
-  // Loaded on first use: the artifact client is large, and branch history never needs it.
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  return new DefaultArtifactClient()
-}

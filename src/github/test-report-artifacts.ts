@@ -1,16 +1,18 @@
 /**
- * The test report's artifacts, through `@actions/artifact`: the full report (Markdown and JSON)
+ * The test report's artifacts (uploaded by artifact-upload.ts, downloaded through `@actions/artifact`): the full report (Markdown and JSON)
  * that every summary links to, and for fork pull requests the inputs (JUnit files and what the
  * run was about) that a `workflow_run` workflow downloads to report with a token that can write.
  */
 import type { ArtifactClient } from '@actions/artifact'
 import { mkdir, open, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
+import { ArtifactUploader } from './artifact-upload.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
 
 // The artifact client (the Azure SDK, zip, protobuf) is most of the bundle; evaluating it costs
-// ~200 ms at start. "eager" keeps it in the one bundle file (no chunk) but runs it on first use.
+// ~200 ms. Only downloads load it (a chunk of the bundle, on first use); uploads go through
+// ArtifactUploader (artifact-upload.ts), which speaks the same protocol without it.
 let client: ArtifactClient | undefined
 async function artifactClient(): Promise<ArtifactClient> {
   const { DefaultArtifactClient } = await import('@actions/artifact')
@@ -88,10 +90,8 @@ export async function uploadContents(name: string, files: Record<string, FileCon
 
 /** Uploads existing files, keeping their paths relative to `root`. */
 export async function uploadPaths(name: string, paths: string[], root: string, link: (id: number) => string): Promise<ArtifactRef> {
-  const client = await artifactClient()
   // Level 1: Markdown and JSON still shrink about 5×, at a fraction of the default level's time.
-  const { id } = await client.uploadArtifact(name, paths, root, { retentionDays: 30, compressionLevel: 1 })
-  if (id === undefined) throw new Error(`the artifact service gave no id for ${name}`)
+  const { id } = await new ArtifactUploader().uploadArtifact(name, paths, root, { retentionDays: 30, compressionLevel: 1 })
   return { id, name, url: link(id) }
 }
 

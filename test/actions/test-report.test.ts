@@ -7,13 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { Readable } from 'node:stream'
-import unzipStream from 'unzip-stream'
 import { Simulator } from '../../src/sim/server.js'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
 import { runAction, type RunResult } from '../../src/runner/run.js'
 import { artifactStore } from '../../src/sim/artifacts/store.js'
 import { NODE24 } from '../support/node24.js'
+import { unzipFiles } from '../support/unzip.js'
 import { CORPUS } from '../core/junit-support.js'
 import { realExample } from '../support/payloads.js'
 import { repoPayload, userPayload } from '../../src/sim/shapes.js'
@@ -86,21 +85,9 @@ async function report(run: Run = {}): Promise<RunResult> {
   })
 }
 
-/** The files of a zip (an artifact as uploaded), read with unzip-stream, which @actions/artifact downloads with. */
+/** The files of a zip as text. */
 async function unzip(zip: Buffer): Promise<Record<string, string>> {
-  const files: Record<string, string> = {}
-  await new Promise<void>((resolve, reject) => {
-    const parser = unzipStream.Parse()
-    parser.on('entry', (entry: NodeJS.ReadableStream & { path: string }) => {
-      const chunks: Buffer[] = []
-      entry.on('data', (c: Buffer) => chunks.push(c))
-      entry.on('end', () => (files[entry.path] = Buffer.concat(chunks).toString('utf8')))
-    })
-    parser.on('close', resolve)
-    parser.on('error', reject)
-    Readable.from([zip]).pipe(parser)
-  })
-  return files
+  return Object.fromEntries([...(await unzipFiles(zip))].map(([name, bytes]) => [name, bytes.toString('utf8')]))
 }
 
 const checkRuns = () => [...repo().checkRuns.values()]
