@@ -19,10 +19,9 @@ import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { basename, extname, relative, sep } from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { Readable, type Writable } from 'node:stream'
 import { createDeflateRaw, crc32 } from 'node:zlib'
 import { centralDirectory, dataDescriptor, dosDateTime, entryName, localHeader, type ZipEntry } from '../core/zip.js'
 
@@ -31,6 +30,8 @@ const SERVICE = 'github.actions.results.api.v1.ArtifactService'
 const BLOB_VERSION = '2024-11-04'
 /** Bytes per blob block (the library's default chunk size). */
 const BLOCK_BYTES = 8 * 1024 * 1024
+/** Bytes per file read: what deflate takes in at a time. */
+const READ_BYTES = 64 * 1024
 const RETRYABLE = new Set([429, 500, 502, 503, 504])
 /** Characters an artifact name may not hold (the service refuses them). */
 const INVALID_NAME = /["\\:<>|*?\r\n/]/
@@ -284,8 +285,35 @@ function maskSignature(url: string): void {
   if (encodeURIComponent(sig) !== sig) core.setSecret(encodeURIComponent(sig))
 }
 
+/**
+ * Writes a file into `deflate` through one reused buffer, each piece seen by `onChunk` first, then
+ * ends it. The buffer is refilled only once deflate has taken the last piece (its write callback):
+ * reading a file leaves no garbage Buffers behind (they would wait for a garbage collection that a
+ * process doing little else in JavaScript is slow to run).
+ */
+async function feed(path: string, deflate: Writable, onChunk: (chunk: Buffer) => void): Promise<void> {
+  const buffer = Buffer.allocUnsafe(READ_BYTES)
+  let file: FileHandle | undefined
+  try {
+    file = await open(path, 'r')
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null)
+      if (bytesRead === 0) break
+      const chunk = buffer.subarray(0, bytesRead)
+      onChunk(chunk)
+      await new Promise<void>((resolve, reject) => deflate.write(chunk, (err) => (err ? reject(err) : resolve())))
+    }
+    deflate.end()
+  } catch (err) {
+    deflate.destroy(err as Error)
+    throw err
+  } finally {
+    await file?.close()
+  }
+}
+
 async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Buffer
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_BYTES })) yield chunk as Buffer
 }
 
 /** The zip of `entries`, as it is written: each file deflated as it is read. */
@@ -299,32 +327,24 @@ export async function* zipStream(entries: { path: string; name: string }[], leve
     at += header.length
     yield header
     const deflate = createDeflateRaw({ level })
-    const read = pipeline(
-      createReadStream(path, { highWaterMark: 1 << 20 }),
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          entry.crc = crc32(chunk, entry.crc)
-          entry.size += chunk.length
-          yield chunk
-        }
-      },
-      deflate
-    )
-    // Read while the pipeline writes; a read error rejects `read` and ends `deflate` with it.
-    const failed = read.then(
-      () => undefined,
-      (err: unknown) => err as Error
-    )
+    // Read while deflate's output is taken; a read error ends `deflate` with it.
+    const read = feed(path, deflate, (chunk) => {
+      entry.crc = crc32(chunk, entry.crc)
+      entry.size += chunk.length
+    })
+    read.catch(() => undefined)
     try {
       for await (const out of deflate) {
         entry.compressed += (out as Buffer).length
         yield out as Buffer
       }
+      await read
     } catch (err) {
-      throw new Error(`zip entry ${name}: ${((await failed) ?? (err as Error)).message}`)
+      throw new Error(`zip entry ${name}: ${(err as Error).message}`)
+    } finally {
+      // Stopped early (a failed upload): the read ends too.
+      if (!deflate.writableFinished) deflate.destroy()
     }
-    const err = await failed
-    if (err) throw new Error(`zip entry ${name}: ${err.message}`)
     at += entry.compressed
     const descriptor = dataDescriptor(entry)
     at += descriptor.length

@@ -4,7 +4,8 @@
  * run was about) that a `workflow_run` workflow downloads to report with a token that can write.
  */
 import type { ArtifactClient } from '@actions/artifact'
-import { mkdir, open, writeFile } from 'node:fs/promises'
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { ArtifactUploader } from './artifact-upload.js'
 import type { GitHubClient } from './client.js'
@@ -44,14 +45,22 @@ export function artifactUrl(serverUrl: string, where: RepoRef, runId: number, id
 /** A file's content, or a function rendering it when the file is written (whole, or in pieces written as they come). */
 export type FileContent = string | Uint8Array | (() => string | Iterable<string>)
 
-/** Characters of rendered pieces gathered before a write: a few writes for a report of megabytes, and never the whole of it held. */
-const WRITE_CHARS = 1 << 20
+/**
+ * Characters of rendered pieces gathered before a write: few writes for a report of megabytes,
+ * and little held between them (what is held when the garbage collector runs survives it, and
+ * survivors make V8 grow its young generation, which the process keeps to its end).
+ */
+const WRITE_CHARS = 64 * 1024
 
-/** Writes `content` to `path`, a rendering in pieces as they come. */
-async function writeContent(path: string, content: FileContent): Promise<void> {
+/**
+ * Writes `content` to `path`, a rendering in pieces as they come. Synchronously: nothing else is
+ * waiting, and a string written synchronously is encoded into memory freed at once, where an
+ * asynchronous write holds a Buffer copy of it until the garbage collector frees it.
+ */
+function writeContent(path: string, content: FileContent): void {
   const rendered = typeof content === 'function' ? content() : content
-  if (typeof rendered === 'string' || rendered instanceof Uint8Array) return writeFile(path, rendered)
-  const file = await open(path, 'w')
+  if (typeof rendered === 'string' || rendered instanceof Uint8Array) return writeFileSync(path, rendered)
+  const fd = openSync(path, 'w')
   try {
     let pending: string[] = []
     let chars = 0
@@ -59,14 +68,14 @@ async function writeContent(path: string, content: FileContent): Promise<void> {
       pending.push(piece)
       chars += piece.length
       if (chars >= WRITE_CHARS) {
-        await file.write(pending.join(''))
+        writeSync(fd, pending.join(''))
         pending = []
         chars = 0
       }
     }
-    if (pending.length) await file.write(pending.join(''))
+    if (pending.length) writeSync(fd, pending.join(''))
   } finally {
-    await file.close()
+    closeSync(fd)
   }
 }
 
@@ -82,7 +91,7 @@ export async function uploadContents(name: string, files: Record<string, FileCon
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel)
     await mkdir(dirname(path), { recursive: true })
-    await writeContent(path, content)
+    writeContent(path, content)
     paths.push(path)
   }
   return uploadPaths(name, paths, dir, link)
