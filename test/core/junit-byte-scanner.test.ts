@@ -216,6 +216,23 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
     }
   })
 
+  it("keeps a large file's table in the tokenizer's memory, which no later file reuses", () => {
+    // 80,000 tests: a table of megabytes, past what a pooled tokenizer may hold, so the report
+    // takes views of its memory. Small files read after it take tokenizers from the pool; were
+    // that memory among them, their input and tables would overwrite the large report's tests.
+    const cases = Array.from({ length: 80_000 }, (_, k) => plain(`com.example.C${k % 97}`, `test${k}`, `0.${k % 1000}`))
+    const large = new TextEncoder().encode(`<testsuite name="big">\n${cases.join('\n')}\n${failing('com.example.C0', 'test0')}\n</testsuite>\n`)
+    const report = readInSteps(large, [1 << 20]).report
+    const before = rowsOf(report)
+    expect(before.length).toBe(80_000)
+    for (let k = 0; k < 4; k++) {
+      const small = new TextEncoder().encode(`<testsuite name="s${k}">${Array.from({ length: 3000 }, (_, j) => plain(`Other${k}`, `other${j}`, '9.9')).join('')}</testsuite>`)
+      expect(readInSteps(small, [1 << 16]).report.tests.total).toBe(3000)
+    }
+    expect(rowsOf(report)).toEqual(before)
+    expect(report.results.at(report.results.indexOfId('com.example.C0\u001ftest0')).executions).toEqual(['passed', 'failed'])
+  })
+
   it('leaves a plain test case nested deeper than the limit to the reader, which refuses it', () => {
     const xml = `${'<testsuite>'.repeat(512)}<testcase classname="C" name="t"/>${'</testsuite>'.repeat(512)}`
     expect(readJUnitText(new TextEncoder().encode(xml), 'doc.xml').error?.message).toMatch(/nested deeper than 512/)

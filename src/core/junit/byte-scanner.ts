@@ -126,6 +126,11 @@ const pool: Tokenizer[] = []
 const POOL_SIZE = 2
 const POOLED_BYTES = 4 * 1024 * 1024
 
+/** Whether a tokenizer is small enough to go back to the pool. */
+function pooled(t: Tokenizer): boolean {
+  return t.memory.buffer.byteLength <= POOLED_BYTES
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13
 }
@@ -236,6 +241,8 @@ export class ByteScanner implements ErrorSource {
   private tokenStart = 0
   private started = false
   private released = false
+  /** Whether a table took views of the tokenizer's memory (`takeRows`): it never goes back to the pool. */
+  private keepMemory = false
 
   constructor(private readonly handler: XmlHandler) {
     const t = this.tokenizer
@@ -297,7 +304,7 @@ export class ByteScanner implements ErrorSource {
     if (this.released) return
     this.released = true
     const t = this.tokenizer
-    if (pool.length < POOL_SIZE && t.memory.buffer.byteLength <= POOLED_BYTES) pool.push(t)
+    if (!this.keepMemory && pool.length < POOL_SIZE && pooled(t)) pool.push(t)
   }
 
   // ---- The table of the file's tests (rows.as.ts), which plain test cases enter without the handler ----
@@ -336,7 +343,11 @@ export class ByteScanner implements ErrorSource {
     this.tokenizer.context(suitesId, classId)
   }
 
-  /** A copy of the table (the tokenizer's memory goes back to the pool), and how many plain test cases the tokenizer read. */
+  /**
+   * The table, and how many plain test cases the tokenizer read. A copy when the tokenizer goes
+   * back to the pool; else views of its memory, which the table then owns (a large file's table
+   * is megabytes: copying it would hold it twice until the tokenizer is collected).
+   */
   takeRows(): TableRows {
     const t = this.tokenizer
     t.describeTable()
@@ -346,11 +357,13 @@ export class ByteScanner implements ErrorSource {
     const at = h[H_TABLE_AT]
     const capacity = h[H_ROW_CAP]
     const namesAt = at + capacity * ROW_BYTES
+    const namesEnd = namesAt + h[H_NAMES_END]
+    this.keepMemory = !pooled(t)
     return {
       rows: h[H_ROWS],
       capacity,
-      columns: memory.slice(at, namesAt),
-      names: Buffer.from(memory.slice(namesAt, namesAt + h[H_NAMES_END])),
+      columns: this.keepMemory ? new Uint8Array(memory, at, namesAt - at) : new Uint8Array(memory.slice(at, namesAt)),
+      names: this.keepMemory ? Buffer.from(memory, namesAt, namesEnd - namesAt) : Buffer.from(memory.slice(namesAt, namesEnd)),
       counts: Array.from(h.subarray(H_COUNTS, H_COUNTS + 5)),
       plainRuns: h[H_PLAIN_RUNS]
     }

@@ -55,7 +55,8 @@ export const ROW_BYTES = 8 + 4 * 6 + 16 + 1
 export interface TableRows {
   rows: number
   capacity: number
-  columns: ArrayBuffer
+  /** The columns' bytes (`capacity * ROW_BYTES`, starting 8-byte aligned): a copy, or a view the table then owns. */
+  columns: Uint8Array<ArrayBuffer>
   names: Buffer<ArrayBuffer>
   /** Tests per outcome code (`OUTCOMES` order). */
   counts: number[]
@@ -340,7 +341,7 @@ export class ResultTable implements Iterable<TestResult> {
   adoptRows(rows: TableRows, failures: Map<number, Failure>, executions: Map<number, Outcome[]>): void {
     if (this.length !== 0) throw new Error('adoptRows: the table already holds tests')
     if (rows.capacity === 0) return
-    this.#bind(rows.columns, rows.capacity)
+    this.#bind(rows.columns.buffer, rows.capacity, rows.columns.byteOffset)
     this.#names = rows.names
     this.#namesEnd = rows.names.length
     this.length = rows.rows
@@ -349,14 +350,14 @@ export class ResultTable implements Iterable<TestResult> {
     for (const [i, list] of executions) this.#executionLists.set(i, list)
   }
 
-  /** Makes the columns views of `buffer`, laid out for `size` tests: Float64 first (8-byte aligned), then six Int32 columns, the slots (two per test, each an index and a hash: four Int32 per test), then the outcome bytes. */
-  #bind(buffer: ArrayBuffer, size: number): void {
+  /** Makes the columns views of `buffer` from `at` (8-byte aligned), laid out for `size` tests: Float64 first, then six Int32 columns, the slots (two per test, each an index and a hash: four Int32 per test), then the outcome bytes. */
+  #bind(buffer: ArrayBuffer, size: number, at = 0): void {
     this.#capacity = size
-    const int32 = (k: number, length = size) => new Int32Array(buffer, size * 8 + k * size * 4, length)
-    this.#times = new Float64Array(buffer, 0, size)
+    const int32 = (k: number, length = size) => new Int32Array(buffer, at + size * 8 + k * size * 4, length)
+    this.#times = new Float64Array(buffer, at, size)
     ;[this.#classIds, this.#suiteIds, this.#fileIds, this.#lines, this.#nameStarts, this.#nameEnds] = [0, 1, 2, 3, 4, 5].map((k) => int32(k))
     this.#slots = int32(6, size * 4)
-    this.#outcomes = new Uint8Array(buffer, size * (ROW_BYTES - 1), size)
+    this.#outcomes = new Uint8Array(buffer, at + size * (ROW_BYTES - 1), size)
   }
 
   #grow(): void {
