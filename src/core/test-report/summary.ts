@@ -301,14 +301,19 @@ function planSections(input: SummaryInput, options: Omit<RenderOptions, 'maxByte
     name: 'failures',
     exists: failing > 0,
     build: () => {
+      const results = report.results
       const all = derived(report).failing
       // New failures lead, then the rest in report order.
-      const ordered = newIds.size ? [...all.filter((r) => newIds.has(r.id)), ...all.filter((r) => !newIds.has(r.id))] : all
+      const isNew = newIds.size ? all.map((i) => newIds.has(results.idAt(i))) : undefined
+      const ordered = isNew ? [...all.filter((_, k) => isNew[k]), ...all.filter((_, k) => !isNew[k])] : all
+      const fresh = isNew ? isNew.filter(Boolean).length : 0
       let last = -1
       let rendered: RenderedItem = { text: '', bytes: 0 }
+      // Each result is made when its item is rendered: held all at once (5,000 failures), they
+      // would outlive young collections and make V8 grow its young generation for good.
       const at = (i: number) => {
         if (i !== last) {
-          rendered = renderFailure(ordered[i], newIds.has(ordered[i].id), input.blobUrl, detail)
+          rendered = renderFailure(results.at(ordered[i]), i < fresh, input.blobUrl, detail)
           last = i
         }
         return rendered
@@ -462,7 +467,8 @@ function failureText(r: TestResult): string {
 
 /** Tables derived from a report, computed once per report object (a report is not changed once read). */
 interface Derived {
-  failing: TestResult[]
+  /** Indexes of the failed and errored results, in report order. */
+  failing: number[]
   suites: SuiteRow[]
   /** The `n` slowest results, slowest first. */
   slowest: (n: number) => TestResult[]
@@ -482,7 +488,7 @@ function derived(report: Report): Derived {
   let d = deriveds.get(report)
   if (d) return d
   const results = report.results
-  const failing: TestResult[] = []
+  const failing: number[] = []
   const rows = new Map<string, SuiteRow>()
   const top: number[] = []
   let timeMs = 0
@@ -493,7 +499,7 @@ function derived(report: Report): Derived {
   for (let i = 0; i < results.length; i++) {
     const outcome = results.outcomeAt(i)
     const t = results.timeMsAt(i)
-    if (outcome === 'failed' || outcome === 'errored') failing.push(results.at(i))
+    if (outcome === 'failed' || outcome === 'errored') failing.push(i)
     timeMs += t
     const suitesId = results.suitesIdAt(i)
     if (!row || suitesId !== lastSuites || (!results.suitesAt(i).length && results.classnameAt(i) !== lastClass)) {
