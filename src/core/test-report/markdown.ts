@@ -54,14 +54,9 @@ export function html(text: string, max = 300): string {
  * the longest backtick run in the text, so no line of it can close the block (CommonMark §4.5).
  */
 export function codeBlock(text: string, options: { maxChars?: number; maxLines?: number } = {}): string {
-  return codeBlockOfCodeText(codeText(text), options)
-}
-
-/** `codeBlock` for text that is already `codeText(text)` (so it is not scanned twice). */
-export function codeBlockOfCodeText(code: string, options: { maxChars?: number; maxLines?: number } = {}): string {
   const maxChars = options.maxChars ?? 4000
   const maxLines = options.maxLines ?? 60
-  let body = code
+  let body = codeText(text)
   let cut = false
   // Where line maxLines + 1 starts, if there is one (found without splitting every line).
   let at = maxLines > 0 ? -1 : 0

@@ -8,7 +8,7 @@
  */
 import type { Counts, ReadError, Report, TestCounts, TestResult } from './model.js'
 import type { ResultTable } from '../junit/result-table.js'
-import { byteLength, codeBlockOfCodeText, codeText, inline, link, table } from './markdown.js'
+import { byteLength, codeBlock, inline, link, table } from './markdown.js'
 import { resultsOf } from './outputs.js'
 
 /** A test judged flaky, with the evidence a reader can check. */
@@ -413,45 +413,16 @@ interface RenderedItem {
   bytes: number
 }
 
-/**
- * What one failure renders to, kept per result: the job summary, the check run, the comment and
- * the full report each show the same failures under different caps, and most failures are under
- * every cap, so most are rendered once.
- */
-interface FailureMemo {
-  /** The code block's text before any cap, and its size. */
-  text: string
-  chars: number
-  lines: number
-  /** Items by `isNew|blobUrl|caps` ("all" when the text is under the caps). */
-  items: Map<string, RenderedItem>
-}
-
-const failureMemos = new WeakMap<TestResult, FailureMemo>()
-
 /** Paths whose segments encodeURIComponent leaves alone, with no empty segment. */
 const SAFE_PATH = /^[A-Za-z0-9_.!~*'()-]+(\/[A-Za-z0-9_.!~*'()-]+)*$/
 
 function renderFailure(r: TestResult, isNew: boolean, blobUrl: string | undefined, detail: { maxChars: number; maxLines: number }): RenderedItem {
-  let memo = failureMemos.get(r)
-  if (!memo) {
-    const text = codeText(failureText(r))
-    let lines = 1
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++
-    memo = { text, chars: text.length, lines, items: new Map() }
-    failureMemos.set(r, memo)
-  }
-  const under = memo.lines <= detail.maxLines && memo.chars <= detail.maxChars
-  const key = `${isNew ? 1 : 0}|${blobUrl ?? ''}|${under ? 'all' : `${detail.maxChars}/${detail.maxLines}`}`
-  let item = memo.items.get(key)
-  if (!item) {
-    const kind = r.outcome === 'errored' ? 'error' : 'failure'
-    const head = `${isNew ? '🆕 ' : ''}${testTitle(r)}${where(r, blobUrl)} <sub>${kind}${r.executions.length > 1 ? `, ${r.executions.length} runs` : ''}</sub>`
-    const text = r.failure ? `${head}\n\n${codeBlockOfCodeText(memo.text, detail)}` : head
-    item = { text, bytes: -1 }
-    memo.items.set(key, item)
-  }
-  return item
+  // Rendered again for each document that shows it (the full report, then the job summary's
+  // share): a cache kept per result would hold every failure's text past young collections, which
+  // makes V8 grow its young generation (the full report of 5,000 failures: 16 MiB more at the peak).
+  const kind = r.outcome === 'errored' ? 'error' : 'failure'
+  const head = `${isNew ? '🆕 ' : ''}${testTitle(r)}${where(r, blobUrl)} <sub>${kind}${r.executions.length > 1 ? `, ${r.executions.length} runs` : ''}</sub>`
+  return { text: r.failure ? `${head}\n\n${codeBlock(failureText(r), detail)}` : head, bytes: -1 }
 }
 
 /** The text a failure's code block shows: the stack trace, led by the message when the trace does not repeat it. */
