@@ -29474,13 +29474,9 @@ function html(text, max = 300) {
  * the longest backtick run in the text, so no line of it can close the block (CommonMark §4.5).
  */
 function codeBlock(text, options = {}) {
-    return codeBlockOfCodeText(codeText(text), options);
-}
-/** `codeBlock` for text that is already `codeText(text)` (so it is not scanned twice). */
-function codeBlockOfCodeText(code, options = {}) {
     const maxChars = options.maxChars ?? 4000;
     const maxLines = options.maxLines ?? 60;
-    let body = code;
+    let body = codeText(text);
     let cut = false;
     // Where line maxLines + 1 starts, if there is one (found without splitting every line).
     let at = maxLines > 0 ? -1 : 0;
