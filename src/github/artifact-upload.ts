@@ -161,7 +161,7 @@ export class ArtifactUploader {
     const stage = async (data: Buffer) => {
       // Block ids are base64 of one length for every block of a blob.
       const id = Buffer.from(`block-${String(blocks.length).padStart(6, '0')}`).toString('base64')
-      await this.#blob(http, 'Put Block', `${url}&comp=block&blockid=${encodeURIComponent(id)}`, data, {})
+      await this.#blob(http, 'Put Block', withQuery(url, `comp=block&blockid=${encodeURIComponent(id)}`), data, {})
       blocks.push(id)
     }
     for await (const chunk of source) {
@@ -189,7 +189,7 @@ export class ArtifactUploader {
     } else {
       if (rest.length) await stage(rest)
       const list = `<?xml version="1.0" encoding="utf-8"?><BlockList>${blocks.map((id) => `<Latest>${id}</Latest>`).join('')}</BlockList>`
-      await this.#blob(http, 'Put Block List', `${url}&comp=blocklist`, Buffer.from(list), { 'content-type': 'application/xml', ...type })
+      await this.#blob(http, 'Put Block List', withQuery(url, 'comp=blocklist'), Buffer.from(list), { 'content-type': 'application/xml', ...type })
     }
     return { size, digest: hash.digest('hex') }
   }
@@ -275,6 +275,11 @@ function zipName(artifact: string, path: string, root: string): string {
   const rel = relative(root, path)
   if (!rel || rel.startsWith('..') || rel.startsWith(sep)) throw new Error(`artifact ${artifact}: ${path} is not under ${root}`)
   return rel.split(sep).join('/')
+}
+
+/** `url` with `query` added (the signed URL's own parameters kept byte for byte: the signature covers them). */
+function withQuery(url: string, query: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}${query}`
 }
 
 /** Masks the blob URL's signature in the log, as the library does. */

@@ -8,6 +8,7 @@ import { promisify } from 'node:util'
 import { unzipFiles } from '../support/unzip.js'
 import { Simulator } from '../../src/sim/server.js'
 import { artifactEnv } from '../../src/sim/artifacts/index.js'
+import { artifactStore } from '../../src/sim/artifacts/store.js'
 import { ArtifactUploader, zipStream } from '../../src/github/artifact-upload.js'
 import { seededRandom } from '../../src/core/random.js'
 
@@ -52,6 +53,30 @@ async function tree(dir: string): Promise<Map<string, string>> {
 }
 
 
+/**
+ * Checks a zip's records against each other: every central directory entry points at a local
+ * header of its name, and the data descriptor after the entry's data repeats its CRC-32 and sizes
+ * (readers use one or the other: Info-ZIP the directory, streaming readers the descriptor).
+ */
+function checkRecords(zip: Buffer): number {
+  const end = zip.length - 22
+  expect(zip.readUInt32LE(end)).toBe(0x06054b50)
+  const entries = zip.readUInt16LE(end + 10)
+  let p = zip.readUInt32LE(end + 16)
+  for (let k = 0; k < entries; k++) {
+    expect(zip.readUInt32LE(p)).toBe(0x02014b50)
+    const [crc, compressed, size, nameLength] = [zip.readUInt32LE(p + 16), zip.readUInt32LE(p + 20), zip.readUInt32LE(p + 24), zip.readUInt16LE(p + 28)]
+    const name = zip.subarray(p + 46, p + 46 + nameLength)
+    const local = zip.readUInt32LE(p + 42)
+    expect(zip.readUInt32LE(local)).toBe(0x04034b50)
+    expect(zip.subarray(local + 30, local + 30 + nameLength).equals(name)).toBe(true)
+    const descriptor = local + 30 + nameLength + compressed
+    expect([zip.readUInt32LE(descriptor), zip.readUInt32LE(descriptor + 4), zip.readUInt32LE(descriptor + 8), zip.readUInt32LE(descriptor + 12)]).toEqual([0x08074b50, crc, compressed, size])
+    p += 46 + nameLength
+  }
+  return entries
+}
+
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = []
   for await (const b of stream) parts.push(b)
@@ -88,6 +113,10 @@ describe('ArtifactUploader', () => {
     const down = await library(id, 'downloadArtifact', up.id, { path: dir })
     expect(down).toMatchObject({ ok: true, value: { digestMismatch: false } })
     expect(await tree(dir)).toEqual(await tree(src))
+    const stored = artifactStore(sim.state).artifacts.get(up.id)!
+    expect(stored.blob.contentType).toBe('application/zip')
+    // retentionDays: 5, under the repository's 90.
+    expect(Math.abs(Date.parse(stored.expiresAt) - Date.now() - 5 * 86_400_000)).toBeLessThan(600_000)
     const listed = await library(id, 'getArtifact', 'report')
     expect(listed).toMatchObject({ ok: true, value: { artifact: { id: up.id, size: up.size, digest: `sha256:${up.digest}` } } })
   }, 60000)
@@ -164,6 +193,7 @@ describe('zipStream', () => {
       }
       const level = Math.floor(random() * 10)
       const zip = await collect(zipStream(entries, level))
+      expect(checkRecords(zip)).toBe(entries.length)
       const expected = new Map(await Promise.all(entries.map(async (e) => [e.name, await readFile(e.path)] as const)))
       expect(digests(await unzipFiles(zip))).toEqual(digests(expected))
       const file = join(tmp, `fuzz-${round}.zip`)
