@@ -4,12 +4,12 @@
  * run was about) that a `workflow_run` workflow downloads to report with a token that can write.
  */
 import type { ArtifactClient } from '@actions/artifact'
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { ArtifactUploader } from './artifact-upload.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
+import { writePieces, type Content } from './write-pieces.js'
 
 // The artifact client (the Azure SDK, zip, protobuf) is most of the bundle; evaluating it costs
 // ~200 ms. Only downloads load it (a chunk of the bundle, on first use); uploads go through
@@ -43,41 +43,7 @@ export function artifactUrl(serverUrl: string, where: RepoRef, runId: number, id
 }
 
 /** A file's content, or a function rendering it when the file is written (whole, or in pieces written as they come). */
-export type FileContent = string | Uint8Array | (() => string | Iterable<string>)
-
-/**
- * Characters of rendered pieces gathered before a write: few writes for a report of megabytes,
- * and little held between them (what is held when the garbage collector runs survives it, and
- * survivors make V8 grow its young generation, which the process keeps to its end).
- */
-const WRITE_CHARS = 64 * 1024
-
-/**
- * Writes `content` to `path`, a rendering in pieces as they come. Synchronously: nothing else is
- * waiting, and a string written synchronously is encoded into memory freed at once, where an
- * asynchronous write holds a Buffer copy of it until the garbage collector frees it.
- */
-function writeContent(path: string, content: FileContent): void {
-  const rendered = typeof content === 'function' ? content() : content
-  if (typeof rendered === 'string' || rendered instanceof Uint8Array) return writeFileSync(path, rendered)
-  const fd = openSync(path, 'w')
-  try {
-    let pending: string[] = []
-    let chars = 0
-    for (const piece of rendered) {
-      pending.push(piece)
-      chars += piece.length
-      if (chars >= WRITE_CHARS) {
-        writeSync(fd, pending.join(''))
-        pending = []
-        chars = 0
-      }
-    }
-    if (pending.length) writeSync(fd, pending.join(''))
-  } finally {
-    closeSync(fd)
-  }
-}
+export type FileContent = Content
 
 /**
  * Uploads files given by content, written first under `dir` (a fresh directory). Contents given
@@ -91,7 +57,7 @@ export async function uploadContents(name: string, files: Record<string, FileCon
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel)
     await mkdir(dirname(path), { recursive: true })
-    writeContent(path, content)
+    writePieces(path, content)
     paths.push(path)
   }
   return uploadPaths(name, paths, dir, link)

@@ -13,9 +13,10 @@ import { applyEffects } from './apply.js'
 import { writeCheckRun } from './test-report-check.js'
 import { INPUT_PREFIX, REPORT_PREFIX, artifactName, artifactUrl, uploadContents, uploadPaths, allUnder, type FileContent } from './test-report-artifacts.js'
 import { HANDOFF_FILES, HANDOFF_MANIFEST, type InputManifest, type ReportTarget } from './test-report-context.js'
+import { writePieces } from './write-pieces.js'
 import type { Report } from '../core/test-report/model.js'
 import type { Settings } from '../core/test-report/settings.js'
-import { LIMITS, checkTitle, fullReport, inRunFlakes, renderSummary, type Baseline, type FlakyTest, type SummaryInput } from '../core/test-report/summary.js'
+import { LIMITS, checkTitle, fullReport, inRunFlakes, renderSummary, summaryPieces, type Baseline, type FlakyTest, type SummaryInput } from '../core/test-report/summary.js'
 import { checkAnnotations, displayName } from '../core/test-report/annotations.js'
 import { reportOutputs, resultsOf, verdict, type Verdict } from '../core/test-report/outputs.js'
 import { queueVerdictOf } from '../core/test-report/queue-verdict.js'
@@ -122,8 +123,10 @@ export async function publish(o: PublishOptions): Promise<Published> {
   // Written last so it can say what was skipped.
   const notes = [...(o.history?.notes ?? [])]
   if (guard.refused) notes.push(`> [!NOTE]\n> Not written: ${guard.skipped.join(', ')} (${guard.refused}). Shepherd's docs/test-report.md, "Fork pull requests", shows how to report from a \`workflow_run\` workflow.`)
-  const summary = renderSummary({ ...input, notes }, { maxBytes: LIMITS.jobSummary })
-  await core.summary.addRaw(summary.markdown).write()
+  // Written as it is rendered: a job summary of 1 MiB is not held whole (see summaryPieces).
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY
+  if (!summaryFile) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.')
+  writePieces(summaryFile, () => summaryPieces({ ...input, notes }, { maxBytes: LIMITS.jobSummary }), true)
 
   if (guard.refused) {
     core.notice(`Test report: ${guard.skipped.join(', ')} not written: ${guard.refused}. The job summary has the report.`)

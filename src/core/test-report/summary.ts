@@ -113,34 +113,52 @@ interface SectionPlan {
 
 /** Returns the Markdown for the report within the budget. Never throws on odd input. */
 export function renderSummary(input: SummaryInput, options: RenderOptions): Rendered {
-  if (options.maxBytes === Infinity) {
-    const trimmed: SectionName[] = []
-    return { markdown: [...fullReport(input, options, trimmed)].join(''), trimmed }
-  }
-  const plans = wantedPlans(input, options)
+  const trimmed: SectionName[] = []
+  const pieces = options.maxBytes === Infinity ? fullReport(input, options, trimmed) : summaryPieces(input, options, trimmed)
+  return { markdown: [...pieces].join(''), trimmed }
+}
 
+/**
+ * `renderSummary`'s Markdown within `options.maxBytes`, in pieces: a job summary of 1 MiB is
+ * written as it is rendered instead of held as strings of that size (each a large object V8
+ * frees only in a full collection). A first pass measures what fits; the items kept are rendered
+ * again as they are given. Sections cut or left out are added to `trimmed`.
+ */
+export function* summaryPieces(input: SummaryInput, options: RenderOptions, trimmed: SectionName[] = []): Generator<string> {
+  const plans = wantedPlans(input, options)
   const header = renderHeader(input)
-  const trimmedNames: SectionName[] = []
-  const footerFor = (trimmed: SectionName[]) => renderFooter(input, trimmed)
+  const footerFor = (names: SectionName[]) => renderFooter(input, names)
   // Reserve the longest footer we could need (every section trimmed) so the note always fits.
   let budget = options.maxBytes - byteLength(header) - byteLength(footerFor([...plans.keys()])) - 8
-  const chosen = new Map<SectionName, string>()
+  const chosen = new Map<SectionName, { section: Section; fit: Fit }>()
   for (const name of PRIORITY) {
     const plan = plans.get(name)
     if (!plan) continue
     // No room for even a heading: leave it out without building it.
-    const text = budget < 64 ? null : fit(plan.build(), budget)
-    if (text === null) {
-      trimmedNames.push(name)
+    const section = budget < 64 ? null : plan.build()
+    const f = section ? fit(section, budget) : null
+    if (!section || !f) {
+      trimmed.push(name)
       continue
     }
-    if (text.cut) trimmedNames.push(name)
-    chosen.set(name, text.markdown)
-    if (budget !== Infinity) budget -= byteLength(text.markdown) + 2
+    if (f.cut) trimmed.push(name)
+    chosen.set(name, { section, fit: f })
+    if (budget !== Infinity) budget -= f.bytes + 2
   }
-  const body = DISPLAY.filter((n) => chosen.has(n)).map((n) => chosen.get(n)!)
-  const markdown = [header, ...body, footerFor(trimmedNames)].filter(Boolean).join('\n\n') + '\n'
-  return { markdown, trimmed: trimmedNames }
+  let first = true
+  const gap = () => (first ? ((first = false), '') : '\n\n')
+  if (header) yield gap() + header
+  for (const name of DISPLAY) {
+    const c = chosen.get(name)
+    if (!c) continue
+    const { section: s, fit: f } = c
+    yield `${gap()}${s.head}${s.joiner === '\n' ? '\n' : '\n\n'}`
+    for (let i = 0; i < f.kept; i++) yield i ? s.joiner + s.item(i) : s.item(i)
+    if (f.cut) yield `\n\n${s.more(s.count - f.kept)}`
+  }
+  const footer = footerFor(trimmed)
+  if (footer) yield gap() + footer
+  yield '\n'
 }
 
 /**
@@ -182,31 +200,38 @@ function wantedPlans(input: SummaryInput, options: Omit<RenderOptions, 'maxBytes
   return plans
 }
 
-/** Returns as many of the section's items as fit in `budget` bytes, or null when not even one does. */
-function fit(s: Section, budget: number): { markdown: string; cut: boolean } | null {
+/** How much of a section fits a budget: its first `kept` items, whether any were cut, and the section's UTF-8 size so. */
+interface Fit {
+  kept: number
+  cut: boolean
+  bytes: number
+}
+
+/** Returns how many of the section's items fit in `budget` bytes, or null when not even one does (the items are measured, not kept). */
+function fit(s: Section, budget: number): Fit | null {
   if (!s.count) return null
   const joinHead = s.joiner === '\n' ? '\n' : '\n\n'
   const joinerBytes = byteLength(s.joiner)
+  const headBytes = byteLength(s.head) + joinHead.length
+  const moreBytes = byteLength(s.more(s.count))
   // Room for the "N more" line, whatever N is.
-  let room = budget - byteLength(s.head) - joinHead.length - byteLength(s.more(s.count)) - 2
-  const kept: string[] = []
+  let room = budget - headBytes - moreBytes - 2
+  let used = 0
+  let kept = 0
   for (let i = 0; i < s.count; i++) {
-    const item = s.item(i)
-    const size = (s.itemBytes ? s.itemBytes(i) : byteLength(item)) + (i ? joinerBytes : 0)
+    const size = (s.itemBytes ? s.itemBytes(i) : byteLength(s.item(i))) + (i ? joinerBytes : 0)
     if (size > room) {
       // Everything fits without the "N more" line when this was the last item and the line's room covers it.
-      if (i === s.count - 1 && size <= room + byteLength(s.more(s.count)) + 2) {
-        kept.push(item)
-        return { markdown: `${s.head}${joinHead}${kept.join(s.joiner)}`, cut: false }
-      }
+      if (i === s.count - 1 && size <= room + moreBytes + 2) return { kept: s.count, cut: false, bytes: headBytes + used + size }
       break
     }
-    kept.push(item)
+    kept++
+    used += size
     room -= size
   }
-  if (kept.length === s.count) return { markdown: `${s.head}${joinHead}${kept.join(s.joiner)}`, cut: false }
-  if (!kept.length) return null
-  return { markdown: `${s.head}${joinHead}${kept.join(s.joiner)}\n\n${s.more(s.count - kept.length)}`, cut: true }
+  if (kept === s.count) return { kept, cut: false, bytes: headBytes + used }
+  if (!kept) return null
+  return { kept, cut: true, bytes: headBytes + used + 2 + byteLength(s.more(s.count - kept)) }
 }
 
 function renderHeader(input: SummaryInput): string {
