@@ -24,6 +24,7 @@ import { basename, extname, relative, sep } from 'node:path'
 import { Readable, type Writable } from 'node:stream'
 import { createDeflateRaw, crc32 } from 'node:zlib'
 import { centralDirectory, dataDescriptor, dosDateTime, entryName, localHeader, type ZipEntry } from '../core/zip.js'
+import { groupDigits } from '../core/numbers.js'
 
 const SERVICE = 'github.actions.results.api.v1.ArtifactService'
 /** Azure Blob REST version sent with blob requests. */
@@ -135,7 +136,7 @@ export class ArtifactUploader {
       const started = performance.now()
       const source = options.skipArchive ? Readable.from(fileChunks(files[0])) : Readable.from(zipStream(entries, level))
       const uploaded = await this.#uploadBlob(http, url, source, contentType)
-      core.info(`Artifact ${artifactName}: ${uploaded.size.toLocaleString('en-US')} bytes uploaded in ${Math.round(performance.now() - started)} ms (SHA-256 ${uploaded.digest})`)
+      core.info(`Artifact ${artifactName}: ${groupDigits(uploaded.size)} bytes uploaded in ${Math.round(performance.now() - started)} ms (SHA-256 ${uploaded.digest})`)
       const finalized = await twirp('FinalizeArtifact', {
         workflow_run_backend_id: ids.run,
         workflow_job_run_backend_id: ids.job,

@@ -12,6 +12,7 @@ import { mergeReports } from '../core/junit/index.js'
 import { readJUnitFile } from '../junit/files.js'
 import type { FileReport, Report } from '../core/test-report/model.js'
 import { resolveSourcePaths } from '../core/test-report/source-paths.js'
+import { groupDigits } from '../core/numbers.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -90,7 +91,7 @@ export async function readReport(paths: string[], root: string, sourceRoot: stri
 
 /** `100,000 test case(s), 99,000 test(s): 93,000 passed, 5,000 failed, …` */
 function countsLine(r: Pick<FileReport, 'runs' | 'tests'>): string {
-  const n = (x: number) => x.toLocaleString('en-US')
+  const n = groupDigits
   const t = r.tests
   return `${n(r.runs.total)} test case(s), ${n(t.total)} test(s): ${n(t.passed)} passed, ${n(t.failed)} failed, ${n(t.errored)} errored, ${n(t.skipped)} skipped, ${n(t.flaky)} flaky`
 }

@@ -20,6 +20,7 @@ import { LIMITS, checkTitle, fullReport, inRunFlakes, renderSummary, summaryPiec
 import { checkAnnotations, displayName } from '../core/test-report/annotations.js'
 import { reportOutputs, resultsOf, verdict, type Verdict } from '../core/test-report/outputs.js'
 import { queueVerdictOf } from '../core/test-report/queue-verdict.js'
+import { groupDigits } from '../core/numbers.js'
 
 /** What the history adds to a report: verdicts on its tests, the new failures, and how to save this run. */
 export interface HistoryView {
@@ -147,7 +148,7 @@ async function uploadFullReport(o: PublishOptions, input: SummaryInput, flaky: F
       'report.json': () => reportJson(o.report, flaky, o.history),
       ...(o.extraArtifacts ?? {})
     }
-    core.info(`Full report: writing ${Object.keys(files).join(', ')} (${o.report.results.length.toLocaleString('en-US')} test(s)) and uploading them`)
+    core.info(`Full report: writing ${Object.keys(files).join(', ')} (${groupDigits(o.report.results.length)} test(s)) and uploading them`)
     const ref = await uploadContents(artifactName(REPORT_PREFIX, o.name), files, join(o.temp, `report-${Date.now()}`), link)
     core.info(`Full report: ${ref.url}`)
     return ref.url

@@ -7,6 +7,7 @@
 import { formatVersion, type ReleaseVersion } from './version.js'
 import type { PlannedTag, ReleaseType } from './next.js'
 import { deeperHeadings } from './notes.js'
+import { groupDigits } from '../numbers.js'
 
 export interface CutView {
   mock: boolean
@@ -57,7 +58,7 @@ export function renderCut(view: CutView): string {
     out.push('### Steps', '', '| step | outcome |', '|---|---|', ...view.steps.map((s) => `| ${md(s.step)} | ${md(s.outcome)} |`), '')
   }
   if (view.assets.length > 0) {
-    out.push('### Assets', '', '| asset | bytes | SHA-256 |', '|---|---|---|', ...view.assets.map((a) => `| ${md(a.name)} | ${a.size.toLocaleString('en')} | \`${a.sha256}\` |`), '')
+    out.push('### Assets', '', '| asset | bytes | SHA-256 |', '|---|---|---|', ...view.assets.map((a) => `| ${md(a.name)} | ${groupDigits(a.size)} | \`${a.sha256}\` |`), '')
   }
   out.push(`### Notes (${view.notes.count} from ${view.notes.pulls} merged pull requests, ${view.notes.skipped} without a note)`, '', deeperHeadings(view.notes.markdown, 2).trimEnd(), '')
   return out.join('\n')
