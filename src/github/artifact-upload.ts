@@ -134,7 +134,7 @@ export class ArtifactUploader {
       if (created.ok !== true || !url) throw new Error(`artifact ${artifactName}: CreateArtifact answered no upload URL`)
       maskSignature(url)
       const started = performance.now()
-      const source = options.skipArchive ? Readable.from(fileChunks(files[0])) : Readable.from(zipStream(entries, level))
+      const source = options.skipArchive ? createReadStream(files[0], { highWaterMark: READ_BYTES }) : Readable.from(zipStream(entries, level))
       const uploaded = await this.#uploadBlob(http, url, source, contentType)
       core.info(`Artifact ${artifactName}: ${groupDigits(uploaded.size)} bytes uploaded in ${Math.round(performance.now() - started)} ms (SHA-256 ${uploaded.digest})`)
       const finalized = await twirp('FinalizeArtifact', {
@@ -316,10 +316,6 @@ async function feed(path: string, deflate: Writable, onChunk: (chunk: Buffer) =>
   } finally {
     await file?.close()
   }
-}
-
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_BYTES })) yield chunk as Buffer
 }
 
 /** The zip of `entries`, as it is written: each file deflated as it is read. */

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path'
 import { ArtifactUploader } from './artifact-upload.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
-import { writePieces, type Content } from './write-pieces.js'
+import { writePieces, type FileContent } from './write-pieces.js'
 
 // The artifact client (the Azure SDK, zip, protobuf) is most of the bundle; evaluating it costs
 // ~200 ms. Only downloads load it (a chunk of the bundle, on first use); uploads go through
@@ -41,9 +41,6 @@ export function artifactName(prefix: string, reportName: string): string {
 export function artifactUrl(serverUrl: string, where: RepoRef, runId: number, id: number): string {
   return `${serverUrl.replace(/\/+$/, '')}/${where.owner}/${where.repo}/actions/runs/${runId}/artifacts/${id}`
 }
-
-/** A file's content, or a function rendering it when the file is written (whole, or in pieces written as they come). */
-export type FileContent = Content
 
 /**
  * Uploads files given by content, written first under `dir` (a fresh directory). Contents given

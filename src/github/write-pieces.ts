@@ -14,10 +14,10 @@ import { closeSync, openSync, writeFileSync } from 'node:fs'
 const WRITE_CHARS = 64 * 1024
 
 /** A document: whole, or a function rendering it (whole, or in pieces written as they come). */
-export type Content = string | Uint8Array | (() => string | Iterable<string>)
+export type FileContent = string | Uint8Array | (() => string | Iterable<string>)
 
 /** Writes `content` to `path` (appended with `append`), a rendering in pieces as they come. */
-export function writePieces(path: string, content: Content, append = false): void {
+export function writePieces(path: string, content: FileContent, append = false): void {
   const rendered = typeof content === 'function' ? content() : content
   const fd = openSync(path, append ? 'a' : 'w')
   try {

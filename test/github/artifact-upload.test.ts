@@ -9,20 +9,11 @@ import { unzipFiles } from '../support/unzip.js'
 import { Simulator } from '../../src/sim/server.js'
 import { artifactEnv } from '../../src/sim/artifacts/index.js'
 import { artifactStore } from '../../src/sim/artifacts/store.js'
+import { artifactLibrary } from '../support/artifact-library.js'
 import { ArtifactUploader, zipStream } from '../../src/github/artifact-upload.js'
 import { seededRandom } from '../../src/core/random.js'
 
-// What Shepherd uploads, @actions/artifact downloads: the library runs in a child process, as in an action.
-const ARTIFACT_LIB = new URL('../../node_modules/@actions/artifact/lib/artifact.js', import.meta.url).href
-const CHILD = `
-import { writeFileSync } from 'node:fs'
-const { DefaultArtifactClient } = await import(process.env.ARTIFACT_LIB)
-const { op, args } = JSON.parse(process.env.ARTIFACT_CALL)
-let out
-try { out = { ok: true, value: await new DefaultArtifactClient()[op](...args) } }
-catch (e) { out = { ok: false, error: String(e?.message ?? e) } }
-writeFileSync(process.env.ARTIFACT_OUT, JSON.stringify(out))
-`
+// What Shepherd uploads, @actions/artifact downloads (test/support/artifact-library.ts runs it as an action would).
 const run = promisify(execFile)
 
 let sim: Simulator
@@ -32,12 +23,7 @@ let runId = 300
 
 const envFor = (id: number) => ({ ...artifactEnv(sim.url, id), GITHUB_SERVER_URL: 'https://github.com', GITHUB_RETENTION_DAYS: '90' })
 
-async function library(id: number, op: string, ...args: unknown[]): Promise<{ ok: boolean; value?: unknown; error?: string }> {
-  const out = join(tmp, `out-${randomBytes(4).toString('hex')}.json`)
-  const env = { PATH: process.env.PATH ?? '', HOME: tmp, ...envFor(id), GITHUB_WORKSPACE: tmp, RUNNER_TEMP: tmp, ARTIFACT_LIB, ARTIFACT_CALL: JSON.stringify({ op, args }), ARTIFACT_OUT: out }
-  await run(process.execPath, [join(tmp, 'child.mjs')], { env, maxBuffer: 16 * 1024 * 1024 })
-  return JSON.parse(await readFile(out, 'utf8')) as { ok: boolean; value?: unknown; error?: string }
-}
+const library = (id: number, op: string, ...args: unknown[]) => artifactLibrary(sim.url, tmp, id, op, ...args)
 
 /** Digests, not bytes: Jest compares Buffers element by element, seconds for megabytes. */
 const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
@@ -90,8 +76,8 @@ beforeAll(async () => {
   await mkdir(join(src, 'nested', 'déjà vu'), { recursive: true })
   await writeFile(join(src, 'report.md'), '# Report\n\n'.repeat(50_000))
   await writeFile(join(src, 'empty.txt'), '')
+  await writeFile(join(tmp, 'outside.txt'), 'not under src\n')
   await writeFile(join(src, 'nested', 'déjà vu', 'noise.bin'), randomBytes(3 * 1024 * 1024 + 17))
-  await writeFile(join(tmp, 'child.mjs'), CHILD)
 }, 60000)
 
 afterAll(async () => {
@@ -166,7 +152,7 @@ describe('ArtifactUploader', () => {
     await expect(up('a/b', files())).rejects.toThrow(/artifact name "a\/b" is empty or holds one of/)
     await expect(up('ok', files(), { compressionLevel: 10 })).rejects.toThrow(/compression level 10 is not an integer from 0 to 9/)
     await expect(up('ok', files(), { skipArchive: true })).rejects.toThrow(/takes one file, not 3/)
-    await expect(up('ok', [join(tmp, 'child.mjs')])).rejects.toThrow(/child\.mjs is not under/)
+    await expect(up('ok', [join(tmp, 'outside.txt')])).rejects.toThrow(/outside\.txt is not under/)
     await expect(up('ok', [join(src, 'missing.txt')])).rejects.toThrow(/missing\.txt is not a file/)
     await expect(up('ok', files(), {}, { ...env, ACTIONS_RUNTIME_TOKEN: '' })).rejects.toThrow(/ACTIONS_RUNTIME_TOKEN is not set/)
     await expect(up('ok', files(), {}, { ...env, ACTIONS_RUNTIME_TOKEN: 'a.b.c' })).rejects.toThrow(/not a JWT whose scp claim grants Actions\.Results/)

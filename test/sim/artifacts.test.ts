@@ -1,30 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Simulator } from '../../src/sim/server.js'
 import { artifactEnv } from '../../src/sim/artifacts/index.js'
-
-// @actions/artifact runs in a child process, as an action would: it reads its environment at import time.
-const ARTIFACT_LIB = new URL('../../node_modules/@actions/artifact/lib/artifact.js', import.meta.url).href
-const CHILD = `
-import { writeFileSync } from 'node:fs'
-const { DefaultArtifactClient } = await import(process.env.ARTIFACT_LIB)
-const { op, args } = JSON.parse(process.env.ARTIFACT_CALL)
-let out
-try { out = { ok: true, value: await new DefaultArtifactClient()[op](...args) } }
-catch (e) { out = { ok: false, error: String(e?.message ?? e) } }
-writeFileSync(process.env.ARTIFACT_OUT, JSON.stringify(out))
-`
-
-interface ClientResult {
-  ok: boolean
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  value?: any
-  error?: string
-}
+import { artifactLibrary } from '../support/artifact-library.js'
 
 let sim: Simulator
 let tmp: string
@@ -32,27 +13,7 @@ let src: string
 const RUN_A = 101
 const RUN_B = 202
 
-async function client(runId: number, op: string, ...args: unknown[]): Promise<ClientResult> {
-  const out = join(tmp, `out-${randomBytes(4).toString('hex')}.json`)
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? tmp,
-    ...artifactEnv(sim.url, runId),
-    GITHUB_WORKSPACE: join(tmp, 'workspace'),
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: sim.url,
-    RUNNER_TEMP: tmp,
-    ARTIFACT_LIB,
-    ARTIFACT_CALL: JSON.stringify({ op, args }),
-    ARTIFACT_OUT: out
-  }
-  await new Promise<void>((resolve, reject) =>
-    execFile(process.execPath, [join(tmp, 'child.mjs')], { env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve()
-    )
-  )
-  return JSON.parse(await readFile(out, 'utf8')) as ClientResult
-}
+const client = (runId: number, op: string, ...args: unknown[]) => artifactLibrary(sim.url, tmp, runId, op, ...args)
 
 const twirp = (runId: number, method: string, body: unknown) =>
   fetch(`${sim.url}/twirp/github.actions.results.api.v1.ArtifactService/${method}`, {
@@ -89,7 +50,6 @@ beforeAll(async () => {
   await writeFile(join(src, 'report.txt'), 'all green\n')
   // Incompressible and above the client's 8 MiB chunk size, so the upload stages two blocks.
   await writeFile(join(src, 'nested', 'big.bin'), randomBytes(9 * 1024 * 1024))
-  await writeFile(join(tmp, 'child.mjs'), CHILD)
 }, 60000)
 
 afterAll(async () => {

@@ -241,8 +241,6 @@ export class ByteScanner implements ErrorSource {
   private tokenStart = 0
   private started = false
   private released = false
-  /** Whether a table took views of the tokenizer's memory (`takeRows`): it never goes back to the pool. */
-  private keepMemory = false
 
   constructor(private readonly handler: XmlHandler) {
     const t = this.tokenizer
@@ -304,7 +302,8 @@ export class ByteScanner implements ErrorSource {
     if (this.released) return
     this.released = true
     const t = this.tokenizer
-    if (!this.keepMemory && pool.length < POOL_SIZE && pooled(t)) pool.push(t)
+    // One too large for the pool may hold a table's columns (`takeRows`).
+    if (pool.length < POOL_SIZE && pooled(t)) pool.push(t)
   }
 
   // ---- The table of the file's tests (rows.as.ts), which plain test cases enter without the handler ----
@@ -358,12 +357,13 @@ export class ByteScanner implements ErrorSource {
     const capacity = h[H_ROW_CAP]
     const namesAt = at + capacity * ROW_BYTES
     const namesEnd = namesAt + h[H_NAMES_END]
-    this.keepMemory = !pooled(t)
+    // Views when `release` will not pool this tokenizer (it decides by the same test), else copies.
+    const view = !pooled(t)
     return {
       rows: h[H_ROWS],
       capacity,
-      columns: this.keepMemory ? new Uint8Array(memory, at, namesAt - at) : new Uint8Array(memory.slice(at, namesAt)),
-      names: this.keepMemory ? Buffer.from(memory, namesAt, namesEnd - namesAt) : Buffer.from(memory.slice(namesAt, namesEnd)),
+      columns: view ? new Uint8Array(memory, at, namesAt - at) : new Uint8Array(memory.slice(at, namesAt)),
+      names: view ? Buffer.from(memory, namesAt, namesEnd - namesAt) : Buffer.from(memory.slice(namesAt, namesEnd)),
       counts: Array.from(h.subarray(H_COUNTS, H_COUNTS + 5)),
       plainRuns: h[H_PLAIN_RUNS]
     }

@@ -115,15 +115,24 @@ interface SectionPlan {
 /** Returns the Markdown for the report within the budget. Never throws on odd input. */
 export function renderSummary(input: SummaryInput, options: RenderOptions): Rendered {
   const trimmed: SectionName[] = []
-  const pieces = options.maxBytes === Infinity ? fullReport(input, options, trimmed) : summaryPieces(input, options, trimmed)
-  return { markdown: [...pieces].join(''), trimmed }
+  return { markdown: [...summaryPieces(input, options, trimmed)].join(''), trimmed }
+}
+
+/**
+ * The Markdown of the whole report, no section cut (the full report), in pieces as they are
+ * rendered: a report of 5,000 failures is megabytes, which a caller can write as they come
+ * instead of holding them joined. A section with nothing to list is left out and named in
+ * `trimmed`, as `renderSummary` names it.
+ */
+export function fullReport(input: SummaryInput, options: Omit<RenderOptions, 'maxBytes'>, trimmed: SectionName[] = []): Generator<string> {
+  return summaryPieces(input, { ...options, maxBytes: Infinity }, trimmed)
 }
 
 /**
  * `renderSummary`'s Markdown within `options.maxBytes`, in pieces: a job summary of 1 MiB is
  * written as it is rendered instead of held as strings of that size (each a large object V8
- * frees only in a full collection). A first pass measures what fits; the items kept are rendered
- * again as they are given. Sections cut or left out are added to `trimmed`.
+ * frees only in a full collection). With a budget, a first pass measures what fits, and the items
+ * kept are rendered again as they are given. Sections cut or left out are added to `trimmed`.
  */
 export function* summaryPieces(input: SummaryInput, options: RenderOptions, trimmed: SectionName[] = []): Generator<string> {
   const plans = wantedPlans(input, options)
@@ -144,7 +153,7 @@ export function* summaryPieces(input: SummaryInput, options: RenderOptions, trim
     }
     if (f.cut) trimmed.push(name)
     chosen.set(name, { section, fit: f })
-    if (budget !== Infinity) budget -= f.bytes + 2
+    budget -= f.bytes + 2
   }
   let first = true
   const gap = () => (first ? ((first = false), '') : '\n\n')
@@ -158,37 +167,6 @@ export function* summaryPieces(input: SummaryInput, options: RenderOptions, trim
     if (f.cut) yield `\n\n${s.more(s.count - f.kept)}`
   }
   const footer = footerFor(trimmed)
-  if (footer) yield gap() + footer
-  yield '\n'
-}
-
-/**
- * The Markdown of the whole report, no section cut (the full report), in pieces as they are
- * rendered: a report of 5,000 failures is megabytes, which a caller can write as they come
- * instead of holding them joined. `renderSummary` with no budget joins these pieces. A section
- * with nothing to list is left out and named in `trimmed`, as `renderSummary` names it.
- */
-export function* fullReport(input: SummaryInput, options: Omit<RenderOptions, 'maxBytes'>, trimmed: SectionName[] = []): Generator<string> {
-  const plans = wantedPlans(input, options)
-  const header = renderHeader(input)
-  let first = true
-  const gap = () => (first ? ((first = false), '') : '\n\n')
-  if (header) yield gap() + header
-  const empty = new Set<SectionName>()
-  for (const name of DISPLAY) {
-    const plan = plans.get(name)
-    if (!plan) continue
-    const s = plan.build()
-    if (!s.count) {
-      empty.add(name)
-      continue
-    }
-    yield `${gap()}${s.head}${s.joiner === '\n' ? '\n' : '\n\n'}`
-    for (let i = 0; i < s.count; i++) yield i ? s.joiner + s.item(i) : s.item(i)
-  }
-  // An empty section counts as cut, in the order `renderSummary` cuts sections.
-  for (const name of PRIORITY) if (empty.has(name)) trimmed.push(name)
-  const footer = renderFooter(input, trimmed)
   if (footer) yield gap() + footer
   yield '\n'
 }
@@ -211,6 +189,8 @@ interface Fit {
 /** Returns how many of the section's items fit in `budget` bytes, or null when not even one does (the items are measured, not kept). */
 function fit(s: Section, budget: number): Fit | null {
   if (!s.count) return null
+  // No budget (the full report): every item, none rendered to be measured.
+  if (budget === Infinity) return { kept: s.count, cut: false, bytes: 0 }
   const joinHead = s.joiner === '\n' ? '\n' : '\n\n'
   const joinerBytes = byteLength(s.joiner)
   const headBytes = byteLength(s.head) + joinHead.length
