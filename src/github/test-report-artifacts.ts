@@ -4,12 +4,11 @@
  * run was about) that a `workflow_run` workflow downloads to report with a token that can write.
  */
 import type { ArtifactClient } from '@actions/artifact'
-import { mkdir } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
+import { join, relative } from 'node:path'
 import { ArtifactUploader } from './artifact-upload.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
-import { writePieces, type FileContent } from './write-pieces.js'
+import type { FileContent } from './write-pieces.js'
 
 // The artifact client (the Azure SDK, zip, protobuf) is most of the bundle; evaluating it costs
 // ~200 ms. Only downloads load it (a chunk of the bundle, on first use); uploads go through
@@ -19,6 +18,9 @@ async function artifactClient(): Promise<ArtifactClient> {
   const { DefaultArtifactClient } = await import('@actions/artifact')
   return (client ??= new DefaultArtifactClient())
 }
+
+/** Level 1: Markdown and JSON still shrink about 5×, at a fraction of the default level's time. */
+const LEVEL = 1
 
 /** Prefix of the inputs artifact a `mode: run` step leaves for `mode: workflow_run`. */
 export const INPUT_PREFIX = 'shepherd-test-report-input-'
@@ -43,27 +45,19 @@ export function artifactUrl(serverUrl: string, where: RepoRef, runId: number, id
 }
 
 /**
- * Uploads files given by content, written first under `dir` (a fresh directory). Contents given
- * as functions are rendered one at a time as each file is written, so that no more than one large
- * rendering (a full report is megabytes) is held at once, and none while the zip is made; one
- * rendered in pieces is written a megabyte at a time, never held whole. Returns
- * the artifact. Throws when the artifact service refuses (e.g. outside GitHub Actions).
+ * Uploads documents given by content (their paths in the zip as keys). Contents given as
+ * functions are rendered one at a time as they are zipped, a batch at a time (a full report is
+ * megabytes: never held whole, never written to disk), each batch compressed while the next is
+ * rendered. Returns the artifact. Throws when the artifact service refuses (e.g. outside GitHub Actions).
  */
-export async function uploadContents(name: string, files: Record<string, FileContent>, dir: string, link: (id: number) => string): Promise<ArtifactRef> {
-  const paths: string[] = []
-  for (const [rel, content] of Object.entries(files)) {
-    const path = join(dir, rel)
-    await mkdir(dirname(path), { recursive: true })
-    writePieces(path, content)
-    paths.push(path)
-  }
-  return uploadPaths(name, paths, dir, link)
+export async function uploadContents(name: string, files: Record<string, FileContent>, link: (id: number) => string): Promise<ArtifactRef> {
+  const { id } = await new ArtifactUploader().uploadDocuments(name, files, { retentionDays: 30, compressionLevel: LEVEL })
+  return { id, name, url: link(id) }
 }
 
 /** Uploads existing files, keeping their paths relative to `root`. */
 export async function uploadPaths(name: string, paths: string[], root: string, link: (id: number) => string): Promise<ArtifactRef> {
-  // Level 1: Markdown and JSON still shrink about 5×, at a fraction of the default level's time.
-  const { id } = await new ArtifactUploader().uploadArtifact(name, paths, root, { retentionDays: 30, compressionLevel: 1 })
+  const { id } = await new ArtifactUploader().uploadArtifact(name, paths, root, { retentionDays: 30, compressionLevel: LEVEL })
   return { id, name, url: link(id) }
 }
 

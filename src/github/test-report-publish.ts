@@ -148,8 +148,8 @@ async function uploadFullReport(o: PublishOptions, input: SummaryInput, flaky: F
       'report.json': () => reportJson(o.report, flaky, o.history),
       ...(o.extraArtifacts ?? {})
     }
-    core.info(`Full report: writing ${Object.keys(files).join(', ')} (${groupDigits(o.report.results.length)} test(s)) and uploading them`)
-    const ref = await uploadContents(artifactName(REPORT_PREFIX, o.name), files, join(o.temp, `report-${Date.now()}`), link)
+    core.info(`Full report: ${Object.keys(files).join(', ')} (${groupDigits(o.report.results.length)} test(s)), zipped and uploaded as they render`)
+    const ref = await uploadContents(artifactName(REPORT_PREFIX, o.name), files, link)
     core.info(`Full report: ${ref.url}`)
     return ref.url
   } catch (err) {

@@ -145,6 +145,59 @@ describe('ArtifactUploader', () => {
     sim.setFaults([])
   }, 60000)
 
+  it('zips documents as they render (pieces, multi-byte text, whole strings and bytes) into what @actions/artifact downloads', async () => {
+    const id = ++runId
+    // Pieces of every size around the batch (64 Ki characters) and its buffer (256 KiB), in ASCII,
+    // two-, three- and four-byte UTF-8: a batch of them may need three bytes a character.
+    const random = seededRandom(7)
+    const alphabet = ['a', 'é', '€', '😀', '\n', '`']
+    const pieces: string[] = []
+    for (let k = 0; k < 400; k++) {
+      const size = [1, 17, 1000, 40_000, 70_000, 200_000][Math.floor(random() * 6)]
+      pieces.push(alphabet[Math.floor(random() * alphabet.length)].repeat(size))
+    }
+    let rendered = 0
+    const documents = {
+      'report.md': () => {
+        rendered++
+        return pieces.values()
+      },
+      'nested/whole.json': () => JSON.stringify({ pieces: pieces.length }),
+      'bytes.bin': new Uint8Array(randomBytes(100_000)),
+      'empty.txt': ''
+    }
+    const up = await new ArtifactUploader({ env: envFor(id), blockBytes: 1024 * 1024 }).uploadDocuments('documents', documents, { compressionLevel: 1 })
+    expect(rendered).toBe(1)
+    const dir = join(tmp, `down-${id}`)
+    expect(await library(id, 'downloadArtifact', up.id, { path: dir })).toMatchObject({ ok: true, value: { digestMismatch: false } })
+    const expected = new Map([
+      ['report.md', digest(Buffer.from(pieces.join('')))],
+      [join('nested', 'whole.json'), digest(Buffer.from(JSON.stringify({ pieces: pieces.length })))],
+      ['bytes.bin', digest(Buffer.from(documents['bytes.bin']))],
+      ['empty.txt', digest(Buffer.alloc(0))]
+    ])
+    expect(await tree(dir)).toEqual(expected)
+  }, 120000)
+
+  it('finalizes no artifact when a document fails to render, and refuses bad document names before any request', async () => {
+    const id = ++runId
+    const from = sim.requests.length
+    const uploader = new ArtifactUploader({ env: envFor(id) })
+    await expect(uploader.uploadDocuments('ok', { '../up.md': 'x' })).rejects.toThrow(/document "\.\.\/up\.md" is not a path inside the zip/)
+    await expect(uploader.uploadDocuments('ok', { 'dir/': 'x' })).rejects.toThrow(/zip entry "dir\/": not a file name/)
+    await expect(uploader.uploadDocuments('ok', {})).rejects.toThrow(/artifact ok: no files to upload/)
+    await expect(uploader.uploadDocuments('a:b', { 'x.md': 'x' })).rejects.toThrow(/artifact name "a:b"/)
+    expect(sim.requests.length).toBe(from)
+    function* failing(): Generator<string> {
+      yield 'a'.repeat(200_000)
+      throw new Error('the renderer broke')
+    }
+    await expect(uploader.uploadDocuments('broken', { 'ok.md': 'fine', 'broken.md': () => failing() })).rejects.toThrow(/zip entry broken\.md: the renderer broke/)
+    const twirp = sim.requests.slice(from).filter((r) => r.path.includes('/twirp/')).map((r) => r.path.split('/').pop())
+    expect(twirp).toEqual(['CreateArtifact'])
+    expect(await library(id, 'getArtifact', 'broken')).toMatchObject({ ok: false })
+  }, 60000)
+
   it('says what is wrong with bad input before it calls the service', async () => {
     const from = sim.requests.length
     const env = envFor(++runId)
