@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { actionRuntime } from '../../src/github/action-runtime.js'
 import { downloadOwn } from '../../src/github/test-report-artifacts.js'
 import { runTarget, type ReportTarget } from '../../src/github/test-report-context.js'
-import { findFiles, readReport, resolveWorkspacePaths } from '../../src/github/test-report-files.js'
+import { findFiles, readReport, resolveWorkspacePaths, trackedFiles } from '../../src/github/test-report-files.js'
 import { publish, type Published } from '../../src/github/test-report-publish.js'
 import { reportTriggeringRun } from '../../src/github/test-report-workflow-run.js'
 import { prepareHistory } from '../../src/github/test-report-history.js'
@@ -33,8 +33,10 @@ async function main(): Promise<void> {
   const root = settings.artifact ? await downloadOwn(settings.artifact, join(temp, 'shepherd-junit')) : workspace
   const paths = await findFiles(settings.files, root)
   core.info(`${paths.length} JUnit file(s) match ${settings.files.join(', ')} under ${root}`)
+  // git lists the checkout (for failing tests' paths) while the files are read.
+  const tracked = trackedFiles(workspace)
   const r = await readReport(paths, root, workspace)
-  const resolved = await resolveWorkspacePaths(r, workspace)
+  const resolved = await resolveWorkspacePaths(r, workspace, tracked)
   if (resolved) core.info(`${resolved} failing test location(s) matched to repository files (e.g. a JVM package path to src/test/java/...)`)
   const target = runTarget(env, rt.eventName, rt.payload, rt.where, settings.name)
   finish([await report(settings.name, target, r, paths.length === 0, { paths, root })])

@@ -105,20 +105,24 @@ function fileLine(f: FileReport, ms: number): string {
 /**
  * Makes failing tests' paths repository paths (see core/test-report/source-paths.ts), matched
  * against the checkout's tracked files (`git ls-files`, real git). Only run when a failing test
- * names a file; a workspace that is not a git checkout is left as is. Returns how many paths
- * changed.
+ * names a file; a workspace that is not a git checkout is left as is. `tracked`: the listing
+ * (`trackedFiles`) when it was started earlier. Returns how many paths changed.
  */
-export async function resolveWorkspacePaths(report: Report, workspace: string): Promise<number> {
+export async function resolveWorkspacePaths(report: Report, workspace: string, tracked?: Promise<string[] | undefined>): Promise<number> {
   const results = report.results
   let located = false
   for (let i = 0; i < results.length && !located; i++) located = results.fileAt(i) !== undefined && results.failureAt(i) !== undefined
   if (!located) return 0
-  const files = await trackedFiles(workspace)
+  const files = await (tracked ?? trackedFiles(workspace))
   return files ? resolveSourcePaths(report, files) : 0
 }
 
-/** The checkout's tracked files, or undefined when `dir` is not inside a git work tree. */
-async function trackedFiles(dir: string): Promise<string[] | undefined> {
+/**
+ * The checkout's tracked files, or undefined when `dir` is not inside a git work tree (never
+ * rejects). The action starts it before reading the JUnit files, so that git lists a large
+ * checkout on another core while they are read (`resolveWorkspacePaths` takes the promise).
+ */
+export async function trackedFiles(dir: string): Promise<string[] | undefined> {
   try {
     const { stdout } = await execFileAsync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z', '--full-name'], { cwd: dir, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' })
     return stdout.split('\0').filter(Boolean)

@@ -4,6 +4,7 @@
  * go-junit-report, Surefire with flaky elements, a truncated pytest file).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -60,6 +61,8 @@ async function pullRequestEvent(change: (p: Record<string, unknown>) => void = (
 
 interface Run {
   files?: Record<string, string>
+  /** Make the workspace a git checkout with every file committed (real git). */
+  git?: boolean
   generated?: Record<string, string>
   inputs?: Record<string, string>
   token?: string
@@ -70,6 +73,12 @@ interface Run {
 
 async function report(run: Run = {}): Promise<RunResult> {
   const ws = workspace(run.files ?? FILES, run.generated)
+  if (run.git) {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: ws })
+    git('init', '-q')
+    git('add', '-A')
+    git('commit', '-q', '-m', 'tests')
+  }
   return runAction({
     actionDir: 'actions/test-report',
     event: run.event ?? 'pull_request',
@@ -268,6 +277,20 @@ describe('annotations beyond 50', () => {
     const run = checkRuns()[0]
     expect(run.output.annotations).toHaveLength(120)
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' })
+  })
+
+  it('annotates a JVM failure at the checkout’s file, listed by git while the reports were read', async () => {
+    const trace = 'java.lang.AssertionError: boom\n\tat org.junit.Assert.fail(Assert.java:88)\n\tat com.acme.FooTest.adds(FooTest.java:12)\n'
+    const result = await report({
+      files: {},
+      git: true,
+      generated: {
+        'reports/TEST-com.acme.FooTest.xml': `<testsuite name="com.acme.FooTest"><testcase classname="com.acme.FooTest" name="adds"><failure message="boom"><![CDATA[${trace}]]></failure></testcase></testsuite>`,
+        'service/src/test/java/com/acme/FooTest.java': 'class FooTest {}\n'
+      }
+    })
+    expect(result.log).toContain('1 failing test location(s) matched to repository files')
+    expect(checkRuns()[0].output.annotations.map((a) => `${a.path}:${a.start_line}`)).toEqual(['service/src/test/java/com/acme/FooTest.java:12'])
   })
 })
 
