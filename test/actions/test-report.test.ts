@@ -290,7 +290,7 @@ describe('annotations beyond 50', () => {
       }
     })
     expect(result.log).toContain('1 failing test location(s) matched to repository files')
-    expect(checkRuns()[0].output.annotations.map((a) => `${a.path}:${a.start_line}`)).toEqual(['service/src/test/java/com/acme/FooTest.java:12'])
+    expect(checkRuns()[0].output.annotations.map((a) => `${(a as { path: string }).path}:${(a as { start_line: number }).start_line}`)).toEqual(['service/src/test/java/com/acme/FooTest.java:12'])
   })
 })
 
