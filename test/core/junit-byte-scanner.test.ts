@@ -248,6 +248,117 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
     expect(report.runs.total).toBe(1)
   })
 
+  it('reads failing, erroring and skipped test cases whole as the reader alone reads them, however the file is cut', () => {
+    // What a test case read whole may hold, and what leaves it to the reader: random runs of them.
+    const trace = fc
+      .array(
+        fc.constantFrom(
+          'java.lang.AssertionError: boom\n',
+          '\tat org.junit.Assert.fail(Assert.java:88)\n',
+          '\tat A.a(A.java:3)\n',
+          '\tat A$Inner$1.run(A.java:12)\n',
+          '\tat A.<init>(A.kt:7)\n',
+          '\tat A.b(A.groovy:1234567890)\n',
+          '\tat xA.c(A.java:5)\n',
+          'at A.d(A.scala:9)',
+          '\tat A.e(A.clj:2)\r\n',
+          '\tat A.f(Foo.Bar.java:4)\n',
+          '\tat A.$(A.java:4)\n',
+          '  File "tests/test_a.py", line 8, in test_a\n',
+          'ünïcode ',
+          '\r'
+        ),
+        { maxLength: 6 }
+      )
+      .map((parts) => parts.join(''))
+    const message = fc.constantFrom('', ' message="m"', ' message="expected &lt;1&gt; but was &#65;&#x1F600;"', ' message="tab\there"', ' message="bad &bogus;"', ' message="bad &#0;"', ' message="no end &amp"')
+    const type = fc.constantFrom('', ' type="java.lang.AssertionError"', ' type=""', ' type="T &amp; U"')
+    const body = fc.oneof(
+      trace.map((t) => `<![CDATA[${t}]]>`),
+      trace.map((t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;')),
+      trace.map((t) => `\n  <![CDATA[${t}]]>\n  `),
+      trace.map((t) => `${t.replace(/</g, '&lt;')}<!-- c --><![CDATA[${t}]]>`),
+      fc.constant('a<!--1-->b<!--2-->c<!--3-->d<!--4-->e'),
+      fc.constant('<b>nested</b>'),
+      fc.constant('')
+    )
+    const failure = fc.tuple(fc.constantFrom('failure', 'error'), message, type, body).map(([k, m, t, b]) => (b ? `<${k}${m}${t}>${b}</${k}>` : `<${k}${m}${t}/>`))
+    const child = fc.oneof(
+      failure,
+      failure,
+      failure,
+      fc.constantFrom('<skipped/>', '<skipped message="not &amp; now">why</skipped>', '<system-out>out &amp; more</system-out>', '<system-err><![CDATA[err]]></system-err>', '<properties/>', '<flakyFailure message="f"/>', '<failure message="x"></failur >', '<failure message="x"></failure  >', '<ns:failure message="p">at A.a(A.java:3)</ns:failure>')
+    )
+    const testCase = fc
+      .tuple(fc.constantFrom('A', 'B'), fc.constantFrom('a', 'b', 'c'), fc.constantFrom('1', '0.5', ''), fc.array(child, { maxLength: 2 }), fc.constantFrom('</testcase>', '</testcase>', '</testcase >', '</testcases>'))
+      .map(([c, n, t, children, end]) => `<testcase classname="${c}" name="${n}"${t ? ` time="${t}"` : ''}>${children.join('\n')}${end}`)
+    const plainOne = fc.tuple(fc.constantFrom('A', 'B'), fc.constantFrom('a', 'b', 'c')).map(([c, n]) => plain(c, n))
+    // A plain test case of A, then test cases of A: the tokenizer knows the classname, and reads them whole when it can.
+    // (Two: the first names the classname, the second is a row the tokenizer adds itself.)
+    const run = fc.array(testCase, { minLength: 1, maxLength: 4 }).map((cases) => plain('A', 'y') + plain('A', 'z') + cases.map((c) => c.replace('classname="B"', 'classname="A"')).join(''))
+    const piece = fc.oneof(testCase, run, run, plainOne, fc.constantFrom('</testsuite><testsuite name="t">', '\n'))
+    // How many test cases were read whole, and how many of those had their JVM frame found: both paths must be taken.
+    const handle = JUnitReader.prototype.wholeCase
+    let whole = 0
+    let framed = 0
+    JUnitReader.prototype.wholeCase = function (this: JUnitReader, c) {
+      whole++
+      if (c.jvmFile !== undefined) framed++
+      handle.call(this, c)
+    }
+    try {
+      fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.oneof(fc.integer({ min: 1, max: 200 }), fc.constant(4096)), (pieces, step) => {
+        // Whitespace after the root: markup near the input's end waits for more (to tell CDATA from a declaration).
+        const bytes = new TextEncoder().encode(`<testsuites><testsuite name="s">${pieces.join('')}</testsuite></testsuites>${'\n'.repeat(100)}`)
+        const slow = readSlowly(bytes, bytes.length)
+        const once = readJUnitText(bytes, 'doc.xml')
+        const cut = readInSteps(bytes, [step]).report
+        for (const fast of [once, cut]) {
+          expect({ rows: rowsOf(fast), runs: fast.runs, tests: fast.tests, error: fast.error }).toEqual({ rows: rowsOf(slow), runs: slow.runs, tests: slow.tests, error: slow.error })
+        }
+      }),
+        { seed: SEED, numRuns: 3000 }
+      )
+    } finally {
+      JUnitReader.prototype.wholeCase = handle
+    }
+    expect(whole).toBeGreaterThan(400)
+    expect(framed).toBeGreaterThan(80)
+  })
+
+  it('reads most failing test cases of a large report whole, and finds their JVM frames itself', () => {
+    // 20 classes of 100 tests, every fourth failing, every fourth skipped.
+    const cls = (k: number) => `com.acme.C${Math.floor(k / 100)}`
+    const cases = Array.from({ length: 2000 }, (_, k) =>
+      k % 4 === 0
+        ? `<testcase classname="${cls(k)}" name="t${k}" time="0.1"><failure message="expected &lt;${k}&gt;" type="AssertionError"><![CDATA[AssertionError\n\tat ${cls(k)}.t${k}(C${Math.floor(k / 100)}.java:${k})\n]]></failure></testcase>`
+        : k % 4 === 1
+          ? `<testcase classname="${cls(k)}" name="t${k}"><skipped/></testcase>`
+          : plain(cls(k), `t${k}`)
+    )
+    const bytes = new TextEncoder().encode(`<testsuite name="s">\n${cases.join('\n')}\n</testsuite>`)
+    const reader = new JUnitReader('doc.xml')
+    let whole = 0
+    let framed = 0
+    const handle = reader.wholeCase.bind(reader)
+    reader.wholeCase = (c) => {
+      whole++
+      if (c.jvmFile !== undefined) framed++
+      handle(c)
+    }
+    reader.write(bytes)
+    const fast = reader.end()
+    const slow = readSlowly(bytes, bytes.length)
+    expect(rowsOf(fast)).toEqual(rowsOf(slow))
+    expect(fast.runs).toEqual({ total: 2000, passed: 1000, failed: 500, errored: 0, skipped: 500 })
+    // All but the first two of each class: the reader reads the first (a classname the tokenizer
+    // does not know yet) and the one right after it (its events are pending then).
+    expect(whole).toBe(1000 - 40)
+    expect(framed).toBe(500 - 20)
+    expect(fast.results.at(fast.results.indexOfId('com.acme.C4\u001ft404'))).toMatchObject({ outcome: 'failed', file: 'com/acme/C4.java', line: 404 })
+  })
+
   it('reads every corpus file and random documents as the reader alone does', () => {
     const files = corpusFiles()
     for (const file of files) {

@@ -16,7 +16,7 @@
 import { ROW_BYTES, type TableRows } from './result-table.js'
 import { SCANNER_WASM } from './scanner-wasm.generated.js'
 import { plainTimeMsBytes } from './time.js'
-import { ATTRIBUTE_NAMES, COMMON_NAMES, Key, decodeAttribute, decodeText, normalizeLines, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type XmlHandler } from './xml.js'
+import { ATTRIBUTE_NAMES, COMMON_NAMES, Key, decodeAttribute, decodeText, normalizeLines, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type WholeCase, type XmlHandler } from './xml.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -48,6 +48,7 @@ const TEXT = 3
 const CDATA = 4
 const CASE = 5
 const MERGE = 6
+const WHOLE = 7
 const S_CDATA = 1
 const S_COMMENT = 2
 const S_INSTRUCTION = 3
@@ -76,6 +77,8 @@ interface Tokenizer {
   stageInput(from: number, to: number): number
   nameRoom(bytes: number): number
   addStaged(length: number, classId: number, suitesId: number, outcome: number, timeMs: number, fileId: number, line: number): number
+  setLocation(row: number, fileId: number, line: number): void
+  wholeNames(failure: number, error: number, skipped: number, out: number, err: number, message: number, type: number): void
   describeTable(): void
   input(): number
   events(): number
@@ -149,6 +152,14 @@ function bytesAre(buf: Buffer, at: number, text: string): boolean {
   return true
 }
 
+/** Returns an attribute's value, bytes `[from, to)` with the tokenizer's `flags` (1: needs decoding, 2: not ASCII), decoded. */
+function attributeText(buf: Buffer, from: number, to: number, flags: number, source: ErrorSource): string {
+  // ASCII is latin1 byte for byte, and latin1 needs no UTF-8 decoding.
+  if ((flags & 3) === 0) return buf.toString('latin1', from, to)
+  const raw = buf.toString('utf8', from, to)
+  return decodeAttribute(raw, 0, raw.length, source)
+}
+
 /** The attributes of the tag being opened: the tokenizer's offsets (five per attribute) into its input. */
 class ByteAttributes implements TagAttributes {
   buf: Buffer = EMPTY
@@ -180,12 +191,7 @@ class ByteAttributes implements TagAttributes {
 
   value(i: number): string {
     const k = this.base + i * 5
-    const from = this.events[k + 2]
-    const to = this.events[k + 3]
-    // ASCII is latin1 byte for byte, and latin1 needs no UTF-8 decoding.
-    if ((this.events[k + 4] & 3) === 0) return this.buf.toString('latin1', from, to)
-    const raw = this.buf.toString('utf8', from, to)
-    return decodeAttribute(raw, 0, raw.length, this.scanner)
+    return attributeText(this.buf, this.events[k + 2], this.events[k + 3], this.events[k + 4], this.scanner)
   }
 
   stageName(i: number): number {
@@ -239,6 +245,8 @@ export class ByteScanner implements ErrorSource {
   private readonly rawStack: (Buffer | undefined)[] = []
   private readonly attributes = new ByteAttributes(this)
   private tokenStart = 0
+  /** The one object test cases read whole are handed in (see `XmlHandler.wholeCase`). */
+  private readonly whole: WholeCase = { outcome: 'failed', row: 0, bytes: EMPTY, timeFrom: -1, timeTo: -1, classId: 0, message: undefined, type: undefined, text: [], jvmFile: undefined, jvmLine: 0 }
   private started = false
   private released = false
 
@@ -247,6 +255,10 @@ export class ByteScanner implements ErrorSource {
     new Uint8Array(t.memory.buffer, t.names(), KNOWN_NAMES.length).set(KNOWN_NAMES)
     const plainCases = handler.plainCase !== undefined && handler.caseSlowKeys !== undefined
     this.headerAt = t.init(XML_LIMITS.tagChars, XML_LIMITS.attributes, XML_LIMITS.depth, plainCases ? COMMON_NAMES.indexOf('testcase') : -1, Key.Name, Key.Classname, Key.Time, handler.caseSlowKeys ?? 0)
+    // Test cases read whole need the handler's `wholeCase`; -1 turns them off (a pooled tokenizer may have had them on).
+    const names = (...n: string[]) => n.map((name) => (plainCases && handler.wholeCase ? COMMON_NAMES.indexOf(name) : -1))
+    const [failure, error, skipped, out, err] = names('failure', 'error', 'skipped', 'system-out', 'system-err')
+    t.wholeNames(failure, error, skipped, out, err, Key.Message, Key.Type)
     // Room for the event area, which ends where the input starts.
     t.reserve(0)
     this.input = t.input()
@@ -335,6 +347,11 @@ export class ByteScanner implements ErrorSource {
   /** Adds the row of the staged name; returns the new row, or -1 - the row of the same classname and name (not added: the caller merges into it). Outcome: ResultTable's code. */
   addRow(length: number, classId: number, suitesId: number, outcome: number, timeMs: number, fileId: number, line: number): number {
     return this.tokenizer.addStaged(length, classId, suitesId, outcome, timeMs, fileId, line)
+  }
+
+  /** Sets the file id and line of `row` (a test case read whole, located by the handler). */
+  setRowLocation(row: number, fileId: number, line: number): void {
+    this.tokenizer.setLocation(row, fileId, line)
   }
 
   /** The context of the plain test cases that follow: their suites' id, and the id of the last CASE's classname (-1: no CASE since the last call). */
@@ -456,6 +473,11 @@ export class ByteScanner implements ErrorSource {
           k += 4
           break
         }
+        case WHOLE: {
+          this.wholeCase(ev, k, buf)
+          k += 18 + 3 * ev[k + 17]
+          break
+        }
         case TEXT: {
           if (handler.wantText) {
             this.tokenStart = ev[k + 1]
@@ -473,6 +495,32 @@ export class ByteScanner implements ErrorSource {
           throw new Error(`the JUnit tokenizer wrote an unknown event ${ev[k]}`)
       }
     }
+  }
+
+  /** Hands the WHOLE event at `ev[k]` to the handler, its attributes and text decoded (errors where the reader would find them). */
+  private wholeCase(ev: Int32Array, k: number, buf: Buffer): void {
+    const c = this.whole
+    const code = ev[k + 2]
+    c.outcome = code === 1 ? 'failed' : code === 2 ? 'errored' : 'skipped'
+    c.row = ev[k + 3]
+    c.bytes = buf
+    c.timeFrom = ev[k + 4]
+    c.timeTo = ev[k + 5]
+    this.tokenStart = ev[k + 6]
+    c.message = ev[k + 7] < 0 ? undefined : attributeText(buf, ev[k + 7], ev[k + 8], ev[k + 9], this)
+    c.type = ev[k + 10] < 0 ? undefined : attributeText(buf, ev[k + 10], ev[k + 11], ev[k + 12], this)
+    c.classId = ev[k + 13]
+    c.jvmFile = ev[k + 14] < 0 ? undefined : buf.toString('latin1', ev[k + 14], ev[k + 15])
+    c.jvmLine = ev[k + 16]
+    const n = ev[k + 17]
+    c.text.length = 0
+    for (let j = k + 18; j < k + 18 + 3 * n; j += 3) {
+      this.tokenStart = ev[j + 1]
+      const raw = this.text(ev[j + 1], ev[j + 2])
+      c.text.push(ev[j] === TEXT ? decodeText(raw, this) : normalizeLines(raw))
+    }
+    this.tokenStart = ev[k + 1]
+    ;(this.handler.wholeCase as NonNullable<XmlHandler['wholeCase']>)(c)
   }
 
   /** Throws when an element opening now would nest deeper than the limit. */

@@ -43,6 +43,11 @@ function packageDirectory(classname: string): string {
   return lastDirectory
 }
 
+/** Returns the path of a JVM frame's file: `FooTest.java` of `com.acme.FooTest` is `com/acme/FooTest.java`. */
+export function jvmFile(classname: string, file: string): string {
+  return packageDirectory(classname) + file
+}
+
 /** Returns the location found in `trace` for a test of `classname`, or undefined. */
 export function locationFromTrace(trace: string, classname: string): Location | undefined {
   if (!trace) return undefined
@@ -54,7 +59,7 @@ export function locationFromTrace(trace: string, classname: string): Location | 
       if (before !== 32 && before !== 9 && before !== 10) continue
       JVM_FRAME_TAIL.lastIndex = at + classname.length
       const m = JVM_FRAME_TAIL.exec(trace)
-      if (m) return { file: packageDirectory(classname) + m[1], line: Number(m[2]) }
+      if (m) return { file: jvmFile(classname, m[1]), line: Number(m[2]) }
     }
   }
   if (trace.includes('.py')) {

@@ -18,10 +18,10 @@ import { testId, type Execution, type Failure, type FileReport, type Outcome, ty
 import { countRun, emptyCounts, testOutcome } from './counts.js'
 import { ByteScanner, bytesEqual } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
-import { lineOfFile, locationFromTrace, relativePath } from './location.js'
+import { jvmFile, lineOfFile, locationFromTrace, relativePath } from './location.js'
 import { flatCopy, outcomeCode, ResultTable } from './result-table.js'
 import { parseTimeMs, plainTimeMsBytes } from './time.js'
-import { Key, XmlError, type TagAttributes, type XmlHandler } from './xml.js'
+import { Key, XmlError, type TagAttributes, type WholeCase, type XmlHandler } from './xml.js'
 
 /** How much text of one test case is kept, in characters; the rest is cut and marked with `TRUNCATED`. */
 export interface TextLimits {
@@ -457,6 +457,32 @@ export class JUnitReader implements XmlHandler {
     this.merges.push({ row, outcome: 'passed', timeMs: timeFrom < 0 ? 0 : bytesTimeMs(bytes, timeFrom, timeTo), fileId: -1, line: 0, failure: undefined, executions: undefined })
   }
 
+  /** A failing, erroring or skipped test case the scanner read whole (see `XmlHandler.wholeCase`): what `openCase`, its child's element and `closeCase` do for it. */
+  wholeCase(c: WholeCase): void {
+    const outcome = c.outcome
+    countRun(this.runs, outcome)
+    const timeMs = c.row >= 0 || c.timeFrom < 0 ? 0 : bytesTimeMs(c.bytes, c.timeFrom, c.timeTo)
+    if (outcome === 'skipped') {
+      if (c.row < 0) this.merges.push({ row: -1 - c.row, outcome, timeMs, fileId: -1, line: 0, failure: undefined, executions: undefined })
+      return
+    }
+    const details = new TextSink(this.limits.details)
+    for (const piece of c.text) if (!details.add(piece)) break
+    const type = c.type
+    const failure = this.finishFailure({ message: c.message === undefined ? undefined : clip(c.message, this.limits.message), type: type === undefined || type === '' ? undefined : clip(type, this.limits.message), details })
+    const table = this.table
+    const classname = table.classnameOf(c.classId)
+    // The scanner found the JVM frame location.ts would find first, in the whole text (the reader keeps a cut one).
+    const location = c.jvmFile !== undefined && !details.truncated ? { file: relativePath(jvmFile(classname, c.jvmFile), this.options.sourceRoot), line: c.jvmLine } : this.locate(undefined, undefined, classname, failure)
+    const fileId = location.file === undefined ? -1 : table.fileId(location.file)
+    const line = location.line ?? 0
+    if (c.row < 0) this.merges.push({ row: -1 - c.row, outcome, timeMs, fileId, line, failure, executions: undefined })
+    else {
+      this.failures.set(c.row, failure)
+      if (fileId >= 0 || line !== 0) (this.scanner as ByteScanner).setRowLocation(c.row, fileId, line)
+    }
+  }
+
   /** Tells the scanner the context of the plain test cases that follow. */
   sync(): void {
     if (!this.suitePathFresh) this.freshSuitePath()
@@ -635,7 +661,7 @@ export class JUnitReader implements XmlHandler {
     const failure = pendingFailure && this.finishFailure(pendingFailure)
     // No arrow function here: one that uses `this` would make every call allocate a context for it.
     const reruns: Execution[] = pending.reruns.length === 0 ? (onTestCase ? [] : NO_EXECUTIONS) : this.finishReruns(pending)
-    const location = pending.file === undefined && pending.line === undefined && !failure && reruns.length === 0 ? NOWHERE : this.locate(pending, classname, failure ?? firstFailure(reruns))
+    const location = pending.file === undefined && pending.line === undefined && !failure && reruns.length === 0 ? NOWHERE : this.locate(pending.file, pending.line, classname, failure ?? firstFailure(reruns))
 
     if (onTestCase) {
       const name = (this.scanner as ByteScanner).stagedName(pending.nameLength)
@@ -677,15 +703,14 @@ export class JUnitReader implements XmlHandler {
   }
 
   /** The test's file and line: its attributes, else (for a failing test) what its trace names. */
-  private locate(pending: PendingCase, classname: string, failure: Failure | undefined): { file?: string; line?: number } {
-    const file = pending.file
-    if (file !== undefined && pending.line !== undefined) return { file, line: pending.line }
-    if (!failure) return { file, line: pending.line }
+  private locate(file: string | undefined, line: number | undefined, classname: string, failure: Failure | undefined): { file?: string; line?: number } {
+    if (file !== undefined && line !== undefined) return { file, line }
+    if (!failure) return { file, line }
     // The trace first, then the message; not joined: a joined copy of every failing test's trace is garbage.
     const details = failure.details ?? ''
     if (file !== undefined) return { file, line: lineOfFile(details, file) ?? lineOfFile(failure.message, file) }
     const found = locationFromTrace(details, classname) ?? locationFromTrace(failure.message, classname)
-    if (!found) return { line: pending.line }
+    if (!found) return { line }
     // The table keeps a flat copy of each file it is given.
     return { file: relativePath(found.file, this.options.sourceRoot), line: found.line }
   }

@@ -393,6 +393,11 @@ export class ResultTable implements Iterable<TestResult> {
     return this.#classnames[this.#classIds[i]]
   }
 
+  /** The classname whose id `classId` gave. */
+  classnameOf(id: number): string {
+    return this.#classnames[id]
+  }
+
   nameAt(i: number): string {
     return this.#names.toString('utf8', this.#nameStarts[i], this.#nameEnds[i])
   }

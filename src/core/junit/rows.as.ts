@@ -136,6 +136,12 @@ export function addStaged(length: i32, classId: i32, suitesId: i32, outcome: i32
   return addHashed(length, h, classId, suitesId, outcome, timeMs, fileId, line)
 }
 
+/** Sets the file id and line of row `row` (a test case read whole, located by the reader). */
+export function setLocation(row: i32, fileId: i32, line: i32): void {
+  store<i32>(column(2) + (<usize>row << 2), fileId)
+  store<i32>(column(3) + (<usize>row << 2), line)
+}
+
 /** `addStaged` for a caller that hashed the staged name (FNV-1a of its bytes: `nameHash`). */
 export function addHashed(length: i32, nameHash: u32, classId: i32, suitesId: i32, outcome: i32, timeMs: f64, fileId: i32, line: i32): i32 {
   const base = names()

@@ -28,6 +28,13 @@
 //         the reader adds its row. timeStart is -1 without a time.
 //   MERGE 6, row, timeStart, timeEnd: a plain test case whose classname and name are those of
 //         `row` already in the table (a retry): the reader merges a passed execution into it.
+//   WHOLE 7, tokenStart, outcome (1 failed, 2 errored, 3 skipped), row (the new row, or -1 - the
+//         row of the same test: a retry to merge), timeStart, timeEnd, childStart (the "<" of its
+//         failure, error or skipped element), messageStart, messageEnd, messageFlags, typeStart,
+//         typeEnd, typeFlags (start -1: no such attribute; flags as an attribute's), classId,
+//         jvmFileStart, jvmFileEnd, jvmLine (the test's JVM frame in the text, see `jvmFrame`;
+//         start -1: none found), n, then n × [TEXT or CDATA, from, to]: the text of its failure or
+//         error element. A test case read whole (see `whole*` below): its row is added here.
 // A plain test case is a self-closing test case element (see `init`) outside any open one, not
 // nested too deep, whose attributes are a name (printable ASCII, not empty), a classname (ASCII,
 // no "&" or control character, at most 255 bytes), maybe a time written plainly (see
@@ -39,9 +46,9 @@
 // area is full: read the events and call `scan` again), SYNC (see above) or FAILED (an error in the header; the
 // events before it stand). At a chunk's end an error whose quote could still grow waits for more.
 
-import { addHashed, addStaged, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, tableBase, tableBytes } from './rows.as'
+import { addHashed, addStaged, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, setLocation, tableBase, tableBytes } from './rows.as'
 
-export { addStaged, nameRoom }
+export { addStaged, nameRoom, setLocation }
 
 const HEADER_INTS: i32 = 32
 const EVENT_CAP: i32 = 256 * 1024
@@ -80,6 +87,7 @@ const TEXT: i32 = 3
 const CDATA: i32 = 4
 const CASE: i32 = 5
 const MERGE: i32 = 6
+const WHOLE: i32 = 7
 
 // Errors (byte-scanner.ts words them).
 const E_TEXT_OUTSIDE: i32 = 1
@@ -419,6 +427,8 @@ export function scan(length: i32, last: bool): i32 {
   atEnd = last
   eventCount = 0
   syncPending = false
+  // A test case read whole lives within one scan: the reader reads what the last one left.
+  whole = -1
   header(H_ERROR, 0)
   const status = run()
   writeHeader()
@@ -523,6 +533,7 @@ function emitWhole(kind: i32, from: i32, end: i32): i32 {
 /** Emits [from, to) as a `kind` event when it is not empty and may be wanted (text outside any test case is not: see `init`); returns `to`. */
 function emitRange(kind: i32, from: i32, to: i32): i32 {
   if (to > from && (caseDepth >= 0 || caseElement < 0)) {
+    if (whole >= 0) wholeText(kind, from, to)
     emit(kind)
     emit(from)
     emit(to)
@@ -573,12 +584,16 @@ function markup(): i32 {
   if (c == SLASH) {
     const gt = find(GT, start + 2, len)
     if (gt < 0) return incomplete(start, E_EOF_END_TAG)
-    emit(CLOSE)
-    emit(start)
-    emit(gt)
     if (depth > 0) depth--
+    // A test case read whole leaves no event of its own but its row's (or a retry's).
+    const read = whole >= 0 && wholeClose(start, gt)
     if (depth == caseDepth) caseDepth = -1
-    syncPending = true
+    if (!read) {
+      emit(CLOSE)
+      emit(start)
+      emit(gt)
+      syncPending = true
+    }
     pos = gt + 1
     return DONE
   }
@@ -741,7 +756,11 @@ function startTag(start: i32): i32 {
       return FAILED
     }
   } else {
-    if (!selfClosing && element == caseElement && element >= 0 && caseDepth < 0) caseDepth = depth
+    if (whole >= 0) wholeOpen(event, element, count, selfClosing, start)
+    else if (!selfClosing && element == caseElement && element >= 0 && caseDepth < 0) {
+      caseDepth = depth
+      if (depth + 1 < depthLimit) wholeBegin(event, count, start)
+    }
     syncPending = true
   }
   if (!selfClosing) depth++
@@ -776,13 +795,21 @@ function plainTime(from: i32, to: i32): f64 {
   return digits > 0 ? (whole + fraction / scale) * 1000 : -1
 }
 
+/** What `caseAttributes` found: the name, its hash, the classname, the time (start -1: none). */
+let caseNameFrom: i32 = 0
+let caseNameTo: i32 = 0
+let caseHash: u32 = 0
+let caseClassFrom: i32 = 0
+let caseClassTo: i32 = 0
+let caseTimeFrom: i32 = -1
+let caseTimeTo: i32 = -1
+let caseTimeMs: f64 = 0
+
 /**
- * The self-closing test case whose OPEN event is at `event` (`count` attributes): when it is
- * plain (see the events above), a row of the table (or a MERGE), a CASE event when its classname
- * is new, or SYNC when events are pending; otherwise its OPEN event stays. Returns DONE, SYNC, or
- * FAILED when memory cannot grow.
+ * Whether the test case whose OPEN event is at `event` (`count` attributes) has a plain test
+ * case's attributes (see the events above); if so, what they are, in the case* globals.
  */
-function plainCase(event: i32, count: i32): i32 {
+function caseAttributes(event: i32, count: i32): bool {
   let name = -1
   let classname = -1
   let time = -1
@@ -791,36 +818,58 @@ function plainCase(event: i32, count: i32): i32 {
     const flags = eventAt(a + 4)
     const key = (flags >> 8) - 1
     if (key < 0) continue
-    if ((slowKeys >> <u32>key) & 1) return keepOpen()
+    if ((slowKeys >> <u32>key) & 1) return false
     if (key == nameKey) name = a
     else if (key == classKey) classname = a
     else if (key == timeKey) time = a
     else continue
-    if ((flags & 3) != 0) return keepOpen()
+    if ((flags & 3) != 0) return false
   }
-  if (name < 0 || classname < 0) return keepOpen()
+  if (name < 0 || classname < 0) return false
   const from = eventAt(name + 2)
   const to = eventAt(name + 3)
-  if (to == from) return keepOpen()
+  if (to == from) return false
   // The name's hash, and no DEL in it (printable ASCII stops at "~"). It is staged only once the
-  // row is added here: the reader may have staged the name of a case whose events are pending.
+  // row is added: the reader may have staged the name of a case whose events are pending.
   let h = FNV_OFFSET
   for (let i = from; i < to; i++) {
     const c = at(i)
-    if (c == 127) return keepOpen()
+    if (c == 127) return false
     h = fnv(h, c)
   }
-  const timeFrom = time < 0 ? -1 : eventAt(time + 2)
-  const timeTo = time < 0 ? -1 : eventAt(time + 3)
-  let timeMs: f64 = 0
+  caseTimeFrom = time < 0 ? -1 : eventAt(time + 2)
+  caseTimeTo = time < 0 ? -1 : eventAt(time + 3)
+  caseTimeMs = 0
   if (time >= 0) {
-    timeMs = plainTime(timeFrom, timeTo)
-    if (timeMs < 0) return keepOpen()
+    caseTimeMs = plainTime(caseTimeFrom, caseTimeTo)
+    if (caseTimeMs < 0) return false
   }
-  const classFrom = eventAt(classname + 2)
-  const classTo = eventAt(classname + 3)
+  caseClassFrom = eventAt(classname + 2)
+  caseClassTo = eventAt(classname + 3)
+  if (caseClassTo - caseClassFrom > CLASS_MAX) return false
+  caseNameFrom = from
+  caseNameTo = to
+  caseHash = h
+  return true
+}
+
+/**
+ * The self-closing test case whose OPEN event is at `event` (`count` attributes): when it is
+ * plain (see the events above), a row of the table (or a MERGE), a CASE event when its classname
+ * is new, or SYNC when events are pending; otherwise its OPEN event stays. Returns DONE, SYNC, or
+ * FAILED when memory cannot grow.
+ */
+function plainCase(event: i32, count: i32): i32 {
+  if (!caseAttributes(event, count)) return keepOpen()
+  const from = caseNameFrom
+  const to = caseNameTo
+  const h = caseHash
+  const timeFrom = caseTimeFrom
+  const timeTo = caseTimeTo
+  const timeMs = caseTimeMs
+  const classFrom = caseClassFrom
+  const classTo = caseClassTo
   const classBytes = classTo - classFrom
-  if (classBytes > CLASS_MAX) return keepOpen()
   if (classBytes != classLength || !sameBytes(CLASS, INPUT + <usize>classFrom, classBytes)) {
     // A classname the reader has not named: it reads this case, and names the classname in `context`.
     memory.copy(CLASS, INPUT + <usize>classFrom, <usize>classBytes)
@@ -884,4 +933,340 @@ function failTag(code: i32, start: i32, event: i32, nameEnd: i32, c: i32, d: i32
 function waitForGt(start: i32): i32 {
   gtFrom = len
   return incomplete(start, E_EOF_TAG)
+}
+
+// ---- Test cases read whole (WHOLE events) ----
+//
+// A test case that is not self-closing, outside any open one, with a plain test case's
+// attributes (see `caseAttributes`), whose elements are at most one failure, error or skipped
+// element and any number of system-out and system-err elements, none holding an element, is read
+// here as it goes: its events are written as usual, and when its end tag is read, if they are
+// all still in the event area (no FULL or chunk end in between), its classname is the one the
+// reader named (`context`), no event was pending before it (the reader sees rows in order), and
+// nothing in it is one the reader would refuse (end tags that do not match, entities it does not
+// know), its events give way to one WHOLE event (a passed one to none, or a MERGE) and its row is
+// added. Otherwise its events stand, and the reader reads it as any other.
+
+/** The OPEN event of the test case being read whole, or -1. */
+let whole: i32 = -1
+let wholeStart: i32 = 0
+/** Whether events were pending before it. */
+let wholeSync: bool = false
+/** Its outcome code (0 passed: no failure, error or skipped element yet). */
+let wholeOutcome: i32 = 0
+/** The element open inside it: 0 none, 1 its failure or error (text kept), 2 another (text ignored). */
+let wholeChild: i32 = 0
+let wholeChildEvent: i32 = 0
+let wholeChildStart: i32 = -1
+let wholeMessageFrom: i32 = -1
+let wholeMessageTo: i32 = -1
+let wholeMessageFlags: i32 = 0
+let wholeTypeFrom: i32 = -1
+let wholeTypeTo: i32 = -1
+let wholeTypeFlags: i32 = 0
+let wholeSegments: i32 = 0
+const WHOLE_SEGMENTS: i32 = 4
+/** Kind, from and to of each text segment of its failure or error (static data). */
+const SEGMENTS: usize = memory.data(WHOLE_SEGMENTS * 12, 4)
+/** The plain test case's attributes, kept from its start tag (the case* globals are the next tag's). */
+let wholeNameFrom: i32 = 0
+let wholeNameTo: i32 = 0
+let wholeHash: u32 = 0
+let wholeClassFrom: i32 = 0
+let wholeClassTo: i32 = 0
+let wholeTimeFrom: i32 = -1
+let wholeTimeTo: i32 = -1
+let wholeTimeMs: f64 = 0
+/** Element numbers of failure, error, skipped, system-out and system-err, and attribute numbers of message and type (`wholeNames`); -1 until told. */
+let failureElement: i32 = -1
+let errorElement: i32 = -1
+let skippedElement: i32 = -1
+let outElement: i32 = -1
+let errElement: i32 = -1
+let messageKey: i32 = -1
+let typeKey: i32 = -1
+
+/** Names the elements and attributes a test case read whole may hold (numbers as `init` takes them). */
+export function wholeNames(failure: i32, error: i32, skipped: i32, out: i32, err: i32, message: i32, type: i32): void {
+  failureElement = failure
+  errorElement = error
+  skippedElement = skipped
+  outElement = out
+  errElement = err
+  messageKey = message
+  typeKey = type
+}
+
+/** A test case opens (its OPEN event at `event`): read whole when its attributes are a plain test case's. */
+function wholeBegin(event: i32, count: i32, start: i32): void {
+  if (failureElement < 0 || !caseAttributes(event, count)) return
+  whole = event
+  wholeStart = start
+  wholeSync = syncPending
+  wholeOutcome = 0
+  wholeChild = 0
+  wholeChildStart = -1
+  wholeMessageFrom = -1
+  wholeTypeFrom = -1
+  wholeSegments = 0
+  wholeNameFrom = caseNameFrom
+  wholeNameTo = caseNameTo
+  wholeHash = caseHash
+  wholeClassFrom = caseClassFrom
+  wholeClassTo = caseClassTo
+  wholeTimeFrom = caseTimeFrom
+  wholeTimeTo = caseTimeTo
+  wholeTimeMs = caseTimeMs
+}
+
+/** An element opens inside the test case read whole. */
+function wholeOpen(event: i32, element: i32, count: i32, selfClosing: bool, start: i32): void {
+  // Only its own elements, holding none.
+  if (wholeChild != 0 || depth != caseDepth + 1) {
+    whole = -1
+    return
+  }
+  if (element == failureElement || element == errorElement || element == skippedElement) {
+    if (wholeOutcome != 0) {
+      whole = -1
+      return
+    }
+    wholeOutcome = element == failureElement ? 1 : element == errorElement ? 2 : 3
+    wholeChildStart = start
+    // The first of each attribute, as the reader takes it.
+    for (let j = 0; j < count; j++) {
+      const a = event + 8 + 5 * j
+      const flags = eventAt(a + 4)
+      const key = (flags >> 8) - 1
+      if (key == messageKey && wholeMessageFrom < 0) {
+        wholeMessageFrom = eventAt(a + 2)
+        wholeMessageTo = eventAt(a + 3)
+        wholeMessageFlags = flags & 3
+      } else if (key == typeKey && wholeTypeFrom < 0) {
+        wholeTypeFrom = eventAt(a + 2)
+        wholeTypeTo = eventAt(a + 3)
+        wholeTypeFlags = flags & 3
+      }
+    }
+    if (!selfClosing) {
+      wholeChild = wholeOutcome == 3 ? 2 : 1
+      wholeChildEvent = event
+    }
+  } else if (element == outElement || element == errElement) {
+    if (!selfClosing) {
+      wholeChild = 2
+      wholeChildEvent = event
+    }
+  } else whole = -1
+}
+
+/** Text inside the test case read whole: kept when it is its failure's or error's. */
+function wholeText(kind: i32, from: i32, to: i32): void {
+  if (wholeChild != 1) return
+  if (wholeSegments == WHOLE_SEGMENTS) {
+    whole = -1
+    return
+  }
+  const s = SEGMENTS + <usize>(wholeSegments * 12)
+  store<i32>(s, kind)
+  store<i32>(s + 4, from)
+  store<i32>(s + 8, to)
+  wholeSegments++
+}
+
+/** Whether the end tag from `start` to `gt` names the element whose OPEN event is at `event` (whitespace may follow the name). */
+function endMatches(start: i32, gt: i32, event: i32): bool {
+  const from = eventAt(event + 2)
+  const n = eventAt(event + 3) - from
+  if (start + 2 + n > gt || !sameBytes(INPUT + <usize>(start + 2), INPUT + <usize>from, n)) return false
+  for (let i = start + 2 + n; i < gt; i++) if (!isSpace(at(i))) return false
+  return true
+}
+
+/**
+ * An end tag inside the test case read whole (depth already down). Returns true when it closed
+ * the test case and its events gave way to its row; false leaves the events as they are.
+ */
+function wholeClose(start: i32, gt: i32): bool {
+  if (depth == caseDepth + 1) {
+    // Its failure, error, skipped, system-out or system-err element closes.
+    if (wholeChild == 0 || !endMatches(start, gt, wholeChildEvent)) whole = -1
+    wholeChild = 0
+    return false
+  }
+  const event = whole
+  whole = -1
+  if (depth != caseDepth || !endMatches(start, gt, event)) return false
+  if (wholeSync || caseClassId < 0) return false
+  const classBytes = wholeClassTo - wholeClassFrom
+  if (classBytes != classLength || !sameBytes(CLASS, INPUT + <usize>wholeClassFrom, classBytes)) return false
+  // What the reader would refuse to decode.
+  if (wholeMessageFrom >= 0 && (wholeMessageFlags & 1) != 0 && !entitiesKnown(wholeMessageFrom, wholeMessageTo)) return false
+  if (wholeTypeFrom >= 0 && (wholeTypeFlags & 1) != 0 && !entitiesKnown(wholeTypeFrom, wholeTypeTo)) return false
+  for (let k = 0; k < wholeSegments; k++) {
+    const s = SEGMENTS + <usize>(k * 12)
+    if (load<i32>(s) == TEXT && !entitiesKnown(load<i32>(s + 4), load<i32>(s + 8))) return false
+  }
+  const length = wholeNameTo - wholeNameFrom
+  const into = nameRoom(length)
+  if (into == 0) return false
+  memory.copy(into, INPUT + <usize>wholeNameFrom, <usize>length)
+  const row = addHashed(length, wholeHash, caseClassId, caseSuitesId, wholeOutcome, wholeTimeMs, -1, 0)
+  eventCount = event
+  syncPending = false
+  if (wholeOutcome == 0) {
+    // Passed: a plain test case's row (or retry).
+    plainRuns++
+    if (row < 0) {
+      emit(MERGE)
+      emit(-1 - row)
+      emit(wholeTimeFrom)
+      emit(wholeTimeTo)
+    }
+    return true
+  }
+  emit(WHOLE)
+  emit(wholeStart)
+  emit(wholeOutcome)
+  emit(row)
+  emit(wholeTimeFrom)
+  emit(wholeTimeTo)
+  emit(wholeChildStart)
+  emit(wholeMessageFrom)
+  emit(wholeMessageTo)
+  emit(wholeMessageFlags)
+  emit(wholeTypeFrom)
+  emit(wholeTypeTo)
+  emit(wholeTypeFlags)
+  emit(caseClassId)
+  const frame = wholeSegments == 1 && wholeOutcome != 3 ? jvmFrame(SEGMENTS) : false
+  emit(frame ? frameFileFrom : -1)
+  emit(frame ? frameFileTo : -1)
+  emit(frame ? frameLine : 0)
+  emit(wholeSegments)
+  for (let k = 0; k < wholeSegments; k++) {
+    const s = SEGMENTS + <usize>(k * 12)
+    emit(load<i32>(s))
+    emit(load<i32>(s + 4))
+    emit(load<i32>(s + 8))
+  }
+  return true
+}
+
+/**
+ * Whether every "&" in [from, to) starts an entity the reader decodes (xml.ts `decodeEntities`):
+ * a ";" within 10 characters, between them lt, gt, amp, quot, apos, or a character reference to
+ * a character XML allows.
+ */
+function entitiesKnown(from: i32, to: i32): bool {
+  for (let amp = find(AMP, from, to); amp >= 0; amp = find(AMP, amp + 1, to)) {
+    const semi = find(SEMICOLON, amp + 1, to)
+    if (semi < 0 || semi - amp > MAX_ENTITY) return false
+    const n = semi - amp - 1
+    const c = n > 0 ? at(amp + 1) : 0
+    if (n == 2 && at(amp + 2) == 116 && (c == 108 || c == 103)) continue // lt gt
+    if (n == 3 && c == 97 && at(amp + 2) == 109 && at(amp + 3) == 112) continue // amp
+    if (n == 4 && c == 113 && at(amp + 2) == 117 && at(amp + 3) == 111 && at(amp + 4) == 116) continue // quot
+    if (n == 4 && c == 97 && at(amp + 2) == 112 && at(amp + 3) == 111 && at(amp + 4) == 115) continue // apos
+    if (c != 35) return false
+    // "#" and decimal digits, or "#x" and hexadecimal digits, naming a character XML allows.
+    const hex = n > 1 && at(amp + 2) == 120
+    const first = amp + (hex ? 3 : 2)
+    if (first >= semi) return false
+    let code: i64 = 0
+    for (let i = first; i < semi; i++) {
+      const d = at(i)
+      let v: i32 = -1
+      if (d >= 48 && d <= 57) v = d - 48
+      else if (hex && d >= 97 && d <= 102) v = d - 87
+      else if (hex && d >= 65 && d <= 70) v = d - 55
+      if (v < 0) return false
+      code = code * (hex ? 16 : 10) + <i64>v
+    }
+    if (!(code == 9 || code == 10 || code == 13 || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff))) return false
+  }
+  return true
+}
+
+/** The JVM frame `jvmFrame` found: the file's name and the line. */
+let frameFileFrom: i32 = 0
+let frameFileTo: i32 = 0
+let frameLine: i32 = 0
+
+/** Whether `c` is one of regular expressions' `\w`: ASCII letters, digits, "_". */
+@inline function isWord(c: i32): bool {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 95
+}
+
+/**
+ * The first frame of the test's own class in the text segment at `segment` (location.ts
+ * `locationFromTrace`, its first heuristic, byte for byte): the classname (CLASS) at the text's
+ * start or after a space, tab or line break, then `(?:\$\w+)*\.[\w$<>-]+\(([\w$-]+\.(?:java|kt|
+ * scala|groovy|clj)):(\d+)\)`. Text with an entity is left to the reader (its characters are not
+ * its bytes), and so is a line of more than nine digits.
+ */
+function jvmFrame(segment: usize): bool {
+  const kind = load<i32>(segment)
+  const from = load<i32>(segment + 4)
+  const to = load<i32>(segment + 8)
+  const n = classLength
+  if (n <= 0 || (kind == TEXT && find(AMP, from, to) >= 0)) return false
+  const first = <i32>load<u8>(CLASS)
+  for (let at0 = find(first, from, to); at0 >= 0 && at0 + n <= to; at0 = find(first, at0 + 1, to)) {
+    if (!sameBytes(INPUT + <usize>at0, CLASS, n)) continue
+    if (at0 > from) {
+      const before = at(at0 - 1)
+      if (before != 32 && before != 9 && before != NEWLINE && before != CR) continue
+    }
+    let p = at0 + n
+    // Nested classes: "$" and at least one word character, any number of times.
+    while (p < to && at(p) == 36) {
+      let q = p + 1
+      while (q < to && isWord(at(q))) q++
+      if (q == p + 1) break
+      p = q
+    }
+    if (p >= to || at(p) != 46) continue
+    p++
+    let q = p
+    while (q < to) {
+      const c = at(q)
+      if (!isWord(c) && c != 36 && c != LT && c != GT && c != 45) break
+      q++
+    }
+    if (q == p || q >= to || at(q) != 40) continue
+    const file = q + 1
+    p = file
+    while (p < to) {
+      const c = at(p)
+      if (!isWord(c) && c != 36 && c != 45) break
+      p++
+    }
+    if (p == file || p >= to || at(p) != 46) continue
+    const ext = p + 1
+    let e = ext
+    while (e < to && at(e) >= 97 && at(e) <= 122) e++
+    const m = e - ext
+    if (e >= to || at(e) != COLON) continue
+    let known = false
+    if (m == 4) known = bytesAre(ext, 0x6176616a, 4) // java
+    else if (m == 2) known = bytesAre(ext, 0x746b, 2) // kt
+    else if (m == 5) known = bytesAre(ext, 0x616c616373, 5) // scala
+    else if (m == 6) known = bytesAre(ext, 0x79766f6f7267, 6) // groovy
+    else if (m == 3) known = bytesAre(ext, 0x6a6c63, 3) // clj
+    if (!known) continue
+    let d = e + 1
+    let line = 0
+    while (d < to && at(d) >= 48 && at(d) <= 57) {
+      if (d - e > 9) return false
+      line = line * 10 + at(d) - 48
+      d++
+    }
+    if (d == e + 1 || d >= to || at(d) != 41) continue
+    frameFileFrom = file
+    frameFileTo = e
+    frameLine = line
+    return true
+  }
+  return false
 }

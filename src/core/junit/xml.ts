@@ -79,6 +79,33 @@ export interface XmlHandler {
   plainMerge?(bytes: Uint8Array, row: number, timeFrom: number, timeTo: number): void
   /** Called after each batch of events: the handler tells the scanner the context of the plain test cases that follow (`ByteScanner.caseContext`). */
   sync?(): void
+  /**
+   * A failing, erroring or skipped test case the scanner read whole (WHOLE in scanner.as.ts),
+   * instead of its events: its row is in the table (or `row` < 0 names the row of the same test:
+   * a retry). The object is reused for the next one.
+   */
+  wholeCase?(c: WholeCase): void
+}
+
+/** A test case read whole (see `XmlHandler.wholeCase`): what the reader keeps of it, decoded. */
+export interface WholeCase {
+  outcome: 'failed' | 'errored' | 'skipped'
+  /** The new row, or -1 - the row of the same test. */
+  row: number
+  /** Its time attribute, plain seconds, in `bytes` (from -1: none). */
+  bytes: Uint8Array
+  timeFrom: number
+  timeTo: number
+  /** Id of its classname in the reader's table (the one it named to the scanner). */
+  classId: number
+  /** Attributes of its failure, error or skipped element. */
+  message?: string
+  type?: string
+  /** The text of its failure or error element, piece by piece, decoded. */
+  text: string[]
+  /** The file and line of its JVM frame in that text (location.ts's first heuristic), when the scanner found one. */
+  jvmFile?: string
+  jvmLine: number
 }
 
 /** Limits that keep hostile input from costing unbounded memory. */
