@@ -311,6 +311,43 @@ function known(slots: usize, first: i32, h: u32, from: i32, to: i32): i32 {
   return -1
 }
 
+/** FNV-1a of INPUT[from, to). */
+function hashOf(from: i32, to: i32): u32 {
+  let h = FNV_OFFSET
+  for (let i = from; i < to; i++) h = fnv(h, at(i))
+  return h
+}
+
+// The names nearly every test case has, as little-endian words, and their numbers (-1 when the
+// caller does not know them): compared as words before any hash.
+const TESTCASE: u64 = 0x6573616374736574 // "testcase"
+const NAME: u32 = 0x656d616e // "name"
+const TIME: u32 = 0x656d6974 // "time"
+const CLASSNAM: u64 = 0x6d616e7373616c63 // "classnam", then "e"
+let testcaseCode: i32 = -1
+let nameCode: i32 = -1
+let timeCode: i32 = -1
+let classnameCode: i32 = -1
+
+/** The number of the known attribute name INPUT[from, to), or -1. */
+function attributeKey(from: i32, to: i32): i32 {
+  const n = to - from
+  if (n == 4) {
+    const word = load<u32>(INPUT + <usize>from)
+    if (word == NAME && nameCode >= 0) return nameCode
+    if (word == TIME && timeCode >= 0) return timeCode
+  } else if (n == 9 && classnameCode >= 0 && load<u64>(INPUT + <usize>from) == CLASSNAM && at(from + 8) == 101) return classnameCode
+  return known(ATTRIBUTE_SLOTS, elementNames, hashOf(from, to), from, to)
+}
+
+/** Whether the known name at NAMES + `offset` (a length byte, then its bytes) is the word `word` of `n` bytes (8 at most; "classname" is "classnam" and "e"). */
+function namedAs(offset: i32, word: u64, n: i32, last: i32): bool {
+  const length = <i32>load<u8>(NAMES + <usize>offset)
+  if (length != n + (last >= 0 ? 1 : 0)) return false
+  for (let j = 0; j < n; j++) if (<i32>load<u8>(NAMES + <usize>(offset + 1 + j)) != <i32>((word >> (<u64>j << 3)) & 0xff)) return false
+  return last < 0 || <i32>load<u8>(NAMES + <usize>(offset + 1 + n)) == last
+}
+
 export function names(): usize {
   return NAMES
 }
@@ -339,6 +376,10 @@ export function init(tagChars: i32, attributes: i32, maxDepth: i32, testCase: i3
   elementNames = <i32>load<u8>(NAMES)
   attributeNames = <i32>load<u8>(NAMES + 1)
   memory.fill(ELEMENT_SLOTS, 0, 512)
+  testcaseCode = -1
+  nameCode = -1
+  timeCode = -1
+  classnameCode = -1
   let offset = 2
   for (let k = 0; k < elementNames + attributeNames && k < 64; k++) {
     store<i32>(NAME_OFFSETS + (<usize>k << 2), offset)
@@ -350,6 +391,11 @@ export function init(tagChars: i32, attributes: i32, maxDepth: i32, testCase: i3
     let slot = h & SLOT_MASK
     while (load<i32>(slots + (<usize>slot << 2)) != 0) slot = (slot + 1) & SLOT_MASK
     store<i32>(slots + (<usize>slot << 2), k + 1)
+    if (k < elementNames) {
+      if (namedAs(offset, TESTCASE, 8, -1)) testcaseCode = k
+    } else if (namedAs(offset, <u64>NAME, 4, -1)) nameCode = k - elementNames
+    else if (namedAs(offset, <u64>TIME, 4, -1)) timeCode = k - elementNames
+    else if (namedAs(offset, CLASSNAM, 8, 101)) classnameCode = k - elementNames
     offset += 1 + length
   }
   tagLimit = tagChars
@@ -626,19 +672,12 @@ function startTag(start: i32): i32 {
   let i = start + 1
   let colon = -1
   let nameFlags = 0
-  // The local name's hash (after the first colon), for `known`.
-  let h = FNV_OFFSET
   for (; i < len; i++) {
     const ch = at(i)
     if (ch <= GT) {
       if (ch == 32 || ch == GT || ch == SLASH || ch == 10 || ch == 9 || ch == 13 || ch == EQ) break
-      if (ch == COLON && colon < 0) {
-        colon = i
-        h = FNV_OFFSET
-        continue
-      }
+      if (ch == COLON && colon < 0) colon = i
     } else if (ch >= 128) nameFlags = 2
-    h = fnv(h, ch)
   }
   if (i >= len) return waitForGt(start)
   if (i == start + 1) return fail(E_NO_TAG, start, start, 0, 0, 0, 0)
@@ -652,7 +691,8 @@ function startTag(start: i32): i32 {
   emit(localName)
   emit(0)
   emit(0)
-  const element = known(ELEMENT_SLOTS, 0, h, localName, nameEnd)
+  // The local name (after the first colon): the test case element's compared as a word.
+  const element = nameEnd - localName == 8 && testcaseCode >= 0 && load<u64>(INPUT + <usize>localName) == TESTCASE ? testcaseCode : known(ELEMENT_SLOTS, 0, hashOf(localName, nameEnd), localName, nameEnd)
   emit(element)
   let count = 0
   let selfClosing = false
@@ -674,21 +714,15 @@ function startTag(start: i32): i32 {
     }
     if (!separated) return failTag(E_NOT_SEPARATED, start, event, nameEnd, 0, 0)
     const attributeStart = i
+    // The local name starts after the last colon.
     let localStart = i
-    // The local name's hash (after the last colon), for `known`.
-    let nameHash = FNV_OFFSET
     for (; i < len; i++) {
       const ch = at(i)
       // Letters, the bulk of names, are all above ">": one comparison decides them.
       if (ch <= GT) {
         if (ch == EQ || ch == 32 || ch == GT || ch == SLASH || ch == 10 || ch == 9 || ch == 13) break
-        if (ch == COLON) {
-          localStart = i + 1
-          nameHash = FNV_OFFSET
-          continue
-        }
+        if (ch == COLON) localStart = i + 1
       }
-      nameHash = fnv(nameHash, ch)
     }
     if (i >= len) return cutTag(start, event)
     const attributeEnd = i
@@ -735,7 +769,7 @@ function startTag(start: i32): i32 {
     emit(attributeEnd)
     emit(i + 1)
     emit(close)
-    emit(flags | ((known(ATTRIBUTE_SLOTS, elementNames, nameHash, localStart, attributeEnd) + 1) << 8))
+    emit(flags | ((attributeKey(localStart, attributeEnd) + 1) << 8))
     count++
     i = close + 1
   }
