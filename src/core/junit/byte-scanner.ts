@@ -138,6 +138,17 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13
 }
 
+/**
+ * Returns a copy of `memory[from, to)`. Small copies come from Node's Buffer pool (8-byte aligned,
+ * as the table's Float64 column needs): a small file's table is two copies of a few KiB, and an
+ * ArrayBuffer of its own costs more to make than the copy (4 µs each; the corpus is 334 files).
+ */
+function copyOf(memory: ArrayBuffer, from: number, to: number): Buffer<ArrayBuffer> {
+  const copy = Buffer.allocUnsafe(to - from) as Buffer<ArrayBuffer>
+  copy.set(new Uint8Array(memory, from, to - from))
+  return copy
+}
+
 /** Returns whether `bytes[from, to)` are `other`. */
 export function bytesEqual(bytes: Uint8Array, from: number, to: number, other: Uint8Array): boolean {
   if (to - from !== other.length) return false
@@ -379,8 +390,8 @@ export class ByteScanner implements ErrorSource {
     return {
       rows: h[H_ROWS],
       capacity,
-      columns: view ? new Uint8Array(memory, at, namesAt - at) : new Uint8Array(memory.slice(at, namesAt)),
-      names: view ? Buffer.from(memory, namesAt, namesEnd - namesAt) : Buffer.from(memory.slice(namesAt, namesEnd)),
+      columns: view ? new Uint8Array(memory, at, namesAt - at) : copyOf(memory, at, namesAt),
+      names: view ? Buffer.from(memory, namesAt, namesEnd - namesAt) : copyOf(memory, namesAt, namesEnd),
       counts: Array.from(h.subarray(H_COUNTS, H_COUNTS + 5)),
       plainRuns: h[H_PLAIN_RUNS]
     }
