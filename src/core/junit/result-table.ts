@@ -247,14 +247,34 @@ export class ResultTable implements Iterable<TestResult> {
 
   /** Adds every test of `other` (the tests of several files merged into a run's). */
   addTable(other: ResultTable): void {
+    // This table's id of each of the other's classnames, found when a test first needs it (so ids
+    // are given in the same order as test by test): an array read, not a Map lookup per test.
+    const classIds = new Int32Array(other.#classnames.length).fill(-1)
     for (let i = 0; i < other.length; i++) {
       const length = other.#nameEnds[i] - other.#nameStarts[i]
       other.#names.copy(this.#nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
       const file = other.#fileIds[i]
       const executions = other.#executionLists.get(i)
       const failure = other.#failures.get(i)
-      this.add(length, this.classId(other.#classnames[other.#classIds[i]]), this.suitesId(other.#suitePaths[other.#suiteIds[i]]), OUTCOMES[other.#outcomes[i]], other.#times[i], file < 0 ? -1 : this.fileId(other.#files[file]), other.#lines[i], failure, executions && [...executions])
+      const otherClass = other.#classIds[i]
+      let classId = classIds[otherClass]
+      if (classId < 0) classId = classIds[otherClass] = this.classId(other.#classnames[otherClass])
+      this.add(length, classId, this.suitesId(other.#suitePaths[other.#suiteIds[i]]), OUTCOMES[other.#outcomes[i]], other.#times[i], file < 0 ? -1 : this.fileId(other.#files[file]), other.#lines[i], failure, executions && [...executions])
     }
+  }
+
+  /** Makes room for `tests` tests and `nameBytes` bytes of their names in an empty table (a merge of tables whose sizes are known), so that it does not grow test by test. */
+  reserve(tests: number, nameBytes: number): void {
+    if (this.length !== 0) throw new Error('reserve: the table already holds tests')
+    let size = INITIAL_CAPACITY
+    while (size < tests) size *= 2
+    if (size > this.#capacity) this.#bind(new ArrayBuffer(size * ROW_BYTES), size)
+    if (nameBytes > this.#names.length) this.#names = Buffer.allocUnsafe(nameBytes)
+  }
+
+  /** Bytes of its tests' names (see `reserve`). */
+  get nameBytes(): number {
+    return this.#namesEnd
   }
 
   /** Sets where test `i` is (source-paths.ts, once the file is found in the repository). */
