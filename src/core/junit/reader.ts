@@ -232,6 +232,10 @@ export class JUnitReader implements XmlHandler {
   /** The last `file` attribute as written and as made repository-relative: cases of one file come together. */
   private lastRawFile?: string
   private lastRelativeFile?: string
+  /** The classname id and file name of the last JVM frame the scanner found, and the file's id. */
+  private lastFrameClass = -1
+  private lastFrameFile = ''
+  private lastFrameFileId = -1
   private error?: ReadError
   private done = false
   private unnamed = 0
@@ -472,10 +476,23 @@ export class JUnitReader implements XmlHandler {
     const failure = this.finishFailure({ message: c.message === undefined ? undefined : clip(c.message, this.limits.message), type: type === undefined || type === '' ? undefined : clip(type, this.limits.message), details })
     const table = this.table
     const classname = table.classnameOf(c.classId)
-    // The scanner found the JVM frame location.ts would find first, in the whole text (the reader keeps a cut one).
-    const location = c.jvmFile !== undefined && !details.truncated ? { file: relativePath(jvmFile(classname, c.jvmFile), this.options.sourceRoot), line: c.jvmLine } : this.locate(undefined, undefined, classname, failure)
-    const fileId = location.file === undefined ? -1 : table.fileId(location.file)
-    const line = location.line ?? 0
+    let fileId: number
+    let line: number
+    if (c.jvmFile !== undefined && !details.truncated) {
+      // The scanner found the JVM frame location.ts would find first, in the whole text (the
+      // reader keeps a cut one). A class's failing tests name the same file: its id is kept.
+      if (c.classId !== this.lastFrameClass || c.jvmFile !== this.lastFrameFile) {
+        this.lastFrameClass = c.classId
+        this.lastFrameFile = c.jvmFile
+        this.lastFrameFileId = table.fileId(relativePath(jvmFile(classname, c.jvmFile), this.options.sourceRoot))
+      }
+      fileId = this.lastFrameFileId
+      line = c.jvmLine
+    } else {
+      const location = this.locate(undefined, undefined, classname, failure)
+      fileId = location.file === undefined ? -1 : table.fileId(location.file)
+      line = location.line ?? 0
+    }
     if (c.row < 0) this.merges.push({ row: -1 - c.row, outcome, timeMs, fileId, line, failure, executions: undefined })
     else {
       this.failures.set(c.row, failure)
