@@ -338,7 +338,7 @@ async function feed(path: string, deflate: Writable, onChunk: (chunk: Uint8Array
       if (bytesRead === 0) break
       const chunk = buffer.subarray(0, bytesRead)
       onChunk(chunk)
-      await new Promise<void>((resolve, reject) => deflate.write(chunk, (err) => (err ? reject(err) : resolve())))
+      await take(deflate, chunk)
     }
     deflate.end()
   } catch (err) {

@@ -257,7 +257,7 @@ export class ByteScanner implements ErrorSource {
   private readonly attributes = new ByteAttributes(this)
   private tokenStart = 0
   /** The one object test cases read whole are handed in (see `XmlHandler.wholeCase`). */
-  private readonly whole: WholeCase = { outcome: 'failed', row: 0, bytes: EMPTY, timeFrom: -1, timeTo: -1, classId: 0, message: undefined, type: undefined, text: [], jvmFile: undefined, jvmLine: 0 }
+  private readonly whole: WholeCase = { outcome: 'failed', row: 0, timeMs: 0, classId: 0, message: undefined, type: undefined, text: [], jvmFile: undefined, jvmLine: 0 }
   private started = false
   private released = false
 
@@ -267,9 +267,9 @@ export class ByteScanner implements ErrorSource {
     const plainCases = handler.plainCase !== undefined && handler.caseSlowKeys !== undefined
     this.headerAt = t.init(XML_LIMITS.tagChars, XML_LIMITS.attributes, XML_LIMITS.depth, plainCases ? COMMON_NAMES.indexOf('testcase') : -1, Key.Name, Key.Classname, Key.Time, handler.caseSlowKeys ?? 0)
     // Test cases read whole need the handler's `wholeCase`; -1 turns them off (a pooled tokenizer may have had them on).
-    const names = (...n: string[]) => n.map((name) => (plainCases && handler.wholeCase ? COMMON_NAMES.indexOf(name) : -1))
-    const [failure, error, skipped, out, err] = names('failure', 'error', 'skipped', 'system-out', 'system-err')
-    t.wholeNames(failure, error, skipped, out, err, Key.Message, Key.Type)
+    const whole = plainCases && handler.wholeCase !== undefined
+    const element = (name: string) => (whole ? COMMON_NAMES.indexOf(name) : -1)
+    t.wholeNames(element('failure'), element('error'), element('skipped'), element('system-out'), element('system-err'), Key.Message, Key.Type)
     // Room for the event area, which ends where the input starts.
     t.reserve(0)
     this.input = t.input()
@@ -514,9 +514,8 @@ export class ByteScanner implements ErrorSource {
     const code = ev[k + 2]
     c.outcome = code === 1 ? 'failed' : code === 2 ? 'errored' : 'skipped'
     c.row = ev[k + 3]
-    c.bytes = buf
-    c.timeFrom = ev[k + 4]
-    c.timeTo = ev[k + 5]
+    // A plain time: the tokenizer read it with the same arithmetic.
+    c.timeMs = ev[k + 4] < 0 ? 0 : plainTimeMsBytes(buf, ev[k + 4], ev[k + 5])
     this.tokenStart = ev[k + 6]
     c.message = ev[k + 7] < 0 ? undefined : attributeText(buf, ev[k + 7], ev[k + 8], ev[k + 9], this)
     c.type = ev[k + 10] < 0 ? undefined : attributeText(buf, ev[k + 10], ev[k + 11], ev[k + 12], this)

@@ -458,27 +458,25 @@ export class JUnitReader implements XmlHandler {
 
   /** A plain test case the scanner found in the table: one more passed execution of `row`. */
   plainMerge(bytes: Uint8Array, row: number, timeFrom: number, timeTo: number): void {
-    this.merges.push({ row, outcome: 'passed', timeMs: timeFrom < 0 ? 0 : bytesTimeMs(bytes, timeFrom, timeTo), fileId: -1, line: 0, failure: undefined, executions: undefined })
+    this.recordRow(-1 - row, 'passed', timeFrom < 0 ? 0 : bytesTimeMs(bytes, timeFrom, timeTo), -1, 0, undefined, undefined)
   }
 
   /** A failing, erroring or skipped test case the scanner read whole (see `XmlHandler.wholeCase`): what `openCase`, its child's element and `closeCase` do for it. */
   wholeCase(c: WholeCase): void {
     const outcome = c.outcome
     countRun(this.runs, outcome)
-    const timeMs = c.row >= 0 || c.timeFrom < 0 ? 0 : bytesTimeMs(c.bytes, c.timeFrom, c.timeTo)
     if (outcome === 'skipped') {
-      if (c.row < 0) this.merges.push({ row: -1 - c.row, outcome, timeMs, fileId: -1, line: 0, failure: undefined, executions: undefined })
+      this.recordRow(c.row, outcome, c.timeMs, -1, 0, undefined, undefined)
       return
     }
-    const details = new TextSink(this.limits.details)
-    for (const piece of c.text) if (!details.add(piece)) break
-    const type = c.type
-    const failure = this.finishFailure({ message: c.message === undefined ? undefined : clip(c.message, this.limits.message), type: type === undefined || type === '' ? undefined : clip(type, this.limits.message), details })
+    const pending = this.failureOf(c.message, c.type)
+    for (const piece of c.text) if (!pending.details.add(piece)) break
+    const failure = this.finishFailure(pending)
     const table = this.table
     const classname = table.classnameOf(c.classId)
     let fileId: number
     let line: number
-    if (c.jvmFile !== undefined && !details.truncated) {
+    if (c.jvmFile !== undefined && !pending.details.truncated) {
       // The scanner found the JVM frame location.ts would find first, in the whole text (the
       // reader keeps a cut one). A class's failing tests name the same file: its id is kept.
       if (c.classId !== this.lastFrameClass || c.jvmFile !== this.lastFrameFile) {
@@ -493,11 +491,8 @@ export class JUnitReader implements XmlHandler {
       fileId = location.file === undefined ? -1 : table.fileId(location.file)
       line = location.line ?? 0
     }
-    if (c.row < 0) this.merges.push({ row: -1 - c.row, outcome, timeMs, fileId, line, failure, executions: undefined })
-    else {
-      this.failures.set(c.row, failure)
-      if (fileId >= 0 || line !== 0) (this.scanner as ByteScanner).setRowLocation(c.row, fileId, line)
-    }
+    this.recordRow(c.row, outcome, c.timeMs, fileId, line, failure, undefined)
+    if (c.row >= 0 && (fileId >= 0 || line !== 0)) (this.scanner as ByteScanner).setRowLocation(c.row, fileId, line)
   }
 
   /** Tells the scanner the context of the plain test cases that follow. */
@@ -510,6 +505,11 @@ export class JUnitReader implements XmlHandler {
   /** Adds the row of the staged name (`nameLength` bytes), or keeps the merge into the row of the same test for the end. */
   private addRow(nameLength: number, classId: number, suitesId: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, executions: Outcome[] | undefined): void {
     const row = (this.scanner as ByteScanner).addRow(nameLength, classId, suitesId, outcomeCode(outcome), timeMs, fileId, line)
+    this.recordRow(row, outcome, timeMs, fileId, line, failure, executions)
+  }
+
+  /** What the table takes at the end for a row the scanner added (`row` ≥ 0: its failure and executions) or found (-1 - the row of the same test: a merge, in reading order). */
+  private recordRow(row: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, executions: Outcome[] | undefined): void {
     if (row < 0) this.merges.push({ row: -1 - row, outcome, timeMs, fileId, line, failure, executions })
     else {
       if (failure) this.failures.set(row, failure)
@@ -643,8 +643,11 @@ export class JUnitReader implements XmlHandler {
   }
 
   private newFailure(attrs: TagAttributes): PendingFailure {
-    const message = attrs.get('message')
-    const type = attrs.get('type')
+    return this.failureOf(attrs.get('message'), attrs.get('type'))
+  }
+
+  /** A failure with its element's `message` and `type` (clipped; an empty type is none), its text to come. */
+  private failureOf(message: string | undefined, type: string | undefined): PendingFailure {
     return {
       message: message === undefined ? undefined : clip(message, this.limits.message),
       type: type === undefined || type === '' ? undefined : clip(type, this.limits.message),

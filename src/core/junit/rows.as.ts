@@ -11,8 +11,8 @@
 // R (rows that fit) and N (name bytes that fit) double as they fill. The hash is ResultTable's:
 // FNV-1a over the name's bytes, then the classname's id mixed in.
 
-const FNV_OFFSET: u32 = 0x811c9dc5
-const FNV_PRIME: u32 = 0x01000193
+export const FNV_OFFSET: u32 = 0x811c9dc5
+export const FNV_PRIME: u32 = 0x01000193
 const ROW_BYTES: i32 = 49
 const FIRST_ROWS: i32 = 64
 const FIRST_NAME_BYTES: i32 = 2048
@@ -130,10 +130,14 @@ export function nameRoom(bytes: i32): usize {
  * into it). The caller made room (`nameRoom`).
  */
 export function addStaged(length: i32, classId: i32, suitesId: i32, outcome: i32, timeMs: f64, fileId: i32, line: i32): i32 {
-  const from = names() + <usize>namesEnd
+  return addHashed(length, fnvBytes(names() + <usize>namesEnd, length), classId, suitesId, outcome, timeMs, fileId, line)
+}
+
+/** FNV-1a of the `n` bytes at `at` (names' hashes, here and in the tokenizer). */
+export function fnvBytes(at: usize, n: i32): u32 {
   let h = FNV_OFFSET
-  for (let j = 0; j < length; j++) h = (h ^ <u32>load<u8>(from + <usize>j)) * FNV_PRIME
-  return addHashed(length, h, classId, suitesId, outcome, timeMs, fileId, line)
+  for (let j = 0; j < n; j++) h = (h ^ <u32>load<u8>(at + <usize>j)) * FNV_PRIME
+  return h
 }
 
 /** Sets the file id and line of row `row` (a test case read whole, located by the reader). */

@@ -46,7 +46,7 @@
 // area is full: read the events and call `scan` again), SYNC (see above) or FAILED (an error in the header; the
 // events before it stand). At a chunk's end an error whose quote could still grow waits for more.
 
-import { addHashed, addStaged, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, setLocation, tableBase, tableBytes } from './rows.as'
+import { FNV_OFFSET, FNV_PRIME, addHashed, addStaged, fnvBytes, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, setLocation, tableBase, tableBytes } from './rows.as'
 
 export { addStaged, nameRoom, setLocation }
 
@@ -287,8 +287,6 @@ const ATTRIBUTE_SLOTS: usize = NAMES + 1536
 const CLASS: usize = NAMES + 1792
 const CLASS_MAX: i32 = 255
 const SLOT_MASK: u32 = 63
-const FNV_OFFSET: u32 = 0x811c9dc5
-const FNV_PRIME: u32 = 0x01000193
 
 @inline function fnv(h: u32, byte: i32): u32 {
   return (h ^ <u32>byte) * FNV_PRIME
@@ -313,9 +311,7 @@ function known(slots: usize, first: i32, h: u32, from: i32, to: i32): i32 {
 
 /** FNV-1a of INPUT[from, to). */
 function hashOf(from: i32, to: i32): u32 {
-  let h = FNV_OFFSET
-  for (let i = from; i < to; i++) h = fnv(h, at(i))
-  return h
+  return fnvBytes(INPUT + <usize>from, to - from)
 }
 
 // The names nearly every test case has, as little-endian words, and their numbers (-1 when the
@@ -384,8 +380,7 @@ export function init(tagChars: i32, attributes: i32, maxDepth: i32, testCase: i3
   for (let k = 0; k < elementNames + attributeNames && k < 64; k++) {
     store<i32>(NAME_OFFSETS + (<usize>k << 2), offset)
     const length = <i32>load<u8>(NAMES + <usize>offset)
-    let h = FNV_OFFSET
-    for (let j = 0; j < length; j++) h = fnv(h, <i32>load<u8>(NAMES + <usize>(offset + 1 + j)))
+    const h = fnvBytes(NAMES + <usize>(offset + 1), length)
     store<u32>(NAME_HASHES + (<usize>k << 2), h)
     const slots = k < elementNames ? ELEMENT_SLOTS : ATTRIBUTE_SLOTS
     let slot = h & SLOT_MASK
@@ -793,7 +788,7 @@ function startTag(start: i32): i32 {
     if (whole >= 0) wholeOpen(event, element, count, selfClosing, start)
     else if (!selfClosing && element == caseElement && element >= 0 && caseDepth < 0) {
       caseDepth = depth
-      if (depth + 1 < depthLimit) wholeBegin(event, count, start)
+      if (depth + 1 < depthLimit) wholeBegin(event, count)
     }
     syncPending = true
   }
@@ -983,7 +978,6 @@ function waitForGt(start: i32): i32 {
 
 /** The OPEN event of the test case being read whole, or -1. */
 let whole: i32 = -1
-let wholeStart: i32 = 0
 /** Whether events were pending before it. */
 let wholeSync: bool = false
 /** Its outcome code (0 passed: no failure, error or skipped element yet). */
@@ -1002,15 +996,6 @@ let wholeSegments: i32 = 0
 const WHOLE_SEGMENTS: i32 = 4
 /** Kind, from and to of each text segment of its failure or error (static data). */
 const SEGMENTS: usize = memory.data(WHOLE_SEGMENTS * 12, 4)
-/** The plain test case's attributes, kept from its start tag (the case* globals are the next tag's). */
-let wholeNameFrom: i32 = 0
-let wholeNameTo: i32 = 0
-let wholeHash: u32 = 0
-let wholeClassFrom: i32 = 0
-let wholeClassTo: i32 = 0
-let wholeTimeFrom: i32 = -1
-let wholeTimeTo: i32 = -1
-let wholeTimeMs: f64 = 0
 /** Element numbers of failure, error, skipped, system-out and system-err, and attribute numbers of message and type (`wholeNames`); -1 until told. */
 let failureElement: i32 = -1
 let errorElement: i32 = -1
@@ -1032,10 +1017,9 @@ export function wholeNames(failure: i32, error: i32, skipped: i32, out: i32, err
 }
 
 /** A test case opens (its OPEN event at `event`): read whole when its attributes are a plain test case's. */
-function wholeBegin(event: i32, count: i32, start: i32): void {
+function wholeBegin(event: i32, count: i32): void {
   if (failureElement < 0 || !caseAttributes(event, count)) return
   whole = event
-  wholeStart = start
   wholeSync = syncPending
   wholeOutcome = 0
   wholeChild = 0
@@ -1043,14 +1027,6 @@ function wholeBegin(event: i32, count: i32, start: i32): void {
   wholeMessageFrom = -1
   wholeTypeFrom = -1
   wholeSegments = 0
-  wholeNameFrom = caseNameFrom
-  wholeNameTo = caseNameTo
-  wholeHash = caseHash
-  wholeClassFrom = caseClassFrom
-  wholeClassTo = caseClassTo
-  wholeTimeFrom = caseTimeFrom
-  wholeTimeTo = caseTimeTo
-  wholeTimeMs = caseTimeMs
 }
 
 /** An element opens inside the test case read whole. */
@@ -1132,8 +1108,10 @@ function wholeClose(start: i32, gt: i32): bool {
   whole = -1
   if (depth != caseDepth || !endMatches(start, gt, event)) return false
   if (wholeSync || caseClassId < 0) return false
-  const classBytes = wholeClassTo - wholeClassFrom
-  if (classBytes != classLength || !sameBytes(CLASS, INPUT + <usize>wholeClassFrom, classBytes)) return false
+  // Its attributes again, from its start tag's event (still in place): the case* globals are the last tag's.
+  caseAttributes(event, eventAt(event + 6))
+  const classBytes = caseClassTo - caseClassFrom
+  if (classBytes != classLength || !sameBytes(CLASS, INPUT + <usize>caseClassFrom, classBytes)) return false
   // What the reader would refuse to decode.
   if (wholeMessageFrom >= 0 && (wholeMessageFlags & 1) != 0 && !entitiesKnown(wholeMessageFrom, wholeMessageTo)) return false
   if (wholeTypeFrom >= 0 && (wholeTypeFlags & 1) != 0 && !entitiesKnown(wholeTypeFrom, wholeTypeTo)) return false
@@ -1141,11 +1119,11 @@ function wholeClose(start: i32, gt: i32): bool {
     const s = SEGMENTS + <usize>(k * 12)
     if (load<i32>(s) == TEXT && !entitiesKnown(load<i32>(s + 4), load<i32>(s + 8))) return false
   }
-  const length = wholeNameTo - wholeNameFrom
+  const length = caseNameTo - caseNameFrom
   const into = nameRoom(length)
   if (into == 0) return false
-  memory.copy(into, INPUT + <usize>wholeNameFrom, <usize>length)
-  const row = addHashed(length, wholeHash, caseClassId, caseSuitesId, wholeOutcome, wholeTimeMs, -1, 0)
+  memory.copy(into, INPUT + <usize>caseNameFrom, <usize>length)
+  const row = addHashed(length, caseHash, caseClassId, caseSuitesId, wholeOutcome, caseTimeMs, -1, 0)
   eventCount = event
   syncPending = false
   if (wholeOutcome == 0) {
@@ -1154,17 +1132,17 @@ function wholeClose(start: i32, gt: i32): bool {
     if (row < 0) {
       emit(MERGE)
       emit(-1 - row)
-      emit(wholeTimeFrom)
-      emit(wholeTimeTo)
+      emit(caseTimeFrom)
+      emit(caseTimeTo)
     }
     return true
   }
   emit(WHOLE)
-  emit(wholeStart)
+  emit(eventAt(event + 1))
   emit(wholeOutcome)
   emit(row)
-  emit(wholeTimeFrom)
-  emit(wholeTimeTo)
+  emit(caseTimeFrom)
+  emit(caseTimeTo)
   emit(wholeChildStart)
   emit(wholeMessageFrom)
   emit(wholeMessageTo)

@@ -92,10 +92,8 @@ export interface WholeCase {
   outcome: 'failed' | 'errored' | 'skipped'
   /** The new row, or -1 - the row of the same test. */
   row: number
-  /** Its time attribute, plain seconds, in `bytes` (from -1: none). */
-  bytes: Uint8Array
-  timeFrom: number
-  timeTo: number
+  /** Its time, in milliseconds (0: none). */
+  timeMs: number
   /** Id of its classname in the reader's table (the one it named to the scanner). */
   classId: number
   /** Attributes of its failure, error or skipped element. */
