@@ -5,7 +5,7 @@
  */
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './apply.js'
-import { batches, type CheckAnnotation } from '../core/test-report/annotations.js'
+import { ANNOTATIONS_PER_REQUEST, type AnnotationSet, type CheckAnnotation } from '../core/test-report/annotations.js'
 import { formatQueueVerdict, type QueueVerdict } from '../core/test-report/queue-verdict.js'
 
 export interface CheckRunSpec {
@@ -19,7 +19,8 @@ export interface CheckRunSpec {
    */
   summary: string | Promise<string>
   conclusion: 'success' | 'failure' | 'neutral'
-  annotations: CheckAnnotation[]
+  /** Made 50 at a time, as each request goes out (see `AnnotationSet.make`). */
+  annotations: Pick<AnnotationSet, 'count' | 'make'>
   detailsUrl?: string
   /**
    * The failing and flaky tests for the merge queue: written as the hidden marker of
@@ -38,31 +39,33 @@ export interface CheckRunResult {
 
 /** Writes the check run. Throws the API's error (a 403 when the token may not write checks). */
 export async function writeCheckRun(client: GitHubClient, where: RepoRef, spec: CheckRunSpec): Promise<CheckRunResult> {
-  const chunks = batches(spec.annotations)
+  const { count, make } = spec.annotations
+  const requestCount = Math.max(1, Math.ceil(count / ANNOTATIONS_PER_REQUEST))
+  const chunk = (i: number) => make(i * ANNOTATIONS_PER_REQUEST, (i + 1) * ANNOTATIONS_PER_REQUEST)
   // Every request must carry a title and summary, and each replaces the last: the full summary
   // (up to 64 KB) goes in the request that completes the run, a line in those before it.
   const progress = `${spec.title}\n\nAdding annotations…`
-  const output = async (annotations: CheckAnnotation[] | undefined, last: boolean) => ({
+  const output = async (annotations: CheckAnnotation[], last: boolean) => ({
     title: spec.title,
     summary: last ? await spec.summary : progress,
     ...(last && spec.queueVerdict ? { text: formatQueueVerdict(spec.queueVerdict) } : {}),
-    ...(annotations?.length ? { annotations } : {})
+    ...(annotations.length ? { annotations } : {})
   })
   const done = { status: 'completed' as const, conclusion: spec.conclusion, completed_at: new Date().toISOString() }
   const details = spec.detailsUrl && /^https?:\/\//.test(spec.detailsUrl) ? { details_url: spec.detailsUrl } : {}
-  const last = chunks.length <= 1
+  const last = requestCount === 1
   const { data } = await client.rest.checks.create({
     ...where,
     name: spec.name,
     head_sha: spec.headSha,
     ...details,
     ...(last ? done : { status: 'in_progress' as const }),
-    output: await output(chunks[0], last)
+    output: await output(chunk(0), last)
   })
   let requests = 1
-  for (let i = 1; i < chunks.length; i++) {
-    const final = i === chunks.length - 1
-    await client.rest.checks.update({ ...where, check_run_id: data.id, ...(final ? done : {}), output: await output(chunks[i], final) })
+  for (let i = 1; i < requestCount; i++) {
+    const final = i === requestCount - 1
+    await client.rest.checks.update({ ...where, check_run_id: data.id, ...(final ? done : {}), output: await output(chunk(i), final) })
     requests++
   }
   return { id: data.id, url: data.html_url ?? '', requests }

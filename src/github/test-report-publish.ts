@@ -91,9 +91,8 @@ export async function publish(o: PublishOptions): Promise<Published> {
   const checked = !settings.checkRun
     ? Promise.resolve()
     : guard.run('the check run', async () => {
-        const set = settings.annotations ? checkAnnotations(report, flaky) : { annotations: [], omitted: 0 }
-        const annotations = set.annotations
-        if (set.omitted) core.notice(`Test report: ${set.omitted} annotation(s) past the first ${annotations.length} left out of the check run; the summary and the full report list every failure.`)
+        const annotations = settings.annotations ? checkAnnotations(report, flaky) : { count: 0, make: () => [], omitted: 0 }
+        if (annotations.omitted) core.notice(`Test report: ${annotations.omitted} annotation(s) past the first ${annotations.count} left out of the check run; the summary and the full report list every failure.`)
         const check = await writeCheckRun(rt.client, rt.where, {
           name: o.name,
           headSha: target.headSha,
@@ -104,8 +103,8 @@ export async function publish(o: PublishOptions): Promise<Published> {
           detailsUrl: target.runUrl,
           queueVerdict: queueVerdictOf(report, flaky, o.noFiles)
         })
-        checkAnnotated = annotations.length > 0
-        core.info(`Check run "${o.name}" on ${target.headSha.slice(0, 7)}: ${annotations.length} annotation(s) in ${check.requests} request(s)`)
+        checkAnnotated = annotations.count > 0
+        core.info(`Check run "${o.name}" on ${target.headSha.slice(0, 7)}: ${annotations.count} annotation(s) in ${check.requests} request(s)`)
       })
   // Let the first check request leave before the report's rendering holds the thread.
   await new Promise((resolve) => setImmediate(resolve))

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { testId, type Report, type TestResult } from '../../src/core/test-report/model.js'
-import { batches, checkAnnotations, repoRelative } from '../../src/core/test-report/annotations.js'
+import { checkAnnotations, repoRelative } from '../../src/core/test-report/annotations.js'
 import { reportOutputs, verdict, type FailOn } from '../../src/core/test-report/outputs.js'
 import { InputError, isBranchName, parseSettings, splitPatterns } from '../../src/core/test-report/settings.js'
 import { inRunFlakes } from '../../src/core/test-report/summary.js'
@@ -33,7 +33,9 @@ describe('check-run annotations', () => {
     ],
     [{ file: 'reports/broken.xml', message: 'unexpected end of file', line: 11, column: 22 }]
   )
-  const { annotations, unlocated } = checkAnnotations(r, inRunFlakes(r))
+  const set = checkAnnotations(r, inRunFlakes(r))
+  const { unlocated } = set
+  const annotations = set.make(0, set.count)
 
   it('annotates an unreadable file at its position, as a failure', () => {
     expect(annotations[0]).toEqual({
@@ -68,7 +70,7 @@ describe('check-run annotations', () => {
   it('stops at the cap, keeping unreadable files and failures before flaky warnings', () => {
     const many = report(Array.from({ length: 30 }, (_, i) => result(`f${i}`, 'failed', { file: 'a.ts', line: i + 1 })).concat([result('k', 'flaky', { file: 'k.ts' })]), [{ file: 'x.xml', message: 'bad' }])
     const capped = checkAnnotations(many, inRunFlakes(many), 10)
-    expect(capped.annotations.map((a) => `${a.annotation_level} ${a.path}:${a.start_line}`)).toEqual(['failure x.xml:1', ...Array.from({ length: 9 }, (_, i) => `failure a.ts:${i + 1}`)])
+    expect(capped.make(0, capped.count).map((a) => `${a.annotation_level} ${a.path}:${a.start_line}`)).toEqual(['failure x.xml:1', ...Array.from({ length: 9 }, (_, i) => `failure a.ts:${i + 1}`)])
     expect(capped.omitted).toBe(22)
     expect(checkAnnotations(many, inRunFlakes(many)).omitted).toBe(0)
   })
@@ -79,14 +81,18 @@ describe('check-run annotations', () => {
     const many = report([...results, result('k', 'flaky', { file: 'k.ts' }), result('k2', 'flaky')], [{ file: 'x.xml', message: 'bad' }, { file: 'y.xml', message: 'worse', line: 3 }])
     const all = checkAnnotations(many, inRunFlakes(many), Infinity)
     const capped = checkAnnotations(many, inRunFlakes(many), max)
-    expect(capped.annotations).toEqual(all.annotations.slice(0, max))
-    expect(capped.omitted).toBe(Math.max(0, all.annotations.length - max))
+    expect(capped.make(0, capped.count)).toEqual(all.make(0, all.count).slice(0, max))
+    expect(capped.omitted).toBe(Math.max(0, all.count - max))
     expect(capped.unlocated).toEqual(all.unlocated)
   })
 
-  it('batches 50 to a request', () => {
-    expect(batches(Array.from({ length: 120 }, (_, i) => i)).map((b) => b.length)).toEqual([50, 50, 20])
-    expect(batches([])).toEqual([])
+  it('makes any range of the annotations when asked, anew each time', () => {
+    expect(set.count).toBe(4)
+    expect(set.make(1, 3)).toEqual(annotations.slice(1, 3))
+    expect(set.make(3, 50)).toEqual(annotations.slice(3))
+    expect(set.make(-2, 2)).toEqual(annotations.slice(0, 2))
+    expect(set.make(4, 50)).toEqual([])
+    expect(set.make(0, 1)[0]).not.toBe(annotations[0])
   })
 
   it.each([

@@ -57,7 +57,15 @@ export function repoRelative(file: string | undefined, workspace?: string): stri
 }
 
 export interface AnnotationSet {
-  annotations: CheckAnnotation[]
+  /** How many annotations there are (at most the cap). */
+  count: number
+  /**
+   * Makes annotations `[from, to)` of the `count`. Each is built when asked for: a check run
+   * sends them 50 a request, one request after another, and 1,000 made at once (with their stack
+   * traces) would all outlive the garbage collector's young collections while the full report
+   * renders beside them, making V8 grow its young generation for the rest of the run.
+   */
+  make(from: number, to: number): CheckAnnotation[]
   /** Failing tests with no repository location (listed in the summary, not annotated). */
   unlocated: TestResult[]
   /** Annotations left out past the cap (flaky warnings go first, then the last failures). */
@@ -67,47 +75,71 @@ export interface AnnotationSet {
 /**
  * Returns the annotations for a report: unreadable files first, then failures and errors in
  * report order, then flaky tests. Paths must already be repository-relative (see `repoRelative`).
+ * Past the cap an annotation is only counted, not built (5,000 failures: 4,000 stack traces not
+ * cleaned); within it, `make` builds them.
  */
 export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = MAX_ANNOTATIONS): AnnotationSet {
-  const annotations: CheckAnnotation[] = report.errors.map(readErrorAnnotation)
+  const { results } = report
+  const errors = report.errors.slice(0, max)
   const unlocated: TestResult[] = []
-  const byId = resultsOf(report, flaky)
-  // Past the cap an annotation is only counted, not built (5,000 failures: 4,000 stack traces not cleaned).
-  let total = annotations.length
-  for (const i of report.results.indexesOf('failed', 'errored')) {
-    const r = report.results.at(i)
-    const path = repoRelative(r.file)
-    if (!path) {
-      unlocated.push(r)
+  // What each annotation is made from: a failing result's row, then a flaky test with its result.
+  const rows: number[] = []
+  const flakes: Array<[FlakyTest, TestResult]> = []
+  let total = report.errors.length
+  for (const i of results.indexesOf('failed', 'errored')) {
+    if (!repoRelative(results.fileAt(i))) {
+      unlocated.push(results.at(i))
       continue
     }
-    if (total++ >= max) continue
-    const f = r.failure
-    const message = f ? `${f.type ? `${f.type}: ` : ''}${f.message}` : r.outcome === 'errored' ? 'errored' : 'failed'
-    annotations.push({
-      path,
-      start_line: r.line ?? 1,
-      end_line: r.line ?? 1,
-      annotation_level: 'failure',
-      title: truncate(clean(`${r.outcome === 'errored' ? 'Error' : 'Failed'}: ${displayName(r)}`), TITLE_MAX),
-      message: truncate(clean(message || '(no message)'), MESSAGE_MAX),
-      ...(f?.details ? { raw_details: truncate(clean(f.details), DETAILS_MAX) } : {})
-    })
+    if (total++ < max) rows.push(i)
   }
+  const byId = flaky.length > 0 ? resultsOf(report, flaky) : undefined
   for (const f of flaky) {
-    const r = byId.get(f.id)
-    const path = repoRelative(r?.file)
-    if (!r || !path || total++ >= max) continue
-    annotations.push({
-      path,
-      start_line: r.line ?? 1,
-      end_line: r.line ?? 1,
-      annotation_level: 'warning',
-      title: truncate(clean(`Flaky: ${displayName(r)}`), TITLE_MAX),
-      message: truncate(clean(f.evidence.join('\n')), MESSAGE_MAX)
-    })
+    const r = byId?.get(f.id)
+    if (!r || !repoRelative(r.file) || total++ >= max) continue
+    flakes.push([f, r])
   }
-  return { annotations: annotations.slice(0, max), unlocated, omitted: Math.max(0, total - max) }
+  const count = errors.length + rows.length + flakes.length
+  const make = (k: number): CheckAnnotation => {
+    if (k < errors.length) return readErrorAnnotation(errors[k])
+    k -= errors.length
+    if (k < rows.length) return failureAnnotation(results.at(rows[k]))
+    const [f, r] = flakes[k - rows.length]
+    return flakyAnnotation(f, r)
+  }
+  return {
+    count,
+    make: (from, to) => Array.from({ length: Math.max(0, Math.min(to, count) - Math.max(0, from)) }, (_, j) => make(Math.max(0, from) + j)),
+    unlocated,
+    omitted: Math.max(0, total - max)
+  }
+}
+
+function failureAnnotation(r: TestResult): CheckAnnotation {
+  const f = r.failure
+  const message = f ? `${f.type ? `${f.type}: ` : ''}${f.message}` : r.outcome === 'errored' ? 'errored' : 'failed'
+  const line = r.line ?? 1
+  return {
+    path: repoRelative(r.file)!,
+    start_line: line,
+    end_line: line,
+    annotation_level: 'failure',
+    title: truncate(clean(`${r.outcome === 'errored' ? 'Error' : 'Failed'}: ${displayName(r)}`), TITLE_MAX),
+    message: truncate(clean(message || '(no message)'), MESSAGE_MAX),
+    ...(f?.details ? { raw_details: truncate(clean(f.details), DETAILS_MAX) } : {})
+  }
+}
+
+function flakyAnnotation(f: FlakyTest, r: TestResult): CheckAnnotation {
+  const line = r.line ?? 1
+  return {
+    path: repoRelative(r.file)!,
+    start_line: line,
+    end_line: line,
+    annotation_level: 'warning',
+    title: truncate(clean(`Flaky: ${displayName(r)}`), TITLE_MAX),
+    message: truncate(clean(f.evidence.join('\n')), MESSAGE_MAX)
+  }
 }
 
 function readErrorAnnotation(e: ReadError): CheckAnnotation {
@@ -127,11 +159,4 @@ function readErrorAnnotation(e: ReadError): CheckAnnotation {
 /** Returns `classname › name`, or the name alone when the classname is empty. */
 export function displayName(r: Pick<TestResult, 'classname' | 'name'>): string {
   return r.classname ? `${r.classname} › ${r.name}` : r.name
-}
-
-/** Splits items into consecutive batches of at most `size`. */
-export function batches<T>(items: T[], size = ANNOTATIONS_PER_REQUEST): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
 }
