@@ -9,7 +9,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { JUnitReader, readJUnitText } from '../../src/core/junit/index.js'
+import { JUnitReader, readJUnitText, TRUNCATED } from '../../src/core/junit/index.js'
 import type { FileReport } from '../../src/core/test-report/model.js'
 import { CORPUS, corpusFiles } from './junit-support.js'
 
@@ -298,12 +298,15 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
     const run = fc.array(testCase, { minLength: 1, maxLength: 4 }).map((cases) => plain('A', 'y') + plain('A', 'z') + cases.map((c) => c.replace('classname="B"', 'classname="A"')).join(''))
     const piece = fc.oneof(testCase, run, run, plainOne, fc.constantFrom('</testsuite><testsuite name="t">', '\n'))
     // How many test cases were read whole, and how many of those had their JVM frame found: both paths must be taken.
+    // And how many had text handed over as bytes (kept packed when the message is given).
     const handle = JUnitReader.prototype.wholeCase
     let whole = 0
     let framed = 0
+    let raw = 0
     JUnitReader.prototype.wholeCase = function (this: JUnitReader, c) {
       whole++
       if (c.jvmFile !== undefined) framed++
+      if (c.rawFrom >= 0) raw++
       handle.call(this, c)
     }
     try {
@@ -325,6 +328,48 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
     }
     expect(whole).toBeGreaterThan(400)
     expect(framed).toBeGreaterThan(80)
+    expect(raw).toBeGreaterThan(100)
+    expect(whole - raw).toBeGreaterThan(100)
+  })
+
+  it("keeps a failure's text as its bytes when it needs no decoding, and gives it back as the reader alone does", () => {
+    const body = [
+      '<![CDATA[java.lang.AssertionError: x < y\n\tat A.a(A.java:3)\n]]>',
+      '\n    plain text & no entity\n    at A.a(A.java:4)\n  '.replace('&', 'and'),
+      'with &amp; an entity',
+      '<![CDATA[crlf\r\n\tat A.a(A.java:5)\r\n]]>',
+      '<![CDATA[  \n\t ]]>',
+      '<![CDATA[ \u00a0 ]]>',
+      '<![CDATA[éàü then \u2603 and 😀]]>',
+      `<![CDATA[${'long '.repeat(30)}]]>`
+    ]
+    const doc = (message: string) =>
+      `<testsuite name="s">${plain('A', 'y')}${plain('A', 'z')}${body.map((b, k) => `<testcase classname="A" name="f${k}"><failure${message} type="T">${b}</failure></testcase>`).join('')}</testsuite>`
+    for (const message of [' message="m"', '']) {
+      const bytes = new TextEncoder().encode(doc(message))
+      const options = { limits: { details: 100 } }
+      const reader = new JUnitReader('doc.xml', options)
+      const packed: string[] = []
+      const handle = reader.wholeCase.bind(reader)
+      reader.wholeCase = (c) => {
+        if (c.rawFrom >= 0) packed.push(c.bytes.toString('utf8', c.rawFrom, c.rawTo))
+        handle(c)
+      }
+      reader.write(bytes)
+      const fast = reader.end()
+      const slow = new JUnitReader('doc.xml', { ...options, onTestCase: () => undefined })
+      slow.write(bytes)
+      expect(rowsOf(fast)).toEqual(rowsOf(slow.end()))
+      // Handed over as bytes: all but the entity and the CR (the reader still decodes the blank
+      // one, the one of a non-ASCII space and the one over the limit: the first two have no details).
+      expect(packed).toHaveLength(6)
+      const failures = fast.results.toArray().flatMap((r) => (r.failure ? [r.failure] : []))
+      expect(failures[0]).toEqual({ message: message ? 'm' : 'java.lang.AssertionError: x < y', type: 'T', details: 'java.lang.AssertionError: x < y\n\tat A.a(A.java:3)\n' })
+      expect(failures[6].details).toBe('éàü then \u2603 and 😀')
+      expect(failures[4]).toEqual({ message: message ? 'm' : '', type: 'T' })
+      expect(failures[5]).toEqual(failures[4])
+      expect(failures[7].details).toBe(`${'long '.repeat(20)}${TRUNCATED}`)
+    }
   })
 
   it('reads most failing test cases of a large report whole, and finds their JVM frames itself', () => {

@@ -46,6 +46,8 @@ const OPEN = 1
 const CLOSE = 2
 const TEXT = 3
 const CDATA = 4
+/** Added to a WHOLE event's segment kind when its bytes are its text (scanner.as.ts). */
+const RAW_TEXT = 16
 const CASE = 5
 const MERGE = 6
 const WHOLE = 7
@@ -257,7 +259,7 @@ export class ByteScanner implements ErrorSource {
   private readonly attributes = new ByteAttributes(this)
   private tokenStart = 0
   /** The one object test cases read whole are handed in (see `XmlHandler.wholeCase`). */
-  private readonly whole: WholeCase = { outcome: 'failed', row: 0, timeMs: 0, classId: 0, message: undefined, type: undefined, text: [], jvmFile: undefined, jvmLine: 0 }
+  private readonly whole: WholeCase = { outcome: 'failed', row: 0, timeMs: 0, classId: 0, message: undefined, type: undefined, text: [], bytes: EMPTY, rawFrom: -1, rawTo: -1, jvmFile: undefined, jvmLine: 0 }
   private started = false
   private released = false
 
@@ -524,10 +526,17 @@ export class ByteScanner implements ErrorSource {
     c.jvmLine = ev[k + 16]
     const n = ev[k + 17]
     c.text.length = 0
-    for (let j = k + 18; j < k + 18 + 3 * n; j += 3) {
-      this.tokenStart = ev[j + 1]
-      const raw = this.text(ev[j + 1], ev[j + 2])
-      c.text.push(ev[j] === TEXT ? decodeText(raw, this) : normalizeLines(raw))
+    c.bytes = buf
+    c.rawFrom = c.rawTo = -1
+    if (n === 1 && (ev[k + 18] & RAW_TEXT) !== 0) {
+      c.rawFrom = ev[k + 19]
+      c.rawTo = ev[k + 20]
+    } else {
+      for (let j = k + 18; j < k + 18 + 3 * n; j += 3) {
+        this.tokenStart = ev[j + 1]
+        const raw = this.text(ev[j + 1], ev[j + 2])
+        c.text.push((ev[j] & ~RAW_TEXT) === TEXT ? decodeText(raw, this) : normalizeLines(raw))
+      }
     }
     this.tokenStart = ev[k + 1]
     ;(this.handler.wholeCase as NonNullable<XmlHandler['wholeCase']>)(c)

@@ -115,6 +115,19 @@ function clip(text: string, limit: number): string {
   return text.length <= limit ? text : flatCopy(text.slice(0, limit) + TRUNCATED)
 }
 
+/**
+ * Whether `bytes[from, to)`, as text, has a character that is neither ASCII whitespace nor past
+ * ASCII before any other: then trimming it leaves text (an all-space one is no details), and
+ * nothing is in doubt (`trim` also takes non-ASCII spaces).
+ */
+function asciiTextAt(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]
+    if (b !== 32 && b !== 10 && b !== 9 && b !== 13 && b !== 11 && b !== 12) return b < 0x80
+  }
+  return false
+}
+
 function firstLine(text: string): string {
   const trimmed = text.trim()
   const nl = trimmed.indexOf('\n')
@@ -470,9 +483,17 @@ export class JUnitReader implements XmlHandler {
       return
     }
     const pending = this.failureOf(c.message, c.type)
-    for (const piece of c.text) if (!pending.details.add(piece)) break
-    const failure = this.finishFailure(pending)
     const table = this.table
+    let failure: Failure
+    if (c.rawFrom >= 0 && pending.message !== undefined && c.rawTo - c.rawFrom <= this.limits.details && asciiTextAt(c.bytes, c.rawFrom, c.rawTo)) {
+      // Its text is its bytes, whole (at most the limit in bytes, so in characters): the table
+      // keeps them as they are, and they are made a string when the failure is asked for.
+      failure = table.packFailure(pending.message, pending.type, c.bytes, c.rawFrom, c.rawTo)
+    } else {
+      if (c.rawFrom >= 0) pending.details.add(c.bytes.toString('utf8', c.rawFrom, c.rawTo))
+      for (const piece of c.text) if (!pending.details.add(piece)) break
+      failure = this.finishFailure(pending)
+    }
     const classname = table.classnameOf(c.classId)
     let fileId: number
     let line: number

@@ -34,7 +34,9 @@
 //         typeEnd, typeFlags (start -1: no such attribute; flags as an attribute's), classId,
 //         jvmFileStart, jvmFileEnd, jvmLine (the test's JVM frame in the text, see `jvmFrame`;
 //         start -1: none found), n, then n × [TEXT or CDATA, from, to]: the text of its failure or
-//         error element. A test case read whole (see `whole*` below): its row is added here.
+//         error element, the kind plus RAW_TEXT (16) when its bytes are its text (no CR, and in
+//         TEXT no "&": nothing to decode). A test case read whole (see `whole*` below): its row is
+//         added here.
 // A plain test case is a self-closing test case element (see `init`) outside any open one, not
 // nested too deep, whose attributes are a name (printable ASCII, not empty), a classname (ASCII,
 // no "&" or control character, at most 255 bytes), maybe a time written plainly (see
@@ -85,6 +87,8 @@ const OPEN: i32 = 1
 const CLOSE: i32 = 2
 const TEXT: i32 = 3
 const CDATA: i32 = 4
+/** Added to a WHOLE event's segment kind when the segment's bytes are its text (see the event list above). */
+const RAW_TEXT: i32 = 16
 const CASE: i32 = 5
 const MERGE: i32 = 6
 const WHOLE: i32 = 7
@@ -1158,9 +1162,12 @@ function wholeClose(start: i32, gt: i32): bool {
   emit(wholeSegments)
   for (let k = 0; k < wholeSegments; k++) {
     const s = SEGMENTS + <usize>(k * 12)
-    emit(load<i32>(s))
-    emit(load<i32>(s + 4))
-    emit(load<i32>(s + 8))
+    const kind = load<i32>(s)
+    const from = load<i32>(s + 4)
+    const to = load<i32>(s + 8)
+    emit(find(CR, from, to) < 0 && (kind == CDATA || find(AMP, from, to) < 0) ? kind | RAW_TEXT : kind)
+    emit(from)
+    emit(to)
   }
   return true
 }

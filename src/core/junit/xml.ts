@@ -99,8 +99,16 @@ export interface WholeCase {
   /** Attributes of its failure, error or skipped element. */
   message?: string
   type?: string
-  /** The text of its failure or error element, piece by piece, decoded. */
+  /** The text of its failure or error element, piece by piece, decoded (none when it is `raw`). */
   text: string[]
+  /**
+   * When the text is one piece whose UTF-8 bytes are its text (nothing to decode): it is
+   * `bytes[rawFrom, rawTo)`, valid only during the call (`rawFrom` -1: see `text`). The reader
+   * keeps such bytes as they are (`ResultTable.packFailure`) instead of a string of them.
+   */
+  bytes: Buffer
+  rawFrom: number
+  rawTo: number
   /** The file and line of its JVM frame in that text (location.ts's first heuristic), when the scanner found one. */
   jvmFile?: string
   jvmLine: number
