@@ -349,6 +349,29 @@ describe('small pieces', () => {
     expect(locationOf({}, 'https://x')).toBeNull()
   })
 
+  it('answers for the file and blob URL asked, one after another (the last answer is kept)', () => {
+    const asked: Array<[string, string | undefined, number?]> = [
+      ['src/a.ts', 'https://x/o/r/blob/s', 1],
+      ['src/a.ts', 'https://x/o/r/blob/s', 2],
+      ['src/a.ts', 'https://x/o/r/blob/t/'],
+      ['src/a.ts', undefined, 4],
+      ['src/b.ts', undefined],
+      ['src/b.ts', 'https://x/o/r/blob/s', 5],
+      ['../b.ts', 'https://x/o/r/blob/s', 5],
+      ['src/a.ts', 'https://x/o/r/blob/s']
+    ]
+    expect(asked.map(([file, blob, line]) => locationOf({ file, line }, blob)?.url)).toEqual([
+      'https://x/o/r/blob/s/src/a.ts#L1',
+      'https://x/o/r/blob/s/src/a.ts#L2',
+      'https://x/o/r/blob/t/src/a.ts',
+      undefined,
+      undefined,
+      'https://x/o/r/blob/s/src/b.ts#L5',
+      undefined,
+      'https://x/o/r/blob/s/src/a.ts'
+    ])
+  })
+
   it('titles the check run with the counts that matter', () => {
     const r = report([failing(1), result('a', 'b', 'passed'), result('a', 'c', 'flaky')], [{ file: 'x.xml', message: 'bad' }])
     expect(checkTitle(r)).toBe('1 failed, 1 passed, 1 flaky, 1 unreadable file')

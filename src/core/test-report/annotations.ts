@@ -86,8 +86,16 @@ export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = 
   const rows: number[] = []
   const flakes: Array<[FlakyTest, TestResult]> = []
   let total = report.errors.length
+  // A class's failing tests, one after another, name one file: its answer is kept.
+  let file: string | undefined
+  let located = false
   for (const i of results.indexesOf('failed', 'errored')) {
-    if (!repoRelative(results.fileAt(i))) {
+    const at = results.fileAt(i)
+    if (at !== file) {
+      file = at
+      located = repoRelative(at) !== undefined
+    }
+    if (!located) {
       unlocated.push(results.at(i))
       continue
     }

@@ -403,14 +403,31 @@ function where(r: TestResult, blobUrl: string | undefined): string {
 export function locationOf(r: Pick<TestResult, 'file' | 'line'>, blobUrl?: string): { label: string; url?: string } | null {
   if (!r.file) return null
   const label = r.line ? `${r.file}:${r.line}` : r.file
-  const path = r.file.replace(/\\/g, '/')
+  const base = fileUrl(r.file, blobUrl)
+  return base === undefined ? { label } : { label, url: r.line ? `${base}#L${r.line}` : base }
+}
+
+/** The last file `fileUrl` was asked for, and its answer: a class's failing tests, listed together, name one file. */
+let lastFile = ''
+let lastBlobUrl: string | undefined
+let lastFileUrl: string | undefined
+
+/** Returns the blob URL of `file` when it is repository-relative and a blob URL is known. */
+function fileUrl(file: string, blobUrl: string | undefined): string | undefined {
+  if (file === lastFile && blobUrl === lastBlobUrl) return lastFileUrl
+  const path = file.replace(/\\/g, '/')
   const relative = !path.startsWith('/') && !/^[A-Za-z]:/.test(path) && !path.split('/').includes('..')
-  if (!blobUrl || !relative) return { label }
-  // Most paths need no encoding and have no empty or `.` segments: use them as they are.
-  const plain = SAFE_PATH.test(path) && !path.startsWith('./') && !path.includes('/./') && !path.endsWith('/.') && path !== '.'
-  const segments = plain ? path : path.split('/').filter((p) => p && p !== '.').map(encodeURIComponent).join('/')
-  const url = `${blobUrl.replace(/\/+$/, '')}/${segments}${r.line ? `#L${r.line}` : ''}`
-  return { label, url }
+  let url: string | undefined
+  if (blobUrl && relative) {
+    // Most paths need no encoding and have no empty or `.` segments: use them as they are.
+    const plain = SAFE_PATH.test(path) && !path.startsWith('./') && !path.includes('/./') && !path.endsWith('/.') && path !== '.'
+    const segments = plain ? path : path.split('/').filter((p) => p && p !== '.').map(encodeURIComponent).join('/')
+    url = `${blobUrl.replace(/\/+$/, '')}/${segments}`
+  }
+  lastFile = file
+  lastBlobUrl = blobUrl
+  lastFileUrl = url
+  return url
 }
 
 /** A rendered item and its UTF-8 size (-1 until measured: the full report never needs it). */
