@@ -10,7 +10,8 @@ import fc from 'fast-check'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { JUnitReader, readJUnitText, TRUNCATED } from '../../src/core/junit/index.js'
-import type { FileReport } from '../../src/core/test-report/model.js'
+import { PACKED_INTS, ResultTable } from '../../src/core/junit/result-table.js'
+import { testId, type FileReport } from '../../src/core/test-report/model.js'
 import { CORPUS, corpusFiles } from './junit-support.js'
 
 const SEED = 20261122
@@ -303,6 +304,8 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
     let whole = 0
     let framed = 0
     let raw = 0
+    // And how many failures the tokenizer kept as bytes itself (PACKED: no call).
+    let kept = 0
     JUnitReader.prototype.wholeCase = function (this: JUnitReader, c) {
       whole++
       if (c.jvmFile !== undefined) framed++
@@ -320,55 +323,71 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
         for (const fast of [once, cut]) {
           expect({ rows: rowsOf(fast), runs: fast.runs, tests: fast.tests, error: fast.error }).toEqual({ rows: rowsOf(slow), runs: slow.runs, tests: slow.tests, error: slow.error })
         }
+        kept += once.results.packedFailures.length / PACKED_INTS
       }),
         { seed: SEED, numRuns: 3000 }
       )
     } finally {
       JUnitReader.prototype.wholeCase = handle
     }
-    expect(whole).toBeGreaterThan(400)
-    expect(framed).toBeGreaterThan(80)
-    expect(raw).toBeGreaterThan(100)
+    expect(whole).toBeGreaterThan(300)
+    expect(framed).toBeGreaterThan(40)
+    expect(raw).toBeGreaterThan(40)
     expect(whole - raw).toBeGreaterThan(100)
+    expect(kept).toBeGreaterThan(30)
   })
 
   it("keeps a failure's text as its bytes when it needs no decoding, and gives it back as the reader alone does", () => {
-    const body = [
+    // With a JVM frame of the test's class (A), which the tokenizer keeps as bytes itself when the
+    // rest allows; then without one, which the reader is handed as bytes (or decodes).
+    const framed = [
       '<![CDATA[java.lang.AssertionError: x < y\n\tat A.a(A.java:3)\n]]>',
-      '\n    plain text & no entity\n    at A.a(A.java:4)\n  '.replace('&', 'and'),
-      'with &amp; an entity',
+      '\n    plain text and no entity\n    at A.a(A.java:4)\n  ',
+      'with &amp; an entity at A.a(A.java:6)',
       '<![CDATA[crlf\r\n\tat A.a(A.java:5)\r\n]]>',
-      '<![CDATA[  \n\t ]]>',
-      '<![CDATA[ \u00a0 ]]>',
-      '<![CDATA[éàü then \u2603 and 😀]]>',
-      `<![CDATA[${'long '.repeat(30)}]]>`
+      `<![CDATA[${'x'.repeat(100)}\n\tat A.a(A.java:9)\n]]>`
     ]
-    const doc = (message: string) =>
-      `<testsuite name="s">${plain('A', 'y')}${plain('A', 'z')}${body.map((b, k) => `<testcase classname="A" name="f${k}"><failure${message} type="T">${b}</failure></testcase>`).join('')}</testsuite>`
-    for (const message of [' message="m"', '']) {
-      const bytes = new TextEncoder().encode(doc(message))
-      const options = { limits: { details: 100 } }
+    const unframed = ['<![CDATA[  \n\t ]]>', '<![CDATA[ \u00a0 ]]>', '<![CDATA[éàü then \u2603 and 😀]]>', `<![CDATA[${'long '.repeat(30)}]]>`]
+    const body = [...framed, ...unframed]
+    const doc = (attributes: string) =>
+      `<testsuite name="s">${plain('A', 'y')}${plain('A', 'z')}${body.map((b, k) => `<testcase classname="A" name="f${k}"><failure${attributes}>${b}</failure></testcase>`).join('')}</testsuite>`
+    // Attributes, and how many failures the tokenizer keeps: the first two framed ones (not the
+    // entity, the CR or the one over the limit), when message and type are within the limit.
+    const cases: Array<[string, number]> = [
+      [' message="m" type="T"', 2],
+      [' message="m"', 2],
+      [' message="m" type=""', 2],
+      [' message="expected &lt;1&gt; but was &#233;" type="T"', 0],
+      [' message="expected &lt;1&gt;" type="T"', 2],
+      [' type="T"', 0],
+      [' message="a message longer than the limit" type="T"', 0],
+      [' message="m" type="a type longer than the limit"', 0]
+    ]
+    for (const [attributes, kept] of cases) {
+      const bytes = new TextEncoder().encode(doc(attributes))
+      const options = { limits: { details: 100, message: 20 } }
       const reader = new JUnitReader('doc.xml', options)
-      const packed: string[] = []
+      const handed: string[] = []
       const handle = reader.wholeCase.bind(reader)
       reader.wholeCase = (c) => {
-        if (c.rawFrom >= 0) packed.push(c.bytes.toString('utf8', c.rawFrom, c.rawTo))
+        if (c.rawFrom >= 0) handed.push(c.bytes.toString('utf8', c.rawFrom, c.rawTo))
         handle(c)
       }
       reader.write(bytes)
       const fast = reader.end()
       const slow = new JUnitReader('doc.xml', { ...options, onTestCase: () => undefined })
       slow.write(bytes)
-      expect(rowsOf(fast)).toEqual(rowsOf(slow.end()))
-      // Handed over as bytes: all but the entity and the CR (the reader still decodes the blank
-      // one, the one of a non-ASCII space and the one over the limit: the first two have no details).
-      expect(packed).toHaveLength(6)
+      expect([attributes, rowsOf(fast)]).toEqual([attributes, rowsOf(slow.end())])
+      expect([attributes, fast.results.packedFailures.length / PACKED_INTS]).toEqual([attributes, kept])
+      // Handed to the reader as bytes: the rest but the entity and the CR.
+      expect([attributes, handed.length]).toEqual([attributes, framed.length + unframed.length - 2 - kept])
       const failures = fast.results.toArray().flatMap((r) => (r.failure ? [r.failure] : []))
-      expect(failures[0]).toEqual({ message: message ? 'm' : 'java.lang.AssertionError: x < y', type: 'T', details: 'java.lang.AssertionError: x < y\n\tat A.a(A.java:3)\n' })
-      expect(failures[6].details).toBe('éàü then \u2603 and 😀')
-      expect(failures[4]).toEqual({ message: message ? 'm' : '', type: 'T' })
-      expect(failures[5]).toEqual(failures[4])
-      expect(failures[7].details).toBe(`${'long '.repeat(20)}${TRUNCATED}`)
+      expect(failures[0].details).toBe('java.lang.AssertionError: x < y\n\tat A.a(A.java:3)\n')
+      expect(fast.results.at(fast.results.indexOfId(testId('A', 'f1')))).toMatchObject({ file: 'A.java', line: 4 })
+      expect(failures[7].details).toBe('éàü then \u2603 and 😀')
+      expect(failures[5]).not.toHaveProperty('details')
+      expect(failures[6]).toEqual(failures[5])
+      expect(failures[8].details).toBe(`${'long '.repeat(20)}${TRUNCATED}`)
     }
   })
 
@@ -397,10 +416,19 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
     const slow = readSlowly(bytes, bytes.length)
     expect(rowsOf(fast)).toEqual(rowsOf(slow))
     expect(fast.runs).toEqual({ total: 2000, passed: 1000, failed: 500, errored: 0, skipped: 500 })
-    // All but the first two of each class: the reader reads the first (a classname the tokenizer
-    // does not know yet) and the one right after it (its events are pending then).
-    expect(whole).toBe(1000 - 40)
-    expect(framed).toBe(500 - 20)
+    // All but the first two of each class are read whole: the reader reads the first (a
+    // classname the tokenizer does not know yet) and the one right after it (its events are
+    // pending then). Of those, the tokenizer keeps each failing one's failure as bytes, located
+    // at its JVM frame (PACKED), and only counts the skipped ones: none reaches the reader.
+    expect(whole).toBe(0)
+    expect(framed).toBe(0)
+    expect(fast.results.packedFailures.length / PACKED_INTS).toBe(500 - 20)
+    // A run's table made of this file's gets the same failures; the names' bytes count the names alone.
+    const merged = new ResultTable()
+    merged.addTable(fast.results)
+    expect(merged.toArray()).toEqual(fast.results.toArray())
+    expect(merged.nameBytes).toBe(fast.results.nameBytes)
+    expect(merged.packedFailures).toHaveLength(0)
     expect(fast.results.at(fast.results.indexOfId('com.acme.C4\u001ft404'))).toMatchObject({ outcome: 'failed', file: 'com/acme/C4.java', line: 404 })
   })
 

@@ -13,10 +13,10 @@
  * (at most one tag, a split character or entity): the caller may reuse a chunk's buffer once
  * `write` returns.
  */
-import { ROW_BYTES, type TableRows } from './result-table.js'
+import { PACKED_INTS, ROW_BYTES, type TableRows } from './result-table.js'
 import { SCANNER_WASM } from './scanner-wasm.generated.js'
 import { plainTimeMsBytes } from './time.js'
-import { ATTRIBUTE_NAMES, COMMON_NAMES, Key, decodeAttribute, decodeText, normalizeLines, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type WholeCase, type XmlHandler } from './xml.js'
+import { ATTRIBUTE_NAMES, COMMON_NAMES, Key, attributeText, decodeText, normalizeLines, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type WholeCase, type XmlHandler } from './xml.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -38,6 +38,7 @@ const H_ROWS = 15
 const H_ROW_CAP = 16
 const H_NAMES_END = 17
 const H_COUNTS = 18
+const H_SKIPPED_RUNS = 23
 const HEADER_INTS = 32
 const FULL = 1
 const FAILED = 2
@@ -51,6 +52,7 @@ const RAW_TEXT = 16
 const CASE = 5
 const MERGE = 6
 const WHOLE = 7
+const PACKED = 8
 const S_CDATA = 1
 const S_COMMENT = 2
 const S_INSTRUCTION = 3
@@ -81,6 +83,7 @@ interface Tokenizer {
   addStaged(length: number, classId: number, suitesId: number, outcome: number, timeMs: number, fileId: number, line: number): number
   setLocation(row: number, fileId: number, line: number): void
   wholeNames(failure: number, error: number, skipped: number, out: number, err: number, message: number, type: number): void
+  packLimits(text: number, message: number): void
   describeTable(): void
   input(): number
   events(): number
@@ -163,14 +166,6 @@ function bytesAre(buf: Buffer, at: number, text: string): boolean {
   if (at + text.length > buf.length) return false
   for (let k = 0; k < text.length; k++) if (buf[at + k] !== text.charCodeAt(k)) return false
   return true
-}
-
-/** Returns an attribute's value, bytes `[from, to)` with the tokenizer's `flags` (1: needs decoding, 2: not ASCII), decoded. */
-function attributeText(buf: Buffer, from: number, to: number, flags: number, source: ErrorSource): string {
-  // ASCII is latin1 byte for byte, and latin1 needs no UTF-8 decoding.
-  if ((flags & 3) === 0) return buf.toString('latin1', from, to)
-  const raw = buf.toString('utf8', from, to)
-  return decodeAttribute(raw, 0, raw.length, source)
 }
 
 /** The attributes of the tag being opened: the tokenizer's offsets (five per attribute) into its input. */
@@ -262,6 +257,9 @@ export class ByteScanner implements ErrorSource {
   private readonly whole: WholeCase = { outcome: 'failed', row: 0, timeMs: 0, classId: 0, message: undefined, type: undefined, text: [], bytes: EMPTY, rawFrom: -1, rawTo: -1, jvmFile: undefined, jvmLine: 0 }
   private started = false
   private released = false
+  /** The PACKED events so far, `PACKED_INTS` numbers each (see `TableRows.packed`). */
+  private packed = new Int32Array(0)
+  private packedLength = 0
 
   constructor(private readonly handler: XmlHandler) {
     const t = this.tokenizer
@@ -272,6 +270,9 @@ export class ByteScanner implements ErrorSource {
     const whole = plainCases && handler.wholeCase !== undefined
     const element = (name: string) => (whole ? COMMON_NAMES.indexOf(name) : -1)
     t.wholeNames(element('failure'), element('error'), element('skipped'), element('system-out'), element('system-err'), Key.Message, Key.Type)
+    // Failures kept as bytes need the handler's limits; 0 turns them off.
+    const pack = whole ? handler.packLimits : undefined
+    t.packLimits(pack?.text ?? 0, pack?.message ?? 0)
     // Room for the event area, which ends where the input starts.
     t.reserve(0)
     this.input = t.input()
@@ -395,7 +396,9 @@ export class ByteScanner implements ErrorSource {
       columns: view ? new Uint8Array(memory, at, namesAt - at) : copyOf(memory, at, namesAt),
       names: view ? Buffer.from(memory, namesAt, namesEnd - namesAt) : copyOf(memory, namesAt, namesEnd),
       counts: Array.from(h.subarray(H_COUNTS, H_COUNTS + 5)),
-      plainRuns: h[H_PLAIN_RUNS]
+      plainRuns: h[H_PLAIN_RUNS],
+      skippedRuns: h[H_SKIPPED_RUNS],
+      packed: this.packed.subarray(0, this.packedLength)
     }
   }
 
@@ -491,6 +494,11 @@ export class ByteScanner implements ErrorSource {
           k += 18 + 3 * ev[k + 17]
           break
         }
+        case PACKED: {
+          this.keepPacked(ev, k + 1)
+          k += 1 + PACKED_INTS
+          break
+        }
         case TEXT: {
           if (handler.wantText) {
             this.tokenStart = ev[k + 1]
@@ -508,6 +516,19 @@ export class ByteScanner implements ErrorSource {
           throw new Error(`the JUnit tokenizer wrote an unknown event ${ev[k]}`)
       }
     }
+  }
+
+  /** Keeps the numbers of the PACKED event whose numbers start at `ev[k]`. */
+  private keepPacked(ev: Int32Array, k: number): void {
+    let packed = this.packed
+    const at = this.packedLength
+    if (at + PACKED_INTS > packed.length) {
+      packed = new Int32Array(Math.max(64 * PACKED_INTS, packed.length * 2))
+      packed.set(this.packed)
+      this.packed = packed
+    }
+    for (let j = 0; j < PACKED_INTS; j++) packed[at + j] = ev[k + j]
+    this.packedLength = at + PACKED_INTS
   }
 
   /** Hands the WHOLE event at `ev[k]` to the handler, its attributes and text decoded (errors where the reader would find them). */

@@ -19,7 +19,7 @@ import { countRun, emptyCounts, testOutcome } from './counts.js'
 import { ByteScanner, bytesEqual } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { jvmFile, lineOfFile, locationFromTrace, relativePath } from './location.js'
-import { flatCopy, outcomeCode, ResultTable } from './result-table.js'
+import { flatCopy, outcomeCode, PACKED_INTS, ResultTable } from './result-table.js'
 import { parseTimeMs, plainTimeMsBytes } from './time.js'
 import { Key, XmlError, type TagAttributes, type WholeCase, type XmlHandler } from './xml.js'
 
@@ -256,6 +256,8 @@ export class JUnitReader implements XmlHandler {
   private readonly onTestCase?: (testCase: TestCase) => void
   /** Plain test cases come to `plainCase` unless `onTestCase` wants each case as an object. */
   readonly caseSlowKeys?: number
+  /** Failures the tokenizer may keep as bytes: within the limits on what the reader keeps. */
+  readonly packLimits?: { text: number; message: number }
 
   constructor(
     private readonly file: string,
@@ -263,7 +265,10 @@ export class JUnitReader implements XmlHandler {
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.onTestCase = options.onTestCase
-    if (!this.onTestCase) this.caseSlowKeys = SLOW_CASE_KEYS
+    if (!this.onTestCase) {
+      this.caseSlowKeys = SLOW_CASE_KEYS
+      this.packLimits = { text: this.limits.details, message: this.limits.message }
+    }
   }
 
   /** True while the reader still takes input (no error yet, not ended). */
@@ -319,11 +324,37 @@ export class JUnitReader implements XmlHandler {
   /** The table takes the rows from the scanner, then the merges are applied in the order they were read. */
   private takeRows(scanner: ByteScanner): void {
     const rows = scanner.takeRows()
-    this.runs.total += rows.plainRuns
+    this.runs.total += rows.plainRuns + rows.skippedRuns
     this.runs.passed += rows.plainRuns
+    this.runs.skipped += rows.skippedRuns
     const table = this.table
     table.adoptRows(rows, this.failures, this.executions)
+    this.locatePacked(table)
     for (const m of this.merges) table.merge(m.row, m.outcome, m.timeMs, m.fileId, m.line, m.failure, m.executions)
+  }
+
+  /**
+   * Counts the failing test cases whose failures the tokenizer kept as bytes, and sets where each
+   * is (before any merge, as for a case read in order): its JVM frame's file in its class's
+   * package, at the frame's line, as `wholeCase` locates one.
+   */
+  private locatePacked(table: ResultTable): void {
+    const packed = table.packedFailures
+    let classname: string | undefined
+    let file = ''
+    let path = ''
+    for (let p = 0; p < packed.length; p += PACKED_INTS) {
+      const row = packed[p]
+      countRun(this.runs, packed[p + 1] === 2 ? 'errored' : 'failed')
+      const rowClass = table.classnameAt(row)
+      const rowFile = table.packedFrameFile(p)
+      if (rowClass !== classname || rowFile !== file) {
+        classname = rowClass
+        file = rowFile
+        path = relativePath(jvmFile(rowClass, rowFile), this.options.sourceRoot)
+      }
+      table.setLocation(row, path, packed[p + 10])
+    }
   }
 
   /** Which path read the file: `bytes` (UTF-8 scanned as it is) or `text` (decoded first: text input, other encodings). */

@@ -12,6 +12,7 @@
  */
 import { testId, type Failure, type Outcome, type TestCounts, type TestOutcome, type TestResult } from '../test-report/model.js'
 import { emptyTestCounts, testOutcome } from './counts.js'
+import { attributeText, XmlError, type ErrorSource } from './xml.js'
 
 /** Outcome codes of the `outcomes` column, in `OUTCOMES` order. */
 const PASSED = 0
@@ -62,7 +63,21 @@ export interface TableRows {
   counts: number[]
   /** Test cases the tokenizer read as plain (each passed, a row added or merged). */
   plainRuns: number
+  /** Skipped test cases the tokenizer read whole and added rows for (the reader only counts them). */
+  skippedRuns: number
+  /**
+   * The failures the tokenizer kept as bytes after the names (PACKED in scanner.as.ts), in row
+   * order, `PACKED_INTS` numbers each: row, outcome code (1 failed, 2 errored), text at (from the
+   * names' start), text length, message flags (1: needs decoding, 2: not ASCII), message length,
+   * type length (-1: none), type flags, JVM frame file at, its length, line. The message and type
+   * follow the text. The reader locates these rows (`packedFile`); the table makes their failures
+   * when asked.
+   */
+  packed: Int32Array<ArrayBuffer>
 }
+
+/** Numbers per failure in `TableRows.packed`. */
+export const PACKED_INTS = 11
 
 /** Tests a table starts with room for; it doubles as it fills. */
 const INITIAL_CAPACITY = 64
@@ -73,6 +88,9 @@ export function flatCopy(s: string): string {
 }
 
 const EMPTY_INT32 = new Int32Array(0)
+
+/** The error source for decoding a kept message: the tokenizer checked its entities, so it never errs. */
+const DECODED: ErrorSource = { error: (message) => new XmlError(`a kept failure message: ${message}`, 0, 0) }
 
 /** Bytes of failure details a table keeps per block (see `packFailure`); a longer text gets a block of its own. */
 const TEXT_BLOCK_BYTES = 256 * 1024
@@ -144,6 +162,11 @@ export class ResultTable implements Iterable<TestResult> {
   readonly #fileIndex = new Map<string, number>()
   /** Sparse: only failing tests have a failure, only retried tests executions of their own. */
   readonly #failures = new Map<number, Failure>()
+  /** The failures the tokenizer kept as bytes (`TableRows.packed`), and the bytes they are in (the names the table adopted). */
+  #packed: Int32Array<ArrayBuffer> = EMPTY_INT32
+  #packedBytes = Buffer.allocUnsafe(0)
+  /** Bytes of `#names` that are the packed failures' (not names). */
+  #packedLength = 0
   /** The text block `packFailure` writes into, and how much of it is written. */
   #textBlock = Buffer.allocUnsafe(0)
   #textEnd = 0
@@ -289,7 +312,7 @@ export class ResultTable implements Iterable<TestResult> {
       other.#names.copy(this.#nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
       const file = other.#fileIds[i]
       const executions = other.#executionLists.get(i)
-      const failure = other.#failures.get(i)
+      const failure = other.#failures.get(i) ?? (other.#packed.length === 0 ? undefined : other.#unpack(i))
       const otherClass = other.#classIds[i]
       let classId = classIds[otherClass]
       if (classId < 0) classId = classIds[otherClass] = this.classId(other.#classnames[otherClass])
@@ -308,7 +331,7 @@ export class ResultTable implements Iterable<TestResult> {
 
   /** Bytes of its tests' names (see `reserve`). */
   get nameBytes(): number {
-    return this.#namesEnd
+    return this.#namesEnd - this.#packedLength
   }
 
   /** Sets where test `i` is (source-paths.ts, once the file is found in the repository). */
@@ -402,6 +425,49 @@ export class ResultTable implements Iterable<TestResult> {
     rows.counts.forEach((n, code) => this.#count(OUTCOMES[code], n))
     for (const [i, failure] of failures) this.#failures.set(i, failure)
     for (const [i, list] of executions) this.#executionLists.set(i, list)
+    const packed = rows.packed
+    if (packed.length > 0) {
+      this.#packed = packed
+      this.#packedBytes = rows.names
+      for (let p = 0; p < packed.length; p += PACKED_INTS) this.#packedLength += packed[p + 3] + packed[p + 5] + Math.max(0, packed[p + 6])
+    }
+  }
+
+  /** The file name of the JVM frame in the failure kept as bytes `p` (its index in `TableRows.packed`), latin1. */
+  packedFrameFile(p: number): string {
+    const packed = this.#packed
+    return this.#packedBytes.toString('latin1', packed[p + 8], packed[p + 8] + packed[p + 9])
+  }
+
+  /** The failures kept as bytes: `PACKED_INTS` numbers each (see `TableRows.packed`), read only. */
+  get packedFailures(): Int32Array {
+    return this.#packed
+  }
+
+  /** The failure of test `i` when the tokenizer kept it as bytes, made anew; else undefined. */
+  #unpack(i: number): Failure | undefined {
+    const packed = this.#packed
+    // Rows are in order: a binary search over the records.
+    let lo = 0
+    let hi = packed.length / PACKED_INTS - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      const row = packed[mid * PACKED_INTS]
+      if (row < i) lo = mid + 1
+      else if (row > i) hi = mid - 1
+      else {
+        const p = mid * PACKED_INTS
+        const bytes = this.#packedBytes
+        const text = packed[p + 2]
+        const messageAt = text + packed[p + 3]
+        const typeAt = messageAt + packed[p + 5]
+        const failure: Failure = { message: attributeText(bytes, messageAt, typeAt, packed[p + 4], DECODED) }
+        if (packed[p + 6] > 0) failure.type = attributeText(bytes, typeAt, typeAt + packed[p + 6], packed[p + 7], DECODED)
+        failure.details = bytes.toString('utf8', text, messageAt)
+        return failure
+      }
+    }
+    return undefined
   }
 
   /** Makes the columns views of `buffer` from `at` (8-byte aligned), laid out for `size` tests: Float64 first, then six Int32 columns, the slots (two per test, each an index and a hash: four Int32 per test), then the outcome bytes. */
@@ -481,7 +547,8 @@ export class ResultTable implements Iterable<TestResult> {
 
   failureAt(i: number): Failure | undefined {
     const failure = this.#failures.size === 0 ? undefined : this.#failures.get(i)
-    return failure instanceof PackedFailure ? failure.unpacked() : failure
+    if (failure) return failure instanceof PackedFailure ? failure.unpacked() : failure
+    return this.#packed.length === 0 ? undefined : this.#unpack(i)
   }
 
   /**

@@ -140,6 +140,19 @@ export function fnvBytes(at: usize, n: i32): u32 {
   return h
 }
 
+/**
+ * Keeps `n` bytes from `at` after the names (a failure's texts, which the reader's table then
+ * holds as bytes); returns their offset from the names' start, or -1 when memory cannot grow.
+ */
+export function keepBytes(at: usize, n: i32): i32 {
+  const into = nameRoom(n)
+  if (into == 0) return -1
+  memory.copy(into, at, <usize>n)
+  const offset = namesEnd
+  namesEnd += n
+  return offset
+}
+
 /** Sets the file id and line of row `row` (a test case read whole, located by the reader). */
 export function setLocation(row: i32, fileId: i32, line: i32): void {
   store<i32>(column(2) + (<usize>row << 2), fileId)

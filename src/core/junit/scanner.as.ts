@@ -36,7 +36,14 @@
 //         start -1: none found), n, then n × [TEXT or CDATA, from, to]: the text of its failure or
 //         error element, the kind plus RAW_TEXT (16) when its bytes are its text (no CR, and in
 //         TEXT no "&": nothing to decode). A test case read whole (see `whole*` below): its row is
-//         added here.
+//         added here. A skipped one whose row is new emits nothing (`skippedRuns` counts it); a
+//         failing one whose failure is kept as bytes emits PACKED instead.
+//   PACKED 8, row, outcome (1 failed, 2 errored), textAt, textLength, messageFlags,
+//         messageLength, typeLength (-1: no type), typeFlags, frameAt, frameLength, line: a
+//         failing test case read whole whose failure the reader keeps as its bytes (see
+//         `packed`): its new row is added, and its text, message and type bytes, one after
+//         another from textAt, are kept after the table's names (offsets from their start); the
+//         JVM frame's file is bytes [frameAt, frameAt + frameLength) of the text, at `line`.
 // A plain test case is a self-closing test case element (see `init`) outside any open one, not
 // nested too deep, whose attributes are a name (printable ASCII, not empty), a classname (ASCII,
 // no "&" or control character, at most 255 bytes), maybe a time written plainly (see
@@ -48,7 +55,7 @@
 // area is full: read the events and call `scan` again), SYNC (see above) or FAILED (an error in the header; the
 // events before it stand). At a chunk's end an error whose quote could still grow waits for more.
 
-import { FNV_OFFSET, FNV_PRIME, addHashed, addStaged, fnvBytes, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, setLocation, tableBase, tableBytes } from './rows.as'
+import { FNV_OFFSET, FNV_PRIME, addHashed, addStaged, fnvBytes, keepBytes, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, setLocation, tableBase, tableBytes } from './rows.as'
 
 export { addStaged, nameRoom, setLocation }
 
@@ -75,6 +82,7 @@ const H_ROWS: i32 = 15
 const H_ROW_CAP: i32 = 16
 const H_NAMES_END: i32 = 17
 const H_COUNTS: i32 = 18
+const H_SKIPPED_RUNS: i32 = 23
 
 // Statuses.
 const DONE: i32 = 0
@@ -92,6 +100,7 @@ const RAW_TEXT: i32 = 16
 const CASE: i32 = 5
 const MERGE: i32 = 6
 const WHOLE: i32 = 7
+const PACKED: i32 = 8
 
 // Errors (byte-scanner.ts words them).
 const E_TEXT_OUTSIDE: i32 = 1
@@ -172,6 +181,8 @@ let classLength: i32 = -1
 let syncPending: bool = false
 /** Plain test cases read here (rows added or merged). */
 let plainRuns: i32 = 0
+/** Skipped test cases read whole whose rows were added here: nothing of them is left for the reader but their count. */
+let skippedRuns: i32 = 0
 
 @inline function at(i: i32): i32 {
   return <i32>load<u8>(INPUT + <usize>i)
@@ -372,6 +383,7 @@ export function init(tagChars: i32, attributes: i32, maxDepth: i32, testCase: i3
   classLength = -1
   syncPending = false
   plainRuns = 0
+  skippedRuns = 0
   resetTable(INPUT + <usize>inputCap)
   elementNames = <i32>load<u8>(NAMES)
   attributeNames = <i32>load<u8>(NAMES + 1)
@@ -443,6 +455,7 @@ export function stageInput(from: i32, to: i32): i32 {
 /** The table's place and size, and the plain test cases read, in the header. */
 export function describeTable(): void {
   header(H_PLAIN_RUNS, plainRuns)
+  header(H_SKIPPED_RUNS, skippedRuns)
   header(H_TABLE_AT, <i32>tableBase)
   header(H_ROWS, rows)
   header(H_ROW_CAP, rowCap)
@@ -1009,6 +1022,16 @@ let errElement: i32 = -1
 let messageKey: i32 = -1
 let typeKey: i32 = -1
 
+/** The most bytes of text, and of message or type, a failure kept as bytes may have (`packLimits`); 0: none is. */
+let packTextLimit: i32 = 0
+let packMessageLimit: i32 = 0
+
+/** Lets failing test cases read whole be PACKED when their texts fit these limits (the reader's, in bytes: its limits count characters, never more than bytes). */
+export function packLimits(text: i32, message: i32): void {
+  packTextLimit = text
+  packMessageLimit = message
+}
+
 /** Names the elements and attributes a test case read whole may hold (numbers as `init` takes them). */
 export function wholeNames(failure: i32, error: i32, skipped: i32, out: i32, err: i32, message: i32, type: i32): void {
   failureElement = failure
@@ -1141,6 +1164,13 @@ function wholeClose(start: i32, gt: i32): bool {
     }
     return true
   }
+  if (wholeOutcome == 3 && row >= 0) {
+    // Skipped, a new row: the reader would only count it.
+    skippedRuns++
+    return true
+  }
+  const frame = wholeSegments == 1 && wholeOutcome != 3 ? jvmFrame(SEGMENTS) : false
+  if (frame && row >= 0 && packed(row)) return true
   emit(WHOLE)
   emit(eventAt(event + 1))
   emit(wholeOutcome)
@@ -1155,7 +1185,6 @@ function wholeClose(start: i32, gt: i32): bool {
   emit(wholeTypeTo)
   emit(wholeTypeFlags)
   emit(caseClassId)
-  const frame = wholeSegments == 1 && wholeOutcome != 3 ? jvmFrame(SEGMENTS) : false
   emit(frame ? frameFileFrom : -1)
   emit(frame ? frameFileTo : -1)
   emit(frame ? frameLine : 0)
@@ -1169,6 +1198,42 @@ function wholeClose(start: i32, gt: i32): bool {
     emit(from)
     emit(to)
   }
+  return true
+}
+
+/**
+ * Keeps the failure of the test case read whole, at new row `row` with its JVM frame found in its
+ * one text segment, as bytes and emits PACKED, when the reader would keep what it reads: a text
+ * that is its bytes (no CR; `jvmFrame` takes no TEXT with an "&"), fits the limit and is not blank
+ * (the frame is in it), a message that fits (the reader takes the first line of the text for a
+ * missing one) and a type that fits. Returns false, having done nothing, otherwise (or when
+ * memory cannot grow).
+ */
+function packed(row: i32): bool {
+  const from = load<i32>(SEGMENTS + 4)
+  const to = load<i32>(SEGMENTS + 8)
+  const textLength = to - from
+  if (textLength > packTextLimit || wholeMessageFrom < 0) return false
+  const messageLength = wholeMessageTo - wholeMessageFrom
+  const typeLength = wholeTypeFrom < 0 ? -1 : wholeTypeTo - wholeTypeFrom
+  if (messageLength > packMessageLimit || typeLength > packMessageLimit || find(CR, from, to) >= 0) return false
+  // Room for all three first: once the text is kept, the others are.
+  if (nameRoom(textLength + messageLength + max(typeLength, 0)) == 0) return false
+  const textAt = keepBytes(INPUT + <usize>from, textLength)
+  keepBytes(INPUT + <usize>wholeMessageFrom, messageLength)
+  if (typeLength > 0) keepBytes(INPUT + <usize>wholeTypeFrom, typeLength)
+  emit(PACKED)
+  emit(row)
+  emit(wholeOutcome)
+  emit(textAt)
+  emit(textLength)
+  emit(wholeMessageFlags)
+  emit(messageLength)
+  emit(typeLength)
+  emit(wholeTypeFlags)
+  emit(textAt + frameFileFrom - from)
+  emit(frameFileTo - frameFileFrom)
+  emit(frameLine)
   return true
 }
 

@@ -80,6 +80,13 @@ export interface XmlHandler {
   /** Called after each batch of events: the handler tells the scanner the context of the plain test cases that follow (`ByteScanner.caseContext`). */
   sync?(): void
   /**
+   * Set, with `wholeCase`, to let the scanner keep a failing test case's failure as its bytes
+   * (PACKED in scanner.as.ts) when its text and its message and type are within these many
+   * bytes (the reader's limits: a text of at most that many bytes has at most that many
+   * characters). Such a case's row is added with no call; `ByteScanner.takeRows` hands them over.
+   */
+  readonly packLimits?: { text: number; message: number }
+  /**
    * A failing, erroring or skipped test case the scanner read whole (WHOLE in scanner.as.ts),
    * instead of its events: its row is in the table (or `row` < 0 names the row of the same test:
    * a retry). The object is reused for the next one.
@@ -182,6 +189,14 @@ export function decodeText(raw: string, scanner: ErrorSource): string {
   let text = normalizeLines(raw)
   if (text.indexOf('&') >= 0) text = decodeEntities(text, scanner)
   return text
+}
+
+/** Returns an attribute's value, bytes `[from, to)` with the tokenizer's `flags` (1: needs decoding, 2: not ASCII), decoded. */
+export function attributeText(buf: Buffer, from: number, to: number, flags: number, source: ErrorSource): string {
+  // ASCII is latin1 byte for byte, and latin1 needs no UTF-8 decoding.
+  if ((flags & 3) === 0) return buf.toString('latin1', from, to)
+  const raw = buf.toString('utf8', from, to)
+  return decodeAttribute(raw, 0, raw.length, source)
 }
 
 /** Attribute values also have tabs and line breaks made spaces (XML 1.0 §3.3.3); `&#10;` stays a line break. */
