@@ -347,7 +347,7 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
       '<![CDATA[crlf\r\n\tat A.a(A.java:5)\r\n]]>',
       `<![CDATA[${'x'.repeat(100)}\n\tat A.a(A.java:9)\n]]>`
     ]
-    const unframed = ['<![CDATA[  \n\t ]]>', '<![CDATA[ \u00a0 ]]>', '<![CDATA[éàü then \u2603 and 😀]]>', `<![CDATA[${'long '.repeat(30)}]]>`]
+    const unframed = ['<![CDATA[  \n\t ]]>', '<![CDATA[ \u00a0 ]]>', '<![CDATA[éàü then \u2603 and 😀]]>', `<![CDATA[${'long '.repeat(30)}]]>`, '<![CDATA[boom\n  File "tests/test_a.py", line 8, in test_a\n]]>']
     const body = [...framed, ...unframed]
     const doc = (attributes: string) =>
       `<testsuite name="s">${plain('A', 'y')}${plain('A', 'z')}${body.map((b, k) => `<testcase classname="A" name="f${k}"><failure${attributes}>${b}</failure></testcase>`).join('')}</testsuite>`
@@ -378,11 +378,20 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
       const slow = new JUnitReader('doc.xml', { ...options, onTestCase: () => undefined })
       slow.write(bytes)
       expect([attributes, rowsOf(fast)]).toEqual([attributes, rowsOf(slow.end())])
-      expect([attributes, fast.results.packedFailures.length / PACKED_INTS]).toEqual([attributes, kept])
+      // Kept by the tokenizer (with the frame's place) and by the reader (the Python one, which it located).
+      const records = Array.from({ length: fast.results.packedFailures.length / PACKED_INTS }, (_, r) => fast.results.packedFailures[r * PACKED_INTS + 8])
+      expect([attributes, records.filter((frameAt) => frameAt >= 0).length]).toEqual([attributes, kept])
+      expect([attributes, records.filter((frameAt) => frameAt < 0).length]).toEqual([attributes, kept > 0 ? 1 : 0])
       // Handed to the reader as bytes: the rest but the entity and the CR.
       expect([attributes, handed.length]).toEqual([attributes, framed.length + unframed.length - 2 - kept])
+      expect(fast.results.at(fast.results.indexOfId(testId('A', 'f9')))).toMatchObject({ file: 'tests/test_a.py', line: 8, failure: { details: 'boom\n  File "tests/test_a.py", line 8, in test_a\n' } })
       const failures = fast.results.toArray().flatMap((r) => (r.failure ? [r.failure] : []))
       expect(failures[0].details).toBe('java.lang.AssertionError: x < y\n\tat A.a(A.java:3)\n')
+      // Plain objects; a kept one made anew each time it is asked for.
+      const row = fast.results.indexOfId(testId('A', 'f0'))
+      expect(Object.getPrototypeOf(fast.results.failureAt(row))).toBe(Object.prototype)
+      if (kept > 0) expect(fast.results.failureAt(row)).not.toBe(fast.results.failureAt(row))
+      expect(JSON.parse(JSON.stringify(fast.results.failureAt(row)))).toEqual(fast.results.failureAt(row))
       expect(fast.results.at(fast.results.indexOfId(testId('A', 'f1')))).toMatchObject({ file: 'A.java', line: 4 })
       expect(failures[7].details).toBe('éàü then \u2603 and 😀')
       expect(failures[5]).not.toHaveProperty('details')

@@ -92,34 +92,6 @@ describe('ResultTable', () => {
     )
   })
 
-  it('keeps failure details packed as bytes and hands out plain failures made from them, in every table they reach', () => {
-    const table = new ResultTable()
-    const bytes = Buffer.from('xx\tat A.a(A.java:3) é\nyy')
-    const packed = table.packFailure('boom', 'E', bytes, 2, bytes.length - 2)
-    // Three tests, two with the same packed failure (a test and its retry), and a text block filled past its end.
-    const id = (n: string) => testId('A', n)
-    table.addResult({ id: id('a'), suites: [], classname: 'A', name: 'a', outcome: 'failed', executions: ['failed'], timeMs: 1, failure: packed })
-    const big = Buffer.alloc(300 * 1024, 'z')
-    table.addResult({ id: id('b'), suites: [], classname: 'A', name: 'b', outcome: 'failed', executions: ['failed'], timeMs: 1, failure: table.packFailure('big', undefined, big, 0, big.length) })
-    table.addResult({ id: id('c'), suites: [], classname: 'A', name: 'c', outcome: 'failed', executions: ['failed'], timeMs: 1, failure: table.packFailure('after', undefined, bytes, 0, 2) })
-    const expected = { message: 'boom', type: 'E', details: '\tat A.a(A.java:3) é\n' }
-    const first = table.failureAt(0)
-    expect(first).toEqual(expected)
-    expect(Object.getPrototypeOf(first)).toBe(Object.prototype)
-    expect(JSON.stringify(first)).toBe(JSON.stringify(expected))
-    expect(table.failureAt(0)).not.toBe(first)
-    expect(table.failureAt(1)).toEqual({ message: 'big', details: 'z'.repeat(300 * 1024) })
-    expect(table.failureAt(2)).toEqual({ message: 'after', details: 'xx' })
-    // The source may change after packing (the reader's input is reused): the table kept a copy.
-    bytes.fill(0)
-    expect(table.at(0).failure).toEqual(expected)
-    const merged = new ResultTable()
-    merged.addTable(table)
-    merged.addTable(table)
-    expect(merged.toArray()).toEqual(modelMerge([...table.toArray(), ...table.toArray()]))
-    expect(merged.failureAt(2)).toEqual({ message: 'after', details: 'xx' })
-  })
-
   it('grows past its first capacity and finds every test by id (no lost slot on rehash)', () => {
     const table = new ResultTable()
     const n = 20_000

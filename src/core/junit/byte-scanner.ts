@@ -84,6 +84,7 @@ interface Tokenizer {
   setLocation(row: number, fileId: number, line: number): void
   wholeNames(failure: number, error: number, skipped: number, out: number, err: number, message: number, type: number): void
   packLimits(text: number, message: number): void
+  keepFailure(textFrom: number, textLength: number, messageFrom: number, messageLength: number, typeFrom: number, typeLength: number): number
   describeTable(): void
   input(): number
   events(): number
@@ -254,12 +255,14 @@ export class ByteScanner implements ErrorSource {
   private readonly attributes = new ByteAttributes(this)
   private tokenStart = 0
   /** The one object test cases read whole are handed in (see `XmlHandler.wholeCase`). */
-  private readonly whole: WholeCase = { outcome: 'failed', row: 0, timeMs: 0, classId: 0, message: undefined, type: undefined, text: [], bytes: EMPTY, rawFrom: -1, rawTo: -1, jvmFile: undefined, jvmLine: 0 }
+  private readonly whole: WholeCase = { outcome: 'failed', row: 0, timeMs: 0, classId: 0, message: undefined, type: undefined, text: [], bytes: EMPTY, rawFrom: -1, rawTo: -1, messageBytes: 0, typeBytes: 0, jvmFile: undefined, jvmLine: 0 }
   private started = false
   private released = false
   /** The PACKED events so far, `PACKED_INTS` numbers each (see `TableRows.packed`). */
   private packed = new Int32Array(0)
   private packedLength = 0
+  /** Where the WHOLE event being handed to the handler is in the event area (for `keepFailure`). */
+  private wholeEvent = -1
 
   constructor(private readonly handler: XmlHandler) {
     const t = this.tokenizer
@@ -520,15 +523,60 @@ export class ByteScanner implements ErrorSource {
 
   /** Keeps the numbers of the PACKED event whose numbers start at `ev[k]`. */
   private keepPacked(ev: Int32Array, k: number): void {
-    let packed = this.packed
+    const at = this.packedRoom()
+    for (let j = 0; j < PACKED_INTS; j++) this.packed[at + j] = ev[k + j]
+  }
+
+  /** Returns where the next failure's `PACKED_INTS` numbers go, having made room for them. */
+  private packedRoom(): number {
     const at = this.packedLength
-    if (at + PACKED_INTS > packed.length) {
-      packed = new Int32Array(Math.max(64 * PACKED_INTS, packed.length * 2))
+    if (at + PACKED_INTS > this.packed.length) {
+      const packed = new Int32Array(Math.max(64 * PACKED_INTS, this.packed.length * 2))
       packed.set(this.packed)
       this.packed = packed
     }
-    for (let j = 0; j < PACKED_INTS; j++) packed[at + j] = ev[k + j]
     this.packedLength = at + PACKED_INTS
+    return at
+  }
+
+  /**
+   * Keeps the failure of the case read whole being handed over (`WholeCase.raw*`: its one text
+   * segment is its bytes; its row is new) as the tokenizer keeps a PACKED one: its text, message
+   * and type as bytes after the table's names, from which the table makes it when asked. The
+   * handler counted and located the case (no frame in the numbers). Returns false when memory
+   * cannot grow. Memory may grow: `WholeCase.bytes` is then stale.
+   */
+  keepFailure(): boolean {
+    const ev = this.events
+    const k = this.wholeEvent
+    const textFrom = ev[k + 19]
+    const messageFrom = ev[k + 7]
+    const typeFrom = ev[k + 10]
+    const textLength = ev[k + 20] - textFrom
+    const messageLength = ev[k + 8] - messageFrom
+    const typeLength = typeFrom < 0 ? -1 : ev[k + 11] - typeFrom
+    const row = ev[k + 3]
+    const outcome = ev[k + 2]
+    const messageFlags = ev[k + 9]
+    const typeFlags = ev[k + 12]
+    // The event area's view is stale once this grows the memory.
+    const textAt = this.tokenizer.keepFailure(textFrom, textLength, messageFrom, messageLength, typeFrom, typeLength)
+    if (textAt < 0) return false
+    this.bind()
+    const at = this.packedRoom()
+    const packed = this.packed
+    packed[at] = row
+    packed[at + 1] = outcome
+    packed[at + 2] = textAt
+    packed[at + 3] = textLength
+    packed[at + 4] = messageFlags
+    packed[at + 5] = messageLength
+    packed[at + 6] = typeLength
+    packed[at + 7] = typeFlags
+    packed[at + 8] = -1
+    packed[at + 9] = 0
+    packed[at + 10] = 0
+    return true
   }
 
   /** Hands the WHOLE event at `ev[k]` to the handler, its attributes and text decoded (errors where the reader would find them). */
@@ -542,6 +590,8 @@ export class ByteScanner implements ErrorSource {
     this.tokenStart = ev[k + 6]
     c.message = ev[k + 7] < 0 ? undefined : attributeText(buf, ev[k + 7], ev[k + 8], ev[k + 9], this)
     c.type = ev[k + 10] < 0 ? undefined : attributeText(buf, ev[k + 10], ev[k + 11], ev[k + 12], this)
+    c.messageBytes = ev[k + 7] < 0 ? 0 : ev[k + 8] - ev[k + 7]
+    c.typeBytes = ev[k + 10] < 0 ? 0 : ev[k + 11] - ev[k + 10]
     c.classId = ev[k + 13]
     c.jvmFile = ev[k + 14] < 0 ? undefined : buf.toString('latin1', ev[k + 14], ev[k + 15])
     c.jvmLine = ev[k + 16]
@@ -560,6 +610,7 @@ export class ByteScanner implements ErrorSource {
       }
     }
     this.tokenStart = ev[k + 1]
+    this.wholeEvent = k
     ;(this.handler.wholeCase as NonNullable<XmlHandler['wholeCase']>)(c)
   }
 

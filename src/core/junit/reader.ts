@@ -344,6 +344,8 @@ export class JUnitReader implements XmlHandler {
     let file = ''
     let path = ''
     for (let p = 0; p < packed.length; p += PACKED_INTS) {
+      // Kept by the reader itself (`keepFailure`): counted and located then.
+      if (packed[p + 8] < 0) continue
       const row = packed[p]
       countRun(this.runs, packed[p + 1] === 2 ? 'errored' : 'failed')
       const rowClass = table.classnameAt(row)
@@ -515,16 +517,22 @@ export class JUnitReader implements XmlHandler {
     }
     const pending = this.failureOf(c.message, c.type)
     const table = this.table
-    let failure: Failure
-    if (c.rawFrom >= 0 && pending.message !== undefined && c.rawTo - c.rawFrom <= this.limits.details && asciiTextAt(c.bytes, c.rawFrom, c.rawTo)) {
-      // Its text is its bytes, whole (at most the limit in bytes, so in characters): the table
-      // keeps them as they are, and they are made a string when the failure is asked for.
-      failure = table.packFailure(pending.message, pending.type, c.bytes, c.rawFrom, c.rawTo)
-    } else {
-      if (c.rawFrom >= 0) pending.details.add(c.bytes.toString('utf8', c.rawFrom, c.rawTo))
-      for (const piece of c.text) if (!pending.details.add(piece)) break
-      failure = this.finishFailure(pending)
-    }
+    if (c.rawFrom >= 0) pending.details.add(c.bytes.toString('utf8', c.rawFrom, c.rawTo))
+    for (const piece of c.text) if (!pending.details.add(piece)) break
+    const failure = this.finishFailure(pending)
+    // Its text is its bytes, whole, and a new row's: the table keeps them as the tokenizer keeps
+    // a PACKED case's, and makes the failure from them when asked (the one made here dies young).
+    // The limits count characters, never more than bytes; the message must be given, as the
+    // first line of the text would be made.
+    const kept =
+      c.rawFrom >= 0 &&
+      c.row >= 0 &&
+      c.message !== undefined &&
+      c.messageBytes <= this.limits.message &&
+      c.typeBytes <= this.limits.message &&
+      c.rawTo - c.rawFrom <= this.limits.details &&
+      asciiTextAt(c.bytes, c.rawFrom, c.rawTo) &&
+      (this.scanner as ByteScanner).keepFailure()
     const classname = table.classnameOf(c.classId)
     let fileId: number
     let line: number
@@ -543,7 +551,7 @@ export class JUnitReader implements XmlHandler {
       fileId = location.file === undefined ? -1 : table.fileId(location.file)
       line = location.line ?? 0
     }
-    this.recordRow(c.row, outcome, c.timeMs, fileId, line, failure, undefined)
+    this.recordRow(c.row, outcome, c.timeMs, fileId, line, kept ? undefined : failure, undefined)
     if (c.row >= 0 && (fileId >= 0 || line !== 0)) (this.scanner as ByteScanner).setRowLocation(c.row, fileId, line)
   }
 

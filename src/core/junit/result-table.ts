@@ -92,37 +92,6 @@ const EMPTY_INT32 = new Int32Array(0)
 /** The error source for decoding a kept message: the tokenizer checked its entities, so it never errs. */
 const DECODED: ErrorSource = { error: (message) => new XmlError(`a kept failure message: ${message}`, 0, 0) }
 
-/** Bytes of failure details a table keeps per block (see `packFailure`); a longer text gets a block of its own. */
-const TEXT_BLOCK_BYTES = 256 * 1024
-
-/**
- * A failure whose details the table keeps as their UTF-8 bytes, in one of its text blocks
- * (written once, never moved): a failing test's stack trace is kept as a few hundred bytes outside
- * the JavaScript heap instead of a string in it, and is made a string, which the garbage collector
- * then frees young, only when a report renders it. `failureAt` hands out plain `Failure` objects.
- */
-class PackedFailure implements Failure {
-  constructor(
-    readonly message: string,
-    readonly type: string | undefined,
-    private readonly block: Buffer,
-    private readonly from: number,
-    private readonly to: number
-  ) {}
-
-  get details(): string {
-    return this.block.toString('utf8', this.from, this.to)
-  }
-
-  /** The failure as `Failure` objects are made (message, type when there is one, details). */
-  unpacked(): Failure {
-    const failure: Failure = { message: this.message }
-    if (this.type) failure.type = this.type
-    failure.details = this.details
-    return failure
-  }
-}
-
 /** Returns whether two lists hold the same strings (a loop: a closure over the arguments would allocate on every call of its caller). */
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false
@@ -167,9 +136,6 @@ export class ResultTable implements Iterable<TestResult> {
   #packedBytes = Buffer.allocUnsafe(0)
   /** Bytes of `#names` that are the packed failures' (not names). */
   #packedLength = 0
-  /** The text block `packFailure` writes into, and how much of it is written. */
-  #textBlock = Buffer.allocUnsafe(0)
-  #textEnd = 0
   readonly #executionLists = new Map<number, Outcome[]>()
 
   /** Returns a table of `results`, merged by id as the reader merges retries. */
@@ -547,26 +513,8 @@ export class ResultTable implements Iterable<TestResult> {
 
   failureAt(i: number): Failure | undefined {
     const failure = this.#failures.size === 0 ? undefined : this.#failures.get(i)
-    if (failure) return failure instanceof PackedFailure ? failure.unpacked() : failure
+    if (failure) return failure
     return this.#packed.length === 0 ? undefined : this.#unpack(i)
-  }
-
-  /**
-   * Returns a failure of `message` and `type` whose details are `bytes[from, to)` (UTF-8, text that
-   * is not only whitespace), copied into the table's text blocks, for `add`, `merge` or
-   * `adoptRows` of this table: the failure a reader makes for a test case whose text needs no
-   * decoding. A table given another's (`addTable`) shares its blocks.
-   */
-  packFailure(message: string, type: string | undefined, bytes: Uint8Array, from: number, to: number): Failure {
-    const length = to - from
-    if (this.#textEnd + length > this.#textBlock.length) {
-      this.#textBlock = Buffer.allocUnsafeSlow(Math.max(TEXT_BLOCK_BYTES, length))
-      this.#textEnd = 0
-    }
-    const at = this.#textEnd
-    this.#textBlock.set(bytes.subarray(from, to), at)
-    this.#textEnd = at + length
-    return new PackedFailure(message, type, this.#textBlock, at, at + length)
   }
 
   /** Every execution in order (read only). */

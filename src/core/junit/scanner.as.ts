@@ -1202,6 +1202,21 @@ function wholeClose(start: i32, gt: i32): bool {
 }
 
 /**
+ * Keeps a failure's text, message and type (input offsets; type length -1: none) one after
+ * another after the table's names; returns the text's offset from the names' start, or -1 when
+ * memory cannot grow (then nothing is kept). For PACKED, and for the reader, which keeps a
+ * failure it located itself the same way.
+ */
+export function keepFailure(textFrom: i32, textLength: i32, messageFrom: i32, messageLength: i32, typeFrom: i32, typeLength: i32): i32 {
+  // Room for all three first: once the text is kept, the others are.
+  if (nameRoom(textLength + messageLength + max(typeLength, 0)) == 0) return -1
+  const textAt = keepBytes(INPUT + <usize>textFrom, textLength)
+  keepBytes(INPUT + <usize>messageFrom, messageLength)
+  if (typeLength > 0) keepBytes(INPUT + <usize>typeFrom, typeLength)
+  return textAt
+}
+
+/**
  * Keeps the failure of the test case read whole, at new row `row` with its JVM frame found in its
  * one text segment, as bytes and emits PACKED, when the reader would keep what it reads: a text
  * that is its bytes (no CR; `jvmFrame` takes no TEXT with an "&"), fits the limit and is not blank
@@ -1217,11 +1232,8 @@ function packed(row: i32): bool {
   const messageLength = wholeMessageTo - wholeMessageFrom
   const typeLength = wholeTypeFrom < 0 ? -1 : wholeTypeTo - wholeTypeFrom
   if (messageLength > packMessageLimit || typeLength > packMessageLimit || find(CR, from, to) >= 0) return false
-  // Room for all three first: once the text is kept, the others are.
-  if (nameRoom(textLength + messageLength + max(typeLength, 0)) == 0) return false
-  const textAt = keepBytes(INPUT + <usize>from, textLength)
-  keepBytes(INPUT + <usize>wholeMessageFrom, messageLength)
-  if (typeLength > 0) keepBytes(INPUT + <usize>wholeTypeFrom, typeLength)
+  const textAt = keepFailure(from, textLength, wholeMessageFrom, messageLength, wholeTypeFrom, typeLength)
+  if (textAt < 0) return false
   emit(PACKED)
   emit(row)
   emit(wholeOutcome)

@@ -111,11 +111,14 @@ export interface WholeCase {
   /**
    * When the text is one piece whose UTF-8 bytes are its text (nothing to decode): it is
    * `bytes[rawFrom, rawTo)`, valid only during the call (`rawFrom` -1: see `text`). The reader
-   * keeps such bytes as they are (`ResultTable.packFailure`) instead of a string of them.
+   * may have the scanner keep such a failure as bytes (`ByteScanner.keepFailure`).
    */
   bytes: Buffer
   rawFrom: number
   rawTo: number
+  /** Bytes of its `message` and `type` attributes as written (0 when there is none). */
+  messageBytes: number
+  typeBytes: number
   /** The file and line of its JVM frame in that text (location.ts's first heuristic), when the scanner found one. */
   jvmFile?: string
   jvmLine: number
