@@ -13,7 +13,7 @@
  * (at most one tag, a split character or entity): the caller may reuse a chunk's buffer once
  * `write` returns.
  */
-import { PACKED_INTS, ROW_BYTES, type TableRows } from './result-table.js'
+import { Packed, PACKED_INTS, ROW_BYTES, type TableRows } from './result-table.js'
 import { SCANNER_WASM } from './scanner-wasm.generated.js'
 import { plainTimeMsBytes } from './time.js'
 import { ATTRIBUTE_NAMES, COMMON_NAMES, Key, attributeText, decodeText, normalizeLines, XML_LIMITS, XmlError, type ErrorSource, type TagAttributes, type WholeCase, type XmlHandler } from './xml.js'
@@ -47,7 +47,7 @@ const OPEN = 1
 const CLOSE = 2
 const TEXT = 3
 const CDATA = 4
-/** Added to a WHOLE event's segment kind when its bytes are its text (scanner.as.ts). */
+/** Added to the kind of a WHOLE event's only segment when its bytes are its text (scanner.as.ts). */
 const RAW_TEXT = 16
 const CASE = 5
 const MERGE = 6
@@ -565,17 +565,17 @@ export class ByteScanner implements ErrorSource {
     this.bind()
     const at = this.packedRoom()
     const packed = this.packed
-    packed[at] = row
-    packed[at + 1] = outcome
-    packed[at + 2] = textAt
-    packed[at + 3] = textLength
-    packed[at + 4] = messageFlags
-    packed[at + 5] = messageLength
-    packed[at + 6] = typeLength
-    packed[at + 7] = typeFlags
-    packed[at + 8] = -1
-    packed[at + 9] = 0
-    packed[at + 10] = 0
+    packed[at + Packed.Row] = row
+    packed[at + Packed.Outcome] = outcome
+    packed[at + Packed.TextAt] = textAt
+    packed[at + Packed.TextLength] = textLength
+    packed[at + Packed.MessageFlags] = messageFlags
+    packed[at + Packed.MessageLength] = messageLength
+    packed[at + Packed.TypeLength] = typeLength
+    packed[at + Packed.TypeFlags] = typeFlags
+    packed[at + Packed.FrameAt] = -1
+    packed[at + Packed.FrameLength] = 0
+    packed[at + Packed.Line] = 0
     return true
   }
 
@@ -606,7 +606,7 @@ export class ByteScanner implements ErrorSource {
       for (let j = k + 18; j < k + 18 + 3 * n; j += 3) {
         this.tokenStart = ev[j + 1]
         const raw = this.text(ev[j + 1], ev[j + 2])
-        c.text.push((ev[j] & ~RAW_TEXT) === TEXT ? decodeText(raw, this) : normalizeLines(raw))
+        c.text.push(ev[j] === TEXT ? decodeText(raw, this) : normalizeLines(raw))
       }
     }
     this.tokenStart = ev[k + 1]

@@ -19,7 +19,7 @@ import { countRun, emptyCounts, testOutcome } from './counts.js'
 import { ByteScanner, bytesEqual } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { jvmFile, lineOfFile, locationFromTrace, relativePath } from './location.js'
-import { flatCopy, outcomeCode, PACKED_INTS, ResultTable } from './result-table.js'
+import { flatCopy, outcomeCode, Packed, PACKED_INTS, ResultTable } from './result-table.js'
 import { parseTimeMs, plainTimeMsBytes } from './time.js'
 import { Key, XmlError, type TagAttributes, type WholeCase, type XmlHandler } from './xml.js'
 
@@ -245,10 +245,10 @@ export class JUnitReader implements XmlHandler {
   /** The last `file` attribute as written and as made repository-relative: cases of one file come together. */
   private lastRawFile?: string
   private lastRelativeFile?: string
-  /** The classname id and file name of the last JVM frame the scanner found, and the file's id. */
-  private lastFrameClass = -1
+  /** The classname and file name of the last JVM frame the scanner found, and the file's path (`framePath`). */
+  private lastFrameClass?: string
   private lastFrameFile = ''
-  private lastFrameFileId = -1
+  private lastFramePath = ''
   private error?: ReadError
   private done = false
   private unnamed = 0
@@ -340,23 +340,23 @@ export class JUnitReader implements XmlHandler {
    */
   private locatePacked(table: ResultTable): void {
     const packed = table.packedFailures
-    let classname: string | undefined
-    let file = ''
-    let path = ''
     for (let p = 0; p < packed.length; p += PACKED_INTS) {
       // Kept by the reader itself (`keepFailure`): counted and located then.
-      if (packed[p + 8] < 0) continue
-      const row = packed[p]
-      countRun(this.runs, packed[p + 1] === 2 ? 'errored' : 'failed')
-      const rowClass = table.classnameAt(row)
-      const rowFile = table.packedFrameFile(p)
-      if (rowClass !== classname || rowFile !== file) {
-        classname = rowClass
-        file = rowFile
-        path = relativePath(jvmFile(rowClass, rowFile), this.options.sourceRoot)
-      }
-      table.setLocation(row, path, packed[p + 10])
+      if (packed[p + Packed.FrameAt] < 0) continue
+      const row = packed[p + Packed.Row]
+      countRun(this.runs, packed[p + Packed.Outcome] === 2 ? 'errored' : 'failed')
+      table.setLocation(row, this.framePath(table.classnameAt(row), table.packedFrameFile(p)), packed[p + Packed.Line])
     }
+  }
+
+  /** The path of the file a JVM frame of class `classname` names (`file` in the class's package); a class's failing tests name one file, so the last is kept. */
+  private framePath(classname: string, file: string): string {
+    if (classname !== this.lastFrameClass || file !== this.lastFrameFile) {
+      this.lastFrameClass = classname
+      this.lastFrameFile = file
+      this.lastFramePath = relativePath(jvmFile(classname, file), this.options.sourceRoot)
+    }
+    return this.lastFramePath
   }
 
   /** Which path read the file: `bytes` (UTF-8 scanned as it is) or `text` (decoded first: text input, other encodings). */
@@ -538,13 +538,8 @@ export class JUnitReader implements XmlHandler {
     let line: number
     if (c.jvmFile !== undefined && !pending.details.truncated) {
       // The scanner found the JVM frame location.ts would find first, in the whole text (the
-      // reader keeps a cut one). A class's failing tests name the same file: its id is kept.
-      if (c.classId !== this.lastFrameClass || c.jvmFile !== this.lastFrameFile) {
-        this.lastFrameClass = c.classId
-        this.lastFrameFile = c.jvmFile
-        this.lastFrameFileId = table.fileId(relativePath(jvmFile(classname, c.jvmFile), this.options.sourceRoot))
-      }
-      fileId = this.lastFrameFileId
+      // reader keeps a cut one).
+      fileId = table.fileId(this.framePath(classname, c.jvmFile))
       line = c.jvmLine
     } else {
       const location = this.locate(undefined, undefined, classname, failure)

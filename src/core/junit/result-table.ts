@@ -66,18 +66,32 @@ export interface TableRows {
   /** Skipped test cases the tokenizer read whole and added rows for (the reader only counts them). */
   skippedRuns: number
   /**
-   * The failures the tokenizer kept as bytes after the names (PACKED in scanner.as.ts), in row
-   * order, `PACKED_INTS` numbers each: row, outcome code (1 failed, 2 errored), text at (from the
-   * names' start), text length, message flags (1: needs decoding, 2: not ASCII), message length,
-   * type length (-1: none), type flags, JVM frame file at, its length, line. The message and type
-   * follow the text. The reader locates these rows (`packedFile`); the table makes their failures
+   * The failures kept as bytes after the names (PACKED in scanner.as.ts, and the reader's own,
+   * `ByteScanner.keepFailure`), in row order, `PACKED_INTS` numbers each (`Packed`): row, outcome
+   * code (1 failed, 2 errored), text at (from the names' start), text length, message flags (1:
+   * needs decoding, 2: not ASCII), message length, type length (-1: none), type flags, JVM frame
+   * file at, its length, line. The message and type follow the text. The reader locates these rows (`packedFile`); the table makes their failures
    * when asked.
    */
   packed: Int32Array<ArrayBuffer>
 }
 
-/** Numbers per failure in `TableRows.packed`. */
+/** Numbers per failure in `TableRows.packed`, and where each is among them. */
 export const PACKED_INTS = 11
+export const enum Packed {
+  Row = 0,
+  Outcome = 1,
+  TextAt = 2,
+  TextLength = 3,
+  MessageFlags = 4,
+  MessageLength = 5,
+  TypeLength = 6,
+  TypeFlags = 7,
+  /** -1: the reader kept it, having counted and located the case. */
+  FrameAt = 8,
+  FrameLength = 9,
+  Line = 10
+}
 
 /** Tests a table starts with room for; it doubles as it fills. */
 const INITIAL_CAPACITY = 64
@@ -395,14 +409,14 @@ export class ResultTable implements Iterable<TestResult> {
     if (packed.length > 0) {
       this.#packed = packed
       this.#packedBytes = rows.names
-      for (let p = 0; p < packed.length; p += PACKED_INTS) this.#packedLength += packed[p + 3] + packed[p + 5] + Math.max(0, packed[p + 6])
+      for (let p = 0; p < packed.length; p += PACKED_INTS) this.#packedLength += packed[p + Packed.TextLength] + packed[p + Packed.MessageLength] + Math.max(0, packed[p + Packed.TypeLength])
     }
   }
 
   /** The file name of the JVM frame in the failure kept as bytes `p` (its index in `TableRows.packed`), latin1. */
   packedFrameFile(p: number): string {
     const packed = this.#packed
-    return this.#packedBytes.toString('latin1', packed[p + 8], packed[p + 8] + packed[p + 9])
+    return this.#packedBytes.toString('latin1', packed[p + Packed.FrameAt], packed[p + Packed.FrameAt] + packed[p + Packed.FrameLength])
   }
 
   /** The failures kept as bytes: `PACKED_INTS` numbers each (see `TableRows.packed`), read only. */
@@ -418,17 +432,17 @@ export class ResultTable implements Iterable<TestResult> {
     let hi = packed.length / PACKED_INTS - 1
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1
-      const row = packed[mid * PACKED_INTS]
+      const row = packed[mid * PACKED_INTS + Packed.Row]
       if (row < i) lo = mid + 1
       else if (row > i) hi = mid - 1
       else {
         const p = mid * PACKED_INTS
         const bytes = this.#packedBytes
-        const text = packed[p + 2]
-        const messageAt = text + packed[p + 3]
-        const typeAt = messageAt + packed[p + 5]
-        const failure: Failure = { message: attributeText(bytes, messageAt, typeAt, packed[p + 4], DECODED) }
-        if (packed[p + 6] > 0) failure.type = attributeText(bytes, typeAt, typeAt + packed[p + 6], packed[p + 7], DECODED)
+        const text = packed[p + Packed.TextAt]
+        const messageAt = text + packed[p + Packed.TextLength]
+        const typeAt = messageAt + packed[p + Packed.MessageLength]
+        const failure: Failure = { message: attributeText(bytes, messageAt, typeAt, packed[p + Packed.MessageFlags], DECODED) }
+        if (packed[p + Packed.TypeLength] > 0) failure.type = attributeText(bytes, typeAt, typeAt + packed[p + Packed.TypeLength], packed[p + Packed.TypeFlags], DECODED)
         failure.details = bytes.toString('utf8', text, messageAt)
         return failure
       }

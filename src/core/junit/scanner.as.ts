@@ -34,8 +34,8 @@
 //         typeEnd, typeFlags (start -1: no such attribute; flags as an attribute's), classId,
 //         jvmFileStart, jvmFileEnd, jvmLine (the test's JVM frame in the text, see `jvmFrame`;
 //         start -1: none found), n, then n × [TEXT or CDATA, from, to]: the text of its failure or
-//         error element, the kind plus RAW_TEXT (16) when its bytes are its text (no CR, and in
-//         TEXT no "&": nothing to decode). A test case read whole (see `whole*` below): its row is
+//         error element, the kind plus RAW_TEXT (16) when it is the only one and its bytes are its
+//         text (no CR, and in TEXT no "&": nothing to decode). A test case read whole (see `whole*` below): its row is
 //         added here. A skipped one whose row is new emits nothing (`skippedRuns` counts it); a
 //         failing one whose failure is kept as bytes emits PACKED instead.
 //   PACKED 8, row, outcome (1 failed, 2 errored), textAt, textLength, messageFlags,
@@ -942,13 +942,16 @@ function plainCase(event: i32, count: i32): i32 {
   const row = addHashed(to - from, h, caseClassId, caseSuitesId, 0, timeMs, -1, 0)
   plainRuns++
   eventCount = event
-  if (row < 0) {
-    emit(MERGE)
-    emit(-1 - row)
-    emit(timeFrom)
-    emit(timeTo)
-  }
+  if (row < 0) emitMerge(row, timeFrom, timeTo)
   return DONE
+}
+
+/** A passed execution of the test at `-1 - found` (`addHashed` found it): a MERGE for the reader. */
+function emitMerge(found: i32, timeFrom: i32, timeTo: i32): void {
+  emit(MERGE)
+  emit(-1 - found)
+  emit(timeFrom)
+  emit(timeTo)
 }
 
 /** Returns whether the `n` bytes at `a` and `b` are the same, eight at a time. */
@@ -1051,8 +1054,8 @@ function wholeBegin(event: i32, count: i32): void {
   wholeOutcome = 0
   wholeChild = 0
   wholeChildStart = -1
-  wholeMessageFrom = -1
-  wholeTypeFrom = -1
+  wholeMessageFrom = wholeMessageTo = -1
+  wholeTypeFrom = wholeTypeTo = -1
   wholeSegments = 0
 }
 
@@ -1156,12 +1159,7 @@ function wholeClose(start: i32, gt: i32): bool {
   if (wholeOutcome == 0) {
     // Passed: a plain test case's row (or retry).
     plainRuns++
-    if (row < 0) {
-      emit(MERGE)
-      emit(-1 - row)
-      emit(caseTimeFrom)
-      emit(caseTimeTo)
-    }
+    if (row < 0) emitMerge(row, caseTimeFrom, caseTimeTo)
     return true
   }
   if (wholeOutcome == 3 && row >= 0) {
@@ -1194,11 +1192,16 @@ function wholeClose(start: i32, gt: i32): bool {
     const kind = load<i32>(s)
     const from = load<i32>(s + 4)
     const to = load<i32>(s + 8)
-    emit(find(CR, from, to) < 0 && (kind == CDATA || find(AMP, from, to) < 0) ? kind | RAW_TEXT : kind)
+    emit(wholeSegments == 1 && rawText(kind, from, to) ? kind | RAW_TEXT : kind)
     emit(from)
     emit(to)
   }
   return true
+}
+
+/** Whether a `kind` segment [from, to) of a failure's text is its bytes: no CR, and in TEXT no "&" (RAW_TEXT). */
+function rawText(kind: i32, from: i32, to: i32): bool {
+  return find(CR, from, to) < 0 && (kind == CDATA || find(AMP, from, to) < 0)
 }
 
 /**
@@ -1219,10 +1222,9 @@ export function keepFailure(textFrom: i32, textLength: i32, messageFrom: i32, me
 /**
  * Keeps the failure of the test case read whole, at new row `row` with its JVM frame found in its
  * one text segment, as bytes and emits PACKED, when the reader would keep what it reads: a text
- * that is its bytes (no CR; `jvmFrame` takes no TEXT with an "&"), fits the limit and is not blank
- * (the frame is in it), a message that fits (the reader takes the first line of the text for a
- * missing one) and a type that fits. Returns false, having done nothing, otherwise (or when
- * memory cannot grow).
+ * that is its bytes (`rawText`), fits the limit and is not blank (the frame is in it), a message
+ * that fits (the reader takes the first line of the text for a missing one) and a type that fits.
+ * Returns false, having done nothing, otherwise (or when memory cannot grow).
  */
 function packed(row: i32): bool {
   const from = load<i32>(SEGMENTS + 4)
@@ -1231,7 +1233,7 @@ function packed(row: i32): bool {
   if (textLength > packTextLimit || wholeMessageFrom < 0) return false
   const messageLength = wholeMessageTo - wholeMessageFrom
   const typeLength = wholeTypeFrom < 0 ? -1 : wholeTypeTo - wholeTypeFrom
-  if (messageLength > packMessageLimit || typeLength > packMessageLimit || find(CR, from, to) >= 0) return false
+  if (messageLength > packMessageLimit || typeLength > packMessageLimit || !rawText(load<i32>(SEGMENTS), from, to)) return false
   const textAt = keepFailure(from, textLength, wholeMessageFrom, messageLength, wholeTypeFrom, typeLength)
   if (textAt < 0) return false
   emit(PACKED)

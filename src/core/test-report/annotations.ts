@@ -126,27 +126,26 @@ export function checkAnnotations(report: Report, flaky: FlakyTest[] = [], max = 
 function failureAnnotation(r: TestResult): CheckAnnotation {
   const f = r.failure
   const message = f ? `${f.type ? `${f.type}: ` : ''}${f.message}` : r.outcome === 'errored' ? 'errored' : 'failed'
-  const line = r.line ?? 1
   return {
-    path: repoRelative(r.file)!,
-    start_line: line,
-    end_line: line,
-    annotation_level: 'failure',
-    title: truncate(clean(`${r.outcome === 'errored' ? 'Error' : 'Failed'}: ${displayName(r)}`), TITLE_MAX),
-    message: truncate(clean(message || '(no message)'), MESSAGE_MAX),
+    ...testAnnotation(r, 'failure', `${r.outcome === 'errored' ? 'Error' : 'Failed'}: ${displayName(r)}`, message || '(no message)'),
     ...(f?.details ? { raw_details: truncate(clean(f.details), DETAILS_MAX) } : {})
   }
 }
 
 function flakyAnnotation(f: FlakyTest, r: TestResult): CheckAnnotation {
+  return testAnnotation(r, 'warning', `Flaky: ${displayName(r)}`, f.evidence.join('\n'))
+}
+
+/** An annotation at a located test's file and line (line 1 when only the file is known). */
+function testAnnotation(r: TestResult, level: CheckAnnotation['annotation_level'], title: string, message: string): CheckAnnotation {
   const line = r.line ?? 1
   return {
     path: repoRelative(r.file)!,
     start_line: line,
     end_line: line,
-    annotation_level: 'warning',
-    title: truncate(clean(`Flaky: ${displayName(r)}`), TITLE_MAX),
-    message: truncate(clean(f.evidence.join('\n')), MESSAGE_MAX)
+    annotation_level: level,
+    title: truncate(clean(title), TITLE_MAX),
+    message: truncate(clean(message), MESSAGE_MAX)
   }
 }
 
