@@ -16,7 +16,7 @@
  */
 import { testId, type Execution, type Failure, type FileReport, type Outcome, type ReadError, type TestCase, type TestOutcome } from '../test-report/model.js'
 import { countRun, emptyCounts, testOutcome } from './counts.js'
-import { ByteScanner, bytesEqual } from './byte-scanner.js'
+import { ByteScanner } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { jvmFile, lineOfFile, locationFromTrace, relativePath } from './location.js'
 import { flatCopy, outcomeCode, Packed, PACKED_INTS, ResultTable } from './result-table.js'
@@ -158,14 +158,15 @@ interface Merge {
 }
 
 /** Returns the milliseconds of the time written in `bytes[from, to)`. */
-function bytesTimeMs(bytes: Uint8Array, from: number, to: number): number {
+function bytesTimeMs(bytes: Buffer, from: number, to: number): number {
   const ms = plainTimeMsBytes(bytes, from, to)
-  return ms >= 0 ? ms : parseTimeMs(latin1(bytes, from, to))
+  return ms >= 0 ? ms : parseTimeMs(bytes.toString('latin1', from, to))
 }
 
-/** Returns bytes `[from, to)` as text, a character per byte (ASCII here). */
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1')
+/** The value of the first attribute whose local name is known as `key`, or undefined. */
+function valueOf(attrs: TagAttributes, key: Key): string | undefined {
+  for (let i = 0; i < attrs.length; i++) if (attrs.key(i) === key) return attrs.value(i)
+  return undefined
 }
 
 /** Returns whether `text` is plain ASCII, the same raw and decoded (no `&`, no control character), so `TagAttributes.rawEquals` may compare its bytes. */
@@ -240,8 +241,12 @@ export class JUnitReader implements XmlHandler {
   /** The last case's classname and its id: most cases share the previous case's classname. */
   private lastClassname?: string
   private lastClassId = -1
-  /** The last classname's bytes when it may be compared raw (`isPlain`): a case of the same class then reuses the string instead of making its own. */
-  private lastPlainBytes?: Uint8Array
+  /**
+   * The last classname's bytes when it may be compared raw (`isPlain`): a case of the same class
+   * then reuses the string instead of making its own. Made when first asked for (`lastBytes`):
+   * null when the classname is not plain, undefined until then.
+   */
+  private lastPlainBytes?: Uint8Array | null
   /** The last `file` attribute as written and as made repository-relative: cases of one file come together. */
   private lastRawFile?: string
   private lastRelativeFile?: string
@@ -340,13 +345,27 @@ export class JUnitReader implements XmlHandler {
    */
   private locatePacked(table: ResultTable): void {
     const packed = table.packedFailures
+    // The failing tests of one class come together and name one file: its path is made once.
+    let last = -1
+    let lastClassId = -1
+    let path = ''
+    let failed = 0
+    let errored = 0
     for (let p = 0; p < packed.length; p += PACKED_INTS) {
       // Kept by the reader itself (`keepFailure`): counted and located then.
       if (packed[p + Packed.FrameAt] < 0) continue
       const row = packed[p + Packed.Row]
-      countRun(this.runs, packed[p + Packed.Outcome] === 2 ? 'errored' : 'failed')
-      table.setLocation(row, this.framePath(table.classnameAt(row), table.packedFrameFile(p)), packed[p + Packed.Line])
+      if (packed[p + Packed.Outcome] === 2) errored++
+      else failed++
+      const classId = table.classIdAt(row)
+      if (last < 0 || classId !== lastClassId || !table.samePackedFrameFile(p, last)) path = this.framePath(table.classnameOf(classId), table.packedFrameFile(p))
+      last = p
+      lastClassId = classId
+      table.setLocation(row, path, packed[p + Packed.Line])
     }
+    this.runs.total += failed + errored
+    this.runs.failed += failed
+    this.runs.errored += errored
   }
 
   /** The path of the file a JVM frame of class `classname` names (`file` in the class's package); a class's failing tests name one file, so the last is kept. */
@@ -432,7 +451,7 @@ export class JUnitReader implements XmlHandler {
     } else if (this.current === undefined) {
       if (name === 'testsuite') {
         role = Role.Suite
-        this.suiteNames.push(attrs.get('name') ?? '')
+        this.suiteNames.push(valueOf(attrs, Key.Name) ?? '')
         this.suitePathFresh = false
       } else if (name === 'testcase') {
         role = Role.Case
@@ -490,11 +509,12 @@ export class JUnitReader implements XmlHandler {
   }
 
   /** A plain test case with a classname the scanner was not told (see `XmlHandler.plainCase`): what `openCase` and `closeCase` do for it, without a pending case or attribute lookups. */
-  plainCase(bytes: Uint8Array, nameFrom: number, nameTo: number, classFrom: number, classTo: number, timeFrom: number, timeTo: number): void {
+  plainCase(bytes: Buffer, nameFrom: number, nameTo: number, classFrom: number, classTo: number, timeFrom: number, timeTo: number): void {
     const scanner = this.scanner as ByteScanner
     const timeMs = timeFrom < 0 ? 0 : bytesTimeMs(bytes, timeFrom, timeTo)
-    const lastBytes = this.lastPlainBytes
-    if (!lastBytes || !bytesEqual(bytes, classFrom, classTo, lastBytes)) this.setClassname(latin1(bytes, classFrom, classTo))
+    // The scanner names a classname here when it is not the last one it was told: nearly always a new one.
+    const classname = bytes.toString('latin1', classFrom, classTo)
+    if (classname !== this.lastClassname) this.setClassname(classname)
     this.caseClassId = this.lastClassId
     const nameLength = scanner.stageInput(nameFrom, nameTo)
     if (!this.suitePathFresh) this.freshSuitePath()
@@ -503,7 +523,7 @@ export class JUnitReader implements XmlHandler {
   }
 
   /** A plain test case the scanner found in the table: one more passed execution of `row`. */
-  plainMerge(bytes: Uint8Array, row: number, timeFrom: number, timeTo: number): void {
+  plainMerge(bytes: Buffer, row: number, timeFrom: number, timeTo: number): void {
     this.recordRow(-1 - row, 'passed', timeFrom < 0 ? 0 : bytesTimeMs(bytes, timeFrom, timeTo), -1, 0, undefined, undefined)
   }
 
@@ -576,7 +596,22 @@ export class JUnitReader implements XmlHandler {
   private setClassname(classname: string): void {
     this.lastClassId = this.table.classId(classname)
     this.lastClassname = classname
-    this.lastPlainBytes = isPlain(classname) ? Buffer.from(classname, 'latin1') : undefined
+    this.lastPlainBytes = undefined
+  }
+
+  /** Whether attribute `i` is the last classname, compared raw (when that is plain). */
+  private sameAsLast(attrs: TagAttributes, i: number): boolean {
+    const bytes = this.lastBytes()
+    return bytes !== null && attrs.rawEquals(i, bytes)
+  }
+
+  /** The last classname's bytes when it is plain (`lastPlainBytes`), made on the first call for it. */
+  private lastBytes(): Uint8Array | null {
+    if (this.lastPlainBytes === undefined) {
+      const classname = this.lastClassname
+      this.lastPlainBytes = classname !== undefined && isPlain(classname) ? Buffer.from(classname, 'latin1') : null
+    }
+    return this.lastPlainBytes
   }
 
   /** The suite path is made anew for the next case (a suite opened or closed since it was made). */
@@ -614,10 +649,10 @@ export class JUnitReader implements XmlHandler {
           line = attrs.value(i)
           break
         case Key.Classname:
-          classname = this.lastPlainBytes && attrs.rawEquals(i, this.lastPlainBytes) ? (this.lastClassname as string) : attrs.value(i)
+          classname = this.sameAsLast(attrs, i) ? (this.lastClassname as string) : attrs.value(i)
           break
         case Key.Class:
-          className = this.lastPlainBytes && attrs.rawEquals(i, this.lastPlainBytes) ? (this.lastClassname as string) : attrs.value(i)
+          className = this.sameAsLast(attrs, i) ? (this.lastClassname as string) : attrs.value(i)
           break
         case Key.Status:
           status = attrs.value(i).trim().toLowerCase()

@@ -419,6 +419,18 @@ export class ResultTable implements Iterable<TestResult> {
     return this.#packedBytes.toString('latin1', packed[p + Packed.FrameAt], packed[p + Packed.FrameAt] + packed[p + Packed.FrameLength])
   }
 
+  /** Whether the failures kept as bytes `p` and `q` name one JVM frame file (compared as bytes: most of a class's failing tests name its own file). */
+  samePackedFrameFile(p: number, q: number): boolean {
+    const packed = this.#packed
+    const length = packed[p + Packed.FrameLength]
+    if (packed[q + Packed.FrameLength] !== length) return false
+    const bytes = this.#packedBytes
+    const a = packed[p + Packed.FrameAt]
+    const b = packed[q + Packed.FrameAt]
+    for (let k = 0; k < length; k++) if (bytes[a + k] !== bytes[b + k]) return false
+    return true
+  }
+
   /** The failures kept as bytes: `PACKED_INTS` numbers each (see `TableRows.packed`), read only. */
   get packedFailures(): Int32Array {
     return this.#packed
@@ -487,6 +499,11 @@ export class ResultTable implements Iterable<TestResult> {
 
   timeMsAt(i: number): number {
     return this.#times[i]
+  }
+
+  /** The id of test `i`'s classname (`classnameOf` names it). */
+  classIdAt(i: number): number {
+    return this.#classIds[i]
   }
 
   classnameAt(i: number): string {

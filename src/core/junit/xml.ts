@@ -74,9 +74,9 @@ export interface XmlHandler {
    * their bytes are their values), and no attribute in `caseSlowKeys`. Offsets are into `bytes`;
    * `timeFrom` is -1 without a time.
    */
-  plainCase?(bytes: Uint8Array, nameFrom: number, nameTo: number, classFrom: number, classTo: number, timeFrom: number, timeTo: number): void
+  plainCase?(bytes: Buffer, nameFrom: number, nameTo: number, classFrom: number, classTo: number, timeFrom: number, timeTo: number): void
   /** A plain test case whose classname and name are those of table row `row`: one more passed execution of it. */
-  plainMerge?(bytes: Uint8Array, row: number, timeFrom: number, timeTo: number): void
+  plainMerge?(bytes: Buffer, row: number, timeFrom: number, timeTo: number): void
   /** Called after each batch of events: the handler tells the scanner the context of the plain test cases that follow (`ByteScanner.caseContext`). */
   sync?(): void
   /**
