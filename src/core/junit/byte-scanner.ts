@@ -49,7 +49,6 @@ const TEXT = 3
 const CDATA = 4
 /** Added to the kind of a WHOLE event's only segment when its bytes are its text (scanner.as.ts). */
 const RAW_TEXT = 16
-const CASE = 5
 const MERGE = 6
 const WHOLE = 7
 const PACKED = 8
@@ -77,7 +76,7 @@ interface Tokenizer {
   memory: { buffer: ArrayBuffer }
   init(tagChars: number, attributes: number, depth: number, testCase: number, name: number, classname: number, time: number, slow: number): number
   reserve(bytes: number): number
-  context(suitesId: number, classId: number): void
+  context(suitesId: number): void
   stageInput(from: number, to: number): number
   nameRoom(bytes: number): number
   addStaged(length: number, classId: number, suitesId: number, outcome: number, timeMs: number, fileId: number, line: number): number
@@ -92,6 +91,8 @@ interface Tokenizer {
   scan(length: number, last: number): number
   compact(): number
   locate(index: number): void
+  /** The scanner using it, which the tokenizer asks for classnames' ids (its `classId` import). */
+  user: { scanner?: ByteScanner }
 }
 
 /** The runtime's WebAssembly API, the little of it used here (the ES2023 lib does not describe it). */
@@ -116,14 +117,16 @@ const KNOWN_NAMES = (() => {
 /** A tokenizer (its memory holds one file's unread tail); the module is compiled once per process. */
 function newTokenizer(): Tokenizer {
   compiled ??= new WASM.Module(Buffer.from(SCANNER_WASM, 'base64'))
+  const user: Tokenizer['user'] = {}
   const instance = new WASM.Instance(compiled, {
     env: {
       abort() {
         throw new Error('the JUnit tokenizer failed an internal check')
-      }
+      },
+      classId: (from: number, to: number) => (user.scanner as ByteScanner).classIdAt(from, to)
     }
   })
-  return instance.exports as unknown as Tokenizer
+  return { ...instance.exports, user } as unknown as Tokenizer
 }
 
 /**
@@ -267,7 +270,8 @@ export class ByteScanner implements ErrorSource {
   constructor(private readonly handler: XmlHandler) {
     const t = this.tokenizer
     new Uint8Array(t.memory.buffer, t.names(), KNOWN_NAMES.length).set(KNOWN_NAMES)
-    const plainCases = handler.plainCase !== undefined && handler.caseSlowKeys !== undefined
+    t.user.scanner = this
+    const plainCases = handler.classId !== undefined && handler.caseSlowKeys !== undefined
     this.headerAt = t.init(XML_LIMITS.tagChars, XML_LIMITS.attributes, XML_LIMITS.depth, plainCases ? COMMON_NAMES.indexOf('testcase') : -1, Key.Name, Key.Classname, Key.Time, handler.caseSlowKeys ?? 0)
     // Test cases read whole need the handler's `wholeCase`; -1 turns them off (a pooled tokenizer may have had them on).
     const whole = plainCases && handler.wholeCase !== undefined
@@ -331,6 +335,7 @@ export class ByteScanner implements ErrorSource {
     if (this.released) return
     this.released = true
     const t = this.tokenizer
+    t.user.scanner = undefined
     // One too large for the pool may hold a table's columns (`takeRows`).
     if (pool.length < POOL_SIZE && pooled(t)) pool.push(t)
   }
@@ -371,9 +376,16 @@ export class ByteScanner implements ErrorSource {
     this.tokenizer.setLocation(row, fileId, line)
   }
 
-  /** The context of the plain test cases that follow: their suites' id, and the id of the last CASE's classname (-1: no CASE since the last call). */
-  caseContext(suitesId: number, classId: number): void {
-    this.tokenizer.context(suitesId, classId)
+  /** The context of the plain test cases that follow: their suites' id. */
+  caseContext(suitesId: number): void {
+    this.tokenizer.context(suitesId)
+  }
+
+  /** The handler's id of the classname at input `[from, to)` (ASCII), for the tokenizer (its `classId` import, called while it scans). */
+  classIdAt(from: number, to: number): number {
+    // The tokenizer may have grown its memory in this scan.
+    this.bind()
+    return (this.handler.classId as NonNullable<XmlHandler['classId']>)(this.buf.toString('latin1', from, to))
   }
 
   /**
@@ -478,13 +490,6 @@ export class ByteScanner implements ErrorSource {
         case CLOSE: {
           this.close(ev[k + 1], ev[k + 2])
           k += 3
-          break
-        }
-        case CASE: {
-          this.tokenStart = ev[k + 1]
-          this.checkDepth()
-          ;(handler.plainCase as NonNullable<XmlHandler['plainCase']>)(buf, ev[k + 2], ev[k + 3], ev[k + 4], ev[k + 5], ev[k + 6], ev[k + 7])
-          k += 8
           break
         }
         case MERGE: {

@@ -236,8 +236,6 @@ export class JUnitReader implements XmlHandler {
   private readonly failures = new Map<number, Failure>()
   private readonly executions = new Map<number, Outcome[]>()
   private readonly merges: Merge[] = []
-  /** The id of the classname of the last plain case read here (-1: none since the scanner was told). */
-  private caseClassId = -1
   /** The last case's classname and its id: most cases share the previous case's classname. */
   private lastClassname?: string
   private lastClassId = -1
@@ -508,18 +506,10 @@ export class JUnitReader implements XmlHandler {
     }
   }
 
-  /** A plain test case with a classname the scanner was not told (see `XmlHandler.plainCase`): what `openCase` and `closeCase` do for it, without a pending case or attribute lookups. */
-  plainCase(bytes: Buffer, nameFrom: number, nameTo: number, classFrom: number, classTo: number, timeFrom: number, timeTo: number): void {
-    const scanner = this.scanner as ByteScanner
-    const timeMs = timeFrom < 0 ? 0 : bytesTimeMs(bytes, timeFrom, timeTo)
-    // The scanner names a classname here when it is not the last one it was told: nearly always a new one.
-    const classname = bytes.toString('latin1', classFrom, classTo)
+  /** The id of a plain test case's classname (see `XmlHandler.classId`), as a case read here names it. */
+  classId(classname: string): number {
     if (classname !== this.lastClassname) this.setClassname(classname)
-    this.caseClassId = this.lastClassId
-    const nameLength = scanner.stageInput(nameFrom, nameTo)
-    if (!this.suitePathFresh) this.freshSuitePath()
-    countRun(this.runs, 'passed')
-    this.addRow(nameLength, this.lastClassId, this.table.suitesId(this.suitePath), 'passed', timeMs, -1, 0, undefined, undefined)
+    return this.lastClassId
   }
 
   /** A plain test case the scanner found in the table: one more passed execution of `row`. */
@@ -573,8 +563,7 @@ export class JUnitReader implements XmlHandler {
   /** Tells the scanner the context of the plain test cases that follow. */
   sync(): void {
     if (!this.suitePathFresh) this.freshSuitePath()
-    ;(this.scanner as ByteScanner).caseContext(this.table.suitesId(this.suitePath), this.caseClassId)
-    this.caseClassId = -1
+    ;(this.scanner as ByteScanner).caseContext(this.table.suitesId(this.suitePath))
   }
 
   /** Adds the row of the staged name (`nameLength` bytes), or keeps the merge into the row of the same test for the end. */

@@ -23,9 +23,6 @@
 //   CDATA 4, from, to
 //         With a test case element named (see `init`), TEXT and CDATA come only from inside one:
 //         the reader keeps no other text.
-//   CASE  5, tokenStart, nameStart, nameEnd, classStart, classEnd, timeStart, timeEnd: a plain
-//         test case (below) whose classname is not the last one the reader named (`context`):
-//         the reader adds its row. timeStart is -1 without a time.
 //   MERGE 6, row, timeStart, timeEnd: a plain test case whose classname and name are those of
 //         `row` already in the table (a retry): the reader merges a passed execution into it.
 //   WHOLE 7, tokenStart, outcome (1 failed, 2 errored, 3 skipped), row (the new row, or -1 - the
@@ -47,10 +44,12 @@
 // A plain test case is a self-closing test case element (see `init`) outside any open one, not
 // nested too deep, whose attributes are a name (printable ASCII, not empty), a classname (ASCII,
 // no "&" or control character, at most 255 bytes), maybe a time written plainly (see
-// `plainTime`), and none of the attributes `init` calls slow. Its OPEN event is not written: with
-// a known classname it becomes a row of the table (rows.as.ts) here, passed, unless events that
-// the reader must see first are pending (a start or end tag, a CASE): then `scan` stops before it
-// and returns SYNC, and the reader, having read the events, calls `context` and `scan` again.
+// `plainTime`), and none of the attributes `init` calls slow. Its OPEN event is not written: it
+// becomes a row of the table (rows.as.ts) here, passed, unless events that the reader must see
+// first are pending (a start or end tag): then `scan` stops before it and returns SYNC, and the
+// reader, having read the events, calls `context` and `scan` again. A classname other than the
+// last one is named by the reader's `classId` (imported): its id, as the reader would give it
+// reading the case itself, at the same point of the file.
 // `scan` returns DONE (what can be read is read; the rest waits for more input), FULL (the event
 // area is full: read the events and call `scan` again), SYNC (see above) or FAILED (an error in the header; the
 // events before it stand). At a chunk's end an error whose quote could still grow waits for more.
@@ -58,6 +57,11 @@
 import { FNV_OFFSET, FNV_PRIME, addHashed, addStaged, fnvBytes, keepBytes, memoryReaches, moveTable, nameRoom, namesEnd, outcomeCount, resetTable, rowCap, rows, setLocation, tableBase, tableBytes } from './rows.as'
 
 export { addStaged, nameRoom, setLocation }
+
+/** The reader's id of the classname INPUT[from, to) (ASCII), named now if it is new. */
+// @ts-ignore: decorator
+@external("env", "classId")
+declare function readerClassId(from: i32, to: i32): i32
 
 const HEADER_INTS: i32 = 32
 const EVENT_CAP: i32 = 256 * 1024
@@ -97,7 +101,6 @@ const TEXT: i32 = 3
 const CDATA: i32 = 4
 /** Added to a WHOLE event's segment kind when the segment's bytes are its text (see the event list above). */
 const RAW_TEXT: i32 = 16
-const CASE: i32 = 5
 const MERGE: i32 = 6
 const WHOLE: i32 = 7
 const PACKED: i32 = 8
@@ -163,7 +166,7 @@ let lineBase: i32 = 1
 let columnBase: i32 = 1
 let eventCount: i32 = 0
 let atEnd: bool = false
-/** The test case element's number among the element names (-1: no CASE events), and the attributes that make a CASE (see `init`). */
+/** The test case element's number among the element names (-1: no plain test cases), and the attributes that make one plain (see `init`). */
 let caseElement: i32 = -1
 let nameKey: i32 = 0
 let classKey: i32 = 0
@@ -173,7 +176,7 @@ let slowKeys: u32 = 0
 let caseDepth: i32 = -1
 /** Elements may nest this deep; a test case deeper is left to the reader (which refuses it). */
 let depthLimit: i32 = 512
-/** The context of plain test cases (`context`): their suites' id, and the id of the classname in CLASS (-1: not told yet). */
+/** The context of plain test cases: their suites' id (`context`), and the id of the classname in CLASS (-1: none yet). */
 let caseSuitesId: i32 = 0
 let caseClassId: i32 = -1
 let classLength: i32 = -1
@@ -434,10 +437,18 @@ export function reserve(bytes: i32): bool {
   return true
 }
 
-/** The context of the plain test cases that follow (see the events above): their suites' id, and the id of the classname of the last CASE event read (-1 when none was). */
-export function context(suitesId: i32, classId: i32): void {
+/** The context of the plain test cases that follow (see the events above): their suites' id. */
+export function context(suitesId: i32): void {
   caseSuitesId = suitesId
-  if (classId >= 0) caseClassId = classId
+}
+
+/** Makes the classname at INPUT[from, to) the one in CLASS, with its id from the reader when it is not already (see the events above). */
+function nameClass(from: i32, to: i32): void {
+  const n = to - from
+  if (n == classLength && sameBytes(CLASS, INPUT + <usize>from, n)) return
+  caseClassId = readerClassId(from, to)
+  memory.copy(CLASS, INPUT + <usize>from, <usize>n)
+  classLength = n
 }
 
 /** Stages INPUT[from, to) as the next row's name when it is printable ASCII without "&" (its bytes are then its value); returns its length, -1 when it is not, -2 when memory cannot grow. */
@@ -901,41 +912,20 @@ function caseAttributes(event: i32, count: i32): bool {
 
 /**
  * The self-closing test case whose OPEN event is at `event` (`count` attributes): when it is
- * plain (see the events above), a row of the table (or a MERGE), a CASE event when its classname
- * is new, or SYNC when events are pending; otherwise its OPEN event stays. Returns DONE, SYNC, or
- * FAILED when memory cannot grow.
+ * plain (see the events above), a row of the table (or a MERGE), or SYNC when events are
+ * pending; otherwise its OPEN event stays. Returns DONE, SYNC, or FAILED when memory cannot grow.
  */
 function plainCase(event: i32, count: i32): i32 {
   if (!caseAttributes(event, count)) return keepOpen()
+  // The reader reads the pending events first: they set its suites, and name classnames in order.
+  if (syncPending) return SYNC
   const from = caseNameFrom
   const to = caseNameTo
   const h = caseHash
   const timeFrom = caseTimeFrom
   const timeTo = caseTimeTo
   const timeMs = caseTimeMs
-  const classFrom = caseClassFrom
-  const classTo = caseClassTo
-  const classBytes = classTo - classFrom
-  if (classBytes != classLength || !sameBytes(CLASS, INPUT + <usize>classFrom, classBytes)) {
-    // A classname the reader has not named: it reads this case, and names the classname in `context`.
-    memory.copy(CLASS, INPUT + <usize>classFrom, <usize>classBytes)
-    classLength = classBytes
-    caseClassId = -1
-    const start = eventAt(event + 1)
-    eventCount = event
-    emit(CASE)
-    emit(start)
-    emit(from)
-    emit(to)
-    emit(classFrom)
-    emit(classTo)
-    emit(timeFrom)
-    emit(timeTo)
-    syncPending = true
-    return DONE
-  }
-  // Pending events include the CASE that named this classname while its id is unknown (-1).
-  if (syncPending || caseClassId < 0) return SYNC
+  nameClass(caseClassFrom, caseClassTo)
   const into = nameRoom(to - from)
   if (into == 0) return FAILED
   memory.copy(into, INPUT + <usize>from, <usize>(to - from))
@@ -1137,11 +1127,9 @@ function wholeClose(start: i32, gt: i32): bool {
   const event = whole
   whole = -1
   if (depth != caseDepth || !endMatches(start, gt, event)) return false
-  if (wholeSync || caseClassId < 0) return false
+  if (wholeSync) return false
   // Its attributes again, from its start tag's event (still in place): the case* globals are the last tag's.
   caseAttributes(event, eventAt(event + 6))
-  const classBytes = caseClassTo - caseClassFrom
-  if (classBytes != classLength || !sameBytes(CLASS, INPUT + <usize>caseClassFrom, classBytes)) return false
   // What the reader would refuse to decode.
   if (wholeMessageFrom >= 0 && (wholeMessageFlags & 1) != 0 && !entitiesKnown(wholeMessageFrom, wholeMessageTo)) return false
   if (wholeTypeFrom >= 0 && (wholeTypeFlags & 1) != 0 && !entitiesKnown(wholeTypeFrom, wholeTypeTo)) return false
@@ -1152,6 +1140,8 @@ function wholeClose(start: i32, gt: i32): bool {
   const length = caseNameTo - caseNameFrom
   const into = nameRoom(length)
   if (into == 0) return false
+  // Named here, once nothing keeps the case from being read whole (the reader, reading it, would name it first thing).
+  nameClass(caseClassFrom, caseClassTo)
   memory.copy(into, INPUT + <usize>caseNameFrom, <usize>length)
   const row = addHashed(length, caseHash, caseClassId, caseSuitesId, wholeOutcome, caseTimeMs, -1, 0)
   eventCount = event

@@ -63,18 +63,19 @@ export interface XmlHandler {
   /** A piece of the current element's text, entities decoded; one text node may come in several pieces. */
   text(text: string): void
   /**
-   * Set, with `plainCase`, `plainMerge` and `sync`, to let the scanner read plain test cases
-   * itself (scanner.as.ts): a bit per attribute (`Key`) that keeps a `<testcase>` from being plain.
+   * Set, with `classId`, `plainMerge` and `sync`, to let the scanner read plain test cases
+   * itself (scanner.as.ts): a self-closing `<testcase>` outside any open one, with a name
+   * (printable ASCII, not empty), a classname and maybe a time (ASCII without "&" or control
+   * characters: their bytes are their values), and no attribute in this set: a bit per attribute
+   * (`Key`) that keeps a `<testcase>` from being plain. The scanner adds its row to its table
+   * (`ByteScanner.takeRows`), with no call.
    */
   readonly caseSlowKeys?: number
   /**
-   * A plain test case whose classname the scanner was not told (see `sync`), instead of `open`
-   * (and no `close`): a self-closing `<testcase>` outside any open one, with a name (printable
-   * ASCII, not empty), a classname and maybe a time (ASCII without "&" or control characters:
-   * their bytes are their values), and no attribute in `caseSlowKeys`. Offsets are into `bytes`;
-   * `timeFrom` is -1 without a time.
+   * The handler's id of `classname`, which a plain test case has and the last one did not: the
+   * handler names it as it would reading the case (all events before it were handed over).
    */
-  plainCase?(bytes: Buffer, nameFrom: number, nameTo: number, classFrom: number, classTo: number, timeFrom: number, timeTo: number): void
+  classId?(classname: string): number
   /** A plain test case whose classname and name are those of table row `row`: one more passed execution of it. */
   plainMerge?(bytes: Buffer, row: number, timeFrom: number, timeTo: number): void
   /** Called after each batch of events: the handler tells the scanner the context of the plain test cases that follow (`ByteScanner.caseContext`). */
