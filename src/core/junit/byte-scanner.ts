@@ -39,6 +39,8 @@ const H_ROW_CAP = 16
 const H_NAMES_END = 17
 const H_COUNTS = 18
 const H_SKIPPED_RUNS = 23
+const H_PACKED_FAILED = 24
+const H_PACKED_ERRORED = 25
 const HEADER_INTS = 32
 const FULL = 1
 const FAILED = 2
@@ -123,7 +125,8 @@ function newTokenizer(): Tokenizer {
       abort() {
         throw new Error('the JUnit tokenizer failed an internal check')
       },
-      classId: (from: number, to: number) => (user.scanner as ByteScanner).classIdAt(from, to)
+      classId: (from: number, to: number) => (user.scanner as ByteScanner).classIdAt(from, to),
+      frameFile: (classId: number, from: number, to: number) => (user.scanner as ByteScanner).frameFileAt(classId, from, to)
     }
   })
   return { ...instance.exports, user } as unknown as Tokenizer
@@ -278,7 +281,7 @@ export class ByteScanner implements ErrorSource {
     const element = (name: string) => (whole ? COMMON_NAMES.indexOf(name) : -1)
     t.wholeNames(element('failure'), element('error'), element('skipped'), element('system-out'), element('system-err'), Key.Message, Key.Type)
     // Failures kept as bytes need the handler's limits; 0 turns them off.
-    const pack = whole ? handler.packLimits : undefined
+    const pack = whole && handler.frameFileId !== undefined ? handler.packLimits : undefined
     t.packLimits(pack?.text ?? 0, pack?.message ?? 0)
     // Room for the event area, which ends where the input starts.
     t.reserve(0)
@@ -381,6 +384,12 @@ export class ByteScanner implements ErrorSource {
     this.tokenizer.context(suitesId)
   }
 
+  /** The handler's id of the file a JVM frame of class `classId` names by input `[from, to)` (ASCII), for the tokenizer (its `frameFile` import, called while it scans). */
+  frameFileAt(classId: number, from: number, to: number): number {
+    this.bind()
+    return (this.handler.frameFileId as NonNullable<XmlHandler['frameFileId']>)(classId, this.buf.toString('latin1', from, to))
+  }
+
   /** The handler's id of the classname at input `[from, to)` (ASCII), for the tokenizer (its `classId` import, called while it scans). */
   classIdAt(from: number, to: number): number {
     // The tokenizer may have grown its memory in this scan.
@@ -413,6 +422,8 @@ export class ByteScanner implements ErrorSource {
       counts: Array.from(h.subarray(H_COUNTS, H_COUNTS + 5)),
       plainRuns: h[H_PLAIN_RUNS],
       skippedRuns: h[H_SKIPPED_RUNS],
+      packedFailed: h[H_PACKED_FAILED],
+      packedErrored: h[H_PACKED_ERRORED],
       packed: this.packed.subarray(0, this.packedLength)
     }
   }
@@ -578,9 +589,6 @@ export class ByteScanner implements ErrorSource {
     packed[at + Packed.MessageLength] = messageLength
     packed[at + Packed.TypeLength] = typeLength
     packed[at + Packed.TypeFlags] = typeFlags
-    packed[at + Packed.FrameAt] = -1
-    packed[at + Packed.FrameLength] = 0
-    packed[at + Packed.Line] = 0
     return true
   }
 

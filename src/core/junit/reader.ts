@@ -19,7 +19,7 @@ import { countRun, emptyCounts, testOutcome } from './counts.js'
 import { ByteScanner } from './byte-scanner.js'
 import { ByteDecoder, sniffEncoding } from './decode.js'
 import { jvmFile, lineOfFile, locationFromTrace, relativePath } from './location.js'
-import { flatCopy, outcomeCode, Packed, PACKED_INTS, ResultTable } from './result-table.js'
+import { flatCopy, outcomeCode, ResultTable } from './result-table.js'
 import { parseTimeMs, plainTimeMsBytes } from './time.js'
 import { Key, XmlError, type TagAttributes, type WholeCase, type XmlHandler } from './xml.js'
 
@@ -327,43 +327,19 @@ export class JUnitReader implements XmlHandler {
   /** The table takes the rows from the scanner, then the merges are applied in the order they were read. */
   private takeRows(scanner: ByteScanner): void {
     const rows = scanner.takeRows()
-    this.runs.total += rows.plainRuns + rows.skippedRuns
+    this.runs.total += rows.plainRuns + rows.skippedRuns + rows.packedFailed + rows.packedErrored
     this.runs.passed += rows.plainRuns
     this.runs.skipped += rows.skippedRuns
+    this.runs.failed += rows.packedFailed
+    this.runs.errored += rows.packedErrored
     const table = this.table
     table.adoptRows(rows, this.failures, this.executions)
-    this.locatePacked(table)
     for (const m of this.merges) table.merge(m.row, m.outcome, m.timeMs, m.fileId, m.line, m.failure, m.executions)
   }
 
-  /**
-   * Counts the failing test cases whose failures the tokenizer kept as bytes, and sets where each
-   * is (before any merge, as for a case read in order): its JVM frame's file in its class's
-   * package, at the frame's line, as `wholeCase` locates one.
-   */
-  private locatePacked(table: ResultTable): void {
-    const packed = table.packedFailures
-    // The failing tests of one class come together and name one file: its path is made once.
-    let last = -1
-    let lastClassId = -1
-    let path = ''
-    let failed = 0
-    let errored = 0
-    for (let p = 0; p < packed.length; p += PACKED_INTS) {
-      // Kept by the reader itself (`keepFailure`): counted and located then.
-      if (packed[p + Packed.FrameAt] < 0) continue
-      const row = packed[p + Packed.Row]
-      if (packed[p + Packed.Outcome] === 2) errored++
-      else failed++
-      const classId = table.classIdAt(row)
-      if (last < 0 || classId !== lastClassId || !table.samePackedFrameFile(p, last)) path = this.framePath(table.classnameOf(classId), table.packedFrameFile(p))
-      last = p
-      lastClassId = classId
-      table.setLocation(row, path, packed[p + Packed.Line])
-    }
-    this.runs.total += failed + errored
-    this.runs.failed += failed
-    this.runs.errored += errored
+  /** The id of the file a JVM frame of class `classId` names by `file` (see `XmlHandler.frameFileId`). */
+  frameFileId(classId: number, file: string): number {
+    return this.table.fileId(this.framePath(this.table.classnameOf(classId), file))
   }
 
   /** The path of the file a JVM frame of class `classname` names (`file` in the class's package); a class's failing tests name one file, so the last is kept. */

@@ -65,19 +65,21 @@ export interface TableRows {
   plainRuns: number
   /** Skipped test cases the tokenizer read whole and added rows for (the reader only counts them). */
   skippedRuns: number
+  /** Failing test cases the tokenizer kept as bytes (PACKED in scanner.as.ts), by outcome: it counted and located them. */
+  packedFailed: number
+  packedErrored: number
   /**
    * The failures kept as bytes after the names (PACKED in scanner.as.ts, and the reader's own,
    * `ByteScanner.keepFailure`), in row order, `PACKED_INTS` numbers each (`Packed`): row, outcome
    * code (1 failed, 2 errored), text at (from the names' start), text length, message flags (1:
-   * needs decoding, 2: not ASCII), message length, type length (-1: none), type flags, JVM frame
-   * file at, its length, line. The message and type follow the text. The reader locates these rows (`packedFile`); the table makes their failures
-   * when asked.
+   * needs decoding, 2: not ASCII), message length, type length (-1: none), type flags. The
+   * message and type follow the text. The table makes these failures when asked.
    */
   packed: Int32Array<ArrayBuffer>
 }
 
 /** Numbers per failure in `TableRows.packed`, and where each is among them. */
-export const PACKED_INTS = 11
+export const PACKED_INTS = 8
 export const enum Packed {
   Row = 0,
   Outcome = 1,
@@ -86,11 +88,7 @@ export const enum Packed {
   MessageFlags = 4,
   MessageLength = 5,
   TypeLength = 6,
-  TypeFlags = 7,
-  /** -1: the reader kept it, having counted and located the case. */
-  FrameAt = 8,
-  FrameLength = 9,
-  Line = 10
+  TypeFlags = 7
 }
 
 /** Tests a table starts with room for; it doubles as it fills. */
@@ -413,24 +411,6 @@ export class ResultTable implements Iterable<TestResult> {
     }
   }
 
-  /** The file name of the JVM frame in the failure kept as bytes `p` (its index in `TableRows.packed`), latin1. */
-  packedFrameFile(p: number): string {
-    const packed = this.#packed
-    return this.#packedBytes.toString('latin1', packed[p + Packed.FrameAt], packed[p + Packed.FrameAt] + packed[p + Packed.FrameLength])
-  }
-
-  /** Whether the failures kept as bytes `p` and `q` name one JVM frame file (compared as bytes: most of a class's failing tests name its own file). */
-  samePackedFrameFile(p: number, q: number): boolean {
-    const packed = this.#packed
-    const length = packed[p + Packed.FrameLength]
-    if (packed[q + Packed.FrameLength] !== length) return false
-    const bytes = this.#packedBytes
-    const a = packed[p + Packed.FrameAt]
-    const b = packed[q + Packed.FrameAt]
-    for (let k = 0; k < length; k++) if (bytes[a + k] !== bytes[b + k]) return false
-    return true
-  }
-
   /** The failures kept as bytes: `PACKED_INTS` numbers each (see `TableRows.packed`), read only. */
   get packedFailures(): Int32Array {
     return this.#packed
@@ -499,11 +479,6 @@ export class ResultTable implements Iterable<TestResult> {
 
   timeMsAt(i: number): number {
     return this.#times[i]
-  }
-
-  /** The id of test `i`'s classname (`classnameOf` names it). */
-  classIdAt(i: number): number {
-    return this.#classIds[i]
   }
 
   classnameAt(i: number): string {

@@ -36,11 +36,11 @@
 //         added here. A skipped one whose row is new emits nothing (`skippedRuns` counts it); a
 //         failing one whose failure is kept as bytes emits PACKED instead.
 //   PACKED 8, row, outcome (1 failed, 2 errored), textAt, textLength, messageFlags,
-//         messageLength, typeLength (-1: no type), typeFlags, frameAt, frameLength, line: a
-//         failing test case read whole whose failure the reader keeps as its bytes (see
-//         `packed`): its new row is added, and its text, message and type bytes, one after
-//         another from textAt, are kept after the table's names (offsets from their start); the
-//         JVM frame's file is bytes [frameAt, frameAt + frameLength) of the text, at `line`.
+//         messageLength, typeLength (-1: no type), typeFlags: a failing test case read whole
+//         whose failure the reader keeps as its bytes (see `packed`): its new row is added,
+//         counted and located at its JVM frame (the reader names the frame's file), and its
+//         text, message and type bytes, one after another from textAt, are kept after the
+//         table's names (offsets from their start).
 // A plain test case is a self-closing test case element (see `init`) outside any open one, not
 // nested too deep, whose attributes are a name (printable ASCII, not empty), a classname (ASCII,
 // no "&" or control character, at most 255 bytes), maybe a time written plainly (see
@@ -62,6 +62,11 @@ export { addStaged, nameRoom, setLocation }
 // @ts-ignore: decorator
 @external("env", "classId")
 declare function readerClassId(from: i32, to: i32): i32
+
+/** The reader's id of the file a JVM frame of class `classId` names by INPUT[from, to) (see `jvmFrame`). */
+// @ts-ignore: decorator
+@external("env", "frameFile")
+declare function readerFrameFile(classId: i32, from: i32, to: i32): i32
 
 const HEADER_INTS: i32 = 32
 const EVENT_CAP: i32 = 256 * 1024
@@ -87,6 +92,8 @@ const H_ROW_CAP: i32 = 16
 const H_NAMES_END: i32 = 17
 const H_COUNTS: i32 = 18
 const H_SKIPPED_RUNS: i32 = 23
+const H_PACKED_FAILED: i32 = 24
+const H_PACKED_ERRORED: i32 = 25
 
 // Statuses.
 const DONE: i32 = 0
@@ -387,6 +394,9 @@ export function init(tagChars: i32, attributes: i32, maxDepth: i32, testCase: i3
   syncPending = false
   plainRuns = 0
   skippedRuns = 0
+  packedFailed = 0
+  packedErrored = 0
+  frameClassId = -1
   resetTable(INPUT + <usize>inputCap)
   elementNames = <i32>load<u8>(NAMES)
   attributeNames = <i32>load<u8>(NAMES + 1)
@@ -467,6 +477,8 @@ export function stageInput(from: i32, to: i32): i32 {
 export function describeTable(): void {
   header(H_PLAIN_RUNS, plainRuns)
   header(H_SKIPPED_RUNS, skippedRuns)
+  header(H_PACKED_FAILED, packedFailed)
+  header(H_PACKED_ERRORED, packedErrored)
   header(H_TABLE_AT, <i32>tableBase)
   header(H_ROWS, rows)
   header(H_ROW_CAP, rowCap)
@@ -1235,10 +1247,35 @@ function packed(row: i32): bool {
   emit(messageLength)
   emit(typeLength)
   emit(wholeTypeFlags)
-  emit(textAt + frameFileFrom - from)
-  emit(frameFileTo - frameFileFrom)
-  emit(frameLine)
+  // Where the test is: the file its JVM frame names in its class's package, at the frame's line.
+  setLocation(row, frameFileId(), frameLine)
+  if (wholeOutcome == 2) packedErrored++
+  else packedFailed++
   return true
+}
+
+/** The failing test cases kept as bytes here (PACKED), by outcome: counted and located here, the reader only adds them up. */
+let packedFailed: i32 = 0
+let packedErrored: i32 = 0
+/** The classname id and file name (FRAME, `frameLength` bytes; -1: none) of the last PACKED case's frame, and its file's id. */
+const FRAME: usize = memory.data(256, 8)
+const FRAME_MAX: i32 = 256
+let frameClassId: i32 = -1
+let frameLength: i32 = -1
+let frameFile: i32 = -1
+
+/**
+ * The reader's id of the file the JVM frame found (`jvmFrame`) names for the case's class
+ * (imported `frameFile`): asked once per run of a class's failing cases that name one file.
+ */
+function frameFileId(): i32 {
+  const n = frameFileTo - frameFileFrom
+  if (caseClassId == frameClassId && n == frameLength && sameBytes(FRAME, INPUT + <usize>frameFileFrom, n)) return frameFile
+  frameFile = readerFrameFile(caseClassId, frameFileFrom, frameFileTo)
+  frameClassId = caseClassId
+  frameLength = n <= FRAME_MAX ? n : -1
+  if (frameLength >= 0) memory.copy(FRAME, INPUT + <usize>frameFileFrom, <usize>n)
+  return frameFile
 }
 
 /**

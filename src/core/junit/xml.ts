@@ -81,12 +81,19 @@ export interface XmlHandler {
   /** Called after each batch of events: the handler tells the scanner the context of the plain test cases that follow (`ByteScanner.caseContext`). */
   sync?(): void
   /**
-   * Set, with `wholeCase`, to let the scanner keep a failing test case's failure as its bytes
-   * (PACKED in scanner.as.ts) when its text and its message and type are within these many
-   * bytes (the reader's limits: a text of at most that many bytes has at most that many
-   * characters). Such a case's row is added with no call; `ByteScanner.takeRows` hands them over.
+   * Set, with `wholeCase` and `frameFileId`, to let the scanner keep a failing test case's
+   * failure as its bytes (PACKED in scanner.as.ts) when its text and its message and type are
+   * within these many bytes (the reader's limits: a text of at most that many bytes has at most
+   * that many characters). Such a case's row is added, counted and located with no call but
+   * `frameFileId`; `ByteScanner.takeRows` hands them over.
    */
   readonly packLimits?: { text: number; message: number }
+  /**
+   * With `packLimits`: the handler's id of the file a JVM frame of the class whose id is
+   * `classId` names as `file` (the test of a failing case kept as bytes is there, at the frame's
+   * line). Asked once per run of a class's failing cases naming one file.
+   */
+  frameFileId?(classId: number, file: string): number
   /**
    * A failing, erroring or skipped test case the scanner read whole (WHOLE in scanner.as.ts),
    * instead of its events: its row is in the table (or `row` < 0 names the row of the same test:
