@@ -4,6 +4,7 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileS
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
+import { main } from '../src/cli/main.js'
 import { NODE24 } from './support/node24.js'
 
 const root = resolve('.')
@@ -29,17 +30,43 @@ describe('committed action bundles', () => {
   })
 })
 
+describe('the CLI bundle (bin/dist, which bin/shepherd.js runs)', () => {
+  const cli = (args: string[]) => spawnSync(NODE24, [join(root, 'bin/shepherd.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+
+  it('answers under Node 24 as the sources do', async () => {
+    // A report with failures, skipped tests and a retry, and one that cannot be read.
+    const files = [join(root, 'test/fixtures/junit-corpus/apache+maven-surefire'), join(root, 'test/fixtures/junit-corpus/INDEX.md')]
+    const xml = readdirSync(files[0], { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.xml'))
+      .map((f) => join(files[0], f))
+      .slice(0, 20)
+    const args = ['junit', 'summarize', ...xml, files[1], '--json']
+    const out: string[] = []
+    const err: string[] = []
+    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) })
+    const run = cli(args)
+    expect(run.status).toBe(code)
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(out.join('\n')))
+  })
+
+  it('finds the checkout from bin/dist (the actions it runs)', () => {
+    const run = cli(['run', 'no-such-action', '--event', 'push', '--payload', 'p.json', '--api', 'http://localhost'])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain(`no action "no-such-action" in ${join(root, 'actions')}`)
+  })
+})
+
 describe('the bundle check', () => {
   it('fails on a stale bundle and names it', () => {
     // A copy of the sources with one bundle edited by hand; node_modules is shared by a link.
     const copy = mkdtempSync(join(tmpdir(), 'shepherd-stale-'))
-    for (const entry of ['actions', 'src', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(root, entry), join(copy, entry), { recursive: true })
+    for (const entry of ['actions', 'bin', 'src', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(root, entry), join(copy, entry), { recursive: true })
     symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'))
     appendFileSync(join(copy, 'actions/triage/dist/index.js'), '\n// edited by hand\n')
     const run = spawnSync(process.execPath, [join(root, 'scripts/check-dist.mjs'), '--root', copy], { encoding: 'utf8' })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('actions/triage/dist/index.js differs from a fresh build')
-    expect(run.stderr).toContain('Run `npm run build` and commit actions/*/dist.')
+    expect(run.stderr).toContain('Run `npm run build` and commit actions/*/dist and bin/dist.')
   })
 
   it('is what .ci/run runs after the README’s test command', () => {

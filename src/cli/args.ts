@@ -45,8 +45,10 @@ export function intOption(value: string | undefined, name: string, fallback: num
   return Number(value)
 }
 
-/** The repository checkout this CLI runs from (src/cli and lib/cli both sit two levels down). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+/** Up from this module to the checkout: src/cli, lib/cli and the CLI's bundle (bin/dist) all sit two levels down. */
+const TO_ROOT = '../../'
+/** The repository checkout this CLI runs from. (A variable, not a literal, in the URL: the bundler would copy a literal's target as an asset.) */
+export const REPO_ROOT = fileURLToPath(new URL(TO_ROOT, import.meta.url))
 
 /** Checks that `--<name> DIR` is a directory that can be read; throws UsageError naming the option otherwise. */
 export function directoryOption(dir: string, name: string): string {
