@@ -514,8 +514,9 @@ export class ByteScanner implements ErrorSource {
           break
         }
         case PACKED: {
-          this.keepPacked(ev, k + 1)
-          k += 1 + PACKED_INTS
+          const n = ev[k + 1]
+          this.keepPacked(ev, k + 2, n)
+          k += 2 + n * PACKED_INTS
           break
         }
         case TEXT: {
@@ -537,21 +538,22 @@ export class ByteScanner implements ErrorSource {
     }
   }
 
-  /** Keeps the numbers of the PACKED event whose numbers start at `ev[k]`. */
-  private keepPacked(ev: Int32Array, k: number): void {
-    const at = this.packedRoom()
-    for (let j = 0; j < PACKED_INTS; j++) this.packed[at + j] = ev[k + j]
+  /** Keeps the `n` failures' numbers of the PACKED event, from `ev[k]`. */
+  private keepPacked(ev: Int32Array, k: number, n: number): void {
+    const at = this.packedRoom(n)
+    this.packed.set(ev.subarray(k, k + n * PACKED_INTS), at)
   }
 
-  /** Returns where the next failure's `PACKED_INTS` numbers go, having made room for them. */
-  private packedRoom(): number {
+  /** Returns where the next `n` failures' `PACKED_INTS` numbers each go, having made room for them. */
+  private packedRoom(n: number): number {
     const at = this.packedLength
-    if (at + PACKED_INTS > this.packed.length) {
-      const packed = new Int32Array(Math.max(64 * PACKED_INTS, this.packed.length * 2))
-      packed.set(this.packed)
+    const end = at + n * PACKED_INTS
+    if (end > this.packed.length) {
+      const packed = new Int32Array(Math.max(64 * PACKED_INTS, this.packed.length * 2, end))
+      packed.set(this.packed.subarray(0, at))
       this.packed = packed
     }
-    this.packedLength = at + PACKED_INTS
+    this.packedLength = end
     return at
   }
 
@@ -579,7 +581,7 @@ export class ByteScanner implements ErrorSource {
     const textAt = this.tokenizer.keepFailure(textFrom, textLength, messageFrom, messageLength, typeFrom, typeLength)
     if (textAt < 0) return false
     this.bind()
-    const at = this.packedRoom()
+    const at = this.packedRoom(1)
     const packed = this.packed
     packed[at + Packed.Row] = row
     packed[at + Packed.Outcome] = outcome

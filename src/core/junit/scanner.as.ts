@@ -35,12 +35,12 @@
 //         text (no CR, and in TEXT no "&": nothing to decode). A test case read whole (see `whole*` below): its row is
 //         added here. A skipped one whose row is new emits nothing (`skippedRuns` counts it); a
 //         failing one whose failure is kept as bytes emits PACKED instead.
-//   PACKED 8, row, outcome (1 failed, 2 errored), textAt, textLength, messageFlags,
-//         messageLength, typeLength (-1: no type), typeFlags: a failing test case read whole
-//         whose failure the reader keeps as its bytes (see `packed`): its new row is added,
-//         counted and located at its JVM frame (the reader names the frame's file), and its
-//         text, message and type bytes, one after another from textAt, are kept after the
-//         table's names (offsets from their start).
+//   PACKED 8, n, then n × [row, outcome (1 failed, 2 errored), textAt, textLength, messageFlags,
+//         messageLength, typeLength (-1: no type), typeFlags]: failing test cases read whole
+//         whose failures the reader keeps as their bytes (see `packed`), one event for those that
+//         follow one another: each new row is added, counted and located at its JVM frame (the
+//         reader names the frame's file), and its text, message and type bytes, one after
+//         another from textAt, are kept after the table's names (offsets from their start).
 // A plain test case is a self-closing test case element (see `init`) outside any open one, not
 // nested too deep, whose attributes are a name (printable ASCII, not empty), a classname (ASCII,
 // no "&" or control character, at most 255 bytes), maybe a time written plainly (see
@@ -507,6 +507,7 @@ export function scan(length: i32, last: bool): i32 {
   len = length
   atEnd = last
   eventCount = 0
+  packedEvent = -1
   syncPending = false
   // A test case read whole lives within one scan: the reader reads what the last one left.
   whole = -1
@@ -1238,7 +1239,13 @@ function packed(row: i32): bool {
   if (messageLength > packMessageLimit || typeLength > packMessageLimit || !rawText(load<i32>(SEGMENTS), from, to)) return false
   const textAt = keepFailure(from, textLength, wholeMessageFrom, messageLength, wholeTypeFrom, typeLength)
   if (textAt < 0) return false
-  emit(PACKED)
+  // One event for kept failures that follow one another: the record goes after the last one's.
+  if (packedEvent < 0 || packedEvent + 2 + eventAt(packedEvent + 1) * PACKED_INTS != eventCount) {
+    packedEvent = eventCount
+    emit(PACKED)
+    emit(0)
+  }
+  store<i32>(EVENTS + (<usize>(packedEvent + 1) << 2), eventAt(packedEvent + 1) + 1)
   emit(row)
   emit(wholeOutcome)
   emit(textAt)
@@ -1253,6 +1260,10 @@ function packed(row: i32): bool {
   else packedFailed++
   return true
 }
+
+/** Numbers per failure in a PACKED event, and where the last PACKED event of this scan is (-1: none). */
+const PACKED_INTS: i32 = 8
+let packedEvent: i32 = -1
 
 /** The failing test cases kept as bytes here (PACKED), by outcome: counted and located here, the reader only adds them up. */
 let packedFailed: i32 = 0
