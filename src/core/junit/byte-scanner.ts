@@ -93,7 +93,7 @@ interface Tokenizer {
   scan(length: number, last: number): number
   compact(): number
   locate(index: number): void
-  /** The scanner using it, which the tokenizer asks for classnames' ids (its `classId` import). */
+  /** The scanner using it, which the tokenizer asks for the ids of classnames and JVM frames' files (its `classId` and `frameFile` imports). */
   user: { scanner?: ByteScanner }
 }
 

@@ -163,12 +163,6 @@ function bytesTimeMs(bytes: Buffer, from: number, to: number): number {
   return ms >= 0 ? ms : parseTimeMs(bytes.toString('latin1', from, to))
 }
 
-/** The value of the first attribute whose local name is known as `key`, or undefined. */
-function valueOf(attrs: TagAttributes, key: Key): string | undefined {
-  for (let i = 0; i < attrs.length; i++) if (attrs.key(i) === key) return attrs.value(i)
-  return undefined
-}
-
 /** Returns whether `text` is plain ASCII, the same raw and decoded (no `&`, no control character), so `TagAttributes.rawEquals` may compare its bytes. */
 function isPlain(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -425,7 +419,7 @@ export class JUnitReader implements XmlHandler {
     } else if (this.current === undefined) {
       if (name === 'testsuite') {
         role = Role.Suite
-        this.suiteNames.push(valueOf(attrs, Key.Name) ?? '')
+        this.suiteNames.push(attrs.get('name') ?? '')
         this.suitePathFresh = false
       } else if (name === 'testcase') {
         role = Role.Case
