@@ -3,7 +3,8 @@
 //
 // 1. Whole process on a synthetic report of 100,000 test cases (Surefire-shaped, 5% failing with a
 //    stack trace, 2% skipped; bench/fixtures/junit-synthetic.mjs): `node` reading the file and
-//    counting, median of 5 alternating rounds, wall time and peak RSS. Ours streams the file
+//    counting, median of 9 alternating rounds (5 until 2026-11-23: on a shared host a bare Node
+//    start moves between 30 and 46 ms, and two slow rounds of five moved the median), wall time and peak RSS. Ours streams the file
 //    (lib/junit/files.js, one reused buffer) and also runs as the CLI (`shepherd junit summarize --json`); references read
 //    the file whole: junit2json (xml2js, as mikepenz and others use), xml-js (`xml2js(text, {compact: true})`)
 //    and fast-xml-parser.
@@ -24,7 +25,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { expectedCounts, syntheticJUnit, writeSyntheticJUnit } from './fixtures/junit-synthetic.mjs'
 
-const ROUNDS = 5
+const ROUNDS = 9
 const CORPUS_ROUNDS = 15
 const CASES = 100_000
 /** Issue #4: at least 10× junit2json's throughput; peak RSS under 150 MB on a 1 GB report. */
