@@ -386,15 +386,18 @@ export class ByteScanner implements ErrorSource {
 
   /** The handler's id of the file a JVM frame of class `classId` names by input `[from, to)` (ASCII), for the tokenizer (its `frameFile` import, called while it scans). */
   frameFileAt(classId: number, from: number, to: number): number {
-    this.bind()
-    return (this.handler.frameFileId as NonNullable<XmlHandler['frameFileId']>)(classId, this.buf.toString('latin1', from, to))
+    return (this.handler.frameFileId as NonNullable<XmlHandler['frameFileId']>)(classId, this.asciiAt(from, to))
   }
 
   /** The handler's id of the classname at input `[from, to)` (ASCII), for the tokenizer (its `classId` import, called while it scans). */
   classIdAt(from: number, to: number): number {
-    // The tokenizer may have grown its memory in this scan.
+    return (this.handler.classId as NonNullable<XmlHandler['classId']>)(this.asciiAt(from, to))
+  }
+
+  /** Input `[from, to)` (ASCII) as text, for the tokenizer's imports: it may have grown its memory in this scan. */
+  private asciiAt(from: number, to: number): string {
     this.bind()
-    return (this.handler.classId as NonNullable<XmlHandler['classId']>)(this.buf.toString('latin1', from, to))
+    return this.buf.toString('latin1', from, to)
   }
 
   /**

@@ -65,7 +65,7 @@ const OTHER_FORMATS: Record<string, string> = {
   html: 'an HTML page'
 }
 
-/** The attributes `openCase` reads beyond name, classname and time: a test case with any of them is read by `open`, not `plainCase`. */
+/** The attributes `openCase` reads beyond name, classname and time: a test case with any of them is read by `open`, not by the tokenizer as a plain case. */
 const SLOW_CASE_KEYS = (1 << Key.Class) | (1 << Key.File) | (1 << Key.Filepath) | (1 << Key.Line) | (1 << Key.Status)
 
 const SKIP_STATUS = new Set(['disabled', 'ignored', 'skipped', 'skip', 'notrun', 'not_run', 'not run'])
@@ -251,7 +251,7 @@ export class JUnitReader implements XmlHandler {
   private unnamed = 0
 
   private readonly onTestCase?: (testCase: TestCase) => void
-  /** Plain test cases come to `plainCase` unless `onTestCase` wants each case as an object. */
+  /** Plain test cases are read by the tokenizer (`XmlHandler.caseSlowKeys`) unless `onTestCase` wants each case as an object. */
   readonly caseSlowKeys?: number
   /** Failures the tokenizer may keep as bytes: within the limits on what the reader keeps. */
   readonly packLimits?: { text: number; message: number }

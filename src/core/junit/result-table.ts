@@ -290,7 +290,7 @@ export class ResultTable implements Iterable<TestResult> {
       other.#names.copy(this.#nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
       const file = other.#fileIds[i]
       const executions = other.#executionLists.get(i)
-      const failure = other.#failures.get(i) ?? (other.#packed.length === 0 ? undefined : other.#unpack(i))
+      const failure = other.failureAt(i)
       const otherClass = other.#classIds[i]
       let classId = classIds[otherClass]
       if (classId < 0) classId = classIds[otherClass] = this.classId(other.#classnames[otherClass])
