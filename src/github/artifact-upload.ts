@@ -154,19 +154,30 @@ export class ArtifactUploader {
     try {
       const twirp = (method: string, body: Record<string, unknown>) => this.#twirp(http, results, token, method, body)
       const expires = expiresAt(options.retentionDays, env.GITHUB_RETENTION_DAYS)
-      const created = await twirp('CreateArtifact', {
+      // The blob needs its URL only for its first block (or, under a block's size, for the whole
+      // blob at its end): the zip is made while the service answers, not after. A refusal stops
+      // the zip at its next chunk.
+      const uploadUrl = twirp('CreateArtifact', {
         workflow_run_backend_id: ids.run,
         workflow_job_run_backend_id: ids.job,
         name: artifactName,
         mime_type: contentType,
         version: 7,
         ...(expires ? { expires_at: expires } : {})
+      }).then((created) => {
+        const url = String(created.signed_upload_url ?? created.signedUploadUrl ?? '')
+        if (created.ok !== true || !url) throw new Error(`artifact ${artifactName}: CreateArtifact answered no upload URL`)
+        maskSignature(url)
+        return url
       })
-      const url = String(created.signed_upload_url ?? created.signedUploadUrl ?? '')
-      if (created.ok !== true || !url) throw new Error(`artifact ${artifactName}: CreateArtifact answered no upload URL`)
-      maskSignature(url)
+      let refusal: { error: unknown } | undefined
+      const answered = uploadUrl.then(
+        () => undefined,
+        (error: unknown) => void (refusal = { error })
+      )
       const started = performance.now()
-      const uploaded = await this.#uploadBlob(http, url, source(), contentType)
+      // A zip that fails before the answer still waits for it: no request is left cut off.
+      const uploaded = await this.#uploadBlob(http, uploadUrl, () => refusal, source(), contentType).finally(() => answered)
       core.info(`Artifact ${artifactName}: ${groupDigits(uploaded.size)} bytes uploaded in ${Math.round(performance.now() - started)} ms (SHA-256 ${uploaded.digest})`)
       const finalized = await twirp('FinalizeArtifact', {
         workflow_run_backend_id: ids.run,
@@ -183,8 +194,12 @@ export class ArtifactUploader {
     }
   }
 
-  /** Sends `source` to the signed blob URL in blocks; returns its size and SHA-256. */
-  async #uploadBlob(http: HttpClient, url: string, source: Readable, contentType: string): Promise<{ size: number; digest: string }> {
+  /**
+   * Sends `source` to the signed blob URL (awaited when the first block or the whole blob is
+   * ready) in blocks; returns its size and SHA-256. Stops with the error `refused` returns, once
+   * it returns one.
+   */
+  async #uploadBlob(http: HttpClient, uploadUrl: Promise<string>, refused: () => { error: unknown } | undefined, source: Readable, contentType: string): Promise<{ size: number; digest: string }> {
     const hash = createHash('sha256')
     const blocks: string[] = []
     let pending: Buffer[] = []
@@ -193,10 +208,12 @@ export class ArtifactUploader {
     const stage = async (data: Buffer) => {
       // Block ids are base64 of one length for every block of a blob.
       const id = Buffer.from(`block-${String(blocks.length).padStart(6, '0')}`).toString('base64')
-      await this.#blob(http, 'Put Block', withQuery(url, `comp=block&blockid=${encodeURIComponent(id)}`), data, {})
+      await this.#blob(http, 'Put Block', withQuery(await uploadUrl, `comp=block&blockid=${encodeURIComponent(id)}`), data, {})
       blocks.push(id)
     }
     for await (const chunk of source) {
+      const refusal = refused()
+      if (refusal) throw refusal.error
       const data = chunk as Buffer
       hash.update(data)
       size += data.length
@@ -217,11 +234,11 @@ export class ArtifactUploader {
     const rest = Buffer.concat(pending)
     const type = { 'x-ms-blob-content-type': contentType }
     if (!blocks.length) {
-      await this.#blob(http, 'Put Blob', url, rest, { 'x-ms-blob-type': 'BlockBlob', ...type })
+      await this.#blob(http, 'Put Blob', await uploadUrl, rest, { 'x-ms-blob-type': 'BlockBlob', ...type })
     } else {
       if (rest.length) await stage(rest)
       const list = `<?xml version="1.0" encoding="utf-8"?><BlockList>${blocks.map((id) => `<Latest>${id}</Latest>`).join('')}</BlockList>`
-      await this.#blob(http, 'Put Block List', withQuery(url, 'comp=blocklist'), Buffer.from(list), { 'content-type': 'application/xml', ...type })
+      await this.#blob(http, 'Put Block List', withQuery(await uploadUrl, 'comp=blocklist'), Buffer.from(list), { 'content-type': 'application/xml', ...type })
     }
     return { size, digest: hash.digest('hex') }
   }

@@ -310,6 +310,14 @@ describe('the fast paths agree with the plain code (fast-check)', () => {
     )
   })
 
+  it('inline on names and paths (the escape-dots-and-colons path)', () => {
+    const name = fc.array(fc.constantFrom('a', 'Z', '0', '.', ':', '/'), { maxLength: 40 }).map((cs) => cs.join(''))
+    fc.assert(
+      fc.property(name, (t) => inline(t, 300) === plain.inline(t, 300)),
+      { seed: SEED, numRuns: 3000 }
+    )
+  })
+
   it('codeBlock and codeText', () => {
     fc.assert(
       fc.property(text, fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 8 }), (t, maxChars, maxLines) => {

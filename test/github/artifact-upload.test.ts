@@ -198,6 +198,37 @@ describe('ArtifactUploader', () => {
     expect(await library(id, 'getArtifact', 'broken')).toMatchObject({ ok: false })
   }, 60000)
 
+  it('renders while CreateArtifact is answered, and stops rendering when the service refuses it', async () => {
+    const id = ++runId
+    const uploader = new ArtifactUploader({ env: envFor(id) })
+    // Answered 300 ms late: the document is rendered by then (the log lists a request once answered).
+    sim.setFaults([{ match: '/twirp/', kind: 'latency', latencyMs: 300, times: 1 }])
+    const from = sim.requests.length
+    let answeredWhenRendered: string[] | undefined
+    function* report(): Generator<string> {
+      for (let k = 0; k < 100; k++) yield `line ${k}\n`
+      answeredWhenRendered = sim.requests.slice(from).map((r) => r.path.split('/').pop()!)
+    }
+    const up = await uploader.uploadDocuments('early', { 'report.md': () => report() })
+    sim.setFaults([])
+    expect(answeredWhenRendered).toEqual([])
+    expect(sim.requests.slice(from).map((r) => r.path.split('/').pop())).toEqual(['CreateArtifact', String(up.id), 'FinalizeArtifact'])
+    expect(up.id).toBeGreaterThan(0)
+
+    // Refused: the renderer, which would never end, is stopped at its next piece and the refusal is the error.
+    sim.setFaults([{ match: '/twirp/', kind: 'status', status: 403, times: 1 }])
+    let rendered = 0
+    function* endless(): Generator<string> {
+      for (;;) {
+        rendered++
+        yield 'x'.repeat(10_000)
+      }
+    }
+    await expect(uploader.uploadDocuments('refused', { 'endless.md': () => endless() })).rejects.toThrow(/CreateArtifact answered 403/)
+    sim.setFaults([])
+    expect(rendered).toBeLessThan(100_000)
+  }, 60000)
+
   it('says what is wrong with bad input before it calls the service', async () => {
     const from = sim.requests.length
     const env = envFor(++runId)

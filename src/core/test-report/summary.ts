@@ -172,7 +172,7 @@ export function* summaryPieces(input: SummaryInput, options: RenderOptions, trim
 }
 
 /** The plans of the sections `options` asks for that have something to show. */
-function wantedPlans(input: SummaryInput, options: Omit<RenderOptions, 'maxBytes'>): Map<SectionName, SectionPlan> {
+function wantedPlans(input: SummaryInput, options: RenderOptions): Map<SectionName, SectionPlan> {
   const wanted = new Set(options.sections ?? DISPLAY)
   const plans = new Map<SectionName, SectionPlan>()
   for (const p of planSections(input, options)) if (wanted.has(p.name) && p.exists) plans.set(p.name, p)
@@ -264,7 +264,7 @@ function renderFooter(input: SummaryInput, trimmed: SectionName[]): string {
   return lines.join('\n\n')
 }
 
-function planSections(input: SummaryInput, options: Omit<RenderOptions, 'maxBytes'>): SectionPlan[] {
+function planSections(input: SummaryInput, options: RenderOptions): SectionPlan[] {
   const { report } = input
   const newIds = new Set(input.newFailures ?? [])
   const more = (what: string) => (left: number) => `…and ${left} more ${what}${input.reportUrl ? ` in the ${link('full report', input.reportUrl)}` : ' in the full report'}.`
@@ -315,9 +315,13 @@ function planSections(input: SummaryInput, options: Omit<RenderOptions, 'maxByte
       const fresh = isNew ? isNew.filter(Boolean).length : 0
       let last = -1
       let rendered: RenderedItem = { text: '', bytes: 0 }
-      // Each result is made when its item is rendered: held all at once (5,000 failures), they
+      // Under a budget, the items measured to fit are kept for the pass that gives them (at most
+      // the budget's bytes, and one more): rendered once, not twice. Without a budget (the full
+      // report, 5,000 failures) each is made when it is given and let go: held all at once, they
       // would outlive young collections and make V8 grow its young generation for good.
+      const measured: RenderedItem[] | undefined = Number.isFinite(options.maxBytes) ? [] : undefined
       const at = (i: number) => {
+        if (measured) return (measured[i] ??= renderFailure(results.at(ordered[i]), i < fresh, input.blobUrl, detail))
         if (i !== last) {
           rendered = renderFailure(results.at(ordered[i]), i < fresh, input.blobUrl, detail)
           last = i
