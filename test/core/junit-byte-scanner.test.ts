@@ -9,7 +9,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { JUnitReader, readJUnitText, TRUNCATED } from '../../src/core/junit/index.js'
+import { JUnitReader, mergeReports, readJUnitText, TRUNCATED } from '../../src/core/junit/index.js'
 import { PACKED_INTS, ResultTable } from '../../src/core/junit/result-table.js'
 import { testId, type FileReport } from '../../src/core/test-report/model.js'
 import { CORPUS, corpusFiles } from './junit-support.js'
@@ -427,13 +427,56 @@ describe("the tokenizer's table (plain test cases read without the reader)", () 
     // and only counts the skipped ones: none reaches the reader.
     expect(whole).toBe(0)
     expect(fast.results.packedFailures.length / PACKED_INTS).toBe(500 - 1)
-    // A run's table made of this file's gets the same failures; the names' bytes count the names alone.
+    // A run's table made of this file's gets the same failures, still kept as bytes (its names and
+    // theirs copied in one piece, each record where it was), and a retry of them in another file
+    // merges into its test as a failure made of those bytes.
     const merged = new ResultTable()
     merged.addTable(fast.results)
     expect(merged.toArray()).toEqual(fast.results.toArray())
-    expect(merged.nameBytes).toBe(fast.results.nameBytes)
-    expect(merged.packedFailures).toHaveLength(0)
+    expect(merged.storedBytes).toBe(fast.results.storedBytes)
+    expect(merged.packedFailures).toEqual(fast.results.packedFailures)
+    const again = new ResultTable()
+    again.addTable(fast.results)
+    again.addTable(fast.results)
+    expect(again.packedFailures).toEqual(fast.results.packedFailures)
+    const retried = fast.results.indexOfId('com.acme.C4\u001ft404')
+    expect(again.at(retried)).toMatchObject({ outcome: 'failed', executions: ['failed', 'failed'], failure: fast.results.failureAt(retried) })
     expect(fast.results.at(fast.results.indexOfId('com.acme.C4\u001ft404'))).toMatchObject({ outcome: 'failed', file: 'com/acme/C4.java', line: 404 })
+  })
+
+  it('merges files whose failures are kept as bytes as it merges the same results one by one', () => {
+    // Three files: the second's classes are its own; the third retries some of the first's tests
+    // (a failure kept as bytes merging into a test already in the run) and adds its own.
+    const file = (classes: string[], from: number, to: number, run = 1) => {
+      const cases: string[] = []
+      for (const c of classes)
+        for (let k = from; k < to; k++)
+          cases.push(
+            k % 3 === 0
+              ? `<testcase classname="${c}" name="t${k}" time="0.2"><failure message="expected &lt;${k}&gt; in ${c}, run ${run}" type="AssertionError"><![CDATA[AssertionError: ${c} ${k} (run ${run})\n\tat ${c}.t${k}(${c.split('.').pop()}.java:${k + 10})\n]]></failure></testcase>`
+              : plain(c, `t${k}`)
+          )
+      return new TextEncoder().encode(`<testsuite name="${classes[0]}">\n${cases.join('\n')}\n</testsuite>`)
+    }
+    const reports = [
+      readJUnitText(file(['com.acme.A', 'com.acme.B'], 0, 60), 'a.xml'),
+      readJUnitText(file(['org.other.C'], 0, 90), 'b.xml'),
+      readJUnitText(file(['com.acme.B', 'net.third.D'], 30, 75, 2), 'c.xml')
+    ]
+    for (const r of reports) expect(r.results.packedFailures.length).toBeGreaterThan(0)
+    const merged = mergeReports(reports)
+    expect(merged.results.toArray()).toEqual(ResultTable.of(reports.flatMap((r) => r.results.toArray())).toArray())
+    expect(merged.tests).toEqual(ResultTable.of(reports.flatMap((r) => r.results.toArray())).counts)
+    // Kept as bytes: every failure of a test new to the run; made objects: those of the retries.
+    const keptRows = (r: FileReport) => Array.from({ length: r.results.packedFailures.length / PACKED_INTS }, (_, k) => r.results.packedFailures[k * PACKED_INTS])
+    const retriedKept = keptRows(reports[2]).filter((row) => reports[0].results.indexOfId(reports[2].results.idAt(row)) >= 0).length
+    // com.acme.B t30 to t57, every third: ten retried failures, the first read by the reader (its suite's start tag was pending).
+    expect(retriedKept).toBe(9)
+    expect(merged.results.packedFailures.length / PACKED_INTS).toBe(keptRows(reports[0]).length + keptRows(reports[1]).length + keptRows(reports[2]).length - retriedKept)
+    const retried = merged.results.at(merged.results.indexOfId(testId('com.acme.B', 't33')))
+    expect(retried).toMatchObject({ outcome: 'failed', executions: ['failed', 'failed'], file: 'com/acme/B.java', line: 43 })
+    // The later failure is kept (docs/test-report.md, "Counting rules").
+    expect(retried.failure).toEqual({ message: 'expected <33> in com.acme.B, run 2', type: 'AssertionError', details: 'AssertionError: com.acme.B 33 (run 2)\n\tat com.acme.B.t33(B.java:43)\n' })
   })
 
   it('reads every corpus file and random documents as the reader alone does', () => {

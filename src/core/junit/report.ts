@@ -17,10 +17,11 @@ export function mergeReports(files: FileReport[]): Report {
   if (withTests.length === 1) results = withTests[0].results
   else {
     results = new ResultTable()
-    // Room for every file's tests (fewer when files share tests): no growing, test by test.
+    // Room for every file's tests (fewer when files share tests) and the bytes of their names and
+    // kept failures: no growing, file by file.
     results.reserve(
       withTests.reduce((n, f) => n + f.results.length, 0),
-      withTests.reduce((n, f) => n + f.results.nameBytes, 0)
+      withTests.reduce((n, f) => n + f.results.storedBytes, 0)
     )
     for (const file of withTests) results.addTable(file.results)
   }

@@ -145,9 +145,9 @@ export class ResultTable implements Iterable<TestResult> {
   readonly #failures = new Map<number, Failure>()
   /** The failures the tokenizer kept as bytes (`TableRows.packed`), and the bytes they are in (the names the table adopted). */
   #packed: Int32Array<ArrayBuffer> = EMPTY_INT32
+  /** Room for more records after a merge's (`addTable`): `#packed` is its start when it is a view of it. */
+  #packedStore: Int32Array<ArrayBuffer> = EMPTY_INT32
   #packedBytes = Buffer.allocUnsafe(0)
-  /** Bytes of `#names` that are the packed failures' (not names). */
-  #packedLength = 0
   readonly #executionLists = new Map<number, Outcome[]>()
 
   /** Returns a table of `results`, merged by id as the reader merges retries. */
@@ -227,9 +227,18 @@ export class ResultTable implements Iterable<TestResult> {
    * rather than one object: this runs per test case.)
    */
   add(nameLength: number, classId: number, suitesId: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, executions: Outcome[] | undefined): number {
+    const from = this.#namesEnd
+    const before = this.length
+    const i = this.#addAt(from, nameLength, classId, suitesId, outcome, timeMs, fileId, line, failure, executions)
+    // A new test keeps the name written for it; a retry merged leaves it to be written over.
+    if (this.length > before) this.#namesEnd = from + nameLength
+    return i
+  }
+
+  /** `add` for a name already in the names buffer at `from` (the names' end is the caller's to move). */
+  #addAt(from: number, nameLength: number, classId: number, suitesId: number, outcome: TestOutcome, timeMs: number, fileId: number, line: number, failure: Failure | undefined, executions: Outcome[] | undefined): number {
     // Room first (a retry merged needs none, but the probe needs a table).
     if (this.length === this.#capacity) this.#grow()
-    const from = this.#namesEnd
     const to = from + nameLength
     const h = this.#hashOf(classId, from, nameLength)
     const found = this.#probe(h, classId, from, nameLength)
@@ -247,7 +256,6 @@ export class ResultTable implements Iterable<TestResult> {
     this.#lines[i] = line
     this.#nameStarts[i] = from
     this.#nameEnds[i] = to
-    this.#namesEnd = to
     this.#outcomes[i] = outcomeCode(outcome)
     this.#times[i] = timeMs
     if (failure) this.#failures.set(i, failure)
@@ -280,36 +288,81 @@ export class ResultTable implements Iterable<TestResult> {
     return this.add(nameLength, this.classId(r.classname), this.suitesId(r.suites), r.outcome, r.timeMs, r.file === undefined ? -1 : this.fileId(r.file), r.line ?? 0, r.failure, executions)
   }
 
-  /** Adds every test of `other` (the tests of several files merged into a run's). */
+  /**
+   * Adds every test of `other` (the tests of several files merged into a run's). Its names, and
+   * the failures it keeps as bytes between them, come over in one copy; a failure kept as bytes
+   * stays bytes when its test is new here, and is made a `Failure` when it merges into a test
+   * already here (a retry in another file).
+   */
   addTable(other: ResultTable): void {
-    // This table's id of each of the other's classnames, found when a test first needs it (so ids
-    // are given in the same order as test by test): an array read, not a Map lookup per test.
+    if (other.length === 0) return
+    // This table's ids of the other's classnames, suite paths and files, found when a test first
+    // needs one (so ids are given in the same order as test by test): array reads, not lookups per test.
     const classIds = new Int32Array(other.#classnames.length).fill(-1)
+    const suiteIds = new Int32Array(other.#suitePaths.length).fill(-1)
+    const fileIds = new Int32Array(other.#files.length).fill(-1)
+    const base = this.#namesEnd
+    other.#names.copy(this.#nameBuffer(other.#namesEnd), base, 0, other.#namesEnd)
+    this.#namesEnd = base + other.#namesEnd
+    const packed = other.#packed
+    const carried: number[] = []
+    let p = 0
     for (let i = 0; i < other.length; i++) {
-      const length = other.#nameEnds[i] - other.#nameStarts[i]
-      other.#names.copy(this.#nameBuffer(length), this.#namesEnd, other.#nameStarts[i], other.#nameEnds[i])
-      const file = other.#fileIds[i]
-      const executions = other.#executionLists.get(i)
-      const failure = other.failureAt(i)
       const otherClass = other.#classIds[i]
       let classId = classIds[otherClass]
       if (classId < 0) classId = classIds[otherClass] = this.classId(other.#classnames[otherClass])
-      this.add(length, classId, this.suitesId(other.#suitePaths[other.#suiteIds[i]]), OUTCOMES[other.#outcomes[i]], other.#times[i], file < 0 ? -1 : this.fileId(other.#files[file]), other.#lines[i], failure, executions && [...executions])
+      const otherSuites = other.#suiteIds[i]
+      let suitesId = suiteIds[otherSuites]
+      if (suitesId < 0) suitesId = suiteIds[otherSuites] = this.suitesId(other.#suitePaths[otherSuites])
+      const otherFile = other.#fileIds[i]
+      let fileId = -1
+      if (otherFile >= 0) {
+        fileId = fileIds[otherFile]
+        if (fileId < 0) fileId = fileIds[otherFile] = this.fileId(other.#files[otherFile])
+      }
+      // Its failure: one made by the reader, or else one kept as bytes (records are in row order).
+      const failure = other.#failures.size === 0 ? undefined : other.#failures.get(i)
+      while (p < packed.length && packed[p + Packed.Row] < i) p += PACKED_INTS
+      const bytes = failure === undefined && p < packed.length && packed[p + Packed.Row] === i ? p : -1
+      const executions = other.#executionLists.size === 0 ? undefined : other.#executionLists.get(i)
+      const before = this.length
+      const start = other.#nameStarts[i]
+      const row = this.#addAt(base + start, other.#nameEnds[i] - start, classId, suitesId, OUTCOMES[other.#outcomes[i]], other.#times[i], fileId, other.#lines[i], failure, executions && [...executions])
+      if (bytes < 0) continue
+      if (this.length > before) {
+        for (let k = 0; k < PACKED_INTS; k++) carried.push(packed[bytes + k])
+        carried[carried.length - PACKED_INTS + Packed.Row] = row
+        carried[carried.length - PACKED_INTS + Packed.TextAt] += base
+      } else this.#failures.set(row, other.#unpack(i)!)
+    }
+    if (carried.length) {
+      // Appended where there is room (a run of 1,000 files appends 1,000 times): the records are a view of a store that doubles.
+      const used = this.#packed.length
+      let store = this.#packedStore
+      if (store.buffer !== this.#packed.buffer || used + carried.length > store.length) {
+        store = new Int32Array(Math.max(2 * store.length, used + carried.length, 64 * PACKED_INTS))
+        store.set(this.#packed)
+        this.#packedStore = store
+      }
+      store.set(carried, used)
+      this.#packed = store.subarray(0, used + carried.length)
+      // Every byte written to the names is in the newest buffer at its offset: the kept failures' too.
+      this.#packedBytes = this.#names
     }
   }
 
-  /** Makes room for `tests` tests and `nameBytes` bytes of their names in an empty table (a merge of tables whose sizes are known), so that it does not grow test by test. */
-  reserve(tests: number, nameBytes: number): void {
+  /** Makes room for `tests` tests and `bytes` of their names (and kept failures: `storedBytes`) in an empty table (a merge of tables whose sizes are known), so that it does not grow test by test. */
+  reserve(tests: number, bytes: number): void {
     if (this.length !== 0) throw new Error('reserve: the table already holds tests')
     let size = INITIAL_CAPACITY
     while (size < tests) size *= 2
     if (size > this.#capacity) this.#bind(new ArrayBuffer(size * ROW_BYTES), size)
-    if (nameBytes > this.#names.length) this.#names = Buffer.allocUnsafe(nameBytes)
+    if (bytes > this.#names.length) this.#names = Buffer.allocUnsafe(bytes)
   }
 
-  /** Bytes of its tests' names (see `reserve`). */
-  get nameBytes(): number {
-    return this.#namesEnd - this.#packedLength
+  /** Bytes of its names buffer in use: the tests' names and the failures kept as bytes between them (what `addTable` copies; see `reserve`). */
+  get storedBytes(): number {
+    return this.#namesEnd
   }
 
   /** Sets where test `i` is (source-paths.ts, once the file is found in the repository). */
@@ -407,7 +460,6 @@ export class ResultTable implements Iterable<TestResult> {
     if (packed.length > 0) {
       this.#packed = packed
       this.#packedBytes = rows.names
-      for (let p = 0; p < packed.length; p += PACKED_INTS) this.#packedLength += packed[p + Packed.TextLength] + packed[p + Packed.MessageLength] + Math.max(0, packed[p + Packed.TypeLength])
     }
   }
 
