@@ -68,6 +68,23 @@ export class GitRepo {
   }
 
   /**
+   * Returns the commit the first of `revs` that resolves to one peels to, or null: `resolve` of
+   * each in turn, asked of one `git cat-file --batch-check` (a branch, then a tag, then a SHA is
+   * one process, not three).
+   */
+  async resolveFirst(revs: string[]): Promise<string | null> {
+    const asked = revs.filter((rev) => rev && !rev.startsWith('-') && !/[\0\n\r]/.test(rev))
+    if (!asked.length) return null
+    const r = await this.run(['cat-file', '--batch-check=%(objectname) %(objecttype)'], asked.map((rev) => `${rev}^{commit}\n`).join(''))
+    if (r.code !== 0) return null
+    for (const line of r.stdout.toString().split('\n')) {
+      const [sha, type] = line.split(' ')
+      if (type === 'commit' && /^[0-9a-f]{40,64}$/.test(sha)) return sha
+    }
+    return null
+  }
+
+  /**
    * Returns the SHA of the object of `type` a revision peels to (`tree` of a commit, …), or null.
    * A revision that could pass for an option (leading `-`) resolves to nothing.
    */

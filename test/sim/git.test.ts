@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { demoFixture } from '../../src/sim/fixtures/demo.js'
+import { GitRepo } from '../../src/sim/git.js'
 import type { SimEvent } from '../../src/sim/state.js'
 import { webhookProblems } from '../support/webhook-schema.js'
 import { type Json, names, useSimulator } from './support.js'
@@ -285,5 +286,33 @@ describe('git over smart HTTP', () => {
     })
     expect(res.status).toBe(200)
     expect(Buffer.from(await res.arrayBuffer()).includes('PACK')).toBe(true)
+  })
+})
+
+describe('GitRepo.resolveFirst', () => {
+  it('resolves a branch before a tag before a revision, in one process, as resolve one by one does', async () => {
+    const repo = await GitRepo.init(join(work, 'resolve-first.git'), 'main')
+    const who = { name: 'T', email: 't@example.com', date: 1_700_000_000 }
+    const tree = await repo.writeTree(null, { 'a.txt': 'a' })
+    const first = await repo.commitTree(tree, [], 'first', who, who)
+    const second = await repo.commitTree(tree, [first], 'second', who, who)
+    await repo.updateRef('refs/heads/main', first)
+    // A branch and an annotated tag with the same name, on different commits; a tag alone.
+    await repo.updateRef('refs/heads/both', first)
+    await repo.updateRef('refs/tags/both', await repo.writeTag(second, 'commit', 'both', 'tagged', who))
+    await repo.updateRef('refs/tags/v1', await repo.writeTag(second, 'commit', 'v1', 'tagged', who))
+    const candidates = (ref: string) => [`refs/heads/${ref}`, `refs/tags/${ref}`, ref]
+    const oneByOne = async (ref: string) => {
+      for (const rev of candidates(ref)) {
+        const sha = await repo.resolve(rev)
+        if (sha) return sha
+      }
+      return null
+    }
+    const refs = ['both', 'v1', 'main', first, second, second.slice(0, 12), tree, 'missing', '-v', 'main\nv1', '', `${first}~1`, `${second}~1`]
+    for (const ref of refs) expect({ ref, sha: await repo.resolveFirst(candidates(ref)) }).toEqual({ ref, sha: await oneByOne(ref) })
+    expect(await repo.resolveFirst(candidates('both'))).toBe(first)
+    expect(await repo.resolveFirst(candidates('v1'))).toBe(second)
+    expect(await repo.resolveFirst(candidates(tree))).toBeNull()
   })
 })

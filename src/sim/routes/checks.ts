@@ -10,8 +10,7 @@ import { checkRunPayload, checkRunEventPayload } from './checkshapes.js'
 
 /** Resolves a branch, tag or SHA to a commit SHA. Throws 404 (or `status`) when there is none. */
 async function commitOf(repo: SimRepo, ref: string, status = 404): Promise<string> {
-  const git = new GitRepo(repo.gitDir)
-  const sha = (await git.resolve(`refs/heads/${ref}`)) ?? (await git.resolve(`refs/tags/${ref}`)) ?? (await git.resolve(ref))
+  const sha = await new GitRepo(repo.gitDir).resolveFirst([`refs/heads/${ref}`, `refs/tags/${ref}`, ref])
   if (!sha) throw new HttpError(status, `No commit found for SHA: ${ref}`)
   return sha
 }
