@@ -23122,7 +23122,7 @@ function escapeDotsAndColons(text) {
             from = i;
         }
     }
-    return from === 0 && !out ? text : out + text.slice(from);
+    return out ? out + text.slice(from) : text;
 }
 const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Returns untrusted text for an HTML context (inside `<summary>`): escaped, one line, neutralized. */

@@ -55,7 +55,7 @@ function escapeDotsAndColons(text: string): string {
       from = i
     }
   }
-  return from === 0 && !out ? text : out + text.slice(from)
+  return out ? out + text.slice(from) : text
 }
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
