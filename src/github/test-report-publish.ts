@@ -6,6 +6,7 @@
  * the JUnit files are left in an artifact for a `workflow_run` workflow to report.
  */
 import * as core from '@actions/core'
+import { statSync, truncateSync } from 'node:fs'
 import { cp, writeFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import type { ActionRuntime } from './action-runtime.js'
@@ -110,8 +111,26 @@ export async function publish(o: PublishOptions): Promise<Published> {
   await new Promise((resolve) => setImmediate(resolve))
   const reportUrl = await uploadFullReport(o, { ...baseInput, notes: o.history?.notes }, flaky, link)
   reportLinked(reportUrl)
-  await checked
   const input = withLink(reportUrl)
+  // The job summary says what was not written, so it is the last thing known; but writes are
+  // slow (GitHub spaces them a second apart: 20 check requests for 1,000 annotations), and a
+  // refusal is rare. So once the request completing the check run has left, the summary is
+  // written as things stand, and written again only if a write is refused after that.
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY
+  if (!summaryFile) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.')
+  const summaryStart = statSync(summaryFile, { throwIfNoEntry: false })?.size ?? 0
+  const writeSummary = () => {
+    const notes = [...(o.history?.notes ?? [])]
+    if (guard.refused) notes.push(`> [!NOTE]\n> Not written: ${guard.skipped.join(', ')} (${guard.refused}). Shepherd's docs/test-report.md, "Fork pull requests", shows how to report from a \`workflow_run\` workflow.`)
+    // Written as it is rendered: a job summary of 1 MiB is not held whole (see summaryPieces).
+    writePieces(summaryFile, () => summaryPieces({ ...input, notes }, { maxBytes: LIMITS.jobSummary }), true)
+  }
+  const early = !guard.refused
+  if (early) {
+    await new Promise((resolve) => setImmediate(resolve))
+    writeSummary()
+  }
+  await checked
   if (settings.comment !== 'off' && target.pullRequest) {
     const number = target.pullRequest
     await guard.run('the pull request comment', () => upsertComment(o, number, input, v))
@@ -120,13 +139,8 @@ export async function publish(o: PublishOptions): Promise<Published> {
 
   workflowAnnotations(report, flaky, settings.annotations && !checkAnnotated)
 
-  // Written last so it can say what was skipped.
-  const notes = [...(o.history?.notes ?? [])]
-  if (guard.refused) notes.push(`> [!NOTE]\n> Not written: ${guard.skipped.join(', ')} (${guard.refused}). Shepherd's docs/test-report.md, "Fork pull requests", shows how to report from a \`workflow_run\` workflow.`)
-  // Written as it is rendered: a job summary of 1 MiB is not held whole (see summaryPieces).
-  const summaryFile = process.env.GITHUB_STEP_SUMMARY
-  if (!summaryFile) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.')
-  writePieces(summaryFile, () => summaryPieces({ ...input, notes }, { maxBytes: LIMITS.jobSummary }), true)
+  if (early && guard.refused) truncateSync(summaryFile, summaryStart)
+  if (!early || guard.refused) writeSummary()
 
   if (guard.refused) {
     core.notice(`Test report: ${guard.skipped.join(', ')} not written: ${guard.refused}. The job summary has the report.`)

@@ -337,6 +337,8 @@ describe('a token that cannot write', () => {
     expect(result.exitCode).toBe(1)
     expect(result.summary).toContain('### ❌ unit')
     expect(result.summary).toContain('Not written: the check run, the pull request comment, the history record')
+    // The summary written while the check run was answered is replaced, not followed, by this one.
+    expect(result.summary.split('### ❌ unit')).toHaveLength(2)
     expect(result.annotations.find((a) => a.level === 'notice')?.message).toMatch(/^Test report: the check run, the pull request comment, the history record not written: the token may not write: You must authenticate via a GitHub App/)
     expect(checkRuns()).toHaveLength(0)
     expect(comments()).toHaveLength(0)
