@@ -37,6 +37,8 @@ export interface FetchBlobsOptions {
    * later commit on top of it (`FetchedBlobs.repo`); the caller then removes it with `dispose`.
    */
   keep?: boolean
+  /** Takes each blob as it is read (then `FetchedBlobs.blobs` is empty); what it throws fails the fetch. */
+  onBlob?: (oid: string, content: Buffer) => void
 }
 
 /** The scratch repository a fetch kept: a bare, shallow, blob-less clone of the branch's tip. */
@@ -52,7 +54,7 @@ export interface FetchedRepo {
 }
 
 export interface FetchedBlobs {
-  /** Content by blob SHA. */
+  /** Content by blob SHA (empty with `onBlob`). */
   blobs: Map<string, Buffer>
   /** Fetches made (0 when the branch or directory does not exist and nothing was chosen: then 1). */
   fetches: number
@@ -143,7 +145,7 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
     const blobs = new Map<string, Buffer>()
     if (!wanted.length) return { blobs, fetches, ...repo }
     await fetch(['--filter=blob:none', '--stdin', 'origin'], wanted.join('\n') + '\n')
-    for (const [oid, content] of await catBlobs(dir, env, wanted)) blobs.set(oid, content)
+    await catBlobs(dir, env, wanted, options.onBlob ?? ((oid, content) => blobs.set(oid, content)))
     return { blobs, fetches, ...repo }
   } catch (err) {
     kept = undefined
@@ -154,14 +156,24 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
 }
 
 /**
- * Reads blobs with one `git cat-file --batch`, each into its own buffer as the output streams in:
- * the whole output is never held twice (execFile gathers it, then joins it), which for 100 records
- * of 10,000 tests was 60 MB more at the peak. Missing blobs are left out. Throws when git fails.
+ * Reads blobs with one `git cat-file --batch`, each into its own buffer as the output streams in
+ * and handed to `onBlob` once whole: the whole output is never held twice (execFile gathers it,
+ * then joins it), which for 100 records of 10,000 tests was 60 MB more at the peak. Missing blobs
+ * are left out. Throws when git fails or `onBlob` throws (git is then stopped).
  */
-function catBlobs(cwd: string, env: NodeJS.ProcessEnv, oids: string[]): Promise<Map<string, Buffer>> {
+function catBlobs(cwd: string, env: NodeJS.ProcessEnv, oids: string[], onBlob: (oid: string, content: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['cat-file', '--batch'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] })
-    const blobs = new Map<string, Buffer>()
+    let failed: { error: unknown } | undefined
+    const take = (oid: string, content: Buffer) => {
+      try {
+        onBlob(oid, content)
+      } catch (error) {
+        failed = { error }
+        child.stdout.removeAllListeners('data')
+        child.kill()
+      }
+    }
     let header: Buffer[] = []
     let blob: { oid: string; data: Buffer; filled: number } | null = null
     // After a blob's bytes, one newline follows.
@@ -180,9 +192,11 @@ function catBlobs(cwd: string, env: NodeJS.ProcessEnv, oids: string[]): Promise<
           blob.filled += n
           at += n
           if (blob.filled === blob.data.length) {
-            blobs.set(blob.oid, blob.data)
+            const whole = blob
             blob = null
             skip = 1
+            take(whole.oid, whole.data)
+            if (failed) return
           }
         } else {
           const nl = chunk.indexOf(10, at)
@@ -194,16 +208,17 @@ function catBlobs(cwd: string, env: NodeJS.ProcessEnv, oids: string[]): Promise<
           if (type === 'missing' || size === undefined) continue
           blob = { oid, data: Buffer.allocUnsafe(Number(size)), filled: 0 }
           if (blob.data.length === 0) {
-            blobs.set(oid, blob.data)
             blob = null
             skip = 1
+            take(oid, Buffer.alloc(0))
+            if (failed) return
           }
         }
       }
     })
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
     child.on('error', (err) => reject((err as NodeJS.ErrnoException).code === 'ENOENT' ? new GitMissingError('git is not installed (needed to read the history branch with git)') : err))
-    child.on('close', (code) => (code === 0 ? resolve(blobs) : reject(new Error(`git cat-file failed (${code}): ${lastLines(stderr)}`))))
+    child.on('close', (code) => (failed ? reject(failed.error) : code === 0 ? resolve() : reject(new Error(`git cat-file failed (${code}): ${lastLines(stderr)}`))))
     child.stdin.on('error', () => undefined)
     child.stdin.end(oids.join('\n') + '\n')
   })

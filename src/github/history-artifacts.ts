@@ -152,8 +152,9 @@ export class ArtifactHistoryStore implements HistoryStore {
       }
     })
     const records: StoredRecord[] = []
-    for (const r of downloaded) if ('bytes' in r) records.push(r)
-    else skipped.push(r)
+    for (const r of downloaded) if (!('bytes' in r)) skipped.push(r)
+    else if (options.each) options.each(r)
+    else records.push(r)
     return { records, skipped, requests: this.count() - before, gitFetches: 0 }
   }
 }

@@ -218,22 +218,39 @@ export class BranchHistoryStore implements HistoryStore {
     const dir = historyDir(key)
     const limit = checkLimit(options.limit)
     const reader = this.options.reader ?? 'auto'
-    if (reader === 'graphql' || (reader === 'auto' && !this.options.git)) return this.loadWithGraphql(dir, limit)
+    if (reader === 'graphql' || (reader === 'auto' && !this.options.git)) return this.loadWithGraphql(dir, limit, options.each)
     if (!this.options.git) throw new Error('history reader "git" needs the token and server URL (options.git)')
     try {
-      return await this.loadWithGit(dir, limit)
+      return await this.loadWithGit(dir, limit, options.each)
     } catch (err) {
-      if (reader === 'auto' && err instanceof GitMissingError) return this.loadWithGraphql(dir, limit)
+      // git is missing before any blob is read: nothing was handed to `each` yet.
+      if (reader === 'auto' && err instanceof GitMissingError) return this.loadWithGraphql(dir, limit, options.each)
       throw err
     }
   }
 
-  private async loadWithGit(dir: string, limit: number): Promise<LoadedHistory> {
+  private async loadWithGit(dir: string, limit: number, each?: (record: StoredRecord) => void): Promise<LoadedHistory> {
     const git = this.options.git!
     let picked: Array<BranchEntry & { run: StoredRun }> = []
     let skipped: SkippedRecord[] = []
     let listed: BranchEntry[] = []
+    const records: StoredRecord[] = []
+    const take = (e: BranchEntry & { run: StoredRun }, data: Buffer | undefined, emit: (record: StoredRecord) => void) => {
+      const source = `${this.branch}:${dir}/${e.name}`
+      const bytes = data ? recordBytes(e.name, data) : null
+      if (bytes) emit({ source, run: e.run, bytes })
+      else skipped.push({ source, reason: data ? 'not base64 text' : 'blob missing from the fetch' })
+    }
+    // With `each`, a record is handed over as soon as its blob is read, and its bytes let go.
+    const arrived = new Set<string>()
+    const onBlob = each
+      ? (oid: string, content: Buffer) => {
+          arrived.add(oid)
+          for (const e of picked) if (e.oid === oid) take(e, content, each)
+        }
+      : undefined
     const fetched = await fetchBranchBlobs({
+      onBlob,
       keep: this.options.pushWithGit ?? true,
       ...git,
       where: this.where,
@@ -254,18 +271,12 @@ export class BranchHistoryStore implements HistoryStore {
       this.local = { repo: fetched.repo, dirs: new Map([[dir, listed]]) }
       keepUntilExit(fetched.repo)
     }
-    const records: StoredRecord[] = []
-    for (const e of picked) {
-      const source = `${this.branch}:${dir}/${e.name}`
-      const data = fetched.blobs.get(e.oid)
-      const bytes = data ? recordBytes(e.name, data) : null
-      if (bytes) records.push({ source, run: e.run, bytes })
-      else skipped.push({ source, reason: data ? 'not base64 text' : 'blob missing from the fetch' })
-    }
+    if (each) for (const e of picked) if (!arrived.has(e.oid)) take(e, undefined, each)
+    if (!each) for (const e of picked) take(e, fetched.blobs.get(e.oid), (r) => records.push(r))
     return { records, skipped, requests: 0, gitFetches: fetched.fetches }
   }
 
-  private async loadWithGraphql(dir: string, limit: number): Promise<LoadedHistory> {
+  private async loadWithGraphql(dir: string, limit: number, each?: (record: StoredRecord) => void): Promise<LoadedHistory> {
     const before = this.count()
     const state = await readBranch(this.client, this.where, this.branch, dir)
     const { picked, skipped } = pickRecords(dir, state?.entries ?? [], limit)
@@ -311,7 +322,7 @@ export class BranchHistoryStore implements HistoryStore {
         content = Buffer.from(data.content, 'base64')
       }
       const bytes = recordBytes(e.name, content)
-      if (bytes) records.push({ source, run: e.run, bytes })
+      if (bytes) (each ?? ((r: StoredRecord) => records.push(r)))({ source, run: e.run, bytes })
       else skipped.push({ source, reason: 'not base64 text' })
     }
     return { records, skipped, requests: this.count() - before, gitFetches: 0 }

@@ -6,7 +6,7 @@
  */
 import * as core from '@actions/core'
 import type { ActionRuntime } from './action-runtime.js'
-import { createHistoryStore, type HistoryKey, type HistoryStore } from './test-history-store.js'
+import { createHistoryStore, type HistoryKey, type HistoryStore, type StoredRecord } from './test-history-store.js'
 import { publishPages } from './pages-publish.js'
 import type { HistoryView, Write } from './test-report-publish.js'
 import type { ReportTarget } from './test-report-context.js'
@@ -111,15 +111,16 @@ async function loadRecords(store: HistoryStore, keys: HistoryKey[], limit: numbe
   const decode = recordDecoder()
   for (const key of keys) {
     try {
-      const loaded = await store.load(key, { limit })
-      for (const s of loaded.skipped) core.warning(`History: skipped ${s.source}: ${s.reason}`)
-      for (const r of loaded.records) {
+      // Each record decoded as it is read: the history's bytes are never held together.
+      const each = (r: StoredRecord) => {
         try {
           out.push(decode(r.bytes, r.source))
         } catch (err) {
           core.warning(`History: skipped ${r.source}: ${(err as Error).message}`)
         }
       }
+      const loaded = await store.load(key, { limit, each })
+      for (const s of loaded.skipped) core.warning(`History: skipped ${s.source}: ${s.reason}`)
     } catch (err) {
       core.warning(`The history of ${key.branch} could not be read: ${(err as Error).message}`)
       notes.push(inline(`History of ${key.branch} unavailable: ${(err as Error).message}`, 300))

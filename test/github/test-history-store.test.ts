@@ -16,7 +16,10 @@ import {
   type ArtifactStoreOptions,
   type BranchStoreOptions,
   type HistoryKey,
-  type SavedRun
+  type HistoryStore,
+  type LoadOptions,
+  type SavedRun,
+  type StoredRecord
 } from '../../src/github/test-history-store.js'
 import { historyDir, parseRecordFileName, recordFileName } from '../../src/github/history-branch.js'
 import { recordArtifactName, type ArtifactUploader } from '../../src/github/history-artifacts.js'
@@ -57,6 +60,20 @@ const run = (id: number, minute: number, over: Partial<SavedRun> = {}): SavedRun
 })
 /** Binary record bytes (as gzip would give): stored base64-encoded on the branch. */
 const bytesOf = (label: string) => new Uint8Array(Buffer.concat([Buffer.from(label), Buffer.from([0]), randomBytes(300)]))
+/**
+ * Loads with `each` and expects it to be handed, in any order, what a plain load returns, with
+ * the same skips and no records returned. Returns the plain load.
+ */
+async function expectEachSame(store: HistoryStore, options: LoadOptions = {}, k = key) {
+  const plain = await store.load(k, options)
+  const handed: StoredRecord[] = []
+  const streamed = await store.load(k, { ...options, each: (r) => handed.push(r) })
+  const sorted = (records: StoredRecord[]) => records.map((r) => ({ ...r, bytes: Buffer.from(r.bytes) })).sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
+  expect(streamed.records).toEqual([])
+  expect(sorted(handed)).toEqual(sorted(plain.records))
+  expect([...streamed.skipped].sort((a, b) => (a.source < b.source ? -1 : 1))).toEqual([...plain.skipped].sort((a, b) => (a.source < b.source ? -1 : 1)))
+  return plain
+}
 const branchStore = (options: BranchStoreOptions = {}, client = gh) =>
   new BranchHistoryStore(client, where, { git: { token: TOKEN, serverUrl: sim.url }, backoffMs: 5, gitBackoffMs: 5, ...options })
 const headOf = async (branch: string) => (await gh.rest.git.getRef({ ...where, ref: `heads/${branch}` })).data.object.sha
@@ -118,6 +135,7 @@ describe('the data branch', () => {
       expect(all.skipped).toEqual([])
       const two = await branchStore({ reader }).load(key, { limit: 2 })
       expect(two.records.map((r) => r.run.id)).toEqual([102, 103])
+      expect((await expectEachSame(branchStore({ reader }), { limit: 2 })).records).toHaveLength(2)
     }
   })
 
@@ -175,7 +193,7 @@ describe('the data branch', () => {
     const { data } = await gh.rest.repos.getContent({ ...where, path, ref: 'shepherd/test-history' })
     expect(Buffer.from((data as { content: string }).content, 'base64')).toEqual(Buffer.from(json))
     for (const reader of ['git', 'graphql'] as const) {
-      const loaded = await branchStore({ reader }).load(key)
+      const loaded = await expectEachSame(branchStore({ reader }))
       expect(loaded.records.map((r) => Buffer.from(r.bytes))).toEqual([Buffer.from(json), Buffer.from(binary)])
     }
     // The same attempt saved again with bytes of the other kind replaces its file.
@@ -250,7 +268,7 @@ describe('the data branch', () => {
       ]
     })
     for (const reader of ['git', 'graphql'] as const) {
-      const loaded = await branchStore({ reader }).load(key)
+      const loaded = await expectEachSame(branchStore({ reader }))
       expect(loaded.records.map((r) => r.run.id)).toEqual([1])
       expect(loaded.skipped).toEqual(
         expect.arrayContaining([
@@ -276,6 +294,24 @@ describe('the data branch', () => {
     expect((await store.load(key)).records.map((r) => r.run.id)).toEqual([1, 2])
     expect(sim.requests.filter((r) => r.fault).map((r) => `${r.route} ${r.status}`).sort()).toEqual(['git/create-tree 502', 'git/update-ref 500', 'graphql 403'])
   }, 20000)
+
+  it('hands each record over as git reads it, and fails the load with what `each` throws', async () => {
+    const store = branchStore()
+    const saved = [bytesOf('a'), new TextEncoder().encode('{"same":1}\n'), bytesOf('c')]
+    for (let i = 0; i < 3; i++) await store.save(run(300 + i, i), saved[i])
+    // Two runs with the same bytes share one blob: each still gets both.
+    await store.save(run(303, 3), saved[1])
+    const handed = await expectEachSame(branchStore({ reader: 'git' }))
+    expect(handed.records.map((r) => r.run.id)).toEqual([300, 301, 302, 303])
+    let calls = 0
+    const failing = branchStore({ reader: 'git' }).load(key, {
+      each: () => {
+        if (++calls === 2) throw new Error('record 2 is bad')
+      }
+    })
+    await expect(failing).rejects.toThrow('record 2 is bad')
+    expect(calls).toBe(2)
+  })
 
   it('retries a failed git fetch, and fails with what git said when it keeps failing', async () => {
     await branchStore().save(run(1, 1), bytesOf('a'))
@@ -441,7 +477,7 @@ describe('artifacts', () => {
       await uploaderFor(id).uploadArtifact(name, [join(dir, name)], dir, { skipArchive: true })
     }
     await rm(dir, { recursive: true })
-    const loaded = await store(0).load(key)
+    const loaded = await expectEachSame(store(0))
     expect(loaded.records.map((r) => [r.run.id, Buffer.from(r.bytes)])).toEqual([
       [b, Buffer.from(bBytes)],
       [d, Buffer.from('plain text')]

@@ -27355,8 +27355,7 @@ async function fetchBranchBlobs(options) {
         if (!wanted.length)
             return { blobs, fetches, ...repo };
         await fetch(['--filter=blob:none', '--stdin', 'origin'], wanted.join('\n') + '\n');
-        for (const [oid, content] of await catBlobs(dir, env, wanted))
-            blobs.set(oid, content);
+        await catBlobs(dir, env, wanted, options.onBlob ?? ((oid, content) => blobs.set(oid, content)));
         return { blobs, fetches, ...repo };
     }
     catch (err) {
@@ -27369,14 +27368,25 @@ async function fetchBranchBlobs(options) {
     }
 }
 /**
- * Reads blobs with one `git cat-file --batch`, each into its own buffer as the output streams in:
- * the whole output is never held twice (execFile gathers it, then joins it), which for 100 records
- * of 10,000 tests was 60 MB more at the peak. Missing blobs are left out. Throws when git fails.
+ * Reads blobs with one `git cat-file --batch`, each into its own buffer as the output streams in
+ * and handed to `onBlob` once whole: the whole output is never held twice (execFile gathers it,
+ * then joins it), which for 100 records of 10,000 tests was 60 MB more at the peak. Missing blobs
+ * are left out. Throws when git fails or `onBlob` throws (git is then stopped).
  */
-function catBlobs(cwd, env, oids) {
+function catBlobs(cwd, env, oids, onBlob) {
     return new Promise((resolve, reject) => {
         const child = spawn('git', ['cat-file', '--batch'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-        const blobs = new Map();
+        let failed;
+        const take = (oid, content) => {
+            try {
+                onBlob(oid, content);
+            }
+            catch (error) {
+                failed = { error };
+                child.stdout.removeAllListeners('data');
+                child.kill();
+            }
+        };
         let header = [];
         let blob = null;
         // After a blob's bytes, one newline follows.
@@ -27396,9 +27406,12 @@ function catBlobs(cwd, env, oids) {
                     blob.filled += n;
                     at += n;
                     if (blob.filled === blob.data.length) {
-                        blobs.set(blob.oid, blob.data);
+                        const whole = blob;
                         blob = null;
                         skip = 1;
+                        take(whole.oid, whole.data);
+                        if (failed)
+                            return;
                     }
                 }
                 else {
@@ -27413,16 +27426,18 @@ function catBlobs(cwd, env, oids) {
                         continue;
                     blob = { oid, data: Buffer.allocUnsafe(Number(size)), filled: 0 };
                     if (blob.data.length === 0) {
-                        blobs.set(oid, blob.data);
                         blob = null;
                         skip = 1;
+                        take(oid, Buffer.alloc(0));
+                        if (failed)
+                            return;
                     }
                 }
             }
         });
         child.stderr.on('data', (chunk) => (stderr += chunk.toString('utf8')));
         child.on('error', (err) => reject(err.code === 'ENOENT' ? new GitMissingError('git is not installed (needed to read the history branch with git)') : err));
-        child.on('close', (code) => (code === 0 ? resolve(blobs) : reject(new Error(`git cat-file failed (${code}): ${lastLines(stderr)}`))));
+        child.on('close', (code) => (failed ? reject(failed.error) : code === 0 ? resolve() : reject(new Error(`git cat-file failed (${code}): ${lastLines(stderr)}`))));
         child.stdin.on('error', () => undefined);
         child.stdin.end(oids.join('\n') + '\n');
     });
