@@ -234,8 +234,12 @@ describe('the dashboard in headless Chromium', () => {
     const { page, problems } = await open()
     const click = async (id: string) => {
       const [cls, name] = id.split('\u001f')
+      // The filter applies 120 ms after the last keystroke and rebuilds every row: a click before
+      // that can press on a row and release on its replacement, which is no click on a row. So
+      // the rows drawn now are marked, and the click waits until none of them is left.
+      await page.$$eval('#body .row', (rows) => rows.forEach((r) => r.setAttribute('data-stale', '')))
       await page.fill('#filter', name)
-      await page.waitForFunction((n) => [...document.querySelectorAll('#body .test')].some((e) => e.textContent === n), name)
+      await page.waitForFunction((n) => document.querySelector('#body .row[data-stale]') === null && [...document.querySelectorAll('#body .test')].some((e) => e.textContent === n), name)
       await page.click(`#body .row:has(.test:text-is("${name}"))`)
       await page.waitForSelector('#detail:not([hidden])')
       expect(await page.textContent('#detail-name')).toBe(`${cls} › ${name}`)
