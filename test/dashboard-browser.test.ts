@@ -239,7 +239,7 @@ describe('the dashboard in headless Chromium', () => {
       // the rows drawn now are marked, and the click waits until none of them is left.
       await page.$$eval('#body .row', (rows) => rows.forEach((r) => r.setAttribute('data-stale', '')))
       await page.fill('#filter', name)
-      await page.waitForFunction((n) => document.querySelector('#body .row[data-stale]') === null && [...document.querySelectorAll('#body .test')].some((e) => e.textContent === n), name)
+      await page.waitForFunction((n) => document.querySelectorAll('#body .row[data-stale]').length === 0 && [...document.querySelectorAll('#body .test')].some((e) => e.textContent === n), name)
       await page.click(`#body .row:has(.test:text-is("${name}"))`)
       await page.waitForSelector('#detail:not([hidden])')
       expect(await page.textContent('#detail-name')).toBe(`${cls} › ${name}`)
