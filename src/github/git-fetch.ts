@@ -37,8 +37,8 @@ export interface FetchBlobsOptions {
    * later commit on top of it (`FetchedBlobs.repo`); the caller then removes it with `dispose`.
    */
   keep?: boolean
-  /** Takes each blob as it is read (then `FetchedBlobs.blobs` is empty); what it throws fails the fetch. */
-  onBlob?: (oid: string, content: Buffer) => void
+  /** Takes each blob chosen, once, as it is read (so no more than one is held); what it throws fails the fetch. */
+  onBlob: (oid: string, content: Buffer) => void
 }
 
 /** The scratch repository a fetch kept: a bare, shallow, blob-less clone of the branch's tip. */
@@ -54,8 +54,6 @@ export interface FetchedRepo {
 }
 
 export interface FetchedBlobs {
-  /** Content by blob SHA (empty with `onBlob`). */
-  blobs: Map<string, Buffer>
   /** Fetches made (0 when the branch or directory does not exist and nothing was chosen: then 1). */
   fetches: number
   /** With `keep`, when the branch exists: the scratch repository, left in place. */
@@ -93,8 +91,9 @@ export function fetchRefused(stderr: string): boolean {
 }
 
 /**
- * Fetches the branch's tip, lists `dir`, and fetches the blobs `choose` picks. Returns them with
- * the number of fetches. A missing branch or directory gives no blobs. Throws when git fails
+ * Fetches the branch's tip, lists `dir`, and fetches the blobs `choose` picks, handing each to
+ * `onBlob` as it is read. Returns the number of fetches. A missing branch or directory gives no
+ * blobs; a blob the fetch did not bring is not handed over. Throws when git fails
  * after its retries (naming the repository and what git said), or GitMissingError without git.
  */
 export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<FetchedBlobs> {
@@ -124,7 +123,7 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
     // A partial clone's repository settings (written directly: two `git config` runs cost more than the read).
     await appendFile(join(dir, 'config'), '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n')
     const tip = await fetch(['--depth=1', '--filter=blob:none', 'origin', `+refs/heads/${options.branch}:refs/history`])
-    if (tip.code !== 0) return { blobs: new Map(), fetches }
+    if (tip.code !== 0) return { fetches }
     if (options.keep) {
       const head = await runGit(dir, ['rev-parse', '--verify', 'refs/history^{commit}'], env)
       if (head.code === 0) {
@@ -135,18 +134,17 @@ export async function fetchBranchBlobs(options: FetchBlobsOptions): Promise<Fetc
     const repo = kept ? { repo: kept } : {}
     // Without --long: sizes would make git read the blobs it does not have.
     const ls = await runGit(dir, ['ls-tree', '-z', `refs/history:${options.dir}`], env)
-    if (ls.code !== 0) return { blobs: new Map(), fetches, ...repo } // no such directory yet
+    if (ls.code !== 0) return { fetches, ...repo } // no such directory yet
     const entries: BranchEntry[] = []
     for (const line of ls.stdout.toString('utf8').split('\0')) {
       const m = /^\d+ (\w+) ([0-9a-f]{40,64})\t(.*)$/s.exec(line)
       if (m) entries.push({ type: m[1], oid: m[2], size: 0, name: m[3] })
     }
     const wanted = [...new Set(options.choose(entries))]
-    const blobs = new Map<string, Buffer>()
-    if (!wanted.length) return { blobs, fetches, ...repo }
+    if (!wanted.length) return { fetches, ...repo }
     await fetch(['--filter=blob:none', '--stdin', 'origin'], wanted.join('\n') + '\n')
-    await catBlobs(dir, env, wanted, options.onBlob ?? ((oid, content) => blobs.set(oid, content)))
-    return { blobs, fetches, ...repo }
+    await catBlobs(dir, env, wanted, options.onBlob)
+    return { fetches, ...repo }
   } catch (err) {
     kept = undefined
     throw err

@@ -234,23 +234,18 @@ export class BranchHistoryStore implements HistoryStore {
     let picked: Array<BranchEntry & { run: StoredRun }> = []
     let skipped: SkippedRecord[] = []
     let listed: BranchEntry[] = []
-    const records: StoredRecord[] = []
-    const take = (e: BranchEntry & { run: StoredRun }, data: Buffer | undefined, emit: (record: StoredRecord) => void) => {
+    // The picked entries by blob (runs with the same bytes share one) and their place in `picked`.
+    const byOid = new Map<string, number[]>()
+    const records: Array<{ at: number; record: StoredRecord }> = []
+    const take = (at: number, data: Buffer | undefined) => {
+      const e = picked[at]
       const source = `${this.branch}:${dir}/${e.name}`
       const bytes = data ? recordBytes(e.name, data) : null
-      if (bytes) emit({ source, run: e.run, bytes })
-      else skipped.push({ source, reason: data ? 'not base64 text' : 'blob missing from the fetch' })
+      if (!bytes) skipped.push({ source, reason: data ? 'not base64 text' : 'blob missing from the fetch' })
+      else if (each) each({ source, run: e.run, bytes })
+      else records.push({ at, record: { source, run: e.run, bytes } })
     }
-    // With `each`, a record is handed over as soon as its blob is read, and its bytes let go.
-    const arrived = new Set<string>()
-    const onBlob = each
-      ? (oid: string, content: Buffer) => {
-          arrived.add(oid)
-          for (const e of picked) if (e.oid === oid) take(e, content, each)
-        }
-      : undefined
     const fetched = await fetchBranchBlobs({
-      onBlob,
       keep: this.options.pushWithGit ?? true,
       ...git,
       where: this.where,
@@ -262,7 +257,13 @@ export class BranchHistoryStore implements HistoryStore {
       choose: (entries) => {
         listed = entries
         ;({ picked, skipped } = pickRecords(dir, entries, limit))
-        return picked.map((e) => e.oid)
+        picked.forEach((e, at) => byOid.set(e.oid, [...(byOid.get(e.oid) ?? []), at]))
+        return [...byOid.keys()]
+      },
+      // Each record is handed over (or kept) as soon as its blob is read; the blob is let go.
+      onBlob: (oid, content) => {
+        for (const at of byOid.get(oid) ?? []) take(at, content)
+        byOid.delete(oid)
       }
     })
     if (fetched.repo) {
@@ -271,9 +272,10 @@ export class BranchHistoryStore implements HistoryStore {
       this.local = { repo: fetched.repo, dirs: new Map([[dir, listed]]) }
       keepUntilExit(fetched.repo)
     }
-    if (each) for (const e of picked) if (!arrived.has(e.oid)) take(e, undefined, each)
-    if (!each) for (const e of picked) take(e, fetched.blobs.get(e.oid), (r) => records.push(r))
-    return { records, skipped, requests: 0, gitFetches: fetched.fetches }
+    for (const ats of byOid.values()) for (const at of ats) take(at, undefined)
+    // Oldest first, as picked.
+    records.sort((a, b) => a.at - b.at)
+    return { records: records.map((r) => r.record), skipped, requests: 0, gitFetches: fetched.fetches }
   }
 
   private async loadWithGraphql(dir: string, limit: number, each?: (record: StoredRecord) => void): Promise<LoadedHistory> {
@@ -322,8 +324,9 @@ export class BranchHistoryStore implements HistoryStore {
         content = Buffer.from(data.content, 'base64')
       }
       const bytes = recordBytes(e.name, content)
-      if (bytes) (each ?? ((r: StoredRecord) => records.push(r)))({ source, run: e.run, bytes })
-      else skipped.push({ source, reason: 'not base64 text' })
+      if (!bytes) skipped.push({ source, reason: 'not base64 text' })
+      else if (each) each({ source, run: e.run, bytes })
+      else records.push({ source, run: e.run, bytes })
     }
     return { records, skipped, requests: this.count() - before, gitFetches: 0 }
   }

@@ -112,10 +112,10 @@ export async function publish(o: PublishOptions): Promise<Published> {
   const reportUrl = await uploadFullReport(o, { ...baseInput, notes: o.history?.notes }, flaky, link)
   reportLinked(reportUrl)
   const input = withLink(reportUrl)
-  // The job summary says what was not written, so it is the last thing known; but writes are
-  // slow (GitHub spaces them a second apart: 20 check requests for 1,000 annotations), and a
-  // refusal is rare. So once the request completing the check run has left, the summary is
-  // written as things stand, and written again only if a write is refused after that.
+  // The job summary says what was not written, which is known only when the writes are done; but
+  // a refusal is rare. So the summary is rendered and written now (after one turn of the event
+  // loop, which lets a request waiting for the link leave first), while the check run, the
+  // comment and the history are still being written, and written again only if one is refused.
   const summaryFile = process.env.GITHUB_STEP_SUMMARY
   if (!summaryFile) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.')
   const summaryStart = statSync(summaryFile, { throwIfNoEntry: false })?.size ?? 0

@@ -27297,8 +27297,9 @@ function fetchRefused(stderr) {
     return /Authentication failed|not found|denied|returned error: 40[134]\b/i.test(stderr);
 }
 /**
- * Fetches the branch's tip, lists `dir`, and fetches the blobs `choose` picks. Returns them with
- * the number of fetches. A missing branch or directory gives no blobs. Throws when git fails
+ * Fetches the branch's tip, lists `dir`, and fetches the blobs `choose` picks, handing each to
+ * `onBlob` as it is read. Returns the number of fetches. A missing branch or directory gives no
+ * blobs; a blob the fetch did not bring is not handed over. Throws when git fails
  * after its retries (naming the repository and what git said), or GitMissingError without git.
  */
 async function fetchBranchBlobs(options) {
@@ -27331,7 +27332,7 @@ async function fetchBranchBlobs(options) {
         await appendFile(join(dir, 'config'), '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n');
         const tip = await fetch(['--depth=1', '--filter=blob:none', 'origin', `+refs/heads/${options.branch}:refs/history`]);
         if (tip.code !== 0)
-            return { blobs: new Map(), fetches };
+            return { fetches };
         if (options.keep) {
             const head = await runGit(dir, ['rev-parse', '--verify', 'refs/history^{commit}'], env);
             if (head.code === 0) {
@@ -27343,7 +27344,7 @@ async function fetchBranchBlobs(options) {
         // Without --long: sizes would make git read the blobs it does not have.
         const ls = await runGit(dir, ['ls-tree', '-z', `refs/history:${options.dir}`], env);
         if (ls.code !== 0)
-            return { blobs: new Map(), fetches, ...repo }; // no such directory yet
+            return { fetches, ...repo }; // no such directory yet
         const entries = [];
         for (const line of ls.stdout.toString('utf8').split('\0')) {
             const m = /^\d+ (\w+) ([0-9a-f]{40,64})\t(.*)$/s.exec(line);
@@ -27351,12 +27352,11 @@ async function fetchBranchBlobs(options) {
                 entries.push({ type: m[1], oid: m[2], size: 0, name: m[3] });
         }
         const wanted = [...new Set(options.choose(entries))];
-        const blobs = new Map();
         if (!wanted.length)
-            return { blobs, fetches, ...repo };
+            return { fetches, ...repo };
         await fetch(['--filter=blob:none', '--stdin', 'origin'], wanted.join('\n') + '\n');
-        await catBlobs(dir, env, wanted, options.onBlob ?? ((oid, content) => blobs.set(oid, content)));
-        return { blobs, fetches, ...repo };
+        await catBlobs(dir, env, wanted, options.onBlob);
+        return { fetches, ...repo };
     }
     catch (err) {
         kept = undefined;
